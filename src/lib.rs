@@ -1,0 +1,2 @@
+//! quire: one Markdown manuscript in, typeset editions out.
+pub mod layout;

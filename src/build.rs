@@ -1,0 +1,135 @@
+//! One build: read the manuscript, run the shared passes, write every edition asked for.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Book;
+use crate::{epub, fonts, manuscript, notes, output, typography};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Edition {
+    Epub,
+}
+
+impl Edition {
+    pub const ALL: [Edition; 1] = [Edition::Epub];
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// A manuscript file, or a folder holding exactly one `.md` manuscript.
+    pub manuscript: PathBuf,
+    pub out_dir: PathBuf,
+    pub editions: Vec<Edition>,
+    /// Folder holding `fonts/` and `styles/`.
+    pub resources: PathBuf,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub written: Vec<PathBuf>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    /// The manuscript has errors; nothing was written.
+    Manuscript(Vec<Diagnostic>),
+    /// Fonts, styles or an edition failed; files already in the output folder are untouched.
+    Failed(String),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Manuscript(diagnostics) => {
+                for d in diagnostics.iter().filter(|d| d.is_error()) {
+                    writeln!(f, "{d}\n")?;
+                }
+                let n = diagnostics.iter().filter(|d| d.is_error()).count();
+                write!(f, "the manuscript has {n} error{}; nothing was written", if n == 1 { "" } else { "s" })
+            }
+            BuildError::Failed(message) => write!(f, "{message}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Finds the manuscript file: the path itself, or the one `.md` file in a folder.
+pub fn manuscript_file(path: &Path) -> Result<PathBuf, BuildError> {
+    if !path.is_dir() {
+        return Ok(path.to_path_buf());
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| BuildError::Failed(format!("{}: cannot read the folder: {e}", path.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    found.sort();
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(BuildError::Failed(format!("{}: no .md manuscript in this folder", path.display()))),
+        _ => Err(BuildError::Failed(format!(
+            "{}: more than one .md file ({}); name the manuscript to build",
+            path.display(),
+            found.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// Reads a manuscript and runs the passes every edition shares.
+pub fn load(path: &Path) -> Result<(Book, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let source = std::fs::read_to_string(path).unwrap_or_default();
+    let parsed = manuscript::read(path)?;
+    let (book, mut more) = notes::number_notes(parsed.book, path, &source)?;
+    let mut warnings = parsed.warnings;
+    warnings.append(&mut more);
+    Ok((typography::apply(book), warnings))
+}
+
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let path = manuscript_file(&options.manuscript)?;
+    let (book, warnings) = load(&path).map_err(BuildError::Manuscript)?;
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
+    let failed = |e: &dyn std::fmt::Display| BuildError::Failed(e.to_string());
+
+    let styles = options.resources.join("styles");
+    let font_files = fonts::read_font_files(&styles).map_err(|e| failed(&e))?;
+    let family = fonts::load_family(&options.resources.join("fonts"), &font_files).map_err(|e| failed(&e))?;
+
+    // Every edition is made in memory first; files are written only when all succeeded.
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    if options.editions.contains(&Edition::Epub) {
+        let stylesheet = std::fs::read_to_string(styles.join("epub.css"))
+            .map_err(|e| BuildError::Failed(format!("{}: {e}", styles.join("epub.css").display())))?;
+        let assets = epub::EpubAssets {
+            stylesheet,
+            fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
+            cover_png: epub::render_cover(&book.metadata, &family).map_err(|e| failed(&e))?,
+            modified: build_time(&book),
+        };
+        let bytes = epub::write_epub(&book, &assets).map_err(|e| failed(&e))?;
+        outputs.push((options.out_dir.join(format!("{stem}.epub")), bytes));
+    }
+
+    let mut written = Vec::new();
+    for (file, bytes) in outputs {
+        output::write_atomically(&file, &bytes).map_err(|e| BuildError::Failed(format!("{}: cannot write: {e}", file.display())))?;
+        written.push(file);
+    }
+    Ok(BuildReport { written, warnings })
+}
+
+/// The time stamped into editions: `SOURCE_DATE_EPOCH` if set (reproducible-builds.org),
+/// otherwise the manuscript's publication date. Never the clock.
+pub fn build_time(book: &Book) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
+        if let Some(t) = chrono::Utc.timestamp_opt(epoch, 0).single() {
+            return t;
+        }
+    }
+    let (y, m, d) = book.metadata.date_parts().unwrap_or((1980, 1, 1));
+    chrono::Utc.with_ymd_and_hms(y.max(1980), m, d, 0, 0, 0).single().unwrap_or_default()
+}

@@ -1,0 +1,124 @@
+//! A raster cover made from the metadata: what Kindle and Kobo show in the library.
+
+use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Transform};
+
+use crate::fonts::{FaceStyle, FontFamily, LoadedFont};
+use crate::metadata::Metadata;
+use crate::shaping;
+
+/// 1600 × 2400 px: the 2:3 shape and the size e-reader stores ask for.
+const WIDTH: u32 = 1600;
+const HEIGHT: u32 = 2400;
+const MARGIN: f32 = 150.0;
+const BACKGROUND: (u8, u8, u8) = (0x8c, 0x1c, 0x13);
+const INK: (u8, u8, u8) = (0xfb, 0xf5, 0xe9);
+
+pub fn render_cover(metadata: &Metadata, fonts: &FontFamily) -> Result<Vec<u8>, String> {
+    let mut pixmap = Pixmap::new(WIDTH, HEIGHT).ok_or("cannot allocate the cover image")?;
+    pixmap.fill(Color::from_rgba8(BACKGROUND.0, BACKGROUND.1, BACKGROUND.2, 255));
+    let mut paint = Paint::default();
+    paint.set_color_rgba8(INK.0, INK.1, INK.2, 255);
+    paint.anti_alias = true;
+    let measure = WIDTH as f32 - 2.0 * MARGIN;
+
+    let (main, sub) = match metadata.title.split_once(": ") {
+        Some((main, sub)) => (format!("{main}:"), Some(sub.to_owned())),
+        None => (metadata.title.clone(), None),
+    };
+    let mut y = 420.0;
+    y = draw_paragraph(&mut pixmap, &paint, fonts.get(FaceStyle::Bold), &main, 150.0, 1.12, y, measure);
+    if let Some(sub) = sub {
+        y = draw_paragraph(&mut pixmap, &paint, fonts.get(FaceStyle::Italic), &sub, 120.0, 1.15, y + 30.0, measure);
+    }
+    // A short rule between the title and the byline.
+    if let Some(rule) = Rect::from_xywh(MARGIN, y + 70.0, 260.0, 8.0) {
+        pixmap.fill_rect(rule, &paint, Transform::identity(), None);
+    }
+    if let Some(subtitle) = &metadata.subtitle {
+        draw_paragraph(&mut pixmap, &paint, fonts.get(FaceStyle::Regular), subtitle, 62.0, 1.35, y + 200.0, measure);
+    }
+    draw_paragraph(&mut pixmap, &paint, fonts.get(FaceStyle::Regular), &metadata.author, 92.0, 1.2, HEIGHT as f32 - 420.0, measure);
+    if let Some(publisher) = &metadata.publisher {
+        draw_paragraph(&mut pixmap, &paint, fonts.get(FaceStyle::Bold), publisher, 64.0, 1.2, HEIGHT as f32 - 230.0, measure);
+    }
+    pixmap.encode_png().map_err(|e| format!("cannot encode the cover image: {e}"))
+}
+
+/// Sets `text` ragged right from `top`, wrapping at spaces; returns the y below its last line.
+#[allow(clippy::too_many_arguments)]
+fn draw_paragraph(pixmap: &mut Pixmap, paint: &Paint, font: &LoadedFont, text: &str, size: f32, leading: f32, top: f32, measure: f32) -> f32 {
+    let Some(face) = rustybuzz::Face::from_slice(&font.data, 0) else { return top };
+    let scale = size / font.units_per_em as f32;
+    let space = shaping::width(&face, " ") as f32 * scale;
+    let mut lines: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut line_width = 0.0;
+    for word in text.split_whitespace() {
+        let w = shaping::width(&face, word) as f32 * scale;
+        let current = lines.last_mut().expect("there is always a line");
+        if !current.is_empty() && line_width + space + w > measure {
+            lines.push(vec![word]);
+            line_width = w;
+        } else {
+            line_width += if current.is_empty() { w } else { space + w };
+            current.push(word);
+        }
+    }
+    let mut baseline = top + size;
+    for line in &lines {
+        draw_line(pixmap, paint, &face, &line.join(" "), scale, MARGIN, baseline);
+        baseline += size * leading;
+    }
+    baseline - size * leading
+}
+
+fn draw_line(pixmap: &mut Pixmap, paint: &Paint, face: &rustybuzz::Face<'_>, text: &str, scale: f32, x: f32, baseline: f32) {
+    let mut pen = x;
+    for glyph in shaping::shape(face, text, &[]) {
+        let mut outline = Outline { path: PathBuilder::new(), scale, x: pen + glyph.x_offset as f32 * scale, y: baseline - glyph.y_offset as f32 * scale };
+        if face.outline_glyph(ttf_parser::GlyphId(glyph.id), &mut outline).is_some() {
+            if let Some(path) = outline.path.finish() {
+                pixmap.fill_path(&path, paint, FillRule::Winding, Transform::identity(), None);
+            }
+        }
+        pen += glyph.x_advance as f32 * scale;
+    }
+}
+
+/// Glyph outlines (font units, y up) into a path in pixels (y down).
+struct Outline {
+    path: PathBuilder,
+    scale: f32,
+    x: f32,
+    y: f32,
+}
+
+impl Outline {
+    fn at(&self, x: f32, y: f32) -> (f32, f32) {
+        (self.x + x * self.scale, self.y - y * self.scale)
+    }
+}
+
+impl ttf_parser::OutlineBuilder for Outline {
+    fn move_to(&mut self, x: f32, y: f32) {
+        let (x, y) = self.at(x, y);
+        self.path.move_to(x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        let (x, y) = self.at(x, y);
+        self.path.line_to(x, y);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        let (x1, y1) = self.at(x1, y1);
+        let (x, y) = self.at(x, y);
+        self.path.quad_to(x1, y1, x, y);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        let (x1, y1) = self.at(x1, y1);
+        let (x2, y2) = self.at(x2, y2);
+        let (x, y) = self.at(x, y);
+        self.path.cubic_to(x1, y1, x2, y2, x, y);
+    }
+    fn close(&mut self) {
+        self.path.close();
+    }
+}

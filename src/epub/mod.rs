@@ -1,0 +1,199 @@
+//! The EPUB 3 edition: XHTML documents from the model, packaged by epub-builder.
+
+mod cover;
+mod package;
+mod xhtml;
+
+use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
+
+pub use cover::render_cover;
+use package::{escape, finish_package, PackageFixes};
+use xhtml::{Page, ReferenceFiles, Renderer, ARTICLE_FILE, NOTES_FILE};
+
+use crate::model::{Book, Matter};
+
+/// Files that go into the book besides its text.
+pub struct EpubAssets {
+    pub stylesheet: String,
+    /// (file name, bytes) of each font, referenced from the stylesheet as `fonts/<name>`.
+    pub fonts: Vec<(String, Vec<u8>)>,
+    pub cover_png: Vec<u8>,
+    /// Time written as `dcterms:modified` and on every zip entry, never the clock.
+    pub modified: chrono::DateTime<chrono::Utc>,
+}
+
+pub fn write_epub(book: &Book, assets: &EpubAssets) -> Result<Vec<u8>, String> {
+    build(book, assets).map_err(|e| format!("cannot write the EPUB: {e}"))
+}
+
+fn build(book: &Book, assets: &EpubAssets) -> epub_builder::Result<Vec<u8>> {
+    let m = &book.metadata;
+    let identifier = m.identifier.clone().unwrap_or_else(|| derived_identifier(book));
+    let uuid = identifier
+        .strip_prefix("urn:uuid:")
+        .and_then(|u| uuid::Uuid::parse_str(u).ok())
+        .unwrap_or_else(|| uuid::Uuid::from_u128(fnv128(identifier.as_bytes())));
+    let t = assets.modified;
+    use chrono::{Datelike, Timelike};
+    let fixes = PackageFixes {
+        language: m.language.clone(),
+        identifier: identifier.clone(),
+        builder_uuid: uuid.hyphenated().to_string(),
+        timestamp: (t.year() as u16, t.month() as u8, t.day() as u8, t.hour() as u8, t.minute() as u8, t.second() as u8),
+        extra_metadata: package_metadata(book),
+    };
+
+    let mut epub = EpubBuilder::new(ZipLibrary::new()?)?;
+    epub.epub_version(EpubVersion::V33);
+    epub.set_title(m.title.as_str());
+    epub.add_author(m.author.as_str());
+    epub.set_lang(m.language.as_str());
+    epub.set_uuid(uuid);
+    epub.set_generator(format!("quire {}", env!("CARGO_PKG_VERSION")));
+    epub.set_toc_name("Contents");
+    epub.set_modified_date(assets.modified);
+    if let Some(subtitle) = &m.subtitle {
+        epub.add_description(subtitle.as_str());
+    }
+    epub.set_subjects(m.subjects.clone());
+    if let Some(rights) = &m.rights {
+        epub.set_license(rights.as_str());
+    }
+
+    epub.stylesheet(assets.stylesheet.as_bytes())?;
+    for (name, bytes) in &assets.fonts {
+        epub.add_resource(format!("fonts/{name}"), bytes.as_slice(), "font/otf")?;
+    }
+    epub.add_cover_image("images/cover.png", assets.cover_png.as_slice(), "image/png")?;
+
+    let language = m.language.as_str();
+    let page = |title: &'static str, matter: &'static str| Page { language, title, matter };
+    let cover = xhtml::document(&page("Cover", "frontmatter"), &xhtml::cover_body(book, "images/cover.png"));
+    epub.add_content(EpubContent::new("cover.xhtml", cover.as_bytes()).title("Cover").reftype(ReferenceType::Cover))?;
+    let title_page = xhtml::document(&Page { language, title: &m.title, matter: "frontmatter" }, &xhtml::title_page_body(book));
+    epub.add_content(EpubContent::new("titlepage.xhtml", title_page.as_bytes()).title("Title page").reftype(ReferenceType::TitlePage))?;
+
+    let mut references = ReferenceFiles::new();
+    let article = article_body(book, &mut references);
+    let article_doc = xhtml::document(&Page { language, title: &m.title, matter: "bodymatter" }, &article);
+    let mut article_content = EpubContent::new(ARTICLE_FILE, article_doc.as_bytes()).title(m.title.as_str()).reftype(ReferenceType::Text);
+    for (i, section) in book.sections.iter().enumerate() {
+        if section.matter == Matter::Body && section.heading.is_some() {
+            let title = xhtml::section_title(book, i);
+            article_content = article_content.child(TocElement::new(format!("{ARTICLE_FILE}#{}", section.id), title));
+        }
+    }
+    epub.add_content(article_content)?;
+
+    let mut back_documents = Vec::new();
+    for (i, section) in book.sections.iter().enumerate().filter(|(_, s)| s.matter == Matter::Back) {
+        let file = format!("{}.xhtml", section.id);
+        let title = xhtml::section_title(book, i);
+        let mut body = format!("<section id=\"{}\" aria-labelledby=\"{}-title\">\n<h2 id=\"{}-title\">", section.id, section.id, section.id);
+        let mut renderer = Renderer { file: &file, references: &mut references };
+        if let Some(heading) = &section.heading {
+            renderer.inlines(heading, &mut body);
+        }
+        body.push_str("</h2>\n");
+        renderer.blocks(&section.blocks, &mut body);
+        body.push_str("</section>\n");
+        back_documents.push((file, title, body));
+    }
+    // The notes go before back matter that cites nothing, after it when it does:
+    // either way they render last, once every reference has registered its file.
+    let notes = (!book.notes.is_empty()).then(|| xhtml::notes_body(&book.notes, &mut references));
+    if let Some(notes) = notes {
+        let doc = xhtml::document(&page("Notes", "backmatter"), &notes);
+        epub.add_content(EpubContent::new(NOTES_FILE, doc.as_bytes()).title("Notes").reftype(ReferenceType::Notes))?;
+    }
+    for (file, title, body) in back_documents {
+        let doc = xhtml::document(&Page { language, title: &title, matter: "backmatter" }, &body);
+        epub.add_content(EpubContent::new(file.as_str(), doc.as_bytes()).title(title.as_str()))?;
+    }
+
+    let mut bytes = Vec::new();
+    epub.generate(&mut bytes)?;
+    finish_package(&bytes, &fixes).map_err(|e| epub_builder::Error::from(std::io::Error::other(e.to_string())))
+}
+
+fn article_body(book: &Book, references: &mut ReferenceFiles) -> String {
+    let m = &book.metadata;
+    let mut out = String::from("<article id=\"article\" aria-labelledby=\"article-title\">\n");
+    out.push_str(&format!("<header>\n<h1 id=\"article-title\">{}</h1>\n", escape(&m.title)));
+    if let Some(subtitle) = &m.subtitle {
+        out.push_str(&format!("<p class=\"standfirst\">{}</p>\n", escape(subtitle)));
+    }
+    out.push_str("</header>\n");
+    let mut renderer = Renderer { file: ARTICLE_FILE, references };
+    for section in book.sections.iter().filter(|s| s.matter == Matter::Body) {
+        match &section.heading {
+            Some(heading) => {
+                out.push_str(&format!("<section id=\"{}\" aria-labelledby=\"{}-title\">\n<h2 id=\"{}-title\">", section.id, section.id, section.id));
+                renderer.inlines(heading, &mut out);
+                out.push_str("</h2>\n");
+                renderer.blocks(&section.blocks, &mut out);
+                out.push_str("</section>\n");
+            }
+            None => {
+                out.push_str("<div class=\"opening\">\n");
+                renderer.blocks(&section.blocks, &mut out);
+                out.push_str("</div>\n");
+            }
+        }
+    }
+    out.push_str("</article>\n");
+    out
+}
+
+/// Package metadata beyond the basics: publisher, date, and what a reader who
+/// cannot see the page needs to know before buying (EPUB Accessibility 1.1).
+fn package_metadata(book: &Book) -> Vec<String> {
+    let m = &book.metadata;
+    let mut lines = Vec::new();
+    if let Some(publisher) = &m.publisher {
+        lines.push(format!("<dc:publisher>{}</dc:publisher>", escape(publisher)));
+    }
+    if let Some(date) = &m.date {
+        lines.push(format!("<dc:date>{}</dc:date>", escape(date)));
+    }
+    let notes = if book.notes.is_empty() { String::new() } else { format!(" {} endnotes are linked both ways.", book.notes.len()) };
+    let a11y = [
+        ("schema:accessMode", "textual"),
+        ("schema:accessMode", "visual"),
+        ("schema:accessModeSufficient", "textual"),
+        ("schema:accessibilityFeature", "structuralNavigation"),
+        ("schema:accessibilityFeature", "tableOfContents"),
+        ("schema:accessibilityFeature", "readingOrder"),
+        ("schema:accessibilityFeature", "alternativeText"),
+        ("schema:accessibilityFeature", "displayTransformability"),
+        ("schema:accessibilityHazard", "none"),
+        ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
+        ("a11y:certifiedBy", m.publisher.as_deref().unwrap_or(m.author.as_str())),
+    ];
+    for (property, value) in a11y {
+        lines.push(format!("<meta property=\"{property}\">{}</meta>", escape(value)));
+    }
+    lines.push(format!(
+        "<meta property=\"schema:accessibilitySummary\">{}</meta>",
+        escape(&format!(
+            "Text with headings, a table of contents and landmarks, in reading order; the only image is the cover, which has a text description; no colour carries meaning and the text can be resized and restyled.{notes}"
+        ))
+    ));
+    lines
+}
+
+/// An identifier for a manuscript that has none: stable, from its title and author.
+fn derived_identifier(book: &Book) -> String {
+    let seed = format!("{}\u{0}{}", book.metadata.title, book.metadata.author);
+    format!("urn:uuid:{}", uuid::Uuid::from_u128(fnv128(seed.as_bytes())).hyphenated())
+}
+
+/// FNV-1a, 128-bit: a stable hash with no extra crate, for identifiers only.
+fn fnv128(bytes: &[u8]) -> u128 {
+    let mut hash: u128 = 0x6c62272e07bb014262b821756295c58d;
+    for b in bytes {
+        hash ^= *b as u128;
+        hash = hash.wrapping_mul(0x0000000001000000000000000000013B);
+    }
+    hash
+}

@@ -1,0 +1,228 @@
+//! The EPUB's XHTML content documents, rendered from the document model.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use super::package::escape;
+use crate::model::{note_anchor, noteref_anchor, plain_text, Block, Book, Inline, Note};
+
+pub const ARTICLE_FILE: &str = "article.xhtml";
+pub const NOTES_FILE: &str = "endnotes.xhtml";
+
+/// Which document each note reference sits in, so backlinks know where to go.
+pub type ReferenceFiles = HashMap<(usize, usize), String>;
+
+pub struct Page<'a> {
+    pub language: &'a str,
+    pub title: &'a str,
+    /// `epub:type` of the body: frontmatter, bodymatter or backmatter.
+    pub matter: &'a str,
+}
+
+pub fn document(page: &Page<'_>, body: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
+<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n\
+<head>\n<meta charset=\"utf-8\"/>\n<title>{title}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n\
+<body epub:type=\"{matter}\">\n{body}</body>\n</html>\n",
+        lang = escape(page.language),
+        title = escape(page.title),
+        matter = page.matter,
+    )
+}
+
+pub fn cover_body(book: &Book, image: &str) -> String {
+    let m = &book.metadata;
+    format!(
+        "<div epub:type=\"cover\" class=\"cover\">\n<h1 class=\"visually-hidden\">Cover</h1>\n<img src=\"{image}\" alt=\"Cover: {}, by {}\" role=\"doc-cover\"/>\n</div>\n",
+        escape(&m.title),
+        escape(&m.author)
+    )
+}
+
+pub fn title_page_body(book: &Book) -> String {
+    let m = &book.metadata;
+    let mut out = String::from("<section epub:type=\"titlepage\" class=\"titlepage\" aria-label=\"Title page\">\n");
+    let _ = writeln!(out, "<h1 class=\"title\">{}</h1>", title_markup(&m.title));
+    if let Some(subtitle) = &m.subtitle {
+        let _ = writeln!(out, "<p class=\"standfirst\">{}</p>", escape(subtitle));
+    }
+    let _ = writeln!(out, "<p class=\"author\">{}</p>", escape(&m.author));
+    if let Some(publisher) = &m.publisher {
+        let year = m.year().map(|y| format!(" · {y}")).unwrap_or_default();
+        let _ = writeln!(out, "<p class=\"publisher\">{}{year}</p>", escape(publisher));
+    }
+    if let Some(rights) = &m.rights {
+        let _ = writeln!(out, "<p class=\"rights\">{}</p>", escape(rights));
+    }
+    out.push_str("</section>\n");
+    out
+}
+
+/// "Main title: subtitle" keeps its colon but sets the part after it on its own line.
+fn title_markup(title: &str) -> String {
+    match title.split_once(": ") {
+        Some((main, sub)) => format!(
+            "<span class=\"title-main\">{}:</span> <span class=\"title-sub\">{}</span>",
+            escape(main),
+            escape(sub)
+        ),
+        None => escape(title),
+    }
+}
+
+pub struct Renderer<'a> {
+    /// The file this document will be written to, for note links.
+    pub file: &'a str,
+    pub references: &'a mut ReferenceFiles,
+}
+
+impl Renderer<'_> {
+    pub fn blocks(&mut self, blocks: &[Block], out: &mut String) {
+        for block in blocks {
+            self.block(block, out);
+        }
+    }
+
+    fn block(&mut self, block: &Block, out: &mut String) {
+        match block {
+            Block::Paragraph(inlines) => {
+                out.push_str("<p>");
+                self.inlines(inlines, out);
+                out.push_str("</p>\n");
+            }
+            Block::Subheading { level, content } => {
+                let level = (level + 1).min(6);
+                let _ = write!(out, "<h{level}>");
+                self.inlines(content, out);
+                let _ = writeln!(out, "</h{level}>");
+            }
+            Block::Quote(blocks) => {
+                out.push_str("<blockquote>\n");
+                self.blocks(blocks, out);
+                out.push_str("</blockquote>\n");
+            }
+            Block::List { start, items } => {
+                match start {
+                    Some(1) => out.push_str("<ol>\n"),
+                    Some(n) => {
+                        let _ = writeln!(out, "<ol start=\"{n}\">");
+                    }
+                    None => out.push_str("<ul>\n"),
+                }
+                for item in items {
+                    out.push_str("<li>");
+                    self.blocks(item, out);
+                    out.push_str("</li>\n");
+                }
+                out.push_str(if start.is_some() { "</ol>\n" } else { "</ul>\n" });
+            }
+            Block::Code(code) => {
+                let _ = writeln!(out, "<pre><code>{}</code></pre>", escape(code));
+            }
+            Block::Rule => out.push_str("<hr/>\n"),
+            Block::Table { header, rows } => {
+                out.push_str("<table>\n");
+                for (i, row) in rows.iter().enumerate() {
+                    let cell = if *header && i == 0 { "th" } else { "td" };
+                    out.push_str("<tr>");
+                    for content in row {
+                        let _ = write!(out, "<{cell}>");
+                        self.inlines(content, out);
+                        let _ = write!(out, "</{cell}>");
+                    }
+                    out.push_str("</tr>\n");
+                }
+                out.push_str("</table>\n");
+            }
+        }
+    }
+
+    pub fn inlines(&mut self, inlines: &[Inline], out: &mut String) {
+        for inline in inlines {
+            match inline {
+                Inline::Text(t) => out.push_str(&escape(t)),
+                Inline::Emphasis(c) => self.wrap("em", c, out),
+                Inline::Strong(c) => self.wrap("strong", c, out),
+                Inline::Code(t) => {
+                    let _ = write!(out, "<code>{}</code>", escape(t));
+                }
+                Inline::Link { url, content } => {
+                    let _ = write!(out, "<a href=\"{}\">", escape(url));
+                    self.inlines(content, out);
+                    out.push_str("</a>");
+                }
+                // Images are not packaged yet; their description stands in for them.
+                Inline::Image { alt, .. } => out.push_str(&escape(alt)),
+                Inline::LineBreak => out.push_str("<br/>"),
+                Inline::NoteRef(r) => {
+                    let id = r.anchor();
+                    self.references.insert((r.number, r.occurrence), self.file.to_owned());
+                    let _ = write!(
+                        out,
+                        "<a id=\"{id}\" class=\"noteref\" href=\"{NOTES_FILE}#{note}\" epub:type=\"noteref\" role=\"doc-noteref\">{n}</a>",
+                        note = note_anchor(r.number),
+                        n = r.number
+                    );
+                }
+            }
+        }
+    }
+
+    fn wrap(&mut self, tag: &str, content: &[Inline], out: &mut String) {
+        let _ = write!(out, "<{tag}>");
+        self.inlines(content, out);
+        let _ = write!(out, "</{tag}>");
+    }
+}
+
+/// The notes document: one `<li>` per note, each ending in a backlink to every reference.
+pub fn notes_body(notes: &[Note], references: &mut ReferenceFiles) -> String {
+    // Render the notes first: references inside notes register themselves.
+    let mut rendered = Vec::with_capacity(notes.len());
+    for note in notes {
+        let mut text = String::new();
+        let mut renderer = Renderer { file: NOTES_FILE, references };
+        renderer.blocks(&note.blocks, &mut text);
+        rendered.push(text);
+    }
+    let mut out = String::from(
+        "<section id=\"endnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\" aria-labelledby=\"endnotes-title\">\n\
+<h2 id=\"endnotes-title\">Notes</h2>\n<ol>\n",
+    );
+    for (note, text) in notes.iter().zip(rendered) {
+        let mut backlinks = String::new();
+        for occurrence in 1..=note.references.max(1) {
+            let file = references.get(&(note.number, occurrence)).map_or(ARTICLE_FILE, String::as_str);
+            let label = if note.references > 1 {
+                format!("Back to reference {occurrence} of note {}", note.number)
+            } else {
+                format!("Back to note reference {}", note.number)
+            };
+            let _ = write!(
+                backlinks,
+                " <a href=\"{file}#{anchor}\" class=\"backlink\" epub:type=\"backlink\" role=\"doc-backlink\" aria-label=\"{label}\">↩{mark}</a>",
+                anchor = noteref_anchor(note.number, occurrence),
+                mark = if note.references > 1 { occurrence_mark(occurrence) } else { String::new() },
+            );
+        }
+        // The backlink goes inside the note's last paragraph so it reads as part of it.
+        let text = match text.rfind("</p>") {
+            Some(at) if text[at..].trim_end() == "</p>" => format!("{}{backlinks}{}", &text[..at], &text[at..]),
+            _ => format!("{text}<p>{}</p>\n", backlinks.trim_start()),
+        };
+        let _ = write!(out, "<li id=\"{}\">\n{text}</li>\n", note_anchor(note.number));
+    }
+    out.push_str("</ol>\n</section>\n");
+    out
+}
+
+/// a, b, c … for the second and later backlinks of a note cited more than once.
+fn occurrence_mark(occurrence: usize) -> String {
+    let letter = (b'a' + ((occurrence - 1) % 26) as u8) as char;
+    format!("<sup>{letter}</sup>")
+}
+
+pub fn section_title(book: &Book, index: usize) -> String {
+    book.sections[index].heading.as_deref().map(plain_text).unwrap_or_else(|| book.metadata.title.clone())
+}

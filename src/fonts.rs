@@ -1,0 +1,108 @@
+//! Loading the book's font family from `fonts/`, as `styles/fonts.toml` names it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+/// File names of the four faces, relative to the fonts folder.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FontFiles {
+    pub regular: String,
+    pub italic: String,
+    pub bold: String,
+    pub bold_italic: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FaceStyle {
+    Regular,
+    Italic,
+    Bold,
+    BoldItalic,
+}
+
+impl FaceStyle {
+    pub const ALL: [FaceStyle; 4] = [FaceStyle::Regular, FaceStyle::Italic, FaceStyle::Bold, FaceStyle::BoldItalic];
+
+    pub fn with_italic(self) -> Self {
+        match self {
+            FaceStyle::Regular | FaceStyle::Italic => FaceStyle::Italic,
+            FaceStyle::Bold | FaceStyle::BoldItalic => FaceStyle::BoldItalic,
+        }
+    }
+
+    pub fn with_bold(self) -> Self {
+        match self {
+            FaceStyle::Regular | FaceStyle::Bold => FaceStyle::Bold,
+            FaceStyle::Italic | FaceStyle::BoldItalic => FaceStyle::BoldItalic,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadedFont {
+    pub file_name: String,
+    pub data: Arc<Vec<u8>>,
+    pub postscript_name: String,
+    pub units_per_em: u16,
+}
+
+impl LoadedFont {
+    pub fn face(&self) -> ttf_parser::Face<'_> {
+        // Checked when loaded, so parsing again cannot fail.
+        ttf_parser::Face::parse(&self.data, 0).expect("font was validated when loaded")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FontFamily {
+    /// In the order of [`FaceStyle::ALL`].
+    pub faces: Vec<LoadedFont>,
+}
+
+impl FontFamily {
+    pub fn get(&self, style: FaceStyle) -> &LoadedFont {
+        &self.faces[style as usize]
+    }
+}
+
+#[derive(Debug)]
+pub struct FontError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl std::fmt::Display for FontError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+pub fn read_font_files(styles_dir: &Path) -> Result<FontFiles, FontError> {
+    let path = styles_dir.join("fonts.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| FontError { path: path.clone(), message: format!("cannot read the font list: {e}") })?;
+    toml::from_str(&text).map_err(|e| FontError { path, message: format!("invalid font list: {}", e.message()) })
+}
+
+pub fn load_family(fonts_dir: &Path, files: &FontFiles) -> Result<FontFamily, FontError> {
+    let names = [&files.regular, &files.italic, &files.bold, &files.bold_italic];
+    let faces = names.iter().map(|name| load(&fonts_dir.join(name.as_str()))).collect::<Result<_, _>>()?;
+    Ok(FontFamily { faces })
+}
+
+fn load(path: &Path) -> Result<LoadedFont, FontError> {
+    let error = |message: String| FontError { path: path.to_path_buf(), message };
+    let data = std::fs::read(path).map_err(|e| error(format!("cannot read the font: {e}")))?;
+    let face = ttf_parser::Face::parse(&data, 0).map_err(|e| error(format!("not an OpenType font: {e}")))?;
+    let postscript_name = face
+        .names()
+        .into_iter()
+        .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+        .and_then(|n| n.to_string())
+        .unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+    let units_per_em = face.units_per_em();
+    let file_name = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(LoadedFont { file_name, data: Arc::new(data), postscript_name, units_per_em })
+}

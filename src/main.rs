@@ -1,0 +1,81 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use quire::build::{self, BuildOptions, Edition};
+
+/// quire turns one Markdown manuscript into an EPUB and typeset PDF editions.
+///
+/// Run with no arguments to build the bundled manuscript (manuscript/) into dist/.
+#[derive(Parser)]
+#[command(version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build editions of a manuscript.
+    Build {
+        /// The manuscript: a .md file, or a folder holding one.
+        #[arg(default_value = "manuscript")]
+        manuscript: PathBuf,
+        /// Where the editions are written.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Build only these editions (repeat or separate with commas); all by default.
+        #[arg(long, value_enum, value_delimiter = ',')]
+        format: Vec<Format>,
+        /// Folder with fonts/ and styles/; quire's own by default.
+        #[arg(long)]
+        resources: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Epub,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Build {
+        manuscript: PathBuf::from("manuscript"),
+        out: PathBuf::from("dist"),
+        format: Vec::new(),
+        resources: None,
+    });
+    match command {
+        Command::Build { manuscript, out, format, resources } => {
+            let editions = if format.is_empty() {
+                Edition::ALL.to_vec()
+            } else {
+                format.iter().map(|f| match f {
+                    Format::Epub => Edition::Epub,
+                }).collect()
+            };
+            let options = BuildOptions {
+                manuscript,
+                out_dir: out,
+                editions,
+                resources: resources.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
+            };
+            match build::build(&options) {
+                Ok(report) => {
+                    for warning in &report.warnings {
+                        eprintln!("{warning}\n");
+                    }
+                    for file in &report.written {
+                        println!("wrote {}", file.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("{error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}

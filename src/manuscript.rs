@@ -1,0 +1,465 @@
+//! Reading a manuscript: UTF-8 text with TOML front matter and Markdown with
+//! footnotes, folded into the document model. pulldown-cmark's events stop here.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use pulldown_cmark::{Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::metadata::{self, Metadata};
+use crate::model::{Block, Book, Inline, Matter, Note, NoteRef, Section, SourcePos};
+
+/// A manuscript read into the model, with the warnings found on the way.
+#[derive(Debug)]
+pub struct Manuscript {
+    pub book: Book,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads and parses a manuscript file. Errors are returned as diagnostics with positions.
+pub fn read(path: &Path) -> Result<Manuscript, Vec<Diagnostic>> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Diagnostic::error(path, None, format!("cannot read the manuscript: {e}"))
+            .with_help("check the path; `quire build` with no argument builds manuscript/ in the current folder")]
+    })?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let at = LineIndex::new(std::str::from_utf8(&bytes[..offset]).unwrap_or(""), 1).position(offset);
+        vec![Diagnostic::error(path, Some(at), format!("the manuscript is not UTF-8 text (invalid byte at offset {offset})"))
+            .with_help("save the file as UTF-8 in your editor")]
+    })?;
+    parse(path, text)
+}
+
+/// Parses manuscript text; `path` is used only to label diagnostics.
+pub fn parse(path: &Path, text: &str) -> Result<Manuscript, Vec<Diagnostic>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut folder = Folder::new(path, text);
+    let options = Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        folder.event(event, range.start);
+    }
+    folder.finish()
+}
+
+/// Something being built from the events between a Start and its End.
+enum Frame {
+    Root,
+    Paragraph(Vec<Inline>),
+    Heading { level: u8, content: Vec<Inline> },
+    Quote(Vec<Block>, Vec<Inline>),
+    List { start: Option<u64>, items: Vec<Vec<Block>> },
+    Item(Vec<Block>, Vec<Inline>),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Link { url: String, content: Vec<Inline> },
+    Image { src: String, alt: String },
+    Code(String),
+    Note { label: String, at: SourcePos, blocks: Vec<Block>, loose: Vec<Inline> },
+    Table { rows: Vec<Vec<Vec<Inline>>> },
+    Row(Vec<Vec<Inline>>),
+    Cell(Vec<Inline>),
+    FrontMatter { text: String, start: usize, yaml: bool },
+    Html { seen: bool },
+    /// Tags we read through, keeping their content (strikethrough, superscript…).
+    Transparent,
+}
+
+struct Folder<'a> {
+    path: &'a Path,
+    text: &'a str,
+    lines: LineIndex<'a>,
+    stack: Vec<Frame>,
+    metadata: Option<Metadata>,
+    sections: Vec<Section>,
+    notes: Vec<Note>,
+    note_labels: HashMap<String, SourcePos>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Folder<'a> {
+    fn new(path: &'a Path, text: &'a str) -> Self {
+        Folder {
+            path,
+            text,
+            lines: LineIndex::new(text, 1),
+            stack: vec![Frame::Root],
+            metadata: None,
+            sections: Vec::new(),
+            notes: Vec::new(),
+            note_labels: HashMap::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn pos(&self, offset: usize) -> SourcePos {
+        self.lines.position(offset)
+    }
+
+    fn error(&mut self, offset: usize, message: String, help: &str) {
+        let d = Diagnostic::error(self.path, Some(self.pos(offset)), message).with_help(help).with_source(self.text);
+        self.diagnostics.push(d);
+    }
+
+    fn warning(&mut self, offset: usize, message: String, help: &str) {
+        let d = Diagnostic::warning(self.path, Some(self.pos(offset)), message).with_help(help).with_source(self.text);
+        self.diagnostics.push(d);
+    }
+
+    fn event(&mut self, event: Event<'_>, offset: usize) {
+        match event {
+            Event::Start(tag) => self.start(tag, offset),
+            Event::End(tag) => self.end(tag, offset),
+            Event::Text(t) => self.text(&t, offset),
+            Event::Code(t) => self.inline(Inline::Code(t.into_string())),
+            Event::SoftBreak => self.text(" ", offset),
+            Event::HardBreak => self.inline(Inline::LineBreak),
+            Event::FootnoteReference(label) => {
+                let at = self.pos(offset);
+                self.inline(Inline::NoteRef(NoteRef { label: label.into_string(), number: 0, occurrence: 0, at }))
+            }
+            Event::Rule => self.block(Block::Rule),
+            Event::Html(html) | Event::InlineHtml(html) => self.html(&html, offset),
+            Event::InlineMath(t) | Event::DisplayMath(t) => self.inline(Inline::Code(t.into_string())),
+            Event::TaskListMarker(done) => self.text(if done { "☑ " } else { "☐ " }, offset),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, offset: usize) {
+        let frame = match tag {
+            Tag::Paragraph => Frame::Paragraph(Vec::new()),
+            Tag::Heading { level, .. } => Frame::Heading { level: heading_level(level), content: Vec::new() },
+            Tag::BlockQuote(_) => Frame::Quote(Vec::new(), Vec::new()),
+            Tag::CodeBlock(_) => Frame::Code(String::new()),
+            Tag::List(start) => Frame::List { start, items: Vec::new() },
+            Tag::Item => Frame::Item(Vec::new(), Vec::new()),
+            Tag::FootnoteDefinition(label) => {
+                let label = label.into_string();
+                let at = self.pos(offset);
+                if let Some(first) = self.note_labels.get(&label) {
+                    let first = *first;
+                    self.error(
+                        offset,
+                        format!("note `[^{label}]` is defined twice (first at line {})", first.line),
+                        "give one of the two definitions a different label, or delete the copy",
+                    );
+                } else {
+                    self.note_labels.insert(label.clone(), at);
+                }
+                Frame::Note { label, at, blocks: Vec::new(), loose: Vec::new() }
+            }
+            Tag::Emphasis => Frame::Emphasis(Vec::new()),
+            Tag::Strong => Frame::Strong(Vec::new()),
+            Tag::Link { dest_url, .. } => Frame::Link { url: dest_url.into_string(), content: Vec::new() },
+            Tag::Image { dest_url, .. } => Frame::Image { src: dest_url.into_string(), alt: String::new() },
+            Tag::Table(_) => Frame::Table { rows: Vec::new() },
+            Tag::TableHead | Tag::TableRow => Frame::Row(Vec::new()),
+            Tag::TableCell => Frame::Cell(Vec::new()),
+            Tag::MetadataBlock(kind) => {
+                let yaml = kind == MetadataBlockKind::YamlStyle;
+                // The block's text starts on the line after the opening delimiter.
+                let start = self.text[offset..].find('\n').map_or(offset, |n| offset + n + 1);
+                Frame::FrontMatter { text: String::new(), start, yaml }
+            }
+            Tag::HtmlBlock => Frame::Html { seen: false },
+            _ => Frame::Transparent,
+        };
+        self.stack.push(frame);
+    }
+
+    fn end(&mut self, _tag: TagEnd, offset: usize) {
+        let Some(frame) = self.stack.pop() else { return };
+        match frame {
+            Frame::Root => self.stack.push(Frame::Root),
+            Frame::Paragraph(content) => self.block(Block::Paragraph(content)),
+            Frame::Heading { level, content } => self.heading(level, content, offset),
+            Frame::Quote(mut blocks, loose) => {
+                flush_loose(&mut blocks, loose);
+                self.block(Block::Quote(blocks))
+            }
+            Frame::Code(code) => self.block(Block::Code(code)),
+            Frame::List { start, items } => self.block(Block::List { start, items }),
+            Frame::Item(mut blocks, loose) => {
+                flush_loose(&mut blocks, loose);
+                if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
+                    items.push(blocks);
+                }
+            }
+            Frame::Note { label, at, mut blocks, loose } => {
+                flush_loose(&mut blocks, loose);
+                if blocks.is_empty() {
+                    self.diagnostics.push(
+                        Diagnostic::error(self.path, Some(at), format!("note `[^{label}]` is empty"))
+                            .with_help("write the note's text after the colon, or delete the definition and its references")
+                            .with_source(self.text),
+                    );
+                }
+                self.notes.push(Note { label, number: 0, blocks, references: 0, at });
+            }
+            Frame::Emphasis(content) => self.inline(Inline::Emphasis(content)),
+            Frame::Strong(content) => self.inline(Inline::Strong(content)),
+            Frame::Link { url, content } => self.inline(Inline::Link { url, content }),
+            Frame::Image { src, alt } => self.inline(Inline::Image { src, alt }),
+            Frame::Table { rows } => self.block(Block::Table { header: true, rows }),
+            Frame::Row(cells) => {
+                if let Some(Frame::Table { rows }) = self.stack.last_mut() {
+                    rows.push(cells);
+                }
+            }
+            Frame::Cell(content) => {
+                if let Some(Frame::Row(cells)) = self.stack.last_mut() {
+                    cells.push(content);
+                }
+            }
+            Frame::FrontMatter { text, start, yaml } => self.front_matter(&text, start, yaml),
+            Frame::Html { .. } | Frame::Transparent => {}
+        }
+    }
+
+    fn text(&mut self, text: &str, offset: usize) {
+        match self.stack.last_mut() {
+            Some(Frame::Code(code)) => code.push_str(text),
+            Some(Frame::FrontMatter { text: t, .. }) => t.push_str(text),
+            Some(Frame::Image { alt, .. }) => alt.push_str(text),
+            Some(Frame::Html { .. }) => {}
+            _ => {
+                self.check_undefined_reference(text, offset);
+                self.inline(Inline::Text(text.to_owned()))
+            }
+        }
+    }
+
+    /// pulldown-cmark leaves `[^label]` as plain text (split into `[`, `^label`, `]`)
+    /// when no definition exists; catch it from the source here.
+    fn check_undefined_reference(&mut self, text: &str, offset: usize) {
+        if !text.starts_with('[') {
+            return;
+        }
+        let source = &self.text[offset..];
+        let Some(rest) = source.strip_prefix("[^") else { return };
+        let line_end = rest.find('\n').unwrap_or(rest.len());
+        let Some(close) = rest[..line_end].find(']') else { return };
+        let label = &rest[..close];
+        if !label.is_empty() && !label.contains(char::is_whitespace) && !rest[close..].starts_with("]:") {
+            self.error(
+                offset,
+                format!("note reference `[^{label}]` has no definition"),
+                &format!("add a line `[^{label}]: the note's text` after the paragraph, or correct the label"),
+            );
+        }
+    }
+
+    fn html(&mut self, html: &str, offset: usize) {
+        let is_comment = html.trim_start().starts_with("<!--");
+        match self.stack.last_mut() {
+            // An HTML block arrives line by line: judge it by its first line, warn once.
+            Some(Frame::Html { seen }) => {
+                if std::mem::replace(seen, true) || is_comment {
+                    return;
+                }
+            }
+            _ if is_comment || html.trim().is_empty() => return,
+            _ => {}
+        }
+        self.warning(
+            offset,
+            "raw HTML is left out of every edition".into(),
+            "write it in Markdown; HTML comments (<!-- … -->) are fine for notes to yourself",
+        );
+    }
+
+    fn inline(&mut self, inline: Inline) {
+        match self.stack.last_mut() {
+            Some(
+                Frame::Paragraph(c)
+                | Frame::Heading { content: c, .. }
+                | Frame::Emphasis(c)
+                | Frame::Strong(c)
+                | Frame::Link { content: c, .. }
+                | Frame::Cell(c)
+                | Frame::Quote(_, c)
+                | Frame::Item(_, c)
+                | Frame::Note { loose: c, .. },
+            ) => c.push(inline),
+            Some(Frame::Image { alt, .. }) => {
+                if let Inline::Text(t) = inline {
+                    alt.push_str(&t)
+                }
+            }
+            Some(Frame::Root) => self.block(Block::Paragraph(vec![inline])),
+            _ => {}
+        }
+    }
+
+    fn block(&mut self, block: Block) {
+        match self.stack.last_mut() {
+            Some(Frame::Quote(blocks, loose) | Frame::Item(blocks, loose) | Frame::Note { blocks, loose, .. }) => {
+                flush_loose(blocks, std::mem::take(loose));
+                blocks.push(block)
+            }
+            _ => {
+                if self.sections.is_empty() {
+                    self.sections.push(Section { heading: None, id: "opening".into(), matter: Matter::Body, blocks: Vec::new() });
+                }
+                if let Some(section) = self.sections.last_mut() {
+                    section.blocks.push(block);
+                }
+            }
+        }
+    }
+
+    fn heading(&mut self, level: u8, content: Vec<Inline>, _offset: usize) {
+        let at_top = matches!(self.stack.last(), Some(Frame::Root));
+        if level == 1 && at_top {
+            let id = self.unique_section_id(&crate::model::plain_text(&content));
+            self.sections.push(Section { heading: Some(content), id, matter: Matter::Body, blocks: Vec::new() });
+        } else {
+            self.block(Block::Subheading { level: level.max(2), content });
+        }
+    }
+
+    fn unique_section_id(&self, heading: &str) -> String {
+        let slug: String = heading
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .collect::<String>()
+            .split('-')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let base = if slug.is_empty() { "section".to_owned() } else { format!("sec-{slug}") };
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.sections.iter().any(|s| s.id == id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    fn front_matter(&mut self, text: &str, start: usize, yaml: bool) {
+        if yaml {
+            self.error(
+                start,
+                "front matter must be TOML between `+++` lines".into(),
+                "replace the `---` lines around the front matter with `+++` and write `key = \"value\"`",
+            );
+            return;
+        }
+        let table: toml::Table = match toml::from_str(text) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = e.span().map_or(start, |s| start + s.start);
+                let message = e.message().trim_end().to_owned();
+                self.error(at, format!("invalid front matter: {message}"), "front matter is TOML: `key = \"value\"`, text in double quotes");
+                return;
+            }
+        };
+        let key_offset = |key: &str| {
+            text.match_indices(key)
+                .find(|(i, _)| *i == 0 || text.as_bytes()[i - 1] == b'\n')
+                .map_or(start, |(i, _)| start + i)
+        };
+        let mut known = toml::Table::new();
+        for (key, value) in table {
+            if metadata::KNOWN_KEYS.contains(&key.as_str()) {
+                known.insert(key, value);
+            } else {
+                let help = match metadata::nearest_key(&key) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => format!("known keys: {}", metadata::KNOWN_KEYS.join(", ")),
+                };
+                self.warning(key_offset(&key), format!("unknown front-matter key `{key}` is ignored"), &help);
+            }
+        }
+        for required in ["title", "author", "language"] {
+            if !known.contains_key(required) {
+                self.error(
+                    start.saturating_sub(4),
+                    format!("the front matter has no `{required}`"),
+                    &format!("add a line `{required} = \"…\"` between the `+++` lines"),
+                );
+            }
+        }
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
+            return;
+        }
+        match known.try_into::<Metadata>() {
+            Ok(m) => {
+                if !metadata::is_bcp47(&m.language) {
+                    self.error(
+                        key_offset("language"),
+                        format!("`{}` is not a BCP 47 language tag", m.language),
+                        "write a tag such as `en`, `en-AU` or `fr-CA` (language, hyphen, region)",
+                    );
+                }
+                if m.date.is_some() && m.date_parts().is_none() {
+                    self.error(key_offset("date"), "`date` is not an ISO 8601 date".into(), "write `2017`, `2017-10` or `2017-10-25`");
+                }
+                self.metadata = Some(m);
+            }
+            Err(e) => {
+                let message = e.message().trim_end().to_owned();
+                self.error(start, format!("invalid front matter: {message}"), "check the type of each value: text in quotes, lists in [ ]");
+            }
+        }
+    }
+
+    fn finish(mut self) -> Result<Manuscript, Vec<Diagnostic>> {
+        if self.metadata.is_none() && !self.diagnostics.iter().any(Diagnostic::is_error) {
+            self.diagnostics.push(
+                Diagnostic::error(self.path, Some(SourcePos { line: 1, column: 1 }), "the manuscript has no front matter")
+                    .with_help("start the file with `+++`, then `title = \"…\"`, `author = \"…\"`, `language = \"en\"`, then `+++`"),
+            );
+        }
+        let has_text = self.sections.iter().any(|s| !s.blocks.is_empty() || s.heading.is_some());
+        if !has_text && !self.diagnostics.iter().any(Diagnostic::is_error) {
+            self.diagnostics.push(
+                Diagnostic::error(self.path, None, "the manuscript has no text").with_help("write the article below the front matter"),
+            );
+        }
+        let metadata = self.metadata.take().unwrap_or_default();
+        for section in &mut self.sections {
+            let title = section.heading.as_deref().map(crate::model::plain_text).unwrap_or_default();
+            if metadata.back_matter.iter().any(|b| b.trim() == title.trim()) {
+                section.matter = Matter::Back;
+            }
+        }
+        for wanted in &metadata.back_matter {
+            let found = self.sections.iter().any(|s| s.heading.as_deref().map(crate::model::plain_text).as_deref() == Some(wanted.trim()));
+            if !found {
+                self.diagnostics.push(
+                    Diagnostic::warning(self.path, None, format!("`back_matter` names “{wanted}”, but no `#` heading has that text"))
+                        .with_help("copy the heading exactly, or remove it from `back_matter`"),
+                );
+            }
+        }
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(self.diagnostics);
+        }
+        let book = Book { metadata, sections: self.sections, notes: self.notes };
+        Ok(Manuscript { book, warnings: self.diagnostics })
+    }
+}
+
+fn flush_loose(blocks: &mut Vec<Block>, loose: Vec<Inline>) {
+    if !loose.is_empty() {
+        blocks.push(Block::Paragraph(loose));
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}

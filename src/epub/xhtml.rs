@@ -201,7 +201,8 @@ pub fn notes_body(notes: &[Note], references: &mut ReferenceFiles) -> String {
             };
             let _ = write!(
                 backlinks,
-                " <a href=\"{file}#{anchor}\" class=\"backlink\" epub:type=\"backlink\" role=\"doc-backlink\" aria-label=\"{label}\">↩{mark}</a>",
+                // A no-break space keeps the arrow with the note's last word.
+                "\u{a0}<a href=\"{file}#{anchor}\" class=\"backlink\" epub:type=\"backlink\" role=\"doc-backlink\" aria-label=\"{label}\">↩{mark}</a>",
                 anchor = noteref_anchor(note.number, occurrence),
                 mark = if note.references > 1 { occurrence_mark(occurrence) } else { String::new() },
             );
@@ -209,7 +210,7 @@ pub fn notes_body(notes: &[Note], references: &mut ReferenceFiles) -> String {
         // The backlink goes inside the note's last paragraph so it reads as part of it.
         let text = match text.rfind("</p>") {
             Some(at) if text[at..].trim_end() == "</p>" => format!("{}{backlinks}{}", &text[..at], &text[at..]),
-            _ => format!("{text}<p>{}</p>\n", backlinks.trim_start()),
+            _ => format!("{text}<p>{}</p>\n", backlinks.trim_start_matches('\u{a0}')),
         };
         let _ = write!(out, "<li id=\"{}\">\n{text}</li>\n", note_anchor(note.number));
     }

@@ -4,15 +4,19 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Book;
-use crate::{epub, fonts, manuscript, notes, output, typography};
+use crate::diagnostics::Severity;
+use crate::style::Style;
+use crate::{epub, fonts, hyphenate, manuscript, notes, output, pdf, typeset, typography};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Edition {
     Epub,
+    /// The reader-edition PDF, typeset by quire's own engine.
+    Pdf,
 }
 
 impl Edition {
-    pub const ALL: [Edition; 1] = [Edition::Epub];
+    pub const ALL: [Edition; 2] = [Edition::Epub, Edition::Pdf];
 }
 
 #[derive(Debug, Clone)]
@@ -23,6 +27,8 @@ pub struct BuildOptions {
     pub editions: Vec<Edition>,
     /// Folder holding `fonts/` and `styles/`.
     pub resources: PathBuf,
+    /// The print style; `styles/reader-a5.toml` in `resources` by default.
+    pub style: Option<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -90,7 +96,7 @@ pub fn load(path: &Path) -> Result<(Book, Vec<Diagnostic>), Vec<Diagnostic>> {
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let path = manuscript_file(&options.manuscript)?;
-    let (book, warnings) = load(&path).map_err(BuildError::Manuscript)?;
+    let (book, mut warnings) = load(&path).map_err(BuildError::Manuscript)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
     let failed = |e: &dyn std::fmt::Display| BuildError::Failed(e.to_string());
 
@@ -113,12 +119,42 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         outputs.push((options.out_dir.join(format!("{stem}.epub")), bytes));
     }
 
+    if options.editions.contains(&Edition::Pdf) {
+        let style_path = options.style.clone().unwrap_or_else(|| styles.join("reader-a5.toml"));
+        let style = Style::read(&style_path).map_err(|e| failed(&e))?;
+        let m = &book.metadata;
+        let hyphenator = hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
+        if hyphenator.is_none() {
+            warnings.push(Diagnostic::warning(&path, None, format!("no hyphenation patterns for `{}`; the PDF is set without hyphenation", m.language)));
+        }
+        let typeset = typeset::typeset(&book, &style, &family, hyphenator.as_ref());
+        for missing in &typeset.missing_glyphs {
+            warnings.push(Diagnostic {
+                severity: Severity::Warning,
+                file: path.clone(),
+                at: find_character(&path, missing.character),
+                message: format!("the font has no glyph for {:?} (U+{:04X}); it prints as a blank box", missing.character, missing.character as u32),
+                help: Some("add a font that has it to fonts/ and name it in styles/fonts.toml, or replace the character".into()),
+                source_line: None,
+            });
+        }
+        let bytes = pdf::write_pdf(&typeset.document).map_err(|e| failed(&format!("cannot write the PDF: {e}")))?;
+        outputs.push((options.out_dir.join(format!("{stem}.pdf")), bytes));
+    }
+
     let mut written = Vec::new();
     for (file, bytes) in outputs {
         output::write_atomically(&file, &bytes).map_err(|e| BuildError::Failed(format!("{}: cannot write: {e}", file.display())))?;
         written.push(file);
     }
     Ok(BuildReport { written, warnings })
+}
+
+/// Where a character first occurs in the manuscript, to point a warning at it.
+fn find_character(path: &Path, character: char) -> Option<crate::model::SourcePos> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let offset = text.find(character)?;
+    Some(crate::diagnostics::LineIndex::new(&text, 1).position(offset))
 }
 
 /// The time stamped into editions: `SOURCE_DATE_EPOCH` if set (reproducible-builds.org),

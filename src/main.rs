@@ -30,12 +30,18 @@ enum Command {
         /// Folder with fonts/ and styles/; quire's own by default.
         #[arg(long)]
         resources: Option<PathBuf>,
+        /// Print style for the PDF (a .toml file); styles/reader-a5.toml by default.
+        #[arg(long)]
+        style: Option<PathBuf>,
     },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// EPUB 3 for e-readers.
     Epub,
+    /// The reader-edition PDF.
+    Pdf,
 }
 
 fn main() -> ExitCode {
@@ -45,14 +51,16 @@ fn main() -> ExitCode {
         out: PathBuf::from("dist"),
         format: Vec::new(),
         resources: None,
+        style: None,
     });
     match command {
-        Command::Build { manuscript, out, format, resources } => {
+        Command::Build { manuscript, out, format, resources, style } => {
             let editions = if format.is_empty() {
                 Edition::ALL.to_vec()
             } else {
                 format.iter().map(|f| match f {
                     Format::Epub => Edition::Epub,
+                    Format::Pdf => Edition::Pdf,
                 }).collect()
             };
             let options = BuildOptions {
@@ -60,6 +68,7 @@ fn main() -> ExitCode {
                 out_dir: out,
                 editions,
                 resources: resources.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
+                style,
             };
             match build::build(&options) {
                 Ok(report) => {

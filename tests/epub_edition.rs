@@ -13,6 +13,7 @@ fn build_epub(out: &Path) -> PathBuf {
         out_dir: out.to_path_buf(),
         editions: vec![Edition::Epub],
         resources: root,
+        style: None,
     };
     let report = build(&options).expect("the bundled manuscript builds");
     assert!(report.warnings.is_empty(), "bundled manuscript has warnings: {:?}", report.warnings);

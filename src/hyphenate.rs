@@ -1,0 +1,85 @@
+//! Where words may break: Liang's patterns for the manuscript's language, with
+//! the TeX exception list that ships with them and the manuscript's own exceptions.
+
+use hyphenation::{Hyphenator as _, Language, Load, Standard};
+
+pub struct Hyphenator {
+    dictionary: Standard,
+}
+
+/// Patterns for a BCP 47 tag: British English for every English but the US's.
+pub fn language_for(tag: &str) -> Option<Language> {
+    let lower = tag.to_ascii_lowercase();
+    let primary = lower.split('-').next().unwrap_or("");
+    Some(match primary {
+        "en" if lower == "en-us" => Language::EnglishUS,
+        "en" => Language::EnglishGB,
+        "de" => Language::German1996,
+        "fr" => Language::French,
+        "es" => Language::Spanish,
+        "it" => Language::Italian,
+        "nl" => Language::Dutch,
+        "pt" => Language::Portuguese,
+        "ru" => Language::Russian,
+        "sv" => Language::Swedish,
+        "pl" => Language::Polish,
+        _ => return None,
+    })
+}
+
+impl Hyphenator {
+    /// `exceptions` are words with hyphens where they may break ("Bol-she-viks").
+    pub fn new(language_tag: &str, left_min: usize, right_min: usize, exceptions: &[String]) -> Option<Hyphenator> {
+        let mut dictionary = Standard::from_embedded(language_for(language_tag)?).ok()?;
+        dictionary.minima = (left_min, right_min);
+        for exception in exceptions {
+            let word: String = exception.chars().filter(|&c| c != '-').collect::<String>().to_lowercase();
+            let mut breaks = Vec::new();
+            let mut offset = 0;
+            for part in exception.split('-') {
+                offset += part.len();
+                breaks.push(offset);
+            }
+            breaks.pop();
+            dictionary.exceptions.0.insert(word, breaks);
+        }
+        Some(Hyphenator { dictionary })
+    }
+
+    /// Byte offsets inside `word` where it may break with a hyphen.
+    /// Only plain alphabetic words are hyphenated; names with digits or marks are left whole.
+    pub fn breaks(&self, word: &str) -> Vec<usize> {
+        if word.chars().count() < self.dictionary.minima.0 + self.dictionary.minima.1 || !word.chars().all(char::is_alphabetic) {
+            return Vec::new();
+        }
+        self.dictionary.hyphenate(word).breaks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn british_patterns_for_australian_english() {
+        assert_eq!(language_for("en-AU"), Some(Language::EnglishGB));
+        assert_eq!(language_for("en-US"), Some(Language::EnglishUS));
+        let h = Hyphenator::new("en-AU", 2, 3, &[]).unwrap();
+        let breaks = h.breaks("revolutionary");
+        assert!(!breaks.is_empty());
+        // No fragment shorter than the minima.
+        assert!(breaks.iter().all(|&b| b >= 2 && "revolutionary".len() - b >= 3), "{breaks:?}");
+    }
+
+    #[test]
+    fn manuscript_exceptions_win() {
+        let h = Hyphenator::new("en-AU", 2, 3, &["Bol-shevik".to_string()]).unwrap();
+        assert_eq!(h.breaks("bolshevik"), vec![3]);
+    }
+
+    #[test]
+    fn words_with_digits_stay_whole() {
+        let h = Hyphenator::new("en", 2, 3, &[]).unwrap();
+        assert!(h.breaks("No.1").is_empty());
+    }
+}

@@ -1,0 +1,914 @@
+//! Optimal page breaking of a flow of lines (Knuth–Plass applied vertically).
+//!
+//! The caller lays out a flow (a chapter, say) as a vertical list of
+//! [`VItem`]s — lines already broken by the line breaker, spaces between
+//! blocks, penalties, forced page breaks — and keeps its own payload in a
+//! parallel array. [`break_pages`] returns which items go on which page.
+//!
+//! **Where a page may break.** At a [`VItem::Penalty`] below
+//! [`INFINITE_PENALTY`]; at a [`VItem::Space`] that directly follows a line;
+//! between two directly adjacent lines (at no cost); at a
+//! [`VItem::ForcedBreak`]. Spaces and penalties at the top of a page are
+//! discarded; so is a forced break there, which means forced breaks never
+//! create blank pages (give a blank page a zero-height line if you want one).
+//!
+//! **Keeps are penalties.** Widows, orphans and headings are expressed like
+//! TeX's `\widowpenalty`, `\clubpenalty` and `\nobreak`: the caller puts a
+//! `Penalty { cost: INFINITE_PENALTY }` between the lines that must stay
+//! together. [`push_paragraph`] and [`push_heading`] do this. A finite cost
+//! discourages instead of forbidding. A forbidden break is still taken when
+//! the material that must stay together is taller than the page, since the
+//! alternative would be an overflowing page; [`PageRange::keep_broken`] then
+//! says so.
+
+// ---------------------------------------------------------------------------
+// Cost constants. Each says why it has its value.
+// ---------------------------------------------------------------------------
+
+/// A penalty at least this large forbids a break; TeX's `inf_penalty`, and the
+/// same scale as the line breaker, so callers use one vocabulary.
+pub const INFINITE_PENALTY: f32 = 10_000.0;
+
+/// A penalty at most this small forces a break, like [`VItem::ForcedBreak`].
+pub const FORCED_PENALTY: f32 = -10_000.0;
+
+/// Cost of breaking where a keep forbids it. Far above any sum of page
+/// badnesses a real book can reach (10 000 per page at worst), so it is paid
+/// only when every alternative would overflow a page.
+const FORBIDDEN_BREAK_DEMERITS: f64 = 1e12;
+
+/// Badness of a page by its unfilled fraction: `SCALE · (gap / page)²`. With
+/// 10 000, a page one line short on a 40-line page costs 6.25 — less than
+/// any widow or orphan penalty a caller would choose (TeX's default is 150) —
+/// while a half-empty page costs 2 500, so gaps are spread, not piled up.
+const UNDERFULL_BADNESS_SCALE: f64 = 10_000.0;
+
+/// Heights closer than this count as equal: far below what a printer renders,
+/// large enough to absorb rounding in long sums of f32 heights.
+const HEIGHT_EPSILON: f64 = 1e-3;
+
+/// Default for [`PageParams::spread_mismatch_demerits`]: more than the
+/// badness of a page two lines short (25 on a 40-line page), so a facing page
+/// is shortened to match a short page when that is possible, yet much less
+/// than a widow, so balancing never reintroduces one.
+pub const DEFAULT_SPREAD_MISMATCH_DEMERITS: f32 = 100.0;
+
+// ---------------------------------------------------------------------------
+// Public types.
+// ---------------------------------------------------------------------------
+
+/// One element of a flow's vertical list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum VItem {
+    /// A typeset line; `height` is the baseline-to-baseline advance it takes.
+    Line { height: f32 },
+    /// Vertical space (between paragraphs, above a heading). Discarded at the
+    /// top of a page. `stretch`/`shrink` let a page be filled or squeezed.
+    Space { height: f32, stretch: f32, shrink: f32 },
+    /// A break opportunity with a cost: ≥ [`INFINITE_PENALTY`] forbids a break
+    /// here, ≤ [`FORCED_PENALTY`] forces one, anything between is added to the
+    /// cost of breaking here (negative encourages).
+    Penalty { cost: f32 },
+    /// Start a new page (end of chapter).
+    ForcedBreak,
+}
+
+/// Knobs of the page breaker.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageParams {
+    /// Make the two pages of a spread end at the same height: when one page
+    /// of a spread comes out short, the facing page pays
+    /// `spread_mismatch_demerits` unless it is as short.
+    pub balance_spreads: bool,
+    /// The flow's page 0 is a right-hand page (recto), so spreads are pages
+    /// (1, 2), (3, 4), … If false, spreads are (0, 1), (2, 3), …
+    pub first_page_is_recto: bool,
+    pub spread_mismatch_demerits: f32,
+}
+
+impl Default for PageParams {
+    fn default() -> Self {
+        PageParams {
+            balance_spreads: true,
+            first_page_is_recto: true,
+            spread_mismatch_demerits: DEFAULT_SPREAD_MISMATCH_DEMERITS,
+        }
+    }
+}
+
+/// The items of one page: `items[start..end]`. Discardable items at the top
+/// are already skipped; the break item at `end` belongs to no page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageRange {
+    pub start: usize,
+    pub end: usize,
+    /// Natural height of the page's items (lines and spaces).
+    pub content_height: f32,
+    /// The content cannot fit the page even with all space shrunk: a line (or
+    /// a block with no break opportunity) taller than the page.
+    pub overfull: bool,
+    /// The page ends at a forbidden break (a keep taller than the page).
+    pub keep_broken: bool,
+}
+
+/// How to protect a paragraph's first and last lines: costs of the break
+/// after the first line (orphan, TeX's club) and before the last (widow).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Keeps {
+    pub orphan_cost: f32,
+    pub widow_cost: f32,
+}
+
+impl Default for Keeps {
+    /// Both forbidden: no widows, no orphans.
+    fn default() -> Self {
+        Keeps { orphan_cost: INFINITE_PENALTY, widow_cost: INFINITE_PENALTY }
+    }
+}
+
+/// Appends a paragraph's lines with orphan/widow penalties between them.
+/// Breaks between other lines stay free (implicit).
+pub fn push_paragraph(list: &mut Vec<VItem>, line_heights: &[f32], keeps: &Keeps) {
+    let count = line_heights.len();
+    for (index, &height) in line_heights.iter().enumerate() {
+        if index > 0 {
+            let mut cost: f32 = 0.0;
+            if index == 1 {
+                cost = cost.max(keeps.orphan_cost);
+            }
+            if index == count - 1 {
+                cost = cost.max(keeps.widow_cost);
+            }
+            if cost != 0.0 {
+                list.push(VItem::Penalty { cost });
+            }
+        }
+        list.push(VItem::Line { height });
+    }
+}
+
+/// Appends a heading: space above it (discarded at a page top), its lines,
+/// and a forbidden break after each line, so a heading is never last on a
+/// page. Follow it with [`push_paragraph`]: with the default [`Keeps`] the
+/// heading then always has at least two lines of its paragraph below it.
+pub fn push_heading(list: &mut Vec<VItem>, space_above: f32, line_heights: &[f32]) {
+    if space_above != 0.0 {
+        list.push(VItem::Space { height: space_above, stretch: 0.0, shrink: 0.0 });
+    }
+    for &height in line_heights {
+        list.push(VItem::Line { height });
+        list.push(VItem::Penalty { cost: INFINITE_PENALTY });
+    }
+}
+
+/// Breaks a flow into pages; `page_height(n)` is the room on page `n`
+/// (0-based) of the flow. Returns the pages in order; empty only if `items`
+/// has no line.
+///
+/// # Algorithm
+///
+/// Total-fit, as Knuth–Plass line breaking but vertical. Each break
+/// opportunity is a node; a page between two nodes is feasible if its content
+/// (minus shrink) fits the page height, and costs its badness — the squared
+/// fraction left empty, after stretchable space absorbs what it can — plus
+/// the penalty at its break. The last page of the flow and pages ended by a
+/// forced break are ragged-bottom and cost nothing for being short. Dynamic
+/// programming over the nodes finds the page sequence of least total cost:
+/// unlike a greedy fill it will end a page a line early when that avoids a
+/// widow, an orphan or a stranded heading further on.
+///
+/// A node leaves the active list once the page from it overflows, so the work
+/// is linear in the flow's length (times the lines per page). Page numbers
+/// are merged, keeping their parity, once page heights stop changing. With
+/// `balance_spreads`, the second page of a spread pays
+/// `spread_mismatch_demerits` if its fill differs from the first's; nodes
+/// ending a spread's first page are then also kept apart by that page's fill.
+///
+/// Never fails: if nothing can be reached without overflowing (a line taller
+/// than the page), the least overflowing page is emitted, flagged overfull.
+pub fn break_pages(items: &[VItem], page_height: &dyn Fn(usize) -> f32, params: &PageParams) -> Vec<PageRange> {
+    let Some(flow) = Flow::new(items, page_height, params) else {
+        return Vec::new();
+    };
+    flow.run()
+}
+
+// ---------------------------------------------------------------------------
+// Implementation.
+// ---------------------------------------------------------------------------
+
+const NO_NODE: usize = usize::MAX;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Totals {
+    height: f64,
+    stretch: f64,
+    shrink: f64,
+}
+
+struct Breakpoint {
+    position: usize,
+    cost: f64,
+    forced: bool,
+    forbidden: bool,
+    /// First item of the page that follows a break here.
+    next_page_start: usize,
+}
+
+struct Node {
+    position: usize,
+    next_page_start: usize,
+    /// Number of the page that starts here (merged past `easy_page`).
+    page: usize,
+    total_demerits: f64,
+    previous: usize,
+    /// Height of the page that ends here.
+    content_height: f64,
+    overfull: bool,
+    keep_broken: bool,
+    /// Fill of the page ending here if it is the first page of a spread whose
+    /// facing page should match it.
+    spread_fill: Option<f64>,
+}
+
+#[derive(Clone, Copy)]
+struct Candidate {
+    page: usize,
+    spread_fill: Option<f64>,
+    total_demerits: f64,
+    previous: usize,
+    content_height: f64,
+    overfull: bool,
+}
+
+struct Flow<'a> {
+    params: &'a PageParams,
+    prefix: Vec<Totals>,
+    breakpoints: Vec<Breakpoint>,
+    /// Room on pages `0..=easy_page + 1`; later pages repeat the last one.
+    heights: Vec<f64>,
+    easy_page: usize,
+    first_content: usize,
+    end: usize,
+}
+
+impl<'a> Flow<'a> {
+    fn new(items: &[VItem], page_height: &dyn Fn(usize) -> f32, params: &'a PageParams) -> Option<Self> {
+        // Whatever follows the last line (spaces, breaks) would only make
+        // empty pages: the flow ends right after its last line.
+        let end = items.iter().rposition(|item| matches!(item, VItem::Line { .. }))? + 1;
+        let items = &items[..end];
+
+        let mut prefix = Vec::with_capacity(end + 1);
+        let mut running = Totals::default();
+        prefix.push(running);
+        for item in items {
+            match *item {
+                VItem::Line { height } => running.height += finite(height).max(0.0),
+                VItem::Space { height, stretch, shrink } => {
+                    running.height += finite(height);
+                    running.stretch += finite(stretch).max(0.0);
+                    running.shrink += finite(shrink).max(0.0);
+                }
+                VItem::Penalty { .. } | VItem::ForcedBreak => {}
+            }
+            prefix.push(running);
+        }
+
+        // `content_from[i]`: first line at or after `i` — where a page whose
+        // break is before `i` really starts.
+        let mut content_from = vec![end; end + 1];
+        for index in (0..end).rev() {
+            content_from[index] =
+                if matches!(items[index], VItem::Line { .. }) { index } else { content_from[index + 1] };
+        }
+
+        let mut breakpoints = Vec::new();
+        for position in 1..end {
+            let after_line = matches!(items[position - 1], VItem::Line { .. });
+            let (cost, forced, forbidden) = match items[position] {
+                VItem::Penalty { cost } if cost <= FORCED_PENALTY => (0.0, true, false),
+                VItem::Penalty { cost } if cost.is_nan() || cost >= INFINITE_PENALTY => {
+                    (FORBIDDEN_BREAK_DEMERITS, false, true)
+                }
+                VItem::Penalty { cost } => (cost as f64, false, false),
+                VItem::ForcedBreak => (0.0, true, false),
+                VItem::Space { .. } | VItem::Line { .. } if after_line => (0.0, false, false),
+                _ => continue,
+            };
+            breakpoints.push(Breakpoint { position, cost, forced, forbidden, next_page_start: content_from[position] });
+        }
+        breakpoints.push(Breakpoint { position: end, cost: 0.0, forced: true, forbidden: false, next_page_start: end });
+
+        // At most one page per breakpoint: probing that many heights tells
+        // from which page on they are constant.
+        let mut heights: Vec<f64> =
+            (0..=breakpoints.len() + 1).map(|page| finite(page_height(page)).max(0.0)).collect();
+        let last_height = *heights.last().unwrap_or(&0.0);
+        let easy_page = heights.iter().rposition(|&height| height != last_height).map_or(0, |index| index + 1);
+        heights.truncate(easy_page + 2);
+
+        Some(Flow { params, prefix, breakpoints, heights, easy_page, first_content: content_from[0], end })
+    }
+
+    /// Page numbers past `easy_page` only matter by parity, and only when
+    /// balancing spreads.
+    fn next_page(&self, page: usize) -> usize {
+        let next = page + 1;
+        if next < self.easy_page {
+            next
+        } else if self.params.balance_spreads {
+            self.easy_page + ((next - self.easy_page) & 1)
+        } else {
+            self.easy_page
+        }
+    }
+
+    fn is_spread_start(&self, page: usize) -> bool {
+        let odd = page & 1 == 1;
+        odd == self.params.first_page_is_recto
+    }
+
+    fn run(&self) -> Vec<PageRange> {
+        let balance = self.params.balance_spreads;
+        let mismatch_demerits = finite(self.params.spread_mismatch_demerits).max(0.0);
+
+        let mut nodes = vec![Node {
+            position: 0,
+            next_page_start: self.first_content,
+            page: 0,
+            total_demerits: 0.0,
+            previous: NO_NODE,
+            content_height: 0.0,
+            overfull: false,
+            keep_broken: false,
+            spread_fill: None,
+        }];
+        let mut active: Vec<usize> = vec![0];
+        let mut candidates: Vec<Candidate> = Vec::new();
+
+        for breakpoint in &self.breakpoints {
+            candidates.clear();
+            // (excess, demerits, node, height): the least overflowing page,
+            // used only if nothing else reaches this breakpoint.
+            let mut rescue: Option<(f64, f64, usize, f64)> = None;
+            let mut kept = 0;
+            for slot in 0..active.len() {
+                let node_index = active[slot];
+                let node = &nodes[node_index];
+                if node.next_page_start >= breakpoint.position && breakpoint.position < self.end {
+                    // The page would be empty: breaking here changes nothing
+                    // for this node (this also swallows forced breaks at the
+                    // top of a page).
+                    active[kept] = node_index;
+                    kept += 1;
+                    continue;
+                }
+                let room = self.heights[node.page.min(self.easy_page)];
+                let from = &self.prefix[node.next_page_start];
+                let to = &self.prefix[breakpoint.position];
+                let natural = to.height - from.height;
+                let stretch = to.stretch - from.stretch;
+                let shrink = to.shrink - from.shrink;
+
+                let excess = natural - shrink - room;
+                if excess > HEIGHT_EPSILON {
+                    let better = match rescue {
+                        None => true,
+                        Some((best_excess, best_demerits, _, _)) => {
+                            excess < best_excess - HEIGHT_EPSILON
+                                || (excess <= best_excess + HEIGHT_EPSILON && node.total_demerits < best_demerits)
+                        }
+                    };
+                    if better {
+                        rescue = Some((excess, node.total_demerits, node_index, natural));
+                    }
+                    continue; // deactivated: more material only overflows more
+                }
+
+                // Ragged pages (chapter end, end of flow) may be short for free.
+                let ragged = breakpoint.forced;
+                let fill = (natural + stretch).min(room);
+                let mut demerits = breakpoint.cost;
+                if !ragged && room > 0.0 {
+                    let gap = (room - fill).max(0.0) / room;
+                    demerits += UNDERFULL_BADNESS_SCALE * gap * gap;
+                }
+                if balance && !ragged {
+                    if let Some(facing_fill) = node.spread_fill {
+                        if (facing_fill - fill).abs() > HEIGHT_EPSILON {
+                            demerits += mismatch_demerits;
+                        }
+                    }
+                }
+                let spread_fill = (balance && !ragged && self.is_spread_start(node.page)).then_some(fill);
+                candidates.push(Candidate {
+                    page: self.next_page(node.page),
+                    spread_fill,
+                    total_demerits: node.total_demerits + demerits,
+                    previous: node_index,
+                    content_height: natural,
+                    overfull: false,
+                });
+                if !breakpoint.forced {
+                    active[kept] = node_index;
+                    kept += 1;
+                }
+            }
+            active.truncate(kept);
+
+            if candidates.is_empty() && active.is_empty() {
+                let Some((_, _, previous, natural)) = rescue else { break };
+                candidates.push(Candidate {
+                    page: self.next_page(nodes[previous].page),
+                    spread_fill: None,
+                    total_demerits: nodes[previous].total_demerits,
+                    previous,
+                    content_height: natural,
+                    overfull: true,
+                });
+            }
+            self.add_best_candidates(&candidates, breakpoint, mismatch_demerits, &mut nodes, &mut active);
+        }
+
+        let last = active
+            .iter()
+            .copied()
+            .filter(|&index| nodes[index].position == self.end)
+            .min_by(|&a, &b| nodes[a].total_demerits.total_cmp(&nodes[b].total_demerits));
+        match last {
+            Some(last) => self.pages_ending_at(&nodes, last),
+            // Unreachable by construction; never panic, never lose content.
+            None => vec![PageRange {
+                start: self.first_content,
+                end: self.end,
+                content_height: (self.prefix[self.end].height - self.prefix[self.first_content].height) as f32,
+                overfull: true,
+                keep_broken: false,
+            }],
+        }
+    }
+
+    /// Keeps the best candidate per page number, and per spread fill when
+    /// balancing (a worse path whose fill is easier to match may still win,
+    /// but not by more than the mismatch it avoids).
+    fn add_best_candidates(
+        &self,
+        candidates: &[Candidate],
+        breakpoint: &Breakpoint,
+        mismatch_demerits: f64,
+        nodes: &mut Vec<Node>,
+        active: &mut Vec<usize>,
+    ) {
+        let fill_key = |fill: Option<f64>| fill.map(|fill| (fill / HEIGHT_EPSILON).round() as i64);
+        let mut best: Vec<Candidate> = Vec::new();
+        let mut page_best: Vec<(usize, f64)> = Vec::new();
+        for candidate in candidates {
+            let same_state = best.iter_mut().find(|kept| {
+                kept.page == candidate.page && fill_key(kept.spread_fill) == fill_key(candidate.spread_fill)
+            });
+            match same_state {
+                Some(kept) if candidate.total_demerits < kept.total_demerits => *kept = *candidate,
+                Some(_) => {}
+                None => best.push(*candidate),
+            }
+            match page_best.iter_mut().find(|(page, _)| *page == candidate.page) {
+                Some((_, lowest)) => *lowest = lowest.min(candidate.total_demerits),
+                None => page_best.push((candidate.page, candidate.total_demerits)),
+            }
+        }
+        for candidate in &best {
+            let lowest = page_best.iter().find(|(page, _)| *page == candidate.page).map_or(f64::INFINITY, |entry| entry.1);
+            if candidate.total_demerits > lowest + mismatch_demerits {
+                continue;
+            }
+            active.push(nodes.len());
+            nodes.push(Node {
+                position: breakpoint.position,
+                next_page_start: breakpoint.next_page_start,
+                page: candidate.page,
+                total_demerits: candidate.total_demerits,
+                previous: candidate.previous,
+                content_height: candidate.content_height,
+                overfull: candidate.overfull,
+                keep_broken: breakpoint.forbidden,
+                spread_fill: candidate.spread_fill,
+            });
+        }
+    }
+
+    fn pages_ending_at(&self, nodes: &[Node], last: usize) -> Vec<PageRange> {
+        let mut pages = Vec::new();
+        let mut index = last;
+        while nodes[index].previous != NO_NODE {
+            let node = &nodes[index];
+            pages.push(PageRange {
+                start: nodes[node.previous].next_page_start,
+                end: node.position,
+                content_height: node.content_height as f32,
+                overfull: node.overfull,
+                keep_broken: node.keep_broken,
+            });
+            index = node.previous;
+        }
+        pages.reverse();
+        pages
+    }
+}
+
+fn finite(value: f32) -> f64 {
+    if value.is_finite() {
+        value as f64
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINE: f32 = 1.0;
+
+    fn no_balancing() -> PageParams {
+        PageParams { balance_spreads: false, ..PageParams::default() }
+    }
+
+    fn paragraph(list: &mut Vec<VItem>, lines: usize) {
+        push_paragraph(list, &vec![LINE; lines], &Keeps::default());
+    }
+
+    fn spans(pages: &[PageRange]) -> Vec<(usize, usize)> {
+        pages.iter().map(|page| (page.start, page.end)).collect()
+    }
+
+    fn line_count(items: &[VItem], page: &PageRange) -> usize {
+        items[page.start..page.end].iter().filter(|item| matches!(item, VItem::Line { .. })).count()
+    }
+
+    /// Fills pages greedily line by line, ignoring keeps: what a naive
+    /// layout does. Returns the index of the first line of each page.
+    fn naive_page_starts(items: &[VItem], room: f32) -> Vec<usize> {
+        let mut starts = Vec::new();
+        let mut used = room;
+        for (index, item) in items.iter().enumerate() {
+            match *item {
+                VItem::Line { height } => {
+                    if used + height > room {
+                        starts.push(index);
+                        used = 0.0;
+                    }
+                    used += height;
+                }
+                VItem::Space { height, .. } => used += height,
+                _ => {}
+            }
+        }
+        starts
+    }
+
+    /// Invariants every result must satisfy.
+    fn assert_well_formed(items: &[VItem], pages: &[PageRange], room: &dyn Fn(usize) -> f32) {
+        let lines = items.iter().filter(|item| matches!(item, VItem::Line { .. })).count();
+        assert_eq!(pages.iter().map(|page| line_count(items, page)).sum::<usize>(), lines, "every line placed once");
+        for (number, page) in pages.iter().enumerate() {
+            assert!(matches!(items[page.start], VItem::Line { .. }), "page {number} starts with a line: {pages:?}");
+            let shrink: f32 = items[page.start..page.end]
+                .iter()
+                .map(|item| if let VItem::Space { shrink, .. } = item { *shrink } else { 0.0 })
+                .sum();
+            if !page.overfull {
+                assert!(page.content_height - shrink <= room(number) + 1e-3, "page {number} overflows: {page:?}");
+            }
+        }
+        for pair in pages.windows(2) {
+            assert!(pair[0].end <= pair[1].start);
+            assert!(items[pair[0].end..pair[1].start].iter().all(|item| !matches!(item, VItem::Line { .. })));
+        }
+    }
+
+    #[test]
+    fn no_orphan_even_if_the_page_comes_out_short() {
+        // A 9-line paragraph, then a 5-line one, on 10-line pages: filling
+        // would put the second paragraph's first line alone at the bottom.
+        let mut items = Vec::new();
+        paragraph(&mut items, 9);
+        let second = items.len();
+        paragraph(&mut items, 5);
+        assert_eq!(naive_page_starts(&items, 10.0)[1], second + 2, "naive fill leaves an orphan");
+
+        let pages = break_pages(&items, &|_| 10.0, &no_balancing());
+        assert_well_formed(&items, &pages, &|_| 10.0);
+        assert_eq!(spans(&pages), vec![(0, second), (second, items.len())]);
+        assert_eq!(pages[0].content_height, 9.0);
+    }
+
+    #[test]
+    fn no_widow_the_page_before_gives_up_a_line() {
+        // An 11-line paragraph on 10-line pages: filling would leave its last
+        // line alone on page 2. Instead two lines go over.
+        let mut items = Vec::new();
+        paragraph(&mut items, 11);
+        paragraph(&mut items, 5);
+        let widow_line = 12;
+        assert!(matches!(items[widow_line - 1], VItem::Penalty { .. }));
+        assert_eq!(naive_page_starts(&items, 10.0)[1], widow_line, "naive fill leaves a widow");
+
+        let pages = break_pages(&items, &|_| 10.0, &no_balancing());
+        assert_well_formed(&items, &pages, &|_| 10.0);
+        assert_eq!(spans(&pages), vec![(0, 10), (10, items.len())]);
+        assert_eq!(line_count(&items, &pages[0]), 9);
+    }
+
+    #[test]
+    fn heading_is_never_last_on_a_page() {
+        // 8 lines, then space + heading: filling puts the heading on line 10.
+        let mut items = Vec::new();
+        paragraph(&mut items, 8);
+        let space = items.len();
+        push_heading(&mut items, LINE, &[LINE]);
+        paragraph(&mut items, 6);
+        assert_eq!(naive_page_starts(&items, 10.0)[1], space + 3, "naive fill strands the heading");
+
+        let pages = break_pages(&items, &|_| 10.0, &no_balancing());
+        assert_well_formed(&items, &pages, &|_| 10.0);
+        // The page breaks at the space above the heading, which is discarded.
+        assert_eq!(spans(&pages), vec![(0, space), (space + 1, items.len())]);
+    }
+
+    #[test]
+    fn forced_breaks_start_new_pages_but_never_blank_ones() {
+        let mut items = vec![VItem::ForcedBreak, VItem::Space { height: 2.0, stretch: 0.0, shrink: 0.0 }];
+        paragraph(&mut items, 3);
+        items.push(VItem::ForcedBreak);
+        items.push(VItem::ForcedBreak);
+        let second = items.len();
+        paragraph(&mut items, 3);
+        items.push(VItem::ForcedBreak);
+        let pages = break_pages(&items, &|_| 10.0, &PageParams::default());
+        assert_well_formed(&items, &pages, &|_| 10.0);
+        assert_eq!(spans(&pages), vec![(2, 7), (second, second + 5)]);
+    }
+
+    #[test]
+    fn first_page_with_less_room() {
+        let mut items = Vec::new();
+        paragraph(&mut items, 12);
+        let room = |page: usize| if page == 0 { 5.0 } else { 10.0 };
+        let pages = break_pages(&items, &room, &no_balancing());
+        assert_well_formed(&items, &pages, &room);
+        assert_eq!(pages.iter().map(|page| line_count(&items, page)).collect::<Vec<_>>(), vec![5, 7]);
+    }
+
+    #[test]
+    fn line_taller_than_the_page_gets_its_own_overfull_page() {
+        let items = vec![VItem::Line { height: 1.0 }, VItem::Line { height: 25.0 }, VItem::Line { height: 1.0 }];
+        let pages = break_pages(&items, &|_| 10.0, &PageParams::default());
+        assert_well_formed(&items, &pages, &|_| 10.0);
+        assert_eq!(spans(&pages), vec![(0, 1), (1, 2), (2, 3)]);
+        assert_eq!(pages.iter().map(|page| page.overfull).collect::<Vec<_>>(), vec![false, true, false]);
+
+        let alone = [VItem::Line { height: 25.0 }];
+        let pages = break_pages(&alone, &|_| 10.0, &PageParams::default());
+        assert_eq!(spans(&pages), vec![(0, 1)]);
+        assert!(pages[0].overfull);
+    }
+
+    #[test]
+    fn keep_taller_than_the_page_is_broken_rather_than_overflowing() {
+        // 25 lines that must stay together cannot: pages of 10 break the keep.
+        let mut items = Vec::new();
+        for index in 0..25 {
+            if index > 0 {
+                items.push(VItem::Penalty { cost: INFINITE_PENALTY });
+            }
+            items.push(VItem::Line { height: LINE });
+        }
+        let pages = break_pages(&items, &|_| 10.0, &no_balancing());
+        assert_well_formed(&items, &pages, &|_| 10.0);
+        assert_eq!(pages.iter().map(|page| line_count(&items, page)).collect::<Vec<_>>(), vec![10, 10, 5]);
+        assert!(pages[0].keep_broken && pages[1].keep_broken && !pages[2].keep_broken);
+        assert!(pages.iter().all(|page| !page.overfull));
+    }
+
+    #[test]
+    fn facing_page_is_as_short_as_its_partner() {
+        // 20-line pages; page 0 is a recto, pages 1 and 2 form a spread.
+        // Page 1 must be one line short (else a widow), so page 2 is too.
+        let mut items = Vec::new();
+        paragraph(&mut items, 20);
+        paragraph(&mut items, 21);
+        paragraph(&mut items, 60);
+        let counts = |params: &PageParams| {
+            let pages = break_pages(&items, &|_| 20.0, params);
+            assert_well_formed(&items, &pages, &|_| 20.0);
+            pages.iter().map(|page| line_count(&items, page)).collect::<Vec<_>>()
+        };
+        assert_eq!(counts(&no_balancing())[..3], [20, 19, 20]);
+        assert_eq!(counts(&PageParams::default())[..3], [20, 19, 19]);
+        // With spreads (0, 1), (2, 3), shortening page 0 to match page 1
+        // would widow the first paragraph: the mismatch is accepted, and
+        // page 2, which starts a spread, is full.
+        let verso_first = PageParams { first_page_is_recto: false, ..PageParams::default() };
+        assert_eq!(counts(&verso_first)[..3], [20, 19, 20]);
+    }
+
+    #[test]
+    fn shrinkable_space_lets_a_page_take_more() {
+        // 6 + 4 lines and a half-line space: 10.5 lines on a 10-line page fit
+        // only if the space shrinks; otherwise the second paragraph splits.
+        let flow = |shrink: f32| {
+            let mut items = Vec::new();
+            paragraph(&mut items, 6);
+            items.push(VItem::Space { height: 0.5, stretch: 0.0, shrink });
+            paragraph(&mut items, 4);
+            items.push(VItem::Space { height: 0.5, stretch: 0.0, shrink });
+            paragraph(&mut items, 6);
+            items
+        };
+        let items = flow(0.5);
+        let pages = break_pages(&items, &|_| 10.0, &no_balancing());
+        assert_well_formed(&items, &pages, &|_| 10.0);
+        assert_eq!(line_count(&items, &pages[0]), 10);
+        assert_eq!(pages[0].content_height, 10.5, "natural height is reported");
+
+        let items = flow(0.0);
+        let pages = break_pages(&items, &|_| 10.0, &no_balancing());
+        assert_well_formed(&items, &pages, &|_| 10.0);
+        assert_eq!(line_count(&items, &pages[0]), 8);
+    }
+
+    #[test]
+    fn random_flows_never_overflow_and_keep_all_keeps() {
+        let mut seed: u32 = 4242;
+        let mut next = |modulus: u32| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 16) % modulus
+        };
+        for _ in 0..200 {
+            let mut items = Vec::new();
+            for _ in 0..(1 + next(30)) {
+                match next(10) {
+                    0 => push_heading(&mut items, 1.5, &vec![1.4; 1 + next(2) as usize]),
+                    1 => items.push(VItem::ForcedBreak),
+                    2 => items.push(VItem::Space { height: 0.5, stretch: 0.25, shrink: 0.1 }),
+                    _ => {
+                        let height = [1.0, 1.2, 0.8][next(3) as usize];
+                        push_paragraph(&mut items, &vec![height; 1 + next(15) as usize], &Keeps::default());
+                    }
+                }
+            }
+            let first_room = 6.0 + next(10) as f32;
+            let room = move |page: usize| if page == 0 { first_room } else { 15.5 };
+            let params = PageParams { balance_spreads: next(2) == 0, ..PageParams::default() };
+            let pages = break_pages(&items, &room, &params);
+            assert_well_formed(&items, &pages, &room);
+            for page in &pages {
+                assert!(!page.overfull && !page.keep_broken, "{page:?} in {items:?}");
+                if page == pages.last().expect("non-empty") {
+                    break;
+                }
+                // The break item is never a forbidden penalty, and the page
+                // does not end with a heading's no-break.
+                if let VItem::Penalty { cost } = items[page.end] {
+                    assert!(cost < INFINITE_PENALTY);
+                }
+                // A heading may only end a page if the flow itself breaks
+                // there (the generator can put a forced break after one).
+                if items[page.end] != VItem::ForcedBreak {
+                    assert!(!matches!(items[page.end - 1], VItem::Penalty { cost } if cost >= INFINITE_PENALTY));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn degenerate_input() {
+        assert!(break_pages(&[], &|_| 10.0, &PageParams::default()).is_empty());
+        let only_space = [VItem::Space { height: 3.0, stretch: 0.0, shrink: 0.0 }, VItem::ForcedBreak];
+        assert!(break_pages(&only_space, &|_| 10.0, &PageParams::default()).is_empty());
+        let odd = [
+            VItem::Line { height: f32::NAN },
+            VItem::Penalty { cost: f32::NAN },
+            VItem::Line { height: -4.0 },
+            VItem::Space { height: f32::INFINITY, stretch: f32::NAN, shrink: -1.0 },
+            VItem::Line { height: 3.0 },
+        ];
+        for room in [0.0, -1.0, f32::NAN, 10.0] {
+            let pages = break_pages(&odd, &|_| room, &PageParams::default());
+            let placed: usize = pages.iter().map(|page| line_count(&odd, page)).sum();
+            assert_eq!(placed, 3, "{pages:?}");
+        }
+    }
+
+    #[test]
+    fn book_length_flow() {
+        // 3000 paragraphs, ~27 000 lines, headings every 20 paragraphs.
+        let mut items = Vec::new();
+        let mut seed: u32 = 7;
+        for index in 0..3000 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            if index % 20 == 0 {
+                push_heading(&mut items, 2.0, &[1.5]);
+            }
+            paragraph(&mut items, 1 + ((seed >> 16) % 17) as usize);
+        }
+        let pages = break_pages(&items, &|_| 40.0, &PageParams::default());
+        assert_well_formed(&items, &pages, &|_| 40.0);
+        assert!(pages.iter().all(|page| !page.overfull && !page.keep_broken));
+        let full = pages.iter().filter(|page| page.content_height >= 38.0).count();
+        assert!(full * 10 >= pages.len() * 9, "most pages are within two lines of full");
+    }
+
+    /// Cost of one page sequence straight from the documented rules, or
+    /// `None` if a page overflows or is empty.
+    fn reference_cost(items: &[VItem], ends: &[usize], room: f64) -> Option<f64> {
+        let mut total = 0.0;
+        let mut start = 0;
+        for (number, &end) in ends.iter().enumerate() {
+            while start < end && !matches!(items[start], VItem::Line { .. }) {
+                start += 1;
+            }
+            if start >= end {
+                return None;
+            }
+            let (mut natural, mut stretch, mut shrink) = (0.0f64, 0.0f64, 0.0f64);
+            for item in &items[start..end] {
+                match *item {
+                    VItem::Line { height } => natural += height as f64,
+                    VItem::Space { height, stretch: s, shrink: z } => {
+                        natural += height as f64;
+                        stretch += s as f64;
+                        shrink += z as f64;
+                    }
+                    _ => {}
+                }
+            }
+            if natural - shrink > room + 1e-9 {
+                return None;
+            }
+            if number + 1 < ends.len() {
+                let gap = (room - (natural + stretch).min(room)) / room;
+                total += 10_000.0 * gap * gap;
+                if let VItem::Penalty { cost } = items[end] {
+                    total += if cost >= INFINITE_PENALTY { 1e12 } else { cost as f64 };
+                }
+            }
+            start = end;
+        }
+        Some(total)
+    }
+
+    #[test]
+    fn matches_exhaustive_search_on_small_flows() {
+        let mut seed: u32 = 31337;
+        let mut next = |modulus: u32| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 16) % modulus
+        };
+        let mut compared = 0;
+        for _ in 0..300 {
+            let mut items = Vec::new();
+            while items.len() < 14 {
+                match next(6) {
+                    0 => push_heading(&mut items, 0.5, &[1.5]),
+                    1 => items.push(VItem::Space { height: 0.5, stretch: 0.5 * next(2) as f32, shrink: 0.25 }),
+                    2 => items.push(VItem::Penalty { cost: next(200) as f32 - 50.0 }),
+                    _ => {
+                        let keeps = Keeps { orphan_cost: 150.0 * next(3) as f32, widow_cost: INFINITE_PENALTY };
+                        push_paragraph(&mut items, &vec![1.0; 1 + next(6) as usize], &keeps);
+                    }
+                }
+            }
+            let Some(last_line) = items.iter().rposition(|item| matches!(item, VItem::Line { .. })) else { continue };
+            let end = last_line + 1;
+            let legal: Vec<usize> = (1..end)
+                .filter(|&position| match items[position] {
+                    VItem::Penalty { .. } => true,
+                    VItem::Space { .. } | VItem::Line { .. } => matches!(items[position - 1], VItem::Line { .. }),
+                    VItem::ForcedBreak => unreachable!("not generated"),
+                })
+                .collect();
+            let room = 4.0 + next(4) as f64;
+            let mut best = f64::INFINITY;
+            for mask in 0u32..(1 << legal.len()) {
+                let mut ends: Vec<usize> =
+                    legal.iter().enumerate().filter(|(bit, _)| mask & (1 << bit) != 0).map(|(_, &p)| p).collect();
+                ends.push(end);
+                if let Some(cost) = reference_cost(&items, &ends, room) {
+                    best = best.min(cost);
+                }
+            }
+            if !best.is_finite() {
+                continue; // needs an overfull page: covered elsewhere
+            }
+            compared += 1;
+            let pages = break_pages(&items, &|_| room as f32, &no_balancing());
+            assert_well_formed(&items, &pages, &|_| room as f32);
+            let ends: Vec<usize> = pages.iter().map(|page| page.end).collect();
+            let found = reference_cost(&items, &ends, room).expect("feasible");
+            assert!((found - best).abs() <= 1e-6 * best.max(1.0), "{found} vs optimum {best}: {items:?} {pages:?}");
+        }
+        assert!(compared > 200, "only {compared} feasible flows");
+    }
+}

@@ -1,0 +1,199 @@
+//! Font embedding: one subset per used font, with the widths and glyph texts
+//! the content streams and the ToUnicode CMap are built from.
+
+use std::collections::BTreeMap;
+
+use printpdf::{FontId, ParsedFont};
+use subsetter::GlyphRemapper;
+
+use super::{fnv1a, PdfError, FNV_OFFSET};
+use crate::layout::{Document, FontResource, Item};
+
+/// A font as it goes into the PDF. All glyph ids the rest of the writer sees
+/// after lookup are *subset* ids, which are also the CIDs (Identity-H codes).
+pub(super) struct EmbeddedFont {
+    /// Resource name in the page's `/Font` dictionary.
+    pub id: FontId,
+    /// The subset program, as printpdf embeds it.
+    pub parsed: ParsedFont,
+    /// Original glyph id → subset glyph id.
+    new_gid: BTreeMap<u16, u16>,
+    /// Subset glyph id → advance in thousandths of an em, the unit of both
+    /// `/W` and TJ adjustments; keeping one table for both is what makes the
+    /// glyph positions exact.
+    pub widths: BTreeMap<u16, f64>,
+    /// Original glyph id → the text its ToUnicode entry gives.
+    unicode: BTreeMap<u16, String>,
+}
+
+impl EmbeddedFont {
+    /// Subset id of a glyph that [`embed_fonts`] has seen (all of them are).
+    pub fn subset_gid(&self, gid: u16) -> u16 {
+        self.new_gid.get(&gid).copied().unwrap_or(0)
+    }
+
+    pub fn width(&self, subset_gid: u16) -> f64 {
+        self.widths.get(&subset_gid).copied().unwrap_or(0.0)
+    }
+
+    /// The text the ToUnicode CMap gives this (original) glyph.
+    pub fn mapped_text(&self, gid: u16) -> &str {
+        self.unicode.get(&gid).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// One entry per `doc.fonts`; `None` for fonts no glyph run uses, which are
+/// left out of the PDF entirely.
+pub(super) fn embed_fonts(doc: &Document) -> Result<Vec<Option<EmbeddedFont>>, PdfError> {
+    // The first non-empty text wins, so the mapping follows reading order and
+    // does not depend on how often a variant occurs.
+    let mut used: Vec<BTreeMap<u16, String>> = vec![BTreeMap::new(); doc.fonts.len()];
+    for item in doc.pages.iter().flat_map(|p| &p.items) {
+        if let Item::Glyphs(run) = item {
+            let glyphs = &mut used[run.font];
+            for g in &run.glyphs {
+                let text = glyphs.entry(g.id).or_default();
+                if text.is_empty() {
+                    text.clone_from(&g.text);
+                }
+            }
+        }
+    }
+    doc.fonts
+        .iter()
+        .zip(used)
+        .enumerate()
+        .map(|(i, (font, unicode))| {
+            (!unicode.is_empty())
+                .then(|| embed(i, font, unicode))
+                .transpose()
+        })
+        .collect()
+}
+
+fn embed(
+    index: usize,
+    font: &FontResource,
+    unicode: BTreeMap<u16, String>,
+) -> Result<EmbeddedFont, PdfError> {
+    let name = pdf_name(&font.postscript_name, index);
+    let face = ttf_parser::Face::parse(&font.data, font.face_index)
+        .map_err(|e| PdfError::new(format!("Font {name} could not be read: {e}.")))?;
+    let glyph_count = face.number_of_glyphs();
+    if let Some(&bad) = unicode.keys().find(|&&gid| gid >= glyph_count) {
+        return Err(PdfError::new(format!(
+            "Glyph id {bad} is not in font {name}, which has {glyph_count} glyphs."
+        )));
+    }
+
+    // Ascending order keeps subset ids in the same order as the original ones
+    // and makes the subset a function of the glyph set alone.
+    let mut remapper = GlyphRemapper::new();
+    for &gid in unicode.keys() {
+        remapper.remap(gid);
+    }
+    let program = subsetter::subset(&font.data, font.face_index, &remapper)
+        .map_err(|e| PdfError::new(format!("Font {name} could not be subset: {e}.")))?;
+
+    // printpdf addresses CFF glyphs through the subset's charset; the writer's
+    // widths and text are keyed by subset glyph id, so the two must agree.
+    if let Some(cids) = printpdf::cff_charset_gid_to_cid_map(&program, 0) {
+        if cids.iter().any(|(gid, cid)| gid != cid) {
+            return Err(PdfError::new(format!(
+                "The subset of font {name} numbers its glyphs in a way the writer cannot address."
+            )));
+        }
+    }
+
+    let mut warnings = Vec::new();
+    let mut parsed = ParsedFont::from_bytes(&program, 0, &mut warnings).ok_or_else(|| {
+        PdfError::new(format!("The subset of font {name} could not be read back."))
+    })?;
+    let base_font = format!("{}+{name}", subset_tag(&name, unicode.keys()));
+    // printpdf writes this as `/BaseFont` and `/FontName` unchanged.
+    parsed.font_name = Some(base_font);
+
+    let units_per_em = f64::from(face.units_per_em().max(1));
+    let mut new_gid = BTreeMap::new();
+    let mut widths = BTreeMap::new();
+    for &gid in unicode.keys() {
+        let sub = remapper.get(gid).unwrap_or(0);
+        let advance = face
+            .glyph_hor_advance(ttf_parser::GlyphId(gid))
+            .unwrap_or(0);
+        new_gid.insert(gid, sub);
+        widths.insert(sub, f64::from(advance) * 1000.0 / units_per_em);
+    }
+
+    Ok(EmbeddedFont {
+        id: FontId(format!("Q{index}")),
+        parsed,
+        new_gid,
+        widths,
+        unicode,
+    })
+}
+
+/// Six capitals derived from the glyph set: the same subset always gets the
+/// same tag, different subsets of one font (almost always) different ones.
+fn subset_tag<'a>(name: &str, gids: impl Iterator<Item = &'a u16>) -> String {
+    let mut hash = fnv1a(FNV_OFFSET, name.as_bytes());
+    for gid in gids {
+        hash = fnv1a(hash, &gid.to_be_bytes());
+    }
+    (0..6)
+        .map(|_| {
+            let letter = b'A' + (hash % 26) as u8;
+            hash /= 26;
+            letter as char
+        })
+        .collect()
+}
+
+/// A PostScript name is meant to be printable ASCII without PDF delimiters;
+/// anything else would have to be escaped in `/BaseFont` and confuses tools.
+fn pdf_name(postscript_name: &str, index: usize) -> String {
+    let name: String = postscript_name
+        .chars()
+        .filter(|c| c.is_ascii_graphic() && !"()<>[]{}/%#".contains(*c))
+        .collect();
+    if name.is_empty() {
+        format!("Font{index}")
+    } else {
+        name
+    }
+}
+
+/// The `/W` array for `widths`: runs of consecutive ids share one entry.
+pub(super) fn width_array(widths: &BTreeMap<u16, f64>) -> Vec<lopdf::Object> {
+    let mut out = Vec::new();
+    let mut run: Vec<lopdf::Object> = Vec::new();
+    let mut start = 0u16;
+    let mut next = None;
+    for (&gid, &w) in widths {
+        if next != Some(gid) && !run.is_empty() {
+            out.push(lopdf::Object::Integer(i64::from(start)));
+            out.push(lopdf::Object::Array(std::mem::take(&mut run)));
+        }
+        if run.is_empty() {
+            start = gid;
+        }
+        run.push(number(w));
+        next = gid.checked_add(1);
+    }
+    if !run.is_empty() {
+        out.push(lopdf::Object::Integer(i64::from(start)));
+        out.push(lopdf::Object::Array(run));
+    }
+    out
+}
+
+/// Integers where possible: shorter, and what every reader expects in `/W`.
+pub(super) fn number(v: f64) -> lopdf::Object {
+    let rounded = (v * 1000.0).round() / 1000.0;
+    if rounded.fract() == 0.0 && rounded.abs() < 1e9 {
+        lopdf::Object::Integer(rounded as i64)
+    } else {
+        lopdf::Object::Real(rounded as f32)
+    }
+}

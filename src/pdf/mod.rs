@@ -1,0 +1,199 @@
+//! The PDF writer: turns the typesetter's pages ([`crate::layout`]) into PDF bytes.
+//!
+//! printpdf writes the page tree, the content streams and the embedded fonts.
+//! It cannot express named destinations, nested bookmarks, `/Lang` or a
+//! reproducible trailer, so [`structure`] finishes the document on printpdf's
+//! lopdf object graph before it is serialised.
+//!
+//! Choices worth knowing:
+//! - A document without pages is an error: there is no page size to give a
+//!   blank page, and an empty book is almost certainly an upstream mistake.
+//! - Glyph text: the ToUnicode CMap maps each glyph to the first non-empty text
+//!   it carries in the document; any occurrence carrying a different text,
+//!   and every glyph whose text is "" (the tail of a cluster), is wrapped in
+//!   an `/ActualText` span, so extraction always yields the manuscript's words.
+//! - Rules with a thickness of zero or less are not drawn (PDF would draw a
+//!   zero-width line as a device hairline, which is never what layout means).
+
+mod content;
+mod fonts;
+mod structure;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use printpdf::{PdfDocument, PdfSaveOptions, PdfWarnMsg};
+
+use crate::layout::{Document, Item};
+
+/// Why a document could not be written; the message is a plain sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdfError {
+    message: String,
+}
+
+impl PdfError {
+    fn new(message: impl Into<String>) -> Self {
+        PdfError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for PdfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for PdfError {}
+
+/// Writes `doc` as a PDF. The same document always gives the same bytes.
+pub fn write_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
+    validate(doc)?;
+    let fonts = fonts::embed_fonts(doc)?;
+
+    let mut pdf = PdfDocument::new(&doc.info.title);
+    for font in fonts.iter().flatten() {
+        pdf.resources
+            .fonts
+            .map
+            .insert(font.id.clone(), printpdf::PdfFont::new(font.parsed.clone()));
+    }
+    pdf.pages = doc
+        .pages
+        .iter()
+        .map(|page| content::page(page, &fonts))
+        .collect();
+
+    // Compression is applied after the post-pass, so the streams it adds are
+    // compressed too; everything else printpdf would do on save is unwanted.
+    let opts = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: false,
+        ..Default::default()
+    };
+    let mut warnings: Vec<PdfWarnMsg> = Vec::new();
+    let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
+    structure::finish(&mut lo, doc, &fonts)?;
+    lo.compress();
+    structure::save_with_content_id(&mut lo)
+}
+
+/// Rejects what would otherwise become an invalid or misleading PDF, so that
+/// later stages can index and compute without checks of their own.
+fn validate(doc: &Document) -> Result<(), PdfError> {
+    if doc.pages.is_empty() {
+        return Err(PdfError::new(
+            "The document has no pages, so there is nothing to write.",
+        ));
+    }
+    structure::pdf_date(&doc.info.date)?;
+    let mut names = BTreeSet::new();
+    for (p, page) in doc.pages.iter().enumerate() {
+        let n = p + 1;
+        if !(page.width.is_finite()
+            && page.height.is_finite()
+            && page.width > 0.0
+            && page.height > 0.0)
+        {
+            return Err(PdfError::new(format!(
+                "Page {n} has an unusable size of {} by {} points.",
+                page.width, page.height
+            )));
+        }
+        for item in &page.items {
+            let finite = match item {
+                Item::Glyphs(run) => {
+                    if run.font >= doc.fonts.len() {
+                        return Err(PdfError::new(format!(
+                            "A glyph run on page {n} uses font {}, but the document has only {} fonts.",
+                            run.font,
+                            doc.fonts.len()
+                        )));
+                    }
+                    if !(run.size.is_finite() && run.size > 0.0) {
+                        return Err(PdfError::new(format!(
+                            "A glyph run on page {n} has an unusable font size of {}.",
+                            run.size
+                        )));
+                    }
+                    finite_all(&[run.origin.x, run.origin.y])
+                        && run.glyphs.iter().all(|g| finite_all(&[g.x, g.rise]))
+                }
+                Item::Rule {
+                    from,
+                    to,
+                    thickness,
+                } => finite_all(&[from.x, from.y, to.x, to.y, *thickness]),
+            };
+            if !finite {
+                return Err(PdfError::new(format!(
+                    "An item on page {n} has a coordinate that is not a finite number."
+                )));
+            }
+        }
+        for link in &page.links {
+            let a = link.area;
+            if !finite_all(&[a.x, a.y, a.width, a.height]) {
+                return Err(PdfError::new(format!(
+                    "The link to \"{}\" on page {n} has an area that is not finite.",
+                    link.target
+                )));
+            }
+        }
+        for dest in &page.destinations {
+            if !finite_all(&[dest.at.x, dest.at.y]) {
+                return Err(PdfError::new(format!(
+                    "Destination \"{}\" on page {n} has a position that is not finite.",
+                    dest.name
+                )));
+            }
+            if !names.insert(dest.name.as_str()) {
+                return Err(PdfError::new(format!(
+                    "Destination \"{}\" is defined more than once.",
+                    dest.name
+                )));
+            }
+        }
+    }
+    for (p, page) in doc.pages.iter().enumerate() {
+        for link in &page.links {
+            if !names.contains(link.target.as_str()) {
+                return Err(PdfError::new(format!(
+                    "A link on page {} points to \"{}\", which no page defines.",
+                    p + 1,
+                    link.target
+                )));
+            }
+        }
+    }
+    for entry in &doc.outline {
+        if !names.contains(entry.destination.as_str()) {
+            return Err(PdfError::new(format!(
+                "Bookmark \"{}\" points to \"{}\", which no page defines.",
+                entry.title, entry.destination
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn finite_all(values: &[f32]) -> bool {
+    values.iter().all(|v| v.is_finite())
+}
+
+/// FNV-1a: tiny, and stable across Rust releases (unlike `DefaultHasher`),
+/// which matters because its output ends up in the file.
+fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
+    let mut hash = seed;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;

@@ -1,0 +1,281 @@
+//! Fonts, glyph placement, rules and extractable text.
+
+use std::collections::BTreeMap;
+
+use lopdf::content::Content;
+use lopdf::{Object, ObjectId};
+
+use super::*;
+use crate::layout::*;
+
+#[test]
+fn fonts_are_embedded_once_subset_and_tagged() {
+    let doc = sample();
+    let lo = load(&write(&doc));
+    let fonts = type0_fonts(&lo);
+    // Bold italic is never used, so it is not embedded at all.
+    assert_eq!(fonts.len(), 3, "{:?}", fonts.keys());
+    for (name, font) in &fonts {
+        let (tag, rest) = name.split_once('+').expect("subset tag");
+        assert!(
+            tag.len() == 6 && tag.bytes().all(|b| b.is_ascii_uppercase()),
+            "{name}"
+        );
+        assert!(rest.starts_with("LinLibertineO"));
+        let cid = descendant(&lo, font);
+        assert_eq!(
+            cid.get(b"BaseFont").unwrap().as_name().unwrap(),
+            name.as_bytes()
+        );
+        assert_eq!(
+            font.get(b"Encoding").unwrap().as_name().unwrap(),
+            b"Identity-H"
+        );
+        let descriptor = dict(&lo, cid, "FontDescriptor");
+        assert_eq!(
+            descriptor.get(b"FontName").unwrap().as_name().unwrap(),
+            name.as_bytes()
+        );
+        let file = descriptor
+            .get(b"FontFile3")
+            .or_else(|_| descriptor.get(b"FontFile2"))
+            .expect("font program");
+        let file = resolve(&lo, file).as_stream().unwrap();
+        assert_eq!(
+            file.dict.get(b"Filter").unwrap().as_name().unwrap(),
+            b"FlateDecode"
+        );
+        let program = file.decompressed_content().unwrap();
+        let original = doc
+            .fonts
+            .iter()
+            .find(|f| rest == f.postscript_name)
+            .unwrap()
+            .data
+            .len();
+        assert!(
+            program.len() * 10 < original,
+            "{name}: subset {} vs original {original}",
+            program.len()
+        );
+    }
+}
+
+#[test]
+fn subset_tag_follows_the_glyph_set() {
+    let doc = sample();
+    let name = |d: &Document| {
+        let lo = load(&write_pdf(d).unwrap());
+        let n = font_named(&lo, "LinLibertineO")
+            .get(b"BaseFont")
+            .unwrap()
+            .as_name()
+            .unwrap()
+            .to_vec();
+        String::from_utf8(n).unwrap()
+    };
+    let mut fewer = doc.clone();
+    fewer.pages[1].items.pop();
+    assert_eq!(name(&doc), name(&doc.clone()));
+    assert_ne!(name(&doc), name(&fewer));
+}
+
+#[test]
+fn to_unicode_maps_ligature_and_space() {
+    let lo = load(&write(&sample()));
+    let map = to_unicode(&lo, font_named(&lo, "LinLibertineO"));
+    let texts: Vec<&str> = map.values().map(String::as_str).collect();
+    assert!(texts.contains(&"fi"), "{map:?}");
+    assert!(texts.contains(&" "), "{map:?}");
+    // Every used glyph has exactly one mapping, so no text is listed twice.
+    let mut unique = texts.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), texts.len());
+    let italic = to_unicode(&lo, font_named(&lo, "LinLibertineOI"));
+    assert!(italic.values().any(|t| t == "fi"));
+}
+
+/// Replays the content stream the way a viewer does (Tf, Tm, TJ, and the /W
+/// widths from the file) and returns every glyph's (x, y) baseline position.
+fn glyph_positions(lo: &lopdf::Document, page: ObjectId) -> Vec<(f64, f64)> {
+    let fonts = lo.get_page_fonts(page).unwrap();
+    let widths: BTreeMap<Vec<u8>, BTreeMap<u16, f64>> = fonts
+        .iter()
+        .map(|(res, font)| {
+            let w = descendant(lo, font).get(b"W").unwrap().as_array().unwrap();
+            let mut map = BTreeMap::new();
+            for pair in w.chunks(2) {
+                let start = pair[0].as_i64().unwrap() as u16;
+                for (k, v) in pair[1].as_array().unwrap().iter().enumerate() {
+                    map.insert(start + k as u16, v.as_float().unwrap() as f64);
+                }
+            }
+            (res.clone(), map)
+        })
+        .collect();
+    let content = Content::decode(&lo.get_page_content(page)).unwrap();
+    let (mut font, mut size, mut x, mut y) = (Vec::new(), 0.0, 0.0, 0.0);
+    let mut out = Vec::new();
+    for op in content.operations {
+        match op.operator.as_str() {
+            "Tf" => {
+                font = op.operands[0].as_name().unwrap().to_vec();
+                size = op.operands[1].as_float().unwrap() as f64;
+            }
+            "Tm" => {
+                x = op.operands[4].as_float().unwrap() as f64;
+                y = op.operands[5].as_float().unwrap() as f64;
+            }
+            "TJ" => {
+                for item in op.operands[0].as_array().unwrap() {
+                    match item {
+                        Object::String(bytes, _) => {
+                            for code in bytes.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])) {
+                                out.push((x, y));
+                                x += widths[&font][&code] * size / 1000.0;
+                            }
+                        }
+                        n => x -= n.as_float().unwrap() as f64 * size / 1000.0,
+                    }
+                }
+            }
+            "Tj" | "'" | "\"" => panic!("unexpected text operator {}", op.operator),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn every_glyph_lands_at_its_layout_position() {
+    let doc = sample();
+    let lo = load(&write(&doc));
+    for (page, id) in doc.pages.iter().zip(page_ids(&lo)) {
+        let expected: Vec<(f64, f64)> = page
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Glyphs(r) => Some(r),
+                _ => None,
+            })
+            .flat_map(|r| {
+                r.glyphs.iter().map(move |g| {
+                    (
+                        f64::from(r.origin.x + g.x),
+                        f64::from(page.height) - f64::from(r.origin.y) + f64::from(g.rise),
+                    )
+                })
+            })
+            .collect();
+        let actual = glyph_positions(&lo, id);
+        assert_eq!(actual.len(), expected.len());
+        for (a, e) in actual.iter().zip(&expected) {
+            assert!(
+                (a.0 - e.0).abs() < 0.01 && (a.1 - e.1).abs() < 0.01,
+                "glyph at {a:?}, layout says {e:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_glyph_with_a_second_text_gets_actual_text() {
+    let mut doc = sample();
+    // The space glyph, later once standing for a no-break space. The first
+    // text seen (" ") stays the ToUnicode mapping.
+    if let Item::Glyphs(run) = &mut doc.pages[0].items[2] {
+        assert_eq!(run.glyphs[1].text, " ");
+        run.glyphs[1].text = "\u{a0}".into();
+        // And an "e" drawn over the last "e" standing for nothing, as the
+        // second glyph of a cluster does.
+        let mut extra = run.glyphs[run.glyphs.len() - 2].clone();
+        assert_eq!(extra.text, "e");
+        extra.text.clear();
+        let at = run.glyphs.len() - 1;
+        run.glyphs.insert(at, extra);
+    }
+    let bytes = write_pdf(&doc).unwrap();
+    keep("actualtext", &bytes);
+    let lo = load(&bytes);
+    let content = Content::decode(&lo.get_page_content(page_ids(&lo)[0])).unwrap();
+    let spans: Vec<String> = content
+        .operations
+        .iter()
+        .filter(|o| o.operator == "BDC")
+        .map(|o| {
+            assert_eq!(o.operands[0].as_name().unwrap(), b"Span");
+            string(o.operands[1].as_dict().unwrap().get(b"ActualText").unwrap())
+        })
+        .collect();
+    assert_eq!(spans, ["\u{a0}", ""]);
+    assert_eq!(
+        content
+            .operations
+            .iter()
+            .filter(|o| o.operator == "EMC")
+            .count(),
+        2
+    );
+}
+
+/// pdftotext (poppler) must extract exactly the manuscript's words: ligatures
+/// expanded, spaces present. Skipped where poppler is not installed.
+#[test]
+fn pdftotext_extracts_the_exact_text() {
+    let dir = std::env::temp_dir().join(format!("quire-pdf-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("sample.pdf");
+    std::fs::write(&path, write(&sample())).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output();
+    let _ = std::fs::remove_dir_all(&dir);
+    let Ok(output) = output else {
+        eprintln!("pdftotext not found; skipping the extraction check");
+        return;
+    };
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != "\u{c}")
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "Chapter One",
+            "The first office had a fine view.",
+            "A note1 follows here.",
+            "Italic fifty.",
+            "Section 1.1",
+            "1 The note text.",
+        ]
+    );
+}
+
+#[test]
+fn rules_are_stroked_lines_in_pdf_coordinates() {
+    let lo = load(&write(&sample()));
+    let content = Content::decode(&lo.get_page_content(page_ids(&lo)[0])).unwrap();
+    let ops: Vec<(String, Vec<f32>)> = content
+        .operations
+        .iter()
+        .map(|o| {
+            (
+                o.operator.clone(),
+                o.operands
+                    .iter()
+                    .filter_map(|v| v.as_float().ok())
+                    .collect(),
+            )
+        })
+        .collect();
+    let at = ops.iter().position(|(op, _)| op == "m").expect("a path");
+    assert_eq!(ops[at].1, vec![50.0, PAGE_H - 500.0]);
+    assert_eq!(ops[at + 1], ("l".into(), vec![200.0, PAGE_H - 500.0]));
+    assert_eq!(ops[at + 2].0, "S");
+    assert!(ops[..at].iter().any(|(op, v)| op == "w" && v == &vec![0.5]));
+}

@@ -1,0 +1,121 @@
+//! The print style: page, type sizes, spacing and justification, read from `styles/*.toml`.
+
+use serde::Deserialize;
+
+const POINTS_PER_MM: f32 = 72.0 / 25.4;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Style {
+    pub name: String,
+    pub page: PageStyle,
+    pub body: BodyStyle,
+    pub heading: HeadingStyle,
+    pub title: TitleStyle,
+    pub notes: NotesStyle,
+    pub furniture: FurnitureStyle,
+    pub justification: Justification,
+    pub hyphenation: HyphenationStyle,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PageStyle {
+    pub width_mm: f32,
+    pub height_mm: f32,
+    pub top_mm: f32,
+    pub bottom_mm: f32,
+    pub inner_mm: f32,
+    pub outer_mm: f32,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BodyStyle {
+    pub size_pt: f32,
+    pub leading_pt: f32,
+    pub indent_em: f32,
+    pub paragraph_space_lines: f32,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HeadingStyle {
+    pub size_pt: f32,
+    pub space_above_lines: f32,
+    pub space_below_lines: f32,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TitleStyle {
+    pub size_pt: f32,
+    pub leading_pt: f32,
+    pub standfirst_size_pt: f32,
+    pub space_after_lines: f32,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NotesStyle {
+    pub size_pt: f32,
+    pub leading_pt: f32,
+    pub heading: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FurnitureStyle {
+    pub size_pt: f32,
+    pub verso: String,
+    pub recto: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Justification {
+    pub stretch: f32,
+    pub shrink: f32,
+    pub pretolerance: f32,
+    pub tolerance: f32,
+    pub hyphen_penalty: f32,
+    pub double_hyphen_demerits: f32,
+    pub fitness_demerits: f32,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HyphenationStyle {
+    pub left_min: usize,
+    pub right_min: usize,
+}
+
+impl Style {
+    pub fn read(path: &std::path::Path) -> Result<Style, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read the style: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("{}: invalid style: {}", path.display(), e.message()))
+    }
+
+    pub fn page_width(&self) -> f32 {
+        self.page.width_mm * POINTS_PER_MM
+    }
+    pub fn page_height(&self) -> f32 {
+        self.page.height_mm * POINTS_PER_MM
+    }
+    pub fn top(&self) -> f32 {
+        self.page.top_mm * POINTS_PER_MM
+    }
+    pub fn bottom(&self) -> f32 {
+        self.page.bottom_mm * POINTS_PER_MM
+    }
+    /// Left margin of page `index` (0-based, page 1 is a recto): inner on rectos, outer on versos.
+    pub fn left_margin(&self, index: usize) -> f32 {
+        (if index % 2 == 0 { self.page.inner_mm } else { self.page.outer_mm }) * POINTS_PER_MM
+    }
+    pub fn measure(&self) -> f32 {
+        (self.page.width_mm - self.page.inner_mm - self.page.outer_mm) * POINTS_PER_MM
+    }
+    pub fn text_height(&self) -> f32 {
+        self.page_height() - self.top() - self.bottom()
+    }
+}

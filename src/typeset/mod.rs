@@ -1,0 +1,292 @@
+//! The typesetter: the document model in, pages of positioned glyphs out.
+//!
+//! `text` turns a paragraph into boxes, glue and penalties; `lines` breaks and
+//! sets it (Knuth–Plass, in `crate::linebreak`); this module stacks the lines
+//! into one vertical flow with its keeps; `pages` breaks the flow into pages
+//! (`crate::pagebreak`) and adds running heads, folios, links and bookmarks.
+
+mod lines;
+mod pages;
+mod text;
+
+pub use text::MissingGlyph;
+
+use lines::{set_paragraph, SetLine};
+use text::{Anchor, TextSetter, TextStyle};
+
+use crate::fonts::{FaceStyle, FontFamily};
+use crate::hyphenate::Hyphenator;
+use crate::layout;
+use crate::linebreak::Params;
+use crate::model::{plain_text, Block, Book, Inline, Matter};
+use crate::pagebreak::{self, Keeps, VItem};
+use crate::style::Style;
+
+/// A line of the flow and what the page needs to know about it.
+#[derive(Debug, Clone)]
+pub(crate) struct FlowLine {
+    pub line: SetLine,
+    /// Distance from the page's left text edge.
+    pub indent: f32,
+    /// Distance from the top of the line's slot down to its baseline.
+    pub baseline: f32,
+    /// A named destination at this line (section headings).
+    pub destination: Option<String>,
+    /// Which running-head section the line belongs to.
+    pub section: usize,
+}
+
+/// The vertical list of the whole book and the content of its lines.
+#[derive(Debug, Default)]
+pub(crate) struct Flow {
+    pub items: Vec<VItem>,
+    pub lines: Vec<Option<FlowLine>>,
+    pub outline: Vec<layout::OutlineEntry>,
+    pub section_titles: Vec<String>,
+}
+
+impl Flow {
+    fn push(&mut self, item: VItem, line: Option<FlowLine>) {
+        self.items.push(item);
+        self.lines.push(line);
+    }
+
+    /// Appends items built by `pagebreak`'s helpers, pairing each new line with its content.
+    fn extend(&mut self, build: impl FnOnce(&mut Vec<VItem>), contents: Vec<FlowLine>) {
+        let mut new_items = Vec::new();
+        build(&mut new_items);
+        let mut contents = contents.into_iter();
+        for item in new_items {
+            let line = matches!(item, VItem::Line { .. }).then(|| contents.next()).flatten();
+            self.push(item, line);
+        }
+    }
+}
+
+pub struct Typeset {
+    pub document: layout::Document,
+    pub missing_glyphs: Vec<MissingGlyph>,
+}
+
+pub fn typeset(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>) -> Typeset {
+    let mut builder = FlowBuilder {
+        style,
+        setter: TextSetter::new(fonts, hyphenator, &style.justification),
+        params: lines::params(&style.justification),
+        flow: Flow::default(),
+        section: 0,
+    };
+    builder.title_block(book);
+    builder.body(book);
+    builder.notes(book);
+    builder.back_matter(book);
+    let mut missing = std::mem::take(&mut builder.setter.missing);
+    missing.sort();
+    missing.dedup();
+    let flow = builder.flow;
+    let document = pages::paginate(book, style, fonts, flow);
+    Typeset { document, missing_glyphs: missing }
+}
+
+struct FlowBuilder<'a> {
+    style: &'a Style,
+    setter: TextSetter<'a>,
+    params: Params,
+    flow: Flow,
+    section: usize,
+}
+
+impl FlowBuilder<'_> {
+    fn measure(&self) -> f32 {
+        self.style.measure()
+    }
+
+    fn ragged(&mut self, text: &str, face: FaceStyle, size: f32) -> Vec<SetLine> {
+        let prepared = self.setter.prepare(&[Inline::Text(text.to_owned())], TextStyle { size, face, indent: 0.0, hyphenate: false }, None);
+        let measure = self.measure();
+        set_paragraph(&prepared, &|_| measure, &self.params, false)
+    }
+
+    fn flow_lines(&self, lines: Vec<SetLine>, indent: f32, baseline: f32, destination: Option<String>) -> Vec<FlowLine> {
+        lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, line)| FlowLine { line, indent, baseline, destination: if i == 0 { destination.clone() } else { None }, section: self.section })
+            .collect()
+    }
+
+    /// The opening page: title, standfirst and byline, kept together.
+    fn title_block(&mut self, book: &Book) {
+        let m = &book.metadata;
+        let s = self.style;
+        self.flow.section_titles.push(m.title.clone());
+        self.flow.outline.push(layout::OutlineEntry { title: m.title.clone(), level: 1, destination: "title".into() });
+        let title = self.ragged(&m.title, FaceStyle::Bold, s.title.size_pt);
+        let heights = vec![s.title.leading_pt; title.len()];
+        let contents = self.flow_lines(title, 0.0, s.title.size_pt, Some("title".into()));
+        self.flow.extend(|list| pagebreak::push_heading(list, 0.0, &heights), contents);
+        if let Some(subtitle) = &m.subtitle {
+            let lines = self.ragged(subtitle, FaceStyle::Italic, s.title.standfirst_size_pt);
+            let leading = s.body.leading_pt * s.title.standfirst_size_pt / s.body.size_pt;
+            let heights = vec![leading; lines.len()];
+            let contents = self.flow_lines(lines, 0.0, leading * 0.8, None);
+            self.flow.extend(|list| pagebreak::push_heading(list, s.body.leading_pt * 0.5, &heights), contents);
+        }
+        let byline = self.ragged(&m.author, FaceStyle::Regular, s.body.size_pt);
+        let heights = vec![s.body.leading_pt; byline.len()];
+        let contents = self.flow_lines(byline, 0.0, s.body.leading_pt * 0.8, None);
+        self.flow.extend(|list| pagebreak::push_heading(list, s.body.leading_pt * 0.5, &heights), contents);
+        self.flow.push(VItem::Space { height: s.body.leading_pt * s.title.space_after_lines, stretch: 0.0, shrink: 0.0 }, None);
+    }
+
+    fn heading(&mut self, inlines: &[Inline], destination: Option<String>, space_above: f32) {
+        let s = self.style;
+        let prepared = self.setter.prepare(inlines, TextStyle { size: s.heading.size_pt, face: FaceStyle::Bold, indent: 0.0, hyphenate: false }, None);
+        let measure = self.measure();
+        let lines = set_paragraph(&prepared, &|_| measure, &self.params, false);
+        let mut heights = vec![s.body.leading_pt; lines.len()];
+        // The space below belongs to the heading's last line, so no page break can fall in it.
+        if let Some(last) = heights.last_mut() {
+            *last += s.body.leading_pt * s.heading.space_below_lines;
+        }
+        let contents = self.flow_lines(lines, 0.0, s.body.leading_pt * 0.8, destination);
+        self.flow.extend(|list| pagebreak::push_heading(list, space_above, &heights), contents);
+    }
+
+    fn body(&mut self, book: &Book) {
+        let s = self.style;
+        for section in book.sections.iter().filter(|s| s.matter == Matter::Body) {
+            if let Some(heading) = &section.heading {
+                self.section += 1;
+                let title = plain_text(heading);
+                self.flow.section_titles.push(title.clone());
+                self.flow.outline.push(layout::OutlineEntry { title, level: 2, destination: section.id.clone() });
+                self.heading(heading, Some(section.id.clone()), s.body.leading_pt * s.heading.space_above_lines);
+            }
+            self.blocks(&section.blocks, 0.0, true);
+        }
+    }
+
+    fn blocks(&mut self, blocks: &[Block], indent: f32, mut first: bool) {
+        let s = self.style;
+        let body = TextStyle { size: s.body.size_pt, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
+        for block in blocks {
+            match block {
+                Block::Paragraph(inlines) => {
+                    let paragraph_indent = if first || indent > 0.0 { 0.0 } else { s.body.indent_em * s.body.size_pt };
+                    if s.body.paragraph_space_lines > 0.0 && !first {
+                        self.flow.push(VItem::Space { height: s.body.leading_pt * s.body.paragraph_space_lines, stretch: 0.0, shrink: 0.0 }, None);
+                    }
+                    self.paragraph(inlines, TextStyle { indent: paragraph_indent, ..body }, indent, None, s.body.leading_pt);
+                }
+                Block::Subheading { content, .. } => {
+                    self.heading(content, None, s.body.leading_pt);
+                    first = true;
+                    continue;
+                }
+                Block::Quote(inner) => {
+                    self.flow.push(VItem::Space { height: s.body.leading_pt * 0.5, stretch: 0.0, shrink: 0.0 }, None);
+                    self.blocks(inner, indent + s.body.indent_em * s.body.size_pt, true);
+                    self.flow.push(VItem::Space { height: s.body.leading_pt * 0.5, stretch: 0.0, shrink: 0.0 }, None);
+                }
+                Block::List { start, items } => {
+                    for (n, item) in items.iter().enumerate() {
+                        let label = match start {
+                            Some(k) => format!("{}.", k + n as u64),
+                            None => "•".to_owned(),
+                        };
+                        let mut inner = item.clone();
+                        if let Some(Block::Paragraph(inlines)) = inner.first_mut() {
+                            inlines.insert(0, Inline::Text(format!("{label}\u{a0}")));
+                        }
+                        self.blocks(&inner, indent + s.body.indent_em * s.body.size_pt, true);
+                    }
+                }
+                Block::Code(code) => {
+                    for text in code.lines() {
+                        let prepared = self.setter.prepare(&[Inline::Text(text.to_owned())], TextStyle { hyphenate: false, ..body }, None);
+                        let measure = self.measure() - indent;
+                        let lines = set_paragraph(&prepared, &|_| measure, &self.params, false);
+                        self.push_paragraph_lines(lines, indent, s.body.leading_pt);
+                    }
+                }
+                Block::Rule => self.flow.push(VItem::Space { height: s.body.leading_pt, stretch: 0.0, shrink: 0.0 }, None),
+                Block::Table { rows, .. } => {
+                    for row in rows {
+                        let mut inlines = Vec::new();
+                        for (i, cell) in row.iter().enumerate() {
+                            if i > 0 {
+                                inlines.push(Inline::Text(" · ".into()));
+                            }
+                            inlines.extend(cell.iter().cloned());
+                        }
+                        self.paragraph(&inlines, body, indent, None, s.body.leading_pt);
+                    }
+                }
+            }
+            first = false;
+        }
+    }
+
+    fn paragraph(&mut self, inlines: &[Inline], style: TextStyle, indent: f32, prefix: Option<(String, Anchor)>, leading: f32) {
+        let prepared = self.setter.prepare(inlines, style, prefix);
+        let measure = self.measure() - indent;
+        let lines = set_paragraph(&prepared, &|_| measure, &self.params, true);
+        self.push_paragraph_lines(lines, indent, leading);
+    }
+
+    fn push_paragraph_lines(&mut self, lines: Vec<SetLine>, indent: f32, leading: f32) {
+        let heights = vec![leading; lines.len()];
+        let contents = self.flow_lines(lines, indent, leading * 0.8, None);
+        self.flow.extend(|list| pagebreak::push_paragraph(list, &heights, &Keeps::default()), contents);
+    }
+
+    fn notes(&mut self, book: &Book) {
+        if book.notes.is_empty() {
+            return;
+        }
+        let s = self.style;
+        self.flow.push(VItem::ForcedBreak, None);
+        self.section += 1;
+        self.flow.section_titles.push(s.notes.heading.clone());
+        self.flow.outline.push(layout::OutlineEntry { title: s.notes.heading.clone(), level: 1, destination: "notes".into() });
+        self.heading(&[Inline::Text(s.notes.heading.clone())], Some("notes".into()), 0.0);
+        let style = TextStyle { size: s.notes.size_pt, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
+        for note in &book.notes {
+            for (i, block) in note.blocks.iter().enumerate() {
+                let inlines = match block {
+                    Block::Paragraph(inlines) => inlines.clone(),
+                    other => vec![Inline::Text(block_text(other))],
+                };
+                let prefix = (i == 0).then(|| (format!("{}.", note.number), Anchor::NoteLabel { number: note.number }));
+                self.paragraph(&inlines, style, 0.0, prefix, s.notes.leading_pt);
+            }
+            self.flow.push(VItem::Space { height: s.notes.leading_pt * 0.3, stretch: 0.0, shrink: 0.0 }, None);
+        }
+    }
+
+    fn back_matter(&mut self, book: &Book) {
+        for section in book.sections.iter().filter(|s| s.matter == Matter::Back) {
+            self.flow.push(VItem::ForcedBreak, None);
+            self.section += 1;
+            let title = section.heading.as_deref().map(plain_text).unwrap_or_default();
+            self.flow.section_titles.push(title.clone());
+            self.flow.outline.push(layout::OutlineEntry { title, level: 1, destination: section.id.clone() });
+            if let Some(heading) = &section.heading {
+                self.heading(heading, Some(section.id.clone()), 0.0);
+            }
+            self.blocks(&section.blocks, 0.0, true);
+        }
+    }
+}
+
+fn block_text(block: &Block) -> String {
+    match block {
+        Block::Paragraph(i) | Block::Subheading { content: i, .. } => plain_text(i),
+        Block::Quote(b) => b.iter().map(block_text).collect::<Vec<_>>().join(" "),
+        Block::List { items, .. } => items.iter().flatten().map(block_text).collect::<Vec<_>>().join(" "),
+        Block::Code(c) => c.clone(),
+        Block::Rule => String::new(),
+        Block::Table { rows, .. } => rows.iter().flatten().map(|c| plain_text(c)).collect::<Vec<_>>().join(" "),
+    }
+}

@@ -1,0 +1,132 @@
+//! Breaking the flow into pages and dressing them: lines placed on their
+//! baselines, running heads and folios (none on the opening page), note links
+//! both ways, and named destinations for the outline.
+
+use std::sync::Arc;
+
+use super::text::{Anchor, Piece};
+use super::{Flow, FlowLine};
+use crate::fonts::{FaceStyle, FontFamily};
+use crate::layout::{self, Destination, Document, DocumentInfo, FontResource, Glyph, GlyphRun, Item, Link, Point, Rect};
+use crate::model::{note_anchor, noteref_anchor, Book};
+use crate::pagebreak::{self, PageParams, VItem};
+use crate::style::Style;
+
+pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flow) -> Document {
+    let text_height = style.text_height();
+    let ranges = pagebreak::break_pages(&flow.items, &|_| text_height, &PageParams::default());
+    let mut pages = Vec::with_capacity(ranges.len());
+    for (index, range) in ranges.iter().enumerate() {
+        let mut page = layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new() };
+        let left = style.left_margin(index);
+        let mut y = style.top();
+        let mut first_section = None;
+        for i in range.start..range.end {
+            match flow.items[i] {
+                VItem::Line { height } => {
+                    if let Some(line) = &flow.lines[i] {
+                        first_section.get_or_insert(line.section);
+                        place_line(&mut page, line, left, y);
+                    }
+                    y += height;
+                }
+                VItem::Space { height, .. } => y += height,
+                VItem::Penalty { .. } | VItem::ForcedBreak => {}
+            }
+        }
+        if index > 0 {
+            let section = first_section.and_then(|s| flow.section_titles.get(s)).cloned().unwrap_or_default();
+            furniture(&mut page, book, style, fonts, index, &section);
+        }
+        pages.push(page);
+    }
+    let m = &book.metadata;
+    Document {
+        info: DocumentInfo {
+            title: m.title.clone(),
+            author: m.author.clone(),
+            subject: m.subtitle.clone().unwrap_or_default(),
+            keywords: m.subjects.clone(),
+            language: m.language.clone(),
+            date: m.date.clone().unwrap_or_default(),
+            creator: format!("quire {}", env!("CARGO_PKG_VERSION")),
+        },
+        fonts: FaceStyle::ALL
+            .iter()
+            .map(|s| {
+                let f = fonts.get(*s);
+                // Name each face by family and style, so PDF tools can tell bold from regular.
+                let family = &fonts.get(FaceStyle::Regular).postscript_name;
+                let postscript_name = match s {
+                    FaceStyle::Regular => family.clone(),
+                    FaceStyle::Italic => format!("{family}-Italic"),
+                    FaceStyle::Bold => format!("{family}-Bold"),
+                    FaceStyle::BoldItalic => format!("{family}-BoldItalic"),
+                };
+                FontResource { postscript_name, data: Arc::clone(&f.data), face_index: 0 }
+            })
+            .collect(),
+        pages,
+        outline: flow.outline,
+    }
+}
+
+fn place_line(page: &mut layout::Page, line: &FlowLine, left: f32, top: f32) {
+    let baseline = top + line.baseline;
+    let x0 = left + line.indent;
+    if let Some(name) = &line.destination {
+        page.destinations.push(Destination { name: name.clone(), at: Point { x: x0, y: top } });
+    }
+    for (x, piece) in &line.line.pieces {
+        let origin = Point { x: x0 + x, y: baseline };
+        page.items.push(Item::Glyphs(run(piece, origin)));
+        let area = Rect { x: origin.x - 1.0, y: baseline - piece.rise - piece.size, width: piece.width + 2.0, height: piece.size * 1.25 };
+        match piece.anchor {
+            Some(Anchor::NoteRef { number, occurrence }) => {
+                page.links.push(Link { area, target: note_anchor(number) });
+                page.destinations.push(Destination { name: noteref_anchor(number, occurrence), at: Point { x: x0, y: top } });
+            }
+            Some(Anchor::NoteLabel { number }) => {
+                page.links.push(Link { area, target: noteref_anchor(number, 1) });
+                page.destinations.push(Destination { name: note_anchor(number), at: Point { x: x0, y: top } });
+            }
+            None => {}
+        }
+    }
+}
+
+fn run(piece: &Piece, origin: Point) -> GlyphRun {
+    GlyphRun {
+        font: piece.face as usize,
+        size: piece.size,
+        origin,
+        glyphs: piece.glyphs.iter().map(|(id, x, text)| Glyph { id: *id, x: *x, rise: piece.rise, text: text.clone() }).collect(),
+    }
+}
+
+/// Running head and folio. Versos (even page numbers) carry one text at the
+/// left, rectos another at the right; the folio is centred at the foot.
+fn furniture(page: &mut layout::Page, book: &Book, style: &Style, fonts: &FontFamily, index: usize, section: &str) {
+    let size = style.furniture.size_pt;
+    let folio_number = index + 1;
+    let recto = index % 2 == 0;
+    let which = if recto { &style.furniture.recto } else { &style.furniture.verso };
+    let head = match which.as_str() {
+        "author" => book.metadata.author.clone(),
+        "section" => section.to_owned(),
+        "title" => book.metadata.title.split_once(": ").map_or(book.metadata.title.as_str(), |(main, _)| main).to_owned(),
+        _ => String::new(),
+    };
+    let mut setter = super::text::TextSetter::new(fonts, None, &style.justification);
+    let left = style.left_margin(index);
+    let head_baseline = style.top() - size * 1.6;
+    if !head.is_empty() {
+        let piece = setter.piece(&head, FaceStyle::Italic, size, None);
+        let x = if recto { left + style.measure() - piece.width } else { left };
+        page.items.push(Item::Glyphs(run(&piece, Point { x, y: head_baseline })));
+    }
+    let folio = setter.piece(&folio_number.to_string(), FaceStyle::Regular, size, None);
+    let x = left + (style.measure() - folio.width) / 2.0;
+    let y = style.page_height() - style.bottom() + size * 2.4;
+    page.items.push(Item::Glyphs(run(&folio, Point { x, y })));
+}

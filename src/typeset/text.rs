@@ -1,0 +1,298 @@
+//! From a paragraph's inlines to the line breaker's boxes, glue and penalties:
+//! words are shaped, hyphenation points become penalties, spaces become glue.
+//! Each item keeps its payload (the shaped glyphs) so lines can be set afterwards.
+
+use std::collections::HashMap;
+
+use crate::fonts::{FaceStyle, FontFamily};
+use crate::hyphenate::Hyphenator;
+use crate::linebreak::Item;
+use crate::model::Inline;
+use crate::shaping;
+use crate::style::Justification;
+
+/// Where a piece of text leads or is led to, for PDF links.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Anchor {
+    /// A note number in the text: links to the note, is the target of its backlink.
+    NoteRef { number: usize, occurrence: usize },
+    /// A note's own number in the notes: links back to the (first) reference.
+    NoteLabel { number: usize },
+}
+
+/// Glyphs of one face at one size, positioned from the piece's start (points).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Piece {
+    pub face: FaceStyle,
+    pub size: f32,
+    pub rise: f32,
+    pub glyphs: Vec<(u16, f32, String)>,
+    pub width: f32,
+    pub anchor: Option<Anchor>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    Word(Vec<Piece>),
+    /// A word space: the space glyph to draw (for copy and paste) and its face.
+    Space(Piece),
+    /// A break inside a word; `Some` holds the hyphen drawn if the line breaks here.
+    Break(Option<Piece>),
+    None,
+}
+
+/// A paragraph ready for the line breaker.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    pub items: Vec<Item>,
+    pub payloads: Vec<Payload>,
+}
+
+/// A run of text in one face, or a note reference.
+#[derive(Debug, Clone)]
+struct Span {
+    text: String,
+    face: FaceStyle,
+    anchor: Option<Anchor>,
+}
+
+/// A character the font cannot draw, reported to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MissingGlyph {
+    pub character: char,
+    pub face: FaceStyle,
+}
+
+pub struct TextSetter<'a> {
+    pub fonts: &'a FontFamily,
+    pub hyphenator: Option<&'a Hyphenator>,
+    pub justification: &'a Justification,
+    faces: Vec<rustybuzz::Face<'a>>,
+    /// Shaping is the costly step; most words recur, so shape each (face, word) once.
+    cache: HashMap<(FaceStyle, String), Vec<shaping::ShapedGlyph>>,
+    pub missing: Vec<MissingGlyph>,
+}
+
+/// What each paragraph asks of the setter.
+#[derive(Debug, Clone, Copy)]
+pub struct TextStyle {
+    pub size: f32,
+    pub face: FaceStyle,
+    pub indent: f32,
+    pub hyphenate: bool,
+}
+
+impl<'a> TextSetter<'a> {
+    pub fn new(fonts: &'a FontFamily, hyphenator: Option<&'a Hyphenator>, justification: &'a Justification) -> Self {
+        let faces = FaceStyle::ALL
+            .iter()
+            .map(|s| rustybuzz::Face::from_slice(&fonts.get(*s).data, 0).expect("font was validated when loaded"))
+            .collect();
+        TextSetter { fonts, hyphenator, justification, faces, cache: HashMap::new(), missing: Vec::new() }
+    }
+
+    /// Shapes `text` in `face` at `size` into a piece whose glyphs carry their source text.
+    pub fn piece(&mut self, text: &str, face: FaceStyle, size: f32, anchor: Option<Anchor>) -> Piece {
+        let key = (face, text.to_owned());
+        if !self.cache.contains_key(&key) {
+            let shaped = shaping::shape(&self.faces[face as usize], text, &[]);
+            self.cache.insert(key.clone(), shaped);
+        }
+        let shaped = &self.cache[&key];
+        let scale = size / self.fonts.get(face).units_per_em as f32;
+        let mut glyphs = Vec::with_capacity(shaped.len());
+        let mut x = 0.0;
+        let mut missing = Vec::new();
+        for (i, g) in shaped.iter().enumerate() {
+            let first_of_cluster = i == 0 || shaped[i - 1].cluster != g.cluster;
+            let source = if first_of_cluster {
+                let end = shaped[i + 1..].iter().map(|n| n.cluster).find(|&c| c != g.cluster).unwrap_or(text.len());
+                text.get(g.cluster..end).unwrap_or("").to_owned()
+            } else {
+                String::new()
+            };
+            if g.id == 0 {
+                missing.extend(source.chars().map(|character| MissingGlyph { character, face }));
+            }
+            glyphs.push((g.id, x + g.x_offset as f32 * scale, source));
+            x += g.x_advance as f32 * scale;
+        }
+        self.missing.extend(missing);
+        Piece { face, size, rise: 0.0, glyphs, width: x, anchor }
+    }
+
+    /// Boxes, glue and penalties for one paragraph, ending with the standard
+    /// finishing glue and forced break (ragged last line).
+    pub fn prepare(&mut self, inlines: &[Inline], style: TextStyle, prefix: Option<(String, Anchor)>) -> Prepared {
+        let mut spans = Vec::new();
+        if let Some((label, anchor)) = prefix {
+            spans.push(Span { text: label, face: style.face, anchor: Some(anchor) });
+            spans.push(Span { text: " ".into(), face: style.face, anchor: None });
+        }
+        flatten(inlines, style.face, &mut spans);
+        let mut prepared = Prepared::default();
+        if style.indent > 0.0 {
+            prepared.items.push(Item::Box { width: style.indent });
+            prepared.payloads.push(Payload::None);
+        }
+        let space = self.piece(" ", style.face, style.size, None);
+        let glue = |space_width: f32, j: &Justification| Item::Glue { width: space_width, stretch: space_width * j.stretch, shrink: space_width * j.shrink };
+
+        for (w, word) in split_words(&spans).into_iter().enumerate() {
+            if w > 0 {
+                let space = if word.first().map(|s| s.face) == Some(style.face) { space.clone() } else { self.piece(" ", word[0].face, style.size, None) };
+                prepared.items.push(glue(space.width, self.justification));
+                prepared.payloads.push(Payload::Space(space));
+            }
+            self.push_word(&word, style, &mut prepared);
+        }
+        for item in Item::paragraph_end() {
+            prepared.items.push(item);
+            prepared.payloads.push(Payload::None);
+        }
+        prepared
+    }
+
+    fn push_word(&mut self, word: &[Span], style: TextStyle, prepared: &mut Prepared) {
+        // Cut the word into fragments at hyphenation points and after explicit dashes.
+        let mut fragments: Vec<(Vec<Span>, Option<bool>)> = vec![(Vec::new(), None)];
+        for span in word {
+            if span.anchor.is_some() {
+                fragments.last_mut().expect("one fragment at least").0.push(span.clone());
+                continue;
+            }
+            let mut start = 0;
+            for (at, soft) in break_points(&span.text, if style.hyphenate { self.hyphenator } else { None }) {
+                let piece = Span { text: span.text[start..at].to_owned(), ..span.clone() };
+                let current = fragments.last_mut().expect("one fragment at least");
+                current.0.push(piece);
+                current.1 = Some(soft);
+                fragments.push((Vec::new(), None));
+                start = at;
+            }
+            fragments.last_mut().expect("one fragment at least").0.push(Span { text: span.text[start..].to_owned(), ..span.clone() });
+        }
+        for (spans, break_after) in fragments {
+            let pieces: Vec<Piece> = spans
+                .iter()
+                .filter(|s| !s.text.is_empty())
+                .map(|s| match s.anchor {
+                    Some(Anchor::NoteRef { .. }) => {
+                        let mut p = self.piece(&s.text, FaceStyle::Regular, style.size * 0.68, s.anchor);
+                        p.rise = style.size * 0.36;
+                        p
+                    }
+                    _ => self.piece(&s.text, s.face, style.size, s.anchor),
+                })
+                .collect();
+            let width = pieces.iter().map(|p| p.width).sum();
+            prepared.items.push(Item::Box { width });
+            prepared.payloads.push(Payload::Word(pieces));
+            match break_after {
+                Some(true) => {
+                    let face = spans.last().map_or(style.face, |s| s.face);
+                    let hyphen = self.piece("-", face, style.size, None);
+                    let mut hyphen = hyphen;
+                    // A soft hyphen copies out as nothing, so the word pastes whole.
+                    if let Some(g) = hyphen.glyphs.first_mut() {
+                        g.2 = "\u{ad}".into();
+                    }
+                    prepared.items.push(Item::Penalty { width: hyphen.width, cost: self.justification.hyphen_penalty, flagged: true });
+                    prepared.payloads.push(Payload::Break(Some(hyphen)));
+                }
+                Some(false) => {
+                    prepared.items.push(Item::Penalty { width: 0.0, cost: self.justification.hyphen_penalty, flagged: true });
+                    prepared.payloads.push(Payload::Break(None));
+                }
+                None => {}
+            }
+        }
+    }
+}
+
+fn flatten(inlines: &[Inline], face: FaceStyle, out: &mut Vec<Span>) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push(Span { text: t.clone(), face, anchor: None }),
+            Inline::Emphasis(c) => flatten(c, face.with_italic(), out),
+            Inline::Strong(c) => flatten(c, face.with_bold(), out),
+            Inline::Link { content, .. } => flatten(content, face, out),
+            Inline::Image { alt, .. } => out.push(Span { text: alt.clone(), face, anchor: None }),
+            Inline::LineBreak => out.push(Span { text: " ".into(), face, anchor: None }),
+            Inline::NoteRef(r) => out.push(Span {
+                text: r.number.to_string(),
+                face,
+                anchor: Some(Anchor::NoteRef { number: r.number, occurrence: r.occurrence }),
+            }),
+        }
+    }
+}
+
+/// Splits spans into words at ordinary spaces (no-break spaces stay inside words).
+fn split_words(spans: &[Span]) -> Vec<Vec<Span>> {
+    let mut words: Vec<Vec<Span>> = vec![Vec::new()];
+    for span in spans {
+        if span.anchor.is_some() {
+            words.last_mut().expect("one word at least").push(span.clone());
+            continue;
+        }
+        for (i, part) in span.text.split([' ', '\n', '\t']).enumerate() {
+            if i > 0 && !words.last().expect("one word at least").is_empty() {
+                words.push(Vec::new());
+            }
+            if !part.is_empty() {
+                words.last_mut().expect("one word at least").push(Span { text: part.to_owned(), ..span.clone() });
+            }
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    words
+}
+
+/// Places inside `text` where a line may break: `(byte offset, true)` for a
+/// hyphenation point (a hyphen is added), `(offset, false)` after an explicit
+/// hyphen or dash (nothing is added).
+fn break_points(text: &str, hyphenator: Option<&Hyphenator>) -> Vec<(usize, bool)> {
+    let mut points = Vec::new();
+    let mut letters_start: Option<usize> = None;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        if c.is_alphabetic() {
+            letters_start.get_or_insert(at);
+        } else {
+            if let (Some(start), Some(h)) = (letters_start.take(), hyphenator) {
+                points.extend(h.breaks(&text[start..at]).into_iter().map(|b| (start + b, true)));
+            }
+            let next_is_letter = chars.get(i + 1).is_some_and(|(_, n)| n.is_alphabetic());
+            let before_is_letter = i > 0 && chars[i - 1].1.is_alphanumeric();
+            if matches!(c, '-' | '—' | '–' | '/') && next_is_letter && before_is_letter {
+                points.push((at + c.len_utf8(), false));
+            }
+        }
+    }
+    if let (Some(start), Some(h)) = (letters_start, hyphenator) {
+        points.extend(h.breaks(&text[start..]).into_iter().map(|b| (start + b, true)));
+    }
+    points.sort();
+    points
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_hyphens_and_dashes_break_without_adding_a_hyphen() {
+        assert_eq!(break_points("rank-and-file", None), vec![(5, false), (9, false)]);
+        assert_eq!(break_points("order—from", None), vec![(8, false)]);
+        assert!(break_points("1917—", None).is_empty());
+    }
+
+    #[test]
+    fn hyphenation_points_inside_letters_only() {
+        let h = Hyphenator::new("en-AU", 2, 3, &[]).unwrap();
+        let points = break_points("“revolutionary”", Some(&h));
+        assert!(!points.is_empty());
+        assert!(points.iter().all(|&(at, soft)| soft && at > 3 && at < "“revolutionary".len()));
+    }
+}

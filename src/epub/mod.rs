@@ -99,8 +99,8 @@ fn build(book: &Book, assets: &EpubAssets) -> epub_builder::Result<Vec<u8>> {
         body.push_str("</section>\n");
         back_documents.push((file, title, body));
     }
-    // The notes go before back matter that cites nothing, after it when it does:
-    // either way they render last, once every reference has registered its file.
+    // Reading order: article, notes, back matter. The notes are rendered after the
+    // back matter's text so that references made there have registered their file.
     let notes = (!book.notes.is_empty()).then(|| xhtml::notes_body(&book.notes, &mut references));
     if let Some(notes) = notes {
         let doc = xhtml::document(&page("Notes", "backmatter"), &notes);

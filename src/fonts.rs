@@ -101,7 +101,7 @@ fn load(path: &Path) -> Result<LoadedFont, FontError> {
         .into_iter()
         .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
         // The Macintosh record is plain ASCII; ttf-parser decodes only the Unicode ones.
-        .find_map(|n| n.to_string().or_else(|| n.is_unicode().then_some(()).and(None)).or_else(|| String::from_utf8(n.name.to_vec()).ok()))
+        .find_map(|n| n.to_string().or_else(|| String::from_utf8(n.name.to_vec()).ok()))
         .unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
     let units_per_em = face.units_per_em();
     let file_name = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();

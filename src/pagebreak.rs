@@ -25,12 +25,10 @@
 // Cost constants. Each says why it has its value.
 // ---------------------------------------------------------------------------
 
-/// A penalty at least this large forbids a break; TeX's `inf_penalty`, and the
-/// same scale as the line breaker, so callers use one vocabulary.
-pub const INFINITE_PENALTY: f32 = 10_000.0;
-
-/// A penalty at most this small forces a break, like [`VItem::ForcedBreak`].
-pub const FORCED_PENALTY: f32 = -10_000.0;
+/// Penalties use the line breaker's scale (TeX's `inf_penalty`), so callers
+/// use one vocabulary: at least `INFINITE_PENALTY` forbids a break, at most
+/// `FORCED_PENALTY` forces one, like [`VItem::ForcedBreak`].
+pub use crate::linebreak::{FORCED_PENALTY, INFINITE_PENALTY};
 
 /// Cost of breaking where a keep forbids it. Far above any sum of page
 /// badnesses a real book can reach (10 000 per page at worst), so it is paid

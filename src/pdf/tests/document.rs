@@ -132,23 +132,11 @@ fn identical_documents_give_identical_bytes() {
     let a = write_pdf(&doc).unwrap();
     let b = write_pdf(&doc.clone()).unwrap();
     assert!(a == b, "two writes differ");
-    let id = load(&a)
-        .trailer
-        .get(b"ID")
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone();
+    let id = file_id(&a);
     assert_eq!(id.len(), 2);
     let mut other = doc.clone();
     other.info.title.push('!');
-    let other_id = load(&write_pdf(&other).unwrap())
-        .trailer
-        .get(b"ID")
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone();
+    let other_id = file_id(&write_pdf(&other).unwrap());
     assert_ne!(id, other_id, "the /ID follows the content");
 }
 
@@ -329,4 +317,8 @@ fn dates_become_pdf_dates() {
     ] {
         assert!(pdf_date(bad).is_err(), "{bad}");
     }
+}
+
+fn file_id(pdf: &[u8]) -> Vec<lopdf::Object> {
+    load(pdf).trailer.get(b"ID").unwrap().as_array().unwrap().clone()
 }

@@ -6,17 +6,31 @@ use crate::diagnostics::Diagnostic;
 use crate::model::Book;
 use crate::diagnostics::Severity;
 use crate::style::Style;
-use crate::{epub, fonts, hyphenate, manuscript, notes, output, pdf, typeset, typography};
+use crate::fonts::FontFamily;
+use crate::{booklet, epub, fonts, hyphenate, layout, manuscript, notes, output, pdf, typeset, typography};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Edition {
     Epub,
     /// The reader-edition PDF, typeset by quire's own engine.
     Pdf,
+    /// The pamphlet, imposed two A5 pages to an A4 sheet for double-sided printing.
+    BookletA4,
+    /// The pamphlet, half-letter pages two to a US Letter sheet.
+    BookletLetter,
 }
 
 impl Edition {
-    pub const ALL: [Edition; 2] = [Edition::Epub, Edition::Pdf];
+    pub const ALL: [Edition; 4] = [Edition::Epub, Edition::Pdf, Edition::BookletA4, Edition::BookletLetter];
+
+    /// The paper of a booklet edition; `None` for the others.
+    pub fn paper(self) -> Option<&'static booklet::Paper> {
+        match self {
+            Edition::BookletA4 => Some(&booklet::A4),
+            Edition::BookletLetter => Some(&booklet::LETTER),
+            Edition::Epub | Edition::Pdf => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -29,6 +43,10 @@ pub struct BuildOptions {
     pub resources: PathBuf,
     /// The print style; `styles/reader-a5.toml` in `resources` by default.
     pub style: Option<PathBuf>,
+    /// Booklets: draw a fold mark at the head and foot of each sheet's fold.
+    pub marks: bool,
+    /// Booklets: also write `-fronts.pdf` and `-backs.pdf` for printers without duplex.
+    pub two_pass: bool,
 }
 
 #[derive(Debug)]
@@ -122,24 +140,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     if options.editions.contains(&Edition::Pdf) {
         let style_path = options.style.clone().unwrap_or_else(|| styles.join("reader-a5.toml"));
         let style = Style::read(&style_path).map_err(|e| failed(&e))?;
-        let m = &book.metadata;
-        let hyphenator = hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
-        if hyphenator.is_none() {
-            warnings.push(Diagnostic::warning(&path, None, format!("no hyphenation patterns for `{}`; the PDF is set without hyphenation", m.language)));
-        }
-        let typeset = typeset::typeset(&book, &style, &family, hyphenator.as_ref());
-        for missing in &typeset.missing_glyphs {
-            warnings.push(Diagnostic {
-                severity: Severity::Warning,
-                file: path.clone(),
-                at: find_character(&path, missing.character),
-                message: format!("the font has no glyph for {:?} (U+{:04X}); it prints as a blank box", missing.character, missing.character as u32),
-                help: Some("add a font that has it to fonts/ and name it in styles/fonts.toml, or replace the character".into()),
-                source_line: None,
-            });
-        }
-        let bytes = pdf::write_pdf(&typeset.document).map_err(|e| failed(&format!("cannot write the PDF: {e}")))?;
+        let document = typeset_for_print(&book, &path, &style, &family, Shape::Reader, &mut warnings);
+        let bytes = pdf::write_pdf(&document).map_err(|e| failed(&format!("cannot write the PDF: {e}")))?;
         outputs.push((options.out_dir.join(format!("{stem}.pdf")), bytes));
+    }
+
+    for paper in options.editions.iter().filter_map(|e| e.paper()) {
+        let style = Style::read(&styles.join(paper.style_file)).map_err(|e| failed(&e))?;
+        let pamphlet = typeset_for_print(&book, &path, &style, &family, Shape::Pamphlet, &mut warnings);
+        let sheets = booklet::impose_document(&pamphlet, paper, options.marks).map_err(|e| failed(&format!("{}: {e}", paper.style_file)))?;
+        let write = |document: &layout::Document| pdf::write_pdf(document).map_err(|e| failed(&format!("cannot write the {} booklet: {e}", paper.name)));
+        let name = format!("{stem}-booklet-{}", paper.name);
+        outputs.push((options.out_dir.join(format!("{name}.pdf")), write(&sheets)?));
+        if options.two_pass {
+            let (fronts, backs) = booklet::split_sides(&sheets);
+            outputs.push((options.out_dir.join(format!("{name}-fronts.pdf")), write(&fronts)?));
+            outputs.push((options.out_dir.join(format!("{name}-backs.pdf")), write(&backs)?));
+        }
     }
 
     let mut written = Vec::new();
@@ -148,6 +165,45 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         written.push(file);
     }
     Ok(BuildReport { written, warnings })
+}
+
+/// What the typesetter makes of the book.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    /// The reader edition's pages.
+    Reader,
+    /// The pamphlet's pages in reading order: covers, article, back cover.
+    Pamphlet,
+}
+
+/// Typesets the book for print with `style`. Each warning is given once per
+/// build, however many print editions run into it.
+fn typeset_for_print(book: &Book, path: &Path, style: &Style, family: &FontFamily, shape: Shape, warnings: &mut Vec<Diagnostic>) -> layout::Document {
+    let m = &book.metadata;
+    let mut warn = |diagnostic: Diagnostic| {
+        if !warnings.iter().any(|w| w.message == diagnostic.message) {
+            warnings.push(diagnostic);
+        }
+    };
+    let hyphenator = hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
+    if hyphenator.is_none() {
+        warn(Diagnostic::warning(path, None, format!("no hyphenation patterns for `{}`; the PDF is set without hyphenation", m.language)));
+    }
+    let typeset = match shape {
+        Shape::Reader => typeset::typeset(book, style, family, hyphenator.as_ref()),
+        Shape::Pamphlet => typeset::typeset_pamphlet(book, style, family, hyphenator.as_ref()),
+    };
+    for missing in &typeset.missing_glyphs {
+        warn(Diagnostic {
+            severity: Severity::Warning,
+            file: path.to_path_buf(),
+            at: find_character(path, missing.character),
+            message: format!("the font has no glyph for {:?} (U+{:04X}); it prints as a blank box", missing.character, missing.character as u32),
+            help: Some("add a font that has it to fonts/ and name it in styles/fonts.toml, or replace the character".into()),
+            source_line: None,
+        });
+    }
+    typeset.document
 }
 
 /// Where a character first occurs in the manuscript, to point a warning at it.

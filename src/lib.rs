@@ -3,13 +3,17 @@
 //! The data's journey, one module per stage:
 //! `manuscript` (Markdown → `model`) → `notes` → `typography` → `epub`,
 //! and for print: `fonts` + `shaping` → typesetter → `layout` → `pdf`.
+//! The booklet edition: typesetter (with covers) → `layout` → `impose` + `booklet` (pages on
+//! sheets) → `pdf`.
 //! `build` runs the stages; `output` writes the results safely.
 
+pub mod booklet;
 pub mod build;
 pub mod diagnostics;
 pub mod epub;
 pub mod fonts;
 pub mod hyphenate;
+pub mod impose;
 pub mod layout;
 pub mod linebreak;
 pub mod manuscript;

@@ -31,8 +31,16 @@ enum Command {
         #[arg(long)]
         resources: Option<PathBuf>,
         /// Print style for the PDF (a .toml file); styles/reader-a5.toml by default.
+        /// The booklets use styles/booklet-a5.toml and styles/booklet-half-letter.toml.
         #[arg(long)]
         style: Option<PathBuf>,
+        /// Booklets: print a short fold mark at the head and foot of each sheet's fold.
+        #[arg(long)]
+        marks: bool,
+        /// Booklets: also write <book>-booklet-<paper>-fronts.pdf and -backs.pdf,
+        /// for printers that cannot print double-sided.
+        #[arg(long)]
+        two_pass: bool,
     },
 }
 
@@ -42,6 +50,10 @@ enum Format {
     Epub,
     /// The reader-edition PDF.
     Pdf,
+    /// The pamphlet: A5 pages two to an A4 sheet, to print double-sided and fold.
+    BookletA4,
+    /// The pamphlet: half-letter pages two to a US Letter sheet.
+    BookletLetter,
 }
 
 fn main() -> ExitCode {
@@ -52,15 +64,19 @@ fn main() -> ExitCode {
         format: Vec::new(),
         resources: None,
         style: None,
+        marks: false,
+        two_pass: false,
     });
     match command {
-        Command::Build { manuscript, out, format, resources, style } => {
+        Command::Build { manuscript, out, format, resources, style, marks, two_pass } => {
             let editions = if format.is_empty() {
                 Edition::ALL.to_vec()
             } else {
                 format.iter().map(|f| match f {
                     Format::Epub => Edition::Epub,
                     Format::Pdf => Edition::Pdf,
+                    Format::BookletA4 => Edition::BookletA4,
+                    Format::BookletLetter => Edition::BookletLetter,
                 }).collect()
             };
             let options = BuildOptions {
@@ -69,6 +85,8 @@ fn main() -> ExitCode {
                 editions,
                 resources: resources.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
                 style,
+                marks,
+                two_pass,
             };
             match build::build(&options) {
                 Ok(report) => {

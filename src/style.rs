@@ -16,6 +16,35 @@ pub struct Style {
     pub furniture: FurnitureStyle,
     pub justification: Justification,
     pub hyphenation: HyphenationStyle,
+    /// The pamphlet's covers; a style without this table gets the defaults.
+    #[serde(default)]
+    pub booklet: BookletStyle,
+}
+
+/// The pamphlet edition's own pages: front cover, colophon, back cover.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct BookletStyle {
+    pub cover_title_size_pt: f32,
+    pub cover_title_leading_pt: f32,
+    pub cover_standfirst_size_pt: f32,
+    pub cover_standfirst_leading_pt: f32,
+    pub cover_author_size_pt: f32,
+    /// The last line of the colophon on the inside front cover; empty for none.
+    pub credit: String,
+}
+
+impl Default for BookletStyle {
+    fn default() -> Self {
+        BookletStyle {
+            cover_title_size_pt: 24.0,
+            cover_title_leading_pt: 28.0,
+            cover_standfirst_size_pt: 13.0,
+            cover_standfirst_leading_pt: 17.0,
+            cover_author_size_pt: 14.0,
+            credit: "Typeset with quire".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

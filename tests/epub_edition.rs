@@ -14,6 +14,8 @@ fn build_epub(out: &Path) -> PathBuf {
         editions: vec![Edition::Epub],
         resources: root,
         style: None,
+        marks: false,
+        two_pass: false,
     };
     let report = build(&options).expect("the bundled manuscript builds");
     assert!(report.warnings.is_empty(), "bundled manuscript has warnings: {:?}", report.warnings);

@@ -14,6 +14,8 @@ fn build_pdf(out: &Path, style: Option<&str>) -> PathBuf {
         editions: vec![Edition::Pdf],
         style: style.map(|s| root.join("styles").join(s)),
         resources: root,
+        marks: false,
+        two_pass: false,
     };
     let report = build(&options).expect("the bundled manuscript builds");
     assert!(report.warnings.is_empty(), "warnings: {:?}", report.warnings);

@@ -5,10 +5,12 @@
 //! into one vertical flow with its keeps; `pages` breaks the flow into pages
 //! (`crate::pagebreak`) and adds running heads, folios, links and bookmarks.
 
+mod covers;
 mod lines;
 mod pages;
 mod text;
 
+pub use covers::typeset_pamphlet;
 pub use text::MissingGlyph;
 
 use lines::{set_paragraph, SetLine};
@@ -69,13 +71,13 @@ pub struct Typeset {
 }
 
 pub fn typeset(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>) -> Typeset {
-    let mut builder = FlowBuilder {
-        style,
-        setter: TextSetter::new(fonts, hyphenator, &style.justification),
-        params: lines::params(&style.justification),
-        flow: Flow::default(),
-        section: 0,
-    };
+    typeset_from(book, style, fonts, hyphenator, 0)
+}
+
+/// Typesets the book as pages that follow `first_page` other pages (a
+/// pamphlet's covers), which its folios and margins count.
+pub(crate) fn typeset_from(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, first_page: usize) -> Typeset {
+    let mut builder = FlowBuilder::new(style, fonts, hyphenator);
     builder.title_block(book);
     builder.body(book);
     builder.notes(book);
@@ -84,7 +86,7 @@ pub fn typeset(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Optio
     missing.sort();
     missing.dedup();
     let flow = builder.flow;
-    let document = pages::paginate(book, style, fonts, flow);
+    let document = pages::paginate(book, style, fonts, flow, first_page);
     Typeset { document, missing_glyphs: missing }
 }
 
@@ -96,7 +98,17 @@ struct FlowBuilder<'a> {
     section: usize,
 }
 
-impl FlowBuilder<'_> {
+impl<'a> FlowBuilder<'a> {
+    fn new(style: &'a Style, fonts: &'a FontFamily, hyphenator: Option<&'a Hyphenator>) -> Self {
+        FlowBuilder {
+            style,
+            setter: TextSetter::new(fonts, hyphenator, &style.justification),
+            params: lines::params(&style.justification),
+            flow: Flow::default(),
+            section: 0,
+        }
+    }
+
     fn measure(&self) -> f32 {
         self.style.measure()
     }

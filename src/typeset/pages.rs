@@ -12,31 +12,22 @@ use crate::model::{note_anchor, noteref_anchor, Book};
 use crate::pagebreak::{self, PageParams, VItem};
 use crate::style::Style;
 
-pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flow) -> Document {
+/// `first_page` is how many pages come before the flow's first page (a
+/// pamphlet's covers): folios and the recto/verso margins count them, so a
+/// page's folio is its place in the printed object.
+pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flow, first_page: usize) -> Document {
     let text_height = style.text_height();
-    let ranges = pagebreak::break_pages(&flow.items, &|_| text_height, &PageParams::default());
+    let params = PageParams { first_page_is_recto: first_page % 2 == 0, ..PageParams::default() };
+    let ranges = pagebreak::break_pages(&flow.items, &|_| text_height, &params);
     let mut pages = Vec::with_capacity(ranges.len());
     for (index, range) in ranges.iter().enumerate() {
+        let number = first_page + index;
         let mut page = layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new() };
-        let left = style.left_margin(index);
-        let mut y = style.top();
-        let mut first_section = None;
-        for i in range.start..range.end {
-            match flow.items[i] {
-                VItem::Line { height } => {
-                    if let Some(line) = &flow.lines[i] {
-                        first_section.get_or_insert(line.section);
-                        place_line(&mut page, line, left, y);
-                    }
-                    y += height;
-                }
-                VItem::Space { height, .. } => y += height,
-                VItem::Penalty { .. } | VItem::ForcedBreak => {}
-            }
-        }
+        let first_section = place_lines(&mut page, &flow, range.start..range.end, style.left_margin(number), style.top());
+        // The opening page of the flow has no running head or folio.
         if index > 0 {
             let section = first_section.and_then(|s| flow.section_titles.get(s)).cloned().unwrap_or_default();
-            furniture(&mut page, book, style, fonts, index, &section);
+            furniture(&mut page, book, style, fonts, number, &section);
         }
         pages.push(page);
     }
@@ -71,7 +62,28 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flo
     }
 }
 
-fn place_line(page: &mut layout::Page, line: &FlowLine, left: f32, top: f32) {
+/// Places the flow's items `range` on `page`, from `top` down, with the text's
+/// left edge at `left`. Returns the section of the first line placed.
+pub(super) fn place_lines(page: &mut layout::Page, flow: &Flow, range: std::ops::Range<usize>, left: f32, top: f32) -> Option<usize> {
+    let mut y = top;
+    let mut first_section = None;
+    for i in range {
+        match flow.items[i] {
+            VItem::Line { height } => {
+                if let Some(line) = &flow.lines[i] {
+                    first_section.get_or_insert(line.section);
+                    place_line(page, line, left, y);
+                }
+                y += height;
+            }
+            VItem::Space { height, .. } => y += height,
+            VItem::Penalty { .. } | VItem::ForcedBreak => {}
+        }
+    }
+    first_section
+}
+
+pub(super) fn place_line(page: &mut layout::Page, line: &FlowLine, left: f32, top: f32) {
     let baseline = top + line.baseline;
     let x0 = left + line.indent;
     if let Some(name) = &line.destination {
@@ -95,7 +107,7 @@ fn place_line(page: &mut layout::Page, line: &FlowLine, left: f32, top: f32) {
     }
 }
 
-fn run(piece: &Piece, origin: Point) -> GlyphRun {
+pub(super) fn run(piece: &Piece, origin: Point) -> GlyphRun {
     GlyphRun {
         font: piece.face as usize,
         size: piece.size,

@@ -1,0 +1,188 @@
+//! The booklet edition's last stage: the pamphlet's pages (already typeset,
+//! see `typeset::typeset_pamphlet`) placed two by two on landscape sheets in
+//! saddle-stitch order ([`crate::impose`]), as a new layout document that the
+//! PDF writer writes like any other, so the fonts are embedded and subset once.
+
+use crate::impose::{self, Slot};
+use crate::layout::{Document, Item, Page, Point};
+
+const POINTS_PER_MM: f32 = 72.0 / 25.4;
+
+/// A paper size for the booklet: the sheet it prints on and the style that
+/// typesets its pages at half that sheet.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Paper {
+    /// Used in the file name: `<book>-booklet-<name>.pdf`.
+    pub name: &'static str,
+    /// A style file in `styles/`; it supplies the page size.
+    pub style_file: &'static str,
+    /// The landscape sheet, in points.
+    pub sheet_width: f32,
+    pub sheet_height: f32,
+}
+
+/// A5 pages on A4 (297 × 210 mm).
+pub const A4: Paper = Paper { name: "a4", style_file: "booklet-a5.toml", sheet_width: 297.0 * POINTS_PER_MM, sheet_height: 210.0 * POINTS_PER_MM };
+/// Half-letter pages (5.5 × 8.5 in) on US Letter (11 × 8.5 in).
+pub const LETTER: Paper = Paper { name: "letter", style_file: "booklet-half-letter.toml", sheet_width: 11.0 * 72.0, sheet_height: 8.5 * 72.0 };
+
+/// Length of the fold marks drawn with `marks`, in points (5 mm).
+const MARK_LENGTH: f32 = 5.0 * POINTS_PER_MM;
+
+/// Places `pamphlet`'s pages on sheets: each sheet gives two PDF pages, its
+/// front then its back. The pages meet at the fold, centred vertically, so
+/// both inner margins at the fold are the style's inner margin. Links,
+/// destinations and bookmarks move with their pages. With `marks`, a short
+/// hairline at the head and foot of the fold on each front shows where to fold.
+pub fn impose_document(pamphlet: &Document, paper: &Paper, marks: bool) -> Result<Document, String> {
+    let fold = paper.sheet_width / 2.0;
+    for (i, page) in pamphlet.pages.iter().enumerate() {
+        // A hundredth of a point of slack: A5 is exactly half of A4, but not in f32.
+        if page.width > fold + 0.01 || page.height > paper.sheet_height + 0.01 {
+            return Err(format!(
+                "page {} ({:.0} × {:.0} pt) does not fit half of the {} sheet ({:.0} × {:.0} pt); the style's page is too large",
+                i + 1,
+                page.width,
+                page.height,
+                paper.name,
+                fold,
+                paper.sheet_height
+            ));
+        }
+    }
+    let mut sheets = Vec::new();
+    for sheet in impose::impose(pamphlet.pages.len()) {
+        for (side, slots) in [sheet.front, sheet.back].into_iter().enumerate() {
+            let mut out = Page { width: paper.sheet_width, height: paper.sheet_height, items: Vec::new(), links: Vec::new(), destinations: Vec::new() };
+            for (half, slot) in slots.into_iter().enumerate() {
+                if let Slot::Page(index) = slot {
+                    let page = &pamphlet.pages[index];
+                    let dx = if half == 0 { fold - page.width } else { fold };
+                    place(&mut out, page, dx, (paper.sheet_height - page.height) / 2.0);
+                }
+            }
+            if marks && side == 0 {
+                for (from, to) in [(0.0, MARK_LENGTH), (paper.sheet_height - MARK_LENGTH, paper.sheet_height)] {
+                    out.items.push(Item::Rule { from: Point { x: fold, y: from }, to: Point { x: fold, y: to }, thickness: 0.25 });
+                }
+            }
+            sheets.push(out);
+        }
+    }
+    Ok(Document { info: pamphlet.info.clone(), fonts: pamphlet.fonts.clone(), pages: sheets, outline: pamphlet.outline.clone() })
+}
+
+/// Copies `page`'s contents onto `sheet`, moved by (`dx`, `dy`).
+fn place(sheet: &mut Page, page: &Page, dx: f32, dy: f32) {
+    let shift = |p: Point| Point { x: p.x + dx, y: p.y + dy };
+    sheet.items.extend(page.items.iter().map(|item| match item {
+        Item::Glyphs(run) => {
+            let mut run = run.clone();
+            run.origin = shift(run.origin);
+            Item::Glyphs(run)
+        }
+        Item::Rule { from, to, thickness } => Item::Rule { from: shift(*from), to: shift(*to), thickness: *thickness },
+    }));
+    sheet.links.extend(page.links.iter().map(|link| {
+        let mut link = link.clone();
+        link.area.x += dx;
+        link.area.y += dy;
+        link
+    }));
+    sheet.destinations.extend(page.destinations.iter().map(|d| {
+        let mut d = d.clone();
+        d.at = shift(d.at);
+        d
+    }));
+}
+
+/// For printers without duplex: all fronts, then all backs, each in sheet
+/// order, as two print-only documents (no links or bookmarks, which could
+/// point into the other file). Print the fronts, turn the stack over, feed it
+/// back so the sheet printed first goes through first, print the backs.
+pub fn split_sides(sheets: &Document) -> (Document, Document) {
+    let side = |parity: usize| Document {
+        info: sheets.info.clone(),
+        fonts: sheets.fonts.clone(),
+        pages: sheets
+            .pages
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .map(|p| Page { links: Vec::new(), destinations: Vec::new(), ..p.clone() })
+            .collect(),
+        outline: Vec::new(),
+    };
+    (side(0), side(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{DocumentInfo, Glyph, GlyphRun};
+
+    /// A pamphlet whose page `i` holds one glyph run at its top-left text corner, with glyph id `i`.
+    fn pamphlet(pages: usize, width: f32, height: f32) -> Document {
+        let page = |i: usize| Page {
+            width,
+            height,
+            items: vec![Item::Glyphs(GlyphRun { font: 0, size: 10.0, origin: Point { x: 50.0, y: 60.0 }, glyphs: vec![Glyph { id: i as u16, x: 0.0, rise: 0.0, text: i.to_string() }] })],
+            links: Vec::new(),
+            destinations: Vec::new(),
+        };
+        Document { info: DocumentInfo::default(), fonts: Vec::new(), pages: (0..pages).map(page).collect(), outline: Vec::new() }
+    }
+
+    /// (page id, x, y) of every run on a sheet side.
+    fn runs(page: &Page) -> Vec<(u16, f32, f32)> {
+        page.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Glyphs(r) => Some((r.glyphs[0].id, r.origin.x, r.origin.y)),
+                Item::Rule { .. } => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pages_meet_at_the_fold() {
+        let (w, h) = (5.5 * 72.0, 8.5 * 72.0);
+        let sheets = impose_document(&pamphlet(8, w, h), &LETTER, false).unwrap();
+        assert_eq!(sheets.pages.len(), 4, "two sheets, two sides each");
+        assert!(sheets.pages.iter().all(|p| p.width == 792.0 && p.height == 612.0));
+        // Sheet 0 front: page 8 (index 7) on the left, page 1 (index 0) on the right.
+        assert_eq!(runs(&sheets.pages[0]), vec![(7, 50.0, 60.0), (0, 396.0 + 50.0, 60.0)]);
+        assert_eq!(runs(&sheets.pages[1]), vec![(1, 50.0, 60.0), (6, 446.0, 60.0)]);
+    }
+
+    #[test]
+    fn a5_pages_centre_on_a4_and_blanks_stay_empty() {
+        let (w, h) = (148.0 * POINTS_PER_MM, 210.0 * POINTS_PER_MM);
+        let sheets = impose_document(&pamphlet(6, w, h), &A4, true).unwrap();
+        assert_eq!(sheets.pages.len(), 4);
+        // Sheet 0 back: page 2 and a blank (pages 6 and 7 are padding; the back cover comes last).
+        let back = runs(&sheets.pages[1]);
+        assert_eq!(back.len(), 1);
+        assert_eq!(back[0].0, 1);
+        assert!((back[0].1 - (A4.sheet_width / 2.0 - w + 50.0)).abs() < 0.01);
+        // Marks: two hairlines on each front, none on backs.
+        let rules = |p: &Page| p.items.iter().filter(|i| matches!(i, Item::Rule { .. })).count();
+        assert_eq!(rules(&sheets.pages[0]), 2);
+        assert_eq!(rules(&sheets.pages[1]), 0);
+    }
+
+    #[test]
+    fn pages_larger_than_half_a_sheet_are_an_error() {
+        let error = impose_document(&pamphlet(4, 420.0, 595.0), &LETTER, false).unwrap_err();
+        assert!(error.contains("does not fit"), "{error}");
+    }
+
+    #[test]
+    fn two_pass_splits_fronts_and_backs() {
+        let sheets = impose_document(&pamphlet(8, 396.0, 612.0), &LETTER, false).unwrap();
+        let (fronts, backs) = split_sides(&sheets);
+        assert_eq!(fronts.pages.len(), 2);
+        assert_eq!(runs(&fronts.pages[1]), runs(&sheets.pages[2]));
+        assert_eq!(runs(&backs.pages[1]), runs(&sheets.pages[3]));
+    }
+}

@@ -1,0 +1,180 @@
+//! The pamphlet's pages in reading order: a front cover (title, standfirst,
+//! author, publisher), an inside-front colophon, the article, and a back
+//! cover carrying the back matter ("Further reading").
+//!
+//! Everything printed here comes from the manuscript's metadata and the
+//! style, and is set with the same shaping and line breaking as the article.
+//!
+//! Numbering: the covers count as pages 1 and 2 but carry no folio, as in a
+//! magazine; the article starts on page 3 (a recto, like the reader edition's
+//! first page) and every later page's folio is its place in the pamphlet.
+//! The back cover carries none. Padding blanks are added at imposition,
+//! between the article and the back cover, and stay blank.
+
+use super::lines::SetLine;
+use super::pages::{place_line, place_lines};
+use super::{typeset_from, FlowBuilder, FlowLine, Typeset};
+use crate::fonts::{FaceStyle, FontFamily};
+use crate::hyphenate::Hyphenator;
+use crate::layout::{self, Item, Point};
+use crate::model::{Book, Matter};
+use crate::pagebreak::{self, PageParams, VItem};
+use crate::style::Style;
+
+/// The front cover and the colophon come before the article.
+pub const COVER_PAGES: usize = 2;
+
+/// Typesets the whole pamphlet: covers, article (with its notes) and back cover.
+///
+/// The back matter goes on the back cover when it fits there; when it does
+/// not, it stays after the notes as in the reader edition, and the back cover
+/// carries only the publisher's line.
+pub fn typeset_pamphlet(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>) -> Typeset {
+    let mut covers = FlowBuilder::new(style, fonts, hyphenator);
+    let back = covers.back_cover(book);
+    let article_book = if back.holds_back_matter {
+        Book { sections: book.sections.iter().filter(|s| s.matter == Matter::Body).cloned().collect(), ..book.clone() }
+    } else {
+        book.clone()
+    };
+    let mut article = typeset_from(&article_book, style, fonts, hyphenator, COVER_PAGES);
+    let front = covers.front_cover(book);
+    let colophon = covers.colophon(book);
+
+    let document = &mut article.document;
+    let mut pages = vec![front, colophon];
+    pages.append(&mut document.pages);
+    pages.push(back.page);
+    document.pages = pages;
+    document.outline.append(&mut covers.flow.outline);
+    article.missing_glyphs.append(&mut covers.setter.missing);
+    article.missing_glyphs.sort();
+    article.missing_glyphs.dedup();
+    article
+}
+
+struct BackCover {
+    page: layout::Page,
+    holds_back_matter: bool,
+}
+
+impl FlowBuilder<'_> {
+    fn blank_page(&self) -> layout::Page {
+        layout::Page { width: self.style.page_width(), height: self.style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new() }
+    }
+
+    /// Places ragged lines with the first baseline at `baseline`; returns the next line's baseline.
+    fn put(&self, page: &mut layout::Page, lines: Vec<SetLine>, left: f32, baseline: f32, leading: f32) -> f32 {
+        let mut y = baseline;
+        for line in lines {
+            place_line(page, &FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0 }, left, y);
+            y += leading;
+        }
+        y
+    }
+
+    fn rule(&self, page: &mut layout::Page, left: f32, y: f32, length: f32, thickness: f32) {
+        page.items.push(Item::Rule { from: Point { x: left, y }, to: Point { x: left + length, y }, thickness });
+    }
+
+    /// Page 1: a heavy rule and the publisher at the head, the title a fifth of
+    /// the way down with the standfirst under it, the author at the foot.
+    fn front_cover(&mut self, book: &Book) -> layout::Page {
+        let (s, m) = (self.style, &book.metadata);
+        let b = &s.booklet;
+        let mut page = self.blank_page();
+        let (left, top, measure) = (s.left_margin(0), s.top(), s.measure());
+        self.rule(&mut page, left, top, measure, 2.0);
+        if let Some(publisher) = &m.publisher {
+            let lines = self.ragged(publisher, FaceStyle::Italic, s.furniture.size_pt);
+            self.put(&mut page, lines, left, top + s.furniture.size_pt * 2.0, s.furniture.size_pt * 1.3);
+        }
+        // A title with a subtitle after a colon breaks there, as the running heads cut it.
+        let mut y = top + s.text_height() * 0.2 + b.cover_title_size_pt;
+        let parts = match m.title.split_once(": ") {
+            Some((main, rest)) => vec![format!("{main}:"), rest.to_owned()],
+            None => vec![m.title.clone()],
+        };
+        for part in parts {
+            let lines = self.ragged(&part, FaceStyle::Bold, b.cover_title_size_pt);
+            y = self.put(&mut page, lines, left, y, b.cover_title_leading_pt);
+        }
+        if let Some(standfirst) = &m.subtitle {
+            y += b.cover_standfirst_leading_pt * 0.5;
+            self.rule(&mut page, left, y - b.cover_standfirst_leading_pt, measure / 4.0, 0.6);
+            let lines = self.ragged(standfirst, FaceStyle::Italic, b.cover_standfirst_size_pt);
+            self.put(&mut page, lines, left, y + b.cover_standfirst_size_pt, b.cover_standfirst_leading_pt);
+        }
+        let author = self.ragged(&m.author, FaceStyle::Regular, b.cover_author_size_pt);
+        let leading = b.cover_author_size_pt * 1.25;
+        let first = s.page_height() - s.bottom() - leading * (author.len().max(1) - 1) as f32;
+        self.rule(&mut page, left, first - b.cover_author_size_pt * 1.6, measure, 0.6);
+        self.put(&mut page, author, left, first, leading);
+        page
+    }
+
+    /// Page 2: the colophon, set small at the foot of the page: title, author,
+    /// publisher and date, rights, and the style's credit line.
+    fn colophon(&mut self, book: &Book) -> layout::Page {
+        let (s, m) = (self.style, &book.metadata);
+        let imprint = [m.publisher.as_deref(), m.date.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        let paragraphs = [
+            (m.title.as_str(), FaceStyle::Italic),
+            (m.author.as_str(), FaceStyle::Regular),
+            (imprint.as_str(), FaceStyle::Regular),
+            (m.rights.as_deref().unwrap_or(""), FaceStyle::Regular),
+            (s.booklet.credit.as_str(), FaceStyle::Regular),
+        ];
+        let (size, leading) = (s.notes.size_pt, s.notes.leading_pt);
+        let gap = leading * 0.5;
+        let set: Vec<Vec<SetLine>> = paragraphs.iter().filter(|(text, _)| !text.trim().is_empty()).map(|(text, face)| self.ragged(text, *face, size)).collect();
+        let lines: usize = set.iter().map(Vec::len).sum();
+        let height = leading * lines.saturating_sub(1) as f32 + gap * set.len().saturating_sub(1) as f32;
+        let mut page = self.blank_page();
+        let mut y = s.page_height() - s.bottom() - height;
+        for paragraph in set {
+            y = self.put(&mut page, paragraph, s.left_margin(1), y, leading) + gap;
+        }
+        page
+    }
+
+    /// The last page: the back matter from the top, if it fits on one page,
+    /// and the publisher (or, without one, the title) at the foot.
+    fn back_cover(&mut self, book: &Book) -> BackCover {
+        let (s, m) = (self.style, &book.metadata);
+        // The pamphlet has a multiple of 4 pages, so the back cover is always a verso.
+        let left = s.left_margin(1);
+        let mut page = self.blank_page();
+        let foot = self.ragged(m.publisher.as_deref().unwrap_or(&m.title), FaceStyle::Italic, s.furniture.size_pt);
+        let leading = s.body.leading_pt;
+        let foot_height = leading * foot.len() as f32;
+        self.put(&mut page, foot, left, s.page_height() - s.bottom() - foot_height + leading, leading);
+
+        for section in book.sections.iter().filter(|s| s.matter == Matter::Back) {
+            if !self.flow.items.is_empty() {
+                self.flow.push(VItem::Space { height: leading * s.heading.space_above_lines, stretch: 0.0, shrink: 0.0 }, None);
+            }
+            if let Some(heading) = &section.heading {
+                let title = crate::model::plain_text(heading);
+                self.flow.outline.push(layout::OutlineEntry { title, level: 1, destination: section.id.clone() });
+                self.heading(heading, Some(section.id.clone()), 0.0);
+            }
+            self.blocks(&section.blocks, 0.0, true);
+        }
+        if self.flow.items.is_empty() {
+            return BackCover { page, holds_back_matter: false };
+        }
+        let room = s.text_height() - foot_height - leading;
+        let ranges = pagebreak::break_pages(&self.flow.items, &|_| room, &PageParams::default());
+        match ranges.as_slice() {
+            [one] if !one.overfull => {
+                place_lines(&mut page, &self.flow, one.start..one.end, left, s.top());
+                BackCover { page, holds_back_matter: true }
+            }
+            _ => {
+                self.flow.outline.clear();
+                BackCover { page, holds_back_matter: false }
+            }
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! Builds the bundled manuscript's booklets and proves, from the PDFs alone,
+//! that the printed sheets fold into a pamphlet that reads in order: the folio
+//! printed at the foot of each half of each sheet is read back with
+//! `pdftotext` (cropped to that half), the sheets are "printed" double-sided,
+//! stacked and folded, and the pages must then run 1, 2, 3, … with the
+//! padding blanks just before the back cover.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use lopdf::Document;
+use quire::build::{build, BuildOptions, Edition};
+use quire::style::Style;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("quire-booklet-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn build_booklets(out: &Path, editions: Vec<Edition>, marks: bool, two_pass: bool) -> Vec<PathBuf> {
+    let options = BuildOptions {
+        manuscript: root().join("manuscript"),
+        out_dir: out.to_path_buf(),
+        editions,
+        resources: root(),
+        style: None,
+        marks,
+        two_pass,
+    };
+    let report = build(&options).expect("the bundled manuscript builds");
+    assert!(report.warnings.is_empty(), "warnings: {:?}", report.warnings);
+    report.written
+}
+
+/// The text in a rectangle of a PDF page (1-based), in points from the top-left.
+fn text_in(pdf: &Path, page: usize, x: f32, y: f32, width: f32, height: f32) -> String {
+    let output = Command::new("pdftotext")
+        .args(["-f", &page.to_string(), "-l", &page.to_string(), "-r", "72"])
+        .args(["-x", &(x.round() as i64).to_string(), "-y", &(y.round() as i64).to_string()])
+        .args(["-W", &(width.round() as i64).to_string(), "-H", &(height.round() as i64).to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(output.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8(output.stdout).unwrap().replace('\u{c}', "").trim().to_owned()
+}
+
+/// What one half of one side of a sheet shows.
+#[derive(Debug, Clone)]
+struct Half {
+    /// The number printed in the foot margin, if any.
+    folio: Option<usize>,
+    /// All the text on the half.
+    text: String,
+}
+
+struct Booklet {
+    /// Per PDF page (sheet side): [left half, right half].
+    sides: Vec<[Half; 2]>,
+    sheet: (f32, f32),
+    page: (f32, f32),
+    inner_margin: f32,
+}
+
+fn sheet_size(doc: &Document, number: u32) -> (f32, f32) {
+    let page = doc.get_dictionary(doc.get_pages()[&number]).unwrap();
+    let media = page.get(b"MediaBox").unwrap().as_array().unwrap();
+    let value = |i: usize| media[i].as_float().unwrap();
+    (value(2) - value(0), value(3) - value(1))
+}
+
+fn read_booklet(pdf: &Path, style_file: &str) -> Booklet {
+    let style = Style::read(&root().join("styles").join(style_file)).unwrap();
+    let doc = Document::load(pdf).unwrap();
+    let (sheet_width, sheet_height) = sheet_size(&doc, 1);
+    let (width, height) = (style.page_width(), style.page_height());
+    let fold = sheet_width / 2.0;
+    let top = (sheet_height - height) / 2.0;
+    let sides = (1..=doc.get_pages().len())
+        .map(|number| {
+            assert_eq!(sheet_size(&doc, number as u32), (sheet_width, sheet_height), "every sheet the same size");
+            [fold - width, fold].map(|x| {
+                // The foot margin, where the folio sits, less a point at each edge.
+                let foot = text_in(pdf, number, x + 1.0, top + height - style.bottom() + 1.0, width - 2.0, style.bottom() - 2.0);
+                let folio = (!foot.is_empty()).then(|| foot.parse().unwrap_or_else(|_| panic!("sheet side {number}: not a folio in the foot margin: {foot:?}")));
+                Half { folio, text: text_in(pdf, number, x, top, width, height) }
+            })
+        })
+        .collect();
+    Booklet { sides, sheet: (sheet_width, sheet_height), page: (width, height), inner_margin: style.left_margin(0) }
+}
+
+/// Prints the sides double-sided (flipped on the short edge), stacks the
+/// sheets with the first on top, folds the stack once and reads it.
+///
+/// Short-edge flip on a landscape sheet turns it like a book page: behind the
+/// front's right half is the back's left half. Folding the stack puts the
+/// right halves on top in stack order, then the left halves in reverse order,
+/// turned over (their back faces up).
+fn fold_and_read(sides: &[[Half; 2]]) -> Vec<Half> {
+    assert_eq!(sides.len() % 2, 0, "each sheet has a front and a back");
+    let sheets: Vec<(&[Half; 2], &[Half; 2])> = sides.chunks(2).map(|s| (&s[0], &s[1])).collect();
+    let mut reading = Vec::new();
+    for (front, back) in &sheets {
+        reading.push(front[1].clone());
+        reading.push(back[0].clone());
+    }
+    for (front, back) in sheets.iter().rev() {
+        reading.push(back[1].clone());
+        reading.push(front[0].clone());
+    }
+    reading
+}
+
+fn check_fold_order(booklet: &Booklet, expected_sheet: (f32, f32)) {
+    let (w, h) = booklet.sheet;
+    assert!((w - expected_sheet.0).abs() < 0.5 && (h - expected_sheet.1).abs() < 0.5, "sheet is {w} × {h} pt, wanted {expected_sheet:?}");
+    let reading = fold_and_read(&booklet.sides);
+    let n = reading.len();
+    assert_eq!(n % 4, 0);
+    assert_eq!(booklet.sides.len(), n / 2, "PDF pages are half the padded page count");
+
+    // Page 1: the front cover; page 2: the colophon; page 3: the article opens. No folios.
+    assert!(reading[0].text.contains("Russia’s 1917 revolution:") && reading[0].text.contains("David Glanz"), "front cover: {:?}", reading[0].text);
+    assert!(reading[0].text.contains("The October revolution is derided"), "front cover has the standfirst");
+    assert!(reading[1].text.contains("Typeset with quire") && reading[1].text.contains("© 2017 David Glanz"), "colophon: {:?}", reading[1].text);
+    assert!(reading[2].text.contains("This year is the centenary"), "page 3 opens the article: {:?}", reading[2].text);
+    for (i, page) in reading.iter().enumerate().take(3) {
+        assert_eq!(page.folio, None, "page {} carries no folio", i + 1);
+    }
+
+    // Then every page carries its own number, in order, until the text ends.
+    let mut last = 3;
+    while last < n && !reading[last].text.is_empty() && reading[last].folio.is_some() {
+        assert_eq!(reading[last].folio, Some(last + 1), "after folding, page {} carries folio {:?}", last + 1, reading[last].folio);
+        last += 1;
+    }
+    assert!(last >= 8, "the article runs to several numbered pages, got {last}");
+    assert!(reading[3..last].iter().any(|p| p.text.starts_with("Notes") || p.text.contains("\nNotes\n")), "the notes are inside the pamphlet");
+
+    // Then only blank pages (fewer than four), then the back cover, last.
+    let blanks = &reading[last..n - 1];
+    assert!(blanks.len() < 4, "{} blanks: padding never needs a whole sheet", blanks.len());
+    for (i, page) in blanks.iter().enumerate() {
+        assert!(page.text.is_empty() && page.folio.is_none(), "page {} is padding and must be blank: {:?}", last + i + 1, page.text);
+    }
+    let back = &reading[n - 1];
+    assert!(back.text.starts_with("Further reading") && back.text.contains("Solidarity"), "back cover: {:?}", back.text);
+    assert_eq!(back.folio, None);
+}
+
+#[test]
+fn a4_and_letter_booklets_fold_into_pages_in_order() {
+    let dir = temp_dir("order");
+    let written = build_booklets(&dir, vec![Edition::BookletA4, Edition::BookletLetter], false, false);
+    let names: Vec<String> = written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["russia-1917-booklet-a4.pdf", "russia-1917-booklet-letter.pdf"]);
+
+    let a4 = read_booklet(&dir.join("russia-1917-booklet-a4.pdf"), "booklet-a5.toml");
+    check_fold_order(&a4, (841.89, 595.28));
+    let letter = read_booklet(&dir.join("russia-1917-booklet-letter.pdf"), "booklet-half-letter.toml");
+    check_fold_order(&letter, (792.0, 612.0));
+    // Typeset at half letter, not A5 scaled: a 5.5 × 8.5 in page.
+    assert!((letter.page.0 - 396.0).abs() < 0.1 && (letter.page.1 - 612.0).abs() < 0.1, "{:?}", letter.page);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Facing pages on every sheet side: the text block of the left page ends as
+/// far from the fold as the right page's begins, at the style's inner margin.
+#[test]
+fn margins_are_equal_at_the_fold() {
+    let dir = temp_dir("margins");
+    build_booklets(&dir, vec![Edition::BookletA4, Edition::BookletLetter], false, false);
+    for (file, style) in [("russia-1917-booklet-a4.pdf", "booklet-a5.toml"), ("russia-1917-booklet-letter.pdf", "booklet-half-letter.toml")] {
+        let pdf = dir.join(file);
+        let booklet = read_booklet(&pdf, style);
+        let fold = booklet.sheet.0 / 2.0;
+        // The middle sheet's back is the centre spread: two full pages of text.
+        let centre = booklet.sides.len();
+        let bbox = Command::new("pdftotext").args(["-bbox", "-f", &centre.to_string(), "-l", &centre.to_string()]).arg(&pdf).arg("-").output().unwrap();
+        let html = String::from_utf8(bbox.stdout).unwrap();
+        let (mut left_end, mut right_start) = (0.0f32, f32::MAX);
+        for word in html.lines().filter(|l| l.trim_start().starts_with("<word")) {
+            let attr = |name: &str| -> f32 {
+                let start = word.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                word[start..].split('"').next().unwrap().parse().unwrap()
+            };
+            let (x_min, x_max) = (attr("xMin"), attr("xMax"));
+            // Nothing is clipped: every word lies inside the sheet, with room for a printer's edge.
+            assert!(x_min > 14.0 && x_max < booklet.sheet.0 - 14.0, "{file}: a word at {x_min}–{x_max} pt");
+            assert!(attr("yMin") > 14.0 && attr("yMax") < booklet.sheet.1 - 14.0, "{file}: a word too near the head or foot");
+            if x_max <= fold {
+                left_end = left_end.max(x_max);
+            } else {
+                right_start = right_start.min(x_min);
+            }
+        }
+        let (left_gap, right_gap) = (fold - left_end, right_start - fold);
+        assert!((left_gap - right_gap).abs() < 1.0, "{file}: {left_gap} pt to the fold on the left, {right_gap} pt on the right");
+        assert!((left_gap - booklet.inner_margin).abs() < 1.5, "{file}: {left_gap} pt, inner margin is {} pt", booklet.inner_margin);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// How many stroked lines each PDF page draws.
+fn strokes(pdf: &Path) -> Vec<usize> {
+    let doc = Document::load(pdf).unwrap();
+    doc.get_pages()
+        .values()
+        .map(|id| {
+            let content = lopdf::content::Content::decode(&doc.get_page_content(*id)).unwrap();
+            content.operations.iter().filter(|op| op.operator == "S").count()
+        })
+        .collect()
+}
+
+#[test]
+fn two_pass_files_and_fold_marks() {
+    let (plain, marked) = (temp_dir("plain"), temp_dir("marked"));
+    build_booklets(&plain, vec![Edition::BookletA4], false, false);
+    let written = build_booklets(&marked, vec![Edition::BookletA4], true, true);
+    assert_eq!(written.len(), 3, "{written:?}");
+    let sheets = marked.join("russia-1917-booklet-a4.pdf");
+
+    // Fold marks: two more strokes on every front, none on backs.
+    let (without, with) = (strokes(&plain.join("russia-1917-booklet-a4.pdf")), strokes(&sheets));
+    assert_eq!(without.len(), with.len());
+    for (i, (a, b)) in without.iter().zip(&with).enumerate() {
+        assert_eq!(*b, a + if i % 2 == 0 { 2 } else { 0 }, "sheet side {}", i + 1);
+    }
+
+    // Fronts then backs: each page of the two files is the same sheet side as in the duplex file.
+    let fronts = marked.join("russia-1917-booklet-a4-fronts.pdf");
+    let backs = marked.join("russia-1917-booklet-a4-backs.pdf");
+    let pages = Document::load(&sheets).unwrap().get_pages().len();
+    assert_eq!(Document::load(&fronts).unwrap().get_pages().len(), pages / 2);
+    assert_eq!(Document::load(&backs).unwrap().get_pages().len(), pages / 2);
+    let whole = |pdf: &Path, page: usize| text_in(pdf, page, 0.0, 0.0, 842.0, 596.0);
+    for k in 1..=pages / 2 {
+        assert_eq!(whole(&fronts, k), whole(&sheets, 2 * k - 1), "front of sheet {k}");
+        assert_eq!(whole(&backs, k), whole(&sheets, 2 * k), "back of sheet {k}");
+    }
+    std::fs::remove_dir_all(&plain).unwrap();
+    std::fs::remove_dir_all(&marked).unwrap();
+}
+
+#[test]
+fn booklet_builds_are_byte_identical() {
+    let (a, b) = (temp_dir("repro-a"), temp_dir("repro-b"));
+    for (first, second) in build_booklets(&a, vec![Edition::BookletLetter], false, false).iter().zip(build_booklets(&b, vec![Edition::BookletLetter], false, false)) {
+        assert!(std::fs::read(first).unwrap() == std::fs::read(second).unwrap(), "{} differs between two builds", first.display());
+    }
+    std::fs::remove_dir_all(&a).unwrap();
+    std::fs::remove_dir_all(&b).unwrap();
+}

@@ -116,7 +116,7 @@ impl<'a> FlowBuilder<'a> {
     fn ragged(&mut self, text: &str, face: FaceStyle, size: f32) -> Vec<SetLine> {
         let prepared = self.setter.prepare(&[Inline::Text(text.to_owned())], TextStyle { size, face, indent: 0.0, hyphenate: false }, None);
         let measure = self.measure();
-        set_paragraph(&prepared, &|_| measure, &self.params, false)
+        set_paragraph(&natural_spaces(prepared), &|_| measure, &self.params, false)
     }
 
     fn flow_lines(&self, lines: Vec<SetLine>, indent: f32, baseline: f32, destination: Option<String>) -> Vec<FlowLine> {
@@ -155,7 +155,7 @@ impl<'a> FlowBuilder<'a> {
         let s = self.style;
         let prepared = self.setter.prepare(inlines, TextStyle { size: s.heading.size_pt, face: FaceStyle::Bold, indent: 0.0, hyphenate: false }, None);
         let measure = self.measure();
-        let lines = set_paragraph(&prepared, &|_| measure, &self.params, false);
+        let lines = set_paragraph(&natural_spaces(prepared), &|_| measure, &self.params, false);
         let mut heights = vec![s.body.leading_pt; lines.len()];
         // The space below belongs to the heading's last line, so no page break can fall in it.
         if let Some(last) = heights.last_mut() {
@@ -290,6 +290,18 @@ impl<'a> FlowBuilder<'a> {
             self.blocks(&section.blocks, 0.0, true);
         }
     }
+}
+
+/// For ragged lines, which are set at their natural width: word spaces that
+/// cannot shrink, so the line breaker never picks a line that only fits the
+/// measure squeezed (it would stick out of the measure once set unsqueezed).
+fn natural_spaces(mut prepared: text::Prepared) -> text::Prepared {
+    for item in &mut prepared.items {
+        if let crate::linebreak::Item::Glue { shrink, .. } = item {
+            *shrink = 0.0;
+        }
+    }
+    prepared
 }
 
 fn block_text(block: &Block) -> String {

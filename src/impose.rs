@@ -8,8 +8,8 @@
 //!
 //! A sheet is landscape and carries two portrait pages side by side; the fold
 //! runs down its middle. The printer feeds the paper portrait, so the sheet's
-//! vertical centre line (the fold) lies across the paper's long dimension and
-//! the sheet's left and right edges are the paper's *short* edges. "Flip on
+//! left and right edges are the paper's *short* edges, and the fold, down the
+//! middle between them, runs parallel to them. "Flip on
 //! short edge" turns the paper over around the axis parallel to those short
 //! edges, which on the landscape sheet is the vertical axis: exactly like
 //! turning the page of a book. So behind the front's right half lies the

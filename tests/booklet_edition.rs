@@ -259,3 +259,51 @@ fn booklet_builds_are_byte_identical() {
     std::fs::remove_dir_all(&a).unwrap();
     std::fs::remove_dir_all(&b).unwrap();
 }
+
+/// Builds the A4 booklet of `manuscript` (written to a temporary folder) and reads it folded.
+fn fold_manuscript(name: &str, manuscript: &str) -> (PathBuf, Vec<Half>) {
+    let dir = temp_dir(name);
+    std::fs::create_dir_all(dir.join("in")).unwrap();
+    std::fs::write(dir.join("in").join("pamphlet.md"), manuscript).unwrap();
+    let options = BuildOptions {
+        manuscript: dir.join("in"),
+        out_dir: dir.join("out"),
+        editions: vec![Edition::BookletA4],
+        resources: root(),
+        style: None,
+        marks: false,
+        two_pass: false,
+    };
+    build(&options).expect("the manuscript builds");
+    let booklet = read_booklet(&dir.join("out").join("pamphlet-booklet-a4.pdf"), "booklet-a5.toml");
+    (dir, fold_and_read(&booklet.sides))
+}
+
+#[test]
+fn a_bare_manuscript_makes_a_four_page_booklet() {
+    // Only the required keys: no subtitle, publisher, date, rights, notes or back matter.
+    let (dir, reading) = fold_manuscript("bare", "+++\ntitle = \"Leaflet\"\nauthor = \"A. Writer\"\nlanguage = \"en\"\n+++\n\nOne short paragraph.\n");
+    assert_eq!(reading.len(), 4, "one sheet");
+    assert_eq!(reading[0].text, "Leaflet\n\nA. Writer");
+    assert_eq!(reading[1].text, "Leaflet\nA. Writer\nTypeset with quire");
+    assert!(reading[2].text.contains("One short paragraph."));
+    // Without a publisher, the back cover carries the title at its foot.
+    assert_eq!(reading[3].text, "Leaflet");
+    assert!(reading.iter().all(|p| p.folio.is_none()));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn back_matter_too_long_for_the_back_cover_stays_inside() {
+    let reading_list: String = (1..=40).map(|i| format!("**Article {i}.** A long description of a further reading item, long enough to take two lines.\n\n")).collect();
+    let manuscript = format!(
+        "+++\ntitle = \"Long list\"\nauthor = \"A. Writer\"\npublisher = \"The Press\"\nlanguage = \"en\"\nback_matter = [\"Further reading\"]\n+++\n\nThe article.\n\n# Further reading\n\n{reading_list}"
+    );
+    let (dir, reading) = fold_manuscript("long-back", &manuscript);
+    let n = reading.len();
+    assert_eq!(reading[n - 1].text, "The Press", "the back cover carries only the publisher");
+    let inside = reading[3..n - 1].iter().position(|p| p.text.contains("Further reading")).expect("the further reading is inside");
+    assert!(reading[3 + inside].folio.is_some(), "inside pages are numbered");
+    assert!(reading[3..n - 1].iter().any(|p| p.text.contains("Article 40.")));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -26,8 +26,11 @@ pub const A4: Paper = Paper { name: "a4", style_file: "booklet-a5.toml", sheet_w
 /// Half-letter pages (5.5 × 8.5 in) on US Letter (11 × 8.5 in).
 pub const LETTER: Paper = Paper { name: "letter", style_file: "booklet-half-letter.toml", sheet_width: 11.0 * 72.0, sheet_height: 8.5 * 72.0 };
 
-/// Length of the fold marks drawn with `marks`, in points (5 mm).
+/// Fold marks drawn with `marks`: 5 mm long, starting 5 mm in from the sheet's
+/// edge, because office printers cannot print the outermost 4 or 5 mm. Only the
+/// margins are there, and nothing is set near the fold in them.
 const MARK_LENGTH: f32 = 5.0 * POINTS_PER_MM;
+const MARK_INSET: f32 = 5.0 * POINTS_PER_MM;
 
 /// Places `pamphlet`'s pages on sheets: each sheet gives two PDF pages, its
 /// front then its back. The pages meet at the fold, centred vertically, so
@@ -62,7 +65,8 @@ pub fn impose_document(pamphlet: &Document, paper: &Paper, marks: bool) -> Resul
                 }
             }
             if marks && side == 0 {
-                for (from, to) in [(0.0, MARK_LENGTH), (paper.sheet_height - MARK_LENGTH, paper.sheet_height)] {
+                let (top, bottom) = (MARK_INSET, paper.sheet_height - MARK_INSET);
+                for (from, to) in [(top, top + MARK_LENGTH), (bottom - MARK_LENGTH, bottom)] {
                     out.items.push(Item::Rule { from: Point { x: fold, y: from }, to: Point { x: fold, y: to }, thickness: 0.25 });
                 }
             }

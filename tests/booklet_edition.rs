@@ -65,7 +65,6 @@ struct Booklet {
     sides: Vec<[Half; 2]>,
     sheet: (f32, f32),
     page: (f32, f32),
-    inner_margin: f32,
 }
 
 fn sheet_size(doc: &Document, number: u32) -> (f32, f32) {
@@ -93,7 +92,7 @@ fn read_booklet(pdf: &Path, style_file: &str) -> Booklet {
             })
         })
         .collect();
-    Booklet { sides, sheet: (sheet_width, sheet_height), page: (width, height), inner_margin: style.left_margin(0) }
+    Booklet { sides, sheet: (sheet_width, sheet_height), page: (width, height) }
 }
 
 /// Prints the sides double-sided (flipped on the short edge), stacks the
@@ -171,39 +170,51 @@ fn a4_and_letter_booklets_fold_into_pages_in_order() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Facing pages on every sheet side: the text block of the left page ends as
-/// far from the fold as the right page's begins, at the style's inner margin.
-#[test]
-fn margins_are_equal_at_the_fold() {
-    let dir = temp_dir("margins");
-    build_booklets(&dir, vec![Edition::BookletA4, Edition::BookletLetter], false, false);
-    for (file, style) in [("russia-1917-booklet-a4.pdf", "booklet-a5.toml"), ("russia-1917-booklet-letter.pdf", "booklet-half-letter.toml")] {
-        let pdf = dir.join(file);
-        let booklet = read_booklet(&pdf, style);
-        let fold = booklet.sheet.0 / 2.0;
-        // The middle sheet's back is the centre spread: two full pages of text.
-        let centre = booklet.sides.len();
-        let bbox = Command::new("pdftotext").args(["-bbox", "-f", &centre.to_string(), "-l", &centre.to_string()]).arg(&pdf).arg("-").output().unwrap();
-        let html = String::from_utf8(bbox.stdout).unwrap();
-        let (mut left_end, mut right_start) = (0.0f32, f32::MAX);
-        for word in html.lines().filter(|l| l.trim_start().starts_with("<word")) {
-            let attr = |name: &str| -> f32 {
+/// Word boxes on a PDF page (1-based): (xMin, xMax, yMin, yMax) in points from the top-left.
+fn words(pdf: &Path, page: usize) -> Vec<[f32; 4]> {
+    let bbox = Command::new("pdftotext").args(["-bbox", "-f", &page.to_string(), "-l", &page.to_string()]).arg(pdf).arg("-").output().unwrap();
+    let html = String::from_utf8(bbox.stdout).unwrap();
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word"))
+        .map(|word| {
+            ["xMin", "xMax", "yMin", "yMax"].map(|name| {
                 let start = word.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
                 word[start..].split('"').next().unwrap().parse().unwrap()
-            };
-            let (x_min, x_max) = (attr("xMin"), attr("xMax"));
-            // Nothing is clipped: every word lies inside the sheet, with room for a printer's edge.
-            assert!(x_min > 14.0 && x_max < booklet.sheet.0 - 14.0, "{file}: a word at {x_min}–{x_max} pt");
-            assert!(attr("yMin") > 14.0 && attr("yMax") < booklet.sheet.1 - 14.0, "{file}: a word too near the head or foot");
-            if x_max <= fold {
-                left_end = left_end.max(x_max);
-            } else {
-                right_start = right_start.min(x_min);
+            })
+        })
+        .collect()
+}
+
+/// Every word of every sheet side lies inside its page's text block (the left
+/// half of a sheet always holds an even page, a verso; the right half an odd
+/// one, a recto), and on the centre spread the text of the left page ends as
+/// far from the fold as the right page's begins: at the style's inner margin.
+#[test]
+fn margins_are_equal_at_the_fold_and_nothing_leaves_the_text_block() {
+    let dir = temp_dir("margins");
+    build_booklets(&dir, vec![Edition::BookletA4, Edition::BookletLetter], false, false);
+    for (file, style_file) in [("russia-1917-booklet-a4.pdf", "booklet-a5.toml"), ("russia-1917-booklet-letter.pdf", "booklet-half-letter.toml")] {
+        let pdf = dir.join(file);
+        let booklet = read_booklet(&pdf, style_file);
+        let style = Style::read(&root().join("styles").join(style_file)).unwrap();
+        let (fold, (width, height)) = (booklet.sheet.0 / 2.0, booklet.page);
+        let (inner, outer) = (style.left_margin(0), style.left_margin(1));
+        let top = (booklet.sheet.1 - height) / 2.0;
+        for side in 1..=booklet.sides.len() {
+            for [x_min, x_max, y_min, y_max] in words(&pdf, side) {
+                let (left, right) = if x_max <= fold { (fold - width + outer, fold - inner) } else { (fold + inner, fold + width - outer) };
+                assert!(x_min > left - 0.5 && x_max < right + 0.5, "{file}, sheet side {side}: a word at {x_min}–{x_max} pt leaves the measure {left}–{right}");
+                // Running heads sit in the top margin and folios in the bottom one, well inside the page.
+                assert!(y_min > top + 14.0 && y_max < top + height - 14.0, "{file}, sheet side {side}: a word too near the head or foot");
             }
         }
+        // The middle sheet's back is the centre spread: two full pages of text.
+        let centre = words(&pdf, booklet.sides.len());
+        let left_end = centre.iter().filter(|w| w[1] <= fold).map(|w| w[1]).fold(0.0, f32::max);
+        let right_start = centre.iter().filter(|w| w[1] > fold).map(|w| w[0]).fold(f32::MAX, f32::min);
         let (left_gap, right_gap) = (fold - left_end, right_start - fold);
         assert!((left_gap - right_gap).abs() < 1.0, "{file}: {left_gap} pt to the fold on the left, {right_gap} pt on the right");
-        assert!((left_gap - booklet.inner_margin).abs() < 1.5, "{file}: {left_gap} pt, inner margin is {} pt", booklet.inner_margin);
+        assert!((left_gap - inner).abs() < 1.5, "{file}: {left_gap} pt, inner margin is {inner} pt");
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }

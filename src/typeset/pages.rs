@@ -17,7 +17,7 @@ use crate::style::Style;
 /// page's folio is its place in the printed object.
 pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flow, first_page: usize) -> Document {
     let text_height = style.text_height();
-    let params = PageParams { first_page_is_recto: first_page % 2 == 0, ..PageParams::default() };
+    let params = PageParams { first_page_is_recto: first_page.is_multiple_of(2), ..PageParams::default() };
     let ranges = pagebreak::break_pages(&flow.items, &|_| text_height, &params);
     let mut pages = Vec::with_capacity(ranges.len());
     for (index, range) in ranges.iter().enumerate() {

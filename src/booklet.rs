@@ -2,6 +2,10 @@
 //! see `typeset::typeset_pamphlet`) placed two by two on landscape sheets in
 //! saddle-stitch order ([`crate::impose`]), as a new layout document that the
 //! PDF writer writes like any other, so the fonts are embedded and subset once.
+//!
+//! No creep compensation: each sheet is folded at its own middle, so the inner
+//! sheets only stand out at the fore-edge by about a paper thickness per sheet
+//! (0.1 mm at 80 g/m²), and an office pamphlet is not trimmed, so no margin is lost.
 
 use crate::impose::{self, Slot};
 use crate::layout::{Document, Item, Page, Point};

@@ -81,6 +81,10 @@ pub struct Justification {
     pub hyphen_penalty: f32,
     pub double_hyphen_demerits: f32,
     pub fitness_demerits: f32,
+    /// Font expansion: how much letters may widen or narrow to even out word
+    /// spaces, as a fraction (0.02 = 2 %); 0 turns it off.
+    #[serde(default)]
+    pub expansion: f32,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -101,6 +101,7 @@ fn run(piece: &Piece, origin: Point) -> GlyphRun {
         size: piece.size,
         origin,
         glyphs: piece.glyphs.iter().map(|(id, x, text)| Glyph { id: *id, x: *x, rise: piece.rise, text: text.clone() }).collect(),
+        horizontal_scale: piece.scale,
     }
 }
 

@@ -29,6 +29,23 @@ pub struct Piece {
     pub glyphs: Vec<(u16, f32, String)>,
     pub width: f32,
     pub anchor: Option<Anchor>,
+    /// Horizontal scale of the glyphs (font expansion); 1 for none.
+    pub scale: f32,
+}
+
+impl Piece {
+    /// The piece with its glyphs widened (or narrowed) by `scale`.
+    pub fn expanded(&self, scale: f32) -> Piece {
+        if scale == 1.0 {
+            return self.clone();
+        }
+        Piece {
+            glyphs: self.glyphs.iter().map(|(id, x, text)| (*id, x * scale, text.clone())).collect(),
+            width: self.width * scale,
+            scale: self.scale * scale,
+            ..self.clone()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -118,7 +135,7 @@ impl<'a> TextSetter<'a> {
             x += g.x_advance as f32 * scale;
         }
         self.missing.extend(missing);
-        Piece { face, size, rise: 0.0, glyphs, width: x, anchor }
+        Piece { face, size, rise: 0.0, glyphs, width: x, anchor, scale: 1.0 }
     }
 
     /// Boxes, glue and penalties for one paragraph, ending with the standard

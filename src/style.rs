@@ -1,5 +1,7 @@
 //! The print style: page, type sizes, spacing and justification, read from `styles/*.toml`.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 const POINTS_PER_MM: f32 = 72.0 / 25.4;
@@ -85,6 +87,18 @@ pub struct Justification {
     /// spaces, as a fraction (0.02 = 2 %); 0 turns it off.
     #[serde(default)]
     pub expansion: f32,
+    /// Margin kerning: how far a character that ends a line may hang into the
+    /// right margin, as a fraction of its width. Small marks (full stops,
+    /// commas, hyphens) leave a visible dent in a justified edge otherwise.
+    #[serde(default)]
+    pub protrusion: BTreeMap<char, f32>,
+}
+
+impl Justification {
+    /// How far `character` hangs into the right margin at `width` points wide.
+    pub fn protrusion_of(&self, character: char, width: f32) -> f32 {
+        self.protrusion.get(&character).map_or(0.0, |fraction| fraction.clamp(0.0, 1.0) * width)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -87,3 +87,53 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> 
     set.width = x;
     set
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::fonts::{self, FaceStyle};
+    use crate::model::Inline;
+    use crate::style::Style;
+    use crate::typeset::text::{TextSetter, TextStyle};
+
+    fn bundled() -> (fonts::FontFamily, Style) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let files = fonts::read_font_files(&root.join("styles")).unwrap();
+        let family = fonts::load_family(&root.join("fonts"), &files).unwrap();
+        (family, Style::read(&root.join("styles/reader-a5.toml")).unwrap())
+    }
+
+    /// Where the line's last glyph ends, from the line's left edge.
+    fn ink_end(line: &SetLine) -> f32 {
+        let (x, piece) = line.pieces.iter().rev().find(|(_, p)| !matches!(p.glyphs.last(), Some((_, _, t)) if t == " ")).unwrap();
+        x + piece.width
+    }
+
+    #[test]
+    fn a_full_stop_at_the_end_of_a_line_hangs_into_the_margin() {
+        let (family, style) = bundled();
+        let j = &style.justification;
+        let mut setter = TextSetter::new(&family, None, j);
+        let text = "Power passed to the soviets. Workers ran the factories and the railways, and peasants took the land.";
+        let prepared = setter.prepare(&[Inline::Text(text.into())], TextStyle { size: 11.0, face: FaceStyle::Regular, indent: 0.0, hyphenate: false }, None);
+        // A measure that ends the first line at "soviets.": its natural width plus a little.
+        let first = setter.piece("Power passed to the soviets.", FaceStyle::Regular, 11.0, None).width;
+        let measure = first + 2.0;
+        let lines = set_paragraph(&prepared, &|_| measure, &params(j), true);
+        assert!(lines.len() >= 2, "{} lines", lines.len());
+        let first_end: String = lines[0].pieces.iter().flat_map(|(_, p)| p.glyphs.iter().map(|g| g.2.clone())).collect();
+        assert!(first_end.ends_with("soviets."), "first line: {first_end:?}");
+        let period = setter.piece(".", FaceStyle::Regular, 11.0, None).width;
+        let hang = j.protrusion_of('.', period);
+        assert!(hang > 0.5, "the style hangs full stops: {hang}");
+        for line in &lines[..lines.len() - 1] {
+            let last = line.pieces.iter().rev().find_map(|(_, p)| p.glyphs.last().map(|g| g.2.clone())).unwrap();
+            let expected = if last.ends_with('.') { measure + hang } else if last.ends_with(',') { measure + j.protrusion_of(',', period) } else { measure };
+            assert!((ink_end(line) - expected).abs() < 0.15, "line ending {last:?} ends at {}, expected {expected}", ink_end(line));
+        }
+        // The paragraph's ragged last line never hangs.
+        assert!(ink_end(lines.last().unwrap()) < measure);
+    }
+}

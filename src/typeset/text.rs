@@ -138,6 +138,16 @@ impl<'a> TextSetter<'a> {
         Piece { face, size, rise: 0.0, glyphs, width: x, anchor, scale: 1.0 }
     }
 
+    /// How far the piece's last glyph may hang into the right margin.
+    fn hang(&self, piece: &Piece) -> f32 {
+        let Some((_, x, _)) = piece.glyphs.last() else { return 0.0 };
+        let Some(character) = piece.glyphs.iter().rev().find_map(|(_, _, text)| text.chars().last()) else { return 0.0 };
+        if piece.anchor.is_some() {
+            return 0.0;
+        }
+        self.justification.protrusion_of(character, piece.width - x)
+    }
+
     /// Boxes, glue and penalties for one paragraph, ending with the standard
     /// finishing glue and forced break (ragged last line).
     pub fn prepare(&mut self, inlines: &[Inline], style: TextStyle, prefix: Option<(String, Anchor)>) -> Prepared {
@@ -162,6 +172,11 @@ impl<'a> TextSetter<'a> {
                 prepared.payloads.push(Payload::Space(space));
             }
             self.push_word(&word, style, &mut prepared);
+        }
+        // The last line is ragged: nothing to hang into the margin there.
+        if let (Some(Item::Penalty { flagged: false, .. }), Some(Payload::None)) = (prepared.items.last(), prepared.payloads.last()) {
+            prepared.items.pop();
+            prepared.payloads.pop();
         }
         for item in Item::paragraph_end() {
             prepared.items.push(item);
@@ -203,23 +218,32 @@ impl<'a> TextSetter<'a> {
                 })
                 .collect();
             let width = pieces.iter().map(|p| p.width).sum();
+            let hang = pieces.last().map_or(0.0, |p| self.hang(p));
             prepared.items.push(Item::Box { width });
             prepared.payloads.push(Payload::Word(pieces));
             match break_after {
                 Some(true) => {
                     let face = spans.last().map_or(style.face, |s| s.face);
-                    let hyphen = self.piece("-", face, style.size, None);
-                    let mut hyphen = hyphen;
+                    let mut hyphen = self.piece("-", face, style.size, None);
                     // A soft hyphen copies out as nothing, so the word pastes whole.
                     if let Some(g) = hyphen.glyphs.first_mut() {
                         g.2 = "\u{ad}".into();
                     }
-                    prepared.items.push(Item::Penalty { width: hyphen.width, cost: self.justification.hyphen_penalty, flagged: true });
+                    let width = hyphen.width - self.justification.protrusion_of('-', hyphen.width);
+                    prepared.items.push(Item::Penalty { width, cost: self.justification.hyphen_penalty, flagged: true });
                     prepared.payloads.push(Payload::Break(Some(hyphen)));
                 }
                 Some(false) => {
-                    prepared.items.push(Item::Penalty { width: 0.0, cost: self.justification.hyphen_penalty, flagged: true });
+                    prepared.items.push(Item::Penalty { width: -hang, cost: self.justification.hyphen_penalty, flagged: true });
                     prepared.payloads.push(Payload::Break(None));
+                }
+                // The word's end: if its last mark may hang into the margin, a
+                // break here is a penalty whose (negative) width is that margin
+                // kern. It sits before the space, so the space is no longer a
+                // breakpoint of its own and the line breaker sees one break.
+                None if hang > 0.0 => {
+                    prepared.items.push(Item::Penalty { width: -hang, cost: 0.0, flagged: false });
+                    prepared.payloads.push(Payload::None);
                 }
                 None => {}
             }

@@ -51,8 +51,10 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flo
             date: m.date.clone().unwrap_or_default(),
             creator: format!("quire {}", env!("CARGO_PKG_VERSION")),
         },
+        // Font ids are `FaceStyle as usize`; the writer embeds only the fonts runs use.
         fonts: FaceStyle::ALL
             .iter()
+            .chain([&FaceStyle::Fallback])
             .map(|s| {
                 let f = fonts.get(*s);
                 // Name each face by family and style, so PDF tools can tell bold from regular.
@@ -62,6 +64,7 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flo
                     FaceStyle::Italic => format!("{family}-Italic"),
                     FaceStyle::Bold => format!("{family}-Bold"),
                     FaceStyle::BoldItalic => format!("{family}-BoldItalic"),
+                    FaceStyle::Fallback => f.postscript_name.clone(),
                 };
                 FontResource { postscript_name, data: Arc::clone(&f.data), face_index: 0 }
             })

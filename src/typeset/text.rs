@@ -78,6 +78,8 @@ struct Span {
 pub struct MissingGlyph {
     pub character: char,
     pub face: FaceStyle,
+    /// Set in the fallback face instead; otherwise it prints as a blank box.
+    pub substituted: bool,
 }
 
 pub struct TextSetter<'a> {
@@ -103,6 +105,7 @@ impl<'a> TextSetter<'a> {
     pub fn new(fonts: &'a FontFamily, hyphenator: Option<&'a Hyphenator>, justification: &'a Justification) -> Self {
         let faces = FaceStyle::ALL
             .iter()
+            .chain([&FaceStyle::Fallback])
             .map(|s| rustybuzz::Face::from_slice(&fonts.get(*s).data, 0).expect("font was validated when loaded"))
             .collect();
         TextSetter { fonts, hyphenator, justification, faces, cache: HashMap::new(), missing: Vec::new() }
@@ -129,13 +132,45 @@ impl<'a> TextSetter<'a> {
                 String::new()
             };
             if g.id == 0 {
-                missing.extend(source.chars().map(|character| MissingGlyph { character, face }));
+                missing.extend(source.chars().map(|character| MissingGlyph { character, face, substituted: false }));
             }
             glyphs.push((g.id, x + g.x_offset as f32 * scale, source));
             x += g.x_advance as f32 * scale;
         }
         self.missing.extend(missing);
         Piece { face, size, rise: 0.0, glyphs, width: x, anchor, scale: 1.0 }
+    }
+
+    /// Moves the characters a span's face cannot draw, and the fallback face
+    /// can, into spans of their own in the fallback face.
+    fn with_fallback(&mut self, spans: Vec<Span>) -> Vec<Span> {
+        if self.fonts.fallback.is_none() {
+            return spans;
+        }
+        let mut out = Vec::with_capacity(spans.len());
+        for span in spans {
+            let drawable = |face: FaceStyle, c: char| c.is_whitespace() || c.is_control() || self.faces[face as usize].glyph_index(c).is_some();
+            if span.anchor.is_some() || span.text.chars().all(|c| drawable(span.face, c)) {
+                out.push(span);
+                continue;
+            }
+            let mut run = String::new();
+            let mut run_face = span.face;
+            for c in span.text.chars() {
+                let substitute = !drawable(span.face, c) && drawable(FaceStyle::Fallback, c);
+                if substitute {
+                    self.missing.push(MissingGlyph { character: c, face: span.face, substituted: true });
+                }
+                let face = if substitute { FaceStyle::Fallback } else { span.face };
+                if face != run_face && !run.is_empty() {
+                    out.push(Span { text: std::mem::take(&mut run), face: run_face, anchor: None });
+                }
+                run_face = face;
+                run.push(c);
+            }
+            out.push(Span { text: run, face: run_face, anchor: None });
+        }
+        out
     }
 
     /// How far the piece's last glyph may hang into the right margin.
@@ -157,6 +192,7 @@ impl<'a> TextSetter<'a> {
             spans.push(Span { text: " ".into(), face: style.face, anchor: None });
         }
         flatten(inlines, style.face, &mut spans);
+        let spans = self.with_fallback(spans);
         let mut prepared = Prepared::default();
         if style.indent > 0.0 {
             prepared.items.push(Item::Box { width: style.indent });

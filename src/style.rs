@@ -38,6 +38,10 @@ pub struct BodyStyle {
     pub leading_pt: f32,
     pub indent_em: f32,
     pub paragraph_space_lines: f32,
+    /// OpenType features to switch on, e.g. `["onum"]` for old-style figures
+    /// or `["smcp"]` for small capitals; the font must have them.
+    #[serde(default)]
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -46,6 +50,10 @@ pub struct HeadingStyle {
     pub size_pt: f32,
     pub space_above_lines: f32,
     pub space_below_lines: f32,
+    /// OpenType features to switch on, e.g. `["onum"]` for old-style figures
+    /// or `["smcp"]` for small capitals; the font must have them.
+    #[serde(default)]
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -55,6 +63,10 @@ pub struct TitleStyle {
     pub leading_pt: f32,
     pub standfirst_size_pt: f32,
     pub space_after_lines: f32,
+    /// OpenType features to switch on, e.g. `["onum"]` for old-style figures
+    /// or `["smcp"]` for small capitals; the font must have them.
+    #[serde(default)]
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -63,6 +75,10 @@ pub struct NotesStyle {
     pub size_pt: f32,
     pub leading_pt: f32,
     pub heading: String,
+    /// OpenType features to switch on, e.g. `["onum"]` for old-style figures
+    /// or `["smcp"]` for small capitals; the font must have them.
+    #[serde(default)]
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -71,6 +87,10 @@ pub struct FurnitureStyle {
     pub size_pt: f32,
     pub verso: String,
     pub recto: String,
+    /// OpenType features to switch on, e.g. `["onum"]` for old-style figures
+    /// or `["smcp"]` for small capitals; the font must have them.
+    #[serde(default)]
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -111,7 +131,12 @@ pub struct HyphenationStyle {
 impl Style {
     pub fn read(path: &std::path::Path) -> Result<Style, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read the style: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| format!("{}: invalid style: {}", path.display(), e.message()))
+        let style: Style = toml::from_str(&text).map_err(|e| format!("{}: invalid style: {}", path.display(), e.message()))?;
+        let lists = [&style.body.features, &style.heading.features, &style.title.features, &style.notes.features, &style.furniture.features];
+        if let Some(bad) = lists.iter().flat_map(|l| l.iter()).find(|tag| tag.parse::<rustybuzz::Feature>().is_err()) {
+            return Err(format!("{}: invalid style: `{bad}` is not an OpenType feature setting (write a tag such as \"onum\" or \"smcp\")", path.display()));
+        }
+        Ok(style)
     }
 
     pub fn page_width(&self) -> f32 {

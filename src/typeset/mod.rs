@@ -119,6 +119,7 @@ impl FlowBuilder<'_> {
     fn title_block(&mut self, book: &Book) {
         let m = &book.metadata;
         let s = self.style;
+        self.setter.use_features(&s.title.features);
         self.flow.section_titles.push(m.title.clone());
         self.flow.outline.push(layout::OutlineEntry { title: m.title.clone(), level: 1, destination: "title".into() });
         let title = self.ragged(&m.title, FaceStyle::Bold, s.title.size_pt);
@@ -139,8 +140,10 @@ impl FlowBuilder<'_> {
         self.flow.push(VItem::Space { height: s.body.leading_pt * s.title.space_after_lines, stretch: 0.0, shrink: 0.0 }, None);
     }
 
+    /// A heading, after which text is set with the body's features again.
     fn heading(&mut self, inlines: &[Inline], destination: Option<String>, space_above: f32) {
         let s = self.style;
+        self.setter.use_features(&s.heading.features);
         let prepared = self.setter.prepare(inlines, TextStyle { size: s.heading.size_pt, face: FaceStyle::Bold, indent: 0.0, hyphenate: false }, None);
         let measure = self.measure();
         let lines = set_paragraph(&prepared, &|_| measure, &self.params, false);
@@ -151,10 +154,12 @@ impl FlowBuilder<'_> {
         }
         let contents = self.flow_lines(lines, 0.0, s.body.leading_pt * 0.8, destination);
         self.flow.extend(|list| pagebreak::push_heading(list, space_above, &heights), contents);
+        self.setter.use_features(&s.body.features);
     }
 
     fn body(&mut self, book: &Book) {
         let s = self.style;
+        self.setter.use_features(&s.body.features);
         for section in book.sections.iter().filter(|s| s.matter == Matter::Body) {
             if let Some(heading) = &section.heading {
                 self.section += 1;
@@ -252,6 +257,7 @@ impl FlowBuilder<'_> {
         self.flow.outline.push(layout::OutlineEntry { title: s.notes.heading.clone(), level: 1, destination: "notes".into() });
         self.heading(&[Inline::Text(s.notes.heading.clone())], Some("notes".into()), 0.0);
         let style = TextStyle { size: s.notes.size_pt, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
+        self.setter.use_features(&s.notes.features);
         for note in &book.notes {
             for (i, block) in note.blocks.iter().enumerate() {
                 let inlines = match block {
@@ -267,6 +273,7 @@ impl FlowBuilder<'_> {
 
     fn back_matter(&mut self, book: &Book) {
         for section in book.sections.iter().filter(|s| s.matter == Matter::Back) {
+            self.setter.use_features(&self.style.body.features);
             self.flow.push(VItem::ForcedBreak, None);
             self.section += 1;
             let title = section.heading.as_deref().map(plain_text).unwrap_or_default();

@@ -122,6 +122,7 @@ fn furniture(page: &mut layout::Page, book: &Book, style: &Style, fonts: &FontFa
         _ => String::new(),
     };
     let mut setter = super::text::TextSetter::new(fonts, None, &style.justification);
+    setter.use_features(&style.furniture.features);
     let left = style.left_margin(index);
     let head_baseline = style.top() - size * 1.6;
     if !head.is_empty() {

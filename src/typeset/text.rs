@@ -87,8 +87,13 @@ pub struct TextSetter<'a> {
     pub hyphenator: Option<&'a Hyphenator>,
     pub justification: &'a Justification,
     faces: Vec<rustybuzz::Face<'a>>,
-    /// Shaping is the costly step; most words recur, so shape each (face, word) once.
-    cache: HashMap<(FaceStyle, String), Vec<shaping::ShapedGlyph>>,
+    /// Shaping is the costly step; most words recur, so shape each (face,
+    /// feature set, word) once.
+    cache: HashMap<(FaceStyle, usize, String), Vec<shaping::ShapedGlyph>>,
+    /// The OpenType feature sets the style asks for, by their tags; text is
+    /// shaped with `feature_sets[current_features]`.
+    feature_sets: Vec<(Vec<String>, Vec<rustybuzz::Feature>)>,
+    current_features: usize,
     pub missing: Vec<MissingGlyph>,
 }
 
@@ -108,14 +113,34 @@ impl<'a> TextSetter<'a> {
             .chain([&FaceStyle::Fallback])
             .map(|s| rustybuzz::Face::from_slice(&fonts.get(*s).data, 0).expect("font was validated when loaded"))
             .collect();
-        TextSetter { fonts, hyphenator, justification, faces, cache: HashMap::new(), missing: Vec::new() }
+        TextSetter {
+            fonts,
+            hyphenator,
+            justification,
+            faces,
+            cache: HashMap::new(),
+            feature_sets: vec![(Vec::new(), Vec::new())],
+            current_features: 0,
+            missing: Vec::new(),
+        }
+    }
+
+    /// Shapes what follows with these OpenType features (tags from the style).
+    pub fn use_features(&mut self, tags: &[String]) {
+        self.current_features = match self.feature_sets.iter().position(|(known, _)| known == tags) {
+            Some(index) => index,
+            None => {
+                self.feature_sets.push((tags.to_vec(), shaping::features(tags)));
+                self.feature_sets.len() - 1
+            }
+        };
     }
 
     /// Shapes `text` in `face` at `size` into a piece whose glyphs carry their source text.
     pub fn piece(&mut self, text: &str, face: FaceStyle, size: f32, anchor: Option<Anchor>) -> Piece {
-        let key = (face, text.to_owned());
+        let key = (face, self.current_features, text.to_owned());
         if !self.cache.contains_key(&key) {
-            let shaped = shaping::shape(&self.faces[face as usize], text, &[]);
+            let shaped = shaping::shape(&self.faces[face as usize], text, &self.feature_sets[self.current_features].1);
             self.cache.insert(key.clone(), shaped);
         }
         let shaped = &self.cache[&key];
@@ -371,5 +396,25 @@ mod tests {
         let points = break_points("“revolutionary”", Some(&h));
         assert!(!points.is_empty());
         assert!(points.iter().all(|&(at, soft)| soft && at > 3 && at < "“revolutionary".len()));
+    }
+
+    #[test]
+    fn the_style_s_features_change_the_glyphs_and_keep_the_text() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let files = crate::fonts::read_font_files(&root.join("styles")).unwrap();
+        let family = crate::fonts::load_family(&root.join("fonts"), &files).unwrap();
+        let style = crate::style::Style::read(&root.join("styles/reader-a5.toml")).unwrap();
+        assert_eq!(style.body.features, vec!["onum".to_string()]);
+        let mut setter = TextSetter::new(&family, None, &style.justification);
+        let lining = setter.piece("1917", FaceStyle::Regular, 11.0, None);
+        setter.use_features(&style.body.features);
+        let old_style = setter.piece("1917", FaceStyle::Regular, 11.0, None);
+        let ids = |p: &Piece| p.glyphs.iter().map(|g| g.0).collect::<Vec<_>>();
+        assert_ne!(ids(&lining), ids(&old_style), "onum must select other glyphs");
+        let text = |p: &Piece| p.glyphs.iter().map(|g| g.2.as_str()).collect::<String>();
+        assert_eq!(text(&old_style), "1917");
+        // Switching back gives the lining figures again, not a cached old-style word.
+        setter.use_features(&[]);
+        assert_eq!(ids(&setter.piece("1917", FaceStyle::Regular, 11.0, None)), ids(&lining));
     }
 }

@@ -134,7 +134,7 @@ mod tests {
         let page = |i: usize| Page {
             width,
             height,
-            items: vec![Item::Glyphs(GlyphRun { font: 0, size: 10.0, origin: Point { x: 50.0, y: 60.0 }, glyphs: vec![Glyph { id: i as u16, x: 0.0, rise: 0.0, text: i.to_string() }] })],
+            items: vec![Item::Glyphs(GlyphRun { font: 0, size: 10.0, origin: Point { x: 50.0, y: 60.0 }, glyphs: vec![Glyph { id: i as u16, x: 0.0, rise: 0.0, text: i.to_string() }], horizontal_scale: 1.0 })],
             links: Vec::new(),
             destinations: Vec::new(),
         };

@@ -193,13 +193,30 @@ fn typeset_for_print(book: &Book, path: &Path, style: &Style, family: &FontFamil
         Shape::Reader => typeset::typeset(book, style, family, hyphenator.as_ref()),
         Shape::Pamphlet => typeset::typeset_pamphlet(book, style, family, hyphenator.as_ref()),
     };
+    let mut reported = std::collections::BTreeSet::new();
     for missing in &typeset.missing_glyphs {
+        if !reported.insert(missing.character) {
+            continue;
+        }
+        let (c, code) = (missing.character, missing.character as u32);
+        let (message, help) = if missing.substituted {
+            let fallback = family.fallback.as_ref().map_or("the fallback face", |f| f.postscript_name.as_str());
+            (
+                format!("the book face has no glyph for {c:?} (U+{code:04X}); the PDF sets it in {fallback}"),
+                "choose a book face that has it in styles/fonts.toml, or replace the character",
+            )
+        } else {
+            (
+                format!("no font has a glyph for {c:?} (U+{code:04X}); it prints as a blank box"),
+                "add a font that has it to fonts/ and name it as `fallback` in styles/fonts.toml, or replace the character",
+            )
+        };
         warn(Diagnostic {
             severity: Severity::Warning,
             file: path.to_path_buf(),
-            at: find_character(path, missing.character),
-            message: format!("the font has no glyph for {:?} (U+{:04X}); it prints as a blank box", missing.character, missing.character as u32),
-            help: Some("add a font that has it to fonts/ and name it in styles/fonts.toml, or replace the character".into()),
+            at: find_character(path, c),
+            message,
+            help: Some(help.into()),
             source_line: None,
         });
     }

@@ -13,6 +13,10 @@ pub struct FontFiles {
     pub italic: String,
     pub bold: String,
     pub bold_italic: String,
+    /// A face with wide coverage for characters the book face lacks, so that
+    /// they print instead of leaving a blank box. Print editions only.
+    #[serde(default)]
+    pub fallback: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21,15 +25,19 @@ pub enum FaceStyle {
     Italic,
     Bold,
     BoldItalic,
+    /// The fallback face, for characters none of the four faces has.
+    Fallback,
 }
 
 impl FaceStyle {
     pub const ALL: [FaceStyle; 4] = [FaceStyle::Regular, FaceStyle::Italic, FaceStyle::Bold, FaceStyle::BoldItalic];
 
+    /// The fallback face has one style only.
     pub fn with_italic(self) -> Self {
         match self {
             FaceStyle::Regular | FaceStyle::Italic => FaceStyle::Italic,
             FaceStyle::Bold | FaceStyle::BoldItalic => FaceStyle::BoldItalic,
+            FaceStyle::Fallback => FaceStyle::Fallback,
         }
     }
 
@@ -37,6 +45,7 @@ impl FaceStyle {
         match self {
             FaceStyle::Regular | FaceStyle::Bold => FaceStyle::Bold,
             FaceStyle::Italic | FaceStyle::BoldItalic => FaceStyle::BoldItalic,
+            FaceStyle::Fallback => FaceStyle::Fallback,
         }
     }
 }
@@ -60,11 +69,17 @@ impl LoadedFont {
 pub struct FontFamily {
     /// In the order of [`FaceStyle::ALL`].
     pub faces: Vec<LoadedFont>,
+    pub fallback: Option<LoadedFont>,
 }
 
 impl FontFamily {
+    /// The face for `style`; the regular face stands in for a fallback that
+    /// is not configured (no text is ever given that style then).
     pub fn get(&self, style: FaceStyle) -> &LoadedFont {
-        &self.faces[style as usize]
+        match style {
+            FaceStyle::Fallback => self.fallback.as_ref().unwrap_or(&self.faces[0]),
+            _ => &self.faces[style as usize],
+        }
     }
 }
 
@@ -89,7 +104,8 @@ pub fn read_font_files(styles_dir: &Path) -> Result<FontFiles, FontError> {
 pub fn load_family(fonts_dir: &Path, files: &FontFiles) -> Result<FontFamily, FontError> {
     let names = [&files.regular, &files.italic, &files.bold, &files.bold_italic];
     let faces = names.iter().map(|name| load(&fonts_dir.join(name.as_str()))).collect::<Result<_, _>>()?;
-    Ok(FontFamily { faces })
+    let fallback = files.fallback.as_ref().map(|name| load(&fonts_dir.join(name))).transpose()?;
+    Ok(FontFamily { faces, fallback })
 }
 
 fn load(path: &Path) -> Result<LoadedFont, FontError> {

@@ -79,6 +79,10 @@ pub struct GlyphRun {
     /// Left end of the baseline where glyph offsets start.
     pub origin: Point,
     pub glyphs: Vec<Glyph>,
+    /// Horizontal scale of the glyph shapes: 1 for none, 1.02 for letters
+    /// widened by 2 % (font expansion, as pdfTeX's hz). Glyph positions are
+    /// already scaled; this only widens the outlines.
+    pub horizontal_scale: f32,
 }
 
 #[derive(Debug, Clone, PartialEq)]

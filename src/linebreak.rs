@@ -153,6 +153,13 @@ pub struct Params {
     /// Imaginary extra stretch per line, used (like TeX's `\emergencystretch`)
     /// only when the main pass finds no solution. A width, not a ratio.
     pub emergency_stretch: f32,
+    /// Font expansion (pdfTeX's hz): every box and every penalty's width
+    /// (the hyphen) may widen or narrow by this fraction of its width, at the
+    /// line's adjustment ratio, like glue. 0.02 lets a line's letters absorb
+    /// about a fifth of a word space per word, which is what makes spacing
+    /// even in short paragraphs; readers do not see a 2 % change of width.
+    /// Negative penalty widths (margin kerns) do not expand.
+    pub expansion: f32,
 }
 
 impl Default for Params {
@@ -166,6 +173,7 @@ impl Default for Params {
             fitness_demerits: DEFAULT_FITNESS_DEMERITS,
             looseness: 0,
             emergency_stretch: 0.0,
+            expansion: 0.0,
         }
     }
 }
@@ -182,7 +190,8 @@ pub struct Line {
     pub end: usize,
     /// Adjustment ratio: glue is set to `width + ratio * stretch` when
     /// positive and `width + ratio * shrink` when negative; use
-    /// [`Line::glue_width`], which handles the special values. 0 when a fil
+    /// [`Line::glue_width`], which handles the special values. Boxes scale
+    /// by [`Line::expansion_scale`]. 0 when a fil
     /// glue absorbs the difference (give the fil glue what is left of the
     /// measure). Above `tolerance` only from the fallback passes; `+inf` for
     /// an underfull line with nothing to stretch. Below −1 the line is
@@ -202,6 +211,31 @@ impl Line {
     /// shrunk by `ratio`, never shrunk beyond its shrinkability, and left at
     /// its natural width when the ratio is infinite (nothing to stretch).
     /// Fil glue (infinite stretch) is not covered: give it what is left.
+    /// The horizontal scale of the line's boxes under font expansion
+    /// `expansion` ([`Params::expansion`]): `1 + ratio × expansion`, held
+    /// within `1 ± expansion`, so letters never widen past the limit even on
+    /// an emergency line (the glue then takes the rest; see
+    /// [`Line::expanded_glue_ratio`]).
+    pub fn expansion_scale(&self, expansion: f32) -> f32 {
+        if self.ratio.is_finite() && expansion > 0.0 {
+            1.0 + self.ratio.clamp(-1.0, 1.0) * expansion
+        } else {
+            1.0
+        }
+    }
+
+    /// The ratio to give the line's glue when its boxes and hyphen (total
+    /// natural width `box_width`) are set at [`Line::expansion_scale`] and the glue
+    /// has `stretch` in all: equal to `ratio` unless the expansion was capped,
+    /// in which case the glue takes up what the letters could not.
+    pub fn expanded_glue_ratio(&self, expansion: f32, box_width: f32, stretch: f32) -> f32 {
+        if self.ratio > 1.0 && self.ratio.is_finite() && expansion > 0.0 && stretch > 0.0 {
+            self.ratio + (self.ratio - 1.0) * expansion * box_width / stretch
+        } else {
+            self.ratio
+        }
+    }
+
     pub fn glue_width(&self, width: f32, stretch: f32, shrink: f32) -> f32 {
         if self.ratio > 0.0 && self.ratio.is_finite() && stretch.is_finite() {
             width + self.ratio * stretch
@@ -390,9 +424,15 @@ impl<'a> Paragraph<'a> {
         let mut prefix = Vec::with_capacity(count + 1);
         let mut running = Totals::default();
         prefix.push(running);
+        let expansion = finite_or(params.expansion, 0.0).max(0.0);
         for item in items {
             match *item {
-                Item::Box { width } => running.width += finite_or(width, 0.0),
+                Item::Box { width } => {
+                    let width = finite_or(width, 0.0);
+                    running.width += width;
+                    running.stretch += width.max(0.0) * expansion;
+                    running.shrink += width.max(0.0) * expansion;
+                }
                 Item::Glue { width, stretch, shrink } => {
                     running.width += finite_or(width, 0.0);
                     if stretch == f32::INFINITY {
@@ -617,12 +657,14 @@ impl<'a> Paragraph<'a> {
         let to = &self.prefix[breakpoint.position];
         let natural = to.width - from.width + breakpoint.width;
         let shortfall = self.measure(node.line) - natural;
+        // The hyphen expands with the letters; a margin kern does not.
+        let break_elasticity = breakpoint.width.max(0.0) * finite_or(self.params.expansion, 0.0).max(0.0);
 
         if shortfall > WIDTH_EPSILON {
             if to.fil_stretch > from.fil_stretch {
                 return Fit::Feasible { badness: 0.0, ratio: 0.0, stretching: true };
             }
-            let stretch = (to.stretch - from.stretch).max(0.0);
+            let stretch = (to.stretch - from.stretch).max(0.0) + break_elasticity;
             let effective_stretch = stretch + pass.emergency_stretch;
             let effective_ratio = if effective_stretch > 0.0 { shortfall / effective_stretch } else { f64::INFINITY };
             if effective_ratio > pass.max_ratio {
@@ -634,7 +676,7 @@ impl<'a> Paragraph<'a> {
             if to.fil_shrink > from.fil_shrink {
                 return Fit::Feasible { badness: 0.0, ratio: 0.0, stretching: false };
             }
-            let shrink = (to.shrink - from.shrink).max(0.0);
+            let shrink = (to.shrink - from.shrink).max(0.0) + break_elasticity;
             let overflow = -shortfall;
             if overflow > shrink + WIDTH_EPSILON {
                 let ratio = if shrink > 0.0 { (shortfall / shrink) as f32 } else { f32::NEG_INFINITY };
@@ -1265,5 +1307,66 @@ mod tests {
             assert!((found - expected).abs() < 1e-6 * expected.max(1.0), "{found} vs optimum {expected} for {words:?}");
         }
         assert!(compared > 150, "only {compared} feasible paragraphs");
+    }
+
+    /// Width of a line set with font expansion: boxes and the hyphen scaled,
+    /// glue at the glue ratio that goes with the (possibly capped) scale.
+    fn expanded_width(items: &[Item], line: &Line, expansion: f32) -> f32 {
+        let scale = line.expansion_scale(expansion);
+        let boxes: f32 = items[line.start..line.end].iter().map(|item| if let Item::Box { width } = item { *width } else { 0.0 }).sum();
+        let stretch: f32 = items[line.start..line.end].iter().map(|item| if let Item::Glue { stretch, .. } = item { *stretch } else { 0.0 }).sum();
+        let hyphen = match items.get(line.end) {
+            Some(Item::Penalty { width, .. }) => *width,
+            _ => 0.0,
+        };
+        let glue_line = Line { ratio: line.expanded_glue_ratio(expansion, boxes + hyphen, stretch), ..*line };
+        let glue: f32 = items[line.start..line.end]
+            .iter()
+            .map(|item| match *item {
+                Item::Glue { width, stretch, shrink } if stretch.is_finite() => glue_line.glue_width(width, stretch, shrink),
+                _ => 0.0,
+            })
+            .sum();
+        (boxes + hyphen) * scale + glue
+    }
+
+    #[test]
+    fn expansion_lets_letters_take_part_of_the_stretch() {
+        // One line of three words (boxes 30) and two spaces (stretch 2) on a
+        // measure 1.6 wider than natural. Without expansion the spaces take it
+        // all (ratio 0.8); with 2 % the boxes add 0.6 of stretch: ratio 0.4.
+        let items = plain_words(&[10.0, 10.0, 10.0, 10.0]);
+        let measure = 32.0 + 1.6;
+        let plain = break_lines(&items, &|_| measure, &Params::default());
+        assert_eq!(plain.len(), 2);
+        assert!((plain[0].ratio - 0.8).abs() < 1e-4, "{plain:?}");
+        let params = Params { expansion: 0.02, ..Params::default() };
+        let expanded = break_lines(&items, &|_| measure, &params);
+        assert!((expanded[0].ratio - 1.6 / 2.6).abs() < 1e-4, "{expanded:?}");
+        assert!((expanded[0].expansion_scale(0.02) - (1.0 + 0.02 * 1.6 / 2.6)).abs() < 1e-6);
+        // The last line is not justified, so its letters keep their width.
+        assert_eq!(expanded[1].expansion_scale(0.02), 1.0);
+    }
+
+    #[test]
+    fn expanded_lines_fill_the_measure_exactly_and_letters_stay_within_the_limit() {
+        let expansion = 0.02;
+        let params = Params { expansion, emergency_stretch: 3.0, ..Params::default() };
+        // Words of 4 to 9 with hyphenation points, on measures from tight to
+        // hopeless: every justified line must still come out at the measure.
+        let words: Vec<Vec<f32>> = (0..40).map(|i| if i % 3 == 0 { vec![3.0, 4.0 + (i % 4) as f32] } else { vec![4.0 + (i % 6) as f32] }).collect();
+        let word_refs: Vec<&[f32]> = words.iter().map(|word| word.as_slice()).collect();
+        let items = paragraph(&word_refs);
+        for measure in [18.0f32, 25.0, 31.0, 47.0] {
+            let lines = break_lines(&items, &|_| measure, &params);
+            for line in &lines[..lines.len() - 1] {
+                let scale = line.expansion_scale(expansion);
+                assert!((1.0 - expansion..=1.0 + expansion).contains(&scale), "scale {scale} for {line:?}");
+                if !line.is_overfull() && line.ratio.is_finite() {
+                    let width = expanded_width(&items, line, expansion);
+                    assert!((width - measure).abs() < 1e-3, "width {width} on measure {measure}: {line:?}");
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 //! The print style: page, type sizes, spacing and justification, read from `styles/*.toml`.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 const POINTS_PER_MM: f32 = 72.0 / 25.4;
@@ -65,6 +67,10 @@ pub struct BodyStyle {
     pub leading_pt: f32,
     pub indent_em: f32,
     pub paragraph_space_lines: f32,
+    /// OpenType features to switch on, e.g. `["onum"]` for old-style figures
+    /// or `["smcp"]` for small capitals; the font must have them.
+    #[serde(default)]
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -73,6 +79,10 @@ pub struct HeadingStyle {
     pub size_pt: f32,
     pub space_above_lines: f32,
     pub space_below_lines: f32,
+    /// OpenType features to switch on, e.g. `["onum"]` for old-style figures
+    /// or `["smcp"]` for small capitals; the font must have them.
+    #[serde(default)]
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -82,6 +92,10 @@ pub struct TitleStyle {
     pub leading_pt: f32,
     pub standfirst_size_pt: f32,
     pub space_after_lines: f32,
+    /// OpenType features to switch on, e.g. `["onum"]` for old-style figures
+    /// or `["smcp"]` for small capitals; the font must have them.
+    #[serde(default)]
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -90,6 +104,10 @@ pub struct NotesStyle {
     pub size_pt: f32,
     pub leading_pt: f32,
     pub heading: String,
+    /// OpenType features to switch on, e.g. `["onum"]` for old-style figures
+    /// or `["smcp"]` for small capitals; the font must have them.
+    #[serde(default)]
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -98,6 +116,10 @@ pub struct FurnitureStyle {
     pub size_pt: f32,
     pub verso: String,
     pub recto: String,
+    /// OpenType features to switch on, e.g. `["onum"]` for old-style figures
+    /// or `["smcp"]` for small capitals; the font must have them.
+    #[serde(default)]
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -110,6 +132,22 @@ pub struct Justification {
     pub hyphen_penalty: f32,
     pub double_hyphen_demerits: f32,
     pub fitness_demerits: f32,
+    /// Font expansion: how much letters may widen or narrow to even out word
+    /// spaces, as a fraction (0.02 = 2 %); 0 turns it off.
+    #[serde(default)]
+    pub expansion: f32,
+    /// Margin kerning: how far a character that ends a line may hang into the
+    /// right margin, as a fraction of its width. Small marks (full stops,
+    /// commas, hyphens) leave a visible dent in a justified edge otherwise.
+    #[serde(default)]
+    pub protrusion: BTreeMap<char, f32>,
+}
+
+impl Justification {
+    /// How far `character` hangs into the right margin at `width` points wide.
+    pub fn protrusion_of(&self, character: char, width: f32) -> f32 {
+        self.protrusion.get(&character).map_or(0.0, |fraction| fraction.clamp(0.0, 1.0) * width)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -122,7 +160,12 @@ pub struct HyphenationStyle {
 impl Style {
     pub fn read(path: &std::path::Path) -> Result<Style, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read the style: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| format!("{}: invalid style: {}", path.display(), e.message()))
+        let style: Style = toml::from_str(&text).map_err(|e| format!("{}: invalid style: {}", path.display(), e.message()))?;
+        let lists = [&style.body.features, &style.heading.features, &style.title.features, &style.notes.features, &style.furniture.features];
+        if let Some(bad) = lists.iter().flat_map(|l| l.iter()).find(|tag| tag.parse::<rustybuzz::Feature>().is_err()) {
+            return Err(format!("{}: invalid style: `{bad}` is not an OpenType feature setting (write a tag such as \"onum\" or \"smcp\")", path.display()));
+        }
+        Ok(style)
     }
 
     pub fn page_width(&self) -> f32 {

@@ -158,3 +158,34 @@ fn the_style_drives_the_layout() {
     std::fs::remove_dir_all(&a).unwrap();
     std::fs::remove_dir_all(&b).unwrap();
 }
+
+#[test]
+fn characters_the_book_face_lacks_use_the_fallback_face_and_are_reported() {
+    let dir = temp_dir("fallback");
+    std::fs::create_dir_all(&dir).unwrap();
+    let manuscript = dir.join("book.md");
+    std::fs::write(
+        &manuscript,
+        "+++\ntitle = \"Symbols\"\nauthor = \"A. Writer\"\nlanguage = \"en\"\n+++\n\nA snowman ☃ and a king ♔, then 中.\n",
+    )
+    .unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: None, resources: root, marks: false, two_pass: false };
+    let report = build(&options).expect("builds with warnings");
+    let messages: Vec<String> = report.warnings.iter().map(|w| format!("{}:{}: {}", w.at.map_or(0, |p| p.line), w.at.map_or(0, |p| p.column), w.message)).collect();
+    assert!(messages.contains(&"7:11: the book face has no glyph for '☃' (U+2603); the PDF sets it in DejaVuSans".to_string()), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.starts_with("7:24: the book face has no glyph for '♔'")), "{messages:#?}");
+    assert!(messages.contains(&"7:32: no font has a glyph for '中' (U+4E2D); it prints as a blank box".to_string()), "{messages:#?}");
+    assert_eq!(messages.len(), 3, "{messages:#?}");
+
+    let pdf = Document::load(&report.written[0]).unwrap();
+    let base_fonts: Vec<String> = pdf
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Subtype").ok().and_then(|s| s.as_name().ok()) == Some(b"Type0".as_slice()))
+        .map(|d| text(&pdf, d.get(b"BaseFont").unwrap()))
+        .collect();
+    assert!(base_fonts.iter().any(|f| f.ends_with("+DejaVuSans")), "fallback face not embedded: {base_fonts:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

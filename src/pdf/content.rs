@@ -124,18 +124,24 @@ fn segment(
     page_height: f32,
 ) {
     let size = f64::from(run.size);
+    // A degenerate scale would make the text matrix singular; draw unscaled.
+    let scale = match f64::from(run.horizontal_scale) {
+        s if s.is_finite() && s > 0.0 => s,
+        _ => 1.0,
+    };
     let origin_x = f64::from(run.origin.x);
     let x0 = origin_x + f64::from(glyphs[0].x);
     let y = f64::from(page_height) - f64::from(run.origin.y) + f64::from(glyphs[0].rise);
 
     // The viewer advances by the glyph's /W width after each glyph; the TJ
     // number corrects that to the next glyph's x. TJ numbers are in
-    // thousandths of an em and move the pen left, hence the sign.
+    // thousandths of an em and move the pen left, hence the sign. The text
+    // matrix scales everything horizontally, so distances are unscaled first.
     let mut codepoints = Vec::with_capacity(glyphs.len());
     for (i, g) in glyphs.iter().enumerate() {
         let gid = font.subset_gid(g.id);
         let offset = match glyphs.get(i + 1) {
-            Some(next) => font.width(gid) - (f64::from(next.x) - f64::from(g.x)) * 1000.0 / size,
+            Some(next) => font.width(gid) - (f64::from(next.x) - f64::from(g.x)) * 1000.0 / (size * scale),
             None => 0.0,
         };
         let offset = ((offset * 1000.0).round() / 1000.0) as f32;
@@ -152,9 +158,12 @@ fn segment(
         font: PdfFontHandle::External(font.id.clone()),
         size: Pt(run.size),
     });
-    ops.push(Op::SetTextMatrix {
-        matrix: TextMatrix::Translate(Pt(x0 as f32), Pt(y as f32)),
-    });
+    let matrix = if scale == 1.0 {
+        TextMatrix::Translate(Pt(x0 as f32), Pt(y as f32))
+    } else {
+        TextMatrix::Raw([scale as f32, 0.0, 0.0, 1.0, x0 as f32, y as f32])
+    };
+    ops.push(Op::SetTextMatrix { matrix });
     ops.push(Op::ShowText {
         items: vec![TextItem::GlyphIds(codepoints)],
     });

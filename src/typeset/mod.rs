@@ -115,8 +115,20 @@ impl<'a> FlowBuilder<'a> {
 
     fn ragged(&mut self, text: &str, face: FaceStyle, size: f32) -> Vec<SetLine> {
         let prepared = self.setter.prepare(&[Inline::Text(text.to_owned())], TextStyle { size, face, indent: 0.0, hyphenate: false }, None);
+        self.set_ragged(prepared)
+    }
+
+    /// Sets lines ragged right, at their natural width: the line breaker may
+    /// count on neither shrinking word spaces nor narrowing letters (font
+    /// expansion), or a line it accepts would stick out of the measure once set.
+    fn set_ragged(&self, mut prepared: text::Prepared) -> Vec<SetLine> {
+        for item in &mut prepared.items {
+            if let crate::linebreak::Item::Glue { shrink, .. } = item {
+                *shrink = 0.0;
+            }
+        }
         let measure = self.measure();
-        set_paragraph(&natural_spaces(prepared), &|_| measure, &self.params, false)
+        set_paragraph(&prepared, &|_| measure, &Params { expansion: 0.0, ..self.params }, false)
     }
 
     fn flow_lines(&self, lines: Vec<SetLine>, indent: f32, baseline: f32, destination: Option<String>) -> Vec<FlowLine> {
@@ -131,6 +143,7 @@ impl<'a> FlowBuilder<'a> {
     fn title_block(&mut self, book: &Book) {
         let m = &book.metadata;
         let s = self.style;
+        self.setter.use_features(&s.title.features);
         self.flow.section_titles.push(m.title.clone());
         self.flow.outline.push(layout::OutlineEntry { title: m.title.clone(), level: 1, destination: "title".into() });
         let title = self.ragged(&m.title, FaceStyle::Bold, s.title.size_pt);
@@ -151,11 +164,12 @@ impl<'a> FlowBuilder<'a> {
         self.flow.push(VItem::Space { height: s.body.leading_pt * s.title.space_after_lines, stretch: 0.0, shrink: 0.0 }, None);
     }
 
+    /// A heading, after which text is set with the body's features again.
     fn heading(&mut self, inlines: &[Inline], destination: Option<String>, space_above: f32) {
         let s = self.style;
+        self.setter.use_features(&s.heading.features);
         let prepared = self.setter.prepare(inlines, TextStyle { size: s.heading.size_pt, face: FaceStyle::Bold, indent: 0.0, hyphenate: false }, None);
-        let measure = self.measure();
-        let lines = set_paragraph(&natural_spaces(prepared), &|_| measure, &self.params, false);
+        let lines = self.set_ragged(prepared);
         let mut heights = vec![s.body.leading_pt; lines.len()];
         // The space below belongs to the heading's last line, so no page break can fall in it.
         if let Some(last) = heights.last_mut() {
@@ -163,10 +177,12 @@ impl<'a> FlowBuilder<'a> {
         }
         let contents = self.flow_lines(lines, 0.0, s.body.leading_pt * 0.8, destination);
         self.flow.extend(|list| pagebreak::push_heading(list, space_above, &heights), contents);
+        self.setter.use_features(&s.body.features);
     }
 
     fn body(&mut self, book: &Book) {
         let s = self.style;
+        self.setter.use_features(&s.body.features);
         for section in book.sections.iter().filter(|s| s.matter == Matter::Body) {
             if let Some(heading) = &section.heading {
                 self.section += 1;
@@ -264,6 +280,7 @@ impl<'a> FlowBuilder<'a> {
         self.flow.outline.push(layout::OutlineEntry { title: s.notes.heading.clone(), level: 1, destination: "notes".into() });
         self.heading(&[Inline::Text(s.notes.heading.clone())], Some("notes".into()), 0.0);
         let style = TextStyle { size: s.notes.size_pt, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
+        self.setter.use_features(&s.notes.features);
         for note in &book.notes {
             for (i, block) in note.blocks.iter().enumerate() {
                 let inlines = match block {
@@ -279,6 +296,7 @@ impl<'a> FlowBuilder<'a> {
 
     fn back_matter(&mut self, book: &Book) {
         for section in book.sections.iter().filter(|s| s.matter == Matter::Back) {
+            self.setter.use_features(&self.style.body.features);
             self.flow.push(VItem::ForcedBreak, None);
             self.section += 1;
             let title = section.heading.as_deref().map(plain_text).unwrap_or_default();
@@ -290,18 +308,6 @@ impl<'a> FlowBuilder<'a> {
             self.blocks(&section.blocks, 0.0, true);
         }
     }
-}
-
-/// For ragged lines, which are set at their natural width: word spaces that
-/// cannot shrink, so the line breaker never picks a line that only fits the
-/// measure squeezed (it would stick out of the measure once set unsqueezed).
-fn natural_spaces(mut prepared: text::Prepared) -> text::Prepared {
-    for item in &mut prepared.items {
-        if let crate::linebreak::Item::Glue { shrink, .. } = item {
-            *shrink = 0.0;
-        }
-    }
-    prepared
 }
 
 fn block_text(block: &Block) -> String {

@@ -42,8 +42,10 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flo
             date: m.date.clone().unwrap_or_default(),
             creator: format!("quire {}", env!("CARGO_PKG_VERSION")),
         },
+        // Font ids are `FaceStyle as usize`; the writer embeds only the fonts runs use.
         fonts: FaceStyle::ALL
             .iter()
+            .chain([&FaceStyle::Fallback])
             .map(|s| {
                 let f = fonts.get(*s);
                 // Name each face by family and style, so PDF tools can tell bold from regular.
@@ -53,6 +55,7 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flo
                     FaceStyle::Italic => format!("{family}-Italic"),
                     FaceStyle::Bold => format!("{family}-Bold"),
                     FaceStyle::BoldItalic => format!("{family}-BoldItalic"),
+                    FaceStyle::Fallback => f.postscript_name.clone(),
                 };
                 FontResource { postscript_name, data: Arc::clone(&f.data), face_index: 0 }
             })
@@ -113,6 +116,7 @@ pub(super) fn run(piece: &Piece, origin: Point) -> GlyphRun {
         size: piece.size,
         origin,
         glyphs: piece.glyphs.iter().map(|(id, x, text)| Glyph { id: *id, x: *x, rise: piece.rise, text: text.clone() }).collect(),
+        horizontal_scale: piece.scale,
     }
 }
 
@@ -130,6 +134,7 @@ fn furniture(page: &mut layout::Page, book: &Book, style: &Style, fonts: &FontFa
         _ => String::new(),
     };
     let mut setter = super::text::TextSetter::new(fonts, None, &style.justification);
+    setter.use_features(&style.furniture.features);
     let left = style.left_margin(index);
     let head_baseline = style.top() - size * 1.6;
     if !head.is_empty() {

@@ -29,6 +29,23 @@ pub struct Piece {
     pub glyphs: Vec<(u16, f32, String)>,
     pub width: f32,
     pub anchor: Option<Anchor>,
+    /// Horizontal scale of the glyphs (font expansion); 1 for none.
+    pub scale: f32,
+}
+
+impl Piece {
+    /// The piece with its glyphs widened (or narrowed) by `scale`.
+    pub fn expanded(&self, scale: f32) -> Piece {
+        if scale == 1.0 {
+            return self.clone();
+        }
+        Piece {
+            glyphs: self.glyphs.iter().map(|(id, x, text)| (*id, x * scale, text.clone())).collect(),
+            width: self.width * scale,
+            scale: self.scale * scale,
+            ..self.clone()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +78,8 @@ struct Span {
 pub struct MissingGlyph {
     pub character: char,
     pub face: FaceStyle,
+    /// Set in the fallback face instead; otherwise it prints as a blank box.
+    pub substituted: bool,
 }
 
 pub struct TextSetter<'a> {
@@ -68,8 +87,13 @@ pub struct TextSetter<'a> {
     pub hyphenator: Option<&'a Hyphenator>,
     pub justification: &'a Justification,
     faces: Vec<rustybuzz::Face<'a>>,
-    /// Shaping is the costly step; most words recur, so shape each (face, word) once.
-    cache: HashMap<(FaceStyle, String), Vec<shaping::ShapedGlyph>>,
+    /// Shaping is the costly step; most words recur, so shape each (face,
+    /// feature set, word) once.
+    cache: HashMap<(FaceStyle, usize, String), Vec<shaping::ShapedGlyph>>,
+    /// The OpenType feature sets the style asks for, by their tags; text is
+    /// shaped with `feature_sets[current_features]`.
+    feature_sets: Vec<(Vec<String>, Vec<rustybuzz::Feature>)>,
+    current_features: usize,
     pub missing: Vec<MissingGlyph>,
 }
 
@@ -86,16 +110,37 @@ impl<'a> TextSetter<'a> {
     pub fn new(fonts: &'a FontFamily, hyphenator: Option<&'a Hyphenator>, justification: &'a Justification) -> Self {
         let faces = FaceStyle::ALL
             .iter()
+            .chain([&FaceStyle::Fallback])
             .map(|s| rustybuzz::Face::from_slice(&fonts.get(*s).data, 0).expect("font was validated when loaded"))
             .collect();
-        TextSetter { fonts, hyphenator, justification, faces, cache: HashMap::new(), missing: Vec::new() }
+        TextSetter {
+            fonts,
+            hyphenator,
+            justification,
+            faces,
+            cache: HashMap::new(),
+            feature_sets: vec![(Vec::new(), Vec::new())],
+            current_features: 0,
+            missing: Vec::new(),
+        }
+    }
+
+    /// Shapes what follows with these OpenType features (tags from the style).
+    pub fn use_features(&mut self, tags: &[String]) {
+        self.current_features = match self.feature_sets.iter().position(|(known, _)| known == tags) {
+            Some(index) => index,
+            None => {
+                self.feature_sets.push((tags.to_vec(), shaping::features(tags)));
+                self.feature_sets.len() - 1
+            }
+        };
     }
 
     /// Shapes `text` in `face` at `size` into a piece whose glyphs carry their source text.
     pub fn piece(&mut self, text: &str, face: FaceStyle, size: f32, anchor: Option<Anchor>) -> Piece {
-        let key = (face, text.to_owned());
+        let key = (face, self.current_features, text.to_owned());
         if !self.cache.contains_key(&key) {
-            let shaped = shaping::shape(&self.faces[face as usize], text, &[]);
+            let shaped = shaping::shape(&self.faces[face as usize], text, &self.feature_sets[self.current_features].1);
             self.cache.insert(key.clone(), shaped);
         }
         let shaped = &self.cache[&key];
@@ -112,13 +157,55 @@ impl<'a> TextSetter<'a> {
                 String::new()
             };
             if g.id == 0 {
-                missing.extend(source.chars().map(|character| MissingGlyph { character, face }));
+                missing.extend(source.chars().map(|character| MissingGlyph { character, face, substituted: false }));
             }
             glyphs.push((g.id, x + g.x_offset as f32 * scale, source));
             x += g.x_advance as f32 * scale;
         }
         self.missing.extend(missing);
-        Piece { face, size, rise: 0.0, glyphs, width: x, anchor }
+        Piece { face, size, rise: 0.0, glyphs, width: x, anchor, scale: 1.0 }
+    }
+
+    /// Moves the characters a span's face cannot draw, and the fallback face
+    /// can, into spans of their own in the fallback face.
+    fn with_fallback(&mut self, spans: Vec<Span>) -> Vec<Span> {
+        if self.fonts.fallback.is_none() {
+            return spans;
+        }
+        let mut out = Vec::with_capacity(spans.len());
+        for span in spans {
+            let drawable = |face: FaceStyle, c: char| c.is_whitespace() || c.is_control() || self.faces[face as usize].glyph_index(c).is_some();
+            if span.anchor.is_some() || span.text.chars().all(|c| drawable(span.face, c)) {
+                out.push(span);
+                continue;
+            }
+            let mut run = String::new();
+            let mut run_face = span.face;
+            for c in span.text.chars() {
+                let substitute = !drawable(span.face, c) && drawable(FaceStyle::Fallback, c);
+                if substitute {
+                    self.missing.push(MissingGlyph { character: c, face: span.face, substituted: true });
+                }
+                let face = if substitute { FaceStyle::Fallback } else { span.face };
+                if face != run_face && !run.is_empty() {
+                    out.push(Span { text: std::mem::take(&mut run), face: run_face, anchor: None });
+                }
+                run_face = face;
+                run.push(c);
+            }
+            out.push(Span { text: run, face: run_face, anchor: None });
+        }
+        out
+    }
+
+    /// How far the piece's last glyph may hang into the right margin.
+    fn hang(&self, piece: &Piece) -> f32 {
+        let Some((_, x, _)) = piece.glyphs.last() else { return 0.0 };
+        let Some(character) = piece.glyphs.iter().rev().find_map(|(_, _, text)| text.chars().last()) else { return 0.0 };
+        if piece.anchor.is_some() {
+            return 0.0;
+        }
+        self.justification.protrusion_of(character, piece.width - x)
     }
 
     /// Boxes, glue and penalties for one paragraph, ending with the standard
@@ -130,6 +217,7 @@ impl<'a> TextSetter<'a> {
             spans.push(Span { text: " ".into(), face: style.face, anchor: None });
         }
         flatten(inlines, style.face, &mut spans);
+        let spans = self.with_fallback(spans);
         let mut prepared = Prepared::default();
         if style.indent > 0.0 {
             prepared.items.push(Item::Box { width: style.indent });
@@ -145,6 +233,11 @@ impl<'a> TextSetter<'a> {
                 prepared.payloads.push(Payload::Space(space));
             }
             self.push_word(&word, style, &mut prepared);
+        }
+        // The last line is ragged: nothing to hang into the margin there.
+        if let (Some(Item::Penalty { flagged: false, .. }), Some(Payload::None)) = (prepared.items.last(), prepared.payloads.last()) {
+            prepared.items.pop();
+            prepared.payloads.pop();
         }
         for item in Item::paragraph_end() {
             prepared.items.push(item);
@@ -186,23 +279,32 @@ impl<'a> TextSetter<'a> {
                 })
                 .collect();
             let width = pieces.iter().map(|p| p.width).sum();
+            let hang = pieces.last().map_or(0.0, |p| self.hang(p));
             prepared.items.push(Item::Box { width });
             prepared.payloads.push(Payload::Word(pieces));
             match break_after {
                 Some(true) => {
                     let face = spans.last().map_or(style.face, |s| s.face);
-                    let hyphen = self.piece("-", face, style.size, None);
-                    let mut hyphen = hyphen;
+                    let mut hyphen = self.piece("-", face, style.size, None);
                     // A soft hyphen copies out as nothing, so the word pastes whole.
                     if let Some(g) = hyphen.glyphs.first_mut() {
                         g.2 = "\u{ad}".into();
                     }
-                    prepared.items.push(Item::Penalty { width: hyphen.width, cost: self.justification.hyphen_penalty, flagged: true });
+                    let width = hyphen.width - self.justification.protrusion_of('-', hyphen.width);
+                    prepared.items.push(Item::Penalty { width, cost: self.justification.hyphen_penalty, flagged: true });
                     prepared.payloads.push(Payload::Break(Some(hyphen)));
                 }
                 Some(false) => {
-                    prepared.items.push(Item::Penalty { width: 0.0, cost: self.justification.hyphen_penalty, flagged: true });
+                    prepared.items.push(Item::Penalty { width: -hang, cost: self.justification.hyphen_penalty, flagged: true });
                     prepared.payloads.push(Payload::Break(None));
+                }
+                // The word's end: if its last mark may hang into the margin, a
+                // break here is a penalty whose (negative) width is that margin
+                // kern. It sits before the space, so the space is no longer a
+                // breakpoint of its own and the line breaker sees one break.
+                None if hang > 0.0 => {
+                    prepared.items.push(Item::Penalty { width: -hang, cost: 0.0, flagged: false });
+                    prepared.payloads.push(Payload::None);
                 }
                 None => {}
             }
@@ -294,5 +396,25 @@ mod tests {
         let points = break_points("“revolutionary”", Some(&h));
         assert!(!points.is_empty());
         assert!(points.iter().all(|&(at, soft)| soft && at > 3 && at < "“revolutionary".len()));
+    }
+
+    #[test]
+    fn the_style_s_features_change_the_glyphs_and_keep_the_text() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let files = crate::fonts::read_font_files(&root.join("styles")).unwrap();
+        let family = crate::fonts::load_family(&root.join("fonts"), &files).unwrap();
+        let style = crate::style::Style::read(&root.join("styles/reader-a5.toml")).unwrap();
+        assert_eq!(style.body.features, vec!["onum".to_string()]);
+        let mut setter = TextSetter::new(&family, None, &style.justification);
+        let lining = setter.piece("1917", FaceStyle::Regular, 11.0, None);
+        setter.use_features(&style.body.features);
+        let old_style = setter.piece("1917", FaceStyle::Regular, 11.0, None);
+        let ids = |p: &Piece| p.glyphs.iter().map(|g| g.0).collect::<Vec<_>>();
+        assert_ne!(ids(&lining), ids(&old_style), "onum must select other glyphs");
+        let text = |p: &Piece| p.glyphs.iter().map(|g| g.2.as_str()).collect::<String>();
+        assert_eq!(text(&old_style), "1917");
+        // Switching back gives the lining figures again, not a cached old-style word.
+        setter.use_features(&[]);
+        assert_eq!(ids(&setter.piece("1917", FaceStyle::Regular, 11.0, None)), ids(&lining));
     }
 }

@@ -220,6 +220,7 @@ fn bad_input_is_an_error_not_a_panic() {
         size: 10.0,
         origin: pt(0.0, 0.0),
         glyphs: vec![],
+        horizontal_scale: 1.0,
     }));
     assert!(write_pdf(&doc).is_err());
 
@@ -265,6 +266,7 @@ fn odd_but_valid_input_still_writes() {
         size: 10.0,
         origin: pt(0.0, 0.0),
         glyphs: vec![],
+        horizontal_scale: 1.0,
     }));
     doc.pages[0].items.push(Item::Rule {
         from: pt(0.0, 0.0),

@@ -92,6 +92,7 @@ fn run(
         size,
         origin,
         glyphs,
+        horizontal_scale: 1.0,
     }
 }
 

@@ -115,7 +115,7 @@ fn glyph_positions(lo: &lopdf::Document, page: ObjectId) -> Vec<(f64, f64)> {
         })
         .collect();
     let content = Content::decode(&lo.get_page_content(page)).unwrap();
-    let (mut font, mut size, mut x, mut y) = (Vec::new(), 0.0, 0.0, 0.0);
+    let (mut font, mut size, mut x, mut y, mut scale) = (Vec::new(), 0.0, 0.0, 0.0, 1.0);
     let mut out = Vec::new();
     for op in content.operations {
         match op.operator.as_str() {
@@ -124,6 +124,7 @@ fn glyph_positions(lo: &lopdf::Document, page: ObjectId) -> Vec<(f64, f64)> {
                 size = op.operands[1].as_float().unwrap() as f64;
             }
             "Tm" => {
+                scale = op.operands[0].as_float().unwrap() as f64;
                 x = op.operands[4].as_float().unwrap() as f64;
                 y = op.operands[5].as_float().unwrap() as f64;
             }
@@ -133,10 +134,10 @@ fn glyph_positions(lo: &lopdf::Document, page: ObjectId) -> Vec<(f64, f64)> {
                         Object::String(bytes, _) => {
                             for code in bytes.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])) {
                                 out.push((x, y));
-                                x += widths[&font][&code] * size / 1000.0;
+                                x += widths[&font][&code] * size * scale / 1000.0;
                             }
                         }
-                        n => x -= n.as_float().unwrap() as f64 * size / 1000.0,
+                        n => x -= n.as_float().unwrap() as f64 * size * scale / 1000.0,
                     }
                 }
             }
@@ -149,8 +150,28 @@ fn glyph_positions(lo: &lopdf::Document, page: ObjectId) -> Vec<(f64, f64)> {
 
 #[test]
 fn every_glyph_lands_at_its_layout_position() {
-    let doc = sample();
+    assert_glyphs_land(&sample());
+}
+
+#[test]
+fn expanded_glyphs_are_widened_and_still_land_at_their_positions() {
+    let mut doc = sample();
+    let Item::Glyphs(run) = &mut doc.pages[0].items[2] else { panic!("a glyph run") };
+    // As the typesetter does for a line set 2 % wide: positions scaled, shapes widened.
+    for g in &mut run.glyphs {
+        g.x *= 1.02;
+    }
+    run.horizontal_scale = 1.02;
+    assert_glyphs_land(&doc);
     let lo = load(&write(&doc));
+    let content = Content::decode(&lo.get_page_content(page_ids(&lo)[0])).unwrap();
+    let scales: Vec<f32> = content.operations.iter().filter(|op| op.operator == "Tm").map(|op| op.operands[0].as_float().unwrap()).collect();
+    assert!(scales.iter().any(|&s| (s - 1.02).abs() < 1e-6), "no widened text matrix: {scales:?}");
+    assert!(scales.iter().any(|&s| s == 1.0), "other runs stay unscaled: {scales:?}");
+}
+
+fn assert_glyphs_land(doc: &Document) {
+    let lo = load(&write(doc));
     for (page, id) in doc.pages.iter().zip(page_ids(&lo)) {
         let expected: Vec<(f64, f64)> = page
             .items

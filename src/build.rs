@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::Diagnostic;
 use crate::model::Book;
 use crate::diagnostics::Severity;
+use crate::fonts::FontFamily;
 use crate::style::Style;
-use crate::{epub, fonts, hyphenate, manuscript, notes, output, pdf, typeset, typography};
+use crate::{check, epub, hyphenate, output, pdf, typeset};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Edition {
@@ -84,51 +85,53 @@ pub fn manuscript_file(path: &Path) -> Result<PathBuf, BuildError> {
     }
 }
 
-/// Reads a manuscript and runs the passes every edition shares.
+/// Reads a manuscript and runs the passes every edition shares (the checks of
+/// `quire check` without the fonts).
 pub fn load(path: &Path) -> Result<(Book, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let source = std::fs::read_to_string(path).unwrap_or_default();
-    let parsed = manuscript::read(path)?;
-    let (book, mut more) = notes::number_notes(parsed.book, path, &source)?;
-    let mut warnings = parsed.warnings;
-    warnings.append(&mut more);
-    Ok((typography::apply(book), warnings))
+    let checked = match crate::manuscript::read_bytes(path) {
+        Ok(bytes) => match crate::manuscript::decode(path, &bytes) {
+            Ok(text) => check::check_text(path, text, None),
+            Err(d) => return Err(vec![d]),
+        },
+        Err(d) => return Err(vec![d]),
+    };
+    match checked.book {
+        Some(book) => Ok((book, checked.diagnostics)),
+        None => Err(checked.diagnostics),
+    }
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let path = manuscript_file(&options.manuscript)?;
-    let (book, mut warnings) = load(&path).map_err(BuildError::Manuscript)?;
+    // The same checks as `quire check`: a manuscript with errors is never built.
+    let checked = check::check(&path, &options.resources);
+    let (Some(book), Some(family)) = (checked.book, checked.fonts) else {
+        return Err(BuildError::Manuscript(checked.diagnostics));
+    };
+    let mut warnings = checked.diagnostics;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
     let failed = |e: &dyn std::fmt::Display| BuildError::Failed(e.to_string());
-
     let styles = options.resources.join("styles");
-    let font_files = fonts::read_font_files(&styles).map_err(|e| failed(&e))?;
-    let family = fonts::load_family(&options.resources.join("fonts"), &font_files).map_err(|e| failed(&e))?;
 
     // Every edition is made in memory first; files are written only when all succeeded.
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if options.editions.contains(&Edition::Epub) {
         let stylesheet = std::fs::read_to_string(styles.join("epub.css"))
             .map_err(|e| BuildError::Failed(format!("{}: {e}", styles.join("epub.css").display())))?;
-        let assets = epub::EpubAssets {
-            stylesheet,
-            fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
-            cover_png: epub::render_cover(&book.metadata, &family).map_err(|e| failed(&e))?,
-            modified: build_time(&book),
-        };
-        let bytes = epub::write_epub(&book, &assets).map_err(|e| failed(&e))?;
+        let bytes = epub_bytes(&book, &family, stylesheet).map_err(|e| failed(&e))?;
         outputs.push((options.out_dir.join(format!("{stem}.epub")), bytes));
     }
 
     if options.editions.contains(&Edition::Pdf) {
         let style_path = options.style.clone().unwrap_or_else(|| styles.join("reader-a5.toml"));
         let style = Style::read(&style_path).map_err(|e| failed(&e))?;
-        let m = &book.metadata;
-        let hyphenator = hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
-        if hyphenator.is_none() {
-            warnings.push(Diagnostic::warning(&path, None, format!("no hyphenation patterns for `{}`; the PDF is set without hyphenation", m.language)));
+        let edition = pdf_edition(&book, &style, &family).map_err(|e| failed(&e))?;
+        if !edition.hyphenated {
+            let language = &book.metadata.language;
+            warnings.push(Diagnostic::warning(&path, None, format!("no hyphenation patterns for `{language}`; the PDF is set without hyphenation")));
         }
-        let typeset = typeset::typeset(&book, &style, &family, hyphenator.as_ref());
-        for missing in &typeset.missing_glyphs {
+        // The check has reported the manuscript's own characters; these come from elsewhere (the style).
+        for missing in edition.missing_glyphs.iter().filter(|m| !checked.unsupported_characters.contains(&m.character)) {
             warnings.push(Diagnostic {
                 severity: Severity::Warning,
                 file: path.clone(),
@@ -138,8 +141,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
                 source_line: None,
             });
         }
-        let bytes = pdf::write_pdf(&typeset.document).map_err(|e| failed(&format!("cannot write the PDF: {e}")))?;
-        outputs.push((options.out_dir.join(format!("{stem}.pdf")), bytes));
+        outputs.push((options.out_dir.join(format!("{stem}.pdf")), edition.bytes));
     }
 
     let mut written = Vec::new();
@@ -148,6 +150,36 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         written.push(file);
     }
     Ok(BuildReport { written, warnings })
+}
+
+/// The EPUB of a checked book, made in memory.
+pub fn epub_bytes(book: &Book, family: &FontFamily, stylesheet: String) -> Result<Vec<u8>, String> {
+    let assets = epub::EpubAssets {
+        stylesheet,
+        fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
+        cover_png: epub::render_cover(&book.metadata, family)?,
+        modified: build_time(book),
+    };
+    epub::write_epub(book, &assets)
+}
+
+/// The reader PDF of a checked book, made in memory, and what the typesetter could not do.
+pub struct PdfEdition {
+    pub bytes: Vec<u8>,
+    pub missing_glyphs: Vec<typeset::MissingGlyph>,
+    /// False when there are no hyphenation patterns for the book's language.
+    pub hyphenated: bool,
+}
+
+pub fn pdf_edition(book: &Book, style: &Style, family: &FontFamily) -> Result<PdfEdition, String> {
+    let m = &book.metadata;
+    let hyphenator = hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
+    let mut typeset = typeset::typeset(book, style, family, hyphenator.as_ref());
+    if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+        typeset.document.info.date = build_time(book).format("%Y-%m-%d").to_string();
+    }
+    let bytes = pdf::write_pdf(&typeset.document).map_err(|e| format!("cannot write the PDF: {e}"))?;
+    Ok(PdfEdition { bytes, missing_glyphs: typeset.missing_glyphs, hyphenated: hyphenator.is_some() })
 }
 
 /// Where a character first occurs in the manuscript, to point a warning at it.

@@ -3,9 +3,11 @@
 //! The data's journey, one module per stage:
 //! `manuscript` (Markdown → `model`) → `notes` → `typography` → `epub`,
 //! and for print: `fonts` + `shaping` → typesetter → `layout` → `pdf`.
-//! `build` runs the stages; `output` writes the results safely.
+//! `check` finds a manuscript's problems before any stage runs; `build` runs the
+//! stages; `output` writes the results safely.
 
 pub mod build;
+pub mod check;
 pub mod diagnostics;
 pub mod epub;
 pub mod fonts;

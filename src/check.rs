@@ -71,7 +71,7 @@ pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checke
                 .with_help("start with front matter (`+++`, `title = \"…\"`, `author = \"…\"`, `language = \"en\"`, `+++`), then the text"),
         );
     }
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = unholdable_characters(path, text);
     let parsed = manuscript::parse(path, text);
     let smart = parsed.as_ref().map_or(true, |m| m.book.metadata.wants_smart_punctuation());
     SourceLint::new(path, text, smart).run(&mut diagnostics);
@@ -86,6 +86,9 @@ pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checke
         Ok((numbered, mut warnings)) => {
             diagnostics.append(&mut warnings);
             let set = typography::apply(numbered);
+            if !diagnostics.iter().any(|d| d.message.starts_with("control character")) {
+                diagnostics.extend(escaped_unholdable_characters(path, text, &set));
+            }
             if let Some(fonts) = fonts {
                 for (character, face) in unsupported(&set, fonts) {
                     unsupported_characters.push(character);
@@ -102,6 +105,87 @@ pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checke
         book = None;
     }
     Checked { diagnostics, book, fonts: None, unsupported_characters }
+}
+
+/// Control characters (other than tab and line ends) and U+FFFE/U+FFFF: XML, and so the
+/// EPUB, cannot hold them, and they are invisible in most editors, so each is shown.
+fn is_unholdable(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+}
+
+fn unholdable_characters(path: &Path, text: &str) -> Vec<Diagnostic> {
+    let unholdable = is_unholdable;
+    let found: Vec<(usize, char)> = text.char_indices().filter(|(_, c)| unholdable(*c)).collect();
+    let lines = LineIndex::new(text, 1);
+    let help = "delete it: it is invisible in most editors, so search for it by its code";
+    let mut diagnostics: Vec<Diagnostic> = found
+        .iter()
+        .take(REPORTED_PER_KIND)
+        .map(|&(offset, c)| {
+            Diagnostic::error(path, Some(lines.position(offset)), format!("control character U+{:04X} in the text; no edition can hold it", c as u32))
+                .with_help(help)
+                .with_source(text)
+        })
+        .collect();
+    if let Some(&(offset, _)) = found.get(REPORTED_PER_KIND) {
+        let more = found.len() - REPORTED_PER_KIND;
+        diagnostics.push(Diagnostic::error(path, Some(lines.position(offset)), format!("{more} more control characters from here on")).with_help(help));
+    }
+    diagnostics
+}
+
+/// The same characters written as a TOML escape (`\u0001`) or a character reference
+/// (`&#1;`): the source looks clean, the book does not.
+fn escaped_unholdable_characters(path: &Path, text: &str, book: &Book) -> Vec<Diagnostic> {
+    let help = "delete the escape or character reference";
+    let m = &book.metadata;
+    let fields = [("title", Some(&m.title)), ("subtitle", m.subtitle.as_ref()), ("author", Some(&m.author)), ("publisher", m.publisher.as_ref()),
+        ("date", m.date.as_ref()), ("identifier", m.identifier.as_ref()), ("rights", m.rights.as_ref())];
+    let lists = [("subjects", &m.subjects), ("back_matter", &m.back_matter), ("hyphenation_exceptions", &m.hyphenation_exceptions)];
+    let fields = fields.into_iter().filter_map(|(key, value)| value.map(|v| (key, v.as_str())));
+    let lists = lists.into_iter().flat_map(|(key, values)| values.iter().map(move |v| (key, v.as_str())));
+    let lines = LineIndex::new(text, 1);
+    let mut found = Vec::new();
+    for (key, value) in fields.chain(lists) {
+        if let Some(c) = value.chars().find(|c| is_unholdable(*c)) {
+            let at = manuscript::key_line(text, key).map(|(_, value_at)| lines.position(value_at));
+            found.push(
+                Diagnostic::error(path, at, format!("`{key}` holds control character U+{:04X}; no edition can hold it", c as u32))
+                    .with_help(help)
+                    .with_source(text),
+            );
+        }
+    }
+    let mut in_text = None;
+    let mut look = |t: &str, _: Option<FaceStyle>| in_text = in_text.or_else(|| t.chars().find(|c| is_unholdable(*c)));
+    for section in &book.sections {
+        inlines_text(section.heading.as_deref().unwrap_or_default(), FaceStyle::Regular, &mut look);
+        blocks_text(&section.blocks, &mut look);
+    }
+    for note in &book.notes {
+        blocks_text(&note.blocks, &mut look);
+    }
+    if let Some(c) = in_text {
+        let reference = text.match_indices("&#").map(|(i, _)| i).find(|&i| character_reference(&text[i..]) == Some(c));
+        found.push(
+            Diagnostic::error(path, reference.map(|i| lines.position(i)), format!("control character U+{:04X} in the text; no edition can hold it", c as u32))
+                .with_help(help)
+                .with_source(text),
+        );
+    }
+    found
+}
+
+/// The character `&#…;` at the start of `text` stands for.
+fn character_reference(text: &str) -> Option<char> {
+    let body = text.strip_prefix("&#")?;
+    let end = body.find(';')?;
+    let number = &body[..end];
+    let code = match number.strip_prefix(['x', 'X']) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+        None => number.parse().ok()?,
+    };
+    char::from_u32(code)
 }
 
 /// The book face named by `styles/fonts.toml`; a missing or unreadable font file is an
@@ -132,7 +216,8 @@ fn unsupported(book: &Book, fonts: &FontFamily) -> BTreeMap<char, FaceStyle> {
     let faces: Vec<Option<ttf_parser::Face<'_>>> =
         FaceStyle::ALL.iter().map(|s| ttf_parser::Face::parse(&fonts.get(*s).data, 0).ok()).collect();
     let mut missing = BTreeMap::new();
-    let mut look = |text: &str, face: FaceStyle| {
+    let mut look = |text: &str, face: Option<FaceStyle>| {
+        let Some(face) = face else { return };
         for c in text.chars().filter(|c| !is_invisible(*c)) {
             if let Some(Some(f)) = faces.get(face as usize) {
                 if f.glyph_index(c).is_none() {
@@ -142,9 +227,9 @@ fn unsupported(book: &Book, fonts: &FontFamily) -> BTreeMap<char, FaceStyle> {
         }
     };
     let m = &book.metadata;
-    look(&m.title, FaceStyle::Bold);
-    look(m.subtitle.as_deref().unwrap_or(""), FaceStyle::Italic);
-    look(&m.author, FaceStyle::Regular);
+    look(&m.title, Some(FaceStyle::Bold));
+    look(m.subtitle.as_deref().unwrap_or(""), Some(FaceStyle::Italic));
+    look(&m.author, Some(FaceStyle::Regular));
     for section in &book.sections {
         if let Some(heading) = &section.heading {
             inlines_text(heading, FaceStyle::Bold, &mut look);
@@ -157,28 +242,36 @@ fn unsupported(book: &Book, fonts: &FontFamily) -> BTreeMap<char, FaceStyle> {
     missing
 }
 
-fn blocks_text(blocks: &[Block], look: &mut dyn FnMut(&str, FaceStyle)) {
+/// Calls `look` on every text of the blocks with the face it is drawn in, or `None`
+/// for text that is written into the editions but not drawn (link addresses).
+fn blocks_text(blocks: &[Block], look: &mut dyn FnMut(&str, Option<FaceStyle>)) {
     for block in blocks {
         match block {
             Block::Paragraph(c) => inlines_text(c, FaceStyle::Regular, look),
             Block::Subheading { content, .. } => inlines_text(content, FaceStyle::Bold, look),
             Block::Quote(inner) => blocks_text(inner, look),
             Block::List { items, .. } => items.iter().for_each(|item| blocks_text(item, look)),
-            Block::Code(code) => look(code, FaceStyle::Regular),
+            Block::Code(code) => look(code, Some(FaceStyle::Regular)),
             Block::Table { rows, .. } => rows.iter().flatten().for_each(|cell| inlines_text(cell, FaceStyle::Regular, look)),
             Block::Rule => {}
         }
     }
 }
 
-fn inlines_text(inlines: &[Inline], face: FaceStyle, look: &mut dyn FnMut(&str, FaceStyle)) {
+fn inlines_text(inlines: &[Inline], face: FaceStyle, look: &mut dyn FnMut(&str, Option<FaceStyle>)) {
     for inline in inlines {
         match inline {
-            Inline::Text(t) | Inline::Code(t) => look(t, face),
+            Inline::Text(t) | Inline::Code(t) => look(t, Some(face)),
             Inline::Emphasis(c) => inlines_text(c, face.with_italic(), look),
             Inline::Strong(c) => inlines_text(c, face.with_bold(), look),
-            Inline::Link { content, .. } => inlines_text(content, face, look),
-            Inline::Image { alt, .. } => look(alt, face),
+            Inline::Link { content, url } => {
+                look(url, None);
+                inlines_text(content, face, look)
+            }
+            Inline::Image { alt, src } => {
+                look(src, None);
+                look(alt, Some(face))
+            }
             Inline::NoteRef(_) | Inline::LineBreak => {}
         }
     }
@@ -380,6 +473,22 @@ mod tests {
             assert!(image_problem(&dir, "images/link.png").unwrap().contains("links to a file outside"));
         }
         std::fs::remove_dir_all(&outer).unwrap();
+    }
+
+    #[test]
+    fn control_characters_are_errors_at_their_place() {
+        let found = unholdable_characters(Path::new("b.md"), "ab\u{1}c\n\td\u{ffff}\r\n");
+        let places: Vec<_> = found.iter().map(|d| (d.message.as_str(), d.at.map(|a| (a.line, a.column)))).collect();
+        assert_eq!(
+            places,
+            [
+                ("control character U+0001 in the text; no edition can hold it", Some((1, 3))),
+                ("control character U+FFFF in the text; no edition can hold it", Some((2, 3)))
+            ]
+        );
+        let many = unholdable_characters(Path::new("b.md"), &"\u{0}".repeat(12));
+        assert_eq!(many.len(), 11);
+        assert_eq!(many[10].message, "2 more control characters from here on");
     }
 
     #[test]

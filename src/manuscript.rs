@@ -485,7 +485,7 @@ impl<'a> Folder<'a> {
 }
 
 /// Offsets of `key` and of its value in front-matter `text`, for a line `key = value`.
-fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
+pub(crate) fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let indent = line.len() - line.trim_start().len();

@@ -105,7 +105,7 @@ impl Metadata {
         let year = parts.next()?.parse().ok()?;
         let month = parts.next().map_or(Some(1), |m| m.parse().ok())?;
         let day = parts.next().map_or(Some(1), |d| d.parse().ok())?;
-        ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((year, month, day))
+        chrono::NaiveDate::from_ymd_opt(year, month, day).map(|_| (year, month, day))
     }
 
     /// Smart punctuation is on unless the front matter turns it off.
@@ -196,7 +196,7 @@ mod tests {
         let m = Metadata { date: Some("2017-13".into()), ..Default::default() };
         assert_eq!(m.date_parts(), None);
         // The PDF stamps only four-digit years and two-digit months and days.
-        for unstampable in ["17", "2017-1", "2017-10-5", "2017-10-05-01", "+2017"] {
+        for unstampable in ["17", "2017-1", "2017-02-31", "2017-10-5", "2017-10-05-01", "+2017"] {
             let m = Metadata { date: Some(unstampable.into()), ..Default::default() };
             assert_eq!(m.date_parts(), None, "{unstampable}");
         }

@@ -10,7 +10,8 @@ use common::{pipeline, Editions, HEAD};
 fn timed(name: &str, text: &str) -> Result<Editions, Vec<quire::diagnostics::Diagnostic>> {
     let start = Instant::now();
     let result = pipeline(text);
-    eprintln!("{name}: {:.2} s ({} bytes of manuscript)", start.elapsed().as_secs_f64(), text.len());
+    let phases = result.as_ref().map(|e| format!(" (check {:.2} s, EPUB {:.2} s, PDF {:.2} s)", e.seconds[0], e.seconds[1], e.seconds[2])).unwrap_or_default();
+    eprintln!("{name}: {:.2} s{phases} for {} bytes of manuscript", start.elapsed().as_secs_f64(), text.len());
     result
 }
 

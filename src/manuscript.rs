@@ -364,6 +364,13 @@ impl<'a> Folder<'a> {
             );
             return;
         }
+        // The source between the delimiters, rather than the parser's copy: that one has
+        // `\r\n` turned into `\n`, and every offset into it must be an offset into the file.
+        let source = self.text;
+        let closing = std::iter::once(start)
+            .chain(source[start..].match_indices('\n').map(|(i, _)| start + i + 1))
+            .find(|&line| source[line..].starts_with("+++"));
+        let text = closing.map_or(text, |end| &source[start..end]);
         let table: toml::Table = match toml::from_str(text) {
             Ok(t) => t,
             Err(e) => {
@@ -470,9 +477,11 @@ impl<'a> Folder<'a> {
         for wanted in &metadata.back_matter {
             let found = self.sections.iter().any(|s| s.heading.as_deref().map(crate::model::plain_text).as_deref() == Some(wanted.trim()));
             if !found {
+                let at = key_line(self.text, "back_matter").map(|(_, value)| self.pos(value));
                 self.diagnostics.push(
-                    Diagnostic::warning(self.path, None, format!("`back_matter` names “{wanted}”, but no `#` heading has that text"))
-                        .with_help("copy the heading exactly, or remove it from `back_matter`"),
+                    Diagnostic::warning(self.path, at, format!("`back_matter` names “{wanted}”, but no `#` heading has that text"))
+                        .with_help("copy the heading exactly, or remove it from `back_matter`")
+                        .with_source(self.text),
                 );
             }
         }

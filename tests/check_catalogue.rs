@@ -191,6 +191,24 @@ fn file_that_is_not_utf8_names_the_byte_offset() {
 }
 
 #[test]
+fn windows_line_ends_and_a_byte_order_mark_keep_columns_exact() {
+    let dir = temp_dir("crlf");
+    let text = "\u{feff}+++\r\ntitle = \"T\"\r\nauthor = \"A\"\r\nlanguage = \"en_x\"\r\n+++\r\n\r\nText[^a] and  more.\r\n";
+    std::fs::write(dir.join("crlf.md"), text).unwrap();
+    expect_in(
+        &dir,
+        "crlf.md",
+        1,
+        &[
+            error("`en_x` is not a BCP 47 language tag", 4, 12),
+            error("note reference `[^a]` has no definition", 7, 5),
+            warning("2 spaces in a row", 7, 13),
+        ],
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn empty_manuscript() {
     expect("empty", 1, &[error("the manuscript is empty", 1, 1)]);
     expect("no-text", 1, &[error("the manuscript has no text after its front matter", 6, 1)]);
@@ -243,6 +261,11 @@ fn double_spaces() {
 fn unknown_front_matter_key_suggests_the_nearest() {
     let stderr = expect("unknown-key", 0, &[warning("unknown front-matter key `publsher` is ignored", 5, 1)]);
     assert!(stderr.contains("= help: did you mean `publisher`?"), "{stderr}");
+}
+
+#[test]
+fn back_matter_naming_no_heading() {
+    expect("back-matter", 0, &[warning("`back_matter` names “Further reading”, but no `#` heading has that text", 5, 15)]);
 }
 
 #[test]

@@ -72,6 +72,7 @@ pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checke
         );
     }
     let mut diagnostics = unholdable_characters(path, text);
+    let raw_control_characters = !diagnostics.is_empty();
     let parsed = manuscript::parse(path, text);
     let smart = parsed.as_ref().map_or(true, |m| m.book.metadata.wants_smart_punctuation());
     SourceLint::new(path, text, smart).run(&mut diagnostics);
@@ -86,7 +87,7 @@ pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checke
         Ok((numbered, mut warnings)) => {
             diagnostics.append(&mut warnings);
             let set = typography::apply(numbered);
-            if !diagnostics.iter().any(|d| d.message.starts_with("control character")) {
+            if !raw_control_characters {
                 diagnostics.extend(escaped_unholdable_characters(path, text, &set));
             }
             if let Some(fonts) = fonts {
@@ -108,14 +109,14 @@ pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checke
 }
 
 /// Control characters (other than tab and line ends) and U+FFFE/U+FFFF: XML, and so the
-/// EPUB, cannot hold them, and they are invisible in most editors, so each is shown.
+/// EPUB, cannot hold them.
 fn is_unholdable(c: char) -> bool {
     (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
 }
 
+/// Each unholdable character typed into the source: invisible in most editors, so each is shown.
 fn unholdable_characters(path: &Path, text: &str) -> Vec<Diagnostic> {
-    let unholdable = is_unholdable;
-    let found: Vec<(usize, char)> = text.char_indices().filter(|(_, c)| unholdable(*c)).collect();
+    let found: Vec<(usize, char)> = text.char_indices().filter(|(_, c)| is_unholdable(*c)).collect();
     let lines = LineIndex::new(text, 1);
     let help = "delete it: it is invisible in most editors, so search for it by its code";
     let mut diagnostics: Vec<Diagnostic> = found
@@ -489,6 +490,21 @@ mod tests {
         let many = unholdable_characters(Path::new("b.md"), &"\u{0}".repeat(12));
         assert_eq!(many.len(), 11);
         assert_eq!(many[10].message, "2 more control characters from here on");
+    }
+
+    #[test]
+    fn control_characters_written_as_escapes_are_errors_too() {
+        let text = "+++\ntitle = \"A\\u0001B\"\nauthor = \"W\"\nlanguage = \"en\"\n+++\n\nText &amp; a &#1; here.\n";
+        let checked = check_text(Path::new("b.md"), text, None);
+        let places: Vec<_> = checked.diagnostics.iter().map(|d| (d.message.as_str(), d.at.map(|a| (a.line, a.column)))).collect();
+        assert_eq!(
+            places,
+            [
+                ("`title` holds control character U+0001; no edition can hold it", Some((2, 9))),
+                ("control character U+0001 in the text; no edition can hold it", Some((7, 14)))
+            ]
+        );
+        assert!(checked.book.is_none());
     }
 
     #[test]

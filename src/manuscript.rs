@@ -396,14 +396,9 @@ impl<'a> Folder<'a> {
                 }
                 Some(kind) => {
                     let article = if value.type_str().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
-                    let wanted = match kind {
-                        metadata::KeyKind::Text => "text in double quotes",
-                        metadata::KeyKind::TextList => "a list of texts in double quotes",
-                        metadata::KeyKind::TrueOrFalse => "true or false",
-                    };
                     self.error(
                         value_offset(&key),
-                        format!("invalid front matter: `{key}` is {article} {}, but it must be {wanted}", value.type_str()),
+                        format!("invalid front matter: `{key}` is {article} {}, but it must be {}", value.type_str(), kind.description()),
                         &format!("write `{}`", kind.example(&key)),
                     );
                 }

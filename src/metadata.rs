@@ -77,6 +77,14 @@ impl KeyKind {
         }
     }
 
+    pub fn description(self) -> &'static str {
+        match self {
+            KeyKind::Text => "text in double quotes",
+            KeyKind::TextList => "a list of texts in double quotes",
+            KeyKind::TrueOrFalse => "true or false",
+        }
+    }
+
     /// How a value of this kind is written, for the help line.
     pub fn example(self, key: &str) -> String {
         match self {

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::Diagnostic;
 use crate::model::Book;
 use crate::diagnostics::Severity;
-use crate::style::Style;
 use crate::fonts::FontFamily;
-use crate::{booklet, epub, fonts, hyphenate, layout, manuscript, notes, output, pdf, typeset, typography};
+use crate::style::Style;
+use crate::{booklet, check, epub, hyphenate, layout, output, pdf, typeset};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Edition {
@@ -102,52 +102,54 @@ pub fn manuscript_file(path: &Path) -> Result<PathBuf, BuildError> {
     }
 }
 
-/// Reads a manuscript and runs the passes every edition shares.
+/// Reads a manuscript and runs the passes every edition shares (the checks of
+/// `quire check` without the fonts).
 pub fn load(path: &Path) -> Result<(Book, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let source = std::fs::read_to_string(path).unwrap_or_default();
-    let parsed = manuscript::read(path)?;
-    let (book, mut more) = notes::number_notes(parsed.book, path, &source)?;
-    let mut warnings = parsed.warnings;
-    warnings.append(&mut more);
-    Ok((typography::apply(book), warnings))
+    let checked = match crate::manuscript::read_bytes(path) {
+        Ok(bytes) => match crate::manuscript::decode(path, &bytes) {
+            Ok(text) => check::check_text(path, text, None),
+            Err(d) => return Err(vec![d]),
+        },
+        Err(d) => return Err(vec![d]),
+    };
+    match checked.book {
+        Some(book) => Ok((book, checked.diagnostics)),
+        None => Err(checked.diagnostics),
+    }
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let path = manuscript_file(&options.manuscript)?;
-    let (book, mut warnings) = load(&path).map_err(BuildError::Manuscript)?;
+    // The same checks as `quire check`: a manuscript with errors is never built.
+    let checked = check::check(&path, &options.resources);
+    let (Some(book), Some(family)) = (checked.book, checked.fonts) else {
+        return Err(BuildError::Manuscript(checked.diagnostics));
+    };
+    let mut warnings = checked.diagnostics;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
     let failed = |e: &dyn std::fmt::Display| BuildError::Failed(e.to_string());
-
     let styles = options.resources.join("styles");
-    let font_files = fonts::read_font_files(&styles).map_err(|e| failed(&e))?;
-    let family = fonts::load_family(&options.resources.join("fonts"), &font_files).map_err(|e| failed(&e))?;
 
     // Every edition is made in memory first; files are written only when all succeeded.
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if options.editions.contains(&Edition::Epub) {
         let stylesheet = std::fs::read_to_string(styles.join("epub.css"))
             .map_err(|e| BuildError::Failed(format!("{}: {e}", styles.join("epub.css").display())))?;
-        let assets = epub::EpubAssets {
-            stylesheet,
-            fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
-            cover_png: epub::render_cover(&book.metadata, &family).map_err(|e| failed(&e))?,
-            modified: build_time(&book),
-        };
-        let bytes = epub::write_epub(&book, &assets).map_err(|e| failed(&e))?;
+        let bytes = epub_bytes(&book, &family, stylesheet).map_err(|e| failed(&e))?;
         outputs.push((options.out_dir.join(format!("{stem}.epub")), bytes));
     }
 
     if options.editions.contains(&Edition::Pdf) {
         let style_path = options.style.clone().unwrap_or_else(|| styles.join("reader-a5.toml"));
         let style = Style::read(&style_path).map_err(|e| failed(&e))?;
-        let document = typeset_for_print(&book, &path, &style, &family, Shape::Reader, &mut warnings);
+        let document = typeset_for_print(&book, &path, &style, &family, Shape::Reader, &checked.unsupported_characters, &mut warnings);
         let bytes = pdf::write_pdf(&document).map_err(|e| failed(&format!("cannot write the PDF: {e}")))?;
         outputs.push((options.out_dir.join(format!("{stem}.pdf")), bytes));
     }
 
     for paper in options.editions.iter().filter_map(|e| e.paper()) {
         let style = Style::read(&styles.join(paper.style_file)).map_err(|e| failed(&e))?;
-        let pamphlet = typeset_for_print(&book, &path, &style, &family, Shape::Pamphlet, &mut warnings);
+        let pamphlet = typeset_for_print(&book, &path, &style, &family, Shape::Pamphlet, &checked.unsupported_characters, &mut warnings);
         let sheets = booklet::impose_document(&pamphlet, paper, options.marks).map_err(|e| failed(&format!("{}: {e}", paper.style_file)))?;
         let write = |document: &layout::Document| pdf::write_pdf(document).map_err(|e| failed(&format!("cannot write the {} booklet: {e}", paper.name)));
         let name = format!("{stem}-booklet-{}", paper.name);
@@ -178,7 +180,16 @@ enum Shape {
 
 /// Typesets the book for print with `style`. Each warning is given once per
 /// build, however many print editions run into it.
-fn typeset_for_print(book: &Book, path: &Path, style: &Style, family: &FontFamily, shape: Shape, warnings: &mut Vec<Diagnostic>) -> layout::Document {
+/// Characters in `reported` were already named by the manuscript check.
+fn typeset_for_print(
+    book: &Book,
+    path: &Path,
+    style: &Style,
+    family: &FontFamily,
+    shape: Shape,
+    reported: &[char],
+    warnings: &mut Vec<Diagnostic>,
+) -> layout::Document {
     let m = &book.metadata;
     let mut warn = |diagnostic: Diagnostic| {
         if !warnings.iter().any(|w| w.message == diagnostic.message) {
@@ -189,11 +200,8 @@ fn typeset_for_print(book: &Book, path: &Path, style: &Style, family: &FontFamil
     if hyphenator.is_none() {
         warn(Diagnostic::warning(path, None, format!("no hyphenation patterns for `{}`; the PDF is set without hyphenation", m.language)));
     }
-    let typeset = match shape {
-        Shape::Reader => typeset::typeset(book, style, family, hyphenator.as_ref()),
-        Shape::Pamphlet => typeset::typeset_pamphlet(book, style, family, hyphenator.as_ref()),
-    };
-    let mut reported = std::collections::BTreeSet::new();
+    let typeset = print_typeset(book, style, family, shape, hyphenator.as_ref());
+    let mut reported: std::collections::BTreeSet<char> = reported.iter().copied().collect();
     for missing in &typeset.missing_glyphs {
         if !reported.insert(missing.character) {
             continue;
@@ -221,6 +229,45 @@ fn typeset_for_print(book: &Book, path: &Path, style: &Style, family: &FontFamil
         });
     }
     typeset.document
+}
+
+/// The EPUB of a checked book, made in memory.
+pub fn epub_bytes(book: &Book, family: &FontFamily, stylesheet: String) -> Result<Vec<u8>, String> {
+    let assets = epub::EpubAssets {
+        stylesheet,
+        fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
+        cover_png: epub::render_cover(&book.metadata, family)?,
+        modified: build_time(book),
+    };
+    epub::write_epub(book, &assets)
+}
+
+/// The reader PDF of a checked book, made in memory, and what the typesetter could not do.
+pub struct PdfEdition {
+    pub bytes: Vec<u8>,
+    pub missing_glyphs: Vec<typeset::MissingGlyph>,
+    /// False when there are no hyphenation patterns for the book's language.
+    pub hyphenated: bool,
+}
+
+pub fn pdf_edition(book: &Book, style: &Style, family: &FontFamily) -> Result<PdfEdition, String> {
+    let m = &book.metadata;
+    let hyphenator = hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
+    let typeset = print_typeset(book, style, family, Shape::Reader, hyphenator.as_ref());
+    let bytes = pdf::write_pdf(&typeset.document).map_err(|e| format!("cannot write the PDF: {e}"))?;
+    Ok(PdfEdition { bytes, missing_glyphs: typeset.missing_glyphs, hyphenated: hyphenator.is_some() })
+}
+
+/// The typesetter's pages for `shape`, dated as the build is.
+fn print_typeset(book: &Book, style: &Style, family: &FontFamily, shape: Shape, hyphenator: Option<&hyphenate::Hyphenator>) -> typeset::Typeset {
+    let mut typeset = match shape {
+        Shape::Reader => typeset::typeset(book, style, family, hyphenator),
+        Shape::Pamphlet => typeset::typeset_pamphlet(book, style, family, hyphenator),
+    };
+    if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+        typeset.document.info.date = build_time(book).format("%Y-%m-%d").to_string();
+    }
+    typeset
 }
 
 /// Where a character first occurs in the manuscript, to point a warning at it.

@@ -64,24 +64,73 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// ANSI styles for a terminal; `plain` is what a pipe or `NO_COLOR` gets.
+struct Palette {
+    severity: &'static str,
+    gutter: &'static str,
+    bold: &'static str,
+    reset: &'static str,
+}
+
+impl Palette {
+    fn new(severity: Severity, colour: bool) -> Palette {
+        if !colour {
+            return Palette { severity: "", gutter: "", bold: "", reset: "" };
+        }
+        let severity = match severity {
+            Severity::Error => "\x1b[1;31m",
+            Severity::Warning => "\x1b[1;33m",
+        };
+        Palette { severity, gutter: "\x1b[1;34m", bold: "\x1b[1m", reset: "\x1b[0m" }
+    }
+}
+
+impl Diagnostic {
+    /// The report as rustc writes it; `colour` adds ANSI colours for a terminal.
+    pub fn render(&self, colour: bool) -> String {
+        let p = Palette::new(self.severity, colour);
+        let (severity, gutter, bold, reset) = (p.severity, p.gutter, p.bold, p.reset);
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{kind}: {}", self.message)?;
-        write!(f, "  --> {}", self.location())?;
+        let mut out = format!("{severity}{kind}{reset}{bold}: {}{reset}\n", self.message);
+        out.push_str(&format!("  {gutter}-->{reset} {}", self.location()));
         if let (Some(line), Some(at)) = (&self.source_line, self.at) {
             let number = at.line.to_string();
             let pad = " ".repeat(number.len());
             // The caret goes under the character, counted in chars, not bytes.
-            let caret_offset: usize = line.chars().take(at.column.saturating_sub(1)).map(|_| 1).sum();
-            write!(f, "\n{pad} |\n{number} | {line}\n{pad} | {}^", " ".repeat(caret_offset))?;
+            let caret_offset = line.chars().take(at.column.saturating_sub(1)).count();
+            out.push_str(&format!(
+                "\n{gutter}{pad} |{reset}\n{gutter}{number} |{reset} {line}\n{gutter}{pad} |{reset} {}{severity}^{reset}",
+                " ".repeat(caret_offset)
+            ));
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  = help: {help}")?;
+            out.push_str(&format!("\n  {gutter}={reset} {bold}help{reset}: {help}"));
         }
-        Ok(())
+        out
     }
+}
+
+/// Colour for reports on standard error: only on a terminal, and never when `NO_COLOR` is set
+/// (no-color.org: any non-empty value).
+pub fn colour_on_stderr() -> bool {
+    use std::io::IsTerminal;
+    let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_colour && std::io::stderr().is_terminal()
+}
+
+/// "2 errors, 1 warning": the closing line of a check.
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let count = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", count(errors, "error"), count(warnings, "warning"))
 }
 
 /// Maps byte offsets of a text to 1-based line and column (columns in characters).
@@ -131,5 +180,24 @@ mod tests {
         assert!(text.starts_with("error: no such note\n  --> book.md:2:5"), "{text}");
         assert!(text.contains("2 | see [^x] here\n  |     ^"), "{text}");
         assert!(text.ends_with("= help: define it"));
+        assert!(!text.contains('\x1b'), "plain text has no escape codes");
+    }
+
+    #[test]
+    fn colour_marks_the_severity_and_caret_but_keeps_the_text() {
+        let d = Diagnostic::warning(Path::new("book.md"), Some(SourcePos { line: 1, column: 3 }), "double space").with_source("a  b");
+        let coloured = d.render(true);
+        assert!(coloured.starts_with("\x1b[1;33mwarning\x1b[0m"), "{coloured:?}");
+        assert!(coloured.contains("\x1b[1;33m^\x1b[0m"), "{coloured:?}");
+        let stripped: String = coloured.split('\x1b').enumerate().map(|(i, part)| if i == 0 { part } else { &part[part.find('m').unwrap() + 1..] }).collect();
+        assert_eq!(stripped, d.render(false));
+    }
+
+    #[test]
+    fn summary_counts_both_kinds() {
+        let e = Diagnostic::error(Path::new("b.md"), None, "x");
+        let w = Diagnostic::warning(Path::new("b.md"), None, "y");
+        assert_eq!(summary(&[e.clone(), w.clone(), e]), "2 errors, 1 warning");
+        assert_eq!(summary(&[]), "0 errors, 0 warnings");
     }
 }

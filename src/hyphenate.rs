@@ -52,7 +52,12 @@ impl Hyphenator {
         if word.chars().count() < self.dictionary.minima.0 + self.dictionary.minima.1 || !word.chars().all(char::is_alphabetic) {
             return Vec::new();
         }
-        self.dictionary.hyphenate(word).breaks
+        // The patterns work on the lower-cased word; where lower-casing changes a letter's
+        // length in bytes (Ⱥ → ⱥ), their offsets would cut a character in two.
+        if word.to_lowercase().len() != word.len() {
+            return Vec::new();
+        }
+        self.dictionary.hyphenate(word).breaks.into_iter().filter(|&b| word.is_char_boundary(b)).collect()
     }
 }
 
@@ -75,6 +80,15 @@ mod tests {
     fn manuscript_exceptions_win() {
         let h = Hyphenator::new("en-AU", 2, 3, &["Bol-shevik".to_string()]).unwrap();
         assert_eq!(h.breaks("bolshevik"), vec![3]);
+    }
+
+    #[test]
+    fn breaks_never_cut_a_character() {
+        // Found by the fuzz test: 'Ⱥ' is 2 bytes, its lower case 3.
+        let h = Hyphenator::new("fr", 2, 3, &[]).unwrap();
+        for word in ["ȺAÇaÀ", "ȺȺȺȺȺȺȺȺȺȺȺȺ", "İstanbulİstanbul", "ÇaÇaÇaÇaÇaÇa"] {
+            assert!(h.breaks(word).iter().all(|&b| word.is_char_boundary(b)), "{word}");
+        }
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! and for print: `fonts` + `shaping` → typesetter → `layout` → `pdf`.
 //! The booklet edition: typesetter (with covers) → `layout` → `impose` + `booklet` (pages on
 //! sheets) → `pdf`.
-//! `build` runs the stages; `output` writes the results safely.
+//! `check` finds a manuscript's problems before any stage runs; `build` runs the
+//! stages; `output` writes the results safely.
 
 pub mod booklet;
 pub mod build;
+pub mod check;
 pub mod diagnostics;
 pub mod epub;
 pub mod fonts;

@@ -2,7 +2,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use quire::build::{self, BuildOptions, Edition};
+use quire::build::{self, BuildError, BuildOptions, Edition};
+use quire::diagnostics::{self, Diagnostic};
 
 /// quire turns one Markdown manuscript into an EPUB and typeset PDF editions.
 ///
@@ -42,6 +43,26 @@ enum Command {
         #[arg(long)]
         two_pass: bool,
     },
+    /// Report a manuscript's problems without building (exit 0 clean or warnings only, 1 errors).
+    Check {
+        /// The manuscript: a .md file, or a folder holding one.
+        #[arg(default_value = "manuscript")]
+        manuscript: PathBuf,
+        /// Folder with fonts/ and styles/; quire's own by default.
+        #[arg(long)]
+        resources: Option<PathBuf>,
+    },
+}
+
+fn default_resources() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn report(diagnostics: &[Diagnostic]) {
+    let colour = diagnostics::colour_on_stderr();
+    for d in diagnostics {
+        eprintln!("{}\n", d.render(colour));
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -83,25 +104,45 @@ fn main() -> ExitCode {
                 manuscript,
                 out_dir: out,
                 editions,
-                resources: resources.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
+                resources: resources.unwrap_or_else(default_resources),
                 style,
                 marks,
                 two_pass,
             };
             match build::build(&options) {
-                Ok(report) => {
-                    for warning in &report.warnings {
-                        eprintln!("{warning}\n");
-                    }
-                    for file in &report.written {
+                Ok(built) => {
+                    report(&built.warnings);
+                    for file in &built.written {
                         println!("wrote {}", file.display());
                     }
                     ExitCode::SUCCESS
+                }
+                Err(BuildError::Manuscript(found)) => {
+                    report(&found);
+                    eprintln!("{}; nothing was written", diagnostics::summary(&found));
+                    ExitCode::FAILURE
                 }
                 Err(error) => {
                     eprintln!("{error}");
                     ExitCode::FAILURE
                 }
+            }
+        }
+        Command::Check { manuscript, resources } => {
+            let path = match build::manuscript_file(&manuscript) {
+                Ok(path) => path,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let checked = quire::check::check(&path, &resources.unwrap_or_else(default_resources));
+            report(&checked.diagnostics);
+            eprintln!("{}: {}", path.display(), diagnostics::summary(&checked.diagnostics));
+            if checked.has_errors() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
             }
         }
     }

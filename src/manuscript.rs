@@ -19,29 +19,42 @@ pub struct Manuscript {
 
 /// Reads and parses a manuscript file. Errors are returned as diagnostics with positions.
 pub fn read(path: &Path) -> Result<Manuscript, Vec<Diagnostic>> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::error(path, None, format!("cannot read the manuscript: {e}"))
-            .with_help("check the path; `quire build` with no argument builds manuscript/ in the current folder")]
-    })?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
+    let bytes = read_bytes(path).map_err(|d| vec![d])?;
+    let text = decode(path, &bytes).map_err(|d| vec![d])?;
+    parse(path, text)
+}
+
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    std::fs::read(path).map_err(|e| {
+        Diagnostic::error(path, None, format!("cannot read the manuscript: {e}"))
+            .with_help("check the path; `quire build` with no argument builds manuscript/ in the current folder")
+    })
+}
+
+/// The manuscript's text, or an error at the first byte that is not UTF-8.
+pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
+    std::str::from_utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();
         let at = LineIndex::new(std::str::from_utf8(&bytes[..offset]).unwrap_or(""), 1).position(offset);
-        vec![Diagnostic::error(path, Some(at), format!("the manuscript is not UTF-8 text (invalid byte at offset {offset})"))
-            .with_help("save the file as UTF-8 in your editor")]
-    })?;
-    parse(path, text)
+        Diagnostic::error(path, Some(at), format!("the manuscript is not UTF-8 text (invalid byte 0x{:02X} at byte offset {offset})", bytes[offset]))
+            .with_help("save the file as UTF-8 in your editor")
+    })
+}
+
+/// The Markdown dialect of a manuscript, shared by every pass that reads the source.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
 }
 
 /// Parses manuscript text; `path` is used only to label diagnostics.
 pub fn parse(path: &Path, text: &str) -> Result<Manuscript, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut folder = Folder::new(path, text);
-    let options = Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
         folder.event(event, range.start);
     }
     folder.finish()
@@ -351,31 +364,55 @@ impl<'a> Folder<'a> {
             );
             return;
         }
+        // The source between the delimiters, rather than the parser's copy: that one has
+        // `\r\n` turned into `\n`, and every offset into it must be an offset into the file.
+        let source = self.text;
+        let closing = std::iter::once(start)
+            .chain(source[start..].match_indices('\n').map(|(i, _)| start + i + 1))
+            .find(|&line| source[line..].starts_with("+++"));
+        let text = closing.map_or(text, |end| &source[start..end]);
         let table: toml::Table = match toml::from_str(text) {
             Ok(t) => t,
             Err(e) => {
                 let at = e.span().map_or(start, |s| start + s.start);
-                let message = e.message().trim_end().to_owned();
-                self.error(at, format!("invalid front matter: {message}"), "front matter is TOML: `key = \"value\"`, text in double quotes");
+                let message = e.message().trim_end().replace('\n', "; ");
+                let line_start = self.text[..at].rfind('\n').map_or(0, |n| n + 1);
+                let key = self.text[line_start..].split(['=', '\n']).next().map(str::trim).filter(|k| is_bare_key(k));
+                let message = match key {
+                    Some(key) => format!("invalid front matter at `{key}`: {message}"),
+                    None => format!("invalid front matter: {message}"),
+                };
+                self.error(at, message, "front matter is TOML: `key = \"value\"`, text in double quotes");
                 return;
             }
         };
-        let key_offset = |key: &str| {
-            text.match_indices(key)
-                .find(|(i, _)| *i == 0 || text.as_bytes()[i - 1] == b'\n')
-                .map_or(start, |(i, _)| start + i)
-        };
+        let key_offset = |key: &str| key_line(text, key).map_or(start, |(k, _)| start + k);
+        let value_offset = |key: &str| key_line(text, key).map_or(start, |(_, v)| start + v);
         let mut known = toml::Table::new();
         for (key, value) in table {
-            if metadata::KNOWN_KEYS.contains(&key.as_str()) {
-                known.insert(key, value);
-            } else {
-                let help = match metadata::nearest_key(&key) {
-                    Some(k) => format!("did you mean `{k}`?"),
-                    None => format!("known keys: {}", metadata::KNOWN_KEYS.join(", ")),
-                };
-                self.warning(key_offset(&key), format!("unknown front-matter key `{key}` is ignored"), &help);
+            match metadata::KeyKind::of(&key) {
+                Some(kind) if kind.accepts(&value) => {
+                    known.insert(key, value);
+                }
+                Some(kind) => {
+                    let article = if value.type_str().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                    self.error(
+                        value_offset(&key),
+                        format!("invalid front matter: `{key}` is {article} {}, but it must be {}", value.type_str(), kind.description()),
+                        &format!("write `{}`", kind.example(&key)),
+                    );
+                }
+                None => {
+                    let help = match metadata::nearest_key(&key) {
+                        Some(k) => format!("did you mean `{k}`?"),
+                        None => format!("known keys: {}", metadata::KNOWN_KEYS.join(", ")),
+                    };
+                    self.warning(key_offset(&key), format!("unknown front-matter key `{key}` is ignored"), &help);
+                }
             }
+        }
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
+            return;
         }
         for required in ["title", "author", "language"] {
             if !known.contains_key(required) {
@@ -393,13 +430,13 @@ impl<'a> Folder<'a> {
             Ok(m) => {
                 if !metadata::is_bcp47(&m.language) {
                     self.error(
-                        key_offset("language"),
+                        value_offset("language"),
                         format!("`{}` is not a BCP 47 language tag", m.language),
                         "write a tag such as `en`, `en-AU` or `fr-CA` (language, hyphen, region)",
                     );
                 }
                 if m.date.is_some() && m.date_parts().is_none() {
-                    self.error(key_offset("date"), "`date` is not an ISO 8601 date".into(), "write `2017`, `2017-10` or `2017-10-25`");
+                    self.error(value_offset("date"), "`date` is not an ISO 8601 date".into(), "write `2017`, `2017-10` or `2017-10-25`");
                 }
                 self.metadata = Some(m);
             }
@@ -419,8 +456,10 @@ impl<'a> Folder<'a> {
         }
         let has_text = self.sections.iter().any(|s| !s.blocks.is_empty() || s.heading.is_some());
         if !has_text && !self.diagnostics.iter().any(Diagnostic::is_error) {
+            let end = self.pos(self.text.len());
             self.diagnostics.push(
-                Diagnostic::error(self.path, None, "the manuscript has no text").with_help("write the article below the front matter"),
+                Diagnostic::error(self.path, Some(end), "the manuscript has no text after its front matter")
+                    .with_help("write the article below the front matter"),
             );
         }
         let metadata = self.metadata.take().unwrap_or_default();
@@ -433,9 +472,11 @@ impl<'a> Folder<'a> {
         for wanted in &metadata.back_matter {
             let found = self.sections.iter().any(|s| s.heading.as_deref().map(crate::model::plain_text).as_deref() == Some(wanted.trim()));
             if !found {
+                let at = key_line(self.text, "back_matter").map(|(_, value)| self.pos(value));
                 self.diagnostics.push(
-                    Diagnostic::warning(self.path, None, format!("`back_matter` names “{wanted}”, but no `#` heading has that text"))
-                        .with_help("copy the heading exactly, or remove it from `back_matter`"),
+                    Diagnostic::warning(self.path, at, format!("`back_matter` names “{wanted}”, but no `#` heading has that text"))
+                        .with_help("copy the heading exactly, or remove it from `back_matter`")
+                        .with_source(self.text),
                 );
             }
         }
@@ -445,6 +486,27 @@ impl<'a> Folder<'a> {
         let book = Book { metadata, sections: self.sections, notes: self.notes };
         Ok(Manuscript { book, warnings: self.diagnostics })
     }
+}
+
+/// Offsets of `key` and of its value in front-matter `text`, for a line `key = value`.
+pub(crate) fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(rest) = line[indent..].strip_prefix(key) {
+            let after_key = rest.trim_start_matches([' ', '\t']);
+            if let Some(value) = after_key.strip_prefix('=') {
+                let value_at = line.len() - value.trim_start_matches([' ', '\t']).len();
+                return Some((line_start + indent, line_start + value_at));
+            }
+        }
+        line_start += line.len();
+    }
+    None
+}
+
+fn is_bare_key(key: &str) -> bool {
+    !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn flush_loose(blocks: &mut Vec<Block>, loose: Vec<Inline>) {

@@ -30,6 +30,9 @@ pub struct Metadata {
     /// Words to hyphenate in a given way, e.g. `["Bol-she-viks"]`, added to the patterns.
     #[serde(default)]
     pub hyphenation_exceptions: Vec<String>,
+    /// `false` keeps straight quotes, `--` and `...` as typed; smart punctuation is on unless said.
+    #[serde(default)]
+    pub smart_punctuation: Option<bool>,
 }
 
 /// Every key the front matter may hold; used to suggest the nearest one for a typo.
@@ -45,7 +48,52 @@ pub const KNOWN_KEYS: &[&str] = &[
     "subjects",
     "back_matter",
     "hyphenation_exceptions",
+    "smart_punctuation",
 ];
+
+/// What a front-matter key holds, to say which key is wrong and how to write it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Text,
+    TextList,
+    TrueOrFalse,
+}
+
+impl KeyKind {
+    pub fn of(key: &str) -> Option<KeyKind> {
+        match key {
+            "subjects" | "back_matter" | "hyphenation_exceptions" => Some(KeyKind::TextList),
+            "smart_punctuation" => Some(KeyKind::TrueOrFalse),
+            _ if KNOWN_KEYS.contains(&key) => Some(KeyKind::Text),
+            _ => None,
+        }
+    }
+
+    pub fn accepts(self, value: &toml::Value) -> bool {
+        match (self, value) {
+            (KeyKind::Text, toml::Value::String(_)) | (KeyKind::TrueOrFalse, toml::Value::Boolean(_)) => true,
+            (KeyKind::TextList, toml::Value::Array(items)) => items.iter().all(toml::Value::is_str),
+            _ => false,
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            KeyKind::Text => "text in double quotes",
+            KeyKind::TextList => "a list of texts in double quotes",
+            KeyKind::TrueOrFalse => "true or false",
+        }
+    }
+
+    /// How a value of this kind is written, for the help line.
+    pub fn example(self, key: &str) -> String {
+        match self {
+            KeyKind::Text => format!("{key} = \"…\""),
+            KeyKind::TextList => format!("{key} = [\"…\", \"…\"]"),
+            KeyKind::TrueOrFalse => format!("{key} = false"),
+        }
+    }
+}
 
 impl Metadata {
     /// The year of publication, if the date has one.
@@ -53,14 +101,24 @@ impl Metadata {
         self.date.as_deref().and_then(|d| d.get(..4)).filter(|y| y.bytes().all(|b| b.is_ascii_digit()))
     }
 
-    /// The date as year, month and day; missing parts default to 1.
+    /// The date as year, month and day; missing parts default to 1. Only the forms the
+    /// editions can stamp are accepted: four-digit year, two-digit month and day.
     pub fn date_parts(&self) -> Option<(i32, u32, u32)> {
         let date = self.date.as_deref()?;
+        let widths_ok = date.split('-').enumerate().all(|(i, p)| p.len() == if i == 0 { 4 } else { 2 } && p.bytes().all(|b| b.is_ascii_digit()));
+        if !widths_ok || date.split('-').count() > 3 {
+            return None;
+        }
         let mut parts = date.split('-');
         let year = parts.next()?.parse().ok()?;
         let month = parts.next().map_or(Some(1), |m| m.parse().ok())?;
         let day = parts.next().map_or(Some(1), |d| d.parse().ok())?;
-        ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((year, month, day))
+        chrono::NaiveDate::from_ymd_opt(year, month, day).map(|_| (year, month, day))
+    }
+
+    /// Smart punctuation is on unless the front matter turns it off.
+    pub fn wants_smart_punctuation(&self) -> bool {
+        self.smart_punctuation != Some(false)
     }
 
     /// The primary language subtag, lower-cased: `en` for `en-AU`.
@@ -129,11 +187,26 @@ mod tests {
     }
 
     #[test]
+    fn every_known_key_has_a_kind() {
+        for key in KNOWN_KEYS {
+            assert!(KeyKind::of(key).is_some(), "{key}");
+        }
+        assert!(KeyKind::of("smart_punctuation").unwrap().accepts(&toml::Value::Boolean(false)));
+        assert!(!KeyKind::of("title").unwrap().accepts(&toml::Value::Integer(5)));
+        assert!(!KeyKind::of("subjects").unwrap().accepts(&toml::Value::Array(vec![toml::Value::Integer(1)])));
+    }
+
+    #[test]
     fn dates() {
         let m = Metadata { date: Some("2017".into()), ..Default::default() };
         assert_eq!(m.date_parts(), Some((2017, 1, 1)));
         assert_eq!(m.year(), Some("2017"));
         let m = Metadata { date: Some("2017-13".into()), ..Default::default() };
         assert_eq!(m.date_parts(), None);
+        // The PDF stamps only four-digit years and two-digit months and days.
+        for unstampable in ["17", "2017-1", "2017-02-31", "2017-10-5", "2017-10-05-01", "+2017"] {
+            let m = Metadata { date: Some(unstampable.into()), ..Default::default() };
+            assert_eq!(m.date_parts(), None, "{unstampable}");
+        }
     }
 }

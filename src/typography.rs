@@ -9,49 +9,56 @@ const NO_BREAK_SPACE: char = '\u{a0}';
 const BEFORE_NUMBER: &[&str] = &["vol.", "Vol.", "no.", "No.", "p.", "pp.", "ch.", "fig.", "Fig."];
 
 pub fn apply(mut book: Book) -> Book {
+    let smart = book.metadata.wants_smart_punctuation();
     let m = &mut book.metadata;
     for field in [Some(&mut m.title), m.subtitle.as_mut(), Some(&mut m.author), m.publisher.as_mut(), m.rights.as_mut()]
         .into_iter()
         .flatten()
     {
-        *field = typeset_text(field);
+        *field = set_text(field, smart);
     }
+    let mut pass = |inlines: &mut Vec<Inline>| smarten(inlines, smart);
     for section in &mut book.sections {
         if let Some(h) = &mut section.heading {
-            smarten(h);
+            pass(h);
         }
-        for_each_inlines_mut(&mut section.blocks, &mut smarten);
+        for_each_inlines_mut(&mut section.blocks, &mut pass);
     }
     for note in &mut book.notes {
-        for_each_inlines_mut(&mut note.blocks, &mut smarten);
+        for_each_inlines_mut(&mut note.blocks, &mut pass);
     }
     book
 }
 
 /// Smart punctuation and no-break spaces for one plain string.
 pub fn typeset_text(text: &str) -> String {
+    set_text(text, true)
+}
+
+fn set_text(text: &str, smart: bool) -> String {
     let mut inlines = vec![Inline::Text(text.to_owned())];
-    smarten(&mut inlines);
+    smarten(&mut inlines, smart);
     match inlines.pop() {
         Some(Inline::Text(t)) => t,
         _ => text.to_owned(),
     }
 }
 
-fn smarten(inlines: &mut Vec<Inline>) {
+/// With `smart` off, quotes and dashes stay as typed; no-break spaces still go in.
+fn smarten(inlines: &mut Vec<Inline>, smart: bool) {
     let mut previous = None;
-    smarten_run(inlines, &mut previous);
+    smarten_run(inlines, &mut previous, smart);
 }
 
 /// `previous` carries the last character across inline boundaries, so a quote
 /// right after `*emphasis*` still knows what precedes it.
-fn smarten_run(inlines: &mut [Inline], previous: &mut Option<char>) {
+fn smarten_run(inlines: &mut [Inline], previous: &mut Option<char>, smart: bool) {
     for inline in inlines {
         match inline {
             Inline::Text(t) => {
-                *t = no_break_spaces(&punctuate(t, previous));
+                *t = if smart { no_break_spaces(&punctuate(t, previous)) } else { no_break_spaces(t) };
             }
-            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => smarten_run(c, previous),
+            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => smarten_run(c, previous, smart),
             Inline::Code(t) => *previous = t.chars().last(),
             Inline::LineBreak => *previous = Some('\n'),
             Inline::NoteRef(_) => *previous = Some('0'),
@@ -139,9 +146,23 @@ mod tests {
     #[test]
     fn quote_after_emphasis_closes() {
         let mut inlines = vec![Inline::Text("\"".into()), Inline::Emphasis(vec![Inline::Text("Pravda".into())]), Inline::Text("\" said".into())];
-        smarten(&mut inlines);
+        smarten(&mut inlines, true);
         assert_eq!(inlines[0], Inline::Text("“".into()));
         assert_eq!(inlines[2], Inline::Text("” said".into()));
+    }
+
+    #[test]
+    fn smart_punctuation_off_keeps_what_was_typed() {
+        let typed = "\"It's\" -- so... V. I. Lenin";
+        let mut inlines = vec![Inline::Text(typed.into())];
+        smarten(&mut inlines, false);
+        assert_eq!(inlines[0], Inline::Text("\"It's\" -- so... V.\u{a0}I.\u{a0}Lenin".into()));
+        let mut book = crate::model::Book { metadata: Default::default(), sections: Vec::new(), notes: Vec::new() };
+        book.metadata.title = typed.into();
+        book.metadata.smart_punctuation = Some(false);
+        assert_eq!(apply(book.clone()).metadata.title, "\"It's\" -- so... V.\u{a0}I.\u{a0}Lenin");
+        book.metadata.smart_punctuation = None;
+        assert_eq!(apply(book).metadata.title, "“It’s” – so… V.\u{a0}I.\u{a0}Lenin");
     }
 
     #[test]

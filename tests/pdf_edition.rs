@@ -173,9 +173,9 @@ fn characters_the_book_face_lacks_use_the_fallback_face_and_are_reported() {
     let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: None, resources: root, marks: false, two_pass: false };
     let report = build(&options).expect("builds with warnings");
     let messages: Vec<String> = report.warnings.iter().map(|w| format!("{}:{}: {}", w.at.map_or(0, |p| p.line), w.at.map_or(0, |p| p.column), w.message)).collect();
-    assert!(messages.contains(&"7:11: the book face has no glyph for '☃' (U+2603); the PDF sets it in DejaVuSans".to_string()), "{messages:#?}");
-    assert!(messages.iter().any(|m| m.starts_with("7:24: the book face has no glyph for '♔'")), "{messages:#?}");
-    assert!(messages.contains(&"7:32: no font has a glyph for '中' (U+4E2D); it prints as a blank box".to_string()), "{messages:#?}");
+    assert!(messages.contains(&"7:11: the body font (LinLibertine_R.otf) has no glyph for '☃' (U+2603); the PDF sets it in the fallback face (DejaVuSans.ttf)".to_string()), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.starts_with("7:24: the body font (LinLibertine_R.otf) has no glyph for '♔'")), "{messages:#?}");
+    assert!(messages.contains(&"7:32: the body font (LinLibertine_R.otf) has no glyph for '中' (U+4E2D); the PDF prints it as a blank box".to_string()), "{messages:#?}");
     assert_eq!(messages.len(), 3, "{messages:#?}");
 
     let pdf = Document::load(&report.written[0]).unwrap();

@@ -283,10 +283,7 @@ impl<'a> FlowBuilder<'a> {
         self.setter.use_features(&s.notes.features);
         for note in &book.notes {
             for (i, block) in note.blocks.iter().enumerate() {
-                let inlines = match block {
-                    Block::Paragraph(inlines) => inlines.clone(),
-                    other => vec![Inline::Text(block_text(other))],
-                };
+                let inlines = block_inlines(block);
                 let prefix = (i == 0).then(|| (format!("{}.", note.number), Anchor::NoteLabel { number: note.number }));
                 self.paragraph(&inlines, style, 0.0, prefix, s.notes.leading_pt);
             }
@@ -310,13 +307,25 @@ impl<'a> FlowBuilder<'a> {
     }
 }
 
-fn block_text(block: &Block) -> String {
+/// A note's block as one run of inlines: notes are set as plain paragraphs, but the
+/// note references inside a list or quote must stay, each the target of a backlink.
+fn block_inlines(block: &Block) -> Vec<Inline> {
+    let joined = |parts: Vec<Vec<Inline>>| {
+        let mut out = Vec::new();
+        for part in parts.into_iter().filter(|p| !p.is_empty()) {
+            if !out.is_empty() {
+                out.push(Inline::Text(" ".into()));
+            }
+            out.extend(part);
+        }
+        out
+    };
     match block {
-        Block::Paragraph(i) | Block::Subheading { content: i, .. } => plain_text(i),
-        Block::Quote(b) => b.iter().map(block_text).collect::<Vec<_>>().join(" "),
-        Block::List { items, .. } => items.iter().flatten().map(block_text).collect::<Vec<_>>().join(" "),
-        Block::Code(c) => c.clone(),
-        Block::Rule => String::new(),
-        Block::Table { rows, .. } => rows.iter().flatten().map(|c| plain_text(c)).collect::<Vec<_>>().join(" "),
+        Block::Paragraph(i) | Block::Subheading { content: i, .. } => i.clone(),
+        Block::Quote(b) => joined(b.iter().map(block_inlines).collect()),
+        Block::List { items, .. } => joined(items.iter().flatten().map(block_inlines).collect()),
+        Block::Code(c) => vec![Inline::Text(c.clone())],
+        Block::Rule => Vec::new(),
+        Block::Table { rows, .. } => joined(rows.iter().flatten().cloned().collect()),
     }
 }

@@ -1,0 +1,61 @@
+//! The whole pipeline in memory, for tests that feed it many or large manuscripts:
+//! check (manuscript → notes → typography), then the EPUB and the typeset PDF.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use quire::build::{epub_bytes, pdf_edition};
+use quire::check::{check_text, load_fonts};
+use quire::diagnostics::Diagnostic;
+use quire::fonts::FontFamily;
+use quire::style::Style;
+
+pub struct Resources {
+    pub fonts: FontFamily,
+    pub style: Style,
+    pub stylesheet: String,
+}
+
+pub fn resources() -> &'static Resources {
+    static RESOURCES: OnceLock<Resources> = OnceLock::new();
+    RESOURCES.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        Resources {
+            fonts: load_fonts(root).expect("quire's own fonts load"),
+            style: Style::read(&root.join("styles/reader-a5.toml")).expect("quire's own style reads"),
+            stylesheet: std::fs::read_to_string(root.join("styles/epub.css")).expect("quire's stylesheet reads"),
+        }
+    })
+}
+
+pub struct Editions {
+    pub epub: Vec<u8>,
+    pub pdf: Vec<u8>,
+    /// The check's warnings.
+    pub warnings: Vec<Diagnostic>,
+    /// Seconds spent checking, making the EPUB and making the PDF.
+    pub seconds: [f64; 3],
+}
+
+/// Runs `text` through every stage. A manuscript with errors gives its diagnostics;
+/// an edition that fails after a clean check is a bug, so it panics with the reason.
+pub fn pipeline(text: &str) -> Result<Editions, Vec<Diagnostic>> {
+    let r = resources();
+    let start = Instant::now();
+    let checked = check_text(Path::new("in-memory.md"), text, Some(&r.fonts));
+    let checked_at = start.elapsed().as_secs_f64();
+    let Some(book) = checked.book else {
+        assert!(checked.has_errors(), "no book, yet no error");
+        return Err(checked.diagnostics);
+    };
+    let epub = epub_bytes(&book, &r.fonts, r.stylesheet.clone()).unwrap_or_else(|e| panic!("EPUB failed after a clean check: {e}"));
+    let epub_at = start.elapsed().as_secs_f64();
+    let pdf = pdf_edition(&book, &r.style, &r.fonts).unwrap_or_else(|e| panic!("PDF failed after a clean check: {e}")).bytes;
+    let seconds = [checked_at, epub_at - checked_at, start.elapsed().as_secs_f64() - epub_at];
+    Ok(Editions { epub, pdf, warnings: checked.diagnostics, seconds })
+}
+
+pub const HEAD: &str = "+++\ntitle = \"A test\"\nauthor = \"A. Writer\"\nlanguage = \"en\"\n+++\n\n";

@@ -1,0 +1,120 @@
+//! Large and odd manuscripts: each either builds both editions or fails with a clear
+//! diagnostic, never a panic. Times are printed (`--nocapture`) for the speed work.
+
+mod common;
+
+use std::time::Instant;
+
+use common::{pipeline, Editions, HEAD};
+
+fn timed(name: &str, text: &str) -> Result<Editions, Vec<quire::diagnostics::Diagnostic>> {
+    let start = Instant::now();
+    let result = pipeline(text);
+    let phases = result.as_ref().map(|e| format!(" (check {:.2} s, EPUB {:.2} s, PDF {:.2} s)", e.seconds[0], e.seconds[1], e.seconds[2])).unwrap_or_default();
+    eprintln!("{name}: {:.2} s{phases} for {} bytes of manuscript", start.elapsed().as_secs_f64(), text.len());
+    result
+}
+
+fn builds(name: &str, text: &str) -> Editions {
+    timed(name, text).unwrap_or_else(|d| panic!("{name}: {}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")))
+}
+
+#[test]
+fn a_one_megabyte_paragraph() {
+    let words = ["revolution", "workers", "the", "soviets", "took", "power", "and", "held", "it"];
+    let mut paragraph = String::new();
+    let mut i = 0;
+    while paragraph.len() < 1_000_000 {
+        paragraph.push_str(words[i % words.len()]);
+        paragraph.push(' ');
+        i += 1;
+    }
+    let editions = builds("1 MB paragraph", &format!("{HEAD}{paragraph}\n"));
+    assert!(editions.pdf.len() > 100_000 && editions.epub.len() > 100_000);
+}
+
+#[test]
+fn a_ten_thousand_character_word() {
+    let word: String = "abcdefghij".repeat(1_000);
+    let editions = builds("10,000-character word", &format!("{HEAD}Before {word} after.\n"));
+    assert!(!editions.pdf.is_empty());
+}
+
+/// Every XHTML document of the EPUB, joined.
+fn epub_text(epub: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).expect("the EPUB is a zip");
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        if entry.name().ends_with(".xhtml") {
+            entry.read_to_string(&mut all).unwrap();
+        }
+    }
+    all
+}
+
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+#[test]
+fn five_thousand_notes() {
+    let mut text = String::from(HEAD);
+    for n in 1..=5_000 {
+        text.push_str(&format!("Claim number {n}.[^n{n}] "));
+    }
+    text.push_str("\n\n");
+    for n in 1..=5_000 {
+        text.push_str(&format!("[^n{n}]: Source {n}.\n\n"));
+    }
+    let editions = builds("5,000 notes", &text);
+    let xhtml = epub_text(&editions.epub);
+    assert_eq!(count(&xhtml, "epub:type=\"noteref\""), 5_000);
+    assert!(xhtml.contains("id=\"note-5000\"") && !xhtml.contains("id=\"note-5001\""));
+    assert!(editions.warnings.is_empty(), "{:?}", editions.warnings);
+}
+
+#[test]
+fn notes_inside_headings_lists_quotes_and_tables_and_a_note_citing_a_note() {
+    let text = format!(
+        "{HEAD}# A heading[^h]\n\n- an item[^l]\n- another\n\n> quoted[^q]\n\n| a | b |\n|---|---|\n| cell[^t] | x |\n\n\
+         Text[^outer].\n\n[^h]: In the heading.\n\n[^l]: In the list.\n\n[^q]: In the quote.\n\n[^t]: In the table.\n\n\
+         [^outer]: Cites another note[^inner].\n\n[^inner]: Cited from a note.\n"
+    );
+    let editions = builds("notes in containers", &text);
+    let xhtml = epub_text(&editions.epub);
+    assert_eq!(count(&xhtml, "epub:type=\"noteref\""), 6, "five in the text, one in a note");
+    for n in 1..=6 {
+        assert!(xhtml.contains(&format!("id=\"note-{n}\"")), "note {n}");
+    }
+    // The note cited from a note comes after every note cited from the text.
+    let inner = xhtml.find("Cited from a note").unwrap();
+    assert!(xhtml.find("In the table").unwrap() < inner && xhtml.find("Cites another note").unwrap() < inner);
+    assert!(editions.warnings.is_empty(), "{:?}", editions.warnings);
+}
+
+#[test]
+fn nested_emphasis() {
+    let text = format!("{HEAD}*one **two *three **four** three* two** one* and ***both*** and _a *b* c_.\n");
+    let editions = builds("nested emphasis", &text);
+    let xhtml = epub_text(&editions.epub);
+    assert!(xhtml.contains("<em>one <strong>two <em>three <strong>four</strong> three</em> two</strong> one</em>"), "{xhtml}");
+}
+
+#[test]
+fn deeply_nested_quotes_and_lists() {
+    let text = format!("{HEAD}{}deep\n\n{}item\n", "> ".repeat(200), "- ".repeat(200));
+    builds("200-deep quotes and lists", &text);
+}
+
+#[test]
+fn raw_html_blocks_are_left_out_with_a_warning() {
+    let text = format!("{HEAD}Before.\n\n<table><tr><td>HTML</td></tr></table>\n\nAfter <span>inline</span>.\n");
+    let editions = builds("raw HTML", &text);
+    let xhtml = epub_text(&editions.epub);
+    assert!(!xhtml.contains("<td>HTML") && !xhtml.contains("<span>inline"));
+    let lines: Vec<(usize, usize)> = editions.warnings.iter().filter_map(|w| w.at.map(|a| (a.line, a.column))).collect();
+    assert_eq!(lines, [(9, 1), (11, 7), (11, 19)], "{:?}", editions.warnings);
+    assert!(editions.warnings.iter().all(|w| w.message == "raw HTML is left out of every edition"));
+}

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::Diagnostic;
 use crate::model::Book;
 use crate::diagnostics::Severity;
+use crate::fonts::FontFamily;
 use crate::style::Style;
+use crate::timings::{stage, Timings};
 use crate::{epub, fonts, hyphenate, manuscript, notes, output, pdf, typeset, typography};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -35,6 +37,9 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub written: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
+    /// How long each stage took. Editions are made on two threads at once, so
+    /// the stages add up to more than the build's wall time.
+    pub timings: Timings,
 }
 
 #[derive(Debug)]
@@ -86,68 +91,112 @@ pub fn manuscript_file(path: &Path) -> Result<PathBuf, BuildError> {
 
 /// Reads a manuscript and runs the passes every edition shares.
 pub fn load(path: &Path) -> Result<(Book, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let source = std::fs::read_to_string(path).unwrap_or_default();
-    let parsed = manuscript::read(path)?;
-    let (book, mut more) = notes::number_notes(parsed.book, path, &source)?;
-    let mut warnings = parsed.warnings;
-    warnings.append(&mut more);
-    Ok((typography::apply(book), warnings))
+    load_timed(path, &mut Timings::new())
+}
+
+fn load_timed(path: &Path, timings: &mut Timings) -> Result<(Book, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (source, parsed) = timings.time(stage::PARSE, || (std::fs::read_to_string(path).unwrap_or_default(), manuscript::read(path)));
+    let parsed = parsed?;
+    timings.time(stage::NOTES_TYPOGRAPHY, || {
+        let (book, mut more) = notes::number_notes(parsed.book, path, &source)?;
+        let mut warnings = parsed.warnings;
+        warnings.append(&mut more);
+        Ok((typography::apply(book), warnings))
+    })
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let mut timings = Timings::new();
     let path = manuscript_file(&options.manuscript)?;
-    let (book, mut warnings) = load(&path).map_err(BuildError::Manuscript)?;
+    let (book, mut warnings) = load_timed(&path, &mut timings).map_err(BuildError::Manuscript)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
-    let failed = |e: &dyn std::fmt::Display| BuildError::Failed(e.to_string());
 
     let styles = options.resources.join("styles");
-    let font_files = fonts::read_font_files(&styles).map_err(|e| failed(&e))?;
-    let family = fonts::load_family(&options.resources.join("fonts"), &font_files).map_err(|e| failed(&e))?;
+    let family = timings.time(stage::FONTS, || {
+        let font_files = fonts::read_font_files(&styles).map_err(|e| failed(&e))?;
+        fonts::load_family(&options.resources.join("fonts"), &font_files).map_err(|e| failed(&e))
+    })?;
 
     // Every edition is made in memory first; files are written only when all succeeded.
+    // The EPUB is made on a second thread while this one sets the PDF; each result
+    // goes to its own slot, so the output does not depend on which finishes first.
+    let wants = |edition| options.editions.contains(&edition);
+    let (epub, pdf) = std::thread::scope(|scope| {
+        let epub = wants(Edition::Epub).then(|| scope.spawn(|| epub_edition(&book, &family, &options.resources)));
+        let pdf = wants(Edition::Pdf).then(|| pdf_edition(&book, &family, &styles, options, &path));
+        let epub = epub.map(|thread| thread.join().unwrap_or_else(|_| Err(BuildError::Failed("the EPUB edition failed unexpectedly".into()))));
+        (epub, pdf)
+    });
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    if options.editions.contains(&Edition::Epub) {
-        let stylesheet = std::fs::read_to_string(styles.join("epub.css"))
-            .map_err(|e| BuildError::Failed(format!("{}: {e}", styles.join("epub.css").display())))?;
-        let assets = epub::EpubAssets {
-            stylesheet,
-            fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
-            cover_png: epub::render_cover(&book.metadata, &family).map_err(|e| failed(&e))?,
-            modified: build_time(&book),
-        };
-        let bytes = epub::write_epub(&book, &assets).map_err(|e| failed(&e))?;
+    if let Some(epub) = epub {
+        let (bytes, epub_timings) = epub?;
+        timings.merge(epub_timings);
         outputs.push((options.out_dir.join(format!("{stem}.epub")), bytes));
     }
-
-    if options.editions.contains(&Edition::Pdf) {
-        let style_path = options.style.clone().unwrap_or_else(|| styles.join("reader-a5.toml"));
-        let style = Style::read(&style_path).map_err(|e| failed(&e))?;
-        let m = &book.metadata;
-        let hyphenator = hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
-        if hyphenator.is_none() {
-            warnings.push(Diagnostic::warning(&path, None, format!("no hyphenation patterns for `{}`; the PDF is set without hyphenation", m.language)));
-        }
-        let typeset = typeset::typeset(&book, &style, &family, hyphenator.as_ref());
-        for missing in &typeset.missing_glyphs {
-            warnings.push(Diagnostic {
-                severity: Severity::Warning,
-                file: path.clone(),
-                at: find_character(&path, missing.character),
-                message: format!("the font has no glyph for {:?} (U+{:04X}); it prints as a blank box", missing.character, missing.character as u32),
-                help: Some("add a font that has it to fonts/ and name it in styles/fonts.toml, or replace the character".into()),
-                source_line: None,
-            });
-        }
-        let bytes = pdf::write_pdf(&typeset.document).map_err(|e| failed(&format!("cannot write the PDF: {e}")))?;
+    if let Some(pdf) = pdf {
+        let (bytes, pdf_timings, mut pdf_warnings) = pdf?;
+        timings.merge(pdf_timings);
+        warnings.append(&mut pdf_warnings);
         outputs.push((options.out_dir.join(format!("{stem}.pdf")), bytes));
     }
 
     let mut written = Vec::new();
-    for (file, bytes) in outputs {
-        output::write_atomically(&file, &bytes).map_err(|e| BuildError::Failed(format!("{}: cannot write: {e}", file.display())))?;
-        written.push(file);
+    timings.time(stage::OUTPUT, || {
+        for (file, bytes) in outputs {
+            output::write_atomically(&file, &bytes).map_err(|e| BuildError::Failed(format!("{}: cannot write: {e}", file.display())))?;
+            written.push(file);
+        }
+        Ok::<(), BuildError>(())
+    })?;
+    Ok(BuildReport { written, warnings, timings })
+}
+
+fn failed(e: &dyn std::fmt::Display) -> BuildError {
+    BuildError::Failed(e.to_string())
+}
+
+fn epub_edition(book: &Book, family: &FontFamily, resources: &Path) -> Result<(Vec<u8>, Timings), BuildError> {
+    let mut timings = Timings::new();
+    let styles = resources.join("styles");
+    let stylesheet = std::fs::read_to_string(styles.join("epub.css"))
+        .map_err(|e| BuildError::Failed(format!("{}: {e}", styles.join("epub.css").display())))?;
+    let licence = std::fs::read(resources.join("fonts").join("OFL.txt")).ok();
+    let assets = epub::EpubAssets {
+        stylesheet,
+        fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
+        font_licence: licence.map(|text| ("OFL.txt".to_owned(), text)),
+        cover_png: timings.time(stage::EPUB_COVER, || epub::render_cover(&book.metadata, family)).map_err(|e| failed(&e))?,
+        modified: build_time(book),
+    };
+    let bytes = epub::write_epub_timed(book, &assets, &mut timings).map_err(|e| failed(&e))?;
+    Ok((bytes, timings))
+}
+
+fn pdf_edition(book: &Book, family: &FontFamily, styles: &Path, options: &BuildOptions, path: &Path) -> Result<(Vec<u8>, Timings, Vec<Diagnostic>), BuildError> {
+    let mut timings = Timings::new();
+    let mut warnings = Vec::new();
+    let style_path = options.style.clone().unwrap_or_else(|| styles.join("reader-a5.toml"));
+    let style = Style::read(&style_path).map_err(|e| failed(&e))?;
+    let m = &book.metadata;
+    let hyphenator = timings.time(stage::HYPHENATION, || {
+        hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions)
+    });
+    if hyphenator.is_none() {
+        warnings.push(Diagnostic::warning(path, None, format!("no hyphenation patterns for `{}`; the PDF is set without hyphenation", m.language)));
     }
-    Ok(BuildReport { written, warnings })
+    let typeset = typeset::typeset_timed(book, &style, family, hyphenator.as_ref(), &mut timings);
+    for missing in &typeset.missing_glyphs {
+        warnings.push(Diagnostic {
+            severity: Severity::Warning,
+            file: path.to_path_buf(),
+            at: find_character(path, missing.character),
+            message: format!("the font has no glyph for {:?} (U+{:04X}); it prints as a blank box", missing.character, missing.character as u32),
+            help: Some("add a font that has it to fonts/ and name it in styles/fonts.toml, or replace the character".into()),
+            source_line: None,
+        });
+    }
+    let bytes = timings.time(stage::PDF, || pdf::write_pdf(&typeset.document)).map_err(|e| failed(&format!("cannot write the PDF: {e}")))?;
+    Ok((bytes, timings, warnings))
 }
 
 /// Where a character first occurs in the manuscript, to point a warning at it.

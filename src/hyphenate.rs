@@ -1,10 +1,16 @@
 //! Where words may break: Liang's patterns for the manuscript's language, with
 //! the TeX exception list that ships with them and the manuscript's own exceptions.
 
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
 use hyphenation::{Hyphenator as _, Language, Load, Standard};
 
 pub struct Hyphenator {
     dictionary: Standard,
+    /// Time spent in `breaks`, for `--timings`: the typesetter calls it from deep
+    /// inside text preparation, which is timed as a whole.
+    spent: Cell<Duration>,
 }
 
 /// Patterns for a BCP 47 tag: British English for every English but the US's.
@@ -43,7 +49,7 @@ impl Hyphenator {
             breaks.pop();
             dictionary.exceptions.0.insert(word, breaks);
         }
-        Some(Hyphenator { dictionary })
+        Some(Hyphenator { dictionary, spent: Cell::new(Duration::ZERO) })
     }
 
     /// Byte offsets inside `word` where it may break with a hyphen.
@@ -52,7 +58,15 @@ impl Hyphenator {
         if word.chars().count() < self.dictionary.minima.0 + self.dictionary.minima.1 || !word.chars().all(char::is_alphabetic) {
             return Vec::new();
         }
-        self.dictionary.hyphenate(word).breaks
+        let start = Instant::now();
+        let breaks = self.dictionary.hyphenate(word).breaks;
+        self.spent.set(self.spent.get() + start.elapsed());
+        breaks
+    }
+
+    /// Total time spent finding breaks so far.
+    pub fn time_spent(&self) -> Duration {
+        self.spent.get()
     }
 }
 

@@ -33,6 +33,9 @@ enum Command {
         /// Print style for the PDF (a .toml file); styles/reader-a5.toml by default.
         #[arg(long)]
         style: Option<PathBuf>,
+        /// Print how long each stage of the build took.
+        #[arg(long)]
+        timings: bool,
     },
 }
 
@@ -52,9 +55,10 @@ fn main() -> ExitCode {
         format: Vec::new(),
         resources: None,
         style: None,
+        timings: false,
     });
     match command {
-        Command::Build { manuscript, out, format, resources, style } => {
+        Command::Build { manuscript, out, format, resources, style, timings } => {
             let editions = if format.is_empty() {
                 Edition::ALL.to_vec()
             } else {
@@ -77,6 +81,10 @@ fn main() -> ExitCode {
                     }
                     for file in &report.written {
                         println!("wrote {}", file.display());
+                    }
+                    if timings {
+                        // Editions are built concurrently: stages overlap, so they need not add up.
+                        eprint!("{}", report.timings);
                     }
                     ExitCode::SUCCESS
                 }

@@ -12,7 +12,9 @@ mod text;
 pub use text::MissingGlyph;
 
 use lines::{set_paragraph, SetLine};
-use text::{Anchor, TextSetter, TextStyle};
+use std::time::{Duration, Instant};
+
+use text::{Anchor, Prepared, TextSetter, TextStyle};
 
 use crate::fonts::{FaceStyle, FontFamily};
 use crate::hyphenate::Hyphenator;
@@ -21,6 +23,7 @@ use crate::linebreak::Params;
 use crate::model::{plain_text, Block, Book, Inline, Matter};
 use crate::pagebreak::{self, Keeps, VItem};
 use crate::style::Style;
+use crate::timings::{stage, Timings};
 
 /// A line of the flow and what the page needs to know about it.
 #[derive(Debug, Clone)]
@@ -69,12 +72,20 @@ pub struct Typeset {
 }
 
 pub fn typeset(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>) -> Typeset {
+    typeset_timed(book, style, fonts, hyphenator, &mut Timings::new())
+}
+
+/// [`typeset`], adding the time of each of its stages to `timings`.
+pub fn typeset_timed(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, timings: &mut Timings) -> Typeset {
+    let hyphenation_before = hyphenator.map(Hyphenator::time_spent).unwrap_or_default();
     let mut builder = FlowBuilder {
         style,
         setter: TextSetter::new(fonts, hyphenator, &style.justification),
         params: lines::params(&style.justification),
         flow: Flow::default(),
         section: 0,
+        preparing: Duration::ZERO,
+        breaking: Duration::ZERO,
     };
     builder.title_block(book);
     builder.body(book);
@@ -83,8 +94,13 @@ pub fn typeset(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Optio
     let mut missing = std::mem::take(&mut builder.setter.missing);
     missing.sort();
     missing.dedup();
+    // Hyphenation happens inside text preparation; report it apart.
+    let hyphenation = hyphenator.map(Hyphenator::time_spent).unwrap_or_default().saturating_sub(hyphenation_before);
+    timings.add(stage::TEXT, builder.preparing.saturating_sub(hyphenation));
+    timings.add(stage::HYPHENATION, hyphenation);
+    timings.add(stage::LINE_BREAKING, builder.breaking);
     let flow = builder.flow;
-    let document = pages::paginate(book, style, fonts, flow);
+    let document = timings.time(stage::PAGE_BREAKING, || pages::paginate(book, style, fonts, flow));
     Typeset { document, missing_glyphs: missing }
 }
 
@@ -94,17 +110,33 @@ struct FlowBuilder<'a> {
     params: Params,
     flow: Flow,
     section: usize,
+    preparing: Duration,
+    breaking: Duration,
 }
 
 impl FlowBuilder<'_> {
+    fn prepare(&mut self, inlines: &[Inline], style: TextStyle, prefix: Option<(String, Anchor)>) -> Prepared {
+        let start = Instant::now();
+        let prepared = self.setter.prepare(inlines, style, prefix);
+        self.preparing += start.elapsed();
+        prepared
+    }
+
+    fn set(&mut self, prepared: &Prepared, measure: f32, justify: bool) -> Vec<SetLine> {
+        let start = Instant::now();
+        let lines = set_paragraph(prepared, &|_| measure, &self.params, justify);
+        self.breaking += start.elapsed();
+        lines
+    }
+
     fn measure(&self) -> f32 {
         self.style.measure()
     }
 
     fn ragged(&mut self, text: &str, face: FaceStyle, size: f32) -> Vec<SetLine> {
-        let prepared = self.setter.prepare(&[Inline::Text(text.to_owned())], TextStyle { size, face, indent: 0.0, hyphenate: false }, None);
+        let prepared = self.prepare(&[Inline::Text(text.to_owned())], TextStyle { size, face, indent: 0.0, hyphenate: false }, None);
         let measure = self.measure();
-        set_paragraph(&prepared, &|_| measure, &self.params, false)
+        self.set(&prepared, measure, false)
     }
 
     fn flow_lines(&self, lines: Vec<SetLine>, indent: f32, baseline: f32, destination: Option<String>) -> Vec<FlowLine> {
@@ -141,9 +173,9 @@ impl FlowBuilder<'_> {
 
     fn heading(&mut self, inlines: &[Inline], destination: Option<String>, space_above: f32) {
         let s = self.style;
-        let prepared = self.setter.prepare(inlines, TextStyle { size: s.heading.size_pt, face: FaceStyle::Bold, indent: 0.0, hyphenate: false }, None);
+        let prepared = self.prepare(inlines, TextStyle { size: s.heading.size_pt, face: FaceStyle::Bold, indent: 0.0, hyphenate: false }, None);
         let measure = self.measure();
-        let lines = set_paragraph(&prepared, &|_| measure, &self.params, false);
+        let lines = self.set(&prepared, measure, false);
         let mut heights = vec![s.body.leading_pt; lines.len()];
         // The space below belongs to the heading's last line, so no page break can fall in it.
         if let Some(last) = heights.last_mut() {
@@ -204,9 +236,9 @@ impl FlowBuilder<'_> {
                 }
                 Block::Code(code) => {
                     for text in code.lines() {
-                        let prepared = self.setter.prepare(&[Inline::Text(text.to_owned())], TextStyle { hyphenate: false, ..body }, None);
+                        let prepared = self.prepare(&[Inline::Text(text.to_owned())], TextStyle { hyphenate: false, ..body }, None);
                         let measure = self.measure() - indent;
-                        let lines = set_paragraph(&prepared, &|_| measure, &self.params, false);
+                        let lines = self.set(&prepared, measure, false);
                         self.push_paragraph_lines(lines, indent, s.body.leading_pt);
                     }
                 }
@@ -229,9 +261,9 @@ impl FlowBuilder<'_> {
     }
 
     fn paragraph(&mut self, inlines: &[Inline], style: TextStyle, indent: f32, prefix: Option<(String, Anchor)>, leading: f32) {
-        let prepared = self.setter.prepare(inlines, style, prefix);
+        let prepared = self.prepare(inlines, style, prefix);
         let measure = self.measure() - indent;
-        let lines = set_paragraph(&prepared, &|_| measure, &self.params, true);
+        let lines = self.set(&prepared, measure, true);
         self.push_paragraph_lines(lines, indent, leading);
     }
 

@@ -4,6 +4,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use quire::build::{self, BuildOptions, Edition};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// quire turns one Markdown manuscript into an EPUB and typeset PDF editions.
 ///
 /// Run with no arguments to build the bundled manuscript (manuscript/) into dist/.

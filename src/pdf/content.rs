@@ -115,8 +115,8 @@ fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
-/// A TJ adjustment, already rounded to thousandths: written from an integer,
-/// as `std`'s float formatting was a tenth of the writer's time.
+/// A number to three decimals, written from an integer: `std`'s shortest float
+/// formatting was a tenth of the writer's time.
 fn thousandths(out: &mut Vec<u8>, value: f32) {
     let milli = (f64::from(value) * 1000.0).round() as i64;
     if milli < 0 {
@@ -163,11 +163,17 @@ fn segment(
     // A font change before each segment, as the writer always did: a reader
     // that merges runs by font then cannot merge two segments.
     let _ = writeln!(out, "/{} {} Tf", font.id.0, run.size);
-    if scale == 1.0 {
-        let _ = writeln!(out, "1 0 0 1 {} {} Tm", x0 as f32, y as f32);
+    if scale != 1.0 {
+        thousandths(out, scale as f32);
+        out.extend_from_slice(b" 0 0 1 ");
     } else {
-        let _ = writeln!(out, "{} 0 0 1 {} {} Tm", scale as f32, x0 as f32, y as f32);
+        out.extend_from_slice(b"1 0 0 1 ");
     }
+    // Thousandths of a point (a third of a micrometre) are far finer than any device.
+    thousandths(out, x0 as f32);
+    out.push(b' ');
+    thousandths(out, y as f32);
+    out.extend_from_slice(b" Tm\n");
 
     // The viewer advances by the glyph's /W width after each glyph; the TJ
     // number corrects that to the next glyph's x. TJ numbers are in

@@ -12,7 +12,7 @@ use crate::model::{note_anchor, noteref_anchor, Book};
 use crate::pagebreak::{self, PageParams, VItem};
 use crate::style::Style;
 
-pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flow) -> Document {
+pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, mut flow: Flow) -> Document {
     let text_height = style.text_height();
     let ranges = pagebreak::break_pages(&flow.items, &|_| text_height, &PageParams::default());
     let mut pages = Vec::with_capacity(ranges.len());
@@ -24,7 +24,9 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flo
         for i in range.start..range.end {
             match flow.items[i] {
                 VItem::Line { height } => {
-                    if let Some(line) = &flow.lines[i] {
+                    // Each line is placed once; moving its glyphs onto the page, rather
+                    // than copying them, keeps a long book from holding both at once.
+                    if let Some(line) = flow.lines[i].take() {
                         first_section.get_or_insert(line.section);
                         place_line(&mut page, line, left, y);
                     }
@@ -71,17 +73,18 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flo
     }
 }
 
-fn place_line(page: &mut layout::Page, line: &FlowLine, left: f32, top: f32) {
+fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top: f32) {
     let baseline = top + line.baseline;
     let x0 = left + line.indent;
-    if let Some(name) = &line.destination {
-        page.destinations.push(Destination { name: name.clone(), at: Point { x: x0, y: top } });
+    if let Some(name) = line.destination {
+        page.destinations.push(Destination { name, at: Point { x: x0, y: top } });
     }
-    for (x, piece) in &line.line.pieces {
+    for (x, piece) in line.line.pieces {
         let origin = Point { x: x0 + x, y: baseline };
-        page.items.push(Item::Glyphs(run(piece, origin)));
         let area = Rect { x: origin.x - 1.0, y: baseline - piece.rise - piece.size, width: piece.width + 2.0, height: piece.size * 1.25 };
-        match piece.anchor {
+        let anchor = piece.anchor;
+        page.items.push(Item::Glyphs(run(piece, origin)));
+        match anchor {
             Some(Anchor::NoteRef { number, occurrence }) => {
                 page.links.push(Link { area, target: note_anchor(number) });
                 page.destinations.push(Destination { name: noteref_anchor(number, occurrence), at: Point { x: x0, y: top } });
@@ -95,12 +98,12 @@ fn place_line(page: &mut layout::Page, line: &FlowLine, left: f32, top: f32) {
     }
 }
 
-fn run(piece: &Piece, origin: Point) -> GlyphRun {
+fn run(piece: Piece, origin: Point) -> GlyphRun {
     GlyphRun {
         font: piece.face as usize,
         size: piece.size,
         origin,
-        glyphs: piece.glyphs.iter().map(|(id, x, text)| Glyph { id: *id, x: *x, rise: piece.rise, text: text.clone() }).collect(),
+        glyphs: piece.glyphs.into_iter().map(|(id, x, text)| Glyph { id, x, rise: piece.rise, text }).collect(),
         horizontal_scale: piece.scale,
     }
 }
@@ -124,10 +127,10 @@ fn furniture(page: &mut layout::Page, book: &Book, style: &Style, fonts: &FontFa
     if !head.is_empty() {
         let piece = setter.piece(&head, FaceStyle::Italic, size, None);
         let x = if recto { left + style.measure() - piece.width } else { left };
-        page.items.push(Item::Glyphs(run(&piece, Point { x, y: head_baseline })));
+        page.items.push(Item::Glyphs(run(piece, Point { x, y: head_baseline })));
     }
     let folio = setter.piece(&folio_number.to_string(), FaceStyle::Regular, size, None);
     let x = left + (style.measure() - folio.width) / 2.0;
     let y = style.page_height() - style.bottom() + size * 2.4;
-    page.items.push(Item::Glyphs(run(&folio, Point { x, y })));
+    page.items.push(Item::Glyphs(run(folio, Point { x, y })));
 }

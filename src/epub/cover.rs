@@ -55,6 +55,11 @@ fn encode(ink: &Mask) -> Result<Vec<u8>, png::EncodingError> {
     encoder.set_color(png::ColorType::Indexed);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_palette(palette);
+    // Palette indices are not intensities, so prediction filters only add noise;
+    // unfiltered rows of a flat background deflate best.
+    encoder.set_filter(png::FilterType::NoFilter);
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::NonAdaptive);
+    encoder.set_compression(png::Compression::Default);
     let mut writer = encoder.write_header()?;
     writer.write_image_data(ink.data())?;
     writer.finish()?;

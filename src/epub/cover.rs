@@ -59,7 +59,9 @@ fn encode(ink: &Mask) -> Result<Vec<u8>, png::EncodingError> {
     // unfiltered rows of a flat background deflate best.
     encoder.set_filter(png::FilterType::NoFilter);
     encoder.set_adaptive_filter(png::AdaptiveFilterType::NonAdaptive);
-    encoder.set_compression(png::Compression::Default);
+    // Fast (fdeflate) halves the cover's time for 137 KB instead of 57 KB; the
+    // cover is on the article's critical path, and either size is small for a book.
+    encoder.set_compression(png::Compression::Fast);
     let mut writer = encoder.write_header()?;
     writer.write_image_data(ink.data())?;
     writer.finish()?;

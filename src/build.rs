@@ -218,3 +218,33 @@ pub fn build_time(book: &Book) -> chrono::DateTime<chrono::Utc> {
     let (y, m, d) = book.metadata.date_parts().unwrap_or((1980, 1, 1));
     chrono::Utc.with_ymd_and_hms(y.max(1980), m, d, 0, 0, 0).single().unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_build_reports_every_stage_of_both_editions() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let out = std::env::temp_dir().join(format!("quire-test-timings-{}", std::process::id()));
+        let options = BuildOptions { manuscript: root.join("manuscript"), out_dir: out.clone(), editions: Edition::ALL.to_vec(), resources: root, style: None };
+        let report = build(&options).unwrap();
+        for name in [
+            stage::PARSE,
+            stage::NOTES_TYPOGRAPHY,
+            stage::EPUB_COVER,
+            stage::EPUB_DOCUMENTS,
+            stage::EPUB_FONTS,
+            stage::EPUB_PACKAGE,
+            stage::TEXT,
+            stage::HYPHENATION,
+            stage::LINE_BREAKING,
+            stage::PAGE_BREAKING,
+            stage::PDF,
+            stage::OUTPUT,
+        ] {
+            assert!(report.timings.get(name).is_some(), "no time for {name}: {}", report.timings);
+        }
+        std::fs::remove_dir_all(out).unwrap();
+    }
+}

@@ -74,3 +74,27 @@ pub mod stage {
     pub const PDF: &str = "PDF writing";
     pub const OUTPUT: &str = "writing files";
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_sum_and_keep_the_order_first_seen() {
+        let mut main = Timings::new();
+        main.add("parse", Duration::from_millis(2));
+        main.add("pdf", Duration::from_millis(5));
+        main.add("parse", Duration::from_millis(1));
+        let mut other = Timings::new();
+        other.add("epub", Duration::from_millis(7));
+        other.add("pdf", Duration::from_millis(1));
+        main.merge(other);
+        let names: Vec<&str> = main.stages().iter().map(|(name, _)| *name).collect();
+        assert_eq!(names, ["parse", "pdf", "epub"]);
+        assert_eq!(main.get("parse"), Some(Duration::from_millis(3)));
+        assert_eq!(main.get("pdf"), Some(Duration::from_millis(6)));
+        assert_eq!(main.time("epub", || 42), 42);
+        assert!(main.get("epub") >= Some(Duration::from_millis(7)));
+        assert!(main.to_string().lines().next().unwrap().starts_with("parse "));
+    }
+}

@@ -45,8 +45,8 @@ pub fn write_zip(files: Vec<(String, Vec<u8>)>, fixes: &PackageFixes) -> Result<
     let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored).last_modified_time(time);
     let deflated = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
-        // Level 6 (zlib's default): level 9 took three times as long on a long
-        // book's text for about 1 % less.
+        // Level 6 (zlib's default): on the book's fonts and text, level 9 took
+        // 1.5 to 5 times as long for files under 0.3 % smaller.
         .compression_level(Some(6))
         .last_modified_time(time);
 

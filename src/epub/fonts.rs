@@ -21,6 +21,7 @@ use write_fonts::read::{FontRef, TableProvider};
 use write_fonts::FontBuilder;
 
 const CFF: Tag = Tag::new(b"CFF ");
+const CFF2: Tag = Tag::new(b"CFF2");
 
 /// The name records kept: family, style, version and PostScript names (0–6), as
 /// hb-subset keeps by default, and the licence and its URL (13, 14), which the
@@ -31,6 +32,11 @@ const ENGLISH_US: u16 = 0x0409;
 /// A complete OpenType font holding only what `characters` need.
 pub fn subset(font: &[u8], characters: &BTreeSet<char>) -> Result<Vec<u8>, String> {
     let source = FontRef::new(font).map_err(|e| format!("cannot read the font: {e}"))?;
+    if source.data_for_tag(CFF2).is_some() {
+        // skera drops CFF2 outlines and the splice below is written for CFF only;
+        // a whole font is larger but correct.
+        return Ok(font.to_vec());
+    }
     let unicodes: IntSet<u32> = characters.iter().map(|&c| c as u32).collect();
     let mut all_scripts = IntSet::<Tag>::empty();
     all_scripts.invert();

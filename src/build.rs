@@ -7,6 +7,7 @@ use crate::model::Book;
 use crate::diagnostics::Severity;
 use crate::fonts::FontFamily;
 use crate::style::Style;
+use crate::timings::{stage, Timings};
 use crate::{booklet, check, epub, hyphenate, layout, output, pdf, typeset};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -53,6 +54,9 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub written: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
+    /// How long each stage took. Editions are made on two threads at once, so
+    /// the stages add up to more than the build's wall time.
+    pub timings: Timings,
 }
 
 #[derive(Debug)]
@@ -119,40 +123,50 @@ pub fn load(path: &Path) -> Result<(Book, Vec<Diagnostic>), Vec<Diagnostic>> {
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let mut timings = Timings::new();
     let path = manuscript_file(&options.manuscript)?;
     // The same checks as `quire check`: a manuscript with errors is never built.
-    let checked = check::check(&path, &options.resources);
+    let checked = timings.time(stage::CHECK, || check::check(&path, &options.resources));
     let (Some(book), Some(family)) = (checked.book, checked.fonts) else {
         return Err(BuildError::Manuscript(checked.diagnostics));
     };
     let mut warnings = checked.diagnostics;
+    let reported = checked.unsupported_characters;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
-    let failed = |e: &dyn std::fmt::Display| BuildError::Failed(e.to_string());
     let styles = options.resources.join("styles");
 
     // Every edition is made in memory first; files are written only when all succeeded.
+    // The EPUB is made on a second thread while this one sets the PDF; each result
+    // goes to its own slot, so the output does not depend on which finishes first.
+    let wants = |edition| options.editions.contains(&edition);
+    let (epub, pdf) = std::thread::scope(|scope| {
+        let epub = wants(Edition::Epub).then(|| scope.spawn(|| epub_edition(&book, &family, &options.resources)));
+        let pdf = wants(Edition::Pdf).then(|| reader_pdf(&book, &family, &styles, options, &path, &reported, &mut warnings));
+        let epub = epub.map(|thread| thread.join().unwrap_or_else(|_| Err(BuildError::Failed("the EPUB edition failed unexpectedly".into()))));
+        (epub, pdf)
+    });
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    if options.editions.contains(&Edition::Epub) {
-        let stylesheet = std::fs::read_to_string(styles.join("epub.css"))
-            .map_err(|e| BuildError::Failed(format!("{}: {e}", styles.join("epub.css").display())))?;
-        let bytes = epub_bytes(&book, &family, stylesheet).map_err(|e| failed(&e))?;
+    if let Some(epub) = epub {
+        let (bytes, epub_timings) = epub?;
+        timings.merge(epub_timings);
         outputs.push((options.out_dir.join(format!("{stem}.epub")), bytes));
     }
-
-    if options.editions.contains(&Edition::Pdf) {
-        let style_path = options.style.clone().unwrap_or_else(|| styles.join("reader-a5.toml"));
-        let style = Style::read(&style_path).map_err(|e| failed(&e))?;
-        let document = typeset_for_print(&book, &path, &style, &family, Shape::Reader, &checked.unsupported_characters, &mut warnings);
-        let bytes = pdf::write_pdf(&document).map_err(|e| failed(&format!("cannot write the PDF: {e}")))?;
+    if let Some(pdf) = pdf {
+        let (bytes, pdf_timings) = pdf?;
+        timings.merge(pdf_timings);
         outputs.push((options.out_dir.join(format!("{stem}.pdf")), bytes));
     }
 
     for paper in options.editions.iter().filter_map(|e| e.paper()) {
         let style = Style::read(&styles.join(paper.style_file)).map_err(|e| failed(&e))?;
-        let pamphlet = typeset_for_print(&book, &path, &style, &family, Shape::Pamphlet, &checked.unsupported_characters, &mut warnings);
-        let sheets = booklet::impose_document(&pamphlet, paper, options.marks).map_err(|e| failed(&format!("{}: {e}", paper.style_file)))?;
-        let write = |document: &layout::Document| pdf::write_pdf(document).map_err(|e| failed(&format!("cannot write the {} booklet: {e}", paper.name)));
+        let pamphlet = typeset_for_print(&book, &path, &style, &family, Shape::Pamphlet, &reported, &mut warnings, &mut timings);
+        let sheets = timings
+            .time(stage::IMPOSITION, || booklet::impose_document(&pamphlet, paper, options.marks))
+            .map_err(|e| failed(&format!("{}: {e}", paper.style_file)))?;
         let name = format!("{stem}-booklet-{}", paper.name);
+        let mut write = |document: &layout::Document| {
+            timings.time(stage::PDF, || pdf::write_pdf(document)).map_err(|e| failed(&format!("cannot write the {} booklet: {e}", paper.name)))
+        };
         outputs.push((options.out_dir.join(format!("{name}.pdf")), write(&sheets)?));
         if options.two_pass {
             let (fronts, backs) = booklet::split_sides(&sheets);
@@ -162,11 +176,53 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
 
     let mut written = Vec::new();
-    for (file, bytes) in outputs {
-        output::write_atomically(&file, &bytes).map_err(|e| BuildError::Failed(format!("{}: cannot write: {e}", file.display())))?;
-        written.push(file);
-    }
-    Ok(BuildReport { written, warnings })
+    timings.time(stage::OUTPUT, || {
+        for (file, bytes) in outputs {
+            output::write_atomically(&file, &bytes).map_err(|e| BuildError::Failed(format!("{}: cannot write: {e}", file.display())))?;
+            written.push(file);
+        }
+        Ok::<(), BuildError>(())
+    })?;
+    Ok(BuildReport { written, warnings, timings })
+}
+
+fn failed(e: &dyn std::fmt::Display) -> BuildError {
+    BuildError::Failed(e.to_string())
+}
+
+fn epub_edition(book: &Book, family: &FontFamily, resources: &Path) -> Result<(Vec<u8>, Timings), BuildError> {
+    let mut timings = Timings::new();
+    let styles = resources.join("styles");
+    let stylesheet = std::fs::read_to_string(styles.join("epub.css"))
+        .map_err(|e| BuildError::Failed(format!("{}: {e}", styles.join("epub.css").display())))?;
+    let licence = std::fs::read(resources.join("fonts").join("OFL.txt")).ok();
+    let assets = epub::EpubAssets {
+        stylesheet,
+        fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
+        font_licence: licence.map(|text| ("OFL.txt".to_owned(), text)),
+        cover_png: timings.time(stage::EPUB_COVER, || epub::render_cover(&book.metadata, family)).map_err(|e| failed(&e))?,
+        modified: build_time(book),
+    };
+    let bytes = epub::write_epub_timed(book, &assets, &mut timings).map_err(|e| failed(&e))?;
+    Ok((bytes, timings))
+}
+
+/// The reader PDF, with the time of its stages.
+fn reader_pdf(
+    book: &Book,
+    family: &FontFamily,
+    styles: &Path,
+    options: &BuildOptions,
+    path: &Path,
+    reported: &[char],
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Vec<u8>, Timings), BuildError> {
+    let mut timings = Timings::new();
+    let style_path = options.style.clone().unwrap_or_else(|| styles.join("reader-a5.toml"));
+    let style = Style::read(&style_path).map_err(|e| failed(&e))?;
+    let document = typeset_for_print(book, path, &style, family, Shape::Reader, reported, warnings, &mut timings);
+    let bytes = timings.time(stage::PDF, || pdf::write_pdf(&document)).map_err(|e| failed(&format!("cannot write the PDF: {e}")))?;
+    Ok((bytes, timings))
 }
 
 /// What the typesetter makes of the book.
@@ -189,6 +245,7 @@ fn typeset_for_print(
     shape: Shape,
     reported: &[char],
     warnings: &mut Vec<Diagnostic>,
+    timings: &mut Timings,
 ) -> layout::Document {
     let m = &book.metadata;
     let mut warn = |diagnostic: Diagnostic| {
@@ -196,11 +253,13 @@ fn typeset_for_print(
             warnings.push(diagnostic);
         }
     };
-    let hyphenator = hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
+    let hyphenator = timings.time(stage::HYPHENATION, || {
+        hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions)
+    });
     if hyphenator.is_none() {
         warn(Diagnostic::warning(path, None, format!("no hyphenation patterns for `{}`; the PDF is set without hyphenation", m.language)));
     }
-    let typeset = print_typeset(book, style, family, shape, hyphenator.as_ref());
+    let typeset = print_typeset(book, style, family, shape, hyphenator.as_ref(), timings);
     let mut reported: std::collections::BTreeSet<char> = reported.iter().copied().collect();
     for missing in &typeset.missing_glyphs {
         if !reported.insert(missing.character) {
@@ -236,6 +295,7 @@ pub fn epub_bytes(book: &Book, family: &FontFamily, stylesheet: String) -> Resul
     let assets = epub::EpubAssets {
         stylesheet,
         fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
+        font_licence: None,
         cover_png: epub::render_cover(&book.metadata, family)?,
         modified: build_time(book),
     };
@@ -253,16 +313,23 @@ pub struct PdfEdition {
 pub fn pdf_edition(book: &Book, style: &Style, family: &FontFamily) -> Result<PdfEdition, String> {
     let m = &book.metadata;
     let hyphenator = hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
-    let typeset = print_typeset(book, style, family, Shape::Reader, hyphenator.as_ref());
+    let typeset = print_typeset(book, style, family, Shape::Reader, hyphenator.as_ref(), &mut Timings::new());
     let bytes = pdf::write_pdf(&typeset.document).map_err(|e| format!("cannot write the PDF: {e}"))?;
     Ok(PdfEdition { bytes, missing_glyphs: typeset.missing_glyphs, hyphenated: hyphenator.is_some() })
 }
 
 /// The typesetter's pages for `shape`, dated as the build is.
-fn print_typeset(book: &Book, style: &Style, family: &FontFamily, shape: Shape, hyphenator: Option<&hyphenate::Hyphenator>) -> typeset::Typeset {
+fn print_typeset(
+    book: &Book,
+    style: &Style,
+    family: &FontFamily,
+    shape: Shape,
+    hyphenator: Option<&hyphenate::Hyphenator>,
+    timings: &mut Timings,
+) -> typeset::Typeset {
     let mut typeset = match shape {
-        Shape::Reader => typeset::typeset(book, style, family, hyphenator),
-        Shape::Pamphlet => typeset::typeset_pamphlet(book, style, family, hyphenator),
+        Shape::Reader => typeset::typeset_timed(book, style, family, hyphenator, timings),
+        Shape::Pamphlet => typeset::typeset_pamphlet_timed(book, style, family, hyphenator, timings),
     };
     if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
         typeset.document.info.date = build_time(book).format("%Y-%m-%d").to_string();
@@ -288,4 +355,34 @@ pub fn build_time(book: &Book) -> chrono::DateTime<chrono::Utc> {
     }
     let (y, m, d) = book.metadata.date_parts().unwrap_or((1980, 1, 1));
     chrono::Utc.with_ymd_and_hms(y.max(1980), m, d, 0, 0, 0).single().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_build_reports_every_stage_of_both_editions() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let out = std::env::temp_dir().join(format!("quire-test-timings-{}", std::process::id()));
+        let options = BuildOptions { manuscript: root.join("manuscript"), out_dir: out.clone(), editions: Edition::ALL.to_vec(), resources: root, style: None, marks: false, two_pass: false };
+        let report = build(&options).unwrap();
+        for name in [
+            stage::CHECK,
+            stage::EPUB_COVER,
+            stage::EPUB_DOCUMENTS,
+            stage::EPUB_FONTS,
+            stage::EPUB_PACKAGE,
+            stage::TEXT,
+            stage::HYPHENATION,
+            stage::LINE_BREAKING,
+            stage::PAGE_BREAKING,
+            stage::PDF,
+            stage::IMPOSITION,
+            stage::OUTPUT,
+        ] {
+            assert!(report.timings.get(name).is_some(), "no time for {name}: {}", report.timings);
+        }
+        std::fs::remove_dir_all(out).unwrap();
+    }
 }

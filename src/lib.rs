@@ -27,5 +27,6 @@ pub mod pagebreak;
 pub mod pdf;
 pub mod shaping;
 pub mod style;
+pub mod timings;
 pub mod typeset;
 pub mod typography;

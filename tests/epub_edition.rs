@@ -171,3 +171,79 @@ fn two_builds_are_byte_identical() {
     std::fs::remove_dir_all(&a).unwrap();
     std::fs::remove_dir_all(&b).unwrap();
 }
+
+/// Every file in the EPUB, as bytes.
+fn binary_entries(epub: &Path) -> HashMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            (entry.name().to_owned(), bytes)
+        })
+        .collect()
+}
+
+/// The text of every document's body, as a reading system would set it.
+fn shown_text(files: &HashMap<String, String>) -> String {
+    let mut text = String::new();
+    for (name, xhtml) in files {
+        if !name.ends_with(".xhtml") {
+            continue;
+        }
+        let doc = parse_xml(xhtml);
+        let Some(body) = doc.descendants().find(|n| n.has_tag_name("body")) else { continue };
+        for node in body.descendants().filter(|n| n.is_text()) {
+            text.push_str(node.text().unwrap_or(""));
+            text.push(' ');
+        }
+    }
+    text
+}
+
+/// Advances and offsets of `text` shaped in `face`: the same in a faithful subset,
+/// whatever its glyph ids. A lost ligature changes the count, lost kerning the advances.
+fn shaped(face: &rustybuzz::Face<'_>, text: &str) -> Vec<(i32, i32, i32)> {
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    let output = rustybuzz::shape(face, &[], buffer);
+    output.glyph_positions().iter().map(|p| (p.x_advance, p.x_offset, p.y_offset)).collect()
+}
+
+#[test]
+fn subset_fonts_keep_every_character_ligature_and_kern_the_book_uses() {
+    let dir = temp_dir("fonts");
+    let epub = build_epub(&dir);
+    let text = shown_text(&entries(&epub));
+    let files = binary_entries(&epub);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let fonts: Vec<&String> = files.keys().filter(|n| n.ends_with(".otf")).collect();
+    assert_eq!(fonts.len(), 4, "the four faces are embedded: {fonts:?}");
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    words.sort_unstable();
+    words.dedup();
+    for name in fonts {
+        let original = std::fs::read(root.join("fonts").join(name.trim_start_matches("OEBPS/fonts/"))).unwrap();
+        let subset = &files[name];
+        assert!(subset.len() * 4 < original.len(), "{name} is not subset: {} bytes of {}", subset.len(), original.len());
+        let whole = ttf_parser::Face::parse(&original, 0).unwrap();
+        let cut = ttf_parser::Face::parse(subset, 0).unwrap_or_else(|e| panic!("{name} does not parse: {e}"));
+        for c in text.chars().filter(|c| whole.glyph_index(*c).is_some()) {
+            assert!(cut.glyph_index(c).is_some(), "{name} lost {c:?} (U+{:04X}), which the book shows", c as u32);
+        }
+        let (whole, cut) = (rustybuzz::Face::from_face(whole), rustybuzz::Face::from_face(cut));
+        for word in &words {
+            assert_eq!(shaped(&whole, word), shaped(&cut, word), "{name} sets {word:?} differently");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_epub_with_its_fonts_stays_small() {
+    let dir = temp_dir("size");
+    let size = std::fs::metadata(build_epub(&dir)).unwrap().len();
+    assert!(size < 400_000, "the EPUB is {size} bytes");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,6 +1,6 @@
 //! A raster cover made from the metadata: what Kindle and Kobo show in the library.
 
-use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Transform};
+use tiny_skia::{FillRule, Mask, PathBuilder, Rect, Transform};
 
 use crate::fonts::{FaceStyle, FontFamily, LoadedFont};
 use crate::metadata::Metadata;
@@ -13,12 +13,12 @@ const MARGIN: f32 = 150.0;
 const BACKGROUND: (u8, u8, u8) = (0x8c, 0x1c, 0x13);
 const INK: (u8, u8, u8) = (0xfb, 0xf5, 0xe9);
 
+/// The cover is two colours and the shades of their anti-aliased edges, so it is
+/// drawn as a one-byte coverage mask (ink over background) and written as a
+/// palette PNG whose entries are those shades: the same picture as a full RGBA
+/// drawing, in a quarter of the memory and a fraction of the file size and time.
 pub fn render_cover(metadata: &Metadata, fonts: &FontFamily) -> Result<Vec<u8>, String> {
-    let mut pixmap = Pixmap::new(WIDTH, HEIGHT).ok_or("cannot allocate the cover image")?;
-    pixmap.fill(Color::from_rgba8(BACKGROUND.0, BACKGROUND.1, BACKGROUND.2, 255));
-    let mut paint = Paint::default();
-    paint.set_color_rgba8(INK.0, INK.1, INK.2, 255);
-    paint.anti_alias = true;
+    let mut ink = Mask::new(WIDTH, HEIGHT).ok_or("cannot allocate the cover image")?;
     let measure = WIDTH as f32 - 2.0 * MARGIN;
 
     let (main, sub) = match metadata.title.split_once(": ") {
@@ -26,27 +26,50 @@ pub fn render_cover(metadata: &Metadata, fonts: &FontFamily) -> Result<Vec<u8>, 
         None => (metadata.title.clone(), None),
     };
     let mut y = 420.0;
-    y = draw_paragraph(&mut pixmap, &paint, fonts.get(FaceStyle::Bold), &main, 150.0, 1.12, y, measure);
+    y = draw_paragraph(&mut ink, fonts.get(FaceStyle::Bold), &main, 150.0, 1.12, y, measure);
     if let Some(sub) = sub {
-        y = draw_paragraph(&mut pixmap, &paint, fonts.get(FaceStyle::Italic), &sub, 120.0, 1.15, y + 30.0, measure);
+        y = draw_paragraph(&mut ink, fonts.get(FaceStyle::Italic), &sub, 120.0, 1.15, y + 30.0, measure);
     }
     // A short rule between the title and the byline.
     if let Some(rule) = Rect::from_xywh(MARGIN, y + 70.0, 260.0, 8.0) {
-        pixmap.fill_rect(rule, &paint, Transform::identity(), None);
+        ink.fill_path(&PathBuilder::from_rect(rule), FillRule::Winding, true, Transform::identity());
     }
     if let Some(subtitle) = &metadata.subtitle {
-        draw_paragraph(&mut pixmap, &paint, fonts.get(FaceStyle::Regular), subtitle, 62.0, 1.35, y + 200.0, measure);
+        draw_paragraph(&mut ink, fonts.get(FaceStyle::Regular), subtitle, 62.0, 1.35, y + 200.0, measure);
     }
-    draw_paragraph(&mut pixmap, &paint, fonts.get(FaceStyle::Regular), &metadata.author, 92.0, 1.2, HEIGHT as f32 - 420.0, measure);
+    draw_paragraph(&mut ink, fonts.get(FaceStyle::Regular), &metadata.author, 92.0, 1.2, HEIGHT as f32 - 420.0, measure);
     if let Some(publisher) = &metadata.publisher {
-        draw_paragraph(&mut pixmap, &paint, fonts.get(FaceStyle::Bold), publisher, 64.0, 1.2, HEIGHT as f32 - 230.0, measure);
+        draw_paragraph(&mut ink, fonts.get(FaceStyle::Bold), publisher, 64.0, 1.2, HEIGHT as f32 - 230.0, measure);
     }
-    pixmap.encode_png().map_err(|e| format!("cannot encode the cover image: {e}"))
+    encode(&ink).map_err(|e| format!("cannot encode the cover image: {e}"))
+}
+
+/// Palette entry `i` is the background with ink of coverage `i`/255 over it.
+fn encode(ink: &Mask) -> Result<Vec<u8>, png::EncodingError> {
+    let mix = |background: u8, ink: u8, coverage: u32| ((background as u32 * (255 - coverage) + ink as u32 * coverage + 127) / 255) as u8;
+    let palette: Vec<u8> = (0..=255u32)
+        .flat_map(|c| [mix(BACKGROUND.0, INK.0, c), mix(BACKGROUND.1, INK.1, c), mix(BACKGROUND.2, INK.2, c)])
+        .collect();
+    let mut data = Vec::new();
+    let mut encoder = png::Encoder::new(&mut data, ink.width(), ink.height());
+    encoder.set_color(png::ColorType::Indexed);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_palette(palette);
+    // Palette indices are not intensities, so prediction filters only add noise;
+    // unfiltered rows of a flat background deflate best.
+    encoder.set_filter(png::FilterType::NoFilter);
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::NonAdaptive);
+    // Fast (fdeflate) halves the cover's time for 137 KB instead of 57 KB; the
+    // cover is on the article's critical path, and either size is small for a book.
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(ink.data())?;
+    writer.finish()?;
+    Ok(data)
 }
 
 /// Sets `text` ragged right from `top`, wrapping at spaces; returns the y below its last line.
-#[allow(clippy::too_many_arguments)]
-fn draw_paragraph(pixmap: &mut Pixmap, paint: &Paint, font: &LoadedFont, text: &str, size: f32, leading: f32, top: f32, measure: f32) -> f32 {
+fn draw_paragraph(ink: &mut Mask, font: &LoadedFont, text: &str, size: f32, leading: f32, top: f32, measure: f32) -> f32 {
     let Some(face) = rustybuzz::Face::from_slice(&font.data, 0) else { return top };
     let scale = size / font.units_per_em as f32;
     let space = shaping::width(&face, " ") as f32 * scale;
@@ -65,19 +88,19 @@ fn draw_paragraph(pixmap: &mut Pixmap, paint: &Paint, font: &LoadedFont, text: &
     }
     let mut baseline = top + size;
     for line in &lines {
-        draw_line(pixmap, paint, &face, &line.join(" "), scale, MARGIN, baseline);
+        draw_line(ink, &face, &line.join(" "), scale, MARGIN, baseline);
         baseline += size * leading;
     }
     baseline - size * leading
 }
 
-fn draw_line(pixmap: &mut Pixmap, paint: &Paint, face: &rustybuzz::Face<'_>, text: &str, scale: f32, x: f32, baseline: f32) {
+fn draw_line(ink: &mut Mask, face: &rustybuzz::Face<'_>, text: &str, scale: f32, x: f32, baseline: f32) {
     let mut pen = x;
     for glyph in shaping::shape(face, text, &[]) {
         let mut outline = Outline { path: PathBuilder::new(), scale, x: pen + glyph.x_offset as f32 * scale, y: baseline - glyph.y_offset as f32 * scale };
         if face.outline_glyph(ttf_parser::GlyphId(glyph.id), &mut outline).is_some() {
             if let Some(path) = outline.path.finish() {
-                pixmap.fill_path(&path, paint, FillRule::Winding, Transform::identity(), None);
+                ink.fill_path(&path, FillRule::Winding, true, Transform::identity());
             }
         }
         pen += glyph.x_advance as f32 * scale;

@@ -1,32 +1,74 @@
 //! The EPUB 3 edition: XHTML documents from the model, packaged by epub-builder.
 
 mod cover;
+pub mod fonts;
 mod package;
 mod xhtml;
+
+use std::collections::BTreeSet;
 
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
 
 pub use cover::render_cover;
-use package::{escape, finish_package, PackageFixes};
+use package::{escape, read_entries, write_zip, PackageFixes};
 use xhtml::{Page, ReferenceFiles, Renderer, ARTICLE_FILE, NOTES_FILE};
 
 use crate::model::{Book, Matter};
+use crate::timings::{stage, Timings};
 
 /// Files that go into the book besides its text.
 pub struct EpubAssets {
     pub stylesheet: String,
-    /// (file name, bytes) of each font, referenced from the stylesheet as `fonts/<name>`.
+    /// (file name, bytes) of each font, referenced from the stylesheet as `fonts/<name>`;
+    /// the book carries them subset to the characters it shows.
     pub fonts: Vec<(String, Vec<u8>)>,
+    /// The fonts' licence, carried beside them as `fonts/<name>` (the OFL asks for it).
+    pub font_licence: Option<(String, Vec<u8>)>,
     pub cover_png: Vec<u8>,
     /// Time written as `dcterms:modified` and on every zip entry, never the clock.
     pub modified: chrono::DateTime<chrono::Utc>,
 }
 
 pub fn write_epub(book: &Book, assets: &EpubAssets) -> Result<Vec<u8>, String> {
-    build(book, assets).map_err(|e| format!("cannot write the EPUB: {e}"))
+    write_epub_timed(book, assets, &mut Timings::new())
 }
 
-fn build(book: &Book, assets: &EpubAssets) -> epub_builder::Result<Vec<u8>> {
+/// [`write_epub`], adding the time of each of its stages to `timings`.
+pub fn write_epub_timed(book: &Book, assets: &EpubAssets, timings: &mut Timings) -> Result<Vec<u8>, String> {
+    let failed = |e: &dyn std::fmt::Display| format!("cannot write the EPUB: {e}");
+    let (files, fixes) = timings.time(stage::EPUB_DOCUMENTS, || documents(book, assets)).map_err(|e| failed(&e))?;
+    let mut files = read_entries(&files).map_err(|e| failed(&e))?;
+    timings.time(stage::EPUB_FONTS, || fill_in_assets(&mut files, assets)).map_err(|e| failed(&e))?;
+    timings.time(stage::EPUB_PACKAGE, || write_zip(files, &fixes)).map_err(|e| failed(&e))
+}
+
+/// Fonts and cover go through epub-builder as empty placeholders, so that it
+/// neither compresses them nor has to hold them; the real bytes are put in
+/// here, the fonts subset to the characters the finished documents show.
+fn fill_in_assets(files: &mut [(String, Vec<u8>)], assets: &EpubAssets) -> Result<(), String> {
+    let mut shown = BTreeSet::new();
+    for (name, bytes) in files.iter() {
+        if name.ends_with(".xhtml") {
+            fonts::characters_shown(&String::from_utf8_lossy(bytes), &mut shown);
+        }
+    }
+    // What a reading system may add in the book face: hyphens where it breaks
+    // words (the stylesheet asks for hyphenation) and list numbers.
+    shown.extend("-\u{2010}0123456789.•".chars());
+    for (name, bytes) in files.iter_mut() {
+        if let Some((_, whole)) = assets.fonts.iter().find(|(font, _)| name == &format!("OEBPS/fonts/{font}")) {
+            *bytes = fonts::subset(whole, &shown).map_err(|e| format!("{name}: {e}"))?;
+        } else if name == &format!("OEBPS/{COVER_IMAGE}") {
+            bytes.clone_from(&assets.cover_png);
+        }
+    }
+    Ok(())
+}
+
+const COVER_IMAGE: &str = "images/cover.png";
+
+/// The package as epub-builder makes it (stored, fonts and cover left empty), and the fixes it needs.
+fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>, PackageFixes)> {
     let m = &book.metadata;
     let identifier = m.identifier.clone().unwrap_or_else(|| derived_identifier(book));
     let uuid = identifier
@@ -61,14 +103,17 @@ fn build(book: &Book, assets: &EpubAssets) -> epub_builder::Result<Vec<u8>> {
     }
 
     epub.stylesheet(assets.stylesheet.as_bytes())?;
-    for (name, bytes) in &assets.fonts {
-        epub.add_resource(format!("fonts/{name}"), bytes.as_slice(), "font/otf")?;
+    for (name, _) in &assets.fonts {
+        epub.add_resource(format!("fonts/{name}"), &[][..], "font/otf")?;
     }
-    epub.add_cover_image("images/cover.png", assets.cover_png.as_slice(), "image/png")?;
+    if let Some((name, text)) = &assets.font_licence {
+        epub.add_resource(format!("fonts/{name}"), text.as_slice(), "text/plain")?;
+    }
+    epub.add_cover_image(COVER_IMAGE, &[][..], "image/png")?;
 
     let language = m.language.as_str();
     let page = |title: &'static str, matter: &'static str| Page { language, title, matter };
-    let cover = xhtml::document(&page("Cover", "frontmatter"), &xhtml::cover_body(book, "images/cover.png"));
+    let cover = xhtml::document(&page("Cover", "frontmatter"), &xhtml::cover_body(book, COVER_IMAGE));
     epub.add_content(EpubContent::new("cover.xhtml", cover.as_bytes()).title("Cover").reftype(ReferenceType::Cover))?;
     let title_page = xhtml::document(&Page { language, title: &m.title, matter: "frontmatter" }, &xhtml::title_page_body(book));
     epub.add_content(EpubContent::new("titlepage.xhtml", title_page.as_bytes()).title("Title page").reftype(ReferenceType::TitlePage))?;
@@ -113,7 +158,7 @@ fn build(book: &Book, assets: &EpubAssets) -> epub_builder::Result<Vec<u8>> {
 
     let mut bytes = Vec::new();
     epub.generate(&mut bytes)?;
-    finish_package(&bytes, &fixes).map_err(|e| epub_builder::Error::from(std::io::Error::other(e.to_string())))
+    Ok((bytes, fixes))
 }
 
 fn article_body(book: &Book, references: &mut ReferenceFiles) -> String {

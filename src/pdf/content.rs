@@ -1,19 +1,36 @@
-//! Page content: glyph runs and rules as printpdf operations, in PDF's
-//! bottom-left coordinate system.
+//! Page content: glyph runs and rules written straight into content-stream
+//! bytes, in PDF's bottom-left coordinate system.
+//!
+//! printpdf's operations were the writer's most expensive stage on a long book
+//! (each glyph became an op, then a lopdf object, then text) and held three
+//! copies of every page in memory; printpdf now only builds the page tree and
+//! the fonts, from [`font_usage`], and these bytes replace its streams.
 
-use std::collections::BTreeMap;
+use std::io::Write;
 
-use printpdf::{
-    Codepoint, DictItem, Line, LinePoint, Op, PdfFontHandle, PdfPage, Point, Pt, Rect, TextItem,
-    TextMatrix,
-};
+use printpdf::{Codepoint, Op, PdfFontHandle, Pt, TextItem};
 
 use super::fonts::EmbeddedFont;
 use crate::layout::{Glyph, GlyphRun, Item, Page};
 
-pub(super) fn page(page: &Page, fonts: &[Option<EmbeddedFont>]) -> PdfPage {
+/// Operations that show every glyph each font needs once, with its text:
+/// printpdf builds each font's `/W` and ToUnicode CMap from the glyphs its
+/// pages show. They go on page 1, whose content is then replaced.
+pub(super) fn font_usage(fonts: &[Option<EmbeddedFont>]) -> Vec<Op> {
+    let mut ops = vec![Op::StartTextSection];
+    for font in fonts.iter().flatten() {
+        ops.push(Op::SetFont { font: PdfFontHandle::External(font.id.clone()), size: Pt(10.0) });
+        let glyphs = font.glyphs().map(|(gid, text)| Codepoint { gid, offset: 0.0, cid: Some(text.to_owned()) }).collect();
+        ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
+    }
+    ops.push(Op::EndTextSection);
+    ops
+}
+
+/// The content stream of one page.
+pub(super) fn page(page: &Page, fonts: &[Option<EmbeddedFont>]) -> Vec<u8> {
     let height = page.height;
-    let mut ops = Vec::new();
+    let mut out = Vec::with_capacity(page.items.len() * 256);
     let mut in_text = false;
     let mut line_width = None;
     for item in &page.items {
@@ -27,10 +44,10 @@ pub(super) fn page(page: &Page, fonts: &[Option<EmbeddedFont>]) -> PdfPage {
                     continue;
                 }
                 if !in_text {
-                    ops.push(Op::StartTextSection);
+                    out.extend_from_slice(b"BT\n");
                     in_text = true;
                 }
-                glyph_run(&mut ops, run, font, height);
+                glyph_run(&mut out, run, font, height);
             }
             Item::Rule {
                 from,
@@ -42,45 +59,27 @@ pub(super) fn page(page: &Page, fonts: &[Option<EmbeddedFont>]) -> PdfPage {
                 }
                 // Path operators are not allowed inside a text object.
                 if in_text {
-                    ops.push(Op::EndTextSection);
+                    out.extend_from_slice(b"ET\n");
                     in_text = false;
                 }
                 if line_width != Some(*thickness) {
-                    ops.push(Op::SetOutlineThickness { pt: Pt(*thickness) });
+                    let _ = writeln!(out, "{} w", thickness);
                     line_width = Some(*thickness);
                 }
-                let point = |x: f32, y: f32| LinePoint {
-                    p: Point {
-                        x: Pt(x),
-                        y: Pt(height - y),
-                    },
-                    bezier: false,
-                };
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![point(from.x, from.y), point(to.x, to.y)],
-                        is_closed: false,
-                    },
-                });
+                let _ = writeln!(out, "{} {} m\n{} {} l\nS", from.x, height - from.y, to.x, height - to.y);
             }
         }
     }
     if in_text {
-        ops.push(Op::EndTextSection);
+        out.extend_from_slice(b"ET\n");
     }
-    let size = Rect::from_wh(Pt(page.width), Pt(height));
-    PdfPage {
-        media_box: size.clone(),
-        trim_box: size.clone(),
-        crop_box: size,
-        ops,
-    }
+    out
 }
 
 /// Writes a run as segments of one `Tm` + one `TJ` each. A segment ends where
 /// the rise changes (the rise goes into the text matrix, so a superscript is a
 /// segment of its own) and around every glyph that needs `/ActualText`.
-fn glyph_run(ops: &mut Vec<Op>, run: &GlyphRun, font: &EmbeddedFont, page_height: f32) {
+fn glyph_run(out: &mut Vec<u8>, run: &GlyphRun, font: &EmbeddedFont, page_height: f32) {
     let mut start = 0;
     while start < run.glyphs.len() {
         let first = &run.glyphs[start];
@@ -96,16 +95,76 @@ fn glyph_run(ops: &mut Vec<Op>, run: &GlyphRun, font: &EmbeddedFont, page_height
             }
         }
         if spanned {
-            ops.push(Op::BeginMarkedContentWithProperties {
-                tag: "Span".into(),
-                properties: actual_text(&first.text),
-            });
+            out.extend_from_slice(b"/Span <</ActualText <");
+            hex(out, &super::structure::utf16_text(&first.text));
+            out.extend_from_slice(b">>> BDC\n");
         }
-        segment(ops, run, &run.glyphs[start..end], font, page_height);
+        segment(out, run, &run.glyphs[start..end], font, page_height);
         if spanned {
-            ops.push(Op::EndMarkedContent);
+            out.extend_from_slice(b"EMC\n");
         }
         start = end;
+    }
+}
+
+fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize]);
+        out.push(DIGITS[(b & 15) as usize]);
+    }
+}
+
+/// A number to three decimals, written from an integer by hand: `std`'s float
+/// formatting, then its integer formatting, were each a tenth of the writer's time.
+fn thousandths(out: &mut Vec<u8>, value: f32) {
+    let milli = (f64::from(value) * 1000.0).round() as i64;
+    if milli < 0 {
+        out.push(b'-');
+    }
+    let milli = milli.unsigned_abs();
+    digits(out, milli / 1000);
+    let mut frac = milli % 1000;
+    if frac != 0 {
+        out.push(b'.');
+        let mut width = 3;
+        while frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+        let start = out.len();
+        digits(out, frac);
+        // Leading zeros of the fraction: .05 is 50 thousandths, written "05".
+        let missing = width - (out.len() - start);
+        out.splice(start..start, std::iter::repeat_n(b'0', missing));
+    }
+}
+
+fn digits(out: &mut Vec<u8>, mut n: u64) {
+    let mut buffer = [0u8; 20];
+    let mut at = buffer.len();
+    loop {
+        at -= 1;
+        buffer[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buffer[at..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousandths;
+
+    #[test]
+    fn numbers_to_three_decimals() {
+        for (value, text) in [(0.0, "0"), (12.5, "12.5"), (-0.05, "-0.05"), (100.001, "100.001"), (-7.0, "-7"), (0.0004, "0"), (3.0106, "3.011"), (-0.0004, "0")] {
+            let mut out = Vec::new();
+            thousandths(&mut out, value);
+            assert_eq!(String::from_utf8(out).unwrap(), text, "{value}");
+        }
     }
 }
 
@@ -117,7 +176,7 @@ fn needs_actual_text(font: &EmbeddedFont, glyph: &Glyph) -> bool {
 }
 
 fn segment(
-    ops: &mut Vec<Op>,
+    out: &mut Vec<u8>,
     run: &GlyphRun,
     glyphs: &[Glyph],
     font: &EmbeddedFont,
@@ -133,11 +192,26 @@ fn segment(
     let x0 = origin_x + f64::from(glyphs[0].x);
     let y = f64::from(page_height) - f64::from(run.origin.y) + f64::from(glyphs[0].rise);
 
+    // A font change before each segment, as the writer always did: a reader
+    // that merges runs by font then cannot merge two segments.
+    let _ = writeln!(out, "/{} {} Tf", font.id.0, run.size);
+    if scale != 1.0 {
+        thousandths(out, scale as f32);
+        out.extend_from_slice(b" 0 0 1 ");
+    } else {
+        out.extend_from_slice(b"1 0 0 1 ");
+    }
+    // Thousandths of a point (a third of a micrometre) are far finer than any device.
+    thousandths(out, x0 as f32);
+    out.push(b' ');
+    thousandths(out, y as f32);
+    out.extend_from_slice(b" Tm\n");
+
     // The viewer advances by the glyph's /W width after each glyph; the TJ
     // number corrects that to the next glyph's x. TJ numbers are in
     // thousandths of an em and move the pen left, hence the sign. The text
     // matrix scales everything horizontally, so distances are unscaled first.
-    let mut codepoints = Vec::with_capacity(glyphs.len());
+    out.push(b'[');
     for (i, g) in glyphs.iter().enumerate() {
         let gid = font.subset_gid(g.id);
         let offset = match glyphs.get(i + 1) {
@@ -145,38 +219,18 @@ fn segment(
             None => 0.0,
         };
         let offset = ((offset * 1000.0).round() / 1000.0) as f32;
-        codepoints.push(Codepoint {
-            gid,
-            offset,
-            cid: Some(font.mapped_text(g.id).to_owned()),
-        });
+        out.push(b'<');
+        hex(out, &gid.to_be_bytes());
+        out.push(b'>');
+        if offset != 0.0 {
+            out.push(b' ');
+            thousandths(out, offset);
+            if i + 1 < glyphs.len() {
+                out.push(b' ');
+            }
+        } else if i + 1 < glyphs.len() {
+            out.push(b' ');
+        }
     }
-
-    // A font change before each segment keeps printpdf from merging it with
-    // the previous one: its merge would compute kerns from its own widths.
-    ops.push(Op::SetFont {
-        font: PdfFontHandle::External(font.id.clone()),
-        size: Pt(run.size),
-    });
-    let matrix = if scale == 1.0 {
-        TextMatrix::Translate(Pt(x0 as f32), Pt(y as f32))
-    } else {
-        TextMatrix::Raw([scale as f32, 0.0, 0.0, 1.0, x0 as f32, y as f32])
-    };
-    ops.push(Op::SetTextMatrix { matrix });
-    ops.push(Op::ShowText {
-        items: vec![TextItem::GlyphIds(codepoints)],
-    });
-}
-
-fn actual_text(text: &str) -> DictItem {
-    let mut map = BTreeMap::new();
-    map.insert(
-        "ActualText".to_owned(),
-        DictItem::String {
-            data: super::structure::utf16_text(text),
-            literal: false,
-        },
-    );
-    DictItem::Dict { map }
+    out.extend_from_slice(b"] TJ\n");
 }

@@ -36,6 +36,11 @@ impl EmbeddedFont {
         self.widths.get(&subset_gid).copied().unwrap_or(0.0)
     }
 
+    /// Every glyph the document uses: its subset id and its ToUnicode text.
+    pub fn glyphs(&self) -> impl Iterator<Item = (u16, &str)> {
+        self.unicode.iter().map(|(&gid, text)| (self.subset_gid(gid), text.as_str()))
+    }
+
     /// The text the ToUnicode CMap gives this (original) glyph.
     pub fn mapped_text(&self, gid: u16) -> &str {
         self.unicode.get(&gid).map(String::as_str).unwrap_or("")

@@ -14,6 +14,7 @@
 use super::lines::SetLine;
 use super::pages::{place_line, place_lines};
 use super::{typeset_from, FlowBuilder, FlowLine, Typeset};
+use crate::timings::Timings;
 use crate::fonts::{FaceStyle, FontFamily};
 use crate::hyphenate::Hyphenator;
 use crate::layout::{self, Item, Point};
@@ -30,6 +31,11 @@ pub const COVER_PAGES: usize = 2;
 /// not, it stays after the notes as in the reader edition, and the back cover
 /// carries only the publisher's line.
 pub fn typeset_pamphlet(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>) -> Typeset {
+    typeset_pamphlet_timed(book, style, fonts, hyphenator, &mut Timings::new())
+}
+
+/// [`typeset_pamphlet`], adding the time of the article's stages to `timings`.
+pub fn typeset_pamphlet_timed(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, timings: &mut Timings) -> Typeset {
     let mut covers = FlowBuilder::new(style, fonts, hyphenator);
     let back = covers.back_cover(book);
     let article_book = if back.holds_back_matter {
@@ -37,7 +43,7 @@ pub fn typeset_pamphlet(book: &Book, style: &Style, fonts: &FontFamily, hyphenat
     } else {
         book.clone()
     };
-    let mut article = typeset_from(&article_book, style, fonts, hyphenator, COVER_PAGES);
+    let mut article = typeset_from(&article_book, style, fonts, hyphenator, COVER_PAGES, timings);
     let front = covers.front_cover(book);
     let colophon = covers.colophon(book);
 
@@ -67,7 +73,7 @@ impl FlowBuilder<'_> {
     fn put(&self, page: &mut layout::Page, lines: Vec<SetLine>, left: f32, baseline: f32, leading: f32) -> f32 {
         let mut y = baseline;
         for line in lines {
-            place_line(page, &FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0 }, left, y);
+            place_line(page, FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0 }, left, y);
             y += leading;
         }
         y
@@ -168,7 +174,7 @@ impl FlowBuilder<'_> {
         let ranges = pagebreak::break_pages(&self.flow.items, &|_| room, &PageParams::default());
         match ranges.as_slice() {
             [one] if !one.overfull => {
-                place_lines(&mut page, &self.flow, one.start..one.end, left, s.top());
+                place_lines(&mut page, &mut self.flow, one.start..one.end, left, s.top());
                 BackCover { page, holds_back_matter: true }
             }
             _ => {

@@ -10,11 +10,13 @@ mod lines;
 mod pages;
 mod text;
 
-pub use covers::typeset_pamphlet;
+pub use covers::{typeset_pamphlet, typeset_pamphlet_timed};
 pub use text::MissingGlyph;
 
 use lines::{set_paragraph, SetLine};
-use text::{Anchor, TextSetter, TextStyle};
+use std::time::{Duration, Instant};
+
+use text::{Anchor, Prepared, TextSetter, TextStyle};
 
 use crate::fonts::{FaceStyle, FontFamily};
 use crate::hyphenate::Hyphenator;
@@ -23,6 +25,7 @@ use crate::linebreak::Params;
 use crate::model::{plain_text, Block, Book, Inline, Matter};
 use crate::pagebreak::{self, Keeps, VItem};
 use crate::style::Style;
+use crate::timings::{stage, Timings};
 
 /// A line of the flow and what the page needs to know about it.
 #[derive(Debug, Clone)]
@@ -71,12 +74,25 @@ pub struct Typeset {
 }
 
 pub fn typeset(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>) -> Typeset {
-    typeset_from(book, style, fonts, hyphenator, 0)
+    typeset_timed(book, style, fonts, hyphenator, &mut Timings::new())
+}
+
+/// [`typeset`], adding the time of each of its stages to `timings`.
+pub fn typeset_timed(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, timings: &mut Timings) -> Typeset {
+    typeset_from(book, style, fonts, hyphenator, 0, timings)
 }
 
 /// Typesets the book as pages that follow `first_page` other pages (a
 /// pamphlet's covers), which its folios and margins count.
-pub(crate) fn typeset_from(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, first_page: usize) -> Typeset {
+pub(crate) fn typeset_from(
+    book: &Book,
+    style: &Style,
+    fonts: &FontFamily,
+    hyphenator: Option<&Hyphenator>,
+    first_page: usize,
+    timings: &mut Timings,
+) -> Typeset {
+    let hyphenation_before = hyphenator.map(Hyphenator::time_spent).unwrap_or_default();
     let mut builder = FlowBuilder::new(style, fonts, hyphenator);
     builder.title_block(book);
     builder.body(book);
@@ -85,8 +101,13 @@ pub(crate) fn typeset_from(book: &Book, style: &Style, fonts: &FontFamily, hyphe
     let mut missing = std::mem::take(&mut builder.setter.missing);
     missing.sort();
     missing.dedup();
+    // Hyphenation happens inside text preparation; report it apart.
+    let hyphenation = hyphenator.map(Hyphenator::time_spent).unwrap_or_default().saturating_sub(hyphenation_before);
+    timings.add(stage::TEXT, builder.preparing.saturating_sub(hyphenation));
+    timings.add(stage::HYPHENATION, hyphenation);
+    timings.add(stage::LINE_BREAKING, builder.breaking);
     let flow = builder.flow;
-    let document = pages::paginate(book, style, fonts, flow, first_page);
+    let document = timings.time(stage::PAGE_BREAKING, || pages::paginate(book, style, fonts, flow, first_page));
     Typeset { document, missing_glyphs: missing }
 }
 
@@ -96,6 +117,8 @@ struct FlowBuilder<'a> {
     params: Params,
     flow: Flow,
     section: usize,
+    preparing: Duration,
+    breaking: Duration,
 }
 
 impl<'a> FlowBuilder<'a> {
@@ -106,7 +129,23 @@ impl<'a> FlowBuilder<'a> {
             params: lines::params(&style.justification),
             flow: Flow::default(),
             section: 0,
+            preparing: Duration::ZERO,
+            breaking: Duration::ZERO,
         }
+    }
+
+    fn prepare(&mut self, inlines: &[Inline], style: TextStyle, prefix: Option<(String, Anchor)>) -> Prepared {
+        let start = Instant::now();
+        let prepared = self.setter.prepare(inlines, style, prefix);
+        self.preparing += start.elapsed();
+        prepared
+    }
+
+    fn set(&mut self, prepared: &Prepared, measure: f32, justify: bool) -> Vec<SetLine> {
+        let start = Instant::now();
+        let lines = set_paragraph(prepared, &|_| measure, &self.params, justify);
+        self.breaking += start.elapsed();
+        lines
     }
 
     fn measure(&self) -> f32 {
@@ -114,21 +153,24 @@ impl<'a> FlowBuilder<'a> {
     }
 
     fn ragged(&mut self, text: &str, face: FaceStyle, size: f32) -> Vec<SetLine> {
-        let prepared = self.setter.prepare(&[Inline::Text(text.to_owned())], TextStyle { size, face, indent: 0.0, hyphenate: false }, None);
+        let prepared = self.prepare(&[Inline::Text(text.to_owned())], TextStyle { size, face, indent: 0.0, hyphenate: false }, None);
         self.set_ragged(prepared)
     }
 
     /// Sets lines ragged right, at their natural width: the line breaker may
     /// count on neither shrinking word spaces nor narrowing letters (font
     /// expansion), or a line it accepts would stick out of the measure once set.
-    fn set_ragged(&self, mut prepared: text::Prepared) -> Vec<SetLine> {
+    fn set_ragged(&mut self, mut prepared: text::Prepared) -> Vec<SetLine> {
         for item in &mut prepared.items {
             if let crate::linebreak::Item::Glue { shrink, .. } = item {
                 *shrink = 0.0;
             }
         }
         let measure = self.measure();
-        set_paragraph(&prepared, &|_| measure, &Params { expansion: 0.0, ..self.params }, false)
+        let start = Instant::now();
+        let lines = set_paragraph(&prepared, &|_| measure, &Params { expansion: 0.0, ..self.params }, false);
+        self.breaking += start.elapsed();
+        lines
     }
 
     fn flow_lines(&self, lines: Vec<SetLine>, indent: f32, baseline: f32, destination: Option<String>) -> Vec<FlowLine> {
@@ -168,7 +210,7 @@ impl<'a> FlowBuilder<'a> {
     fn heading(&mut self, inlines: &[Inline], destination: Option<String>, space_above: f32) {
         let s = self.style;
         self.setter.use_features(&s.heading.features);
-        let prepared = self.setter.prepare(inlines, TextStyle { size: s.heading.size_pt, face: FaceStyle::Bold, indent: 0.0, hyphenate: false }, None);
+        let prepared = self.prepare(inlines, TextStyle { size: s.heading.size_pt, face: FaceStyle::Bold, indent: 0.0, hyphenate: false }, None);
         let lines = self.set_ragged(prepared);
         let mut heights = vec![s.body.leading_pt; lines.len()];
         // The space below belongs to the heading's last line, so no page break can fall in it.
@@ -232,9 +274,9 @@ impl<'a> FlowBuilder<'a> {
                 }
                 Block::Code(code) => {
                     for text in code.lines() {
-                        let prepared = self.setter.prepare(&[Inline::Text(text.to_owned())], TextStyle { hyphenate: false, ..body }, None);
+                        let prepared = self.prepare(&[Inline::Text(text.to_owned())], TextStyle { hyphenate: false, ..body }, None);
                         let measure = self.measure() - indent;
-                        let lines = set_paragraph(&prepared, &|_| measure, &self.params, false);
+                        let lines = self.set(&prepared, measure, false);
                         self.push_paragraph_lines(lines, indent, s.body.leading_pt);
                     }
                 }
@@ -257,9 +299,9 @@ impl<'a> FlowBuilder<'a> {
     }
 
     fn paragraph(&mut self, inlines: &[Inline], style: TextStyle, indent: f32, prefix: Option<(String, Anchor)>, leading: f32) {
-        let prepared = self.setter.prepare(inlines, style, prefix);
+        let prepared = self.prepare(inlines, style, prefix);
         let measure = self.measure() - indent;
-        let lines = set_paragraph(&prepared, &|_| measure, &self.params, true);
+        let lines = self.set(&prepared, measure, true);
         self.push_paragraph_lines(lines, indent, leading);
     }
 

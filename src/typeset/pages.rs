@@ -15,7 +15,7 @@ use crate::style::Style;
 /// `first_page` is how many pages come before the flow's first page (a
 /// pamphlet's covers): folios and the recto/verso margins count them, so a
 /// page's folio is its place in the printed object.
-pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flow, first_page: usize) -> Document {
+pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, mut flow: Flow, first_page: usize) -> Document {
     let text_height = style.text_height();
     let params = PageParams { first_page_is_recto: first_page.is_multiple_of(2), ..PageParams::default() };
     let ranges = pagebreak::break_pages(&flow.items, &|_| text_height, &params);
@@ -23,7 +23,7 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flo
     for (index, range) in ranges.iter().enumerate() {
         let number = first_page + index;
         let mut page = layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new() };
-        let first_section = place_lines(&mut page, &flow, range.start..range.end, style.left_margin(number), style.top());
+        let first_section = place_lines(&mut page, &mut flow, range.start..range.end, style.left_margin(number), style.top());
         // The opening page of the flow has no running head or folio.
         if index > 0 {
             let section = first_section.and_then(|s| flow.section_titles.get(s)).cloned().unwrap_or_default();
@@ -67,13 +67,15 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, flow: Flo
 
 /// Places the flow's items `range` on `page`, from `top` down, with the text's
 /// left edge at `left`. Returns the section of the first line placed.
-pub(super) fn place_lines(page: &mut layout::Page, flow: &Flow, range: std::ops::Range<usize>, left: f32, top: f32) -> Option<usize> {
+pub(super) fn place_lines(page: &mut layout::Page, flow: &mut Flow, range: std::ops::Range<usize>, left: f32, top: f32) -> Option<usize> {
     let mut y = top;
     let mut first_section = None;
     for i in range {
         match flow.items[i] {
             VItem::Line { height } => {
-                if let Some(line) = &flow.lines[i] {
+                // Each line is placed once; moving its glyphs onto the page, rather
+                // than copying them, keeps a long book from holding both at once.
+                if let Some(line) = flow.lines[i].take() {
                     first_section.get_or_insert(line.section);
                     place_line(page, line, left, y);
                 }
@@ -86,17 +88,18 @@ pub(super) fn place_lines(page: &mut layout::Page, flow: &Flow, range: std::ops:
     first_section
 }
 
-pub(super) fn place_line(page: &mut layout::Page, line: &FlowLine, left: f32, top: f32) {
+pub(super) fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top: f32) {
     let baseline = top + line.baseline;
     let x0 = left + line.indent;
-    if let Some(name) = &line.destination {
-        page.destinations.push(Destination { name: name.clone(), at: Point { x: x0, y: top } });
+    if let Some(name) = line.destination {
+        page.destinations.push(Destination { name, at: Point { x: x0, y: top } });
     }
-    for (x, piece) in &line.line.pieces {
+    for (x, piece) in line.line.pieces {
         let origin = Point { x: x0 + x, y: baseline };
-        page.items.push(Item::Glyphs(run(piece, origin)));
         let area = Rect { x: origin.x - 1.0, y: baseline - piece.rise - piece.size, width: piece.width + 2.0, height: piece.size * 1.25 };
-        match piece.anchor {
+        let anchor = piece.anchor;
+        page.items.push(Item::Glyphs(run(piece, origin)));
+        match anchor {
             Some(Anchor::NoteRef { number, occurrence }) => {
                 page.links.push(Link { area, target: note_anchor(number) });
                 page.destinations.push(Destination { name: noteref_anchor(number, occurrence), at: Point { x: x0, y: top } });
@@ -110,12 +113,12 @@ pub(super) fn place_line(page: &mut layout::Page, line: &FlowLine, left: f32, to
     }
 }
 
-pub(super) fn run(piece: &Piece, origin: Point) -> GlyphRun {
+pub(super) fn run(piece: Piece, origin: Point) -> GlyphRun {
     GlyphRun {
         font: piece.face as usize,
         size: piece.size,
         origin,
-        glyphs: piece.glyphs.iter().map(|(id, x, text)| Glyph { id: *id, x: *x, rise: piece.rise, text: text.clone() }).collect(),
+        glyphs: piece.glyphs.into_iter().map(|(id, x, text)| Glyph { id, x, rise: piece.rise, text }).collect(),
         horizontal_scale: piece.scale,
     }
 }
@@ -140,10 +143,10 @@ fn furniture(page: &mut layout::Page, book: &Book, style: &Style, fonts: &FontFa
     if !head.is_empty() {
         let piece = setter.piece(&head, FaceStyle::Italic, size, None);
         let x = if recto { left + style.measure() - piece.width } else { left };
-        page.items.push(Item::Glyphs(run(&piece, Point { x, y: head_baseline })));
+        page.items.push(Item::Glyphs(run(piece, Point { x, y: head_baseline })));
     }
     let folio = setter.piece(&folio_number.to_string(), FaceStyle::Regular, size, None);
     let x = left + (style.measure() - folio.width) / 2.0;
     let y = style.page_height() - style.bottom() + size * 2.4;
-    page.items.push(Item::Glyphs(run(&folio, Point { x, y })));
+    page.items.push(Item::Glyphs(run(folio, Point { x, y })));
 }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Whole-process wall time and peak memory of `quire build`, median of RUNS runs,
+# for the bundled article and for a long book made from it by `longbook`.
+#
+#   bench/run.sh [RUNS] [CHAPTERS]      # defaults: 7 runs, 50 chapters
+#
+# Builds release first (honours CARGO_TARGET_DIR). Needs GNU time at /usr/bin/time.
+# Prints one line per case: editions, median wall seconds, median peak RSS in MB
+# (GNU time's %M), and the spread (min–max seconds), then one --timings breakdown
+# per book. Wall time is read from bash's $EPOCHREALTIME around the whole process,
+# because GNU time's %e has only 10 ms resolution; it includes starting
+# /usr/bin/time itself (about 1 ms).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-7}
+chapters=${2:-50}
+target=${CARGO_TARGET_DIR:-target}
+
+cargo build --release --quiet --bins
+quire="$target/release/quire"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$target/release/longbook" manuscript/russia-1917.md "$chapters" "$work/longbook.md"
+words=$(wc -w < "$work/longbook.md")
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+measure() { # label manuscript format...
+    local label=$1 manuscript=$2
+    shift 2
+    local formats=()
+    [ $# -gt 0 ] && formats=(--format "$(IFS=,; echo "$*")")
+    : > "$work/times"
+    local start end
+    for _ in $(seq "$runs"); do
+        start=$EPOCHREALTIME
+        /usr/bin/time -f "%M" -o "$work/rss" \
+            "$quire" build "$manuscript" --out "$work/out" "${formats[@]}" > /dev/null
+        end=$EPOCHREALTIME
+        echo "$(echo "$end - $start" | bc -l) $(cat "$work/rss")" >> "$work/times"
+    done
+    local secs kb
+    secs=$(cut -d' ' -f1 "$work/times" | median)
+    kb=$(cut -d' ' -f2 "$work/times" | median)
+    printf '%-28s %-5s %6.3f s  %6.1f MB   (%.3f–%.3f s)\n' "$label" "${*:-all}" "$secs" "$(echo "$kb / 1024" | bc -l)" \
+        "$(cut -d' ' -f1 "$work/times" | sort -n | head -1)" "$(cut -d' ' -f1 "$work/times" | sort -n | tail -1)"
+}
+
+echo "quire $("$quire" --version | cut -d' ' -f2), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), median of $runs runs"
+measure "article" manuscript/russia-1917.md
+measure "article" manuscript/russia-1917.md epub
+measure "article" manuscript/russia-1917.md pdf
+measure "long book ($chapters ch, $words w)" "$work/longbook.md"
+measure "long book ($chapters ch, $words w)" "$work/longbook.md" epub
+measure "long book ($chapters ch, $words w)" "$work/longbook.md" pdf
+for book in manuscript/russia-1917.md "$work/longbook.md"; do
+    echo
+    echo "--timings, $(basename "$book") (one run; the editions overlap on two threads):"
+    "$quire" build "$book" --out "$work/out" --timings 2>&1 >/dev/null | sed 's/^/  /'
+done

@@ -1,0 +1,32 @@
+//! The benchmark's long book: `longbook` repeats the article as chapters with notes of their own.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use quire::model::{plain_text, Matter};
+
+#[test]
+fn three_chapters_have_three_times_the_notes_and_one_back_matter() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("quire-test-longbook-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("longbook.md");
+    let status = Command::new(env!("CARGO_BIN_EXE_longbook"))
+        .arg(root.join("manuscript/russia-1917.md"))
+        .arg("3")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let (article, _) = quire::build::load(&root.join("manuscript/russia-1917.md")).unwrap();
+    let (book, warnings) = quire::build::load(&out).expect("the long book is a valid manuscript");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(book.metadata.title, article.metadata.title);
+    assert_eq!(book.notes.len(), 3 * article.notes.len(), "every chapter's notes are its own");
+    let chapters: Vec<String> = book.sections.iter().filter_map(|s| s.heading.as_deref().map(plain_text)).filter(|t| t.starts_with("Chapter")).collect();
+    assert_eq!(chapters, ["Chapter 1", "Chapter 2", "Chapter 3"]);
+    let back = |b: &quire::model::Book| b.sections.iter().filter(|s| s.matter == Matter::Back).count();
+    assert_eq!(back(&book), back(&article), "the back matter is kept once");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -195,15 +195,8 @@ fn epub_edition(book: &Book, family: &FontFamily, resources: &Path) -> Result<(V
     let styles = resources.join("styles");
     let stylesheet = std::fs::read_to_string(styles.join("epub.css"))
         .map_err(|e| BuildError::Failed(format!("{}: {e}", styles.join("epub.css").display())))?;
-    let licence = std::fs::read(resources.join("fonts").join("OFL.txt")).ok();
-    let assets = epub::EpubAssets {
-        stylesheet,
-        fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
-        font_licence: licence.map(|text| ("OFL.txt".to_owned(), text)),
-        cover_png: timings.time(stage::EPUB_COVER, || epub::render_cover(&book.metadata, family)).map_err(|e| failed(&e))?,
-        modified: build_time(book),
-    };
-    let bytes = epub::write_epub_timed(book, &assets, &mut timings).map_err(|e| failed(&e))?;
+    let licence = std::fs::read(resources.join("fonts").join("OFL.txt")).ok().map(|text| ("OFL.txt".to_owned(), text));
+    let bytes = epub_bytes_timed(book, family, stylesheet, licence, &mut timings).map_err(|e| failed(&e))?;
     Ok((bytes, timings))
 }
 
@@ -292,14 +285,25 @@ fn typeset_for_print(
 
 /// The EPUB of a checked book, made in memory.
 pub fn epub_bytes(book: &Book, family: &FontFamily, stylesheet: String) -> Result<Vec<u8>, String> {
+    epub_bytes_timed(book, family, stylesheet, None, &mut Timings::new())
+}
+
+/// [`epub_bytes`] with the fonts' licence file to ship beside them, timing its stages.
+fn epub_bytes_timed(
+    book: &Book,
+    family: &FontFamily,
+    stylesheet: String,
+    font_licence: Option<(String, Vec<u8>)>,
+    timings: &mut Timings,
+) -> Result<Vec<u8>, String> {
     let assets = epub::EpubAssets {
         stylesheet,
         fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
-        font_licence: None,
-        cover_png: epub::render_cover(&book.metadata, family)?,
+        font_licence,
+        cover_png: timings.time(stage::EPUB_COVER, || epub::render_cover(&book.metadata, family))?,
         modified: build_time(book),
     };
-    epub::write_epub(book, &assets)
+    epub::write_epub_timed(book, &assets, timings)
 }
 
 /// The reader PDF of a checked book, made in memory, and what the typesetter could not do.

@@ -41,7 +41,7 @@ const MARK_INSET: f32 = 5.0 * POINTS_PER_MM;
 /// both inner margins at the fold are the style's inner margin. Links,
 /// destinations and bookmarks move with their pages. With `marks`, a short
 /// hairline at the head and foot of the fold on each front shows where to fold.
-pub fn impose_document(pamphlet: &Document, paper: &Paper, marks: bool) -> Result<Document, String> {
+pub fn impose_document(pamphlet: Document, paper: &Paper, marks: bool) -> Result<Document, String> {
     let fold = paper.sheet_width / 2.0;
     for (i, page) in pamphlet.pages.iter().enumerate() {
         // A hundredth of a point of slack: A5 is exactly half of A4, but not in f32.
@@ -57,15 +57,22 @@ pub fn impose_document(pamphlet: &Document, paper: &Paper, marks: bool) -> Resul
             ));
         }
     }
+    let Document { info, fonts, pages, outline } = pamphlet;
+    let slots = impose::impose(pages.len());
+    // Each page goes on exactly one sheet, so it is moved there, not copied.
+    let mut pages: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
     let mut sheets = Vec::new();
-    for sheet in impose::impose(pamphlet.pages.len()) {
+    for sheet in slots {
         for (side, slots) in [sheet.front, sheet.back].into_iter().enumerate() {
             let mut out = Page { width: paper.sheet_width, height: paper.sheet_height, items: Vec::new(), links: Vec::new(), destinations: Vec::new() };
             for (half, slot) in slots.into_iter().enumerate() {
-                if let Slot::Page(index) = slot {
-                    let page = &pamphlet.pages[index];
+                if let Some(page) = match slot {
+                    Slot::Page(index) => pages[index].take(),
+                    Slot::Blank => None,
+                } {
                     let dx = if half == 0 { fold - page.width } else { fold };
-                    place(&mut out, page, dx, (paper.sheet_height - page.height) / 2.0);
+                    let dy = (paper.sheet_height - page.height) / 2.0;
+                    place(&mut out, page, dx, dy);
                 }
             }
             if marks && side == 0 {
@@ -77,28 +84,25 @@ pub fn impose_document(pamphlet: &Document, paper: &Paper, marks: bool) -> Resul
             sheets.push(out);
         }
     }
-    Ok(Document { info: pamphlet.info.clone(), fonts: pamphlet.fonts.clone(), pages: sheets, outline: pamphlet.outline.clone() })
+    Ok(Document { info, fonts, pages: sheets, outline })
 }
 
-/// Copies `page`'s contents onto `sheet`, moved by (`dx`, `dy`).
-fn place(sheet: &mut Page, page: &Page, dx: f32, dy: f32) {
+/// Moves `page`'s contents onto `sheet`, shifted by (`dx`, `dy`).
+fn place(sheet: &mut Page, page: Page, dx: f32, dy: f32) {
     let shift = |p: Point| Point { x: p.x + dx, y: p.y + dy };
-    sheet.items.extend(page.items.iter().map(|item| match item {
-        Item::Glyphs(run) => {
-            let mut run = run.clone();
+    sheet.items.extend(page.items.into_iter().map(|item| match item {
+        Item::Glyphs(mut run) => {
             run.origin = shift(run.origin);
             Item::Glyphs(run)
         }
-        Item::Rule { from, to, thickness } => Item::Rule { from: shift(*from), to: shift(*to), thickness: *thickness },
+        Item::Rule { from, to, thickness } => Item::Rule { from: shift(from), to: shift(to), thickness },
     }));
-    sheet.links.extend(page.links.iter().map(|link| {
-        let mut link = link.clone();
+    sheet.links.extend(page.links.into_iter().map(|mut link| {
         link.area.x += dx;
         link.area.y += dy;
         link
     }));
-    sheet.destinations.extend(page.destinations.iter().map(|d| {
-        let mut d = d.clone();
+    sheet.destinations.extend(page.destinations.into_iter().map(|mut d| {
         d.at = shift(d.at);
         d
     }));
@@ -155,7 +159,7 @@ mod tests {
     #[test]
     fn pages_meet_at_the_fold() {
         let (w, h) = (5.5 * 72.0, 8.5 * 72.0);
-        let sheets = impose_document(&pamphlet(8, w, h), &LETTER, false).unwrap();
+        let sheets = impose_document(pamphlet(8, w, h), &LETTER, false).unwrap();
         assert_eq!(sheets.pages.len(), 4, "two sheets, two sides each");
         assert!(sheets.pages.iter().all(|p| p.width == 792.0 && p.height == 612.0));
         // Sheet 0 front: page 8 (index 7) on the left, page 1 (index 0) on the right.
@@ -166,7 +170,7 @@ mod tests {
     #[test]
     fn a5_pages_centre_on_a4_and_blanks_stay_empty() {
         let (w, h) = (148.0 * POINTS_PER_MM, 210.0 * POINTS_PER_MM);
-        let sheets = impose_document(&pamphlet(6, w, h), &A4, true).unwrap();
+        let sheets = impose_document(pamphlet(6, w, h), &A4, true).unwrap();
         assert_eq!(sheets.pages.len(), 4);
         // Sheet 0 back: page 2 and a blank (pages 6 and 7 are padding; the back cover comes last).
         let back = runs(&sheets.pages[1]);
@@ -181,13 +185,13 @@ mod tests {
 
     #[test]
     fn pages_larger_than_half_a_sheet_are_an_error() {
-        let error = impose_document(&pamphlet(4, 420.0, 595.0), &LETTER, false).unwrap_err();
+        let error = impose_document(pamphlet(4, 420.0, 595.0), &LETTER, false).unwrap_err();
         assert!(error.contains("does not fit"), "{error}");
     }
 
     #[test]
     fn two_pass_splits_fronts_and_backs() {
-        let sheets = impose_document(&pamphlet(8, 396.0, 612.0), &LETTER, false).unwrap();
+        let sheets = impose_document(pamphlet(8, 396.0, 612.0), &LETTER, false).unwrap();
         let (fronts, backs) = split_sides(&sheets);
         assert_eq!(fronts.pages.len(), 2);
         assert_eq!(runs(&fronts.pages[1]), runs(&sheets.pages[2]));

@@ -136,43 +136,31 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let styles = options.resources.join("styles");
 
     // Every edition is made in memory first; files are written only when all succeeded.
-    // The EPUB is made on a second thread while this one sets the PDF; each result
-    // goes to its own slot, so the output does not depend on which finishes first.
-    let wants = |edition| options.editions.contains(&edition);
-    let (epub, pdf) = std::thread::scope(|scope| {
-        let epub = wants(Edition::Epub).then(|| scope.spawn(|| epub_edition(&book, &family, &options.resources)));
-        let pdf = wants(Edition::Pdf).then(|| reader_pdf(&book, &family, &styles, options, &path, &reported, &mut warnings));
-        let epub = epub.map(|thread| thread.join().unwrap_or_else(|_| Err(BuildError::Failed("the EPUB edition failed unexpectedly".into()))));
-        (epub, pdf)
+    // Each edition is made on its own thread with its own timings and warnings, and
+    // the results are taken in the order of `Edition::ALL`, so the output and the
+    // warnings do not depend on which thread finishes first.
+    let jobs: Vec<Edition> = Edition::ALL.into_iter().filter(|e| options.editions.contains(e)).collect();
+    let job = Job { book: &book, family: &family, styles: &styles, options, path: &path, stem: &stem, reported: &reported };
+    let results: Vec<Result<Made, BuildError>> = std::thread::scope(|scope| {
+        let threads: Vec<_> = jobs.iter().map(|&edition| scope.spawn(move || job.make(edition))).collect();
+        threads
+            .into_iter()
+            .zip(&jobs)
+            .map(|(thread, edition)| {
+                thread.join().unwrap_or_else(|_| Err(BuildError::Failed(format!("the {edition:?} edition failed unexpectedly"))))
+            })
+            .collect()
     });
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    if let Some(epub) = epub {
-        let (bytes, epub_timings) = epub?;
-        timings.merge(epub_timings);
-        outputs.push((options.out_dir.join(format!("{stem}.epub")), bytes));
-    }
-    if let Some(pdf) = pdf {
-        let (bytes, pdf_timings) = pdf?;
-        timings.merge(pdf_timings);
-        outputs.push((options.out_dir.join(format!("{stem}.pdf")), bytes));
-    }
-
-    for paper in options.editions.iter().filter_map(|e| e.paper()) {
-        let style = Style::read(&styles.join(paper.style_file)).map_err(|e| failed(&e))?;
-        let pamphlet = typeset_for_print(&book, &path, &style, &family, Shape::Pamphlet, &reported, &mut warnings, &mut timings);
-        let sheets = timings
-            .time(stage::IMPOSITION, || booklet::impose_document(&pamphlet, paper, options.marks))
-            .map_err(|e| failed(&format!("{}: {e}", paper.style_file)))?;
-        let name = format!("{stem}-booklet-{}", paper.name);
-        let mut write = |document: &layout::Document| {
-            timings.time(stage::PDF, || pdf::write_pdf(document)).map_err(|e| failed(&format!("cannot write the {} booklet: {e}", paper.name)))
-        };
-        outputs.push((options.out_dir.join(format!("{name}.pdf")), write(&sheets)?));
-        if options.two_pass {
-            let (fronts, backs) = booklet::split_sides(&sheets);
-            outputs.push((options.out_dir.join(format!("{name}-fronts.pdf")), write(&fronts)?));
-            outputs.push((options.out_dir.join(format!("{name}-backs.pdf")), write(&backs)?));
+    for made in results {
+        let made = made?;
+        timings.merge(made.timings);
+        for warning in made.warnings {
+            if !warnings.iter().any(|w| w.message == warning.message) {
+                warnings.push(warning);
+            }
         }
+        outputs.extend(made.files);
     }
 
     let mut written = Vec::new();
@@ -190,32 +178,78 @@ fn failed(e: &dyn std::fmt::Display) -> BuildError {
     BuildError::Failed(e.to_string())
 }
 
-fn epub_edition(book: &Book, family: &FontFamily, resources: &Path) -> Result<(Vec<u8>, Timings), BuildError> {
-    let mut timings = Timings::new();
-    let styles = resources.join("styles");
-    let stylesheet = std::fs::read_to_string(styles.join("epub.css"))
-        .map_err(|e| BuildError::Failed(format!("{}: {e}", styles.join("epub.css").display())))?;
-    let licence = std::fs::read(resources.join("fonts").join("OFL.txt")).ok().map(|text| ("OFL.txt".to_owned(), text));
-    let bytes = epub_bytes_timed(book, family, stylesheet, licence, &mut timings).map_err(|e| failed(&e))?;
-    Ok((bytes, timings))
+/// What every edition's thread reads: the checked book and the build's settings.
+#[derive(Clone, Copy)]
+struct Job<'a> {
+    book: &'a Book,
+    family: &'a FontFamily,
+    styles: &'a Path,
+    options: &'a BuildOptions,
+    path: &'a Path,
+    stem: &'a str,
+    /// Characters the manuscript check already warned about.
+    reported: &'a [char],
 }
 
-/// The reader PDF, with the time of its stages.
-fn reader_pdf(
-    book: &Book,
-    family: &FontFamily,
-    styles: &Path,
-    options: &BuildOptions,
-    path: &Path,
-    reported: &[char],
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<(Vec<u8>, Timings), BuildError> {
-    let mut timings = Timings::new();
-    let style_path = options.style.clone().unwrap_or_else(|| styles.join("reader-a5.toml"));
-    let style = Style::read(&style_path).map_err(|e| failed(&e))?;
-    let document = typeset_for_print(book, path, &style, family, Shape::Reader, reported, warnings, &mut timings);
-    let bytes = timings.time(stage::PDF, || pdf::write_pdf(&document)).map_err(|e| failed(&format!("cannot write the PDF: {e}")))?;
-    Ok((bytes, timings))
+/// One edition's files, in memory, with the time of its stages and its warnings.
+struct Made {
+    files: Vec<(PathBuf, Vec<u8>)>,
+    timings: Timings,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Job<'_> {
+    fn make(self, edition: Edition) -> Result<Made, BuildError> {
+        let mut made = Made { files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
+        let out = |suffix: &str| self.options.out_dir.join(format!("{}{suffix}", self.stem));
+        match edition {
+            Edition::Epub => {
+                let bytes = self.epub(&mut made.timings)?;
+                made.files.push((out(".epub"), bytes));
+            }
+            Edition::Pdf => {
+                let style_path = self.options.style.clone().unwrap_or_else(|| self.styles.join("reader-a5.toml"));
+                let style = Style::read(&style_path).map_err(|e| failed(&e))?;
+                let document = self.typeset(&style, Shape::Reader, &mut made);
+                let bytes = made.timings.time(stage::PDF, || pdf::write_pdf(&document)).map_err(|e| failed(&format!("cannot write the PDF: {e}")))?;
+                made.files.push((out(".pdf"), bytes));
+            }
+            Edition::BookletA4 | Edition::BookletLetter => {
+                let paper = edition.paper().expect("a booklet edition has a paper");
+                let style = Style::read(&self.styles.join(paper.style_file)).map_err(|e| failed(&e))?;
+                let pamphlet = self.typeset(&style, Shape::Pamphlet, &mut made);
+                let sheets = made
+                    .timings
+                    .time(stage::IMPOSITION, || booklet::impose_document(pamphlet, paper, self.options.marks))
+                    .map_err(|e| failed(&format!("{}: {e}", paper.style_file)))?;
+                let name = format!("-booklet-{}", paper.name);
+                let mut write = |document: &layout::Document| {
+                    made.timings.time(stage::PDF, || pdf::write_pdf(document)).map_err(|e| failed(&format!("cannot write the {} booklet: {e}", paper.name)))
+                };
+                let mut files = vec![(out(&format!("{name}.pdf")), write(&sheets)?)];
+                if self.options.two_pass {
+                    let (fronts, backs) = booklet::split_sides(&sheets);
+                    drop(sheets);
+                    files.push((out(&format!("{name}-fronts.pdf")), write(&fronts)?));
+                    files.push((out(&format!("{name}-backs.pdf")), write(&backs)?));
+                }
+                made.files.append(&mut files);
+            }
+        }
+        Ok(made)
+    }
+
+    fn epub(&self, timings: &mut Timings) -> Result<Vec<u8>, BuildError> {
+        let resources = &self.options.resources;
+        let stylesheet = std::fs::read_to_string(self.styles.join("epub.css"))
+            .map_err(|e| BuildError::Failed(format!("{}: {e}", self.styles.join("epub.css").display())))?;
+        let licence = std::fs::read(resources.join("fonts").join("OFL.txt")).ok().map(|text| ("OFL.txt".to_owned(), text));
+        epub_bytes_timed(self.book, self.family, stylesheet, licence, timings).map_err(|e| failed(&e))
+    }
+
+    fn typeset(&self, style: &Style, shape: Shape, made: &mut Made) -> layout::Document {
+        typeset_for_print(self.book, self.path, style, self.family, shape, self.reported, &mut made.warnings, &mut made.timings)
+    }
 }
 
 /// What the typesetter makes of the book.

@@ -211,7 +211,9 @@ fn segment(
     // number corrects that to the next glyph's x. TJ numbers are in
     // thousandths of an em and move the pen left, hence the sign. The text
     // matrix scales everything horizontally, so distances are unscaled first.
+    // Glyphs with no correction between them share one string: `<00260034>`.
     out.push(b'[');
+    out.push(b'<');
     for (i, g) in glyphs.iter().enumerate() {
         let gid = font.subset_gid(g.id);
         let offset = match glyphs.get(i + 1) {
@@ -219,18 +221,13 @@ fn segment(
             None => 0.0,
         };
         let offset = ((offset * 1000.0).round() / 1000.0) as f32;
-        out.push(b'<');
         hex(out, &gid.to_be_bytes());
-        out.push(b'>');
         if offset != 0.0 {
-            out.push(b' ');
+            out.extend_from_slice(b"> ");
             thousandths(out, offset);
-            if i + 1 < glyphs.len() {
-                out.push(b' ');
-            }
-        } else if i + 1 < glyphs.len() {
-            out.push(b' ');
+            out.extend_from_slice(b" <");
         }
     }
+    out.push(b'>');
     out.extend_from_slice(b"] TJ\n");
 }

@@ -41,7 +41,10 @@ const MARK_INSET: f32 = 5.0 * POINTS_PER_MM;
 /// both inner margins at the fold are the style's inner margin. Links,
 /// destinations and bookmarks move with their pages. With `marks`, a short
 /// hairline at the head and foot of the fold on each front shows where to fold.
-pub fn impose_document(pamphlet: &Document, paper: &Paper, marks: bool) -> Result<Document, String> {
+///
+/// The pamphlet is used up: its pages' contents move onto the sheets rather
+/// than being copied, so a long pamphlet's glyphs are not held twice.
+pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool) -> Result<Document, String> {
     let fold = paper.sheet_width / 2.0;
     for (i, page) in pamphlet.pages.iter().enumerate() {
         // A hundredth of a point of slack: A5 is exactly half of A4, but not in f32.
@@ -63,7 +66,7 @@ pub fn impose_document(pamphlet: &Document, paper: &Paper, marks: bool) -> Resul
             let mut out = Page { width: paper.sheet_width, height: paper.sheet_height, items: Vec::new(), links: Vec::new(), destinations: Vec::new() };
             for (half, slot) in slots.into_iter().enumerate() {
                 if let Slot::Page(index) = slot {
-                    let page = &pamphlet.pages[index];
+                    let page = &mut pamphlet.pages[index];
                     let dx = if half == 0 { fold - page.width } else { fold };
                     place(&mut out, page, dx, (paper.sheet_height - page.height) / 2.0);
                 }
@@ -77,28 +80,26 @@ pub fn impose_document(pamphlet: &Document, paper: &Paper, marks: bool) -> Resul
             sheets.push(out);
         }
     }
-    Ok(Document { info: pamphlet.info.clone(), fonts: pamphlet.fonts.clone(), pages: sheets, outline: pamphlet.outline.clone() })
+    Ok(Document { info: pamphlet.info, fonts: pamphlet.fonts, pages: sheets, outline: pamphlet.outline })
 }
 
-/// Copies `page`'s contents onto `sheet`, moved by (`dx`, `dy`).
-fn place(sheet: &mut Page, page: &Page, dx: f32, dy: f32) {
+/// Moves `page`'s contents onto `sheet`, shifted by (`dx`, `dy`). Imposition
+/// places each page once, so `page` is left empty.
+fn place(sheet: &mut Page, page: &mut Page, dx: f32, dy: f32) {
     let shift = |p: Point| Point { x: p.x + dx, y: p.y + dy };
-    sheet.items.extend(page.items.iter().map(|item| match item {
-        Item::Glyphs(run) => {
-            let mut run = run.clone();
+    sheet.items.extend(std::mem::take(&mut page.items).into_iter().map(|item| match item {
+        Item::Glyphs(mut run) => {
             run.origin = shift(run.origin);
             Item::Glyphs(run)
         }
-        Item::Rule { from, to, thickness } => Item::Rule { from: shift(*from), to: shift(*to), thickness: *thickness },
+        Item::Rule { from, to, thickness } => Item::Rule { from: shift(from), to: shift(to), thickness },
     }));
-    sheet.links.extend(page.links.iter().map(|link| {
-        let mut link = link.clone();
+    sheet.links.extend(std::mem::take(&mut page.links).into_iter().map(|mut link| {
         link.area.x += dx;
         link.area.y += dy;
         link
     }));
-    sheet.destinations.extend(page.destinations.iter().map(|d| {
-        let mut d = d.clone();
+    sheet.destinations.extend(std::mem::take(&mut page.destinations).into_iter().map(|mut d| {
         d.at = shift(d.at);
         d
     }));
@@ -127,16 +128,20 @@ pub fn split_sides(sheets: &Document) -> (Document, Document) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::{DocumentInfo, Glyph, GlyphRun};
+    use crate::layout::{DocumentInfo, Glyph, GlyphRun, Glyphs};
 
     /// A pamphlet whose page `i` holds one glyph run at its top-left text corner, with glyph id `i`.
     fn pamphlet(pages: usize, width: f32, height: f32) -> Document {
-        let page = |i: usize| Page {
-            width,
-            height,
-            items: vec![Item::Glyphs(GlyphRun { font: 0, size: 10.0, origin: Point { x: 50.0, y: 60.0 }, glyphs: vec![Glyph { id: i as u16, x: 0.0, rise: 0.0, text: i.to_string() }], horizontal_scale: 1.0 })],
-            links: Vec::new(),
-            destinations: Vec::new(),
+        let page = |i: usize| {
+            let mut glyphs = Glyphs::default();
+            glyphs.push(Glyph::new(i as u16, 0.0, 0.0), &i.to_string());
+            Page {
+                width,
+                height,
+                items: vec![Item::Glyphs(GlyphRun { font: 0, size: 10.0, origin: Point { x: 50.0, y: 60.0 }, glyphs, horizontal_scale: 1.0 })],
+                links: Vec::new(),
+                destinations: Vec::new(),
+            }
         };
         Document { info: DocumentInfo::default(), fonts: Vec::new(), pages: (0..pages).map(page).collect(), outline: Vec::new() }
     }
@@ -155,7 +160,7 @@ mod tests {
     #[test]
     fn pages_meet_at_the_fold() {
         let (w, h) = (5.5 * 72.0, 8.5 * 72.0);
-        let sheets = impose_document(&pamphlet(8, w, h), &LETTER, false).unwrap();
+        let sheets = impose_document(pamphlet(8, w, h), &LETTER, false).unwrap();
         assert_eq!(sheets.pages.len(), 4, "two sheets, two sides each");
         assert!(sheets.pages.iter().all(|p| p.width == 792.0 && p.height == 612.0));
         // Sheet 0 front: page 8 (index 7) on the left, page 1 (index 0) on the right.
@@ -166,7 +171,7 @@ mod tests {
     #[test]
     fn a5_pages_centre_on_a4_and_blanks_stay_empty() {
         let (w, h) = (148.0 * POINTS_PER_MM, 210.0 * POINTS_PER_MM);
-        let sheets = impose_document(&pamphlet(6, w, h), &A4, true).unwrap();
+        let sheets = impose_document(pamphlet(6, w, h), &A4, true).unwrap();
         assert_eq!(sheets.pages.len(), 4);
         // Sheet 0 back: page 2 and a blank (pages 6 and 7 are padding; the back cover comes last).
         let back = runs(&sheets.pages[1]);
@@ -181,13 +186,13 @@ mod tests {
 
     #[test]
     fn pages_larger_than_half_a_sheet_are_an_error() {
-        let error = impose_document(&pamphlet(4, 420.0, 595.0), &LETTER, false).unwrap_err();
+        let error = impose_document(pamphlet(4, 420.0, 595.0), &LETTER, false).unwrap_err();
         assert!(error.contains("does not fit"), "{error}");
     }
 
     #[test]
     fn two_pass_splits_fronts_and_backs() {
-        let sheets = impose_document(&pamphlet(8, 396.0, 612.0), &LETTER, false).unwrap();
+        let sheets = impose_document(pamphlet(8, 396.0, 612.0), &LETTER, false).unwrap();
         let (fronts, backs) = split_sides(&sheets);
         assert_eq!(fronts.pages.len(), 2);
         assert_eq!(runs(&fronts.pages[1]), runs(&sheets.pages[2]));

@@ -161,7 +161,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         let style = Style::read(&styles.join(paper.style_file)).map_err(|e| failed(&e))?;
         let pamphlet = typeset_for_print(&book, &path, &style, &family, Shape::Pamphlet, &reported, &mut warnings, &mut timings);
         let sheets = timings
-            .time(stage::IMPOSITION, || booklet::impose_document(&pamphlet, paper, options.marks))
+            .time(stage::IMPOSITION, || booklet::impose_document(pamphlet, paper, options.marks))
             .map_err(|e| failed(&format!("{}: {e}", paper.style_file)))?;
         let name = format!("{stem}-booklet-{}", paper.name);
         let mut write = |document: &layout::Document| {

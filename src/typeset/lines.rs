@@ -107,7 +107,7 @@ mod tests {
 
     /// Where the line's last glyph ends, from the line's left edge.
     fn ink_end(line: &SetLine) -> f32 {
-        let (x, piece) = line.pieces.iter().rev().find(|(_, p)| !matches!(p.glyphs.last(), Some((_, _, t)) if t == " ")).unwrap();
+        let (x, piece) = line.pieces.iter().rev().find(|(_, p)| p.glyphs.with_texts().last().is_none_or(|(_, t)| t != " ")).unwrap();
         x + piece.width
     }
 
@@ -123,13 +123,13 @@ mod tests {
         let measure = first + 2.0;
         let lines = set_paragraph(&prepared, &|_| measure, &params(j), true);
         assert!(lines.len() >= 2, "{} lines", lines.len());
-        let first_end: String = lines[0].pieces.iter().flat_map(|(_, p)| p.glyphs.iter().map(|g| g.2.clone())).collect();
+        let first_end: String = lines[0].pieces.iter().flat_map(|(_, p)| p.glyphs.with_texts().map(|(_, t)| t)).collect();
         assert!(first_end.ends_with("soviets."), "first line: {first_end:?}");
         let period = setter.piece(".", FaceStyle::Regular, 11.0, None).width;
         let hang = j.protrusion_of('.', period);
         assert!(hang > 0.5, "the style hangs full stops: {hang}");
         for line in &lines[..lines.len() - 1] {
-            let last = line.pieces.iter().rev().find_map(|(_, p)| p.glyphs.last().map(|g| g.2.clone())).unwrap();
+            let last = line.pieces.iter().rev().find_map(|(_, p)| p.glyphs.with_texts().last().map(|(_, t)| t)).unwrap();
             let expected = if last.ends_with('.') { measure + hang } else if last.ends_with(',') { measure + j.protrusion_of(',', period) } else { measure };
             assert!((ink_end(line) - expected).abs() < 0.15, "line ending {last:?} ends at {}, expected {expected}", ink_end(line));
         }

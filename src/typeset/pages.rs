@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::text::{Anchor, Piece};
 use super::{Flow, FlowLine};
 use crate::fonts::{FaceStyle, FontFamily};
-use crate::layout::{self, Destination, Document, DocumentInfo, FontResource, Glyph, GlyphRun, Item, Link, Point, Rect};
+use crate::layout::{self, Destination, Document, DocumentInfo, FontResource, GlyphRun, Item, Link, Point, Rect};
 use crate::model::{note_anchor, noteref_anchor, Book};
 use crate::pagebreak::{self, PageParams, VItem};
 use crate::style::Style;
@@ -114,13 +114,11 @@ pub(super) fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top
 }
 
 pub(super) fn run(piece: Piece, origin: Point) -> GlyphRun {
-    GlyphRun {
-        font: piece.face as usize,
-        size: piece.size,
-        origin,
-        glyphs: piece.glyphs.into_iter().map(|(id, x, text)| Glyph { id, x, rise: piece.rise, text }).collect(),
-        horizontal_scale: piece.scale,
+    let mut glyphs = piece.glyphs;
+    for g in &mut glyphs {
+        g.rise = piece.rise;
     }
+    GlyphRun { font: piece.face as usize, size: piece.size, origin, glyphs, horizontal_scale: piece.scale }
 }
 
 /// Running head and folio. Versos (even page numbers) carry one text at the

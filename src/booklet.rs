@@ -63,7 +63,10 @@ pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool) -> Re
     let mut sheets = Vec::new();
     for sheet in impose::impose(pamphlet.pages.len()) {
         for (side, slots) in [sheet.front, sheet.back].into_iter().enumerate() {
-            let mut out = Page { width: paper.sheet_width, height: paper.sheet_height, items: Vec::new(), links: Vec::new(), destinations: Vec::new() };
+            // Room for both pages' items and the marks at once: a long booklet's
+            // sheets hold every glyph run of the pamphlet.
+            let items = 2 + slots.iter().map(|slot| if let Slot::Page(index) = slot { pamphlet.pages[*index].items.len() } else { 0 }).sum::<usize>();
+            let mut out = Page { width: paper.sheet_width, height: paper.sheet_height, items: Vec::with_capacity(items), links: Vec::new(), destinations: Vec::new() };
             for (half, slot) in slots.into_iter().enumerate() {
                 if let Slot::Page(index) = slot {
                     let page = &mut pamphlet.pages[index];

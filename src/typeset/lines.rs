@@ -46,9 +46,21 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> 
     } else {
         (1.0, Line { ratio: 0.0, ..*line })
     };
-    let mut set = SetLine::default();
+    let payloads = &prepared.payloads[line.start..end];
+    // Room for every piece and a hyphen at once: a book's set lines hold all
+    // its pieces until the pages take them, and a vector grown piece by piece
+    // ends with up to twice the room it needs.
+    let pieces = 1 + payloads
+        .iter()
+        .map(|p| match p {
+            Payload::Word(pieces) => pieces.len(),
+            Payload::Space(_) => 1,
+            _ => 0,
+        })
+        .sum::<usize>();
+    let mut set = SetLine { pieces: Vec::with_capacity(pieces), width: 0.0 };
     let mut x = 0.0;
-    for (item, payload) in items.iter().zip(&prepared.payloads[line.start..end]) {
+    for (item, payload) in items.iter().zip(payloads) {
         match (item, payload) {
             (Item::Box { width }, Payload::Word(pieces)) => {
                 let mut px = x;

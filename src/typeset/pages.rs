@@ -70,6 +70,11 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, mut flow:
 pub(super) fn place_lines(page: &mut layout::Page, flow: &mut Flow, range: std::ops::Range<usize>, left: f32, top: f32) -> Option<usize> {
     let mut y = top;
     let mut first_section = None;
+    // A run for each piece, and two for the running head and folio, reserved
+    // at once: the pages hold every run of the book, and a vector grown run
+    // by run ends with up to twice the room it needs.
+    let runs: usize = range.clone().filter_map(|i| flow.lines[i].as_ref()).map(|line| line.line.pieces.len()).sum();
+    page.items.reserve(runs + 2);
     for i in range {
         match flow.items[i] {
             VItem::Line { height } => {

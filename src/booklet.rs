@@ -41,7 +41,10 @@ const MARK_INSET: f32 = 5.0 * POINTS_PER_MM;
 /// both inner margins at the fold are the style's inner margin. Links,
 /// destinations and bookmarks move with their pages. With `marks`, a short
 /// hairline at the head and foot of the fold on each front shows where to fold.
-pub fn impose_document(pamphlet: Document, paper: &Paper, marks: bool) -> Result<Document, String> {
+///
+/// The pamphlet is used up: its pages' contents move onto the sheets rather
+/// than being copied, so a long pamphlet's glyphs are not held twice.
+pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool) -> Result<Document, String> {
     let fold = paper.sheet_width / 2.0;
     for (i, page) in pamphlet.pages.iter().enumerate() {
         // A hundredth of a point of slack: A5 is exactly half of A4, but not in f32.
@@ -57,22 +60,18 @@ pub fn impose_document(pamphlet: Document, paper: &Paper, marks: bool) -> Result
             ));
         }
     }
-    let Document { info, fonts, pages, outline } = pamphlet;
-    let slots = impose::impose(pages.len());
-    // Each page goes on exactly one sheet, so it is moved there, not copied.
-    let mut pages: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
     let mut sheets = Vec::new();
-    for sheet in slots {
+    for sheet in impose::impose(pamphlet.pages.len()) {
         for (side, slots) in [sheet.front, sheet.back].into_iter().enumerate() {
-            let mut out = Page { width: paper.sheet_width, height: paper.sheet_height, items: Vec::new(), links: Vec::new(), destinations: Vec::new() };
+            // Room for both pages' items and the marks at once: a long booklet's
+            // sheets hold every glyph run of the pamphlet.
+            let items = 2 + slots.iter().map(|slot| if let Slot::Page(index) = slot { pamphlet.pages[*index].items.len() } else { 0 }).sum::<usize>();
+            let mut out = Page { width: paper.sheet_width, height: paper.sheet_height, items: Vec::with_capacity(items), links: Vec::new(), destinations: Vec::new() };
             for (half, slot) in slots.into_iter().enumerate() {
-                if let Some(page) = match slot {
-                    Slot::Page(index) => pages[index].take(),
-                    Slot::Blank => None,
-                } {
+                if let Slot::Page(index) = slot {
+                    let page = &mut pamphlet.pages[index];
                     let dx = if half == 0 { fold - page.width } else { fold };
-                    let dy = (paper.sheet_height - page.height) / 2.0;
-                    place(&mut out, page, dx, dy);
+                    place(&mut out, page, dx, (paper.sheet_height - page.height) / 2.0);
                 }
             }
             if marks && side == 0 {
@@ -84,25 +83,26 @@ pub fn impose_document(pamphlet: Document, paper: &Paper, marks: bool) -> Result
             sheets.push(out);
         }
     }
-    Ok(Document { info, fonts, pages: sheets, outline })
+    Ok(Document { info: pamphlet.info, fonts: pamphlet.fonts, pages: sheets, outline: pamphlet.outline })
 }
 
-/// Moves `page`'s contents onto `sheet`, shifted by (`dx`, `dy`).
-fn place(sheet: &mut Page, page: Page, dx: f32, dy: f32) {
+/// Moves `page`'s contents onto `sheet`, shifted by (`dx`, `dy`). Imposition
+/// places each page once, so `page` is left empty.
+fn place(sheet: &mut Page, page: &mut Page, dx: f32, dy: f32) {
     let shift = |p: Point| Point { x: p.x + dx, y: p.y + dy };
-    sheet.items.extend(page.items.into_iter().map(|item| match item {
+    sheet.items.extend(std::mem::take(&mut page.items).into_iter().map(|item| match item {
         Item::Glyphs(mut run) => {
             run.origin = shift(run.origin);
             Item::Glyphs(run)
         }
         Item::Rule { from, to, thickness } => Item::Rule { from: shift(from), to: shift(to), thickness },
     }));
-    sheet.links.extend(page.links.into_iter().map(|mut link| {
+    sheet.links.extend(std::mem::take(&mut page.links).into_iter().map(|mut link| {
         link.area.x += dx;
         link.area.y += dy;
         link
     }));
-    sheet.destinations.extend(page.destinations.into_iter().map(|mut d| {
+    sheet.destinations.extend(std::mem::take(&mut page.destinations).into_iter().map(|mut d| {
         d.at = shift(d.at);
         d
     }));
@@ -131,16 +131,20 @@ pub fn split_sides(sheets: &Document) -> (Document, Document) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::{DocumentInfo, Glyph, GlyphRun};
+    use crate::layout::{DocumentInfo, Glyph, GlyphRun, Glyphs};
 
     /// A pamphlet whose page `i` holds one glyph run at its top-left text corner, with glyph id `i`.
     fn pamphlet(pages: usize, width: f32, height: f32) -> Document {
-        let page = |i: usize| Page {
-            width,
-            height,
-            items: vec![Item::Glyphs(GlyphRun { font: 0, size: 10.0, origin: Point { x: 50.0, y: 60.0 }, glyphs: vec![Glyph { id: i as u16, x: 0.0, rise: 0.0, text: i.to_string() }], horizontal_scale: 1.0 })],
-            links: Vec::new(),
-            destinations: Vec::new(),
+        let page = |i: usize| {
+            let mut glyphs = Glyphs::default();
+            glyphs.push(Glyph::new(i as u16, 0.0, 0.0), &i.to_string());
+            Page {
+                width,
+                height,
+                items: vec![Item::Glyphs(GlyphRun { font: 0, size: 10.0, origin: Point { x: 50.0, y: 60.0 }, glyphs, horizontal_scale: 1.0 })],
+                links: Vec::new(),
+                destinations: Vec::new(),
+            }
         };
         Document { info: DocumentInfo::default(), fonts: Vec::new(), pages: (0..pages).map(page).collect(), outline: Vec::new() }
     }

@@ -78,14 +78,33 @@ pub struct GlyphRun {
     pub size: f32,
     /// Left end of the baseline where glyph offsets start.
     pub origin: Point,
-    pub glyphs: Vec<Glyph>,
+    pub glyphs: Glyphs,
     /// Horizontal scale of the glyph shapes: 1 for none, 1.02 for letters
     /// widened by 2 % (font expansion, as pdfTeX's hz). Glyph positions are
     /// already scaled; this only widens the outlines.
     pub horizontal_scale: f32,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Positioned glyphs, each with the Unicode text it stands for, so that copy
+/// and paste give the manuscript's words: "fi" for an fi ligature, " " for a
+/// word space, and "" for the second and later glyphs of a cluster that maps
+/// to one text.
+///
+/// A long book has about a million glyphs per print edition. Their texts live
+/// in one string and each glyph keeps only its text's length, so a glyph is 16
+/// plain bytes: a string per glyph was most of a build's memory, and copying
+/// the typesetter's pieces of words cost an allocation per glyph.
+///
+/// The glyphs read and change as a slice (`glyphs[0].id`, `glyphs.len()`);
+/// their texts only through these methods, which keep the two in step.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Glyphs {
+    glyphs: Vec<Glyph>,
+    /// Every glyph's text, one after the other in glyph order.
+    text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Glyph {
     /// Glyph id in the font (after shaping: ligatures, kerning already applied).
     pub id: u16,
@@ -93,10 +112,104 @@ pub struct Glyph {
     pub x: f32,
     /// Vertical shift, positive *up* (superscripts); usually 0.
     pub rise: f32,
-    /// The Unicode text this glyph stands for, so that copy and paste give the
-    /// manuscript's words: "fi" for an fi ligature, " " for a word space, and
-    /// "" for the second and later glyphs of a cluster that maps to one text.
-    pub text: String,
+    /// Length in bytes of the glyph's text in [`Glyphs`]'s string. Not
+    /// smaller than u32: a cluster of thousands of combining marks is one text.
+    text_len: u32,
+}
+
+impl Glyph {
+    /// A glyph whose text is given when it joins a [`Glyphs`].
+    pub fn new(id: u16, x: f32, rise: f32) -> Glyph {
+        Glyph { id, x, rise, text_len: 0 }
+    }
+}
+
+impl Glyphs {
+    /// Room for `glyphs` glyphs whose texts take `text` bytes together.
+    pub fn with_capacity(glyphs: usize, text: usize) -> Glyphs {
+        Glyphs { glyphs: Vec::with_capacity(glyphs), text: String::with_capacity(text) }
+    }
+
+    pub fn push(&mut self, glyph: Glyph, text: &str) {
+        self.glyphs.push(Glyph { text_len: text_len(text), ..glyph });
+        self.text.push_str(text);
+    }
+
+    /// Puts `glyph` standing for `text` before the glyph now at `index`.
+    pub fn insert(&mut self, index: usize, glyph: Glyph, text: &str) {
+        let at = self.text_start(index);
+        self.glyphs.insert(index, Glyph { text_len: text_len(text), ..glyph });
+        self.text.insert_str(at, text);
+    }
+
+    /// Makes the glyph at `index` stand for `text` instead.
+    pub fn set_text(&mut self, index: usize, text: &str) {
+        let at = self.text_start(index);
+        let old = self.glyphs[index].text_len as usize;
+        self.text.replace_range(at..at + old, text);
+        self.glyphs[index].text_len = text_len(text);
+    }
+
+    /// The glyphs' texts together: the text the glyphs set.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Each glyph with its text, in order.
+    pub fn with_texts(&self) -> impl Iterator<Item = (&Glyph, &str)> + '_ {
+        let mut start = 0;
+        self.glyphs.iter().map(move |g| {
+            let end = start + g.text_len as usize;
+            let text = &self.text[start..end];
+            start = end;
+            (g, text)
+        })
+    }
+
+    fn text_start(&self, index: usize) -> usize {
+        self.glyphs[..index].iter().map(|g| g.text_len as usize).sum()
+    }
+}
+
+// The size the memory figures in the doc comment of `Glyphs` rest on.
+const _: () = assert!(std::mem::size_of::<Glyph>() == 16);
+
+fn text_len(text: &str) -> u32 {
+    u32::try_from(text.len()).expect("a glyph's text is shorter than 4 GiB")
+}
+
+/// The text lengths are private, so handing out the glyphs themselves cannot
+/// put them out of step with the text.
+impl std::ops::Deref for Glyphs {
+    type Target = [Glyph];
+
+    fn deref(&self) -> &[Glyph] {
+        &self.glyphs
+    }
+}
+
+impl std::ops::DerefMut for Glyphs {
+    fn deref_mut(&mut self) -> &mut [Glyph] {
+        &mut self.glyphs
+    }
+}
+
+impl<'a> IntoIterator for &'a Glyphs {
+    type Item = &'a Glyph;
+    type IntoIter = std::slice::Iter<'a, Glyph>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.glyphs.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut Glyphs {
+    type Item = &'a mut Glyph;
+    type IntoIter = std::slice::IterMut<'a, Glyph>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.glyphs.iter_mut()
+    }
 }
 
 /// A rectangle in page coordinates (top-left origin).
@@ -130,4 +243,42 @@ pub struct OutlineEntry {
     pub level: u8,
     /// Name of a [`Destination`].
     pub destination: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(glyphs: &Glyphs) -> Vec<(u16, &str)> {
+        glyphs.with_texts().map(|(g, text)| (g.id, text)).collect()
+    }
+
+    #[test]
+    fn each_glyph_keeps_its_own_text_through_changes() {
+        let mut glyphs = Glyphs::default();
+        glyphs.push(Glyph::new(1, 0.0, 0.0), "fi");
+        glyphs.push(Glyph::new(2, 5.0, 0.0), "é");
+        glyphs.push(Glyph::new(3, 9.0, 0.0), "");
+        glyphs.push(Glyph::new(4, 9.0, 0.0), " ");
+        glyphs.set_text(1, "e\u{301}");
+        glyphs.insert(3, Glyph::new(5, 9.0, 2.0), "x");
+        glyphs.insert(0, Glyph::new(6, -1.0, 0.0), "");
+        glyphs.set_text(5, "\u{a0}");
+        glyphs[2].x = 6.0;
+        assert_eq!(texts(&glyphs), [(6, ""), (1, "fi"), (2, "e\u{301}"), (3, ""), (5, "x"), (4, "\u{a0}")]);
+        assert_eq!(glyphs.text(), "fie\u{301}x\u{a0}");
+        assert_eq!(glyphs[2].x, 6.0);
+        assert_eq!(glyphs[4].rise, 2.0);
+    }
+
+    /// One text longer than u16 can count: a cluster of thousands of combining marks.
+    #[test]
+    fn a_cluster_of_many_marks_is_one_text() {
+        let cluster = format!("a{}", "\u{301}".repeat(40_000));
+        let mut glyphs = Glyphs::default();
+        glyphs.push(Glyph::new(1, 0.0, 0.0), &cluster);
+        glyphs.push(Glyph::new(2, 0.0, 0.0), "");
+        glyphs.push(Glyph::new(3, 5.0, 0.0), "b");
+        assert_eq!(texts(&glyphs), [(1, cluster.as_str()), (2, ""), (3, "b")]);
+    }
 }

@@ -80,30 +80,24 @@ pub(super) fn page(page: &Page, fonts: &[Option<EmbeddedFont>]) -> Vec<u8> {
 /// the rise changes (the rise goes into the text matrix, so a superscript is a
 /// segment of its own) and around every glyph that needs `/ActualText`.
 fn glyph_run(out: &mut Vec<u8>, run: &GlyphRun, font: &EmbeddedFont, page_height: f32) {
-    let mut start = 0;
-    while start < run.glyphs.len() {
-        let first = &run.glyphs[start];
-        let spanned = needs_actual_text(font, first);
+    let mut glyphs = run.glyphs.with_texts().enumerate().peekable();
+    while let Some((start, (first, text))) = glyphs.next() {
+        let spanned = needs_actual_text(font, first, text);
         let mut end = start + 1;
         if !spanned {
-            while end < run.glyphs.len() {
-                let g = &run.glyphs[end];
-                if g.rise != first.rise || needs_actual_text(font, g) {
-                    break;
-                }
+            while glyphs.next_if(|(_, (g, text))| g.rise == first.rise && !needs_actual_text(font, g, text)).is_some() {
                 end += 1;
             }
         }
         if spanned {
             out.extend_from_slice(b"/Span <</ActualText <");
-            hex(out, &super::structure::utf16_text(&first.text));
+            hex(out, &super::structure::utf16_text(text));
             out.extend_from_slice(b">>> BDC\n");
         }
         segment(out, run, &run.glyphs[start..end], font, page_height);
         if spanned {
             out.extend_from_slice(b"EMC\n");
         }
-        start = end;
     }
 }
 
@@ -171,8 +165,8 @@ mod tests {
 /// A glyph whose text differs from its ToUnicode entry, and any glyph that
 /// stands for no text at all: without a mapping, extractors would invent a
 /// character (MuPDF gives U+FFFD) for the tail of a cluster.
-fn needs_actual_text(font: &EmbeddedFont, glyph: &Glyph) -> bool {
-    glyph.text.is_empty() || font.mapped_text(glyph.id) != glyph.text
+fn needs_actual_text(font: &EmbeddedFont, glyph: &Glyph, text: &str) -> bool {
+    text.is_empty() || font.mapped_text(glyph.id) != text
 }
 
 fn segment(

@@ -56,10 +56,10 @@ pub(super) fn embed_fonts(doc: &Document) -> Result<Vec<Option<EmbeddedFont>>, P
     for item in doc.pages.iter().flat_map(|p| &p.items) {
         if let Item::Glyphs(run) = item {
             let glyphs = &mut used[run.font];
-            for g in &run.glyphs {
-                let text = glyphs.entry(g.id).or_default();
-                if text.is_empty() {
-                    text.clone_from(&g.text);
+            for (g, text) in run.glyphs.with_texts() {
+                let mapped = glyphs.entry(g.id).or_default();
+                if mapped.is_empty() {
+                    mapped.push_str(text);
                 }
             }
         }

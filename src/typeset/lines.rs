@@ -46,9 +46,21 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> 
     } else {
         (1.0, Line { ratio: 0.0, ..*line })
     };
-    let mut set = SetLine::default();
+    let payloads = &prepared.payloads[line.start..end];
+    // Room for every piece and a hyphen at once: a book's set lines hold all
+    // its pieces until the pages take them, and a vector grown piece by piece
+    // ends with up to twice the room it needs.
+    let pieces = 1 + payloads
+        .iter()
+        .map(|p| match p {
+            Payload::Word(pieces) => pieces.len(),
+            Payload::Space(_) => 1,
+            _ => 0,
+        })
+        .sum::<usize>();
+    let mut set = SetLine { pieces: Vec::with_capacity(pieces), width: 0.0 };
     let mut x = 0.0;
-    for (item, payload) in items.iter().zip(&prepared.payloads[line.start..end]) {
+    for (item, payload) in items.iter().zip(payloads) {
         match (item, payload) {
             (Item::Box { width }, Payload::Word(pieces)) => {
                 let mut px = x;
@@ -107,7 +119,7 @@ mod tests {
 
     /// Where the line's last glyph ends, from the line's left edge.
     fn ink_end(line: &SetLine) -> f32 {
-        let (x, piece) = line.pieces.iter().rev().find(|(_, p)| !matches!(p.glyphs.last(), Some((_, _, t)) if t == " ")).unwrap();
+        let (x, piece) = line.pieces.iter().rev().find(|(_, p)| p.glyphs.with_texts().last().is_none_or(|(_, t)| t != " ")).unwrap();
         x + piece.width
     }
 
@@ -123,13 +135,13 @@ mod tests {
         let measure = first + 2.0;
         let lines = set_paragraph(&prepared, &|_| measure, &params(j), true);
         assert!(lines.len() >= 2, "{} lines", lines.len());
-        let first_end: String = lines[0].pieces.iter().flat_map(|(_, p)| p.glyphs.iter().map(|g| g.2.clone())).collect();
+        let first_end: String = lines[0].pieces.iter().flat_map(|(_, p)| p.glyphs.with_texts().map(|(_, t)| t)).collect();
         assert!(first_end.ends_with("soviets."), "first line: {first_end:?}");
         let period = setter.piece(".", FaceStyle::Regular, 11.0, None).width;
         let hang = j.protrusion_of('.', period);
         assert!(hang > 0.5, "the style hangs full stops: {hang}");
         for line in &lines[..lines.len() - 1] {
-            let last = line.pieces.iter().rev().find_map(|(_, p)| p.glyphs.last().map(|g| g.2.clone())).unwrap();
+            let last = line.pieces.iter().rev().find_map(|(_, p)| p.glyphs.with_texts().last().map(|(_, t)| t)).unwrap();
             let expected = if last.ends_with('.') { measure + hang } else if last.ends_with(',') { measure + j.protrusion_of(',', period) } else { measure };
             assert!((ink_end(line) - expected).abs() < 0.15, "line ending {last:?} ends at {}, expected {expected}", ink_end(line));
         }

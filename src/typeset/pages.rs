@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::text::{Anchor, Piece};
 use super::{Flow, FlowLine};
 use crate::fonts::{FaceStyle, FontFamily};
-use crate::layout::{self, Destination, Document, DocumentInfo, FontResource, Glyph, GlyphRun, Item, Link, Point, Rect};
+use crate::layout::{self, Destination, Document, DocumentInfo, FontResource, GlyphRun, Item, Link, Point, Rect};
 use crate::model::{note_anchor, noteref_anchor, Book};
 use crate::pagebreak::{self, PageParams, VItem};
 use crate::style::Style;
@@ -70,6 +70,11 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, mut flow:
 pub(super) fn place_lines(page: &mut layout::Page, flow: &mut Flow, range: std::ops::Range<usize>, left: f32, top: f32) -> Option<usize> {
     let mut y = top;
     let mut first_section = None;
+    // A run for each piece, and two for the running head and folio, reserved
+    // at once: the pages hold every run of the book, and a vector grown run
+    // by run ends with up to twice the room it needs.
+    let runs: usize = range.clone().filter_map(|i| flow.lines[i].as_ref()).map(|line| line.line.pieces.len()).sum();
+    page.items.reserve(runs + 2);
     for i in range {
         match flow.items[i] {
             VItem::Line { height } => {
@@ -114,13 +119,11 @@ pub(super) fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top
 }
 
 pub(super) fn run(piece: Piece, origin: Point) -> GlyphRun {
-    GlyphRun {
-        font: piece.face as usize,
-        size: piece.size,
-        origin,
-        glyphs: piece.glyphs.into_iter().map(|(id, x, text)| Glyph { id, x, rise: piece.rise, text }).collect(),
-        horizontal_scale: piece.scale,
+    let mut glyphs = piece.glyphs;
+    for g in &mut glyphs {
+        g.rise = piece.rise;
     }
+    GlyphRun { font: piece.face as usize, size: piece.size, origin, glyphs, horizontal_scale: piece.scale }
 }
 
 /// Running head and folio. Versos (even page numbers) carry one text at the

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use crate::fonts::{FaceStyle, FontFamily};
 use crate::hyphenate::Hyphenator;
+use crate::layout::{Glyph, Glyphs};
 use crate::linebreak::Item;
 use crate::model::Inline;
 use crate::shaping;
@@ -21,12 +22,15 @@ pub enum Anchor {
 }
 
 /// Glyphs of one face at one size, positioned from the piece's start (points).
+/// Words recur, and each line copies its pieces; a piece's glyphs are plain
+/// data with one string for all their texts, so a copy is cheap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Piece {
     pub face: FaceStyle,
     pub size: f32,
+    /// Given to the glyphs when the piece becomes a [`crate::layout::GlyphRun`].
     pub rise: f32,
-    pub glyphs: Vec<(u16, f32, String)>,
+    pub glyphs: Glyphs,
     pub width: f32,
     pub anchor: Option<Anchor>,
     /// Horizontal scale of the glyphs (font expansion); 1 for none.
@@ -39,12 +43,11 @@ impl Piece {
         if scale == 1.0 {
             return self.clone();
         }
-        Piece {
-            glyphs: self.glyphs.iter().map(|(id, x, text)| (*id, x * scale, text.clone())).collect(),
-            width: self.width * scale,
-            scale: self.scale * scale,
-            ..self.clone()
+        let mut piece = Piece { width: self.width * scale, scale: self.scale * scale, ..self.clone() };
+        for g in &mut piece.glyphs {
+            g.x *= scale;
         }
+        piece
     }
 }
 
@@ -88,8 +91,9 @@ pub struct TextSetter<'a> {
     pub justification: &'a Justification,
     faces: Vec<rustybuzz::Face<'a>>,
     /// Shaping is the costly step; most words recur, so shape each (face,
-    /// feature set, word) once.
-    cache: HashMap<(FaceStyle, usize, String), Vec<shaping::ShapedGlyph>>,
+    /// feature set, word) once. Keyed by word inside, so a word is looked up
+    /// without making a string of it.
+    cache: HashMap<(FaceStyle, usize), HashMap<String, Vec<shaping::ShapedGlyph>>>,
     /// The OpenType feature sets the style asks for, by their tags; text is
     /// shaped with `feature_sets[current_features]`.
     feature_sets: Vec<(Vec<String>, Vec<rustybuzz::Feature>)>,
@@ -138,28 +142,28 @@ impl<'a> TextSetter<'a> {
 
     /// Shapes `text` in `face` at `size` into a piece whose glyphs carry their source text.
     pub fn piece(&mut self, text: &str, face: FaceStyle, size: f32, anchor: Option<Anchor>) -> Piece {
-        let key = (face, self.current_features, text.to_owned());
-        if !self.cache.contains_key(&key) {
+        let words = self.cache.entry((face, self.current_features)).or_default();
+        if !words.contains_key(text) {
             let shaped = shaping::shape(&self.faces[face as usize], text, &self.feature_sets[self.current_features].1);
-            self.cache.insert(key.clone(), shaped);
+            words.insert(text.to_owned(), shaped);
         }
-        let shaped = &self.cache[&key];
+        let shaped = &words[text];
         let scale = size / self.fonts.get(face).units_per_em as f32;
-        let mut glyphs = Vec::with_capacity(shaped.len());
+        let mut glyphs = Glyphs::with_capacity(shaped.len(), text.len());
         let mut x = 0.0;
         let mut missing = Vec::new();
         for (i, g) in shaped.iter().enumerate() {
             let first_of_cluster = i == 0 || shaped[i - 1].cluster != g.cluster;
             let source = if first_of_cluster {
                 let end = shaped[i + 1..].iter().map(|n| n.cluster).find(|&c| c != g.cluster).unwrap_or(text.len());
-                text.get(g.cluster..end).unwrap_or("").to_owned()
+                text.get(g.cluster..end).unwrap_or("")
             } else {
-                String::new()
+                ""
             };
             if g.id == 0 {
                 missing.extend(source.chars().map(|character| MissingGlyph { character, face, substituted: false }));
             }
-            glyphs.push((g.id, x + g.x_offset as f32 * scale, source));
+            glyphs.push(Glyph::new(g.id, x + g.x_offset as f32 * scale, 0.0), source);
             x += g.x_advance as f32 * scale;
         }
         self.missing.extend(missing);
@@ -200,12 +204,12 @@ impl<'a> TextSetter<'a> {
 
     /// How far the piece's last glyph may hang into the right margin.
     fn hang(&self, piece: &Piece) -> f32 {
-        let Some((_, x, _)) = piece.glyphs.last() else { return 0.0 };
-        let Some(character) = piece.glyphs.iter().rev().find_map(|(_, _, text)| text.chars().last()) else { return 0.0 };
+        let Some(last) = piece.glyphs.last() else { return 0.0 };
+        let Some(character) = piece.glyphs.text().chars().last() else { return 0.0 };
         if piece.anchor.is_some() {
             return 0.0;
         }
-        self.justification.protrusion_of(character, piece.width - x)
+        self.justification.protrusion_of(character, piece.width - last.x)
     }
 
     /// Boxes, glue and penalties for one paragraph, ending with the standard
@@ -287,8 +291,8 @@ impl<'a> TextSetter<'a> {
                     let face = spans.last().map_or(style.face, |s| s.face);
                     let mut hyphen = self.piece("-", face, style.size, None);
                     // A soft hyphen copies out as nothing, so the word pastes whole.
-                    if let Some(g) = hyphen.glyphs.first_mut() {
-                        g.2 = "\u{ad}".into();
+                    if !hyphen.glyphs.is_empty() {
+                        hyphen.glyphs.set_text(0, "\u{ad}");
                     }
                     let width = hyphen.width - self.justification.protrusion_of('-', hyphen.width);
                     prepared.items.push(Item::Penalty { width, cost: self.justification.hyphen_penalty, flagged: true });
@@ -409,9 +413,9 @@ mod tests {
         let lining = setter.piece("1917", FaceStyle::Regular, 11.0, None);
         setter.use_features(&style.body.features);
         let old_style = setter.piece("1917", FaceStyle::Regular, 11.0, None);
-        let ids = |p: &Piece| p.glyphs.iter().map(|g| g.0).collect::<Vec<_>>();
+        let ids = |p: &Piece| p.glyphs.iter().map(|g| g.id).collect::<Vec<_>>();
         assert_ne!(ids(&lining), ids(&old_style), "onum must select other glyphs");
-        let text = |p: &Piece| p.glyphs.iter().map(|g| g.2.as_str()).collect::<String>();
+        let text = |p: &Piece| p.glyphs.with_texts().map(|(_, text)| text).collect::<String>();
         assert_eq!(text(&old_style), "1917");
         // Switching back gives the lining figures again, not a cached old-style word.
         setter.use_features(&[]);

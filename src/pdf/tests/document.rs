@@ -219,7 +219,7 @@ fn bad_input_is_an_error_not_a_panic() {
         font: 9,
         size: 10.0,
         origin: pt(0.0, 0.0),
-        glyphs: vec![],
+        glyphs: Glyphs::default(),
         horizontal_scale: 1.0,
     }));
     assert!(write_pdf(&doc).is_err());
@@ -265,7 +265,7 @@ fn odd_but_valid_input_still_writes() {
         font: 0,
         size: 10.0,
         origin: pt(0.0, 0.0),
-        glyphs: vec![],
+        glyphs: Glyphs::default(),
         horizontal_scale: 1.0,
     }));
     doc.pages[0].items.push(Item::Rule {

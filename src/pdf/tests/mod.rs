@@ -56,7 +56,7 @@ fn run(
     let fi = face
         .glyph_index('\u{FB01}')
         .expect("Libertine has an fi ligature");
-    let mut glyphs = Vec::new();
+    let mut glyphs = Glyphs::default();
     let mut x = 0.0;
     let mut rise = 0.0;
     let mut chars = text.chars().peekable();
@@ -75,12 +75,7 @@ fn run(
                 c.to_string(),
             )
         };
-        glyphs.push(Glyph {
-            id: id.0,
-            x,
-            rise,
-            text,
-        });
+        glyphs.push(Glyph::new(id.0, x, rise), &text);
         rise = 0.0;
         x += face.glyph_hor_advance(id).unwrap() as f32 * scale;
         if c == ' ' {

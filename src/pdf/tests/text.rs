@@ -206,15 +206,14 @@ fn a_glyph_with_a_second_text_gets_actual_text() {
     // The space glyph, later once standing for a no-break space. The first
     // text seen (" ") stays the ToUnicode mapping.
     if let Item::Glyphs(run) = &mut doc.pages[0].items[2] {
-        assert_eq!(run.glyphs[1].text, " ");
-        run.glyphs[1].text = "\u{a0}".into();
+        assert_eq!(run.glyphs.with_texts().nth(1).unwrap().1, " ");
+        run.glyphs.set_text(1, "\u{a0}");
         // And an "e" drawn over the last "e" standing for nothing, as the
         // second glyph of a cluster does.
-        let mut extra = run.glyphs[run.glyphs.len() - 2].clone();
-        assert_eq!(extra.text, "e");
-        extra.text.clear();
+        let (&extra, text) = run.glyphs.with_texts().nth(run.glyphs.len() - 2).unwrap();
+        assert_eq!(text, "e");
         let at = run.glyphs.len() - 1;
-        run.glyphs.insert(at, extra);
+        run.glyphs.insert(at, extra, "");
     }
     let bytes = write_pdf(&doc).unwrap();
     keep("actualtext", &bytes);

@@ -150,6 +150,12 @@ impl Glyphs {
         self.glyphs[index].text_len = text_len(text);
     }
 
+    /// Appends `other`'s glyphs and texts, each glyph moved `dx` to the right.
+    pub fn append_shifted(&mut self, other: &Glyphs, dx: f32) {
+        self.glyphs.extend(other.glyphs.iter().map(|g| Glyph { x: g.x + dx, ..*g }));
+        self.text.push_str(&other.text);
+    }
+
     /// The glyphs' texts together: the text the glyphs set.
     pub fn text(&self) -> &str {
         &self.text

@@ -162,6 +162,11 @@ pub struct Params {
     pub expansion: f32,
 }
 
+/// Font expansion comes in steps of 0.1 %, as pdfTeX quantizes its expanded
+/// fonts. It is also the precision of the scale in a PDF's text matrix, so
+/// glyphs land where the layout put them, with no drift along a line.
+pub const EXPANSION_STEP: f32 = 0.001;
+
 impl Default for Params {
     fn default() -> Self {
         Params {
@@ -214,25 +219,34 @@ impl Line {
     /// The horizontal scale of the line's boxes under font expansion
     /// `expansion` ([`Params::expansion`]): `1 + ratio × expansion`, held
     /// within `1 ± expansion`, so letters never widen past the limit even on
-    /// an emergency line (the glue then takes the rest; see
-    /// [`Line::expanded_glue_ratio`]).
+    /// an emergency line, and rounded to [`EXPANSION_STEP`]. The glue takes
+    /// what capping and rounding leave (see [`Line::expanded_glue_ratio`]).
     pub fn expansion_scale(&self, expansion: f32) -> f32 {
         if self.ratio.is_finite() && expansion > 0.0 {
-            1.0 + self.ratio.clamp(-1.0, 1.0) * expansion
+            // Whole steps, never more of them than the limit holds.
+            let limit = (expansion / EXPANSION_STEP + 1e-3).floor();
+            let steps = (self.ratio * expansion / EXPANSION_STEP).round().clamp(-limit, limit);
+            1.0 + steps * EXPANSION_STEP
         } else {
             1.0
         }
     }
 
-    /// The ratio to give the line's glue when its boxes and hyphen (total
-    /// natural width `box_width`) are set at [`Line::expansion_scale`] and the glue
-    /// has `stretch` in all: equal to `ratio` unless the expansion was capped,
-    /// in which case the glue takes up what the letters could not.
-    pub fn expanded_glue_ratio(&self, expansion: f32, box_width: f32, stretch: f32) -> f32 {
-        if self.ratio > 1.0 && self.ratio.is_finite() && expansion > 0.0 && stretch > 0.0 {
-            self.ratio + (self.ratio - 1.0) * expansion * box_width / stretch
-        } else {
-            self.ratio
+    /// The ratio to give the line's glue (`stretch` and `shrink` in all)
+    /// when its boxes and hyphen (natural width `box_width`) are set at
+    /// [`Line::expansion_scale`]: the glue's own share at `ratio`, plus
+    /// whatever the letters were meant to take and did not because their
+    /// scale was capped or rounded, so the line still fills its measure.
+    pub fn expanded_glue_ratio(&self, expansion: f32, box_width: f32, stretch: f32, shrink: f32) -> f32 {
+        if !self.ratio.is_finite() || expansion <= 0.0 || self.is_overfull() {
+            return self.ratio;
+        }
+        let glue = if self.ratio >= 0.0 { self.ratio * stretch } else { self.ratio * shrink };
+        let left_over = box_width * (1.0 + self.ratio * expansion - self.expansion_scale(expansion));
+        match glue + left_over {
+            total if total >= 0.0 && stretch > 0.0 => total / stretch,
+            total if total < 0.0 && shrink > 0.0 => total / shrink,
+            _ => self.ratio,
         }
     }
 
@@ -1315,11 +1329,12 @@ mod tests {
         let scale = line.expansion_scale(expansion);
         let boxes: f32 = items[line.start..line.end].iter().map(|item| if let Item::Box { width } = item { *width } else { 0.0 }).sum();
         let stretch: f32 = items[line.start..line.end].iter().map(|item| if let Item::Glue { stretch, .. } = item { *stretch } else { 0.0 }).sum();
+        let shrink: f32 = items[line.start..line.end].iter().map(|item| if let Item::Glue { shrink, .. } = item { *shrink } else { 0.0 }).sum();
         let hyphen = match items.get(line.end) {
             Some(Item::Penalty { width, .. }) => *width,
             _ => 0.0,
         };
-        let glue_line = Line { ratio: line.expanded_glue_ratio(expansion, boxes + hyphen, stretch), ..*line };
+        let glue_line = Line { ratio: line.expanded_glue_ratio(expansion, boxes + hyphen, stretch, shrink), ..*line };
         let glue: f32 = items[line.start..line.end]
             .iter()
             .map(|item| match *item {
@@ -1343,7 +1358,8 @@ mod tests {
         let params = Params { expansion: 0.02, ..Params::default() };
         let expanded = break_lines(&items, &|_| measure, &params);
         assert!((expanded[0].ratio - 1.6 / 2.6).abs() < 1e-4, "{expanded:?}");
-        assert!((expanded[0].expansion_scale(0.02) - (1.0 + 0.02 * 1.6 / 2.6)).abs() < 1e-6);
+        // 1 + 0.02 × 1.6 / 2.6 = 1.0123, in steps of 0.001.
+        assert!((expanded[0].expansion_scale(0.02) - 1.012).abs() < 1e-6, "{}", expanded[0].expansion_scale(0.02));
         // The last line is not justified, so its letters keep their width.
         assert_eq!(expanded[1].expansion_scale(0.02), 1.0);
     }
@@ -1362,6 +1378,8 @@ mod tests {
             for line in &lines[..lines.len() - 1] {
                 let scale = line.expansion_scale(expansion);
                 assert!((1.0 - expansion..=1.0 + expansion).contains(&scale), "scale {scale} for {line:?}");
+                let steps = (scale - 1.0) / EXPANSION_STEP;
+                assert!((steps - steps.round()).abs() < 1e-3, "scale {scale} is not a whole number of steps");
                 if !line.is_overfull() && line.ratio.is_finite() {
                     let width = expanded_width(&items, line, expansion);
                     assert!((width - measure).abs() < 1e-3, "width {width} on measure {measure}: {line:?}");

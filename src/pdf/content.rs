@@ -178,7 +178,10 @@ fn segment(
 ) {
     let size = f64::from(run.size);
     // A degenerate scale would make the text matrix singular; draw unscaled.
-    let scale = match f64::from(run.horizontal_scale) {
+    // The scale as the text matrix will carry it, to three decimals: the TJ
+    // corrections below must use the same value, or a line set as one run
+    // drifts from its positions by the rounding times the distance travelled.
+    let scale = match (f64::from(run.horizontal_scale) * 1000.0).round() / 1000.0 {
         s if s.is_finite() && s > 0.0 => s,
         _ => 1.0,
     };

@@ -12,6 +12,30 @@ pub struct SetLine {
     pub width: f32,
 }
 
+impl SetLine {
+    /// Adds `piece` at `x`. A piece in the same face, size, rise and scale as
+    /// the one before joins it: a line is then mostly one piece, not one per
+    /// word and per space, which is most of a long book's memory until its
+    /// pages are made, and one run of glyphs on the page.
+    /// Pieces that carry a link stay apart, as the link covers only them.
+    fn push(&mut self, x: f32, piece: Piece) {
+        if let Some((last_x, last)) = self.pieces.last_mut() {
+            if last.anchor.is_none()
+                && piece.anchor.is_none()
+                && last.face == piece.face
+                && last.size == piece.size
+                && last.rise == piece.rise
+                && last.scale == piece.scale
+            {
+                last.glyphs.append_shifted(&piece.glyphs, x - *last_x);
+                last.width = x - *last_x + piece.width;
+                return;
+            }
+        }
+        self.pieces.push((x, piece));
+    }
+}
+
 pub fn params(j: &Justification) -> Params {
     Params {
         tolerance: j.tolerance,
@@ -40,25 +64,17 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> 
             _ => 0.0,
         };
         let box_width: f32 = hyphen + items.iter().map(|item| if let Item::Box { width } = item { *width } else { 0.0 }).sum::<f32>();
-        let stretch: f32 = items.iter().map(|item| if let Item::Glue { stretch, .. } = item { *stretch } else { 0.0 }).sum();
-        let glue_ratio = line.expanded_glue_ratio(expansion, box_width, stretch);
+        let (stretch, shrink) = items.iter().fold((0.0, 0.0), |(stretch, shrink), item| match item {
+            Item::Glue { stretch: more, shrink: less, .. } if more.is_finite() => (stretch + more, shrink + less),
+            _ => (stretch, shrink),
+        });
+        let glue_ratio = line.expanded_glue_ratio(expansion, box_width, stretch, shrink);
         (line.expansion_scale(expansion), Line { ratio: glue_ratio, ..*line })
     } else {
         (1.0, Line { ratio: 0.0, ..*line })
     };
     let payloads = &prepared.payloads[line.start..end];
-    // Room for every piece and a hyphen at once: a book's set lines hold all
-    // its pieces until the pages take them, and a vector grown piece by piece
-    // ends with up to twice the room it needs.
-    let pieces = 1 + payloads
-        .iter()
-        .map(|p| match p {
-            Payload::Word(pieces) => pieces.len(),
-            Payload::Space(_) => 1,
-            _ => 0,
-        })
-        .sum::<usize>();
-    let mut set = SetLine { pieces: Vec::with_capacity(pieces), width: 0.0 };
+    let mut set = SetLine::default();
     let mut x = 0.0;
     for (item, payload) in items.iter().zip(payloads) {
         match (item, payload) {
@@ -67,7 +83,7 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> 
                 for piece in pieces {
                     let piece = piece.expanded(scale);
                     let width = piece.width;
-                    set.pieces.push((px, piece));
+                    set.push(px, piece);
                     px += width;
                 }
                 x += width * scale;
@@ -78,9 +94,10 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> 
                     continue;
                 }
                 // The space glyph is invisible and only there for copy and paste:
-                // it keeps its natural width, whatever the letters do.
+                // the glue, not the glyph, sets the gap. It takes the letters' scale
+                // only so that a line in one font makes one run.
                 if let Payload::Space(space) = payload {
-                    set.pieces.push((x, space.clone()));
+                    set.push(x, Piece { scale: space.scale * scale, ..space.clone() });
                 }
                 x += glue_line.glue_width(*width, *stretch, *shrink);
             }
@@ -89,7 +106,7 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> 
     }
     match (prepared.items.get(line.end), prepared.payloads.get(line.end)) {
         (Some(Item::Penalty { width, .. }), Some(Payload::Break(Some(hyphen)))) => {
-            set.pieces.push((x, hyphen.expanded(scale)));
+            set.push(x, hyphen.expanded(scale));
             x += width * scale;
         }
         // A margin kern: the line's last glyph hangs into the margin by this much.
@@ -147,5 +164,33 @@ mod tests {
         }
         // The paragraph's ragged last line never hangs.
         assert!(ink_end(lines.last().unwrap()) < measure);
+    }
+
+    #[test]
+    fn a_line_s_words_and_spaces_in_one_face_make_one_piece_and_a_note_reference_stays_apart() {
+        let (family, style) = bundled();
+        let j = &style.justification;
+        let mut setter = TextSetter::new(&family, None, j);
+        let note = crate::model::NoteRef { label: "a".into(), number: 1, occurrence: 1, at: Default::default() };
+        let inlines = [
+            Inline::Text("Workers ran the factories and".into()),
+            Inline::NoteRef(note),
+            Inline::Text(" the railways, ".into()),
+            Inline::Emphasis(vec![Inline::Text("and".into())]),
+            Inline::Text(" peasants took the land.".into()),
+        ];
+        let prepared = setter.prepare(&inlines, TextStyle { size: 11.0, face: FaceStyle::Regular, indent: 0.0, hyphenate: false }, None);
+        let lines = set_paragraph(&prepared, &|_| 1000.0, &params(j), true);
+        assert_eq!(lines.len(), 1);
+        let pieces = &lines[0].pieces;
+        let texts: Vec<&str> = pieces.iter().map(|(_, p)| p.glyphs.text()).collect();
+        // Regular words and spaces, the superscript reference, regular, italic
+        // (with the space before it, set in the face of the word it precedes), regular.
+        assert_eq!(texts, ["Workers ran the factories and", "1", " the railways,", " and", " peasants took the land."]);
+        assert!(pieces[1].1.anchor.is_some(), "the reference keeps its own piece for its link");
+        // Each piece's width runs to where the next begins.
+        for pair in pieces.windows(2) {
+            assert!((pair[0].0 + pair[0].1.width - pair[1].0).abs() < 0.01, "{:?} then {:?}", texts, pair[1].0);
+        }
     }
 }

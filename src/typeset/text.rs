@@ -76,6 +76,15 @@ struct Span {
     anchor: Option<Anchor>,
 }
 
+impl Span {
+    /// A part of this span's text, in its face. Not `..self.clone()`, which
+    /// would copy the whole text for each part: a paragraph's words are parts
+    /// of one span, and a long paragraph's copies grew with its square.
+    fn part(&self, text: &str) -> Span {
+        Span { text: text.to_owned(), face: self.face, anchor: self.anchor }
+    }
+}
+
 /// A character the font cannot draw, reported to the user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MissingGlyph {
@@ -260,14 +269,14 @@ impl<'a> TextSetter<'a> {
             }
             let mut start = 0;
             for (at, soft) in break_points(&span.text, if style.hyphenate { self.hyphenator } else { None }) {
-                let piece = Span { text: span.text[start..at].to_owned(), ..span.clone() };
+                let piece = span.part(&span.text[start..at]);
                 let current = fragments.last_mut().expect("one fragment at least");
                 current.0.push(piece);
                 current.1 = Some(soft);
                 fragments.push((Vec::new(), None));
                 start = at;
             }
-            fragments.last_mut().expect("one fragment at least").0.push(Span { text: span.text[start..].to_owned(), ..span.clone() });
+            fragments.last_mut().expect("one fragment at least").0.push(span.part(&span.text[start..]));
         }
         for (spans, break_after) in fragments {
             let pieces: Vec<Piece> = spans
@@ -347,7 +356,7 @@ fn split_words(spans: &[Span]) -> Vec<Vec<Span>> {
                 words.push(Vec::new());
             }
             if !part.is_empty() {
-                words.last_mut().expect("one word at least").push(Span { text: part.to_owned(), ..span.clone() });
+                words.last_mut().expect("one word at least").push(span.part(part));
             }
         }
     }

@@ -22,6 +22,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$target/release/longbook" manuscript/russia-1917.md "$chapters" "$work/longbook.md"
 words=$(wc -w < "$work/longbook.md")
+# One paragraph of a megabyte: the line breaker's active list and the text
+# preparation must stay linear within a paragraph, not only across paragraphs.
+{
+    printf '+++\ntitle = "One paragraph"\nauthor = "A. Writer"\nlanguage = "en"\n+++\n\n'
+    awk 'BEGIN { split("revolution workers the soviets took power and held it", w, " ")
+                 for (n = 0; n < 1000000; i++) { printf "%s ", w[i % 9 + 1]; n += length(w[i % 9 + 1]) + 1 }
+                 print "" }'
+} > "$work/paragraph.md"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
@@ -53,6 +61,7 @@ measure "article" manuscript/russia-1917.md pdf
 measure "long book ($chapters ch, $words w)" "$work/longbook.md"
 measure "long book ($chapters ch, $words w)" "$work/longbook.md" epub
 measure "long book ($chapters ch, $words w)" "$work/longbook.md" pdf
+measure "one 1 MB paragraph" "$work/paragraph.md"
 for book in manuscript/russia-1917.md "$work/longbook.md"; do
     echo
     echo "--timings, $(basename "$book") (one run; the editions overlap on two threads):"

@@ -93,7 +93,7 @@ pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checke
             if let Some(fonts) = fonts {
                 for (character, face) in unsupported(&set, fonts) {
                     unsupported_characters.push(character);
-                    let fallback = fonts.fallback.as_ref().filter(|f| f.face().glyph_index(character).is_some()).map(|f| f.file_name.as_str());
+                    let fallback = fonts.fallback.as_ref().filter(|f| f.has_glyph(character)).map(|f| f.file_name.as_str());
                     diagnostics.push(missing_glyph(path, text, character, fonts.get(face), face, fallback));
                 }
             }
@@ -215,16 +215,13 @@ pub fn load_fonts(resources: &Path) -> Result<FontFamily, Diagnostic> {
 
 /// Each character the editions would draw that a face lacks, with the first face lacking it.
 fn unsupported(book: &Book, fonts: &FontFamily) -> BTreeMap<char, FaceStyle> {
-    let faces: Vec<Option<ttf_parser::Face<'_>>> =
-        FaceStyle::ALL.iter().map(|s| ttf_parser::Face::parse(&fonts.get(*s).data, 0).ok()).collect();
     let mut missing = BTreeMap::new();
     let mut look = |text: &str, face: Option<FaceStyle>| {
         let Some(face) = face else { return };
+        let font = fonts.get(face);
         for c in text.chars().filter(|c| !is_invisible(*c)) {
-            if let Some(Some(f)) = faces.get(face as usize) {
-                if f.glyph_index(c).is_none() {
-                    missing.entry(c).or_insert(face);
-                }
+            if !font.has_glyph(c) {
+                missing.entry(c).or_insert(face);
             }
         }
     };

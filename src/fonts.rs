@@ -56,9 +56,22 @@ pub struct LoadedFont {
     pub data: Arc<Vec<u8>>,
     pub postscript_name: String,
     pub units_per_em: u16,
+    /// The characters of the Basic Multilingual Plane the font has a glyph
+    /// for, one bit each. Asking the cmap for every character of a book (to
+    /// find those that need the fallback face) was a tenth of a long build.
+    basic_plane: Arc<Vec<u64>>,
 }
 
 impl LoadedFont {
+    /// Whether the cmap maps `c` to a real glyph (not `.notdef`).
+    pub fn has_glyph(&self, c: char) -> bool {
+        let code = c as usize;
+        match self.basic_plane.get(code / 64) {
+            Some(bits) if code < 0x10000 => bits & (1 << (code % 64)) != 0,
+            _ => maps_to_a_glyph(&self.face(), c),
+        }
+    }
+
     pub fn face(&self) -> ttf_parser::Face<'_> {
         // Checked when loaded, so parsing again cannot fail.
         ttf_parser::Face::parse(&self.data, 0).expect("font was validated when loaded")
@@ -121,5 +134,51 @@ fn load(path: &Path) -> Result<LoadedFont, FontError> {
         .unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
     let units_per_em = face.units_per_em();
     let file_name = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(LoadedFont { file_name, data: Arc::new(data), postscript_name, units_per_em })
+    let basic_plane = Arc::new(basic_plane_coverage(&face));
+    Ok(LoadedFont { file_name, data: Arc::new(data), postscript_name, units_per_em, basic_plane })
+}
+
+/// Glyph 0 is `.notdef`, the box a font draws for what it lacks: some cmaps
+/// map U+FFFF to it.
+fn maps_to_a_glyph(face: &ttf_parser::Face<'_>, c: char) -> bool {
+    face.glyph_index(c).is_some_and(|glyph| glyph.0 != 0)
+}
+
+/// One bit per character below U+10000 that `face` maps to a glyph. The
+/// cmap's own list of code points gives the candidates; `glyph_index`, which
+/// the shaper relies on, has the last word on each.
+fn basic_plane_coverage(face: &ttf_parser::Face<'_>) -> Vec<u64> {
+    let mut bits = vec![0u64; 0x10000 / 64];
+    for subtable in face.tables().cmap.into_iter().flat_map(|cmap| cmap.subtables).filter(|t| t.is_unicode()) {
+        subtable.codepoints(|code| {
+            let Some(c) = char::from_u32(code).filter(|_| code < 0x10000) else { return };
+            if maps_to_a_glyph(face, c) {
+                bits[code as usize / 64] |= 1 << (code % 64);
+            }
+        });
+    }
+    bits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_coverage_bits_agree_with_the_cmap_for_every_character_of_every_bundled_face() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let family = load_family(&root.join("fonts"), &read_font_files(&root.join("styles")).unwrap()).unwrap();
+        let fonts: Vec<&LoadedFont> = family.faces.iter().chain(&family.fallback).collect();
+        assert_eq!(fonts.len(), 5, "four faces and the fallback");
+        for font in fonts {
+            let face = font.face();
+            let mut covered = 0;
+            for c in (0..0x11000).filter_map(char::from_u32) {
+                let expected = face.glyph_index(c).is_some_and(|glyph| glyph.0 != 0);
+                assert_eq!(font.has_glyph(c), expected, "{} and {c:?} (U+{:04X})", font.file_name, c as u32);
+                covered += usize::from(expected);
+            }
+            assert!(covered > 500, "{} covers {covered} characters", font.file_name);
+        }
+    }
 }

@@ -20,6 +20,10 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, mut flow:
     let params = PageParams { first_page_is_recto: first_page.is_multiple_of(2), ..PageParams::default() };
     let ranges = pagebreak::break_pages(&flow.items, &|_| text_height, &params);
     let mut pages = Vec::with_capacity(ranges.len());
+    // One setter for every page's running head and folio, so each page does
+    // not parse the faces again, and repeated heads are shaped once.
+    let mut furniture_setter = super::text::TextSetter::new(fonts, None, &style.justification);
+    furniture_setter.use_features(&style.furniture.features);
     for (index, range) in ranges.iter().enumerate() {
         let number = first_page + index;
         let mut page = layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new() };
@@ -27,7 +31,7 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, mut flow:
         // The opening page of the flow has no running head or folio.
         if index > 0 {
             let section = first_section.and_then(|s| flow.section_titles.get(s)).cloned().unwrap_or_default();
-            furniture(&mut page, book, style, fonts, number, &section);
+            furniture(&mut page, book, style, &mut furniture_setter, number, &section);
         }
         pages.push(page);
     }
@@ -128,7 +132,7 @@ pub(super) fn run(piece: Piece, origin: Point) -> GlyphRun {
 
 /// Running head and folio. Versos (even page numbers) carry one text at the
 /// left, rectos another at the right; the folio is centred at the foot.
-fn furniture(page: &mut layout::Page, book: &Book, style: &Style, fonts: &FontFamily, index: usize, section: &str) {
+fn furniture(page: &mut layout::Page, book: &Book, style: &Style, setter: &mut super::text::TextSetter<'_>, index: usize, section: &str) {
     let size = style.furniture.size_pt;
     let folio_number = index + 1;
     let recto = index % 2 == 0;
@@ -139,8 +143,6 @@ fn furniture(page: &mut layout::Page, book: &Book, style: &Style, fonts: &FontFa
         "title" => book.metadata.title.split_once(": ").map_or(book.metadata.title.as_str(), |(main, _)| main).to_owned(),
         _ => String::new(),
     };
-    let mut setter = super::text::TextSetter::new(fonts, None, &style.justification);
-    setter.use_features(&style.furniture.features);
     let left = style.left_margin(index);
     let head_baseline = style.top() - size * 1.6;
     if !head.is_empty() {

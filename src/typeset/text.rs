@@ -187,7 +187,7 @@ impl<'a> TextSetter<'a> {
         }
         let mut out = Vec::with_capacity(spans.len());
         for span in spans {
-            let drawable = |face: FaceStyle, c: char| c.is_whitespace() || c.is_control() || self.faces[face as usize].glyph_index(c).is_some();
+            let drawable = |face: FaceStyle, c: char| c.is_whitespace() || c.is_control() || self.fonts.get(face).has_glyph(c);
             if span.anchor.is_some() || span.text.chars().all(|c| drawable(span.face, c)) {
                 out.push(span);
                 continue;

@@ -97,6 +97,12 @@ pub fn noteref_anchor(number: usize, occurrence: usize) -> String {
     }
 }
 
+/// a, b, c … naming the first, second, third … reference to a note cited more
+/// than once, on its backlinks (both editions mark them alike).
+pub fn occurrence_letter(occurrence: usize) -> char {
+    (b'a' + (occurrence.max(1) - 1).rem_euclid(26) as u8) as char
+}
+
 pub fn note_anchor(number: usize) -> String {
     format!("note-{number}")
 }

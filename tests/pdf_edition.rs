@@ -189,3 +189,38 @@ fn characters_the_book_face_lacks_use_the_fallback_face_and_are_reported() {
     assert!(base_fonts.iter().any(|f| f.ends_with("+DejaVuSans")), "fallback face not embedded: {base_fonts:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_note_cited_twice_links_back_to_each_citation() {
+    let dir = temp_dir("twice");
+    std::fs::create_dir_all(&dir).unwrap();
+    let manuscript = dir.join("book.md");
+    let body = "Workers took power.[^src] Then they held it, for a while.[^other]\n\nThe soviets ran Petrograd.[^src]\n";
+    let notes = "\n[^src]: John Reed, *Ten Days that Shook the World*.\n\n[^other]: Cited once.\n";
+    std::fs::write(&manuscript, format!("+++\ntitle = \"Twice\"\nauthor = \"A. Writer\"\nlanguage = \"en\"\n+++\n\n{body}{notes}")).unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: None, resources: root, marks: false, two_pass: false };
+    let report = build(&options).expect("builds");
+    let doc = Document::load(&report.written[0]).unwrap();
+    let dests = destinations(&doc);
+    let mut links: Vec<(lopdf::ObjectId, String)> = Vec::new();
+    for (_, page_id) in doc.get_pages() {
+        let page = doc.get_dictionary(page_id).unwrap();
+        let Ok(annots) = page.get(b"Annots") else { continue };
+        for annot in doc.dereference(annots).unwrap().1.as_array().unwrap() {
+            let annot = doc.dereference(annot).unwrap().1.as_dict().unwrap();
+            let action = doc.dereference(annot.get(b"A").unwrap()).unwrap().1.as_dict().unwrap();
+            links.push((page_id, text(&doc, action.get(b"D").unwrap())));
+        }
+    }
+    let from_notes = |target: &str| links.iter().filter(|(page, t)| t == target && *page == dests["note-1"]).count();
+    // The label and the mark "↑a" lead to the first citation, "↑b" to the second.
+    assert_eq!(from_notes("noteref-1"), 2, "{links:?}");
+    assert_eq!(from_notes("noteref-1-2"), 1, "{links:?}");
+    assert!(dests.contains_key("noteref-1-2"), "the second citation is a destination");
+    // A note cited once has only its label.
+    assert_eq!(links.iter().filter(|(_, t)| t.starts_with("noteref-2")).count(), 1, "{links:?}");
+    let words = String::from_utf8(std::process::Command::new("pdftotext").arg(&report.written[0]).arg("-").output().unwrap().stdout).unwrap();
+    assert!(words.contains("↑a ↑b"), "{words}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -220,8 +220,7 @@ pub fn notes_body(notes: &[Note], references: &mut ReferenceFiles) -> String {
 
 /// a, b, c … for the second and later backlinks of a note cited more than once.
 fn occurrence_mark(occurrence: usize) -> String {
-    let letter = (b'a' + ((occurrence - 1) % 26) as u8) as char;
-    format!("<sup>{letter}</sup>")
+    format!("<sup>{}</sup>", crate::model::occurrence_letter(occurrence))
 }
 
 pub fn section_title(book: &Book, index: usize) -> String {

@@ -146,7 +146,7 @@ mod tests {
         let j = &style.justification;
         let mut setter = TextSetter::new(&family, None, j);
         let text = "Power passed to the soviets. Workers ran the factories and the railways, and peasants took the land.";
-        let prepared = setter.prepare(&[Inline::Text(text.into())], TextStyle { size: 11.0, face: FaceStyle::Regular, indent: 0.0, hyphenate: false }, None);
+        let prepared = setter.prepare(&[Inline::Text(text.into())], TextStyle { size: 11.0, face: FaceStyle::Regular, indent: 0.0, hyphenate: false }, None, &[]);
         // A measure that ends the first line at "soviets.": its natural width plus a little.
         let first = setter.piece("Power passed to the soviets.", FaceStyle::Regular, 11.0, None).width;
         let measure = first + 2.0;
@@ -179,7 +179,7 @@ mod tests {
             Inline::Emphasis(vec![Inline::Text("and".into())]),
             Inline::Text(" peasants took the land.".into()),
         ];
-        let prepared = setter.prepare(&inlines, TextStyle { size: 11.0, face: FaceStyle::Regular, indent: 0.0, hyphenate: false }, None);
+        let prepared = setter.prepare(&inlines, TextStyle { size: 11.0, face: FaceStyle::Regular, indent: 0.0, hyphenate: false }, None, &[]);
         let lines = set_paragraph(&prepared, &|_| 1000.0, &params(j), true);
         assert_eq!(lines.len(), 1);
         let pieces = &lines[0].pieces;

@@ -135,8 +135,12 @@ impl<'a> FlowBuilder<'a> {
     }
 
     fn prepare(&mut self, inlines: &[Inline], style: TextStyle, prefix: Option<(String, Anchor)>) -> Prepared {
+        self.prepare_marked(inlines, style, prefix, &[])
+    }
+
+    fn prepare_marked(&mut self, inlines: &[Inline], style: TextStyle, prefix: Option<(String, Anchor)>, suffix: &[(String, Anchor)]) -> Prepared {
         let start = Instant::now();
-        let prepared = self.setter.prepare(inlines, style, prefix);
+        let prepared = self.setter.prepare(inlines, style, prefix, suffix);
         self.preparing += start.elapsed();
         prepared
     }
@@ -300,8 +304,12 @@ impl<'a> FlowBuilder<'a> {
 
     fn paragraph(&mut self, inlines: &[Inline], style: TextStyle, indent: f32, prefix: Option<(String, Anchor)>, leading: f32) {
         let prepared = self.prepare(inlines, style, prefix);
+        self.set_paragraph_lines(&prepared, indent, leading);
+    }
+
+    fn set_paragraph_lines(&mut self, prepared: &Prepared, indent: f32, leading: f32) {
         let measure = self.measure() - indent;
-        let lines = self.set(&prepared, measure, true);
+        let lines = self.set(prepared, measure, true);
         self.push_paragraph_lines(lines, indent, leading);
     }
 
@@ -324,10 +332,22 @@ impl<'a> FlowBuilder<'a> {
         let style = TextStyle { size: s.notes.size_pt, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
         self.setter.use_features(&s.notes.features);
         for note in &book.notes {
+            // The label leads back to the first reference. A note cited more
+            // than once ends with a mark for each reference, as in the EPUB.
+            let backlinks: Vec<(String, Anchor)> = if note.references > 1 {
+                (1..=note.references)
+                    .map(|occurrence| (format!("↑{}", crate::model::occurrence_letter(occurrence)), Anchor::Backlink { number: note.number, occurrence }))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let last = note.blocks.len().saturating_sub(1);
             for (i, block) in note.blocks.iter().enumerate() {
                 let inlines = block_inlines(block);
                 let prefix = (i == 0).then(|| (format!("{}.", note.number), Anchor::NoteLabel { number: note.number }));
-                self.paragraph(&inlines, style, 0.0, prefix, s.notes.leading_pt);
+                let suffix = if i == last { backlinks.as_slice() } else { &[] };
+                let prepared = self.prepare_marked(&inlines, style, prefix, suffix);
+                self.set_paragraph_lines(&prepared, 0.0, s.notes.leading_pt);
             }
             self.flow.push(VItem::Space { height: s.notes.leading_pt * 0.3, stretch: 0.0, shrink: 0.0 }, None);
         }

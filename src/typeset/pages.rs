@@ -113,6 +113,7 @@ pub(super) fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top
                 page.links.push(Link { area, target: note_anchor(number) });
                 page.destinations.push(Destination { name: noteref_anchor(number, occurrence), at: Point { x: x0, y: top } });
             }
+            Some(Anchor::Backlink { number, occurrence }) => page.links.push(Link { area, target: noteref_anchor(number, occurrence) }),
             Some(Anchor::NoteLabel { number }) => {
                 page.links.push(Link { area, target: noteref_anchor(number, 1) });
                 page.destinations.push(Destination { name: note_anchor(number), at: Point { x: x0, y: top } });

@@ -19,6 +19,8 @@ pub enum Anchor {
     NoteRef { number: usize, occurrence: usize },
     /// A note's own number in the notes: links back to the (first) reference.
     NoteLabel { number: usize },
+    /// After a note cited more than once: links back to one of its references.
+    Backlink { number: usize, occurrence: usize },
 }
 
 /// Glyphs of one face at one size, positioned from the piece's start (points).
@@ -222,14 +224,20 @@ impl<'a> TextSetter<'a> {
     }
 
     /// Boxes, glue and penalties for one paragraph, ending with the standard
-    /// finishing glue and forced break (ragged last line).
-    pub fn prepare(&mut self, inlines: &[Inline], style: TextStyle, prefix: Option<(String, Anchor)>) -> Prepared {
+    /// finishing glue and forced break (ragged last line). `prefix` is a linked
+    /// label before the text (a note's number), `suffix` linked marks after
+    /// it, each a word of its own (a note's backlinks).
+    pub fn prepare(&mut self, inlines: &[Inline], style: TextStyle, prefix: Option<(String, Anchor)>, suffix: &[(String, Anchor)]) -> Prepared {
         let mut spans = Vec::new();
         if let Some((label, anchor)) = prefix {
             spans.push(Span { text: label, face: style.face, anchor: Some(anchor) });
             spans.push(Span { text: " ".into(), face: style.face, anchor: None });
         }
         flatten(inlines, style.face, &mut spans);
+        for (mark, anchor) in suffix {
+            spans.push(Span { text: " ".into(), face: style.face, anchor: None });
+            spans.push(Span { text: mark.clone(), face: style.face, anchor: Some(*anchor) });
+        }
         let spans = self.with_fallback(spans);
         let mut prepared = Prepared::default();
         if style.indent > 0.0 {

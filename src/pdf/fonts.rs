@@ -16,24 +16,27 @@ pub(super) struct EmbeddedFont {
     pub id: FontId,
     /// The subset program, as printpdf embeds it.
     pub parsed: ParsedFont,
-    /// Original glyph id → subset glyph id.
-    new_gid: BTreeMap<u16, u16>,
     /// Subset glyph id → advance in thousandths of an em, the unit of both
     /// `/W` and TJ adjustments; keeping one table for both is what makes the
     /// glyph positions exact.
     pub widths: BTreeMap<u16, f64>,
     /// Original glyph id → the text its ToUnicode entry gives.
     unicode: BTreeMap<u16, String>,
+    /// The same lookups as tables indexed by glyph id: the content streams ask
+    /// them for every glyph of the book, and three tree lookups per glyph were
+    /// a third of the writer's time. Unused ids give subset id 0 and "".
+    by_original: Vec<(u16, String)>,
+    advance_by_subset: Vec<f64>,
 }
 
 impl EmbeddedFont {
     /// Subset id of a glyph that [`embed_fonts`] has seen (all of them are).
     pub fn subset_gid(&self, gid: u16) -> u16 {
-        self.new_gid.get(&gid).copied().unwrap_or(0)
+        self.by_original.get(usize::from(gid)).map_or(0, |entry| entry.0)
     }
 
     pub fn width(&self, subset_gid: u16) -> f64 {
-        self.widths.get(&subset_gid).copied().unwrap_or(0.0)
+        self.advance_by_subset.get(usize::from(subset_gid)).copied().unwrap_or(0.0)
     }
 
     /// Every glyph the document uses: its subset id and its ToUnicode text.
@@ -43,7 +46,7 @@ impl EmbeddedFont {
 
     /// The text the ToUnicode CMap gives this (original) glyph.
     pub fn mapped_text(&self, gid: u16) -> &str {
-        self.unicode.get(&gid).map(String::as_str).unwrap_or("")
+        self.by_original.get(usize::from(gid)).map_or("", |entry| entry.1.as_str())
     }
 }
 
@@ -119,23 +122,29 @@ fn embed(
     parsed.font_name = Some(base_font);
 
     let units_per_em = f64::from(face.units_per_em().max(1));
-    let mut new_gid = BTreeMap::new();
     let mut widths = BTreeMap::new();
-    for &gid in unicode.keys() {
+    let highest = unicode.keys().next_back().map_or(0, |&gid| usize::from(gid));
+    let mut by_original = vec![(0u16, String::new()); highest + 1];
+    for (&gid, text) in &unicode {
         let sub = remapper.get(gid).unwrap_or(0);
         let advance = face
             .glyph_hor_advance(ttf_parser::GlyphId(gid))
             .unwrap_or(0);
-        new_gid.insert(gid, sub);
+        by_original[usize::from(gid)] = (sub, text.clone());
         widths.insert(sub, f64::from(advance) * 1000.0 / units_per_em);
+    }
+    let mut advance_by_subset = vec![0.0; widths.keys().next_back().map_or(0, |&sub| usize::from(sub) + 1)];
+    for (&sub, &width) in &widths {
+        advance_by_subset[usize::from(sub)] = width;
     }
 
     Ok(EmbeddedFont {
         id: FontId(format!("Q{index}")),
         parsed,
-        new_gid,
         widths,
         unicode,
+        by_original,
+        advance_by_subset,
     })
 }
 

@@ -97,7 +97,7 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> 
                 // the glue, not the glyph, sets the gap. It takes the letters' scale
                 // only so that a line in one font makes one run.
                 if let Payload::Space(space) = payload {
-                    set.push(x, Piece { scale: space.scale * scale, ..space.clone() });
+                    set.push(x, Piece { scale: space.scale * scale, ..Piece::clone(space) });
                 }
                 x += glue_line.glue_width(*width, *stretch, *shrink);
             }

@@ -3,6 +3,7 @@
 //! Each item keeps its payload (the shaped glyphs) so lines can be set afterwards.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::fonts::{FaceStyle, FontFamily};
 use crate::hyphenate::Hyphenator;
@@ -54,12 +55,16 @@ impl Piece {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+///
+/// Pieces are shared with the setter's cache: a paragraph repeats its words
+/// and its space, and a copy of each occurrence was most of a long
+/// paragraph's memory. A line copies the pieces it sets.
 pub enum Payload {
-    Word(Vec<Piece>),
+    Word(Vec<Rc<Piece>>),
     /// A word space: the space glyph to draw (for copy and paste) and its face.
-    Space(Piece),
+    Space(Rc<Piece>),
     /// A break inside a word; `Some` holds the hyphen drawn if the line breaks here.
-    Break(Option<Piece>),
+    Break(Option<Rc<Piece>>),
     None,
 }
 
@@ -101,10 +106,10 @@ pub struct TextSetter<'a> {
     pub hyphenator: Option<&'a Hyphenator>,
     pub justification: &'a Justification,
     faces: Vec<rustybuzz::Face<'a>>,
-    /// Shaping is the costly step; most words recur, so shape each (face,
-    /// feature set, word) once. Keyed by word inside, so a word is looked up
-    /// without making a string of it.
-    cache: HashMap<(FaceStyle, usize), HashMap<String, Vec<shaping::ShapedGlyph>>>,
+    /// Shaping is the costly step; most words recur, so set each (face,
+    /// feature set, size, word) once. Keyed by word inside, so a word is
+    /// looked up without making a string of it.
+    cache: HashMap<(FaceStyle, usize, u32), HashMap<String, Rc<Piece>>>,
     /// The OpenType feature sets the style asks for, by their tags; text is
     /// shaped with `feature_sets[current_features]`.
     feature_sets: Vec<(Vec<String>, Vec<rustybuzz::Feature>)>,
@@ -153,16 +158,20 @@ impl<'a> TextSetter<'a> {
 
     /// Shapes `text` in `face` at `size` into a piece whose glyphs carry their source text.
     pub fn piece(&mut self, text: &str, face: FaceStyle, size: f32, anchor: Option<Anchor>) -> Piece {
-        let words = self.cache.entry((face, self.current_features)).or_default();
-        if !words.contains_key(text) {
-            let shaped = shaping::shape(&self.faces[face as usize], text, &self.feature_sets[self.current_features].1);
-            words.insert(text.to_owned(), shaped);
+        Piece { anchor, ..(*self.shared_piece(text, face, size)).clone() }
+    }
+
+    /// [`TextSetter::piece`] without an anchor, shared with every other use of
+    /// the same word in the same face, features and size.
+    fn shared_piece(&mut self, text: &str, face: FaceStyle, size: f32) -> Rc<Piece> {
+        let words = self.cache.entry((face, self.current_features, size.to_bits())).or_default();
+        if let Some(piece) = words.get(text) {
+            return Rc::clone(piece);
         }
-        let shaped = &words[text];
+        let shaped = shaping::shape(&self.faces[face as usize], text, &self.feature_sets[self.current_features].1);
         let scale = size / self.fonts.get(face).units_per_em as f32;
         let mut glyphs = Glyphs::with_capacity(shaped.len(), text.len());
         let mut x = 0.0;
-        let mut missing = Vec::new();
         for (i, g) in shaped.iter().enumerate() {
             let first_of_cluster = i == 0 || shaped[i - 1].cluster != g.cluster;
             let source = if first_of_cluster {
@@ -172,13 +181,15 @@ impl<'a> TextSetter<'a> {
                 ""
             };
             if g.id == 0 {
-                missing.extend(source.chars().map(|character| MissingGlyph { character, face, substituted: false }));
+                // Reported when the word is first set; the report is per character anyway.
+                self.missing.extend(source.chars().map(|character| MissingGlyph { character, face, substituted: false }));
             }
             glyphs.push(Glyph::new(g.id, x + g.x_offset as f32 * scale, 0.0), source);
             x += g.x_advance as f32 * scale;
         }
-        self.missing.extend(missing);
-        Piece { face, size, rise: 0.0, glyphs, width: x, anchor, scale: 1.0 }
+        let piece = Rc::new(Piece { face, size, rise: 0.0, glyphs, width: x, anchor: None, scale: 1.0 });
+        words.insert(text.to_owned(), Rc::clone(&piece));
+        piece
     }
 
     /// Moves the characters a span's face cannot draw, and the fallback face
@@ -244,12 +255,12 @@ impl<'a> TextSetter<'a> {
             prepared.items.push(Item::Box { width: style.indent });
             prepared.payloads.push(Payload::None);
         }
-        let space = self.piece(" ", style.face, style.size, None);
+        let space = self.shared_piece(" ", style.face, style.size);
         let glue = |space_width: f32, j: &Justification| Item::Glue { width: space_width, stretch: space_width * j.stretch, shrink: space_width * j.shrink };
 
         for (w, word) in split_words(&spans).into_iter().enumerate() {
             if w > 0 {
-                let space = if word.first().map(|s| s.face) == Some(style.face) { space.clone() } else { self.piece(" ", word[0].face, style.size, None) };
+                let space = if word.first().map(|s| s.face) == Some(style.face) { Rc::clone(&space) } else { self.shared_piece(" ", word[0].face, style.size) };
                 prepared.items.push(glue(space.width, self.justification));
                 prepared.payloads.push(Payload::Space(space));
             }
@@ -287,16 +298,17 @@ impl<'a> TextSetter<'a> {
             fragments.last_mut().expect("one fragment at least").0.push(span.part(&span.text[start..]));
         }
         for (spans, break_after) in fragments {
-            let pieces: Vec<Piece> = spans
+            let pieces: Vec<Rc<Piece>> = spans
                 .iter()
                 .filter(|s| !s.text.is_empty())
                 .map(|s| match s.anchor {
                     Some(Anchor::NoteRef { .. }) => {
                         let mut p = self.piece(&s.text, FaceStyle::Regular, style.size * 0.68, s.anchor);
                         p.rise = style.size * 0.36;
-                        p
+                        Rc::new(p)
                     }
-                    _ => self.piece(&s.text, s.face, style.size, s.anchor),
+                    Some(_) => Rc::new(self.piece(&s.text, s.face, style.size, s.anchor)),
+                    None => self.shared_piece(&s.text, s.face, style.size),
                 })
                 .collect();
             let width = pieces.iter().map(|p| p.width).sum();
@@ -313,7 +325,7 @@ impl<'a> TextSetter<'a> {
                     }
                     let width = hyphen.width - self.justification.protrusion_of('-', hyphen.width);
                     prepared.items.push(Item::Penalty { width, cost: self.justification.hyphen_penalty, flagged: true });
-                    prepared.payloads.push(Payload::Break(Some(hyphen)));
+                    prepared.payloads.push(Payload::Break(Some(Rc::new(hyphen))));
                 }
                 Some(false) => {
                     prepared.items.push(Item::Penalty { width: -hang, cost: self.justification.hyphen_penalty, flagged: true });

@@ -247,9 +247,6 @@ impl Job<'_> {
         epub_bytes_timed(self.book, self.family, stylesheet, licence, timings).map_err(|e| failed(&e))
     }
 
-    fn typeset(&self, style: &Style, shape: Shape, made: &mut Made) -> layout::Document {
-        typeset_for_print(self.book, self.path, style, self.family, shape, self.reported, &mut made.warnings, &mut made.timings)
-    }
 }
 
 /// What the typesetter makes of the book.
@@ -261,60 +258,55 @@ enum Shape {
     Pamphlet,
 }
 
-/// Typesets the book for print with `style`. Each warning is given once per
-/// build, however many print editions run into it.
-/// Characters in `reported` were already named by the manuscript check.
-fn typeset_for_print(
-    book: &Book,
-    path: &Path,
-    style: &Style,
-    family: &FontFamily,
-    shape: Shape,
-    reported: &[char],
-    warnings: &mut Vec<Diagnostic>,
-    timings: &mut Timings,
-) -> layout::Document {
-    let m = &book.metadata;
-    let mut warn = |diagnostic: Diagnostic| {
-        if !warnings.iter().any(|w| w.message == diagnostic.message) {
-            warnings.push(diagnostic);
-        }
-    };
-    let hyphenator = timings.time(stage::HYPHENATION, || {
-        hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions)
-    });
-    if hyphenator.is_none() {
-        warn(Diagnostic::warning(path, None, format!("no hyphenation patterns for `{}`; the PDF is set without hyphenation", m.language)));
-    }
-    let typeset = print_typeset(book, style, family, shape, hyphenator.as_ref(), timings);
-    let mut reported: std::collections::BTreeSet<char> = reported.iter().copied().collect();
-    for missing in &typeset.missing_glyphs {
-        if !reported.insert(missing.character) {
-            continue;
-        }
-        let (c, code) = (missing.character, missing.character as u32);
-        let (message, help) = if missing.substituted {
-            let fallback = family.fallback.as_ref().map_or("the fallback face", |f| f.postscript_name.as_str());
-            (
-                format!("the book face has no glyph for {c:?} (U+{code:04X}); the PDF sets it in {fallback}"),
-                "choose a book face that has it in styles/fonts.toml, or replace the character",
-            )
-        } else {
-            (
-                format!("no font has a glyph for {c:?} (U+{code:04X}); it prints as a blank box"),
-                "add a font that has it to fonts/ and name it as `fallback` in styles/fonts.toml, or replace the character",
-            )
+impl Job<'_> {
+    /// Typesets the book for print with `style`, adding the time of its stages
+    /// and its warnings to `made`. Characters the manuscript check already named
+    /// are not named again.
+    fn typeset(&self, style: &Style, shape: Shape, made: &mut Made) -> layout::Document {
+        let Job { book, path, family, reported, .. } = *self;
+        let (warnings, timings) = (&mut made.warnings, &mut made.timings);
+        let m = &book.metadata;
+        let mut warn = |diagnostic: Diagnostic| {
+            if !warnings.iter().any(|w| w.message == diagnostic.message) {
+                warnings.push(diagnostic);
+            }
         };
-        warn(Diagnostic {
-            severity: Severity::Warning,
-            file: path.to_path_buf(),
-            at: find_character(path, c),
-            message,
-            help: Some(help.into()),
-            source_line: None,
+        let hyphenator = timings.time(stage::HYPHENATION, || {
+            hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions)
         });
+        if hyphenator.is_none() {
+            warn(Diagnostic::warning(path, None, format!("no hyphenation patterns for `{}`; the PDF is set without hyphenation", m.language)));
+        }
+        let typeset = print_typeset(book, style, family, shape, hyphenator.as_ref(), timings);
+        let mut reported: std::collections::BTreeSet<char> = reported.iter().copied().collect();
+        for missing in &typeset.missing_glyphs {
+            if !reported.insert(missing.character) {
+                continue;
+            }
+            let (c, code) = (missing.character, missing.character as u32);
+            let (message, help) = if missing.substituted {
+                let fallback = family.fallback.as_ref().map_or("the fallback face", |f| f.postscript_name.as_str());
+                (
+                    format!("the book face has no glyph for {c:?} (U+{code:04X}); the PDF sets it in {fallback}"),
+                    "choose a book face that has it in styles/fonts.toml, or replace the character",
+                )
+            } else {
+                (
+                    format!("no font has a glyph for {c:?} (U+{code:04X}); it prints as a blank box"),
+                    "add a font that has it to fonts/ and name it as `fallback` in styles/fonts.toml, or replace the character",
+                )
+            };
+            warn(Diagnostic {
+                severity: Severity::Warning,
+                file: path.to_path_buf(),
+                at: find_character(path, c),
+                message,
+                help: Some(help.into()),
+                source_line: None,
+            });
+        }
+        typeset.document
     }
-    typeset.document
 }
 
 /// The EPUB of a checked book, made in memory.

@@ -133,7 +133,7 @@ pub fn for_each_inlines_mut(blocks: &mut [Block], visit: &mut dyn FnMut(&mut Vec
             Block::Paragraph(c) | Block::Subheading { content: c, .. } => visit(c),
             Block::Quote(b) => for_each_inlines_mut(b, visit),
             Block::List { items, .. } => items.iter_mut().for_each(|i| for_each_inlines_mut(i, visit)),
-            Block::Table { rows, .. } => rows.iter_mut().flatten().for_each(|cell| visit(cell)),
+            Block::Table { rows, .. } => rows.iter_mut().flatten().for_each(&mut *visit),
             Block::Code(_) | Block::Rule => {}
         }
     }

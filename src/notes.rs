@@ -72,7 +72,7 @@ struct Numbering {
 }
 
 impl Numbering {
-    fn visit(&mut self, inlines: &mut Vec<Inline>) {
+    fn visit(&mut self, inlines: &mut [Inline]) {
         for inline in inlines.iter_mut() {
             match inline {
                 Inline::NoteRef(r) => {

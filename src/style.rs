@@ -182,7 +182,7 @@ impl Style {
     }
     /// Left margin of page `index` (0-based, page 1 is a recto): inner on rectos, outer on versos.
     pub fn left_margin(&self, index: usize) -> f32 {
-        (if index % 2 == 0 { self.page.inner_mm } else { self.page.outer_mm }) * POINTS_PER_MM
+        (if index.is_multiple_of(2) { self.page.inner_mm } else { self.page.outer_mm }) * POINTS_PER_MM
     }
     pub fn measure(&self) -> f32 {
         (self.page.width_mm - self.page.inner_mm - self.page.outer_mm) * POINTS_PER_MM

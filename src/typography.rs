@@ -45,7 +45,7 @@ fn set_text(text: &str, smart: bool) -> String {
 }
 
 /// With `smart` off, quotes and dashes stay as typed; no-break spaces still go in.
-fn smarten(inlines: &mut Vec<Inline>, smart: bool) {
+fn smarten(inlines: &mut [Inline], smart: bool) {
     let mut previous = None;
     smarten_run(inlines, &mut previous, smart);
 }

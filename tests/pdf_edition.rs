@@ -80,7 +80,7 @@ fn structure_links_outline_fonts_and_metadata() {
     // Every note reference links to its note, and every note links back.
     let dests = destinations(&doc);
     let mut targets = Vec::new();
-    for (_, page_id) in &pages {
+    for page_id in pages.values() {
         let page = doc.get_dictionary(*page_id).unwrap();
         let Ok(annots) = page.get(b"Annots") else { continue };
         for annot in doc.dereference(annots).unwrap().1.as_array().unwrap() {

@@ -122,7 +122,7 @@ fn thousandths(out: &mut Vec<u8>, value: f32) {
     if frac != 0 {
         out.push(b'.');
         let mut width = 3;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             width -= 1;
         }
@@ -146,20 +146,6 @@ fn digits(out: &mut Vec<u8>, mut n: u64) {
         }
     }
     out.extend_from_slice(&buffer[at..]);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::thousandths;
-
-    #[test]
-    fn numbers_to_three_decimals() {
-        for (value, text) in [(0.0, "0"), (12.5, "12.5"), (-0.05, "-0.05"), (100.001, "100.001"), (-7.0, "-7"), (0.0004, "0"), (3.0106, "3.011"), (-0.0004, "0")] {
-            let mut out = Vec::new();
-            thousandths(&mut out, value);
-            assert_eq!(String::from_utf8(out).unwrap(), text, "{value}");
-        }
-    }
 }
 
 /// A glyph whose text differs from its ToUnicode entry, and any glyph that
@@ -227,4 +213,18 @@ fn segment(
     }
     out.push(b'>');
     out.extend_from_slice(b"] TJ\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousandths;
+
+    #[test]
+    fn numbers_to_three_decimals() {
+        for (value, text) in [(0.0, "0"), (12.5, "12.5"), (-0.05, "-0.05"), (100.001, "100.001"), (-7.0, "-7"), (0.0004, "0"), (3.0106, "3.011"), (-0.0004, "0")] {
+            let mut out = Vec::new();
+            thousandths(&mut out, value);
+            assert_eq!(String::from_utf8(out).unwrap(), text, "{value}");
+        }
+    }
 }

@@ -136,7 +136,7 @@ pub(super) fn run(piece: Piece, origin: Point) -> GlyphRun {
 fn furniture(page: &mut layout::Page, book: &Book, style: &Style, setter: &mut super::text::TextSetter<'_>, index: usize, section: &str) {
     let size = style.furniture.size_pt;
     let folio_number = index + 1;
-    let recto = index % 2 == 0;
+    let recto = index.is_multiple_of(2);
     let which = if recto { &style.furniture.recto } else { &style.furniture.verso };
     let head = match which.as_str() {
         "author" => book.metadata.author.clone(),

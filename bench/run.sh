@@ -64,6 +64,6 @@ measure "long book ($chapters ch, $words w)" "$work/longbook.md" pdf
 measure "one 1 MB paragraph" "$work/paragraph.md"
 for book in manuscript/russia-1917.md "$work/longbook.md"; do
     echo
-    echo "--timings, $(basename "$book") (one run; the editions overlap on two threads):"
+    echo "--timings, $(basename "$book") (one run; each edition on its own thread, stages summed over them):"
     "$quire" build "$book" --out "$work/out" --timings 2>&1 >/dev/null | sed 's/^/  /'
 done

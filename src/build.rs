@@ -54,7 +54,7 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub written: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
-    /// How long each stage took. Editions are made on two threads at once, so
+    /// How long each stage took. Each edition is made on its own thread, so
     /// the stages add up to more than the build's wall time.
     pub timings: Timings,
 }

@@ -198,6 +198,15 @@ struct Made {
     warnings: Vec<Diagnostic>,
 }
 
+/// What the typesetter makes of the book.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    /// The reader edition's pages.
+    Reader,
+    /// The pamphlet's pages in reading order: covers, article, back cover.
+    Pamphlet,
+}
+
 impl Job<'_> {
     fn make(self, edition: Edition) -> Result<Made, BuildError> {
         let mut made = Made { files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
@@ -247,18 +256,6 @@ impl Job<'_> {
         epub_bytes_timed(self.book, self.family, stylesheet, licence, timings).map_err(|e| failed(&e))
     }
 
-}
-
-/// What the typesetter makes of the book.
-#[derive(Clone, Copy, PartialEq)]
-enum Shape {
-    /// The reader edition's pages.
-    Reader,
-    /// The pamphlet's pages in reading order: covers, article, back cover.
-    Pamphlet,
-}
-
-impl Job<'_> {
     /// Typesets the book for print with `style`, adding the time of its stages
     /// and its warnings to `made`. Characters the manuscript check already named
     /// are not named again.

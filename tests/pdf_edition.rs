@@ -62,6 +62,21 @@ fn destinations(doc: &Document) -> HashMap<String, lopdf::ObjectId> {
     out
 }
 
+/// Every link in page order: the page it is on and the destination it names.
+fn links(doc: &Document) -> Vec<(lopdf::ObjectId, String)> {
+    let mut links = Vec::new();
+    for page_id in doc.get_pages().into_values() {
+        let page = doc.get_dictionary(page_id).unwrap();
+        let Ok(annots) = page.get(b"Annots") else { continue };
+        for annot in doc.dereference(annots).unwrap().1.as_array().unwrap() {
+            let annot = doc.dereference(annot).unwrap().1.as_dict().unwrap();
+            let action = doc.dereference(annot.get(b"A").unwrap()).unwrap().1.as_dict().unwrap();
+            links.push((page_id, text(doc, action.get(b"D").unwrap())));
+        }
+    }
+    links
+}
+
 #[test]
 fn structure_links_outline_fonts_and_metadata() {
     let dir = temp_dir("structure");
@@ -79,16 +94,7 @@ fn structure_links_outline_fonts_and_metadata() {
 
     // Every note reference links to its note, and every note links back.
     let dests = destinations(&doc);
-    let mut targets = Vec::new();
-    for page_id in pages.values() {
-        let page = doc.get_dictionary(*page_id).unwrap();
-        let Ok(annots) = page.get(b"Annots") else { continue };
-        for annot in doc.dereference(annots).unwrap().1.as_array().unwrap() {
-            let annot = doc.dereference(annot).unwrap().1.as_dict().unwrap();
-            let action = doc.dereference(annot.get(b"A").unwrap()).unwrap().1.as_dict().unwrap();
-            targets.push((*page_id, text(&doc, action.get(b"D").unwrap())));
-        }
-    }
+    let targets = links(&doc);
     for n in 1..=11 {
         let to_note = targets.iter().find(|(_, t)| *t == format!("note-{n}")).unwrap_or_else(|| panic!("no link to note {n}"));
         let back = targets.iter().find(|(_, t)| *t == format!("noteref-{n}")).unwrap_or_else(|| panic!("no backlink from note {n}"));
@@ -203,16 +209,7 @@ fn a_note_cited_twice_links_back_to_each_citation() {
     let report = build(&options).expect("builds");
     let doc = Document::load(&report.written[0]).unwrap();
     let dests = destinations(&doc);
-    let mut links: Vec<(lopdf::ObjectId, String)> = Vec::new();
-    for (_, page_id) in doc.get_pages() {
-        let page = doc.get_dictionary(page_id).unwrap();
-        let Ok(annots) = page.get(b"Annots") else { continue };
-        for annot in doc.dereference(annots).unwrap().1.as_array().unwrap() {
-            let annot = doc.dereference(annot).unwrap().1.as_dict().unwrap();
-            let action = doc.dereference(annot.get(b"A").unwrap()).unwrap().1.as_dict().unwrap();
-            links.push((page_id, text(&doc, action.get(b"D").unwrap())));
-        }
-    }
+    let links = links(&doc);
     let from_notes = |target: &str| links.iter().filter(|(page, t)| t == target && *page == dests["note-1"]).count();
     // The label and the mark "↑a" lead to the first citation, "↑b" to the second.
     assert_eq!(from_notes("noteref-1"), 2, "{links:?}");

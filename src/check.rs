@@ -9,9 +9,10 @@ use std::path::{Component, Path, PathBuf};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, LineIndex};
-use crate::fonts::{self, FaceStyle, FontFamily};
+use crate::resources::fonts::{self, FaceStyle, FontFamily};
 use crate::model::{Block, Book, Inline, SourcePos};
-use crate::{manuscript, notes, typography};
+use crate::manuscript;
+use crate::passes::{notes, typography};
 
 /// After this many straight quotes (or `--`), one warning stands for the rest.
 const REPORTED_PER_KIND: usize = 10;

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use lopdf::Document;
 use quire::build::{build, BuildOptions, Edition};
-use quire::style::Style;
+use quire::resources::style::Style;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -2,9 +2,9 @@
 
 use tiny_skia::{FillRule, Mask, PathBuilder, Rect, Transform};
 
-use crate::fonts::{FaceStyle, FontFamily, LoadedFont};
-use crate::metadata::Metadata;
-use crate::shaping;
+use crate::resources::fonts::{FaceStyle, FontFamily, LoadedFont};
+use crate::model::metadata::Metadata;
+use crate::typeset::inline::shaping;
 
 /// 1600 × 2400 px: the 2:3 shape and the size e-reader stores ask for.
 const WIDTH: u32 = 1600;

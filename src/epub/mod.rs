@@ -14,7 +14,7 @@ use package::{escape, read_entries, write_zip, PackageFixes};
 use xhtml::{Page, ReferenceFiles, Renderer, ARTICLE_FILE, NOTES_FILE};
 
 use crate::model::{Book, Matter};
-use crate::timings::{stage, Timings};
+use crate::build::timings::{stage, Timings};
 
 /// Files that go into the book besides its text.
 pub struct EpubAssets {

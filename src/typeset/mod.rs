@@ -1,31 +1,30 @@
 //! The typesetter: the document model in, pages of positioned glyphs out.
 //!
 //! `text` turns a paragraph into boxes, glue and penalties; `lines` breaks and
-//! sets it (Knuth–Plass, in `crate::linebreak`); this module stacks the lines
+//! sets it (Knuth–Plass, in `crate::typeset::inline::linebreak`); this module stacks the lines
 //! into one vertical flow with its keeps; `pages` breaks the flow into pages
-//! (`crate::pagebreak`) and adds running heads, folios, links and bookmarks.
+//! (`crate::typeset::flow::pagebreak`) and adds running heads, folios, links and bookmarks.
 
-mod covers;
-mod lines;
-mod pages;
-mod text;
+pub mod flow;
+pub mod inline;
 
-pub use covers::{typeset_pamphlet, typeset_pamphlet_timed};
-pub use text::MissingGlyph;
+pub use flow::covers::{typeset_pamphlet, typeset_pamphlet_timed};
+pub use inline::prepare::MissingGlyph;
 
-use lines::{set_paragraph, SetLine};
+use inline::line::{self as lines, set_paragraph, SetLine};
 use std::time::{Duration, Instant};
 
-use text::{Anchor, Prepared, TextSetter, TextStyle};
+use inline::prepare::{self as text, Anchor, Prepared, TextSetter, TextStyle};
+use flow::pages;
 
-use crate::fonts::{FaceStyle, FontFamily};
-use crate::hyphenate::Hyphenator;
+use crate::resources::fonts::{FaceStyle, FontFamily};
+use crate::typeset::inline::hyphenate::Hyphenator;
 use crate::layout;
-use crate::linebreak::Params;
+use crate::typeset::inline::linebreak::Params;
 use crate::model::{plain_text, Block, Book, Inline, Matter};
-use crate::pagebreak::{self, Keeps, VItem};
-use crate::style::Style;
-use crate::timings::{stage, Timings};
+use crate::typeset::flow::pagebreak::{self, Keeps, VItem};
+use crate::resources::style::Style;
+use crate::build::timings::{stage, Timings};
 
 /// A line of the flow and what the page needs to know about it.
 #[derive(Debug, Clone)]
@@ -166,7 +165,7 @@ impl<'a> FlowBuilder<'a> {
     /// expansion), or a line it accepts would stick out of the measure once set.
     fn set_ragged(&mut self, mut prepared: text::Prepared) -> Vec<SetLine> {
         for item in &mut prepared.items {
-            if let crate::linebreak::Item::Glue { shrink, .. } = item {
+            if let crate::typeset::inline::linebreak::Item::Glue { shrink, .. } = item {
                 *shrink = 0.0;
             }
         }

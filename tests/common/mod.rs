@@ -10,8 +10,8 @@ use std::time::Instant;
 use quire::build::{epub_bytes, pdf_edition};
 use quire::check::{check_text, load_fonts};
 use quire::diagnostics::Diagnostic;
-use quire::fonts::FontFamily;
-use quire::style::Style;
+use quire::resources::fonts::FontFamily;
+use quire::resources::style::Style;
 
 pub struct Resources {
     pub fonts: FontFamily,

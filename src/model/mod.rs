@@ -3,7 +3,9 @@
 //! Nothing from the Markdown parser crosses this line. Later stages (notes,
 //! typography, EPUB writer, typesetter) see only these types.
 
-use crate::metadata::Metadata;
+pub mod metadata;
+
+use metadata::Metadata;
 
 /// A place in the manuscript, 1-based, for diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -5,10 +5,14 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::Diagnostic;
 use crate::model::Book;
 use crate::diagnostics::Severity;
-use crate::fonts::FontFamily;
-use crate::style::Style;
-use crate::timings::{stage, Timings};
-use crate::{booklet, check, epub, hyphenate, layout, output, pdf, typeset};
+use crate::resources::fonts::FontFamily;
+use crate::resources::style::Style;
+use crate::build::timings::{stage, Timings};
+use crate::typeset::inline::hyphenate;
+use crate::{check, epub, impose, layout, pdf, typeset};
+
+pub mod output;
+pub mod timings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Edition {
@@ -25,10 +29,10 @@ impl Edition {
     pub const ALL: [Edition; 4] = [Edition::Epub, Edition::Pdf, Edition::BookletA4, Edition::BookletLetter];
 
     /// The paper of a booklet edition; `None` for the others.
-    pub fn paper(self) -> Option<&'static booklet::Paper> {
+    pub fn paper(self) -> Option<&'static impose::Paper> {
         match self {
-            Edition::BookletA4 => Some(&booklet::A4),
-            Edition::BookletLetter => Some(&booklet::LETTER),
+            Edition::BookletA4 => Some(&impose::A4),
+            Edition::BookletLetter => Some(&impose::LETTER),
             Edition::Epub | Edition::Pdf => None,
         }
     }
@@ -229,7 +233,7 @@ impl Job<'_> {
                 let pamphlet = self.typeset(&style, Shape::Pamphlet, &mut made);
                 let sheets = made
                     .timings
-                    .time(stage::IMPOSITION, || booklet::impose_document(pamphlet, paper, self.options.marks))
+                    .time(stage::IMPOSITION, || impose::impose_document(pamphlet, paper, self.options.marks))
                     .map_err(|e| failed(&format!("{}: {e}", paper.style_file)))?;
                 let name = format!("-booklet-{}", paper.name);
                 let mut write = |document: &layout::Document| {
@@ -237,7 +241,7 @@ impl Job<'_> {
                 };
                 let mut files = vec![(out(&format!("{name}.pdf")), write(&sheets)?)];
                 if self.options.two_pass {
-                    let (fronts, backs) = booklet::split_sides(&sheets);
+                    let (fronts, backs) = impose::split_sides(&sheets);
                     drop(sheets);
                     files.push((out(&format!("{name}-fronts.pdf")), write(&fronts)?));
                     files.push((out(&format!("{name}-backs.pdf")), write(&backs)?));

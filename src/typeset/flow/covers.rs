@@ -11,16 +11,16 @@
 //! The back cover carries none. Padding blanks are added at imposition,
 //! between the article and the back cover, and stay blank.
 
-use super::lines::SetLine;
+use crate::typeset::inline::line::SetLine;
 use super::pages::{place_line, place_lines};
-use super::{typeset_from, FlowBuilder, FlowLine, Typeset};
-use crate::timings::Timings;
-use crate::fonts::{FaceStyle, FontFamily};
-use crate::hyphenate::Hyphenator;
+use crate::typeset::{typeset_from, FlowBuilder, FlowLine, Typeset};
+use crate::build::timings::Timings;
+use crate::resources::fonts::{FaceStyle, FontFamily};
+use crate::typeset::inline::hyphenate::Hyphenator;
 use crate::layout::{self, Item, Point};
 use crate::model::{Book, Matter};
-use crate::pagebreak::{self, PageParams, VItem};
-use crate::style::Style;
+use crate::typeset::flow::pagebreak::{self, PageParams, VItem};
+use crate::resources::style::Style;
 
 /// The front cover and the colophon come before the article.
 pub const COVER_PAGES: usize = 2;

@@ -7,7 +7,7 @@ use std::path::Path;
 use pulldown_cmark::{Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, LineIndex};
-use crate::metadata::{self, Metadata};
+use crate::model::metadata::{self, Metadata};
 use crate::model::{Block, Book, Inline, Matter, Note, NoteRef, Section, SourcePos};
 
 /// A manuscript read into the model, with the warnings found on the way.

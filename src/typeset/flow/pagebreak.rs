@@ -28,7 +28,7 @@
 /// Penalties use the line breaker's scale (TeX's `inf_penalty`), so callers
 /// use one vocabulary: at least `INFINITE_PENALTY` forbids a break, at most
 /// `FORCED_PENALTY` forces one, like [`VItem::ForcedBreak`].
-pub use crate::linebreak::{FORCED_PENALTY, INFINITE_PENALTY};
+pub use crate::typeset::inline::linebreak::{FORCED_PENALTY, INFINITE_PENALTY};
 
 /// Cost of breaking where a keep forbids it. Far above any sum of page
 /// badnesses a real book can reach (10 000 per page at worst), so it is paid

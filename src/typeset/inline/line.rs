@@ -1,9 +1,9 @@
 //! Setting a prepared paragraph: choose the breaks (Knuth–Plass), then place
 //! each line's pieces, stretching or shrinking its word spaces to the measure.
 
-use super::text::{Payload, Piece, Prepared};
-use crate::linebreak::{self, Item, Line, Params};
-use crate::style::Justification;
+use super::prepare::{Payload, Piece, Prepared};
+use crate::typeset::inline::linebreak::{self, Item, Line, Params};
+use crate::resources::style::Justification;
 
 /// One line, its pieces placed from the line's left edge (points).
 #[derive(Debug, Clone, Default)]
@@ -122,9 +122,9 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::fonts::{self, FaceStyle};
+    use crate::resources::fonts::{self, FaceStyle};
     use crate::model::Inline;
-    use crate::style::Style;
+    use crate::resources::style::Style;
     use crate::typeset::text::{TextSetter, TextStyle};
 
     fn bundled() -> (fonts::FontFamily, Style) {

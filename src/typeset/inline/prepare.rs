@@ -5,13 +5,13 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::fonts::{FaceStyle, FontFamily};
-use crate::hyphenate::Hyphenator;
+use crate::resources::fonts::{FaceStyle, FontFamily};
+use crate::typeset::inline::hyphenate::Hyphenator;
 use crate::layout::{Glyph, Glyphs};
-use crate::linebreak::Item;
+use crate::typeset::inline::linebreak::Item;
 use crate::model::Inline;
-use crate::shaping;
-use crate::style::Justification;
+use crate::typeset::inline::shaping;
+use crate::resources::style::Justification;
 
 /// Where a piece of text leads or is led to, for PDF links.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -434,9 +434,9 @@ mod tests {
     #[test]
     fn the_style_s_features_change_the_glyphs_and_keep_the_text() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let files = crate::fonts::read_font_files(&root.join("styles")).unwrap();
-        let family = crate::fonts::load_family(&root.join("fonts"), &files).unwrap();
-        let style = crate::style::Style::read(&root.join("styles/reader-a5.toml")).unwrap();
+        let files = crate::resources::fonts::read_font_files(&root.join("styles")).unwrap();
+        let family = crate::resources::fonts::load_family(&root.join("fonts"), &files).unwrap();
+        let style = crate::resources::style::Style::read(&root.join("styles/reader-a5.toml")).unwrap();
         assert_eq!(style.body.features, vec!["onum".to_string()]);
         let mut setter = TextSetter::new(&family, None, &style.justification);
         let lining = setter.piece("1917", FaceStyle::Regular, 11.0, None);

@@ -7,7 +7,7 @@
 //! sheets only stand out at the fore-edge by about a paper thickness per sheet
 //! (0.1 mm at 80 g/m²), and an office pamphlet is not trimmed, so no margin is lost.
 
-use crate::impose::{self, Slot};
+use super::order::{self as impose, Slot};
 use crate::layout::{Document, Item, Page, Point};
 
 const POINTS_PER_MM: f32 = 72.0 / 25.4;

@@ -2,7 +2,7 @@
 //! side of which sheet, so that a stack printed double-sided, folded once and
 //! stapled through the fold reads 1, 2, 3, … in order.
 //!
-//! This module only counts; [`crate::booklet`] moves the pages' contents.
+//! This module only counts; [`crate::impose`] moves the pages' contents.
 //!
 //! # Why the back side needs no rotation
 //!

@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 
-use super::text::{Anchor, Piece};
-use super::{Flow, FlowLine};
-use crate::fonts::{FaceStyle, FontFamily};
+use crate::typeset::inline::prepare::{Anchor, Piece};
+use crate::typeset::{Flow, FlowLine};
+use crate::resources::fonts::{FaceStyle, FontFamily};
 use crate::layout::{self, Destination, Document, DocumentInfo, FontResource, GlyphRun, Item, Link, Point, Rect};
 use crate::model::{note_anchor, noteref_anchor, Book};
-use crate::pagebreak::{self, PageParams, VItem};
-use crate::style::Style;
+use crate::typeset::flow::pagebreak::{self, PageParams, VItem};
+use crate::resources::style::Style;
 
 /// `first_page` is how many pages come before the flow's first page (a
 /// pamphlet's covers): folios and the recto/verso margins count them, so a
@@ -22,7 +22,7 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, mut flow:
     let mut pages = Vec::with_capacity(ranges.len());
     // One setter for every page's running head and folio, so each page does
     // not parse the faces again, and repeated heads are shaped once.
-    let mut furniture_setter = super::text::TextSetter::new(fonts, None, &style.justification);
+    let mut furniture_setter = crate::typeset::inline::prepare::TextSetter::new(fonts, None, &style.justification);
     furniture_setter.use_features(&style.furniture.features);
     for (index, range) in ranges.iter().enumerate() {
         let number = first_page + index;
@@ -133,7 +133,7 @@ pub(super) fn run(piece: Piece, origin: Point) -> GlyphRun {
 
 /// Running head and folio. Versos (even page numbers) carry one text at the
 /// left, rectos another at the right; the folio is centred at the foot.
-fn furniture(page: &mut layout::Page, book: &Book, style: &Style, setter: &mut super::text::TextSetter<'_>, index: usize, section: &str) {
+fn furniture(page: &mut layout::Page, book: &Book, style: &Style, setter: &mut crate::typeset::inline::prepare::TextSetter<'_>, index: usize, section: &str) {
     let size = style.furniture.size_pt;
     let folio_number = index + 1;
     let recto = index.is_multiple_of(2);

@@ -1,0 +1,4 @@
+//! The fonts and styles every edition reads.
+
+pub mod fonts;
+pub mod style;

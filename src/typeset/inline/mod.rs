@@ -1,0 +1,7 @@
+//! Inline layout: a paragraph's text shaped, hyphenated and broken into lines.
+
+pub mod hyphenate;
+pub mod line;
+pub mod linebreak;
+pub mod prepare;
+pub mod shaping;

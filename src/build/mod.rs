@@ -113,13 +113,8 @@ pub fn manuscript_file(path: &Path) -> Result<PathBuf, BuildError> {
 /// Reads a manuscript and runs the passes every edition shares (the checks of
 /// `quire check` without the fonts).
 pub fn load(path: &Path) -> Result<(Book, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let checked = match crate::manuscript::read_bytes(path) {
-        Ok(bytes) => match crate::manuscript::decode(path, &bytes) {
-            Ok(text) => check::check_text(path, text, None),
-            Err(d) => return Err(vec![d]),
-        },
-        Err(d) => return Err(vec![d]),
-    };
+    let text = crate::manuscript::read_file(path).map_err(|d| vec![d])?;
+    let checked = check::check_text(path, &text, None);
     match checked.book {
         Some(book) => Ok((book, checked.diagnostics)),
         None => Err(checked.diagnostics),

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::package::escape;
+use crate::model::metadata::Metadata;
 use crate::model::{note_anchor, noteref_anchor, plain_text, Block, Book, Inline, Note};
 
 pub const ARTICLE_FILE: &str = "article.xhtml";
@@ -43,7 +44,7 @@ pub fn cover_body(book: &Book, image: &str) -> String {
 pub fn title_page_body(book: &Book) -> String {
     let m = &book.metadata;
     let mut out = String::from("<section epub:type=\"titlepage\" class=\"titlepage\" aria-label=\"Title page\">\n");
-    let _ = writeln!(out, "<h1 class=\"title\">{}</h1>", title_markup(&m.title));
+    let _ = writeln!(out, "<h1 class=\"title\">{}</h1>", title_markup(m));
     if let Some(subtitle) = &m.subtitle {
         let _ = writeln!(out, "<p class=\"standfirst\">{}</p>", escape(subtitle));
     }
@@ -60,14 +61,14 @@ pub fn title_page_body(book: &Book) -> String {
 }
 
 /// "Main title: subtitle" keeps its colon but sets the part after it on its own line.
-fn title_markup(title: &str) -> String {
-    match title.split_once(": ") {
-        Some((main, sub)) => format!(
+fn title_markup(m: &Metadata) -> String {
+    match m.title_parts() {
+        (main, Some(sub)) => format!(
             "<span class=\"title-main\">{}:</span> <span class=\"title-sub\">{}</span>",
             escape(main),
             escape(sub)
         ),
-        None => escape(title),
+        (title, None) => escape(title),
     }
 }
 

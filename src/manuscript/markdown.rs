@@ -1,64 +1,14 @@
-//! Reading a manuscript: UTF-8 text with TOML front matter and Markdown with
-//! footnotes, folded into the document model. pulldown-cmark's events stop here.
+//! The Markdown of a manuscript folded into the document model: a fold over
+//! pulldown-cmark's events, one frame per open element.
 
 use std::collections::HashMap;
-use std::path::Path;
 
-use pulldown_cmark::{Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, MetadataBlockKind, Tag, TagEnd};
 
-use crate::diagnostics::{Diagnostic, LineIndex};
-use crate::model::metadata::{self, Metadata};
+use super::{front_matter, Manuscript, Source};
+use crate::diagnostics::Diagnostic;
+use crate::model::metadata::Metadata;
 use crate::model::{Block, Book, Inline, Matter, Note, NoteRef, Section, SourcePos};
-
-/// A manuscript read into the model, with the warnings found on the way.
-#[derive(Debug)]
-pub struct Manuscript {
-    pub book: Book,
-    pub warnings: Vec<Diagnostic>,
-}
-
-/// Reads and parses a manuscript file. Errors are returned as diagnostics with positions.
-pub fn read(path: &Path) -> Result<Manuscript, Vec<Diagnostic>> {
-    let bytes = read_bytes(path).map_err(|d| vec![d])?;
-    let text = decode(path, &bytes).map_err(|d| vec![d])?;
-    parse(path, text)
-}
-
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
-    std::fs::read(path).map_err(|e| {
-        Diagnostic::error(path, None, format!("cannot read the manuscript: {e}"))
-            .with_help("check the path; `quire build` with no argument builds manuscript/ in the current folder")
-    })
-}
-
-/// The manuscript's text, or an error at the first byte that is not UTF-8.
-pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        let offset = e.valid_up_to();
-        let at = LineIndex::new(std::str::from_utf8(&bytes[..offset]).unwrap_or(""), 1).position(offset);
-        Diagnostic::error(path, Some(at), format!("the manuscript is not UTF-8 text (invalid byte 0x{:02X} at byte offset {offset})", bytes[offset]))
-            .with_help("save the file as UTF-8 in your editor")
-    })
-}
-
-/// The Markdown dialect of a manuscript, shared by every pass that reads the source.
-pub fn markdown_options() -> Options {
-    Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-}
-
-/// Parses manuscript text; `path` is used only to label diagnostics.
-pub fn parse(path: &Path, text: &str) -> Result<Manuscript, Vec<Diagnostic>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut folder = Folder::new(path, text);
-    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
-        folder.event(event, range.start);
-    }
-    folder.finish()
-}
 
 /// Something being built from the events between a Start and its End.
 enum Frame {
@@ -83,10 +33,10 @@ enum Frame {
     Transparent,
 }
 
-struct Folder<'a> {
-    path: &'a Path,
+pub(super) struct Folder<'a> {
+    source: &'a Source<'a>,
+    /// The manuscript's text (the same as `source.text`).
     text: &'a str,
-    lines: LineIndex<'a>,
     stack: Vec<Frame>,
     metadata: Option<Metadata>,
     sections: Vec<Section>,
@@ -96,11 +46,10 @@ struct Folder<'a> {
 }
 
 impl<'a> Folder<'a> {
-    fn new(path: &'a Path, text: &'a str) -> Self {
+    pub(super) fn new(source: &'a Source<'a>) -> Self {
         Folder {
-            path,
-            text,
-            lines: LineIndex::new(text, 1),
+            source,
+            text: source.text,
             stack: vec![Frame::Root],
             metadata: None,
             sections: Vec::new(),
@@ -111,20 +60,18 @@ impl<'a> Folder<'a> {
     }
 
     fn pos(&self, offset: usize) -> SourcePos {
-        self.lines.position(offset)
+        self.source.pos(offset)
     }
 
     fn error(&mut self, offset: usize, message: String, help: &str) {
-        let d = Diagnostic::error(self.path, Some(self.pos(offset)), message).with_help(help).with_source(self.text);
-        self.diagnostics.push(d);
+        self.diagnostics.push(self.source.error(offset, message, help));
     }
 
     fn warning(&mut self, offset: usize, message: String, help: &str) {
-        let d = Diagnostic::warning(self.path, Some(self.pos(offset)), message).with_help(help).with_source(self.text);
-        self.diagnostics.push(d);
+        self.diagnostics.push(self.source.warning(offset, message, help));
     }
 
-    fn event(&mut self, event: Event<'_>, offset: usize) {
+    pub(super) fn event(&mut self, event: Event<'_>, offset: usize) {
         match event {
             Event::Start(tag) => self.start(tag, offset),
             Event::End(tag) => self.end(tag, offset),
@@ -207,7 +154,7 @@ impl<'a> Folder<'a> {
                 flush_loose(&mut blocks, loose);
                 if blocks.is_empty() {
                     self.diagnostics.push(
-                        Diagnostic::error(self.path, Some(at), format!("note `[^{label}]` is empty"))
+                        Diagnostic::error(self.source.path, Some(at), format!("note `[^{label}]` is empty"))
                             .with_help("write the note's text after the colon, or delete the definition and its references")
                             .with_source(self.text),
                     );
@@ -229,7 +176,13 @@ impl<'a> Folder<'a> {
                     cells.push(content);
                 }
             }
-            Frame::FrontMatter { text, start, yaml } => self.front_matter(&text, start, yaml),
+            Frame::FrontMatter { text, start, yaml } => {
+                let (metadata, mut found) = front_matter::read(self.source, &text, start, yaml);
+                self.diagnostics.append(&mut found);
+                if metadata.is_some() {
+                    self.metadata = metadata;
+                }
+            }
             Frame::Html { .. } | Frame::Transparent => {}
         }
     }
@@ -355,102 +308,10 @@ impl<'a> Folder<'a> {
         id
     }
 
-    fn front_matter(&mut self, text: &str, start: usize, yaml: bool) {
-        if yaml {
-            self.error(
-                start,
-                "front matter must be TOML between `+++` lines".into(),
-                "replace the `---` lines around the front matter with `+++` and write `key = \"value\"`",
-            );
-            return;
-        }
-        // The source between the delimiters, rather than the parser's copy: that one has
-        // `\r\n` turned into `\n`, and every offset into it must be an offset into the file.
-        let source = self.text;
-        let closing = std::iter::once(start)
-            .chain(source[start..].match_indices('\n').map(|(i, _)| start + i + 1))
-            .find(|&line| source[line..].starts_with("+++"));
-        let text = closing.map_or(text, |end| &source[start..end]);
-        let table: toml::Table = match toml::from_str(text) {
-            Ok(t) => t,
-            Err(e) => {
-                let at = e.span().map_or(start, |s| start + s.start);
-                let message = e.message().trim_end().replace('\n', "; ");
-                let line_start = self.text[..at].rfind('\n').map_or(0, |n| n + 1);
-                let key = self.text[line_start..].split(['=', '\n']).next().map(str::trim).filter(|k| is_bare_key(k));
-                let message = match key {
-                    Some(key) => format!("invalid front matter at `{key}`: {message}"),
-                    None => format!("invalid front matter: {message}"),
-                };
-                self.error(at, message, "front matter is TOML: `key = \"value\"`, text in double quotes");
-                return;
-            }
-        };
-        let key_offset = |key: &str| key_line(text, key).map_or(start, |(k, _)| start + k);
-        let value_offset = |key: &str| key_line(text, key).map_or(start, |(_, v)| start + v);
-        let mut known = toml::Table::new();
-        for (key, value) in table {
-            match metadata::KeyKind::of(&key) {
-                Some(kind) if kind.accepts(&value) => {
-                    known.insert(key, value);
-                }
-                Some(kind) => {
-                    let article = if value.type_str().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
-                    self.error(
-                        value_offset(&key),
-                        format!("invalid front matter: `{key}` is {article} {}, but it must be {}", value.type_str(), kind.description()),
-                        &format!("write `{}`", kind.example(&key)),
-                    );
-                }
-                None => {
-                    let help = match metadata::nearest_key(&key) {
-                        Some(k) => format!("did you mean `{k}`?"),
-                        None => format!("known keys: {}", metadata::KNOWN_KEYS.join(", ")),
-                    };
-                    self.warning(key_offset(&key), format!("unknown front-matter key `{key}` is ignored"), &help);
-                }
-            }
-        }
-        if self.diagnostics.iter().any(Diagnostic::is_error) {
-            return;
-        }
-        for required in ["title", "author", "language"] {
-            if !known.contains_key(required) {
-                self.error(
-                    start.saturating_sub(4),
-                    format!("the front matter has no `{required}`"),
-                    &format!("add a line `{required} = \"…\"` between the `+++` lines"),
-                );
-            }
-        }
-        if self.diagnostics.iter().any(Diagnostic::is_error) {
-            return;
-        }
-        match known.try_into::<Metadata>() {
-            Ok(m) => {
-                if !metadata::is_bcp47(&m.language) {
-                    self.error(
-                        value_offset("language"),
-                        format!("`{}` is not a BCP 47 language tag", m.language),
-                        "write a tag such as `en`, `en-AU` or `fr-CA` (language, hyphen, region)",
-                    );
-                }
-                if m.date.is_some() && m.date_parts().is_none() {
-                    self.error(value_offset("date"), "`date` is not an ISO 8601 date".into(), "write `2017`, `2017-10` or `2017-10-25`");
-                }
-                self.metadata = Some(m);
-            }
-            Err(e) => {
-                let message = e.message().trim_end().to_owned();
-                self.error(start, format!("invalid front matter: {message}"), "check the type of each value: text in quotes, lists in [ ]");
-            }
-        }
-    }
-
-    fn finish(mut self) -> Result<Manuscript, Vec<Diagnostic>> {
+    pub(super) fn finish(mut self) -> Result<Manuscript, Vec<Diagnostic>> {
         if self.metadata.is_none() && !self.diagnostics.iter().any(Diagnostic::is_error) {
             self.diagnostics.push(
-                Diagnostic::error(self.path, Some(SourcePos { line: 1, column: 1 }), "the manuscript has no front matter")
+                Diagnostic::error(self.source.path, Some(SourcePos { line: 1, column: 1 }), "the manuscript has no front matter")
                     .with_help("start the file with `+++`, then `title = \"…\"`, `author = \"…\"`, `language = \"en\"`, then `+++`"),
             );
         }
@@ -458,7 +319,7 @@ impl<'a> Folder<'a> {
         if !has_text && !self.diagnostics.iter().any(Diagnostic::is_error) {
             let end = self.pos(self.text.len());
             self.diagnostics.push(
-                Diagnostic::error(self.path, Some(end), "the manuscript has no text after its front matter")
+                Diagnostic::error(self.source.path, Some(end), "the manuscript has no text after its front matter")
                     .with_help("write the article below the front matter"),
             );
         }
@@ -472,9 +333,9 @@ impl<'a> Folder<'a> {
         for wanted in &metadata.back_matter {
             let found = self.sections.iter().any(|s| s.heading.as_deref().map(crate::model::plain_text).as_deref() == Some(wanted.trim()));
             if !found {
-                let at = key_line(self.text, "back_matter").map(|(_, value)| self.pos(value));
+                let at = front_matter::key_line(self.text, "back_matter").map(|(_, value)| self.pos(value));
                 self.diagnostics.push(
-                    Diagnostic::warning(self.path, at, format!("`back_matter` names “{wanted}”, but no `#` heading has that text"))
+                    Diagnostic::warning(self.source.path, at, format!("`back_matter` names “{wanted}”, but no `#` heading has that text"))
                         .with_help("copy the heading exactly, or remove it from `back_matter`")
                         .with_source(self.text),
                 );
@@ -486,27 +347,6 @@ impl<'a> Folder<'a> {
         let book = Book { metadata, sections: self.sections, notes: self.notes };
         Ok(Manuscript { book, warnings: self.diagnostics })
     }
-}
-
-/// Offsets of `key` and of its value in front-matter `text`, for a line `key = value`.
-pub(crate) fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let indent = line.len() - line.trim_start().len();
-        if let Some(rest) = line[indent..].strip_prefix(key) {
-            let after_key = rest.trim_start_matches([' ', '\t']);
-            if let Some(value) = after_key.strip_prefix('=') {
-                let value_at = line.len() - value.trim_start_matches([' ', '\t']).len();
-                return Some((line_start + indent, line_start + value_at));
-            }
-        }
-        line_start += line.len();
-    }
-    None
-}
-
-fn is_bare_key(key: &str) -> bool {
-    !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn flush_loose(blocks: &mut Vec<Block>, loose: Vec<Inline>) {

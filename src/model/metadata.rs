@@ -35,66 +35,6 @@ pub struct Metadata {
     pub smart_punctuation: Option<bool>,
 }
 
-/// Every key the front matter may hold; used to suggest the nearest one for a typo.
-pub const KNOWN_KEYS: &[&str] = &[
-    "title",
-    "subtitle",
-    "author",
-    "publisher",
-    "date",
-    "language",
-    "identifier",
-    "rights",
-    "subjects",
-    "back_matter",
-    "hyphenation_exceptions",
-    "smart_punctuation",
-];
-
-/// What a front-matter key holds, to say which key is wrong and how to write it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyKind {
-    Text,
-    TextList,
-    TrueOrFalse,
-}
-
-impl KeyKind {
-    pub fn of(key: &str) -> Option<KeyKind> {
-        match key {
-            "subjects" | "back_matter" | "hyphenation_exceptions" => Some(KeyKind::TextList),
-            "smart_punctuation" => Some(KeyKind::TrueOrFalse),
-            _ if KNOWN_KEYS.contains(&key) => Some(KeyKind::Text),
-            _ => None,
-        }
-    }
-
-    pub fn accepts(self, value: &toml::Value) -> bool {
-        match (self, value) {
-            (KeyKind::Text, toml::Value::String(_)) | (KeyKind::TrueOrFalse, toml::Value::Boolean(_)) => true,
-            (KeyKind::TextList, toml::Value::Array(items)) => items.iter().all(toml::Value::is_str),
-            _ => false,
-        }
-    }
-
-    pub fn description(self) -> &'static str {
-        match self {
-            KeyKind::Text => "text in double quotes",
-            KeyKind::TextList => "a list of texts in double quotes",
-            KeyKind::TrueOrFalse => "true or false",
-        }
-    }
-
-    /// How a value of this kind is written, for the help line.
-    pub fn example(self, key: &str) -> String {
-        match self {
-            KeyKind::Text => format!("{key} = \"…\""),
-            KeyKind::TextList => format!("{key} = [\"…\", \"…\"]"),
-            KeyKind::TrueOrFalse => format!("{key} = false"),
-        }
-    }
-}
-
 impl Metadata {
     /// The year of publication, if the date has one.
     pub fn year(&self) -> Option<&str> {
@@ -125,76 +65,43 @@ impl Metadata {
     pub fn primary_language(&self) -> String {
         self.language.split('-').next().unwrap_or("").to_ascii_lowercase()
     }
-}
 
-/// A well-formed BCP 47 tag, checked by shape: a 2–3 letter language (or 4–8 letters),
-/// then subtags of 1–8 letters or digits. Enough to catch `english` or `en_AU`.
-pub fn is_bcp47(tag: &str) -> bool {
-    let mut subtags = tag.split('-');
-    let Some(language) = subtags.next() else { return false };
-    let language_ok = (2..=3).contains(&language.len()) || (5..=8).contains(&language.len());
-    language_ok
-        && language.bytes().all(|b| b.is_ascii_alphabetic())
-        && subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
-        && language.len() != 4
-        && !["english", "french", "german", "spanish"].contains(&language.to_ascii_lowercase().as_str())
-}
-
-/// The known key closest to `key` by edit distance, if it is close enough to be a typo.
-pub fn nearest_key(key: &str) -> Option<&'static str> {
-    KNOWN_KEYS
-        .iter()
-        .map(|k| (edit_distance(key, k), *k))
-        .filter(|(d, k)| *d <= (k.len() / 3).max(2))
-        .min()
-        .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous_diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous_diagonal + usize::from(ca != *cb);
-            previous_diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+    /// The title's main part and, for "Main: subtitle", the part after the colon:
+    /// covers and title pages set the two on lines of their own, running heads the first.
+    pub fn title_parts(&self) -> (&str, Option<&str>) {
+        match self.title.split_once(": ") {
+            Some((main, rest)) => (main, Some(rest)),
+            None => (&self.title, None),
         }
     }
-    row[b.len()]
+
+    /// Every text of the front matter, with its key, in the order of the keys.
+    pub fn texts(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let single = [
+            ("title", Some(&self.title)),
+            ("subtitle", self.subtitle.as_ref()),
+            ("author", Some(&self.author)),
+            ("publisher", self.publisher.as_ref()),
+            ("date", self.date.as_ref()),
+            ("language", Some(&self.language)),
+            ("identifier", self.identifier.as_ref()),
+            ("rights", self.rights.as_ref()),
+        ];
+        let lists = [("subjects", &self.subjects), ("back_matter", &self.back_matter), ("hyphenation_exceptions", &self.hyphenation_exceptions)];
+        let single = single.into_iter().filter_map(|(key, value)| value.map(|v| (key, v.as_str())));
+        single.chain(lists.into_iter().flat_map(|(key, values)| values.iter().map(move |v| (key, v.as_str()))))
+    }
+
+    /// The texts the editions print as prose (title page, covers, running heads),
+    /// which the typography pass sets as it sets the text.
+    pub fn printed_texts_mut(&mut self) -> impl Iterator<Item = &mut String> {
+        [Some(&mut self.title), self.subtitle.as_mut(), Some(&mut self.author), self.publisher.as_mut(), self.rights.as_mut()].into_iter().flatten()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn language_tags() {
-        assert!(is_bcp47("en-AU"));
-        assert!(is_bcp47("en"));
-        assert!(is_bcp47("sr-Latn-RS"));
-        assert!(!is_bcp47("english"));
-        assert!(!is_bcp47("en_AU"));
-        assert!(!is_bcp47(""));
-    }
-
-    #[test]
-    fn typos_get_a_suggestion() {
-        assert_eq!(nearest_key("autor"), Some("author"));
-        assert_eq!(nearest_key("langauge"), Some("language"));
-        assert_eq!(nearest_key("zzzzzz"), None);
-    }
-
-    #[test]
-    fn every_known_key_has_a_kind() {
-        for key in KNOWN_KEYS {
-            assert!(KeyKind::of(key).is_some(), "{key}");
-        }
-        assert!(KeyKind::of("smart_punctuation").unwrap().accepts(&toml::Value::Boolean(false)));
-        assert!(!KeyKind::of("title").unwrap().accepts(&toml::Value::Integer(5)));
-        assert!(!KeyKind::of("subjects").unwrap().accepts(&toml::Value::Array(vec![toml::Value::Integer(1)])));
-    }
 
     #[test]
     fn dates() {
@@ -208,5 +115,13 @@ mod tests {
             let m = Metadata { date: Some(unstampable.into()), ..Default::default() };
             assert_eq!(m.date_parts(), None, "{unstampable}");
         }
+    }
+
+    #[test]
+    fn a_title_with_a_colon_has_two_parts() {
+        let m = Metadata { title: "Russia’s 1917 revolution: When workers took power".into(), ..Default::default() };
+        assert_eq!(m.title_parts(), ("Russia’s 1917 revolution", Some("When workers took power")));
+        let m = Metadata { title: "Ratio 3:2".into(), ..Default::default() };
+        assert_eq!(m.title_parts(), ("Ratio 3:2", None));
     }
 }

@@ -4,6 +4,9 @@
 //! typography, EPUB writer, typesetter) see only these types.
 
 pub mod metadata;
+pub mod walk;
+
+pub use walk::for_each_inlines_mut;
 
 use metadata::Metadata;
 
@@ -112,31 +115,10 @@ pub fn note_anchor(number: usize) -> String {
 /// The plain text of inlines, for titles, outlines and alt text.
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();
-    collect_text(inlines, &mut out);
+    walk::leaves(inlines, walk::Emphasis::default(), &mut |leaf, _| match leaf {
+        walk::Leaf::Text(t) | walk::Leaf::Code(t) | walk::Leaf::Image { alt: t, .. } => out.push_str(t),
+        walk::Leaf::LineBreak => out.push(' '),
+        walk::Leaf::Url(_) | walk::Leaf::NoteRef(_) => {}
+    });
     out
-}
-
-fn collect_text(inlines: &[Inline], out: &mut String) {
-    for inline in inlines {
-        match inline {
-            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
-            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => collect_text(c, out),
-            Inline::Image { alt, .. } => out.push_str(alt),
-            Inline::LineBreak => out.push(' '),
-            Inline::NoteRef(_) => {}
-        }
-    }
-}
-
-/// Calls `visit` on every inline sequence of the blocks, depth first, in reading order.
-pub fn for_each_inlines_mut(blocks: &mut [Block], visit: &mut dyn FnMut(&mut Vec<Inline>)) {
-    for block in blocks {
-        match block {
-            Block::Paragraph(c) | Block::Subheading { content: c, .. } => visit(c),
-            Block::Quote(b) => for_each_inlines_mut(b, visit),
-            Block::List { items, .. } => items.iter_mut().for_each(|i| for_each_inlines_mut(i, visit)),
-            Block::Table { rows, .. } => rows.iter_mut().flatten().for_each(&mut *visit),
-            Block::Code(_) | Block::Rule => {}
-        }
-    }
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
+use crate::model::walk::{leaves_mut, LeafMut};
 use crate::model::{for_each_inlines_mut, Book, Inline, Note, SourcePos};
 
 /// Numbers the book's notes in reading order. References inside notes (a note
@@ -73,24 +74,19 @@ struct Numbering {
 
 impl Numbering {
     fn visit(&mut self, inlines: &mut [Inline]) {
-        for inline in inlines.iter_mut() {
-            match inline {
-                Inline::NoteRef(r) => {
-                    let next_number = self.order.len() + 1;
-                    let number = *self.numbers.entry(r.label.clone()).or_insert_with(|| {
-                        self.order.push(r.label.clone());
-                        next_number
-                    });
-                    self.first_at.entry(r.label.clone()).or_insert(r.at);
-                    let count = self.counts.entry(r.label.clone()).or_insert(0);
-                    *count += 1;
-                    r.number = number;
-                    r.occurrence = *count;
-                }
-                Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => self.visit(c),
-                _ => {}
-            }
-        }
+        leaves_mut(inlines, &mut |leaf| {
+            let LeafMut::NoteRef(r) = leaf else { return };
+            let next_number = self.order.len() + 1;
+            let number = *self.numbers.entry(r.label.clone()).or_insert_with(|| {
+                self.order.push(r.label.clone());
+                next_number
+            });
+            self.first_at.entry(r.label.clone()).or_insert(r.at);
+            let count = self.counts.entry(r.label.clone()).or_insert(0);
+            *count += 1;
+            r.number = number;
+            r.occurrence = *count;
+        });
     }
 }
 

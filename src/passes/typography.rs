@@ -1,7 +1,8 @@
 //! The typography pass every edition shares: straight quotes and `--`/`---`/`...`
 //! become the right characters, and no-break spaces go where a line must not break.
 
-use crate::model::{for_each_inlines_mut, Book, Inline};
+use crate::model::walk::{leaves_mut, LeafMut};
+use crate::model::{Book, Inline};
 
 const NO_BREAK_SPACE: char = '\u{a0}';
 
@@ -10,23 +11,10 @@ const BEFORE_NUMBER: &[&str] = &["vol.", "Vol.", "no.", "No.", "p.", "pp.", "ch.
 
 pub fn apply(mut book: Book) -> Book {
     let smart = book.metadata.wants_smart_punctuation();
-    let m = &mut book.metadata;
-    for field in [Some(&mut m.title), m.subtitle.as_mut(), Some(&mut m.author), m.publisher.as_mut(), m.rights.as_mut()]
-        .into_iter()
-        .flatten()
-    {
+    for field in book.metadata.printed_texts_mut() {
         *field = set_text(field, smart);
     }
-    let mut pass = |inlines: &mut Vec<Inline>| smarten(inlines, smart);
-    for section in &mut book.sections {
-        if let Some(h) = &mut section.heading {
-            pass(h);
-        }
-        for_each_inlines_mut(&mut section.blocks, &mut pass);
-    }
-    for note in &mut book.notes {
-        for_each_inlines_mut(&mut note.blocks, &mut pass);
-    }
+    book.for_each_inlines_mut(&mut |inlines| smarten(inlines, smart));
     book
 }
 
@@ -53,18 +41,15 @@ fn smarten(inlines: &mut [Inline], smart: bool) {
 /// `previous` carries the last character across inline boundaries, so a quote
 /// right after `*emphasis*` still knows what precedes it.
 fn smarten_run(inlines: &mut [Inline], previous: &mut Option<char>, smart: bool) {
-    for inline in inlines {
-        match inline {
-            Inline::Text(t) => {
-                *t = if smart { no_break_spaces(&punctuate(t, previous)) } else { no_break_spaces(t) };
-            }
-            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => smarten_run(c, previous, smart),
-            Inline::Code(t) => *previous = t.chars().last(),
-            Inline::LineBreak => *previous = Some('\n'),
-            Inline::NoteRef(_) => *previous = Some('0'),
-            Inline::Image { .. } => {}
+    leaves_mut(inlines, &mut |leaf| match leaf {
+        LeafMut::Text(t) => {
+            *t = if smart { no_break_spaces(&punctuate(t, previous)) } else { no_break_spaces(t) };
         }
-    }
+        LeafMut::Code(t) => *previous = t.chars().last(),
+        LeafMut::LineBreak => *previous = Some('\n'),
+        LeafMut::NoteRef(_) => *previous = Some('0'),
+        LeafMut::Image => {}
+    });
 }
 
 fn opens(previous: Option<char>) -> bool {

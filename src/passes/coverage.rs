@@ -1,0 +1,117 @@
+//! Glyph coverage: every character the editions would draw that the book's faces
+//! lack, found on the model and worded in one place, whoever finds it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::model::walk::{leaves, Emphasis, Leaf, Run};
+use crate::model::Book;
+use crate::resources::fonts::{FaceStyle, FontFamily};
+
+/// Each character the editions would draw that a face lacks, with the first face lacking it.
+pub fn unsupported(book: &Book, fonts: &FontFamily) -> BTreeMap<char, FaceStyle> {
+    let mut missing = BTreeMap::new();
+    let mut look = |text: &str, face: Option<FaceStyle>| {
+        let Some(face) = face else { return };
+        let font = fonts.get(face);
+        for c in text.chars().filter(|c| !is_invisible(*c)) {
+            if !font.has_glyph(c) {
+                missing.entry(c).or_insert(face);
+            }
+        }
+    };
+    let m = &book.metadata;
+    look(&m.title, Some(FaceStyle::Bold));
+    look(m.subtitle.as_deref().unwrap_or(""), Some(FaceStyle::Italic));
+    look(&m.author, Some(FaceStyle::Regular));
+    book.runs(&mut |run| match run {
+        Run::Inlines { content, heading } => {
+            let base = if heading { FaceStyle::Bold } else { FaceStyle::Regular };
+            leaves(content, Emphasis::default(), &mut |leaf, emphasis| {
+                let face = face_of(base, emphasis);
+                match leaf {
+                    Leaf::Text(t) | Leaf::Code(t) => look(t, Some(face)),
+                    Leaf::Url(url) => look(url, None),
+                    Leaf::Image { alt, src } => {
+                        look(src, None);
+                        look(alt, Some(face))
+                    }
+                    Leaf::NoteRef(_) | Leaf::LineBreak => {}
+                }
+            })
+        }
+        Run::Verbatim(code) => look(code, Some(FaceStyle::Regular)),
+    });
+    missing
+}
+
+/// The face text is drawn in: the block's own, italic and bold as its emphasis says.
+fn face_of(base: FaceStyle, emphasis: Emphasis) -> FaceStyle {
+    let face = if emphasis.italic { base.with_italic() } else { base };
+    if emphasis.bold {
+        face.with_bold()
+    } else {
+        face
+    }
+}
+
+/// Spaces, controls and default-ignorable characters: the shaper draws nothing for them.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '\u{ad}' | '\u{34f}' | '\u{180b}'..='\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{e0000}'..='\u{e0fff}')
+}
+
+/// The warning for a character `face` lacks. `source` is the manuscript's text
+/// when the character comes from it (the warning then points at its first
+/// occurrence); `None` when the editions' own words, from the style, hold it.
+pub fn missing_glyph(path: &Path, source: Option<&str>, character: char, face: FaceStyle, fonts: &FontFamily) -> Diagnostic {
+    let font = fonts.get(face);
+    let fallback = fonts.fallback.as_ref().filter(|f| f.has_glyph(character)).map(|f| f.file_name.as_str());
+    let face_name = match face {
+        FaceStyle::Regular => "the body font",
+        FaceStyle::Italic => "the italic face",
+        FaceStyle::Bold => "the bold face",
+        FaceStyle::BoldItalic => "the bold italic face",
+        FaceStyle::Fallback => "the fallback face",
+    };
+    let at = source.and_then(|text| text.find(character).map(|offset| LineIndex::new(text, 1).position(offset)));
+    let made_by = match (source, at) {
+        (Some(_), Some(_)) => "",
+        (Some(_), None) => " (made by smart punctuation)",
+        (None, _) => " (in the style's own text)",
+    };
+    let (outcome, help) = match fallback {
+        Some(name) => (
+            format!("the PDF sets it in the fallback face ({name})"),
+            "replace the character, or choose a book face that has it in styles/fonts.toml",
+        ),
+        None => (
+            "the PDF prints it as a blank box".to_owned(),
+            "replace the character, or put a font that has it in fonts/ and name it as `fallback` in styles/fonts.toml",
+        ),
+    };
+    let warning = Diagnostic::warning(
+        path,
+        at,
+        format!("{face_name} ({}) has no glyph for {character:?} (U+{:04X}){made_by}; {outcome}", font.file_name, character as u32),
+    )
+    .with_help(help);
+    match source {
+        Some(text) => warning.with_source(text),
+        None => warning,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_characters_are_not_glyphs() {
+        assert!(is_invisible('\u{200d}') && is_invisible('\u{fe0f}') && is_invisible(' '));
+        assert!(!is_invisible('ж') && !is_invisible('😀'));
+    }
+}

@@ -1,14 +1,29 @@
-//! quire: one Markdown manuscript in, typeset editions out.
+//! quire: a Markdown manuscript in, typeset editions out.
+//!
+//! The folders follow the data's journey: [`manuscript`] (Markdown and front
+//! matter → the document [`model`]) → `passes` (notes, typography, glyph
+//! coverage) → `epub` | `typeset` → `layout` → `pdf`, with `impose` putting the
+//! booklets' pages on sheets. `resources` holds the fonts and styles every
+//! stage reads; `build` runs the stages, each edition on its own thread.
+//!
+//! The public face is small: [`build()`] and [`check()`] with their options and
+//! reports, the [`diagnostics`] they speak in, and — for tests that drive the
+//! pipeline in memory — the model and the steps of a build.
 
-pub mod build;
-pub mod check;
+mod build;
+mod check;
 pub mod diagnostics;
-pub mod epub;
-pub mod impose;
-pub mod layout;
-pub mod manuscript;
+mod epub;
+mod impose;
+mod layout;
+mod manuscript;
 pub mod model;
-pub mod passes;
-pub mod pdf;
-pub mod resources;
-pub mod typeset;
+mod passes;
+mod pdf;
+mod resources;
+mod typeset;
+
+pub use build::{build, epub_bytes, load, manuscript_file, pdf_edition, BuildError, BuildOptions, BuildReport, Edition, PdfEdition};
+pub use check::{check, check_text, load_fonts, Checked};
+pub use resources::fonts::FontFamily;
+pub use resources::style::Style;

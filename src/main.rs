@@ -2,7 +2,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use quire::build::{self, BuildError, BuildOptions, Edition};
+use quire::{BuildError, BuildOptions, Edition};
 use quire::diagnostics::{self, Diagnostic};
 
 /// See Cargo.toml: glibc's malloc and free were a third of a long book's build.
@@ -117,7 +117,7 @@ fn main() -> ExitCode {
                 marks,
                 two_pass,
             };
-            match build::build(&options) {
+            match quire::build(&options) {
                 Ok(built) => {
                     report(&built.warnings);
                     for file in &built.written {
@@ -141,14 +141,14 @@ fn main() -> ExitCode {
             }
         }
         Command::Check { manuscript, resources } => {
-            let path = match build::manuscript_file(&manuscript) {
+            let path = match quire::manuscript_file(&manuscript) {
                 Ok(path) => path,
                 Err(error) => {
                     eprintln!("error: {error}");
                     return ExitCode::FAILURE;
                 }
             };
-            let checked = quire::check::check(&path, &resources.unwrap_or_else(default_resources));
+            let checked = quire::check(&path, &resources.unwrap_or_else(default_resources));
             report(&checked.diagnostics);
             eprintln!("{}: {}", path.display(), diagnostics::summary(&checked.diagnostics));
             if checked.has_errors() {

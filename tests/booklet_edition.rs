@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use lopdf::Document;
-use quire::build::{build, BuildOptions, Edition};
-use quire::resources::style::Style;
+use quire::{build, BuildOptions, Edition};
+use quire::Style;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use quire::build::{build, BuildOptions, Edition};
+use quire::{build, BuildOptions, Edition};
 
 fn build_epub(out: &Path) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

@@ -19,8 +19,8 @@ fn three_chapters_have_three_times_the_notes_and_one_back_matter() {
         .unwrap();
     assert!(status.success());
 
-    let (article, _) = quire::build::load(&root.join("manuscript/russia-1917.md")).unwrap();
-    let (book, warnings) = quire::build::load(&out).expect("the long book is a valid manuscript");
+    let (article, _) = quire::load(&root.join("manuscript/russia-1917.md")).unwrap();
+    let (book, warnings) = quire::load(&out).expect("the long book is a valid manuscript");
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(book.metadata.title, article.metadata.title);
     assert_eq!(book.notes.len(), 3 * article.notes.len(), "every chapter's notes are its own");

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use lopdf::{Document, Object};
-use quire::build::{build, BuildOptions, Edition};
+use quire::{build, BuildOptions, Edition};
 
 fn build_pdf(out: &Path, style: Option<&str>) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use quire::build::{build, BuildError, BuildOptions, Edition};
+use quire::{build, BuildError, BuildOptions, Edition};
 
 const QUIRE: &str = env!("CARGO_BIN_EXE_quire");
 const HEAD: &str = "+++\ntitle = \"A test\"\nauthor = \"A. Writer\"\nlanguage = \"en\"\ndate = \"2017\"\n+++\n\n";

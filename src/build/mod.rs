@@ -325,7 +325,7 @@ fn epub_bytes_timed(
         cover_png: timings.time(stage::EPUB_COVER, || epub::render_cover(&book.metadata, family))?,
         modified: build_time(book),
     };
-    epub::write_epub_timed(book, &assets, timings)
+    epub::write_epub(book, &assets, timings)
 }
 
 /// The reader PDF of a checked book, made in memory, and what the typesetter could not do.

@@ -29,12 +29,8 @@ pub struct EpubAssets {
     pub modified: chrono::DateTime<chrono::Utc>,
 }
 
-pub fn write_epub(book: &Book, assets: &EpubAssets) -> Result<Vec<u8>, String> {
-    write_epub_timed(book, assets, &mut Timings::new())
-}
-
-/// [`write_epub`], adding the time of each of its stages to `timings`.
-pub fn write_epub_timed(book: &Book, assets: &EpubAssets, timings: &mut Timings) -> Result<Vec<u8>, String> {
+/// The EPUB of `book`, adding the time of each of its steps to `timings`.
+pub fn write_epub(book: &Book, assets: &EpubAssets, timings: &mut Timings) -> Result<Vec<u8>, String> {
     let failed = |e: &dyn std::fmt::Display| format!("cannot write the EPUB: {e}");
     let (files, fixes) = timings.time(stage::EPUB_DOCUMENTS, || documents(book, assets)).map_err(|e| failed(&e))?;
     let mut files = read_entries(&files).map_err(|e| failed(&e))?;

@@ -18,11 +18,6 @@ pub fn apply(mut book: Book) -> Book {
     book
 }
 
-/// Smart punctuation and no-break spaces for one plain string.
-pub fn typeset_text(text: &str) -> String {
-    set_text(text, true)
-}
-
 fn set_text(text: &str, smart: bool) -> String {
     let mut inlines = vec![Inline::Text(text.to_owned())];
     smarten(&mut inlines, smart);
@@ -116,6 +111,10 @@ fn is_initial(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn typeset_text(text: &str) -> String {
+        set_text(text, true)
+    }
 
     #[test]
     fn quotes_dashes_and_ellipses() {

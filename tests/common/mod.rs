@@ -7,11 +7,11 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use quire::build::{epub_bytes, pdf_edition};
-use quire::check::{check_text, load_fonts};
+use quire::{epub_bytes, pdf_edition};
+use quire::{check_text, load_fonts};
 use quire::diagnostics::Diagnostic;
-use quire::resources::fonts::FontFamily;
-use quire::resources::style::Style;
+use quire::FontFamily;
+use quire::Style;
 
 pub struct Resources {
     pub fonts: FontFamily,

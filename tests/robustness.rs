@@ -62,7 +62,7 @@ fn a_broken_style_fails_after_the_epub_was_made_and_writes_nothing() {
     std::fs::write(dir.join("broken.toml"), "name = \"broken\"\n[page]\nwidth_mm = \"wide\"\n").unwrap();
     options.style = Some(dir.join("broken.toml"));
     let error = build(&options).expect_err("a broken style fails the build");
-    assert!(matches!(&error, BuildError::Failed(m) if m.contains("broken.toml")), "{error}");
+    assert!(matches!(&error, BuildError::Style(m) if m.contains("broken.toml")), "{error}");
     assert_untouched(&options.out_dir, &earlier);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -75,7 +75,8 @@ fn an_edition_that_cannot_be_written_leaves_no_temporary_file() {
     std::fs::remove_file(options.out_dir.join("book.pdf")).unwrap();
     std::fs::create_dir_all(options.out_dir.join("book.pdf/kept")).unwrap();
     let error = build(&options).expect_err("the PDF cannot replace a folder");
-    assert!(matches!(&error, BuildError::Failed(m) if m.contains("book.pdf")), "{error}");
+    assert!(matches!(&error, BuildError::Write { path, .. } if path.ends_with("book.pdf")), "{error}");
+    assert!(error.to_string().contains("book.pdf") && std::error::Error::source(&error).is_some(), "{error}");
     assert!(options.out_dir.join("book.pdf/kept").is_dir());
     let temporary: Vec<_> = std::fs::read_dir(&options.out_dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
     assert!(temporary.is_empty(), "{temporary:?}");

@@ -11,8 +11,11 @@ use crate::build::timings::{stage, Timings};
 use crate::typeset::inline::hyphenate;
 use crate::{check, epub, impose, layout, pdf, typeset};
 
+mod error;
 pub mod output;
 pub mod timings;
+
+pub use error::BuildError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Edition {
@@ -63,50 +66,24 @@ pub struct BuildReport {
     pub timings: Timings,
 }
 
-#[derive(Debug)]
-pub enum BuildError {
-    /// The manuscript has errors; nothing was written.
-    Manuscript(Vec<Diagnostic>),
-    /// Fonts, styles or an edition failed; files already in the output folder are untouched.
-    Failed(String),
-}
-
-impl std::fmt::Display for BuildError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BuildError::Manuscript(diagnostics) => {
-                for d in diagnostics.iter().filter(|d| d.is_error()) {
-                    writeln!(f, "{d}\n")?;
-                }
-                let n = diagnostics.iter().filter(|d| d.is_error()).count();
-                write!(f, "the manuscript has {n} error{}; nothing was written", if n == 1 { "" } else { "s" })
-            }
-            BuildError::Failed(message) => write!(f, "{message}"),
-        }
-    }
-}
-
-impl std::error::Error for BuildError {}
-
 /// Finds the manuscript file: the path itself, or the one `.md` file in a folder.
 pub fn manuscript_file(path: &Path) -> Result<PathBuf, BuildError> {
     if !path.is_dir() {
         return Ok(path.to_path_buf());
     }
     let mut found: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(|e| BuildError::Failed(format!("{}: cannot read the folder: {e}", path.display())))?
+        .map_err(|source| BuildError::FolderUnreadable { folder: path.to_path_buf(), source })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
         .collect();
     found.sort();
     match found.len() {
         1 => Ok(found.remove(0)),
-        0 => Err(BuildError::Failed(format!("{}: no .md manuscript in this folder", path.display()))),
-        _ => Err(BuildError::Failed(format!(
-            "{}: more than one .md file ({}); name the manuscript to build",
-            path.display(),
-            found.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy()).collect::<Vec<_>>().join(", ")
-        ))),
+        0 => Err(BuildError::NoManuscript { folder: path.to_path_buf() }),
+        _ => Err(BuildError::ManyManuscripts {
+            folder: path.to_path_buf(),
+            names: found.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect(),
+        }),
     }
 }
 
@@ -146,7 +123,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             .into_iter()
             .zip(&jobs)
             .map(|(thread, edition)| {
-                thread.join().unwrap_or_else(|_| Err(BuildError::Failed(format!("the {edition:?} edition failed unexpectedly"))))
+                thread.join().unwrap_or(Err(BuildError::Panicked(*edition)))
             })
             .collect()
     });
@@ -165,16 +142,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut written = Vec::new();
     timings.time(stage::OUTPUT, || {
         for (file, bytes) in outputs {
-            output::write_atomically(&file, &bytes).map_err(|e| BuildError::Failed(format!("{}: cannot write: {e}", file.display())))?;
+            output::write_atomically(&file, &bytes).map_err(|source| BuildError::Write { path: file.clone(), source })?;
             written.push(file);
         }
         Ok::<(), BuildError>(())
     })?;
     Ok(BuildReport { written, warnings, timings })
-}
-
-fn failed(e: &dyn std::fmt::Display) -> BuildError {
-    BuildError::Failed(e.to_string())
 }
 
 /// What every edition's thread reads: the checked book and the build's settings.
@@ -217,22 +190,22 @@ impl Job<'_> {
             }
             Edition::Pdf => {
                 let style_path = self.options.style.clone().unwrap_or_else(|| self.styles.join("reader-a5.toml"));
-                let style = Style::read(&style_path).map_err(|e| failed(&e))?;
+                let style = Style::read(&style_path).map_err(BuildError::Style)?;
                 let document = self.typeset(&style, Shape::Reader, &mut made);
-                let bytes = made.timings.time(stage::PDF, || pdf::write_pdf(&document)).map_err(|e| failed(&format!("cannot write the PDF: {e}")))?;
+                let bytes = made.timings.time(stage::PDF, || pdf::write_pdf(&document)).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
                 made.files.push((out(".pdf"), bytes));
             }
             Edition::BookletA4 | Edition::BookletLetter => {
                 let paper = edition.paper().expect("a booklet edition has a paper");
-                let style = Style::read(&self.styles.join(paper.style_file)).map_err(|e| failed(&e))?;
+                let style = Style::read(&self.styles.join(paper.style_file)).map_err(BuildError::Style)?;
                 let pamphlet = self.typeset(&style, Shape::Pamphlet, &mut made);
                 let sheets = made
                     .timings
                     .time(stage::IMPOSITION, || impose::impose_document(pamphlet, paper, self.options.marks))
-                    .map_err(|e| failed(&format!("{}: {e}", paper.style_file)))?;
+                    .map_err(|source| BuildError::Imposition { style_file: paper.style_file, source })?;
                 let name = format!("-booklet-{}", paper.name);
                 let mut write = |document: &layout::Document| {
-                    made.timings.time(stage::PDF, || pdf::write_pdf(document)).map_err(|e| failed(&format!("cannot write the {} booklet: {e}", paper.name)))
+                    made.timings.time(stage::PDF, || pdf::write_pdf(document)).map_err(|source| BuildError::Pdf { what: format!("{} booklet", paper.name), source })
                 };
                 let mut files = vec![(out(&format!("{name}.pdf")), write(&sheets)?)];
                 if self.options.two_pass {
@@ -250,9 +223,9 @@ impl Job<'_> {
     fn epub(&self, timings: &mut Timings) -> Result<Vec<u8>, BuildError> {
         let resources = &self.options.resources;
         let stylesheet = std::fs::read_to_string(self.styles.join("epub.css"))
-            .map_err(|e| BuildError::Failed(format!("{}: {e}", self.styles.join("epub.css").display())))?;
+            .map_err(|source| BuildError::Stylesheet { path: self.styles.join("epub.css"), source })?;
         let licence = std::fs::read(resources.join("fonts").join("OFL.txt")).ok().map(|text| ("OFL.txt".to_owned(), text));
-        epub_bytes_timed(self.book, self.family, stylesheet, licence, timings).map_err(|e| failed(&e))
+        epub_bytes_timed(self.book, self.family, stylesheet, licence, timings).map_err(BuildError::Epub)
     }
 
     /// Typesets the book for print with `style`, adding the time of its stages
@@ -306,7 +279,7 @@ impl Job<'_> {
 }
 
 /// The EPUB of a checked book, made in memory.
-pub fn epub_bytes(book: &Book, family: &FontFamily, stylesheet: String) -> Result<Vec<u8>, String> {
+pub fn epub_bytes(book: &Book, family: &FontFamily, stylesheet: String) -> Result<Vec<u8>, epub::EpubError> {
     epub_bytes_timed(book, family, stylesheet, None, &mut Timings::new())
 }
 
@@ -317,12 +290,12 @@ fn epub_bytes_timed(
     stylesheet: String,
     font_licence: Option<(String, Vec<u8>)>,
     timings: &mut Timings,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, epub::EpubError> {
     let assets = epub::EpubAssets {
         stylesheet,
         fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
         font_licence,
-        cover_png: timings.time(stage::EPUB_COVER, || epub::render_cover(&book.metadata, family))?,
+        cover_png: timings.time(stage::EPUB_COVER, || epub::render_cover(&book.metadata, family)).map_err(epub::EpubError::Cover)?,
         modified: build_time(book),
     };
     epub::write_epub(book, &assets, timings)
@@ -336,11 +309,11 @@ pub struct PdfEdition {
     pub hyphenated: bool,
 }
 
-pub fn pdf_edition(book: &Book, style: &Style, family: &FontFamily) -> Result<PdfEdition, String> {
+pub fn pdf_edition(book: &Book, style: &Style, family: &FontFamily) -> Result<PdfEdition, BuildError> {
     let m = &book.metadata;
     let hyphenator = hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
     let typeset = print_typeset(book, style, family, Shape::Reader, hyphenator.as_ref(), &mut Timings::new());
-    let bytes = pdf::write_pdf(&typeset.document).map_err(|e| format!("cannot write the PDF: {e}"))?;
+    let bytes = pdf::write_pdf(&typeset.document).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
     Ok(PdfEdition { bytes, missing_glyphs: typeset.missing_glyphs, hyphenated: hyphenator.is_some() })
 }
 

@@ -29,19 +29,52 @@ pub struct EpubAssets {
     pub modified: chrono::DateTime<chrono::Utc>,
 }
 
+/// Why the EPUB could not be made, with the cause kept.
+#[derive(Debug)]
+pub enum EpubError {
+    /// epub-builder could not assemble the package.
+    Package(epub_builder::Error),
+    /// The package's zip could not be read back or written.
+    Zip(zip::result::ZipError),
+    /// A font of the book face could not be subset.
+    Font { file: String, message: String },
+    /// The cover image could not be drawn.
+    Cover(String),
+}
+
+impl std::fmt::Display for EpubError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EpubError::Package(e) => write!(f, "cannot write the EPUB: {e}"),
+            EpubError::Zip(e) => write!(f, "cannot write the EPUB: {e}"),
+            EpubError::Font { file, message } => write!(f, "cannot write the EPUB: {file}: {message}"),
+            EpubError::Cover(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for EpubError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            EpubError::Package(e) => Some(e),
+            EpubError::Zip(e) => Some(e),
+            EpubError::Font { .. } | EpubError::Cover(_) => None,
+        }
+    }
+}
+
 /// The EPUB of `book`, adding the time of each of its steps to `timings`.
-pub fn write_epub(book: &Book, assets: &EpubAssets, timings: &mut Timings) -> Result<Vec<u8>, String> {
-    let failed = |e: &dyn std::fmt::Display| format!("cannot write the EPUB: {e}");
-    let (files, fixes) = timings.time(stage::EPUB_DOCUMENTS, || documents(book, assets)).map_err(|e| failed(&e))?;
-    let mut files = read_entries(&files).map_err(|e| failed(&e))?;
-    timings.time(stage::EPUB_FONTS, || fill_in_assets(&mut files, assets)).map_err(|e| failed(&e))?;
-    timings.time(stage::EPUB_PACKAGE, || write_zip(files, &fixes)).map_err(|e| failed(&e))
+pub fn write_epub(book: &Book, assets: &EpubAssets, timings: &mut Timings) -> Result<Vec<u8>, EpubError> {
+    let (files, fixes) = timings.time(stage::EPUB_DOCUMENTS, || documents(book, assets)).map_err(EpubError::Package)?;
+    let mut files = read_entries(&files).map_err(EpubError::Zip)?;
+    timings.time(stage::EPUB_FONTS, || fill_in_assets(&mut files, assets))?;
+    timings.time(stage::EPUB_PACKAGE, || write_zip(files, &fixes)).map_err(EpubError::Zip)
 }
 
 /// Fonts and cover go through epub-builder as empty placeholders, so that it
 /// neither compresses them nor has to hold them; the real bytes are put in
 /// here, the fonts subset to the characters the finished documents show.
-fn fill_in_assets(files: &mut [(String, Vec<u8>)], assets: &EpubAssets) -> Result<(), String> {
+fn fill_in_assets(files: &mut [(String, Vec<u8>)], assets: &EpubAssets) -> Result<(), EpubError> {
     let mut shown = BTreeSet::new();
     for (name, bytes) in files.iter() {
         if name.ends_with(".xhtml") {
@@ -53,7 +86,7 @@ fn fill_in_assets(files: &mut [(String, Vec<u8>)], assets: &EpubAssets) -> Resul
     shown.extend("-\u{2010}0123456789.•".chars());
     for (name, bytes) in files.iter_mut() {
         if let Some((_, whole)) = assets.fonts.iter().find(|(font, _)| name == &format!("OEBPS/fonts/{font}")) {
-            *bytes = fonts::subset(whole, &shown).map_err(|e| format!("{name}: {e}"))?;
+            *bytes = fonts::subset(whole, &shown).map_err(|message| EpubError::Font { file: name.clone(), message })?;
         } else if name == &format!("OEBPS/{COVER_IMAGE}") {
             bytes.clone_from(&assets.cover_png);
         }

@@ -6,4 +6,4 @@
 mod order;
 mod sheets;
 
-pub use sheets::{impose_document, split_sides, Paper, A4, LETTER};
+pub use sheets::{impose_document, split_sides, ImposeError, Paper, A4, LETTER};

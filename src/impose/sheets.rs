@@ -44,20 +44,12 @@ const MARK_INSET: f32 = 5.0 * POINTS_PER_MM;
 ///
 /// The pamphlet is used up: its pages' contents move onto the sheets rather
 /// than being copied, so a long pamphlet's glyphs are not held twice.
-pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool) -> Result<Document, String> {
+pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool) -> Result<Document, ImposeError> {
     let fold = paper.sheet_width / 2.0;
     for (i, page) in pamphlet.pages.iter().enumerate() {
         // A hundredth of a point of slack: A5 is exactly half of A4, but not in f32.
         if page.width > fold + 0.01 || page.height > paper.sheet_height + 0.01 {
-            return Err(format!(
-                "page {} ({:.0} × {:.0} pt) does not fit half of the {} sheet ({:.0} × {:.0} pt); the style's page is too large",
-                i + 1,
-                page.width,
-                page.height,
-                paper.name,
-                fold,
-                paper.sheet_height
-            ));
+            return Err(ImposeError { page: i + 1, width: page.width, height: page.height, paper: paper.name, fold, sheet_height: paper.sheet_height });
         }
     }
     let mut sheets = Vec::new();
@@ -85,6 +77,31 @@ pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool) -> Re
     }
     Ok(Document { info: pamphlet.info, fonts: pamphlet.fonts, pages: sheets, outline: pamphlet.outline })
 }
+
+/// A pamphlet page larger than half its sheet: the style's page is too large for the paper.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImposeError {
+    /// 1-based.
+    pub page: usize,
+    pub width: f32,
+    pub height: f32,
+    pub paper: &'static str,
+    /// Half the sheet's width, the most a page may be.
+    pub fold: f32,
+    pub sheet_height: f32,
+}
+
+impl std::fmt::Display for ImposeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "page {} ({:.0} × {:.0} pt) does not fit half of the {} sheet ({:.0} × {:.0} pt); the style's page is too large",
+            self.page, self.width, self.height, self.paper, self.fold, self.sheet_height
+        )
+    }
+}
+
+impl std::error::Error for ImposeError {}
 
 /// Moves `page`'s contents onto `sheet`, shifted by (`dx`, `dy`). Imposition
 /// places each page once, so `page` is left empty.
@@ -190,7 +207,8 @@ mod tests {
     #[test]
     fn pages_larger_than_half_a_sheet_are_an_error() {
         let error = impose_document(pamphlet(4, 420.0, 595.0), &LETTER, false).unwrap_err();
-        assert!(error.contains("does not fit"), "{error}");
+        assert_eq!((error.page, error.paper), (1, "letter"));
+        assert!(error.to_string().contains("does not fit"), "{error}");
     }
 
     #[test]

@@ -352,8 +352,9 @@ pub fn build_time(book: &Book) -> chrono::DateTime<chrono::Utc> {
             return t;
         }
     }
-    let (y, m, d) = book.metadata.date_parts().unwrap_or((1980, 1, 1));
-    chrono::Utc.with_ymd_and_hms(y.max(1980), m, d, 0, 0, 0).single().unwrap_or_default()
+    let day = book.metadata.date.map(|d| d.first_day()).unwrap_or_default();
+    let day = day.max(chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap_or_default());
+    chrono::Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN))
 }
 
 #[cfg(test)]

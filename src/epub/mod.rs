@@ -227,8 +227,8 @@ fn package_metadata(book: &Book) -> Vec<String> {
     if let Some(publisher) = &m.publisher {
         lines.push(format!("<dc:publisher>{}</dc:publisher>", escape(publisher)));
     }
-    if let Some(date) = &m.date {
-        lines.push(format!("<dc:date>{}</dc:date>", escape(date)));
+    if let Some(date) = m.date {
+        lines.push(format!("<dc:date>{date}</dc:date>"));
     }
     let notes = if book.notes.is_empty() { String::new() } else { format!(" {} endnotes are linked both ways.", book.notes.len()) };
     let a11y = [

@@ -50,7 +50,7 @@ pub fn title_page_body(book: &Book) -> String {
     }
     let _ = writeln!(out, "<p class=\"author\">{}</p>", escape(&m.author));
     if let Some(publisher) = &m.publisher {
-        let year = m.year().map(|y| format!(" · {y}")).unwrap_or_default();
+        let year = m.date.map(|d| format!(" · {:04}", d.year)).unwrap_or_default();
         let _ = writeln!(out, "<p class=\"publisher\">{}{year}</p>", escape(publisher));
     }
     if let Some(rights) = &m.rights {

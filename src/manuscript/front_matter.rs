@@ -3,7 +3,7 @@
 
 use super::Source;
 use crate::diagnostics::Diagnostic;
-use crate::model::metadata::Metadata;
+use crate::model::metadata::{Date, Metadata};
 
 /// Every key the front matter may hold and what it holds; typos get the nearest one suggested.
 const KEYS: &[(&str, KeyKind)] = &[
@@ -11,7 +11,7 @@ const KEYS: &[(&str, KeyKind)] = &[
     ("subtitle", KeyKind::Text),
     ("author", KeyKind::Text),
     ("publisher", KeyKind::Text),
-    ("date", KeyKind::Text),
+    ("date", KeyKind::Date),
     ("language", KeyKind::Text),
     ("identifier", KeyKind::Text),
     ("rights", KeyKind::Text),
@@ -117,8 +117,9 @@ impl Reader<'_> {
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return;
         }
+        let date = known.remove("date");
         match known.try_into::<Metadata>() {
-            Ok(m) => {
+            Ok(mut m) => {
                 if !is_bcp47(&m.language) {
                     self.error(
                         value_offset("language"),
@@ -126,8 +127,11 @@ impl Reader<'_> {
                         "write a tag such as `en`, `en-AU` or `fr-CA` (language, hyphen, region)",
                     );
                 }
-                if m.date.is_some() && m.date_parts().is_none() {
-                    self.error(value_offset("date"), "`date` is not an ISO 8601 date".into(), "write `2017`, `2017-10` or `2017-10-25`");
+                if let Some(date) = date.as_ref().and_then(toml::Value::as_str) {
+                    m.date = Date::parse(date);
+                    if m.date.is_none() {
+                        self.error(value_offset("date"), "`date` is not an ISO 8601 date".into(), "write `2017`, `2017-10` or `2017-10-25`");
+                    }
                 }
                 self.metadata = Some(m);
             }
@@ -164,6 +168,8 @@ fn is_bare_key(key: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum KeyKind {
     Text,
+    /// A date written as text: `"2017-10-25"`.
+    Date,
     TextList,
     TrueOrFalse,
 }
@@ -175,7 +181,7 @@ impl KeyKind {
 
     pub(super) fn accepts(self, value: &toml::Value) -> bool {
         match (self, value) {
-            (KeyKind::Text, toml::Value::String(_)) | (KeyKind::TrueOrFalse, toml::Value::Boolean(_)) => true,
+            (KeyKind::Text | KeyKind::Date, toml::Value::String(_)) | (KeyKind::TrueOrFalse, toml::Value::Boolean(_)) => true,
             (KeyKind::TextList, toml::Value::Array(items)) => items.iter().all(toml::Value::is_str),
             _ => false,
         }
@@ -184,6 +190,7 @@ impl KeyKind {
     pub(super) fn description(self) -> &'static str {
         match self {
             KeyKind::Text => "text in double quotes",
+            KeyKind::Date => "text in double quotes",
             KeyKind::TextList => "a list of texts in double quotes",
             KeyKind::TrueOrFalse => "true or false",
         }
@@ -193,6 +200,7 @@ impl KeyKind {
     pub(super) fn example(self, key: &str) -> String {
         match self {
             KeyKind::Text => format!("{key} = \"…\""),
+            KeyKind::Date => format!("{key} = \"2017-10-25\""),
             KeyKind::TextList => format!("{key} = [\"…\", \"…\"]"),
             KeyKind::TrueOrFalse => format!("{key} = false"),
         }
@@ -276,6 +284,7 @@ mod tests {
         for (key, kind) in KEYS {
             let value = match kind {
                 KeyKind::Text => toml::Value::String(format!("{key} value")),
+                KeyKind::Date => toml::Value::String("2017-10".into()),
                 KeyKind::TextList => toml::Value::Array(vec![toml::Value::String(format!("{key} value"))]),
                 KeyKind::TrueOrFalse => toml::Value::Boolean(false),
             };
@@ -283,7 +292,7 @@ mod tests {
         }
         let metadata: Metadata = table.try_into().unwrap();
         let texts: Vec<&str> = metadata.texts().map(|(key, _)| key).collect();
-        let text_keys: Vec<&str> = KEYS.iter().filter(|(_, kind)| *kind != KeyKind::TrueOrFalse).map(|(key, _)| *key).collect();
+        let text_keys: Vec<&str> = KEYS.iter().filter(|(_, kind)| matches!(kind, KeyKind::Text | KeyKind::TextList)).map(|(key, _)| *key).collect();
         assert_eq!(texts, text_keys, "Metadata::texts lists every text key, in order");
         assert_eq!(metadata.smart_punctuation, Some(false));
     }

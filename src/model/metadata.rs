@@ -2,6 +2,48 @@
 
 use serde::Deserialize;
 
+/// A publication date as a manuscript gives it: a year, a month or a day
+/// (ISO 8601: `2017`, `2017-10`, `2017-10-25`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    pub year: i32,
+    pub month: Option<u32>,
+    pub day: Option<u32>,
+}
+
+impl Date {
+    /// Only the forms every edition can stamp: a four-digit year, two-digit month and day.
+    pub fn parse(text: &str) -> Option<Date> {
+        let parts: Vec<&str> = text.split('-').collect();
+        let widths_ok = parts.len() <= 3 && parts.iter().enumerate().all(|(i, p)| p.len() == if i == 0 { 4 } else { 2 } && p.bytes().all(|b| b.is_ascii_digit()));
+        if !widths_ok {
+            return None;
+        }
+        let number = |i: usize| parts.get(i).map(|p| p.parse::<u32>()).transpose();
+        let date = Date { year: parts[0].parse().ok()?, month: number(1).ok()?, day: number(2).ok()? };
+        chrono::NaiveDate::from_ymd_opt(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1)).map(|_| date)
+    }
+
+    /// The first day the date covers: 2017 is 1 January 2017.
+    pub fn first_day(self) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1)).unwrap_or_default()
+    }
+}
+
+/// As the manuscript wrote it.
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(month) = self.month {
+            write!(f, "-{month:02}")?;
+        }
+        if let Some(day) = self.day {
+            write!(f, "-{day:02}")?;
+        }
+        Ok(())
+    }
+}
+
 /// Front-matter keys, as written in TOML between `+++` lines.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 pub struct Metadata {
@@ -12,9 +54,9 @@ pub struct Metadata {
     pub author: String,
     #[serde(default)]
     pub publisher: Option<String>,
-    /// Publication date, ISO 8601: `2017`, `2017-10` or `2017-10-25`.
-    #[serde(default)]
-    pub date: Option<String>,
+    /// Publication date: read from the front matter's text once, by the manuscript reader.
+    #[serde(skip)]
+    pub date: Option<Date>,
     /// BCP 47 language tag, e.g. `en-AU`.
     pub language: String,
     /// A stable identifier (`urn:uuid:…`, `urn:isbn:…`), written once and never changed.
@@ -36,26 +78,6 @@ pub struct Metadata {
 }
 
 impl Metadata {
-    /// The year of publication, if the date has one.
-    pub fn year(&self) -> Option<&str> {
-        self.date.as_deref().and_then(|d| d.get(..4)).filter(|y| y.bytes().all(|b| b.is_ascii_digit()))
-    }
-
-    /// The date as year, month and day; missing parts default to 1. Only the forms the
-    /// editions can stamp are accepted: four-digit year, two-digit month and day.
-    pub fn date_parts(&self) -> Option<(i32, u32, u32)> {
-        let date = self.date.as_deref()?;
-        let widths_ok = date.split('-').enumerate().all(|(i, p)| p.len() == if i == 0 { 4 } else { 2 } && p.bytes().all(|b| b.is_ascii_digit()));
-        if !widths_ok || date.split('-').count() > 3 {
-            return None;
-        }
-        let mut parts = date.split('-');
-        let year = parts.next()?.parse().ok()?;
-        let month = parts.next().map_or(Some(1), |m| m.parse().ok())?;
-        let day = parts.next().map_or(Some(1), |d| d.parse().ok())?;
-        chrono::NaiveDate::from_ymd_opt(year, month, day).map(|_| (year, month, day))
-    }
-
     /// Smart punctuation is on unless the front matter turns it off.
     pub fn wants_smart_punctuation(&self) -> bool {
         self.smart_punctuation != Some(false)
@@ -82,7 +104,6 @@ impl Metadata {
             ("subtitle", self.subtitle.as_ref()),
             ("author", Some(&self.author)),
             ("publisher", self.publisher.as_ref()),
-            ("date", self.date.as_ref()),
             ("language", Some(&self.language)),
             ("identifier", self.identifier.as_ref()),
             ("rights", self.rights.as_ref()),
@@ -105,15 +126,15 @@ mod tests {
 
     #[test]
     fn dates() {
-        let m = Metadata { date: Some("2017".into()), ..Default::default() };
-        assert_eq!(m.date_parts(), Some((2017, 1, 1)));
-        assert_eq!(m.year(), Some("2017"));
-        let m = Metadata { date: Some("2017-13".into()), ..Default::default() };
-        assert_eq!(m.date_parts(), None);
-        // The PDF stamps only four-digit years and two-digit months and days.
-        for unstampable in ["17", "2017-1", "2017-02-31", "2017-10-5", "2017-10-05-01", "+2017"] {
-            let m = Metadata { date: Some(unstampable.into()), ..Default::default() };
-            assert_eq!(m.date_parts(), None, "{unstampable}");
+        let year = Date::parse("2017").unwrap();
+        assert_eq!((year.year, year.month, year.day), (2017, None, None));
+        assert_eq!(year.first_day(), chrono::NaiveDate::from_ymd_opt(2017, 1, 1).unwrap());
+        for written in ["2017", "2017-10", "2017-10-05", "1066-02-28"] {
+            assert_eq!(Date::parse(written).map(|d| d.to_string()).as_deref(), Some(written), "written as it was");
+        }
+        // Only four-digit years and two-digit months and days can be stamped.
+        for unstampable in ["2017-13", "17", "2017-1", "2017-02-31", "2017-10-5", "2017-10-05-01", "+2017", "", "2017-"] {
+            assert_eq!(Date::parse(unstampable), None, "{unstampable}");
         }
     }
 

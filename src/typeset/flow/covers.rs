@@ -123,7 +123,8 @@ impl FlowBuilder<'_> {
     /// publisher and date, rights, and the style's credit line.
     fn colophon(&mut self, book: &Book) -> layout::Page {
         let (s, m) = (self.style, &book.metadata);
-        let imprint = [m.publisher.as_deref(), m.date.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        let date = m.date.map(|d| d.to_string());
+        let imprint = [m.publisher.as_deref(), date.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
         let paragraphs = [
             (m.title.as_str(), FaceStyle::Italic),
             (m.author.as_str(), FaceStyle::Regular),

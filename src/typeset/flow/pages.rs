@@ -43,7 +43,7 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, mut flow:
             subject: m.subtitle.clone().unwrap_or_default(),
             keywords: m.subjects.clone(),
             language: m.language.clone(),
-            date: m.date.clone().unwrap_or_default(),
+            date: m.date.map(|d| d.to_string()).unwrap_or_default(),
             creator: format!("quire {}", env!("CARGO_PKG_VERSION")),
         },
         // Font ids are `FaceStyle as usize`; the writer embeds only the fonts runs use.

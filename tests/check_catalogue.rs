@@ -104,7 +104,7 @@ fn front_matter_value_of_the_wrong_type_names_the_key_and_why() {
         1,
         &[error("invalid front matter: `date` is a datetime, but it must be text in double quotes", 4, 8)],
     );
-    assert!(stderr.contains("= help: write `date = \"…\"`"), "{stderr}");
+    assert!(stderr.contains("= help: write `date = \"2017-10-25\"`"), "{stderr}");
 }
 
 #[test]

@@ -7,6 +7,7 @@ use crate::model::Book;
 use crate::diagnostics::Severity;
 use crate::resources::fonts::FontFamily;
 use crate::resources::style::Style;
+use crate::resources::Resources;
 use crate::build::timings::{stage, Timings};
 use crate::typeset::inline::hyphenate;
 use crate::{check, epub, impose, layout, pdf, typeset};
@@ -44,9 +45,10 @@ pub struct BuildOptions {
     pub manuscript: PathBuf,
     pub out_dir: PathBuf,
     pub editions: Vec<Edition>,
-    /// Folder holding `fonts/` and `styles/`.
-    pub resources: PathBuf,
-    /// The print style; `styles/reader-a5.toml` in `resources` by default.
+    /// A folder whose `fonts/` and `styles/` override, file by file, those beside
+    /// the manuscript and the built-in ones (see [`Resources::for_manuscript`]).
+    pub resources: Option<PathBuf>,
+    /// The print style; `styles/reader-a5.toml` from the resources by default.
     pub style: Option<PathBuf>,
     /// Booklets: draw a fold mark at the head and foot of each sheet's fold.
     pub marks: bool,
@@ -130,21 +132,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut timings = Timings::new();
     let path = manuscript_file(&options.manuscript)?;
     // The same checks as `quire check`: a manuscript with errors is never built.
-    let checked = timings.time(stage::CHECK, || check::check(&path, &options.resources));
+    let resources = Resources::for_manuscript(&path, options.resources.as_deref());
+    let checked = timings.time(stage::CHECK, || check::check(&path, &resources));
     let (Some(book), Some(family)) = (checked.book, checked.fonts) else {
         return Err(BuildError::Manuscript(checked.diagnostics));
     };
     let mut warnings = checked.diagnostics;
     let reported = checked.unsupported_characters;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
-    let styles = options.resources.join("styles");
 
     // Every edition is made in memory first; files are written only when all succeeded.
     // Each edition is made on its own thread with its own timings and warnings, and
     // the results are taken in the order of `Edition::ALL`, so the output and the
     // warnings do not depend on which thread finishes first.
     let jobs: Vec<Edition> = Edition::ALL.into_iter().filter(|e| options.editions.contains(e)).collect();
-    let job = Job { book: &book, family: &family, styles: &styles, options, path: &path, stem: &stem, reported: &reported };
+    let job = Job { book: &book, family: &family, resources: &resources, options, path: &path, stem: &stem, reported: &reported };
     let results: Vec<Result<Made, BuildError>> = std::thread::scope(|scope| {
         let threads: Vec<_> = jobs.iter().map(|&edition| scope.spawn(move || job.make(edition))).collect();
         threads
@@ -187,7 +189,7 @@ fn failed(e: &dyn std::fmt::Display) -> BuildError {
 struct Job<'a> {
     book: &'a Book,
     family: &'a FontFamily,
-    styles: &'a Path,
+    resources: &'a Resources,
     options: &'a BuildOptions,
     path: &'a Path,
     stem: &'a str,
@@ -221,15 +223,18 @@ impl Job<'_> {
                 made.files.push((out(".epub"), bytes));
             }
             Edition::Pdf => {
-                let style_path = self.options.style.clone().unwrap_or_else(|| self.styles.join("reader-a5.toml"));
-                let style = Style::read(&style_path).map_err(|e| failed(&e))?;
+                let style = match &self.options.style {
+                    Some(path) => Style::read(path),
+                    None => self.resources.style("reader-a5.toml"),
+                }
+                .map_err(|e| failed(&e))?;
                 let document = self.typeset(&style, Shape::Reader, &mut made);
                 let bytes = made.timings.time(stage::PDF, || pdf::write_pdf(&document)).map_err(|e| failed(&format!("cannot write the PDF: {e}")))?;
                 made.files.push((out(".pdf"), bytes));
             }
             Edition::BookletA4 | Edition::BookletLetter => {
                 let paper = edition.paper().expect("a booklet edition has a paper");
-                let style = Style::read(&self.styles.join(paper.style_file)).map_err(|e| failed(&e))?;
+                let style = self.resources.style(paper.style_file).map_err(|e| failed(&e))?;
                 let pamphlet = self.typeset(&style, Shape::Pamphlet, &mut made);
                 let sheets = made
                     .timings
@@ -253,10 +258,8 @@ impl Job<'_> {
     }
 
     fn epub(&self, timings: &mut Timings) -> Result<Vec<u8>, BuildError> {
-        let resources = &self.options.resources;
-        let stylesheet = std::fs::read_to_string(self.styles.join("epub.css"))
-            .map_err(|e| BuildError::Failed(format!("{}: {e}", self.styles.join("epub.css").display())))?;
-        let licence = std::fs::read(resources.join("fonts").join("OFL.txt")).ok().map(|text| ("OFL.txt".to_owned(), text));
+        let stylesheet = self.resources.epub_stylesheet().map_err(BuildError::Failed)?;
+        let licence = self.resources.font_licence();
         epub_bytes_timed(self.book, self.family, stylesheet, licence, timings).map_err(|e| failed(&e))
     }
 
@@ -396,7 +399,7 @@ mod tests {
     fn a_build_reports_every_stage_of_both_editions() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let out = std::env::temp_dir().join(format!("quire-test-timings-{}", std::process::id()));
-        let options = BuildOptions { manuscript: root.join("manuscript"), out_dir: out.clone(), editions: Edition::ALL.to_vec(), resources: root, style: None, marks: false, two_pass: false };
+        let options = BuildOptions { manuscript: root.join("manuscript"), out_dir: out.clone(), editions: Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false };
         let report = build(&options).unwrap();
         for name in [
             stage::CHECK,

@@ -231,3 +231,38 @@ fn merge_over(base: &mut toml::Table, over: toml::Table) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Style, String> {
+        Style::over_default(Path::new("mine.toml"), text)
+    }
+
+    #[test]
+    fn a_style_states_only_what_differs_from_the_default() {
+        let default = read("").unwrap();
+        let narrow = read("[page]\nwidth_mm = 120\n[justification.protrusion]\n\".\" = 0.7\n").unwrap();
+        assert_eq!(narrow.page.width_mm, 120.0);
+        assert_eq!(narrow.page.height_mm, default.page.height_mm, "the rest of the table is the default's");
+        assert_eq!(narrow.body, default.body);
+        assert_eq!(narrow.justification.protrusion[&'.'], 0.7);
+        assert_eq!(narrow.justification.protrusion[&','], default.justification.protrusion[&','], "tables merge key by key");
+    }
+
+    #[test]
+    fn a_misspelt_key_is_still_an_error() {
+        let error = read("[page]\nwidht_mm = 120\n").unwrap_err();
+        assert!(error.starts_with("mine.toml: invalid style: unknown field `widht_mm`"), "{error}");
+        assert!(error.ends_with("in `page`"), "{error}");
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_key_and_bad_toml_its_place() {
+        let error = read("[page]\nwidth_mm = \"wide\"\n").unwrap_err();
+        assert_eq!(error, "mine.toml: invalid style: invalid type: string \"wide\", expected f32 in `page.width_mm`");
+        let error = read("[page]\nwidth_mm = = 3\n").unwrap_err();
+        assert!(error.starts_with("mine.toml:2:12: invalid style: "), "{error}");
+    }
+}

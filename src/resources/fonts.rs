@@ -1,6 +1,7 @@
 //! Loading the book's font family, as `styles/fonts.toml` names it: from files
 //! in a `fonts/` folder or from the bytes of the built-in fonts.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -54,7 +55,8 @@ impl FaceStyle {
 #[derive(Debug, Clone)]
 pub struct LoadedFont {
     pub file_name: String,
-    pub data: Arc<Vec<u8>>,
+    /// Borrowed from the binary for a built-in font: they are a few megabytes.
+    pub data: Arc<Cow<'static, [u8]>>,
     pub postscript_name: String,
     pub units_per_em: u16,
     /// The characters of the Basic Multilingual Plane the font has a glyph
@@ -132,12 +134,12 @@ pub fn load_family(fonts_dir: &Path, files: &FontFiles) -> Result<FontFamily, Fo
 
 fn load(path: &Path) -> Result<LoadedFont, FontError> {
     let data = std::fs::read(path).map_err(|e| FontError { path: path.to_path_buf(), message: format!("cannot read the font: {e}") })?;
-    parse_font(path, data)
+    parse_font(path, Cow::Owned(data))
 }
 
 /// The font in `data`, read from `path` (which names it: its file name is the
 /// face's name in the EPUB).
-pub fn parse_font(path: &Path, data: Vec<u8>) -> Result<LoadedFont, FontError> {
+pub fn parse_font(path: &Path, data: Cow<'static, [u8]>) -> Result<LoadedFont, FontError> {
     let error = |message: String| FontError { path: path.to_path_buf(), message };
     let face = ttf_parser::Face::parse(&data, 0).map_err(|e| error(format!("not an OpenType font: {e}")))?;
     let postscript_name = face

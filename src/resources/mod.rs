@@ -115,7 +115,7 @@ impl Resources {
                     .with_source(text)
             };
             match self.find(&format!("fonts/{name}")) {
-                Ok(Some(found)) => fonts::parse_font(&found.path, found.bytes.into_owned())
+                Ok(Some(found)) => fonts::parse_font(&found.path, found.bytes)
                     .map_err(|e| error(format!("font file `{}`: {}", e.path.display(), e.message))),
                 Ok(None) => Err(error(format!("font file `{}` does not exist", missing_at(name).display()))),
                 Err((path, e)) => Err(error(format!("font file `{}`: cannot read the font: {e}", path.display()))),

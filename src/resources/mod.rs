@@ -155,3 +155,25 @@ impl Resources {
         Some(("OFL.txt".to_owned(), bytes))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_licence_shipped_is_the_one_beside_the_regular_face() {
+        assert_eq!(Resources::built_in().font_licence().map(|(name, _)| name).as_deref(), Some("OFL.txt"));
+        let dir = std::env::temp_dir().join(format!("quire-resources-licence-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("fonts")).unwrap();
+        std::fs::create_dir_all(dir.join("styles")).unwrap();
+        std::fs::write(dir.join("fonts/Mine.otf"), built_in::file("fonts/LinLibertine_R.otf").unwrap()).unwrap();
+        let list = String::from_utf8(built_in::file("styles/fonts.toml").unwrap().to_vec()).unwrap();
+        std::fs::write(dir.join("styles/fonts.toml"), list.replace("LinLibertine_R.otf", "Mine.otf")).unwrap();
+        let mine = Resources::folder(&dir);
+        let family = mine.fonts().unwrap();
+        assert_eq!(family.faces[0].file_name, "Mine.otf");
+        assert_eq!(family.faces[1].file_name, "LinLibertine_RI.otf", "the faces the folder lacks are the built-in ones");
+        assert_eq!(mine.font_licence(), None, "quire's OFL.txt is not the licence of someone else's font");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

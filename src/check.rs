@@ -7,7 +7,8 @@ use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::model::Book;
-use crate::resources::fonts::{self, FontFamily};
+use crate::resources::fonts::FontFamily;
+use crate::resources::Resources;
 use crate::{manuscript, passes};
 
 /// What a check found.
@@ -34,7 +35,7 @@ impl Checked {
 }
 
 /// Checks the manuscript file at `path` against the fonts and styles in `resources`.
-pub fn check(path: &Path, resources: &Path) -> Checked {
+pub fn check(path: &Path, resources: &Resources) -> Checked {
     let fonts = load_fonts(resources);
     let text = match manuscript::read_file(path) {
         Ok(text) => text,
@@ -77,24 +78,7 @@ pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checke
 
 /// The book face named by `styles/fonts.toml`; a missing or unreadable font file is an
 /// error at the line of `fonts.toml` that names it.
-pub fn load_fonts(resources: &Path) -> Result<FontFamily, Diagnostic> {
-    let styles = resources.join("styles");
-    let list_path = styles.join("fonts.toml");
-    let files = fonts::read_font_files(&styles).map_err(|e| {
-        Diagnostic::error(&list_path, None, e.message).with_help("styles/fonts.toml names the four faces: regular, italic, bold, bold_italic")
-    })?;
-    fonts::load_family(&resources.join("fonts"), &files).map_err(|e| {
-        let list = std::fs::read_to_string(&list_path).unwrap_or_default();
-        let name = e.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let at = list.find(&format!("\"{name}\"")).map(|offset| LineIndex::new(&list, 1).position(offset + 1));
-        let message = if e.path.exists() {
-            format!("font file `{}`: {}", e.path.display(), e.message)
-        } else {
-            format!("font file `{}` does not exist", e.path.display())
-        };
-        Diagnostic::error(&list_path, at, message)
-            .with_help("put the font in fonts/, or correct its name in styles/fonts.toml")
-            .with_source(&list)
-    })
+pub fn load_fonts(resources: &Resources) -> Result<FontFamily, Diagnostic> {
+    resources.fonts()
 }
 

@@ -7,6 +7,7 @@
 //! top-left corner of the page, x to the right, y downwards, because that is
 //! how the typesetter fills a page; the PDF writer flips them.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Index into [`Document::fonts`].
@@ -41,8 +42,9 @@ pub struct DocumentInfo {
 pub struct FontResource {
     /// PostScript name, used for the PDF `/BaseFont` (with a subset tag).
     pub postscript_name: String,
-    /// The whole font file (OpenType: TrueType or CFF outlines).
-    pub data: Arc<Vec<u8>>,
+    /// The whole font file (OpenType: TrueType or CFF outlines); a built-in
+    /// font's bytes are borrowed from the binary, not copied.
+    pub data: Arc<Cow<'static, [u8]>>,
     /// Face index inside a collection; 0 for a plain font file.
     pub face_index: u32,
 }

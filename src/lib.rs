@@ -26,4 +26,5 @@ mod typeset;
 pub use build::{build, epub_bytes, load, manuscript_file, pdf_edition, BuildError, BuildOptions, BuildReport, Edition, PdfEdition};
 pub use check::{check, check_text, load_fonts, Checked};
 pub use resources::fonts::FontFamily;
+pub use resources::Resources;
 pub use resources::style::Style;

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use quire::{BuildError, BuildOptions, Edition};
 use quire::diagnostics::{self, Diagnostic};
+use quire::Resources;
 
 /// See Cargo.toml: glibc's malloc and free were a third of a long book's build.
 #[global_allocator]
@@ -32,10 +33,11 @@ enum Command {
         /// Build only these editions (repeat or separate with commas); all by default.
         #[arg(long, value_enum, value_delimiter = ',')]
         format: Vec<Format>,
-        /// Folder with fonts/ and styles/; quire's own by default.
+        /// Folder with fonts/ and styles/ of your own; each file there overrides the one
+        /// beside the manuscript and quire's built-in one.
         #[arg(long)]
         resources: Option<PathBuf>,
-        /// Print style for the PDF (a .toml file); styles/reader-a5.toml by default.
+        /// Print style for the PDF (a .toml file, read over the default style); styles/reader-a5.toml by default.
         /// The booklets use styles/booklet-a5.toml and styles/booklet-half-letter.toml.
         #[arg(long)]
         style: Option<PathBuf>,
@@ -55,14 +57,11 @@ enum Command {
         /// The manuscript: a .md file, or a folder holding one.
         #[arg(default_value = "manuscript")]
         manuscript: PathBuf,
-        /// Folder with fonts/ and styles/; quire's own by default.
+        /// Folder with fonts/ and styles/ of your own; each file there overrides the one
+        /// beside the manuscript and quire's built-in one.
         #[arg(long)]
         resources: Option<PathBuf>,
     },
-}
-
-fn default_resources() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn report(diagnostics: &[Diagnostic]) {
@@ -112,7 +111,7 @@ fn main() -> ExitCode {
                 manuscript,
                 out_dir: out,
                 editions,
-                resources: resources.unwrap_or_else(default_resources),
+                resources,
                 style,
                 marks,
                 two_pass,
@@ -148,7 +147,7 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            let checked = quire::check(&path, &resources.unwrap_or_else(default_resources));
+            let checked = quire::check(&path, &Resources::for_manuscript(&path, resources.as_deref()));
             report(&checked.diagnostics);
             eprintln!("{}: {}", path.display(), diagnostics::summary(&checked.diagnostics));
             if checked.has_errors() {

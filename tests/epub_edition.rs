@@ -12,7 +12,7 @@ fn build_epub(out: &Path) -> PathBuf {
         manuscript: root.join("manuscript"),
         out_dir: out.to_path_buf(),
         editions: vec![Edition::Epub],
-        resources: root,
+        resources: None,
         style: None,
         marks: false,
         two_pass: false,

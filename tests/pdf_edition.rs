@@ -13,7 +13,7 @@ fn build_pdf(out: &Path, style: Option<&str>) -> PathBuf {
         out_dir: out.to_path_buf(),
         editions: vec![Edition::Pdf],
         style: style.map(|s| root.join("styles").join(s)),
-        resources: root,
+        resources: None,
         marks: false,
         two_pass: false,
     };
@@ -176,7 +176,7 @@ fn characters_the_book_face_lacks_use_the_fallback_face_and_are_reported() {
     )
     .unwrap();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: None, resources: root, marks: false, two_pass: false };
+    let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: None, resources: None, marks: false, two_pass: false };
     let report = build(&options).expect("builds with warnings");
     let messages: Vec<String> = report.warnings.iter().map(|w| format!("{}:{}: {}", w.at.map_or(0, |p| p.line), w.at.map_or(0, |p| p.column), w.message)).collect();
     assert!(messages.contains(&"7:11: the body font (LinLibertine_R.otf) has no glyph for '☃' (U+2603); the PDF sets it in the fallback face (DejaVuSans.ttf)".to_string()), "{messages:#?}");
@@ -205,7 +205,7 @@ fn a_note_cited_twice_links_back_to_each_citation() {
     let notes = "\n[^src]: John Reed, *Ten Days that Shook the World*.\n\n[^other]: Cited once.\n";
     std::fs::write(&manuscript, format!("+++\ntitle = \"Twice\"\nauthor = \"A. Writer\"\nlanguage = \"en\"\n+++\n\n{body}{notes}")).unwrap();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: None, resources: root, marks: false, two_pass: false };
+    let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: None, resources: None, marks: false, two_pass: false };
     let report = build(&options).expect("builds");
     let doc = Document::load(&report.written[0]).unwrap();
     let dests = destinations(&doc);

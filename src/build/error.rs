@@ -22,8 +22,8 @@ pub enum BuildError {
     ManyManuscripts { folder: PathBuf, names: Vec<String> },
     /// A print style cannot be read or is not valid.
     Style(String),
-    /// The EPUB's stylesheet cannot be read.
-    Stylesheet { path: PathBuf, source: std::io::Error },
+    /// The EPUB's stylesheet cannot be read; the message names the file.
+    Stylesheet(String),
     Epub(EpubError),
     /// A PDF edition cannot be written; `what` names it ("PDF", "a4 booklet").
     Pdf { what: String, source: PdfError },
@@ -50,8 +50,7 @@ impl std::fmt::Display for BuildError {
             BuildError::ManyManuscripts { folder, names } => {
                 write!(f, "{}: more than one .md file ({}); name the manuscript to build", folder.display(), names.join(", "))
             }
-            BuildError::Style(message) => f.write_str(message),
-            BuildError::Stylesheet { path, source } => write!(f, "{}: {source}", path.display()),
+            BuildError::Style(message) | BuildError::Stylesheet(message) => f.write_str(message),
             BuildError::Epub(e) => write!(f, "{e}"),
             BuildError::Pdf { what, source } => write!(f, "cannot write the {what}: {source}"),
             BuildError::Imposition { style_file, source } => write!(f, "{style_file}: {source}"),
@@ -64,11 +63,11 @@ impl std::fmt::Display for BuildError {
 impl std::error::Error for BuildError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            BuildError::FolderUnreadable { source, .. } | BuildError::Stylesheet { source, .. } | BuildError::Write { source, .. } => Some(source),
+            BuildError::FolderUnreadable { source, .. } | BuildError::Write { source, .. } => Some(source),
             BuildError::Epub(e) => Some(e),
             BuildError::Pdf { source, .. } => Some(source),
             BuildError::Imposition { source, .. } => Some(source),
-            BuildError::Manuscript(_) | BuildError::NoManuscript { .. } | BuildError::ManyManuscripts { .. } | BuildError::Style(_) | BuildError::Panicked(_) => None,
+            BuildError::Manuscript(_) | BuildError::NoManuscript { .. } | BuildError::ManyManuscripts { .. } | BuildError::Style(_) | BuildError::Stylesheet(_) | BuildError::Panicked(_) => None,
         }
     }
 }

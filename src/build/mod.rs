@@ -7,6 +7,7 @@ use crate::model::Book;
 use crate::diagnostics::Severity;
 use crate::resources::fonts::FontFamily;
 use crate::resources::style::Style;
+use crate::resources::Resources;
 use crate::build::timings::{stage, Timings};
 use crate::typeset::inline::hyphenate;
 use crate::{check, epub, impose, layout, pdf, typeset};
@@ -47,9 +48,10 @@ pub struct BuildOptions {
     pub manuscript: PathBuf,
     pub out_dir: PathBuf,
     pub editions: Vec<Edition>,
-    /// Folder holding `fonts/` and `styles/`.
-    pub resources: PathBuf,
-    /// The print style; `styles/reader-a5.toml` in `resources` by default.
+    /// A folder whose `fonts/` and `styles/` override, file by file, those beside
+    /// the manuscript and the built-in ones (see [`Resources::for_manuscript`]).
+    pub resources: Option<PathBuf>,
+    /// The print style; `styles/reader-a5.toml` from the resources by default.
     pub style: Option<PathBuf>,
     /// Booklets: draw a fold mark at the head and foot of each sheet's fold.
     pub marks: bool,
@@ -102,21 +104,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut timings = Timings::new();
     let path = manuscript_file(&options.manuscript)?;
     // The same checks as `quire check`: a manuscript with errors is never built.
-    let checked = timings.time(stage::CHECK, || check::check(&path, &options.resources));
+    let resources = Resources::for_manuscript(&path, options.resources.as_deref());
+    let checked = timings.time(stage::CHECK, || check::check(&path, &resources));
     let (Some(book), Some(family)) = (checked.book, checked.fonts) else {
         return Err(BuildError::Manuscript(checked.diagnostics));
     };
     let mut warnings = checked.diagnostics;
     let reported = checked.unsupported_characters;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
-    let styles = options.resources.join("styles");
 
     // Every edition is made in memory first; files are written only when all succeeded.
     // Each edition is made on its own thread with its own timings and warnings, and
     // the results are taken in the order of `Edition::ALL`, so the output and the
     // warnings do not depend on which thread finishes first.
     let jobs: Vec<Edition> = Edition::ALL.into_iter().filter(|e| options.editions.contains(e)).collect();
-    let job = Job { book: &book, family: &family, styles: &styles, options, path: &path, stem: &stem, reported: &reported };
+    let job = Job { book: &book, family: &family, resources: &resources, options, path: &path, stem: &stem, reported: &reported };
     let results: Vec<Result<Made, BuildError>> = std::thread::scope(|scope| {
         let threads: Vec<_> = jobs.iter().map(|&edition| scope.spawn(move || job.make(edition))).collect();
         threads
@@ -155,7 +157,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 struct Job<'a> {
     book: &'a Book,
     family: &'a FontFamily,
-    styles: &'a Path,
+    resources: &'a Resources,
     options: &'a BuildOptions,
     path: &'a Path,
     stem: &'a str,
@@ -189,15 +191,18 @@ impl Job<'_> {
                 made.files.push((out(".epub"), bytes));
             }
             Edition::Pdf => {
-                let style_path = self.options.style.clone().unwrap_or_else(|| self.styles.join("reader-a5.toml"));
-                let style = Style::read(&style_path).map_err(BuildError::Style)?;
+                let style = match &self.options.style {
+                    Some(path) => Style::read(path),
+                    None => self.resources.style("reader-a5.toml"),
+                }
+                .map_err(BuildError::Style)?;
                 let document = self.typeset(&style, Shape::Reader, &mut made);
                 let bytes = made.timings.time(stage::PDF, || pdf::write_pdf(&document)).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
                 made.files.push((out(".pdf"), bytes));
             }
             Edition::BookletA4 | Edition::BookletLetter => {
                 let paper = edition.paper().expect("a booklet edition has a paper");
-                let style = Style::read(&self.styles.join(paper.style_file)).map_err(BuildError::Style)?;
+                let style = self.resources.style(paper.style_file).map_err(BuildError::Style)?;
                 let pamphlet = self.typeset(&style, Shape::Pamphlet, &mut made);
                 let sheets = made
                     .timings
@@ -221,10 +226,8 @@ impl Job<'_> {
     }
 
     fn epub(&self, timings: &mut Timings) -> Result<Vec<u8>, BuildError> {
-        let resources = &self.options.resources;
-        let stylesheet = std::fs::read_to_string(self.styles.join("epub.css"))
-            .map_err(|source| BuildError::Stylesheet { path: self.styles.join("epub.css"), source })?;
-        let licence = std::fs::read(resources.join("fonts").join("OFL.txt")).ok().map(|text| ("OFL.txt".to_owned(), text));
+        let stylesheet = self.resources.epub_stylesheet().map_err(BuildError::Stylesheet)?;
+        let licence = self.resources.font_licence();
         epub_bytes_timed(self.book, self.family, stylesheet, licence, timings).map_err(BuildError::Epub)
     }
 
@@ -365,7 +368,7 @@ mod tests {
     fn a_build_reports_every_stage_of_both_editions() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let out = std::env::temp_dir().join(format!("quire-test-timings-{}", std::process::id()));
-        let options = BuildOptions { manuscript: root.join("manuscript"), out_dir: out.clone(), editions: Edition::ALL.to_vec(), resources: root, style: None, marks: false, two_pass: false };
+        let options = BuildOptions { manuscript: root.join("manuscript"), out_dir: out.clone(), editions: Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false };
         let report = build(&options).unwrap();
         for name in [
             stage::CHECK,

@@ -1,5 +1,7 @@
-//! Loading the book's font family from `fonts/`, as `styles/fonts.toml` names it.
+//! Loading the book's font family, as `styles/fonts.toml` names it: from files
+//! in a `fonts/` folder or from the bytes of the built-in fonts.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -53,7 +55,8 @@ impl FaceStyle {
 #[derive(Debug, Clone)]
 pub struct LoadedFont {
     pub file_name: String,
-    pub data: Arc<Vec<u8>>,
+    /// Borrowed from the binary for a built-in font: they are a few megabytes.
+    pub data: Arc<Cow<'static, [u8]>>,
     pub postscript_name: String,
     pub units_per_em: u16,
     /// The characters of the Basic Multilingual Plane the font has a glyph
@@ -111,7 +114,15 @@ impl std::fmt::Display for FontError {
 pub fn read_font_files(styles_dir: &Path) -> Result<FontFiles, FontError> {
     let path = styles_dir.join("fonts.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| FontError { path: path.clone(), message: format!("cannot read the font list: {e}") })?;
-    toml::from_str(&text).map_err(|e| FontError { path, message: format!("invalid font list: {}", e.message()) })
+    parse_font_files(&path, &text).map_err(|(error, _)| error)
+}
+
+/// The font list in `text`, read from `path`; an error comes with its byte offset when it has one.
+pub fn parse_font_files(path: &Path, text: &str) -> Result<FontFiles, (FontError, Option<usize>)> {
+    toml::from_str(text).map_err(|e| {
+        let offset = e.span().map(|span| span.start);
+        (FontError { path: path.to_path_buf(), message: format!("invalid font list: {}", e.message()) }, offset)
+    })
 }
 
 pub fn load_family(fonts_dir: &Path, files: &FontFiles) -> Result<FontFamily, FontError> {
@@ -122,8 +133,14 @@ pub fn load_family(fonts_dir: &Path, files: &FontFiles) -> Result<FontFamily, Fo
 }
 
 fn load(path: &Path) -> Result<LoadedFont, FontError> {
+    let data = std::fs::read(path).map_err(|e| FontError { path: path.to_path_buf(), message: format!("cannot read the font: {e}") })?;
+    parse_font(path, Cow::Owned(data))
+}
+
+/// The font in `data`, read from `path` (which names it: its file name is the
+/// face's name in the EPUB).
+pub fn parse_font(path: &Path, data: Cow<'static, [u8]>) -> Result<LoadedFont, FontError> {
     let error = |message: String| FontError { path: path.to_path_buf(), message };
-    let data = std::fs::read(path).map_err(|e| error(format!("cannot read the font: {e}")))?;
     let face = ttf_parser::Face::parse(&data, 0).map_err(|e| error(format!("not an OpenType font: {e}")))?;
     let postscript_name = face
         .names()

@@ -1,8 +1,16 @@
 //! The print style: page, type sizes, spacing and justification, read from `styles/*.toml`.
+//!
+//! A style file states only what differs from the default style
+//! (`styles/reader-a5.toml`, built in): it is read over the default, table by table
+//! and key by key, and the result must be a whole [`Style`], with no key the
+//! structs do not know (a typo is an error, not a silently ignored setting).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Deserialize;
+
+use super::built_in;
 
 const POINTS_PER_MM: f32 = 72.0 / 25.4;
 
@@ -158,9 +166,28 @@ pub struct HyphenationStyle {
 }
 
 impl Style {
-    pub fn read(path: &std::path::Path) -> Result<Style, String> {
+    /// Reads the style file at `path` over the default style.
+    pub fn read(path: &Path) -> Result<Style, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read the style: {e}", path.display()))?;
-        let style: Style = toml::from_str(&text).map_err(|e| format!("{}: invalid style: {}", path.display(), e.message()))?;
+        Style::over_default(path, &text)
+    }
+
+    /// The style in `text` over the default style; `path` names it in messages.
+    pub fn over_default(path: &Path, text: &str) -> Result<Style, String> {
+        let mut merged: toml::Table = toml::from_str(built_in::DEFAULT_STYLE).expect("the default style is valid TOML");
+        let own: toml::Table = toml::from_str(text).map_err(|e| {
+            let at = e.span().map(|span| crate::diagnostics::LineIndex::new(text, 1).position(span.start));
+            let place = at.map(|at| format!(":{}:{}", at.line, at.column)).unwrap_or_default();
+            format!("{}{place}: invalid style: {}", path.display(), e.message())
+        })?;
+        merge_over(&mut merged, own);
+        let style: Style = toml::Value::Table(merged).try_into().map_err(|e: toml::de::Error| {
+            // Read from a merged table, the error has no place in the file, but it
+            // names the key (`in `page.width_mm``) on a line of its own.
+            let key = e.to_string().lines().find_map(|line| line.strip_prefix("in ").map(str::to_owned));
+            let key = key.map(|key| format!(" in {key}")).unwrap_or_default();
+            format!("{}: invalid style: {}{key}", path.display(), e.message())
+        })?;
         let lists = [&style.body.features, &style.heading.features, &style.title.features, &style.notes.features, &style.furniture.features];
         if let Some(bad) = lists.iter().flat_map(|l| l.iter()).find(|tag| tag.parse::<rustybuzz::Feature>().is_err()) {
             return Err(format!("{}: invalid style: `{bad}` is not an OpenType feature setting (write a tag such as \"onum\" or \"smcp\")", path.display()));
@@ -189,5 +216,53 @@ impl Style {
     }
     pub fn text_height(&self) -> f32 {
         self.page_height() - self.top() - self.bottom()
+    }
+}
+
+/// Puts `over` on top of `base`: a table in both is merged key by key, anything
+/// else in `over` (a value, an array) replaces what `base` has.
+fn merge_over(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(below)), toml::Value::Table(above)) => merge_over(below, above),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Style, String> {
+        Style::over_default(Path::new("mine.toml"), text)
+    }
+
+    #[test]
+    fn a_style_states_only_what_differs_from_the_default() {
+        let default = read("").unwrap();
+        let narrow = read("[page]\nwidth_mm = 120\n[justification.protrusion]\n\".\" = 0.7\n").unwrap();
+        assert_eq!(narrow.page.width_mm, 120.0);
+        assert_eq!(narrow.page.height_mm, default.page.height_mm, "the rest of the table is the default's");
+        assert_eq!(narrow.body, default.body);
+        assert_eq!(narrow.justification.protrusion[&'.'], 0.7);
+        assert_eq!(narrow.justification.protrusion[&','], default.justification.protrusion[&','], "tables merge key by key");
+    }
+
+    #[test]
+    fn a_misspelt_key_is_still_an_error() {
+        let error = read("[page]\nwidht_mm = 120\n").unwrap_err();
+        assert!(error.starts_with("mine.toml: invalid style: unknown field `widht_mm`"), "{error}");
+        assert!(error.ends_with("in `page`"), "{error}");
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_key_and_bad_toml_its_place() {
+        let error = read("[page]\nwidth_mm = \"wide\"\n").unwrap_err();
+        assert_eq!(error, "mine.toml: invalid style: invalid type: string \"wide\", expected f32 in `page.width_mm`");
+        let error = read("[page]\nwidth_mm = = 3\n").unwrap_err();
+        assert!(error.starts_with("mine.toml:2:12: invalid style: "), "{error}");
     }
 }

@@ -12,6 +12,7 @@ use quire::{check_text, load_fonts};
 use quire::diagnostics::Diagnostic;
 use quire::FontFamily;
 use quire::Style;
+use quire::Resources as Builtin;
 
 pub struct Resources {
     pub fonts: FontFamily,
@@ -22,11 +23,11 @@ pub struct Resources {
 pub fn resources() -> &'static Resources {
     static RESOURCES: OnceLock<Resources> = OnceLock::new();
     RESOURCES.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let built_in = Builtin::built_in();
         Resources {
-            fonts: load_fonts(root).expect("quire's own fonts load"),
-            style: Style::read(&root.join("styles/reader-a5.toml")).expect("quire's own style reads"),
-            stylesheet: std::fs::read_to_string(root.join("styles/epub.css")).expect("quire's stylesheet reads"),
+            fonts: load_fonts(&built_in).expect("quire's own fonts load"),
+            style: built_in.style("reader-a5.toml").expect("quire's own style reads"),
+            stylesheet: built_in.epub_stylesheet().expect("quire's stylesheet reads"),
         }
     })
 }

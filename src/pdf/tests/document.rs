@@ -232,7 +232,7 @@ fn bad_input_is_an_error_not_a_panic() {
         .contains("25.10.2017"));
 
     let mut doc = sample();
-    doc.fonts[0].data = Arc::new(b"not a font".to_vec());
+    doc.fonts[0].data = Arc::new(b"not a font".to_vec().into());
     assert!(write_pdf(&doc)
         .unwrap_err()
         .to_string()

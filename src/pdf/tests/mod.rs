@@ -26,7 +26,7 @@ fn font(file: &str, name: &str) -> FontResource {
     let data = std::fs::read(&path).unwrap_or_else(|e| panic!("test font {path}: {e}"));
     FontResource {
         postscript_name: name.into(),
-        data: Arc::new(data),
+        data: Arc::new(data.into()),
         face_index: 0,
     }
 }

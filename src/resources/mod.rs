@@ -1,4 +1,5 @@
 //! The fonts and styles every edition reads.
 
 pub mod fonts;
+pub mod shaping;
 pub mod style;

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::resources::fonts::{FaceStyle, FontFamily};
+use crate::resources::shaping::{self, Shaper};
 use crate::typeset::inline::hyphenate::Hyphenator;
 use crate::layout::{Glyph, Glyphs};
 use crate::typeset::inline::linebreak::Item;
 use crate::model::Inline;
-use crate::typeset::inline::shaping;
 use crate::resources::style::Justification;
 
 /// Where a piece of text leads or is led to, for PDF links.
@@ -105,7 +105,7 @@ pub struct TextSetter<'a> {
     pub fonts: &'a FontFamily,
     pub hyphenator: Option<&'a Hyphenator>,
     pub justification: &'a Justification,
-    faces: Vec<rustybuzz::Face<'a>>,
+    shaper: Shaper<'a>,
     /// Shaping is the costly step; most words recur, so set each (face,
     /// feature set, size, word) once. Keyed by word inside, so a word is
     /// looked up without making a string of it.
@@ -128,16 +128,11 @@ pub struct TextStyle {
 
 impl<'a> TextSetter<'a> {
     pub fn new(fonts: &'a FontFamily, hyphenator: Option<&'a Hyphenator>, justification: &'a Justification) -> Self {
-        let faces = FaceStyle::ALL
-            .iter()
-            .chain([&FaceStyle::Fallback])
-            .map(|s| rustybuzz::Face::from_slice(&fonts.get(*s).data, 0).expect("font was validated when loaded"))
-            .collect();
         TextSetter {
             fonts,
             hyphenator,
             justification,
-            faces,
+            shaper: Shaper::new(fonts),
             cache: HashMap::new(),
             feature_sets: vec![(Vec::new(), Vec::new())],
             current_features: 0,
@@ -168,7 +163,7 @@ impl<'a> TextSetter<'a> {
         if let Some(piece) = words.get(text) {
             return Rc::clone(piece);
         }
-        let shaped = shaping::shape(&self.faces[face as usize], text, &self.feature_sets[self.current_features].1);
+        let shaped = self.shaper.shape(face, text, &self.feature_sets[self.current_features].1);
         let scale = size / self.fonts.get(face).units_per_em as f32;
         let mut glyphs = Glyphs::with_capacity(shaped.len(), text.len());
         let mut x = 0.0;

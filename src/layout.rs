@@ -36,15 +36,35 @@ pub struct DocumentInfo {
     pub creator: String,
 }
 
-/// A font program to embed. The writer subsets it to the glyphs used.
+/// A font program to embed, and what face it is. The writer subsets it to
+/// the glyphs used and names it in the PDF.
 #[derive(Debug, Clone)]
 pub struct FontResource {
-    /// PostScript name, used for the PDF `/BaseFont` (with a subset tag).
+    /// The face's own PostScript name, from its `name` table.
     pub postscript_name: String,
+    /// The family the face is one style of; `None` for a face that stands
+    /// alone (the fallback face).
+    pub family: Option<FamilyMember>,
     /// The whole font file (OpenType: TrueType or CFF outlines).
     pub data: Arc<Vec<u8>>,
     /// Face index inside a collection; 0 for a plain font file.
     pub face_index: u32,
+}
+
+/// A face's place in the book's family.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FamilyMember {
+    /// The family's name: its regular face's PostScript name.
+    pub family_name: String,
+    pub style: FamilyStyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FamilyStyle {
+    Regular,
+    Italic,
+    Bold,
+    BoldItalic,
 }
 
 #[derive(Debug, Clone)]

@@ -26,6 +26,7 @@ fn font(file: &str, name: &str) -> FontResource {
     let data = std::fs::read(&path).unwrap_or_else(|e| panic!("test font {path}: {e}"));
     FontResource {
         postscript_name: name.into(),
+        family: None,
         data: Arc::new(data),
         face_index: 0,
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::typeset::inline::prepare::{Anchor, Piece};
 use crate::typeset::{Flow, FlowLine};
 use crate::resources::fonts::{FaceStyle, FontFamily};
-use crate::layout::{self, Destination, Document, DocumentInfo, FontResource, GlyphRun, Item, Link, Point, Rect};
+use crate::layout::{self, Destination, Document, DocumentInfo, FamilyMember, FamilyStyle, FontResource, GlyphRun, Item, Link, Point, Rect};
 use crate::model::{note_anchor, noteref_anchor, Book};
 use crate::typeset::flow::pagebreak::{self, PageParams, VItem};
 use crate::resources::style::Style;
@@ -47,26 +47,24 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, mut flow:
             creator: format!("quire {}", env!("CARGO_PKG_VERSION")),
         },
         // Font ids are `FaceStyle as usize`; the writer embeds only the fonts runs use.
-        fonts: FaceStyle::ALL
-            .iter()
-            .chain([&FaceStyle::Fallback])
-            .map(|s| {
-                let f = fonts.get(*s);
-                // Name each face by family and style, so PDF tools can tell bold from regular.
-                let family = &fonts.get(FaceStyle::Regular).postscript_name;
-                let postscript_name = match s {
-                    FaceStyle::Regular => family.clone(),
-                    FaceStyle::Italic => format!("{family}-Italic"),
-                    FaceStyle::Bold => format!("{family}-Bold"),
-                    FaceStyle::BoldItalic => format!("{family}-BoldItalic"),
-                    FaceStyle::Fallback => f.postscript_name.clone(),
-                };
-                FontResource { postscript_name, data: Arc::clone(&f.data), face_index: 0 }
-            })
-            .collect(),
+        fonts: FaceStyle::ALL.iter().chain([&FaceStyle::Fallback]).map(|&s| font_resource(fonts, s)).collect(),
         pages,
         outline: flow.outline,
     }
+}
+
+/// The face of `style` and what it is: one style of the family, or the fallback face.
+fn font_resource(fonts: &FontFamily, style: FaceStyle) -> FontResource {
+    let face = fonts.get(style);
+    let member = |style| FamilyMember { family_name: fonts.get(FaceStyle::Regular).postscript_name.clone(), style };
+    let family = match style {
+        FaceStyle::Regular => Some(member(FamilyStyle::Regular)),
+        FaceStyle::Italic => Some(member(FamilyStyle::Italic)),
+        FaceStyle::Bold => Some(member(FamilyStyle::Bold)),
+        FaceStyle::BoldItalic => Some(member(FamilyStyle::BoldItalic)),
+        FaceStyle::Fallback => None,
+    };
+    FontResource { postscript_name: face.postscript_name.clone(), family, data: Arc::clone(&face.data), face_index: 0 }
 }
 
 /// Places the flow's items `range` on `page`, from `top` down, with the text's

@@ -125,7 +125,7 @@ mod tests {
     use crate::resources::fonts::{self, FaceStyle};
     use crate::model::Inline;
     use crate::resources::style::Style;
-    use crate::typeset::text::{TextSetter, TextStyle};
+    use crate::typeset::inline::prepare::{TextSetter, TextStyle};
 
     fn bundled() -> (fonts::FontFamily, Style) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -2,6 +2,7 @@
 //! words are shaped, hyphenation points become penalties, spaces become glue.
 //! Each item keeps its payload (the shaped glyphs) so lines can be set afterwards.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -114,7 +115,7 @@ pub struct TextSetter<'a> {
     /// shaped with `feature_sets[current_features]`.
     feature_sets: Vec<(Vec<String>, Vec<rustybuzz::Feature>)>,
     current_features: usize,
-    pub missing: Vec<MissingGlyph>,
+    missing: Vec<MissingGlyph>,
 }
 
 /// What each paragraph asks of the setter.
@@ -124,6 +125,21 @@ pub struct TextStyle {
     pub face: FaceStyle,
     pub indent: f32,
     pub hyphenate: bool,
+}
+
+/// A paragraph's text as the model gives it, and what its setting asks of
+/// the setter: what [`TextSetter::prepare_text`] makes a [`Prepared`] of.
+#[derive(Debug, Clone)]
+pub struct ParagraphText<'a> {
+    /// Borrowed from the book, except where the typesetter adds to it (a list's label).
+    pub inlines: Cow<'a, [Inline]>,
+    pub style: TextStyle,
+    /// A linked label before the text (a note's number).
+    pub prefix: Option<(String, Anchor)>,
+    /// Linked marks after the text (a note's backlinks).
+    pub suffix: Vec<(String, Anchor)>,
+    /// The OpenType features to shape it with, by their tags in the style.
+    pub features: &'a [String],
 }
 
 impl<'a> TextSetter<'a> {
@@ -227,6 +243,21 @@ impl<'a> TextSetter<'a> {
             return 0.0;
         }
         self.justification.protrusion_of(character, piece.width - last.x)
+    }
+
+    /// [`TextSetter::prepare`] for a paragraph that says which features it is shaped with.
+    pub fn prepare_text(&mut self, text: ParagraphText<'_>) -> Prepared {
+        self.use_features(text.features);
+        self.prepare(&text.inlines, text.style, text.prefix, &text.suffix)
+    }
+
+    /// The characters the faces could not draw in the text set so far, each
+    /// reported once, in order; the setter starts a new list.
+    pub fn take_missing(&mut self) -> Vec<MissingGlyph> {
+        let mut missing = std::mem::take(&mut self.missing);
+        missing.sort();
+        missing.dedup();
+        missing
     }
 
     /// Boxes, glue and penalties for one paragraph, ending with the standard

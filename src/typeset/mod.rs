@@ -55,14 +55,18 @@ pub(crate) fn typeset_from(
     first_page: usize,
     timings: &mut Timings,
 ) -> Typeset {
+    // Configure.
     let mut setter = TextSetter::new(fonts, hyphenator, &style.justification);
     let params = line::params(&style.justification);
-
+    // Collect and prepare; looking up hyphenation points is part of preparing.
     let collected = timings.time(stage::TEXT, || collect::collect(book, style));
     let prepared = timings.time(stage::TEXT, || collected.map_text(|text| setter.prepare_text(text)));
+    // Taken before the furniture is set: running heads repeat the book's own words.
     let missing_glyphs = setter.take_missing();
+    // Break lines, then pages.
     let mut flow = timings.time(stage::LINE_BREAKING, || stack::stack(prepared, &params));
     let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&flow, style, first_page));
+    // Finalize.
     let document = timings.time(stage::PAGE_BREAKING, || {
         let pages = pages::make_up(&mut flow, &ranges, style, first_page, &mut Furniture::new(book, style, &mut setter));
         pages::document(book, fonts, date, pages, flow.outline)

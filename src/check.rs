@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::Diagnostic;
 use crate::model::Book;
 use crate::resources::fonts::FontFamily;
 use crate::resources::Resources;

@@ -30,23 +30,44 @@ pub struct DocumentInfo {
     pub keywords: Vec<String>,
     /// BCP 47 tag, written as the catalog's `/Lang`.
     pub language: String,
-    /// Publication date from the manuscript, ISO 8601 (`2017`, `2017-10`, `2017-10-25`).
+    /// The day the document is dated: its publication, or the build's `SOURCE_DATE_EPOCH`.
     /// Never the clock: builds must be reproducible.
-    pub date: String,
+    pub date: Option<chrono::NaiveDate>,
     /// The program that laid out the document, e.g. "quire 0.1.0".
     pub creator: String,
 }
 
-/// A font program to embed. The writer subsets it to the glyphs used.
+/// A font program to embed, and what face it is. The writer subsets it to
+/// the glyphs used and names it in the PDF.
 #[derive(Debug, Clone)]
 pub struct FontResource {
-    /// PostScript name, used for the PDF `/BaseFont` (with a subset tag).
+    /// The face's own PostScript name, from its `name` table.
     pub postscript_name: String,
+    /// The family the face is one style of; `None` for a face that stands
+    /// alone (the fallback face).
+    pub family: Option<FamilyMember>,
     /// The whole font file (OpenType: TrueType or CFF outlines); a built-in
     /// font's bytes are borrowed from the binary, not copied.
     pub data: Arc<Cow<'static, [u8]>>,
+
     /// Face index inside a collection; 0 for a plain font file.
     pub face_index: u32,
+}
+
+/// A face's place in the book's family.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FamilyMember {
+    /// The family's name: its regular face's PostScript name.
+    pub family_name: String,
+    pub style: FamilyStyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FamilyStyle {
+    Regular,
+    Italic,
+    Bold,
+    BoldItalic,
 }
 
 #[derive(Debug, Clone)]

@@ -175,7 +175,6 @@ fn characters_the_book_face_lacks_use_the_fallback_face_and_are_reported() {
         "+++\ntitle = \"Symbols\"\nauthor = \"A. Writer\"\nlanguage = \"en\"\n+++\n\nA snowman ☃ and a king ♔, then 中.\n",
     )
     .unwrap();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: None, resources: None, marks: false, two_pass: false };
     let report = build(&options).expect("builds with warnings");
     let messages: Vec<String> = report.warnings.iter().map(|w| format!("{}:{}: {}", w.at.map_or(0, |p| p.line), w.at.map_or(0, |p| p.column), w.message)).collect();
@@ -204,7 +203,6 @@ fn a_note_cited_twice_links_back_to_each_citation() {
     let body = "Workers took power.[^src] Then they held it, for a while.[^other]\n\nThe soviets ran Petrograd.[^src]\n";
     let notes = "\n[^src]: John Reed, *Ten Days that Shook the World*.\n\n[^other]: Cited once.\n";
     std::fs::write(&manuscript, format!("+++\ntitle = \"Twice\"\nauthor = \"A. Writer\"\nlanguage = \"en\"\n+++\n\n{body}{notes}")).unwrap();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: None, resources: None, marks: false, two_pass: false };
     let report = build(&options).expect("builds");
     let doc = Document::load(&report.written[0]).unwrap();

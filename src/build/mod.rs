@@ -329,14 +329,16 @@ fn print_typeset(
     hyphenator: Option<&hyphenate::Hyphenator>,
     timings: &mut Timings,
 ) -> typeset::Typeset {
-    let mut typeset = match shape {
-        Shape::Reader => typeset::typeset_timed(book, style, family, hyphenator, timings),
-        Shape::Pamphlet => typeset::typeset_pamphlet_timed(book, style, family, hyphenator, timings),
+    // With SOURCE_DATE_EPOCH the PDF is dated as the EPUB is; without, by the manuscript alone.
+    let date = if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+        Some(build_time(book).date_naive())
+    } else {
+        book.metadata.date.map(|d| d.first_day())
     };
-    if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
-        typeset.document.info.date = build_time(book).format("%Y-%m-%d").to_string();
+    match shape {
+        Shape::Reader => typeset::typeset(book, style, family, hyphenator, date, timings),
+        Shape::Pamphlet => typeset::typeset_pamphlet(book, style, family, hyphenator, date, timings),
     }
-    typeset
 }
 
 /// Where a character first occurs in the manuscript, to point a warning at it.

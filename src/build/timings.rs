@@ -67,8 +67,11 @@ pub mod stage {
     pub const EPUB_DOCUMENTS: &str = "EPUB documents";
     pub const EPUB_FONTS: &str = "EPUB font subsetting";
     pub const EPUB_PACKAGE: &str = "EPUB packaging (zip)";
+    /// Loading the hyphenation patterns for the manuscript's language.
+    pub const HYPHENATION: &str = "hyphenation patterns";
+    /// Collecting the paragraphs from the model, shaping them and finding
+    /// their hyphenation points.
     pub const TEXT: &str = "shaping + text preparation";
-    pub const HYPHENATION: &str = "hyphenation";
     pub const LINE_BREAKING: &str = "line breaking";
     pub const PAGE_BREAKING: &str = "page breaking + makeup";
     pub const PDF: &str = "PDF writing";

@@ -2,9 +2,9 @@
 
 use tiny_skia::{FillRule, Mask, PathBuilder, Rect, Transform};
 
-use crate::resources::fonts::{FaceStyle, FontFamily, LoadedFont};
+use crate::resources::fonts::{FaceStyle, FontFamily};
 use crate::model::metadata::Metadata;
-use crate::typeset::inline::shaping;
+use crate::resources::shaping::Shaper;
 
 /// 1600 × 2400 px: the 2:3 shape and the size e-reader stores ask for.
 const WIDTH: u32 = 1600;
@@ -18,7 +18,8 @@ const INK: (u8, u8, u8) = (0xfb, 0xf5, 0xe9);
 /// palette PNG whose entries are those shades: the same picture as a full RGBA
 /// drawing, in a quarter of the memory and a fraction of the file size and time.
 pub fn render_cover(metadata: &Metadata, fonts: &FontFamily) -> Result<Vec<u8>, String> {
-    let mut ink = Mask::new(WIDTH, HEIGHT).ok_or("cannot allocate the cover image")?;
+    let mask = Mask::new(WIDTH, HEIGHT).ok_or("cannot allocate the cover image")?;
+    let mut ink = Ink { mask, shaper: Shaper::new(fonts) };
     let measure = WIDTH as f32 - 2.0 * MARGIN;
 
     let (main, sub) = match metadata.title.split_once(": ") {
@@ -26,22 +27,22 @@ pub fn render_cover(metadata: &Metadata, fonts: &FontFamily) -> Result<Vec<u8>, 
         None => (metadata.title.clone(), None),
     };
     let mut y = 420.0;
-    y = draw_paragraph(&mut ink, fonts.get(FaceStyle::Bold), &main, 150.0, 1.12, y, measure);
+    y = ink.draw_paragraph(FaceStyle::Bold, &main, 150.0, 1.12, y, measure);
     if let Some(sub) = sub {
-        y = draw_paragraph(&mut ink, fonts.get(FaceStyle::Italic), &sub, 120.0, 1.15, y + 30.0, measure);
+        y = ink.draw_paragraph(FaceStyle::Italic, &sub, 120.0, 1.15, y + 30.0, measure);
     }
     // A short rule between the title and the byline.
     if let Some(rule) = Rect::from_xywh(MARGIN, y + 70.0, 260.0, 8.0) {
-        ink.fill_path(&PathBuilder::from_rect(rule), FillRule::Winding, true, Transform::identity());
+        ink.mask.fill_path(&PathBuilder::from_rect(rule), FillRule::Winding, true, Transform::identity());
     }
     if let Some(subtitle) = &metadata.subtitle {
-        draw_paragraph(&mut ink, fonts.get(FaceStyle::Regular), subtitle, 62.0, 1.35, y + 200.0, measure);
+        ink.draw_paragraph(FaceStyle::Regular, subtitle, 62.0, 1.35, y + 200.0, measure);
     }
-    draw_paragraph(&mut ink, fonts.get(FaceStyle::Regular), &metadata.author, 92.0, 1.2, HEIGHT as f32 - 420.0, measure);
+    ink.draw_paragraph(FaceStyle::Regular, &metadata.author, 92.0, 1.2, HEIGHT as f32 - 420.0, measure);
     if let Some(publisher) = &metadata.publisher {
-        draw_paragraph(&mut ink, fonts.get(FaceStyle::Bold), publisher, 64.0, 1.2, HEIGHT as f32 - 230.0, measure);
+        ink.draw_paragraph(FaceStyle::Bold, publisher, 64.0, 1.2, HEIGHT as f32 - 230.0, measure);
     }
-    encode(&ink).map_err(|e| format!("cannot encode the cover image: {e}"))
+    encode(&ink.mask).map_err(|e| format!("cannot encode the cover image: {e}"))
 }
 
 /// Palette entry `i` is the background with ink of coverage `i`/255 over it.
@@ -68,42 +69,49 @@ fn encode(ink: &Mask) -> Result<Vec<u8>, png::EncodingError> {
     Ok(data)
 }
 
-/// Sets `text` ragged right from `top`, wrapping at spaces; returns the y below its last line.
-fn draw_paragraph(ink: &mut Mask, font: &LoadedFont, text: &str, size: f32, leading: f32, top: f32, measure: f32) -> f32 {
-    let Some(face) = rustybuzz::Face::from_slice(&font.data, 0) else { return top };
-    let scale = size / font.units_per_em as f32;
-    let space = shaping::width(&face, " ") as f32 * scale;
-    let mut lines: Vec<Vec<&str>> = vec![Vec::new()];
-    let mut line_width = 0.0;
-    for word in text.split_whitespace() {
-        let w = shaping::width(&face, word) as f32 * scale;
-        let current = lines.last_mut().expect("there is always a line");
-        if !current.is_empty() && line_width + space + w > measure {
-            lines.push(vec![word]);
-            line_width = w;
-        } else {
-            line_width += if current.is_empty() { w } else { space + w };
-            current.push(word);
-        }
-    }
-    let mut baseline = top + size;
-    for line in &lines {
-        draw_line(ink, &face, &line.join(" "), scale, MARGIN, baseline);
-        baseline += size * leading;
-    }
-    baseline - size * leading
+/// The cover's coverage mask and the shaper that sets its text.
+struct Ink<'f> {
+    mask: Mask,
+    shaper: Shaper<'f>,
 }
 
-fn draw_line(ink: &mut Mask, face: &rustybuzz::Face<'_>, text: &str, scale: f32, x: f32, baseline: f32) {
-    let mut pen = x;
-    for glyph in shaping::shape(face, text, &[]) {
-        let mut outline = Outline { path: PathBuilder::new(), scale, x: pen + glyph.x_offset as f32 * scale, y: baseline - glyph.y_offset as f32 * scale };
-        if face.outline_glyph(ttf_parser::GlyphId(glyph.id), &mut outline).is_some() {
-            if let Some(path) = outline.path.finish() {
-                ink.fill_path(&path, FillRule::Winding, true, Transform::identity());
+impl Ink<'_> {
+    /// Sets `text` ragged right from `top`, wrapping at spaces; returns the y below its last line.
+    fn draw_paragraph(&mut self, face: FaceStyle, text: &str, size: f32, leading: f32, top: f32, measure: f32) -> f32 {
+        let scale = size / self.shaper.face(face).units_per_em() as f32;
+        let space = self.shaper.width(face, " ") as f32 * scale;
+        let mut lines: Vec<Vec<&str>> = vec![Vec::new()];
+        let mut line_width = 0.0;
+        for word in text.split_whitespace() {
+            let w = self.shaper.width(face, word) as f32 * scale;
+            let current = lines.last_mut().expect("there is always a line");
+            if !current.is_empty() && line_width + space + w > measure {
+                lines.push(vec![word]);
+                line_width = w;
+            } else {
+                line_width += if current.is_empty() { w } else { space + w };
+                current.push(word);
             }
         }
-        pen += glyph.x_advance as f32 * scale;
+        let mut baseline = top + size;
+        for line in &lines {
+            self.draw_line(face, &line.join(" "), scale, MARGIN, baseline);
+            baseline += size * leading;
+        }
+        baseline - size * leading
+    }
+
+    fn draw_line(&mut self, face: FaceStyle, text: &str, scale: f32, x: f32, baseline: f32) {
+        let mut pen = x;
+        for glyph in self.shaper.shape(face, text, &[]) {
+            let mut outline = Outline { path: PathBuilder::new(), scale, x: pen + glyph.x_offset as f32 * scale, y: baseline - glyph.y_offset as f32 * scale };
+            if self.shaper.face(face).outline_glyph(ttf_parser::GlyphId(glyph.id), &mut outline).is_some() {
+                if let Some(path) = outline.path.finish() {
+                    self.mask.fill_path(&path, FillRule::Winding, true, Transform::identity());
+                }
+            }
+            pen += glyph.x_advance as f32 * scale;
+        }
     }
 }
 

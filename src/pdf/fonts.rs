@@ -7,7 +7,7 @@ use printpdf::{FontId, ParsedFont};
 use subsetter::GlyphRemapper;
 
 use super::{fnv1a, PdfError, FNV_OFFSET};
-use crate::layout::{Document, FontResource, Item};
+use crate::layout::{Document, FamilyStyle, FontResource, Item};
 
 /// A font as it goes into the PDF. All glyph ids the rest of the writer sees
 /// after lookup are *subset* ids, which are also the CIDs (Identity-H codes).
@@ -84,7 +84,7 @@ fn embed(
     font: &FontResource,
     unicode: BTreeMap<u16, String>,
 ) -> Result<EmbeddedFont, PdfError> {
-    let name = pdf_name(&font.postscript_name, index);
+    let name = pdf_name(&base_font_name(font), index);
     let face = ttf_parser::Face::parse(&font.data, font.face_index)
         .map_err(|e| PdfError::new(format!("Font {name} could not be read: {e}.")))?;
     let glyph_count = face.number_of_glyphs();
@@ -162,6 +162,19 @@ fn subset_tag<'a>(name: &str, gids: impl Iterator<Item = &'a u16>) -> String {
             letter as char
         })
         .collect()
+}
+
+/// A face of the family is named by the family and its style, so PDF tools
+/// can tell bold from regular; a face standing alone, by its own name.
+fn base_font_name(font: &FontResource) -> String {
+    let Some(member) = &font.family else { return font.postscript_name.clone() };
+    let family = &member.family_name;
+    match member.style {
+        FamilyStyle::Regular => family.clone(),
+        FamilyStyle::Italic => format!("{family}-Italic"),
+        FamilyStyle::Bold => format!("{family}-Bold"),
+        FamilyStyle::BoldItalic => format!("{family}-BoldItalic"),
+    }
 }
 
 /// A PostScript name is meant to be printable ASCII without PDF delimiters;

@@ -183,7 +183,6 @@ fn validate(doc: &Document) -> Result<(), PdfError> {
             "The document has no pages, so there is nothing to write.",
         ));
     }
-    structure::pdf_date(&doc.info.date)?;
     let mut names = BTreeSet::new();
     for (p, page) in doc.pages.iter().enumerate() {
         let n = p + 1;

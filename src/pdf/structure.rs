@@ -264,7 +264,7 @@ fn info_dict(info: &DocumentInfo) -> Result<Dictionary, PdfError> {
             dict.set(key, text_string(&value));
         }
     }
-    if let Some(date) = pdf_date(&info.date)? {
+    if let Some(date) = info.date.map(pdf_date) {
         dict.set(
             "CreationDate",
             Object::String(date.clone().into_bytes(), StringFormat::Literal),
@@ -277,33 +277,9 @@ fn info_dict(info: &DocumentInfo) -> Result<Dictionary, PdfError> {
     Ok(dict)
 }
 
-/// `2017`, `2017-10` or `2017-10-25` → `D:20171025000000Z`; missing parts are
-/// the first month or day. An empty date gives no date at all.
-pub(super) fn pdf_date(iso: &str) -> Result<Option<String>, PdfError> {
-    if iso.is_empty() {
-        return Ok(None);
-    }
-    let bad = || {
-        PdfError::new(format!("The publication date \"{iso}\" is not an ISO date such as 2017, 2017-10 or 2017-10-25."))
-    };
-    let parts: Vec<&str> = iso.split('-').collect();
-    let lengths_ok = parts.len() <= 3
-        && parts[0].len() == 4
-        && parts[1..].iter().all(|p| p.len() == 2)
-        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
-    if !lengths_ok {
-        return Err(bad());
-    }
-    let field = |i: usize| {
-        parts
-            .get(i)
-            .map_or(Ok(1), |p| p.parse::<u32>().map_err(|_| bad()))
-    };
-    let (month, day) = (field(1)?, field(2)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return Err(bad());
-    }
-    Ok(Some(format!("D:{}{month:02}{day:02}000000Z", parts[0])))
+/// The PDF date of a day: `D:20171025000000Z`.
+pub(super) fn pdf_date(day: chrono::NaiveDate) -> String {
+    day.format("D:%Y%m%d000000Z").to_string()
 }
 
 /// Puts the writer's own widths into `/W`: the TJ adjustments were computed

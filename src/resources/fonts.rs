@@ -111,30 +111,12 @@ impl std::fmt::Display for FontError {
     }
 }
 
-pub fn read_font_files(styles_dir: &Path) -> Result<FontFiles, FontError> {
-    let path = styles_dir.join("fonts.toml");
-    let text = std::fs::read_to_string(&path).map_err(|e| FontError { path: path.clone(), message: format!("cannot read the font list: {e}") })?;
-    parse_font_files(&path, &text).map_err(|(error, _)| error)
-}
-
 /// The font list in `text`, read from `path`; an error comes with its byte offset when it has one.
 pub fn parse_font_files(path: &Path, text: &str) -> Result<FontFiles, (FontError, Option<usize>)> {
     toml::from_str(text).map_err(|e| {
         let offset = e.span().map(|span| span.start);
         (FontError { path: path.to_path_buf(), message: format!("invalid font list: {}", e.message()) }, offset)
     })
-}
-
-pub fn load_family(fonts_dir: &Path, files: &FontFiles) -> Result<FontFamily, FontError> {
-    let names = [&files.regular, &files.italic, &files.bold, &files.bold_italic];
-    let faces = names.iter().map(|name| load(&fonts_dir.join(name.as_str()))).collect::<Result<_, _>>()?;
-    let fallback = files.fallback.as_ref().map(|name| load(&fonts_dir.join(name))).transpose()?;
-    Ok(FontFamily { faces, fallback })
-}
-
-fn load(path: &Path) -> Result<LoadedFont, FontError> {
-    let data = std::fs::read(path).map_err(|e| FontError { path: path.to_path_buf(), message: format!("cannot read the font: {e}") })?;
-    parse_font(path, Cow::Owned(data))
 }
 
 /// The font in `data`, read from `path` (which names it: its file name is the
@@ -183,8 +165,7 @@ mod tests {
 
     #[test]
     fn the_coverage_bits_agree_with_the_cmap_for_every_character_of_every_bundled_face() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let family = load_family(&root.join("fonts"), &read_font_files(&root.join("styles")).unwrap()).unwrap();
+        let family = crate::resources::Resources::built_in().fonts().unwrap();
         let fonts: Vec<&LoadedFont> = family.faces.iter().chain(&family.fallback).collect();
         assert_eq!(fonts.len(), 5, "four faces and the fallback");
         for font in fonts {

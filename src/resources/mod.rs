@@ -4,6 +4,7 @@
 
 pub mod built_in;
 pub mod fonts;
+pub mod shaping;
 pub mod style;
 
 use std::borrow::Cow;

@@ -26,6 +26,7 @@ fn font(file: &str, name: &str) -> FontResource {
     let data = std::fs::read(&path).unwrap_or_else(|e| panic!("test font {path}: {e}"));
     FontResource {
         postscript_name: name.into(),
+        family: None,
         data: Arc::new(data.into()),
         face_index: 0,
     }
@@ -198,7 +199,7 @@ fn sample() -> Document {
             subject: "Testing".into(),
             keywords: vec!["pdf".into(), "test".into()],
             language: "en-GB".into(),
-            date: "2017-10-25".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2017, 10, 25),
             creator: "quire 0.1.0".into(),
         },
         fonts,

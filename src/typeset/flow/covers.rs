@@ -11,39 +11,42 @@
 //! The back cover carries none. Padding blanks are added at imposition,
 //! between the article and the back cover, and stay blank.
 
-use crate::typeset::inline::line::SetLine;
+use std::borrow::Cow;
+
+use super::collect::Collector;
 use super::pages::{place_line, place_lines};
-use crate::typeset::{typeset_from, FlowBuilder, FlowLine, Typeset};
+use super::stack::set_lines;
+use super::{Flow, FlowLine};
 use crate::build::timings::Timings;
-use crate::resources::fonts::{FaceStyle, FontFamily};
-use crate::typeset::inline::hyphenate::Hyphenator;
 use crate::layout::{self, Item, Point};
 use crate::model::{Book, Matter};
-use crate::typeset::flow::pagebreak::{self, PageParams, VItem};
+use crate::resources::fonts::{FaceStyle, FontFamily};
 use crate::resources::style::Style;
+use crate::typeset::flow::pagebreak::{self, PageParams, VItem};
+use crate::typeset::inline::hyphenate::Hyphenator;
+use crate::typeset::inline::line::{self, SetLine};
+use crate::typeset::inline::linebreak::Params;
+use crate::typeset::inline::prepare::TextSetter;
+use crate::typeset::{typeset_from, Typeset};
 
 /// The front cover and the colophon come before the article.
 pub const COVER_PAGES: usize = 2;
 
-/// Typesets the whole pamphlet: covers, article (with its notes) and back cover.
+/// Typesets the whole pamphlet, dated `date`: covers, article (with its
+/// notes) and back cover, adding the time of the article's steps to `timings`.
 ///
 /// The back matter goes on the back cover when it fits there; when it does
 /// not, it stays after the notes as in the reader edition, and the back cover
 /// carries only the publisher's line.
-pub fn typeset_pamphlet(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>) -> Typeset {
-    typeset_pamphlet_timed(book, style, fonts, hyphenator, &mut Timings::new())
-}
-
-/// [`typeset_pamphlet`], adding the time of the article's stages to `timings`.
-pub fn typeset_pamphlet_timed(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, timings: &mut Timings) -> Typeset {
-    let mut covers = FlowBuilder::new(style, fonts, hyphenator);
+pub fn typeset_pamphlet(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, timings: &mut Timings) -> Typeset {
+    let mut covers = Covers::new(style, fonts, hyphenator);
     let back = covers.back_cover(book);
     let article_book = if back.holds_back_matter {
         Book { sections: book.sections.iter().filter(|s| s.matter == Matter::Body).cloned().collect(), ..book.clone() }
     } else {
         book.clone()
     };
-    let mut article = typeset_from(&article_book, style, fonts, hyphenator, COVER_PAGES, timings);
+    let mut article = typeset_from(&article_book, style, fonts, hyphenator, date, COVER_PAGES, timings);
     let front = covers.front_cover(book);
     let colophon = covers.colophon(book);
 
@@ -52,11 +55,23 @@ pub fn typeset_pamphlet_timed(book: &Book, style: &Style, fonts: &FontFamily, hy
     pages.append(&mut document.pages);
     pages.push(back.page);
     document.pages = pages;
-    document.outline.append(&mut covers.flow.outline);
-    article.missing_glyphs.append(&mut covers.setter.missing);
+    document.outline.append(&mut covers.outline);
+    article.missing_glyphs.append(&mut covers.setter.take_missing());
     article.missing_glyphs.sort();
     article.missing_glyphs.dedup();
     article
+}
+
+/// What sets the covers: the same steps as the article's, with a text setter
+/// and a collector of their own. One collector for all the covers, because
+/// the features it switches to for the back cover's headings and text stay
+/// in force for the front cover and the colophon.
+struct Covers<'a> {
+    style: &'a Style,
+    setter: TextSetter<'a>,
+    params: Params,
+    collector: Collector<'a>,
+    outline: Vec<layout::OutlineEntry>,
 }
 
 struct BackCover {
@@ -64,7 +79,24 @@ struct BackCover {
     holds_back_matter: bool,
 }
 
-impl FlowBuilder<'_> {
+impl<'a> Covers<'a> {
+    fn new(style: &'a Style, fonts: &'a FontFamily, hyphenator: Option<&'a Hyphenator>) -> Self {
+        Covers {
+            style,
+            setter: TextSetter::new(fonts, hyphenator, &style.justification),
+            params: line::params(&style.justification),
+            collector: Collector::new(style),
+            outline: Vec::new(),
+        }
+    }
+
+    /// `text` in `face` at `size`, set ragged right at the full measure.
+    fn ragged(&mut self, text: &str, face: FaceStyle, size: f32) -> Vec<SetLine> {
+        let block = self.collector.ragged(text, face, size);
+        let prepared = self.setter.prepare_text(block.text);
+        set_lines(prepared, &block.setting, &self.params)
+    }
+
     fn blank_page(&self) -> layout::Page {
         layout::Page { width: self.style.page_width(), height: self.style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new() }
     }
@@ -147,7 +179,7 @@ impl FlowBuilder<'_> {
 
     /// The last page: the back matter from the top, if it fits on one page,
     /// and the publisher (or, without one, the title) at the foot.
-    fn back_cover(&mut self, book: &Book) -> BackCover {
+    fn back_cover(&mut self, book: &'a Book) -> BackCover {
         let (s, m) = (self.style, &book.metadata);
         // The pamphlet has a multiple of 4 pages, so the back cover is always a verso.
         let left = s.left_margin(1);
@@ -157,29 +189,34 @@ impl FlowBuilder<'_> {
         let foot_height = leading * foot.len() as f32;
         self.put(&mut page, foot, left, s.page_height() - s.bottom() - foot_height + leading, leading);
 
+        // Each section is set before the next is collected: whether space
+        // goes above it depends on whether the sections before it set anything.
+        let mut flow = Flow::default();
         for section in book.sections.iter().filter(|s| s.matter == Matter::Back) {
-            if !self.flow.items.is_empty() {
-                self.flow.push(VItem::Space { height: leading * s.heading.space_above_lines, stretch: 0.0, shrink: 0.0 }, None);
+            if !flow.items.is_empty() {
+                flow.push(VItem::Space { height: leading * s.heading.space_above_lines, stretch: 0.0, shrink: 0.0 }, None);
             }
             if let Some(heading) = &section.heading {
                 let title = crate::model::plain_text(heading);
-                self.flow.outline.push(layout::OutlineEntry { title, level: 1, destination: section.id.clone() });
-                self.heading(heading, Some(section.id.clone()), 0.0);
+                self.outline.push(layout::OutlineEntry { title, level: 1, destination: section.id.clone() });
+                self.collector.heading(Cow::Borrowed(heading), Some(section.id.clone()), 0.0);
             }
-            self.blocks(&section.blocks, 0.0, true);
+            self.collector.blocks(&section.blocks, 0.0, true, None);
+            let material = self.collector.take_material().into_iter().map(|m| m.map_text(|text| self.setter.prepare_text(text))).collect();
+            flow.stack(material, &self.params);
         }
-        if self.flow.items.is_empty() {
+        if flow.items.is_empty() {
             return BackCover { page, holds_back_matter: false };
         }
         let room = s.text_height() - foot_height - leading;
-        let ranges = pagebreak::break_pages(&self.flow.items, &|_| room, &PageParams::default());
+        let ranges = pagebreak::break_pages(&flow.items, &|_| room, &PageParams::default());
         match ranges.as_slice() {
             [one] if !one.overfull => {
-                place_lines(&mut page, &mut self.flow, one.start..one.end, left, s.top());
+                place_lines(&mut page, &mut flow, one.start..one.end, left, s.top());
                 BackCover { page, holds_back_matter: true }
             }
             _ => {
-                self.flow.outline.clear();
+                self.outline.clear();
                 BackCover { page, holds_back_matter: false }
             }
         }

@@ -1,5 +1,36 @@
-//! Block layout: lines stacked into a flow, broken into pages and dressed.
+//! Block layout: what the book asks to be set, collected from the model; its
+//! lines stacked into one vertical flow, broken into pages and dressed.
 
+pub mod collect;
 pub mod covers;
+pub mod furniture;
 pub mod pagebreak;
 pub mod pages;
+pub mod stack;
+
+use crate::layout;
+use crate::typeset::inline::line::SetLine;
+use pagebreak::VItem;
+
+/// A line of the flow and what the page needs to know about it.
+#[derive(Debug, Clone)]
+pub(crate) struct FlowLine {
+    pub line: SetLine,
+    /// Distance from the page's left text edge.
+    pub indent: f32,
+    /// Distance from the top of the line's slot down to its baseline.
+    pub baseline: f32,
+    /// A named destination at this line (section headings).
+    pub destination: Option<String>,
+    /// Which running-head section the line belongs to.
+    pub section: usize,
+}
+
+/// The vertical list of the whole book and the content of its lines.
+#[derive(Debug, Default)]
+pub(crate) struct Flow {
+    pub items: Vec<VItem>,
+    pub lines: Vec<Option<FlowLine>>,
+    pub outline: Vec<layout::OutlineEntry>,
+    pub section_titles: Vec<String>,
+}

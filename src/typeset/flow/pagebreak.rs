@@ -25,10 +25,15 @@
 // Cost constants. Each says why it has its value.
 // ---------------------------------------------------------------------------
 
-/// Penalties use the line breaker's scale (TeX's `inf_penalty`), so callers
-/// use one vocabulary: at least `INFINITE_PENALTY` forbids a break, at most
-/// `FORCED_PENALTY` forces one, like [`VItem::ForcedBreak`].
-pub use crate::typeset::inline::linebreak::{FORCED_PENALTY, INFINITE_PENALTY};
+/// A penalty at least this large forbids a break, at most [`FORCED_PENALTY`]
+/// forces one, like [`VItem::ForcedBreak`]. The scale is the line breaker's
+/// (TeX's `inf_penalty`), so callers use one vocabulary for both; each
+/// breaker defines its own, so that neither depends on the other, and the
+/// typesetter's tests check that they agree.
+pub const INFINITE_PENALTY: f32 = 10_000.0;
+
+/// A penalty at most this small forces a break (TeX's `eject_penalty`).
+pub const FORCED_PENALTY: f32 = -10_000.0;
 
 /// Cost of breaking where a keep forbids it. Far above any sum of page
 /// badnesses a real book can reach (10 000 per page at worst), so it is paid

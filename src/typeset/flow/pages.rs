@@ -1,40 +1,48 @@
-//! Breaking the flow into pages and dressing them: lines placed on their
-//! baselines, running heads and folios (none on the opening page), note links
-//! both ways, and named destinations for the outline.
+//! The flow's pages: where they end (`pagebreak`), their lines placed on
+//! their baselines with note links both ways and named destinations for the
+//! outline, their running heads and folios (`furniture`), and the document
+//! that holds them.
 
 use std::sync::Arc;
 
 use crate::typeset::inline::prepare::{Anchor, Piece};
-use crate::typeset::{Flow, FlowLine};
+use super::furniture::Furniture;
+use super::{Flow, FlowLine};
 use crate::resources::fonts::{FaceStyle, FontFamily};
-use crate::layout::{self, Destination, Document, DocumentInfo, FontResource, GlyphRun, Item, Link, Point, Rect};
+use crate::layout::{self, Destination, Document, DocumentInfo, FamilyMember, FamilyStyle, FontResource, GlyphRun, Item, Link, Point, Rect};
 use crate::model::{note_anchor, noteref_anchor, Book};
-use crate::typeset::flow::pagebreak::{self, PageParams, VItem};
+use crate::typeset::flow::pagebreak::{self, PageParams, PageRange, VItem};
 use crate::resources::style::Style;
 
-/// `first_page` is how many pages come before the flow's first page (a
-/// pamphlet's covers): folios and the recto/verso margins count them, so a
-/// page's folio is its place in the printed object.
-pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, mut flow: Flow, first_page: usize) -> Document {
+/// Where the flow's pages end. `first_page` is how many pages come before
+/// the flow's first page (a pamphlet's covers): the recto/verso margins count
+/// them, and so do folios, so that a page's folio is its place in the printed object.
+pub(crate) fn break_pages(flow: &Flow, style: &Style, first_page: usize) -> Vec<PageRange> {
     let text_height = style.text_height();
     let params = PageParams { first_page_is_recto: first_page.is_multiple_of(2), ..PageParams::default() };
-    let ranges = pagebreak::break_pages(&flow.items, &|_| text_height, &params);
+    pagebreak::break_pages(&flow.items, &|_| text_height, &params)
+}
+
+/// The pages of `ranges`, each with its lines moved out of the flow and,
+/// but for the opening page, its running head and folio.
+pub(crate) fn make_up(flow: &mut Flow, ranges: &[PageRange], style: &Style, first_page: usize, furniture: &mut Furniture<'_, '_>) -> Vec<layout::Page> {
     let mut pages = Vec::with_capacity(ranges.len());
-    // One setter for every page's running head and folio, so each page does
-    // not parse the faces again, and repeated heads are shaped once.
-    let mut furniture_setter = crate::typeset::inline::prepare::TextSetter::new(fonts, None, &style.justification);
-    furniture_setter.use_features(&style.furniture.features);
     for (index, range) in ranges.iter().enumerate() {
         let number = first_page + index;
         let mut page = layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new() };
-        let first_section = place_lines(&mut page, &mut flow, range.start..range.end, style.left_margin(number), style.top());
+        let first_section = place_lines(&mut page, flow, range.start..range.end, style.left_margin(number), style.top());
         // The opening page of the flow has no running head or folio.
         if index > 0 {
             let section = first_section.and_then(|s| flow.section_titles.get(s)).cloned().unwrap_or_default();
-            furniture(&mut page, book, style, &mut furniture_setter, number, &section);
+            furniture.dress(&mut page, number, &section);
         }
         pages.push(page);
     }
+    pages
+}
+
+/// The document of `pages`, dated `date`.
+pub(crate) fn document(book: &Book, fonts: &FontFamily, date: Option<chrono::NaiveDate>, pages: Vec<layout::Page>, outline: Vec<layout::OutlineEntry>) -> Document {
     let m = &book.metadata;
     Document {
         info: DocumentInfo {
@@ -43,30 +51,28 @@ pub(crate) fn paginate(book: &Book, style: &Style, fonts: &FontFamily, mut flow:
             subject: m.subtitle.clone().unwrap_or_default(),
             keywords: m.subjects.clone(),
             language: m.language.clone(),
-            date: m.date.map(|d| d.to_string()).unwrap_or_default(),
+            date,
             creator: format!("quire {}", env!("CARGO_PKG_VERSION")),
         },
         // Font ids are `FaceStyle as usize`; the writer embeds only the fonts runs use.
-        fonts: FaceStyle::ALL
-            .iter()
-            .chain([&FaceStyle::Fallback])
-            .map(|s| {
-                let f = fonts.get(*s);
-                // Name each face by family and style, so PDF tools can tell bold from regular.
-                let family = &fonts.get(FaceStyle::Regular).postscript_name;
-                let postscript_name = match s {
-                    FaceStyle::Regular => family.clone(),
-                    FaceStyle::Italic => format!("{family}-Italic"),
-                    FaceStyle::Bold => format!("{family}-Bold"),
-                    FaceStyle::BoldItalic => format!("{family}-BoldItalic"),
-                    FaceStyle::Fallback => f.postscript_name.clone(),
-                };
-                FontResource { postscript_name, data: Arc::clone(&f.data), face_index: 0 }
-            })
-            .collect(),
+        fonts: FaceStyle::ALL.iter().chain([&FaceStyle::Fallback]).map(|&s| font_resource(fonts, s)).collect(),
         pages,
-        outline: flow.outline,
+        outline,
     }
+}
+
+/// The face of `style` and what it is: one style of the family, or the fallback face.
+fn font_resource(fonts: &FontFamily, style: FaceStyle) -> FontResource {
+    let face = fonts.get(style);
+    let member = |style| FamilyMember { family_name: fonts.get(FaceStyle::Regular).postscript_name.clone(), style };
+    let family = match style {
+        FaceStyle::Regular => Some(member(FamilyStyle::Regular)),
+        FaceStyle::Italic => Some(member(FamilyStyle::Italic)),
+        FaceStyle::Bold => Some(member(FamilyStyle::Bold)),
+        FaceStyle::BoldItalic => Some(member(FamilyStyle::BoldItalic)),
+        FaceStyle::Fallback => None,
+    };
+    FontResource { postscript_name: face.postscript_name.clone(), family, data: Arc::clone(&face.data), face_index: 0 }
 }
 
 /// Places the flow's items `range` on `page`, from `top` down, with the text's
@@ -129,30 +135,4 @@ pub(super) fn run(piece: Piece, origin: Point) -> GlyphRun {
         g.rise = piece.rise;
     }
     GlyphRun { font: piece.face as usize, size: piece.size, origin, glyphs, horizontal_scale: piece.scale }
-}
-
-/// Running head and folio. Versos (even page numbers) carry one text at the
-/// left, rectos another at the right; the folio is centred at the foot.
-fn furniture(page: &mut layout::Page, book: &Book, style: &Style, setter: &mut crate::typeset::inline::prepare::TextSetter<'_>, index: usize, section: &str) {
-    let size = style.furniture.size_pt;
-    let folio_number = index + 1;
-    let recto = index.is_multiple_of(2);
-    let which = if recto { &style.furniture.recto } else { &style.furniture.verso };
-    let head = match which.as_str() {
-        "author" => book.metadata.author.clone(),
-        "section" => section.to_owned(),
-        "title" => book.metadata.title.split_once(": ").map_or(book.metadata.title.as_str(), |(main, _)| main).to_owned(),
-        _ => String::new(),
-    };
-    let left = style.left_margin(index);
-    let head_baseline = style.top() - size * 1.6;
-    if !head.is_empty() {
-        let piece = setter.piece(&head, FaceStyle::Italic, size, None);
-        let x = if recto { left + style.measure() - piece.width } else { left };
-        page.items.push(Item::Glyphs(run(piece, Point { x, y: head_baseline })));
-    }
-    let folio = setter.piece(&folio_number.to_string(), FaceStyle::Regular, size, None);
-    let x = left + (style.measure() - folio.width) / 2.0;
-    let y = style.page_height() - style.bottom() + size * 2.4;
-    page.items.push(Item::Glyphs(run(folio, Point { x, y })));
 }

@@ -1,17 +1,13 @@
 //! Where words may break: Liang's patterns for the manuscript's language, with
 //! the TeX exception list that ships with them and the manuscript's own exceptions.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
 
 use hyphenation::{Hyphenator as _, Language, Load, Standard};
 
 pub struct Hyphenator {
     dictionary: Standard,
-    /// Time spent in `breaks`, for `--timings`: the typesetter calls it from deep
-    /// inside text preparation, which is timed as a whole.
-    spent: Cell<Duration>,
     /// Breaks of each word already seen: a book repeats its words, and the
     /// pattern lookup was a tenth of a long book's build.
     known: RefCell<HashMap<String, Vec<usize>>>,
@@ -53,7 +49,7 @@ impl Hyphenator {
             breaks.pop();
             dictionary.exceptions.0.insert(word, breaks);
         }
-        Some(Hyphenator { dictionary, spent: Cell::new(Duration::ZERO), known: RefCell::new(HashMap::new()) })
+        Some(Hyphenator { dictionary, known: RefCell::new(HashMap::new()) })
     }
 
     /// Byte offsets inside `word` where it may break with a hyphen.
@@ -67,20 +63,13 @@ impl Hyphenator {
         if word.to_lowercase().len() != word.len() {
             return Vec::new();
         }
-        let start = Instant::now();
         let known = self.known.borrow().get(word).cloned();
         let breaks = known.unwrap_or_else(|| {
             let breaks: Vec<usize> = self.dictionary.hyphenate(word).breaks.into_iter().filter(|&b| word.is_char_boundary(b)).collect();
             self.known.borrow_mut().insert(word.to_owned(), breaks.clone());
             breaks
         });
-        self.spent.set(self.spent.get() + start.elapsed());
         breaks
-    }
-
-    /// Total time spent finding breaks so far.
-    pub fn time_spent(&self) -> Duration {
-        self.spent.get()
     }
 }
 

@@ -125,12 +125,11 @@ mod tests {
     use crate::resources::fonts::{self, FaceStyle};
     use crate::model::Inline;
     use crate::resources::style::Style;
-    use crate::typeset::text::{TextSetter, TextStyle};
+    use crate::typeset::inline::prepare::{TextSetter, TextStyle};
 
     fn bundled() -> (fonts::FontFamily, Style) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let files = fonts::read_font_files(&root.join("styles")).unwrap();
-        let family = fonts::load_family(&root.join("fonts"), &files).unwrap();
+        let family = crate::resources::Resources::built_in().fonts().unwrap();
         (family, Style::read(&root.join("styles/reader-a5.toml")).unwrap())
     }
 

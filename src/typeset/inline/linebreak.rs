@@ -37,6 +37,7 @@ pub const FORCED_PENALTY: f32 = -10_000.0;
 /// Suggested cost of a hyphenation break (TeX's `\hyphenpenalty`): 50 squared
 /// is 2500 demerits, the price of a line of badness about 40, so a hyphen is
 /// taken only when it saves a visibly loose or tight line.
+#[cfg(test)]
 pub const HYPHEN_PENALTY: f32 = 50.0;
 
 /// Badness of a line that cannot be stretched enough (TeX's `inf_bad`). Capping
@@ -120,6 +121,7 @@ impl Item {
     }
 
     /// A hyphenation opportunity whose hyphen is `hyphen_width` wide.
+    #[cfg(test)]
     pub fn hyphen(hyphen_width: f32) -> Item {
         Item::Penalty { width: hyphen_width, cost: HYPHEN_PENALTY, flagged: true }
     }

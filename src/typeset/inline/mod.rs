@@ -4,4 +4,3 @@ pub mod hyphenate;
 pub mod line;
 pub mod linebreak;
 pub mod prepare;
-pub mod shaping;

@@ -2,15 +2,16 @@
 //! words are shaped, hyphenation points become penalties, spaces become glue.
 //! Each item keeps its payload (the shaped glyphs) so lines can be set afterwards.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::resources::fonts::{FaceStyle, FontFamily};
+use crate::resources::shaping::{self, Shaper};
 use crate::typeset::inline::hyphenate::Hyphenator;
 use crate::layout::{Glyph, Glyphs};
 use crate::typeset::inline::linebreak::Item;
 use crate::model::Inline;
-use crate::typeset::inline::shaping;
 use crate::resources::style::Justification;
 
 /// Where a piece of text leads or is led to, for PDF links.
@@ -105,7 +106,7 @@ pub struct TextSetter<'a> {
     pub fonts: &'a FontFamily,
     pub hyphenator: Option<&'a Hyphenator>,
     pub justification: &'a Justification,
-    faces: Vec<rustybuzz::Face<'a>>,
+    shaper: Shaper<'a>,
     /// Shaping is the costly step; most words recur, so set each (face,
     /// feature set, size, word) once. Keyed by word inside, so a word is
     /// looked up without making a string of it.
@@ -114,7 +115,7 @@ pub struct TextSetter<'a> {
     /// shaped with `feature_sets[current_features]`.
     feature_sets: Vec<(Vec<String>, Vec<rustybuzz::Feature>)>,
     current_features: usize,
-    pub missing: Vec<MissingGlyph>,
+    missing: Vec<MissingGlyph>,
 }
 
 /// What each paragraph asks of the setter.
@@ -126,18 +127,28 @@ pub struct TextStyle {
     pub hyphenate: bool,
 }
 
+/// A paragraph's text as the model gives it, and what its setting asks of
+/// the setter: what [`TextSetter::prepare_text`] makes a [`Prepared`] of.
+#[derive(Debug, Clone)]
+pub struct ParagraphText<'a> {
+    /// Borrowed from the book, except where the typesetter adds to it (a list's label).
+    pub inlines: Cow<'a, [Inline]>,
+    pub style: TextStyle,
+    /// A linked label before the text (a note's number).
+    pub prefix: Option<(String, Anchor)>,
+    /// Linked marks after the text (a note's backlinks).
+    pub suffix: Vec<(String, Anchor)>,
+    /// The OpenType features to shape it with, by their tags in the style.
+    pub features: &'a [String],
+}
+
 impl<'a> TextSetter<'a> {
     pub fn new(fonts: &'a FontFamily, hyphenator: Option<&'a Hyphenator>, justification: &'a Justification) -> Self {
-        let faces = FaceStyle::ALL
-            .iter()
-            .chain([&FaceStyle::Fallback])
-            .map(|s| rustybuzz::Face::from_slice(&fonts.get(*s).data, 0).expect("font was validated when loaded"))
-            .collect();
         TextSetter {
             fonts,
             hyphenator,
             justification,
-            faces,
+            shaper: Shaper::new(fonts),
             cache: HashMap::new(),
             feature_sets: vec![(Vec::new(), Vec::new())],
             current_features: 0,
@@ -168,7 +179,7 @@ impl<'a> TextSetter<'a> {
         if let Some(piece) = words.get(text) {
             return Rc::clone(piece);
         }
-        let shaped = shaping::shape(&self.faces[face as usize], text, &self.feature_sets[self.current_features].1);
+        let shaped = self.shaper.shape(face, text, &self.feature_sets[self.current_features].1);
         let scale = size / self.fonts.get(face).units_per_em as f32;
         let mut glyphs = Glyphs::with_capacity(shaped.len(), text.len());
         let mut x = 0.0;
@@ -232,6 +243,21 @@ impl<'a> TextSetter<'a> {
             return 0.0;
         }
         self.justification.protrusion_of(character, piece.width - last.x)
+    }
+
+    /// [`TextSetter::prepare`] for a paragraph that says which features it is shaped with.
+    pub fn prepare_text(&mut self, text: ParagraphText<'_>) -> Prepared {
+        self.use_features(text.features);
+        self.prepare(&text.inlines, text.style, text.prefix, &text.suffix)
+    }
+
+    /// The characters the faces could not draw in the text set so far, each
+    /// reported once, in order; the setter starts a new list.
+    pub fn take_missing(&mut self) -> Vec<MissingGlyph> {
+        let mut missing = std::mem::take(&mut self.missing);
+        missing.sort();
+        missing.dedup();
+        missing
     }
 
     /// Boxes, glue and penalties for one paragraph, ending with the standard
@@ -434,8 +460,7 @@ mod tests {
     #[test]
     fn the_style_s_features_change_the_glyphs_and_keep_the_text() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let files = crate::resources::fonts::read_font_files(&root.join("styles")).unwrap();
-        let family = crate::resources::fonts::load_family(&root.join("fonts"), &files).unwrap();
+        let family = crate::resources::Resources::built_in().fonts().unwrap();
         let style = crate::resources::style::Style::read(&root.join("styles/reader-a5.toml")).unwrap();
         assert_eq!(style.body.features, vec!["onum".to_string()]);
         let mut setter = TextSetter::new(&family, None, &style.justification);

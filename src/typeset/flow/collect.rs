@@ -1,0 +1,375 @@
+//! Collecting: what the book asks to be set, in reading order, read from the
+//! model. Each title, heading, paragraph, note and line of code becomes a
+//! [`TextBlock`]: its text, still inlines, and how its lines are to be set
+//! and stacked. Between them go the spaces and page breaks of the flow; beside
+//! them, the outline and the running heads' section titles.
+//!
+//! Nothing is shaped here: the text setter prepares the blocks afterwards,
+//! and the stacker sets their lines.
+
+use std::borrow::Cow;
+
+use crate::layout::OutlineEntry;
+use crate::model::{plain_text, Block, Book, Inline, Matter};
+use crate::resources::fonts::FaceStyle;
+use crate::resources::style::Style;
+use crate::typeset::inline::prepare::{Anchor, ParagraphText, TextStyle};
+
+use super::pagebreak::VItem;
+
+/// The book's material with its text at one stage: `T` is a
+/// [`ParagraphText`] when collected, a prepared paragraph after that.
+#[derive(Debug)]
+pub(crate) struct Collected<T> {
+    pub material: Vec<Material<T>>,
+    pub outline: Vec<OutlineEntry>,
+    pub section_titles: Vec<String>,
+}
+
+impl<T> Collected<T> {
+    /// The same material, each block's text made into `make`'s, in reading
+    /// order; each text is dropped once made into the next.
+    pub fn map_text<U>(self, mut make: impl FnMut(T) -> U) -> Collected<U> {
+        Collected {
+            material: self.material.into_iter().map(|m| m.map_text(&mut make)).collect(),
+            outline: self.outline,
+            section_titles: self.section_titles,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) enum Material<T> {
+    Text(TextBlock<T>),
+    /// Space between blocks or a forced page break, which goes into the flow as it is.
+    Vertical(VItem),
+}
+
+impl<T> Material<T> {
+    pub fn map_text<U>(self, make: impl FnOnce(T) -> U) -> Material<U> {
+        match self {
+            Material::Text(TextBlock { text, setting }) => Material::Text(TextBlock { text: make(text), setting }),
+            Material::Vertical(item) => Material::Vertical(item),
+        }
+    }
+}
+
+/// A paragraph (or heading, or line of code) and how to set it.
+#[derive(Debug)]
+pub(crate) struct TextBlock<T> {
+    pub text: T,
+    pub setting: Setting,
+}
+
+/// How a block's lines are broken, placed and kept together.
+#[derive(Debug, Clone)]
+pub(crate) struct Setting {
+    pub measure: f32,
+    pub spacing: Spacing,
+    /// Distance of every line from the page's left text edge.
+    pub indent: f32,
+    /// Distance from the top of a line's slot down to its baseline.
+    pub baseline: f32,
+    /// Height of each line's slot.
+    pub leading: f32,
+    pub keep: Keep,
+    /// A named destination at the block's first line.
+    pub destination: Option<String>,
+    /// Which running-head section the block belongs to.
+    pub section: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Spacing {
+    /// Word spaces stretched or shrunk to the measure; the last line ragged.
+    Justified,
+    /// Every line at its natural spacing, broken as a justified paragraph would be (code).
+    Natural,
+    /// Ragged right, broken without counting on shrinking spaces or narrowed
+    /// letters, which set lines do not use (titles, headings).
+    Ragged,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Keep {
+    /// A paragraph's widows and orphans are kept (the page breaker's default keeps).
+    Paragraph,
+    /// A heading's lines stay together and with what follows; `space_below`
+    /// belongs to its last line, so no page break can fall in it.
+    Heading { space_above: f32, space_below: f32 },
+}
+
+/// Everything the book asks to be set for its reader edition: title block,
+/// body, notes, back matter.
+pub(crate) fn collect<'a>(book: &'a Book, style: &'a Style) -> Collected<ParagraphText<'a>> {
+    let mut collector = Collector::new(style);
+    collector.title_block(book);
+    collector.body(book);
+    collector.notes(book);
+    collector.back_matter(book);
+    collector.collected
+}
+
+/// Walks the model in reading order and collects its material.
+pub(crate) struct Collector<'a> {
+    style: &'a Style,
+    /// The features the text is shaped with from here on: the title, the
+    /// headings, the body and the notes each have their own, switched as the
+    /// book is read, and a block is shaped with those in force where it is.
+    features: &'a [String],
+    section: usize,
+    collected: Collected<ParagraphText<'a>>,
+}
+
+impl<'a> Collector<'a> {
+    pub fn new(style: &'a Style) -> Self {
+        Collector { style, features: &[], section: 0, collected: Collected { material: Vec::new(), outline: Vec::new(), section_titles: Vec::new() } }
+    }
+
+    /// The material collected since the last call, to be set on its own.
+    pub fn take_material(&mut self) -> Vec<Material<ParagraphText<'a>>> {
+        std::mem::take(&mut self.collected.material)
+    }
+
+    fn push_space(&mut self, height: f32) {
+        self.collected.material.push(Material::Vertical(VItem::Space { height, stretch: 0.0, shrink: 0.0 }));
+    }
+
+    fn push_text(&mut self, text: ParagraphText<'a>, setting: Setting) {
+        self.collected.material.push(Material::Text(TextBlock { text, setting }));
+    }
+
+    fn text(&self, inlines: Cow<'a, [Inline]>, style: TextStyle) -> ParagraphText<'a> {
+        ParagraphText { inlines, style, prefix: None, suffix: Vec::new(), features: self.features }
+    }
+
+    /// `text` in `face` at `size`, ragged right at the full measure, with no
+    /// place on a page yet: the caller sets its keep and baseline.
+    pub fn ragged(&self, text: &str, face: FaceStyle, size: f32) -> TextBlock<ParagraphText<'a>> {
+        let text = self.text(Cow::Owned(vec![Inline::Text(text.to_owned())]), TextStyle { size, face, indent: 0.0, hyphenate: false });
+        let setting = Setting {
+            measure: self.style.measure(),
+            spacing: Spacing::Ragged,
+            indent: 0.0,
+            baseline: 0.0,
+            leading: 0.0,
+            keep: Keep::Paragraph,
+            destination: None,
+            section: self.section,
+        };
+        TextBlock { text, setting }
+    }
+
+    /// A part of the title block, kept with what follows.
+    fn title_part(&mut self, part: TextBlock<ParagraphText<'a>>, space_above: f32, leading: f32, baseline: f32) {
+        let keep = Keep::Heading { space_above, space_below: 0.0 };
+        self.push_text(part.text, Setting { leading, baseline, keep, ..part.setting });
+    }
+
+    /// The opening page: title, standfirst and byline, kept together.
+    fn title_block(&mut self, book: &Book) {
+        let m = &book.metadata;
+        let s = self.style;
+        self.features = &s.title.features;
+        self.collected.section_titles.push(m.title.clone());
+        self.collected.outline.push(OutlineEntry { title: m.title.clone(), level: 1, destination: "title".into() });
+        let mut title = self.ragged(&m.title, FaceStyle::Bold, s.title.size_pt);
+        title.setting.destination = Some("title".into());
+        self.title_part(title, 0.0, s.title.leading_pt, s.title.size_pt);
+        if let Some(subtitle) = &m.subtitle {
+            let leading = s.body.leading_pt * s.title.standfirst_size_pt / s.body.size_pt;
+            let standfirst = self.ragged(subtitle, FaceStyle::Italic, s.title.standfirst_size_pt);
+            self.title_part(standfirst, s.body.leading_pt * 0.5, leading, leading * 0.8);
+        }
+        let byline = self.ragged(&m.author, FaceStyle::Regular, s.body.size_pt);
+        self.title_part(byline, s.body.leading_pt * 0.5, s.body.leading_pt, s.body.leading_pt * 0.8);
+        self.push_space(s.body.leading_pt * s.title.space_after_lines);
+    }
+
+    /// A heading, after which text is set with the body's features again.
+    pub fn heading(&mut self, inlines: Cow<'a, [Inline]>, destination: Option<String>, space_above: f32) {
+        let s = self.style;
+        self.features = &s.heading.features;
+        let text = self.text(inlines, TextStyle { size: s.heading.size_pt, face: FaceStyle::Bold, indent: 0.0, hyphenate: false });
+        let setting = Setting {
+            measure: s.measure(),
+            spacing: Spacing::Ragged,
+            indent: 0.0,
+            baseline: s.body.leading_pt * 0.8,
+            leading: s.body.leading_pt,
+            keep: Keep::Heading { space_above, space_below: s.body.leading_pt * s.heading.space_below_lines },
+            destination,
+            section: self.section,
+        };
+        self.push_text(text, setting);
+        self.features = &s.body.features;
+    }
+
+    fn body(&mut self, book: &'a Book) {
+        let s = self.style;
+        self.features = &s.body.features;
+        for section in book.sections.iter().filter(|s| s.matter == Matter::Body) {
+            if let Some(heading) = &section.heading {
+                self.section += 1;
+                let title = plain_text(heading);
+                self.collected.section_titles.push(title.clone());
+                self.collected.outline.push(OutlineEntry { title, level: 2, destination: section.id.clone() });
+                self.heading(Cow::Borrowed(heading), Some(section.id.clone()), s.body.leading_pt * s.heading.space_above_lines);
+            }
+            self.blocks(&section.blocks, 0.0, true, None);
+        }
+    }
+
+    /// `label` goes before the text of the first block if that is a
+    /// paragraph: a list item's number or bullet.
+    pub fn blocks(&mut self, blocks: &'a [Block], indent: f32, mut first: bool, mut label: Option<String>) {
+        let s = self.style;
+        let body = TextStyle { size: s.body.size_pt, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
+        for block in blocks {
+            let label = label.take();
+            match block {
+                Block::Paragraph(inlines) => {
+                    let paragraph_indent = if first || indent > 0.0 { 0.0 } else { s.body.indent_em * s.body.size_pt };
+                    if s.body.paragraph_space_lines > 0.0 && !first {
+                        self.push_space(s.body.leading_pt * s.body.paragraph_space_lines);
+                    }
+                    let inlines = match label {
+                        Some(label) => Cow::Owned([Inline::Text(format!("{label}\u{a0}"))].into_iter().chain(inlines.iter().cloned()).collect()),
+                        None => Cow::Borrowed(inlines.as_slice()),
+                    };
+                    self.paragraph(self.text(inlines, TextStyle { indent: paragraph_indent, ..body }), indent, s.body.leading_pt);
+                }
+                Block::Subheading { content, .. } => {
+                    self.heading(Cow::Borrowed(content), None, s.body.leading_pt);
+                    first = true;
+                    continue;
+                }
+                Block::Quote(inner) => {
+                    self.push_space(s.body.leading_pt * 0.5);
+                    self.blocks(inner, indent + s.body.indent_em * s.body.size_pt, true, None);
+                    self.push_space(s.body.leading_pt * 0.5);
+                }
+                Block::List { start, items } => {
+                    for (n, item) in items.iter().enumerate() {
+                        let label = match start {
+                            Some(k) => format!("{}.", k + n as u64),
+                            None => "•".to_owned(),
+                        };
+                        self.blocks(item, indent + s.body.indent_em * s.body.size_pt, true, Some(label));
+                    }
+                }
+                Block::Code(code) => {
+                    for text in code.lines() {
+                        let text = self.text(Cow::Owned(vec![Inline::Text(text.to_owned())]), TextStyle { hyphenate: false, ..body });
+                        let setting = self.paragraph_setting(Spacing::Natural, indent, s.body.leading_pt);
+                        self.push_text(text, setting);
+                    }
+                }
+                Block::Rule => self.push_space(s.body.leading_pt),
+                Block::Table { rows, .. } => {
+                    for row in rows {
+                        let mut inlines = Vec::new();
+                        for (i, cell) in row.iter().enumerate() {
+                            if i > 0 {
+                                inlines.push(Inline::Text(" · ".into()));
+                            }
+                            inlines.extend(cell.iter().cloned());
+                        }
+                        self.paragraph(self.text(Cow::Owned(inlines), body), indent, s.body.leading_pt);
+                    }
+                }
+            }
+            first = false;
+        }
+    }
+
+    fn paragraph_setting(&self, spacing: Spacing, indent: f32, leading: f32) -> Setting {
+        Setting {
+            measure: self.style.measure() - indent,
+            spacing,
+            indent,
+            baseline: leading * 0.8,
+            leading,
+            keep: Keep::Paragraph,
+            destination: None,
+            section: self.section,
+        }
+    }
+
+    /// A justified paragraph `indent` from the text's left edge.
+    fn paragraph(&mut self, text: ParagraphText<'a>, indent: f32, leading: f32) {
+        let setting = self.paragraph_setting(Spacing::Justified, indent, leading);
+        self.push_text(text, setting);
+    }
+
+    fn notes(&mut self, book: &'a Book) {
+        if book.notes.is_empty() {
+            return;
+        }
+        let s = self.style;
+        self.collected.material.push(Material::Vertical(VItem::ForcedBreak));
+        self.section += 1;
+        self.collected.section_titles.push(s.notes.heading.clone());
+        self.collected.outline.push(OutlineEntry { title: s.notes.heading.clone(), level: 1, destination: "notes".into() });
+        self.heading(Cow::Owned(vec![Inline::Text(s.notes.heading.clone())]), Some("notes".into()), 0.0);
+        let style = TextStyle { size: s.notes.size_pt, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
+        self.features = &s.notes.features;
+        for note in &book.notes {
+            // The label leads back to the first reference. A note cited more
+            // than once ends with a mark for each reference, as in the EPUB.
+            let backlinks: Vec<(String, Anchor)> = if note.references > 1 {
+                (1..=note.references)
+                    .map(|occurrence| (format!("↑{}", crate::model::occurrence_letter(occurrence)), Anchor::Backlink { number: note.number, occurrence }))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let last = note.blocks.len().saturating_sub(1);
+            for (i, block) in note.blocks.iter().enumerate() {
+                let prefix = (i == 0).then(|| (format!("{}.", note.number), Anchor::NoteLabel { number: note.number }));
+                let suffix = if i == last { backlinks.clone() } else { Vec::new() };
+                let text = ParagraphText { prefix, suffix, ..self.text(block_inlines(block), style) };
+                self.paragraph(text, 0.0, s.notes.leading_pt);
+            }
+            self.push_space(s.notes.leading_pt * 0.3);
+        }
+    }
+
+    fn back_matter(&mut self, book: &'a Book) {
+        for section in book.sections.iter().filter(|s| s.matter == Matter::Back) {
+            self.features = &self.style.body.features;
+            self.collected.material.push(Material::Vertical(VItem::ForcedBreak));
+            self.section += 1;
+            let title = section.heading.as_deref().map(plain_text).unwrap_or_default();
+            self.collected.section_titles.push(title.clone());
+            self.collected.outline.push(OutlineEntry { title, level: 1, destination: section.id.clone() });
+            if let Some(heading) = &section.heading {
+                self.heading(Cow::Borrowed(heading), Some(section.id.clone()), 0.0);
+            }
+            self.blocks(&section.blocks, 0.0, true, None);
+        }
+    }
+}
+
+/// A note's block as one run of inlines: notes are set as plain paragraphs, but the
+/// note references inside a list or quote must stay, each the target of a backlink.
+fn block_inlines(block: &Block) -> Cow<'_, [Inline]> {
+    let joined = |parts: Vec<Cow<[Inline]>>| {
+        let mut out = Vec::new();
+        for part in parts.into_iter().filter(|p| !p.is_empty()) {
+            if !out.is_empty() {
+                out.push(Inline::Text(" ".into()));
+            }
+            out.extend(part.iter().cloned());
+        }
+        Cow::Owned(out)
+    };
+    match block {
+        Block::Paragraph(i) | Block::Subheading { content: i, .. } => Cow::Borrowed(i),
+        Block::Quote(b) => joined(b.iter().map(block_inlines).collect()),
+        Block::List { items, .. } => joined(items.iter().flatten().map(block_inlines).collect()),
+        Block::Code(c) => Cow::Owned(vec![Inline::Text(c.clone())]),
+        Block::Rule => Cow::Owned(Vec::new()),
+        Block::Table { rows, .. } => joined(rows.iter().flatten().map(|cell| Cow::Borrowed(cell.as_slice())).collect()),
+    }
+}

@@ -1,0 +1,91 @@
+//! Breaking lines and stacking them: each prepared paragraph is broken into
+//! lines and set (`inline::line`, Knuth–Plass), and its lines go into the
+//! book's one vertical flow with the keeps that hold them together
+//! (`pagebreak::push_paragraph` and `push_heading`).
+
+use crate::typeset::inline::line::{set_paragraph, SetLine};
+use crate::typeset::inline::linebreak::{Item, Params};
+use crate::typeset::inline::prepare::Prepared;
+
+use super::collect::{Collected, Keep, Material, Setting, Spacing};
+use super::pagebreak::{self, Keeps, VItem};
+use super::{Flow, FlowLine};
+
+/// The flow of the whole book, from its prepared material.
+pub(crate) fn stack(collected: Collected<Prepared>, params: &Params) -> Flow {
+    let mut flow = Flow { outline: collected.outline, section_titles: collected.section_titles, ..Flow::default() };
+    flow.stack(collected.material, params);
+    flow
+}
+
+impl Flow {
+    /// Sets and adds each block of `material`. A prepared paragraph is
+    /// dropped as soon as its lines are set, so the book's prepared text and
+    /// its set lines are not all held at once.
+    pub(crate) fn stack(&mut self, material: Vec<Material<Prepared>>, params: &Params) {
+        for material in material {
+            match material {
+                Material::Vertical(item) => self.push(item, None),
+                Material::Text(block) => {
+                    let lines = set_lines(block.text, &block.setting, params);
+                    self.push_lines(lines, block.setting);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn push(&mut self, item: VItem, line: Option<FlowLine>) {
+        self.items.push(item);
+        self.lines.push(line);
+    }
+
+    /// Appends a block's lines with the keeps its setting asks for.
+    fn push_lines(&mut self, lines: Vec<SetLine>, setting: Setting) {
+        let mut heights = vec![setting.leading; lines.len()];
+        if let (Keep::Heading { space_below, .. }, Some(last)) = (setting.keep, heights.last_mut()) {
+            *last += space_below;
+        }
+        let mut destination = setting.destination;
+        let contents = lines.into_iter().map(|line| FlowLine {
+            line,
+            indent: setting.indent,
+            baseline: setting.baseline,
+            destination: destination.take(),
+            section: setting.section,
+        });
+        let mut new_items = Vec::new();
+        match setting.keep {
+            Keep::Paragraph => pagebreak::push_paragraph(&mut new_items, &heights, &Keeps::default()),
+            Keep::Heading { space_above, .. } => pagebreak::push_heading(&mut new_items, space_above, &heights),
+        }
+        self.extend(new_items, contents);
+    }
+
+    /// Appends items built by `pagebreak`'s helpers, pairing each line with its content.
+    fn extend(&mut self, items: Vec<VItem>, mut contents: impl Iterator<Item = FlowLine>) {
+        for item in items {
+            let line = matches!(item, VItem::Line { .. }).then(|| contents.next()).flatten();
+            self.push(item, line);
+        }
+    }
+}
+
+/// Breaks and sets a prepared paragraph as its setting asks.
+pub(crate) fn set_lines(mut prepared: Prepared, setting: &Setting, params: &Params) -> Vec<SetLine> {
+    let measure = setting.measure;
+    match setting.spacing {
+        Spacing::Justified => set_paragraph(&prepared, &|_| measure, params, true),
+        Spacing::Natural => set_paragraph(&prepared, &|_| measure, params, false),
+        // Set at their natural width, the lines must not have counted on
+        // shrinking word spaces nor narrowing letters (font expansion), or a
+        // line the breaker accepts would stick out of the measure once set.
+        Spacing::Ragged => {
+            for item in &mut prepared.items {
+                if let Item::Glue { shrink, .. } = item {
+                    *shrink = 0.0;
+                }
+            }
+            set_paragraph(&prepared, &|_| measure, &Params { expansion: 0.0, ..*params }, false)
+        }
+    }
+}

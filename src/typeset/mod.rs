@@ -1,7 +1,8 @@
 //! The typesetter: the document model in, pages of positioned glyphs out.
 //!
 //! [`typeset`] is the recipe. Each step runs over the whole book before the
-//! next begins, and is timed as a whole:
+//! next begins (preparing and breaking lines go a galley of blocks at a time,
+//! to bound memory), and is timed as a whole:
 //!
 //! 1. configure: one text setter, which owns the faces, the shaping plans and
 //!    the shaped words, and the line breaker's parameters;
@@ -28,10 +29,15 @@ use crate::model::Book;
 use crate::resources::fonts::FontFamily;
 use crate::resources::style::Style;
 use flow::furniture::Furniture;
-use flow::{collect, pages, stack};
+use flow::{collect, pages, Flow};
 use inline::hyphenate::Hyphenator;
 use inline::line;
 use inline::prepare::TextSetter;
+
+/// How many blocks (paragraphs, headings, spaces) are prepared before their
+/// lines are broken: enough that the steps stay apart, few enough that a
+/// book's prepared text is never all held at once.
+const GALLEY: usize = 32;
 
 pub struct Typeset {
     pub document: layout::Document,
@@ -58,13 +64,22 @@ pub(crate) fn typeset_from(
     // Configure.
     let mut setter = TextSetter::new(fonts, hyphenator, &style.justification);
     let params = line::params(&style.justification);
-    // Collect and prepare; looking up hyphenation points is part of preparing.
+    // Collect.
     let collected = timings.time(stage::TEXT, || collect::collect(book, style));
-    let prepared = timings.time(stage::TEXT, || collected.map_text(|text| setter.prepare_text(text)));
+    let mut flow = Flow { outline: collected.outline, section_titles: collected.section_titles, ..Flow::default() };
+    // Prepare (looking up hyphenation points is part of it), then break lines,
+    // a galley at a time: a prepared paragraph takes more room than its set
+    // lines, and preparing a long book whole before breaking any of it held
+    // both (22 MB more at the peak). Each galley goes through both steps whole.
+    let mut material = collected.material.into_iter().peekable();
+    while material.peek().is_some() {
+        let galley: Vec<_> = material.by_ref().take(GALLEY).collect();
+        let prepared = timings.time(stage::TEXT, || galley.into_iter().map(|m| m.map_text(|text| setter.prepare_text(text))).collect());
+        timings.time(stage::LINE_BREAKING, || flow.stack(prepared, &params));
+    }
     // Taken before the furniture is set: running heads repeat the book's own words.
     let missing_glyphs = setter.take_missing();
-    // Break lines, then pages.
-    let mut flow = timings.time(stage::LINE_BREAKING, || stack::stack(prepared, &params));
+    // Break pages.
     let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&flow, style, first_page));
     // Finalize.
     let document = timings.time(stage::PAGE_BREAKING, || {

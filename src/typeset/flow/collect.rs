@@ -26,18 +26,6 @@ pub(crate) struct Collected<T> {
     pub section_titles: Vec<String>,
 }
 
-impl<T> Collected<T> {
-    /// The same material, each block's text made into `make`'s, in reading
-    /// order; each text is dropped once made into the next.
-    pub fn map_text<U>(self, mut make: impl FnMut(T) -> U) -> Collected<U> {
-        Collected {
-            material: self.material.into_iter().map(|m| m.map_text(&mut make)).collect(),
-            outline: self.outline,
-            section_titles: self.section_titles,
-        }
-    }
-}
-
 #[derive(Debug)]
 pub(crate) enum Material<T> {
     Text(TextBlock<T>),

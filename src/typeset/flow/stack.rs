@@ -7,16 +7,9 @@ use crate::typeset::inline::line::{set_paragraph, SetLine};
 use crate::typeset::inline::linebreak::{Item, Params};
 use crate::typeset::inline::prepare::Prepared;
 
-use super::collect::{Collected, Keep, Material, Setting, Spacing};
+use super::collect::{Keep, Material, Setting, Spacing};
 use super::pagebreak::{self, Keeps, VItem};
 use super::{Flow, FlowLine};
-
-/// The flow of the whole book, from its prepared material.
-pub(crate) fn stack(collected: Collected<Prepared>, params: &Params) -> Flow {
-    let mut flow = Flow { outline: collected.outline, section_titles: collected.section_titles, ..Flow::default() };
-    flow.stack(collected.material, params);
-    flow
-}
 
 impl Flow {
     /// Sets and adds each block of `material`. A prepared paragraph is

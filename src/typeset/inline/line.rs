@@ -78,9 +78,9 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> 
     let mut x = 0.0;
     for (item, payload) in items.iter().zip(payloads) {
         match (item, payload) {
-            (Item::Box { width }, Payload::Word(pieces)) => {
+            (Item::Box { width }, Payload::Word(_) | Payload::Pieces(_)) => {
                 let mut px = x;
-                for piece in pieces {
+                for piece in payload.pieces() {
                     let piece = piece.expanded(scale);
                     let width = piece.width;
                     set.push(px, piece);

@@ -61,12 +61,27 @@ impl Piece {
 /// and its space, and a copy of each occurrence was most of a long
 /// paragraph's memory. A line copies the pieces it sets.
 pub enum Payload {
-    Word(Vec<Rc<Piece>>),
+    /// A word in one piece, as most words are: no vector to allocate and hold
+    /// while the whole book waits to be broken into lines.
+    Word(Rc<Piece>),
+    /// A word in several pieces: faces change inside it, or it carries a note reference.
+    Pieces(Box<[Rc<Piece>]>),
     /// A word space: the space glyph to draw (for copy and paste) and its face.
     Space(Rc<Piece>),
     /// A break inside a word; `Some` holds the hyphen drawn if the line breaks here.
     Break(Option<Rc<Piece>>),
     None,
+}
+
+impl Payload {
+    /// The pieces of a word; none for anything else.
+    pub fn pieces(&self) -> &[Rc<Piece>] {
+        match self {
+            Payload::Word(piece) => std::slice::from_ref(piece),
+            Payload::Pieces(pieces) => pieces,
+            Payload::Space(_) | Payload::Break(_) | Payload::None => &[],
+        }
+    }
 }
 
 /// A paragraph ready for the line breaker.
@@ -340,7 +355,10 @@ impl<'a> TextSetter<'a> {
             let width = pieces.iter().map(|p| p.width).sum();
             let hang = pieces.last().map_or(0.0, |p| self.hang(p));
             prepared.items.push(Item::Box { width });
-            prepared.payloads.push(Payload::Word(pieces));
+            prepared.payloads.push(match <[_; 1]>::try_from(pieces) {
+                Ok([piece]) => Payload::Word(piece),
+                Err(pieces) => Payload::Pieces(pieces.into_boxed_slice()),
+            });
             match break_after {
                 Some(true) => {
                     let face = spans.last().map_or(style.face, |s| s.face);

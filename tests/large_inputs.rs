@@ -49,7 +49,20 @@ fn a_one_megabyte_paragraph() {
 fn a_ten_thousand_character_word() {
     let word: String = "abcdefghij".repeat(1_000);
     let editions = builds("10,000-character word", &format!("{HEAD}Before {word} after.\n"));
-    assert!(!editions.pdf.is_empty());
+    // No line holds the word: the PDF breaks it over lines and pages, each piece ending in a
+    // hyphen (U+00AD in the text layer), and draws each of its 10,000 characters once, in
+    // order, between `Before` and `after.`, with only the running heads between its pieces.
+    let pdf = lopdf::Document::load_mem(&editions.pdf).expect("the PDF loads");
+    let pages: Vec<u32> = pdf.get_pages().into_keys().collect();
+    let text = pdf.extract_text(&pages).expect("the PDF's text extracts");
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let (before, after) = (tokens.iter().position(|t| *t == "Before"), tokens.iter().position(|t| *t == "after."));
+    let (Some(before), Some(after)) = (before, after) else { panic!("`Before` or `after.` is not in the PDF:\n{text}") };
+    let pieces: Vec<&str> = tokens[before + 1..after].iter().copied().filter(|t| t.chars().all(|c| ('a'..='j').contains(&c) || c == '\u{ad}')).collect();
+    assert_eq!(pieces.concat().replace('\u{ad}', ""), word, "the word's characters as the PDF draws them, in order");
+    let longest = pieces.iter().map(|piece| piece.chars().count()).max().unwrap_or(0);
+    assert!(pieces.len() > 100 && longest < 100, "{} pieces, the longest {longest} characters: a line runs off the page", pieces.len());
+    assert!(epub_text(&editions.epub).contains(&format!("Before {word} after.")));
 }
 
 /// Every XHTML document of the EPUB, joined.

@@ -1,7 +1,9 @@
 //! No panics on any input: generated manuscripts (notes, headings, lists, quotes,
 //! tables, code, HTML, long words, URLs, many scripts, emoji, stray Markdown) go
-//! through the whole pipeline in memory. Either the check reports errors, or both
-//! editions are made, and the EPUB's documents are well-formed XML.
+//! through the whole pipeline in memory. Either the check reports errors, each placed
+//! in the manuscript (line and column) with a help line, or both editions are made: the
+//! EPUB's documents are well-formed XML and carry the manuscript's words, and the PDF
+//! loads and has pages.
 //!
 //! 64 cases by default, to keep `cargo test` quick. A longer run:
 //! `PROPTEST_CASES=20000 nice -n 10 cargo test --release --test fuzz -- --test-threads 1`
@@ -12,7 +14,7 @@ mod common;
 
 use std::io::Read;
 
-use common::pipeline;
+use common::{epub_text, pipeline};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
 
@@ -147,24 +149,64 @@ fn assert_well_formed(epub: &[u8]) {
     }
 }
 
-/// Runs one manuscript; panics (the failure) on anything but a clean outcome.
+/// The words of the manuscript's text that every edition must carry, found by a parse of
+/// its own: whole words of ASCII letters and digits (so no typography pass or normalisation
+/// can change them) from text and code, leaving out what no edition shows (the front matter,
+/// raw HTML, notes, which are left out when nothing cites them, and images).
+///
+/// Also left out, as a known bug and not a rule: struck-through text. quire drops `~~…~~`
+/// and all inside it from every edition, silently (`strikethrough_keeps_its_text` below,
+/// ignored until it is fixed); when it is, `Strikethrough` comes out of the two lists here.
+fn text_words(text: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let options = Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    let mut hidden = 0usize;
+    let mut words = Vec::new();
+    for event in Parser::new_ext(text, options) {
+        match event {
+            Event::Start(Tag::MetadataBlock(_) | Tag::HtmlBlock | Tag::FootnoteDefinition(_) | Tag::Image { .. } | Tag::Strikethrough) => hidden += 1,
+            Event::End(TagEnd::MetadataBlock(_) | TagEnd::HtmlBlock | TagEnd::FootnoteDefinition | TagEnd::Image | TagEnd::Strikethrough) => hidden -= 1,
+            Event::Text(t) | Event::Code(t) if hidden == 0 => {
+                words.extend(t.split(char::is_whitespace).filter(|w| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_alphanumeric())).map(str::to_owned));
+            }
+            _ => {}
+        }
+    }
+    words
+}
+
+/// Runs one manuscript; panics (the failure) on anything but a clean outcome: a book whose
+/// editions load and carry its text, or errors that each say where and how to fix them.
 fn holds(text: &str) {
     let outcome = pipeline(text);
     if std::env::var_os("FUZZ_SHOW").is_some() { eprintln!("{}", match &outcome { Ok(_) => "BUILT".to_string(), Err(d) => d.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect::<Vec<_>>().join(" / ") }); }
+    let lines: Vec<&str> = text.split('\n').collect();
+    // Every position, on an error or a warning, is a character of the manuscript (or just after its line's last).
+    let placed = |d: &quire::diagnostics::Diagnostic| match d.at {
+        Some(at) => d.file.ends_with("in-memory.md") && at.line >= 1 && at.column >= 1 && lines.get(at.line - 1).is_some_and(|l| at.column <= l.chars().count() + 1),
+        None => false,
+    };
     match outcome {
         Ok(editions) => {
-            assert!(editions.pdf.starts_with(b"%PDF-"));
             assert_well_formed(&editions.epub);
-            assert!(editions.warnings.iter().all(|w| !w.is_error()));
+            let pdf = lopdf::Document::load_mem(&editions.pdf).unwrap_or_else(|e| panic!("the PDF does not load: {e}"));
+            assert!(!pdf.get_pages().is_empty(), "the PDF has no page");
+            let xhtml = epub_text(&editions.epub);
+            for word in text_words(text) {
+                assert!(xhtml.contains(&word), "{word:?} of the manuscript is not in the EPUB");
+            }
+            for w in editions.warnings.iter().filter(|w| w.at.is_some()) {
+                assert!(placed(w), "{w}");
+            }
         }
         Err(diagnostics) => {
-            let lines = text.lines().count() + 1;
-            for d in &diagnostics {
-                let shown = d.to_string();
-                assert!(!d.message.is_empty() && shown.contains(&d.message));
-                if let Some(at) = d.at.filter(|_| d.file.ends_with("in-memory.md")) {
-                    assert!(at.line >= 1 && at.line <= lines && at.column >= 1, "{shown}");
-                }
+            for d in diagnostics.iter().filter(|d| d.is_error()) {
+                assert!(placed(d), "an error without its place in the manuscript:\n{d}\n{:?}", d.at);
+                assert!(d.help.as_ref().is_some_and(|h| !h.trim().is_empty()), "an error without a help line:\n{d}");
             }
         }
     }
@@ -181,6 +223,28 @@ proptest! {
     fn any_manuscript_builds_or_reports_errors(text in manuscript()) {
         holds(&text);
     }
+}
+
+/// The bug `text_words` works around: the words inside `~~…~~` are in no edition, and
+/// nothing warns (`Folder::inline` in src/manuscript/markdown.rs drops what comes to it
+/// inside a `Frame::Transparent`, the frame strikethrough opens).
+#[test]
+#[ignore = "bug: quire drops struck-through text from the editions"]
+fn strikethrough_keeps_its_text() {
+    let editions = pipeline(&format!("{}Before ~~struck~~ after.\n", common::HEAD)).expect("a clean manuscript builds");
+    assert!(epub_text(&editions.epub).contains("struck"), "the struck-through word is not in the EPUB");
+}
+
+/// A bug the generator does not reach (it writes only bare keys): a control character in a
+/// front-matter value whose key is quoted (`"title" = …`, valid TOML) is reported with no
+/// line or column, as `--> in-memory.md` alone.
+#[test]
+#[ignore = "bug: the error for a control character under a quoted front-matter key has no position"]
+fn a_control_character_under_a_quoted_key_is_placed() {
+    let text = "+++\n\"title\" = \"A\\u0001b\"\nauthor = \"x\"\nlanguage = \"en\"\n+++\n\nText.\n";
+    let Err(diagnostics) = pipeline(text) else { panic!("a control character is refused") };
+    let error = diagnostics.iter().find(|d| d.is_error()).unwrap();
+    assert_eq!(error.at.map(|at| at.line), Some(2), "{error}");
 }
 
 /// Inputs that once crashed the pipeline or broke an edition, kept as they were found.

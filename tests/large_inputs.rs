@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Instant;
 
-use common::{pipeline, Editions, HEAD};
+use common::{epub_text, pipeline, Editions, HEAD};
 
 fn timed(name: &str, text: &str) -> Result<Editions, Vec<quire::diagnostics::Diagnostic>> {
     let start = Instant::now();
@@ -33,14 +33,7 @@ fn a_one_megabyte_paragraph() {
     assert!(editions.pdf.len() > 100_000, "the PDF holds a megabyte of text: {} bytes", editions.pdf.len());
     // The EPUB's fonts are subset and this text deflates a hundredfold, so its size says
     // little: count the paragraph's words in its documents instead.
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&editions.epub)).expect("the EPUB is a zip");
-    let mut documents = String::new();
-    for index in 0..archive.len() {
-        let mut entry = archive.by_index(index).unwrap();
-        if entry.name().ends_with(".xhtml") {
-            std::io::Read::read_to_string(&mut entry, &mut documents).unwrap();
-        }
-    }
+    let documents = epub_text(&editions.epub);
     let expected = paragraph.matches("soviets").count();
     assert_eq!(documents.matches("soviets").count(), expected, "every word of the paragraph is in the EPUB");
 }
@@ -49,21 +42,20 @@ fn a_one_megabyte_paragraph() {
 fn a_ten_thousand_character_word() {
     let word: String = "abcdefghij".repeat(1_000);
     let editions = builds("10,000-character word", &format!("{HEAD}Before {word} after.\n"));
-    assert!(!editions.pdf.is_empty());
-}
-
-/// Every XHTML document of the EPUB, joined.
-fn epub_text(epub: &[u8]) -> String {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).expect("the EPUB is a zip");
-    let mut all = String::new();
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).unwrap();
-        if entry.name().ends_with(".xhtml") {
-            entry.read_to_string(&mut all).unwrap();
-        }
-    }
-    all
+    // No line holds the word: the PDF breaks it over lines and pages, each piece ending in a
+    // hyphen (U+00AD in the text layer), and draws each of its 10,000 characters once, in
+    // order, between `Before` and `after.`, with only the running heads between its pieces.
+    let pdf = lopdf::Document::load_mem(&editions.pdf).expect("the PDF loads");
+    let pages: Vec<u32> = pdf.get_pages().into_keys().collect();
+    let text = pdf.extract_text(&pages).expect("the PDF's text extracts");
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let (before, after) = (tokens.iter().position(|t| *t == "Before"), tokens.iter().position(|t| *t == "after."));
+    let (Some(before), Some(after)) = (before, after) else { panic!("`Before` or `after.` is not in the PDF:\n{text}") };
+    let pieces: Vec<&str> = tokens[before + 1..after].iter().copied().filter(|t| t.chars().all(|c| ('a'..='j').contains(&c) || c == '\u{ad}')).collect();
+    assert_eq!(pieces.concat().replace('\u{ad}', ""), word, "the word's characters as the PDF draws them, in order");
+    let longest = pieces.iter().map(|piece| piece.chars().count()).max().unwrap_or(0);
+    assert!(pieces.len() > 100 && longest < 100, "{} pieces, the longest {longest} characters: a line runs off the page", pieces.len());
+    assert!(epub_text(&editions.epub).contains(&format!("Before {word} after.")));
 }
 
 fn count(haystack: &str, needle: &str) -> usize {
@@ -117,7 +109,8 @@ fn nested_emphasis() {
 #[test]
 fn deeply_nested_quotes_and_lists() {
     let text = format!("{HEAD}{}deep\n\n{}item\n", "> ".repeat(200), "- ".repeat(200));
-    builds("200-deep quotes and lists", &text);
+    let xhtml = epub_text(&builds("200-deep quotes and lists", &text).epub);
+    assert!(xhtml.contains(">deep<") && xhtml.contains(">item<"), "the innermost text is kept");
 }
 
 #[test]

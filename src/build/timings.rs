@@ -98,7 +98,13 @@ mod tests {
         assert_eq!(main.get("parse"), Some(Duration::from_millis(3)));
         assert_eq!(main.get("pdf"), Some(Duration::from_millis(6)));
         assert_eq!(main.time("epub", || 42), 42);
-        assert!(main.get("epub") >= Some(Duration::from_millis(7)));
+        // `time` keeps the stage's total (this fails if it replaced it)…
+        let before = main.get("epub").unwrap();
+        assert!(before >= Duration::from_millis(7), "{before:?}");
+        // …and adds what its closure took (this fails if it added nothing).
+        main.time("epub", || std::thread::sleep(Duration::from_millis(2)));
+        let after = main.get("epub").unwrap();
+        assert!(after.checked_sub(before).is_some_and(|grown| grown >= Duration::from_millis(2)), "2 ms of sleep took the total from {before:?} to {after:?}");
         assert!(main.to_string().lines().next().unwrap().starts_with("parse "));
     }
 }

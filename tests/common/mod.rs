@@ -60,3 +60,17 @@ pub fn pipeline(text: &str) -> Result<Editions, Vec<Diagnostic>> {
 }
 
 pub const HEAD: &str = "+++\ntitle = \"A test\"\nauthor = \"A. Writer\"\nlanguage = \"en\"\n+++\n\n";
+
+/// Every XHTML document of the EPUB, joined.
+pub fn epub_text(epub: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).expect("the EPUB is a zip");
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        if entry.name().ends_with(".xhtml") {
+            entry.read_to_string(&mut all).unwrap();
+        }
+    }
+    all
+}

@@ -195,6 +195,28 @@ fn characters_the_book_face_lacks_use_the_fallback_face_and_are_reported() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A character the faces lack in the style's own words (here the notes' heading) is
+/// found by the typesetter, not the check, and named once, in the check's wording,
+/// with no place in the manuscript to point at.
+#[test]
+fn a_character_the_faces_lack_in_the_style_s_own_text_is_reported_once() {
+    let dir = temp_dir("style-glyph");
+    std::fs::create_dir_all(&dir).unwrap();
+    let manuscript = dir.join("book.md");
+    std::fs::write(&manuscript, "+++\ntitle = \"Notes\"\nauthor = \"A. Writer\"\nlanguage = \"en\"\n+++\n\nA claim.[^a]\n\n[^a]: A source.\n").unwrap();
+    let style = dir.join("notes.toml");
+    std::fs::write(&style, "name = \"Notes in two scripts\"\n[notes]\nheading = \"Notes 注\"\n").unwrap();
+    let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: Some(style), resources: None, marks: false, two_pass: false };
+    let report = build(&options).expect("builds with a warning");
+    let found: Vec<(Option<usize>, &str)> = report.warnings.iter().map(|w| (w.at.map(|p| p.line), w.message.as_str())).collect();
+    assert_eq!(
+        found,
+        [(None, "the bold face (LinLibertine_RB.otf) has no glyph for '注' (U+6CE8) (in the style's own text); the PDF prints it as a blank box")],
+        "{found:#?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn a_note_cited_twice_links_back_to_each_citation() {
     let dir = temp_dir("twice");

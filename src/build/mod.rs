@@ -4,13 +4,12 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Book;
-use crate::diagnostics::Severity;
 use crate::resources::fonts::FontFamily;
 use crate::resources::style::Style;
 use crate::resources::Resources;
 use crate::build::timings::{stage, Timings};
 use crate::typeset::inline::hyphenate;
-use crate::{check, epub, impose, layout, pdf, typeset};
+use crate::{check, epub, impose, layout, passes, pdf, typeset};
 
 mod error;
 pub mod output;
@@ -250,32 +249,13 @@ impl Job<'_> {
             warn(Diagnostic::warning(path, None, format!("no hyphenation patterns for `{}`; the PDF is set without hyphenation", m.language)));
         }
         let typeset = print_typeset(book, style, family, shape, hyphenator.as_ref(), timings);
+        // The check named every character of the manuscript the faces lack; what the
+        // typesetter finds beyond those is in the editions' own words, from the style.
         let mut reported: std::collections::BTreeSet<char> = reported.iter().copied().collect();
         for missing in &typeset.missing_glyphs {
-            if !reported.insert(missing.character) {
-                continue;
+            if reported.insert(missing.character) {
+                warn(passes::coverage::missing_glyph(path, None, missing.character, missing.face, family));
             }
-            let (c, code) = (missing.character, missing.character as u32);
-            let (message, help) = if missing.substituted {
-                let fallback = family.fallback.as_ref().map_or("the fallback face", |f| f.postscript_name.as_str());
-                (
-                    format!("the book face has no glyph for {c:?} (U+{code:04X}); the PDF sets it in {fallback}"),
-                    "choose a book face that has it in styles/fonts.toml, or replace the character",
-                )
-            } else {
-                (
-                    format!("no font has a glyph for {c:?} (U+{code:04X}); it prints as a blank box"),
-                    "add a font that has it to fonts/ and name it as `fallback` in styles/fonts.toml, or replace the character",
-                )
-            };
-            warn(Diagnostic {
-                severity: Severity::Warning,
-                file: path.to_path_buf(),
-                at: find_character(path, c),
-                message,
-                help: Some(help.into()),
-                source_line: None,
-            });
         }
         typeset.document
     }
@@ -339,13 +319,6 @@ fn print_typeset(
         Shape::Reader => typeset::typeset(book, style, family, hyphenator, date, timings),
         Shape::Pamphlet => typeset::typeset_pamphlet(book, style, family, hyphenator, date, timings),
     }
-}
-
-/// Where a character first occurs in the manuscript, to point a warning at it.
-fn find_character(path: &Path, character: char) -> Option<crate::model::SourcePos> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let offset = text.find(character)?;
-    Some(crate::diagnostics::LineIndex::new(&text, 1).position(offset))
 }
 
 /// The time stamped into editions: `SOURCE_DATE_EPOCH` if set (reproducible-builds.org),

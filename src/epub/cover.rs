@@ -22,9 +22,9 @@ pub fn render_cover(metadata: &Metadata, fonts: &FontFamily) -> Result<Vec<u8>, 
     let mut ink = Ink { mask, shaper: Shaper::new(fonts) };
     let measure = WIDTH as f32 - 2.0 * MARGIN;
 
-    let (main, sub) = match metadata.title.split_once(": ") {
-        Some((main, sub)) => (format!("{main}:"), Some(sub.to_owned())),
-        None => (metadata.title.clone(), None),
+    let (main, sub) = match metadata.title_parts() {
+        (main, Some(sub)) => (format!("{main}:"), Some(sub)),
+        (title, None) => (title.to_owned(), None),
     };
     let mut y = 420.0;
     y = ink.draw_paragraph(FaceStyle::Bold, &main, 150.0, 1.12, y, measure);

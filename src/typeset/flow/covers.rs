@@ -129,9 +129,9 @@ impl<'a> Covers<'a> {
         }
         // A title with a subtitle after a colon breaks there, as the running heads cut it.
         let mut y = top + s.text_height() * 0.2 + b.cover_title_size_pt;
-        let parts = match m.title.split_once(": ") {
-            Some((main, rest)) => vec![format!("{main}:"), rest.to_owned()],
-            None => vec![m.title.clone()],
+        let parts = match m.title_parts() {
+            (main, Some(rest)) => vec![format!("{main}:"), rest.to_owned()],
+            (title, None) => vec![title.to_owned()],
         };
         for part in parts {
             let lines = self.ragged(&part, FaceStyle::Bold, b.cover_title_size_pt);

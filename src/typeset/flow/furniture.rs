@@ -35,7 +35,7 @@ impl<'s, 'a> Furniture<'s, 'a> {
         let head = match which.as_str() {
             "author" => book.metadata.author.clone(),
             "section" => section.to_owned(),
-            "title" => book.metadata.title.split_once(": ").map_or(book.metadata.title.as_str(), |(main, _)| main).to_owned(),
+            "title" => book.metadata.title_parts().0.to_owned(),
             _ => String::new(),
         };
         let left = style.left_margin(index);

@@ -29,7 +29,7 @@ pub fn render_cover(metadata: &Metadata, fonts: &FontFamily) -> Result<Vec<u8>, 
     let mut y = 420.0;
     y = ink.draw_paragraph(FaceStyle::Bold, &main, 150.0, 1.12, y, measure);
     if let Some(sub) = sub {
-        y = ink.draw_paragraph(FaceStyle::Italic, &sub, 120.0, 1.15, y + 30.0, measure);
+        y = ink.draw_paragraph(FaceStyle::Italic, sub, 120.0, 1.15, y + 30.0, measure);
     }
     // A short rule between the title and the byline.
     if let Some(rule) = Rect::from_xywh(MARGIN, y + 70.0, 260.0, 8.0) {

@@ -63,6 +63,7 @@ pub(crate) fn typeset_from(
 ) -> Typeset {
     // Configure.
     let mut setter = TextSetter::new(fonts, hyphenator, &style.justification);
+    setter.inline_code_scale = style.code.inline_scale;
     let params = line::params(&style.justification);
     // Collect.
     let collected = timings.time(stage::TEXT, || collect::collect(book, style));

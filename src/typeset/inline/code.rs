@@ -201,14 +201,17 @@ mod tests {
     }
 
     #[test]
-    fn the_monospaced_face_fits_72_to_80_characters_in_the_reader_measure() {
-        let family = crate::resources::Resources::built_in().fonts().unwrap();
-        let style = Style::over_default(std::path::Path::new("default"), "").unwrap();
-        let mut setter = TextSetter::new(&family, None, &style.justification);
-        let advances: Vec<f32> = "il mW_ (){}0O".chars().map(|c| setter.piece(&c.to_string(), FaceStyle::Mono, style.code.size_pt, None).width).collect();
-        assert!(advances.windows(2).all(|w| (w[0] - w[1]).abs() < 1e-3), "every character is as wide as the next: {advances:?}");
-        let columns = style.measure() / advances[0];
-        assert!((72.0..=80.5).contains(&columns), "{columns} characters fit the measure");
+    fn the_monospaced_face_fits_72_to_80_characters_in_the_measure_of_each_edition() {
+        let resources = crate::resources::Resources::built_in();
+        let family = resources.fonts().unwrap();
+        for file in ["reader-a5.toml", "booklet-a5.toml", "booklet-half-letter.toml"] {
+            let style = resources.style(file).unwrap();
+            let mut setter = TextSetter::new(&family, None, &style.justification);
+            let advances: Vec<f32> = "il mW_ (){}0O".chars().map(|c| setter.piece(&c.to_string(), FaceStyle::Mono, style.code.size_pt, None).width).collect();
+            assert!(advances.windows(2).all(|w| (w[0] - w[1]).abs() < 1e-3), "every character is as wide as the next: {advances:?}");
+            let columns = style.measure() / advances[0];
+            assert!((72.0..=80.5).contains(&columns), "{file}: {columns} characters fit the measure");
+        }
     }
 
     #[test]

@@ -334,19 +334,26 @@ impl<'a> TextSetter<'a> {
         let space = self.shared_piece(" ", style.face, style.size);
         let glue = |space_width: f32, j: &Justification| Item::Glue { width: space_width, stretch: space_width * j.stretch, shrink: space_width * j.shrink };
 
-        for (w, word) in split_words(&spans).into_iter().enumerate() {
+        let words = split_words(&spans);
+        for (w, word) in words.iter().enumerate() {
             if w > 0 {
                 // A space takes the face of the word it precedes (an italic space
                 // before an italic word), but not the monospaced face's, which is
                 // as wide as a letter.
-                let space = match word.first().map(|s| s.face) {
+                let mut space = match word.first().map(|s| s.face) {
                     Some(face) if face != style.face && face != FaceStyle::Mono => self.shared_piece(" ", face, style.size),
                     _ => Rc::clone(&space),
                 };
+                // A space inside a link's text is part of the link, so that the
+                // link is one clickable area on each line, not one for each word.
+                let before = words[w - 1].last().and_then(|s| s.anchor.as_ref());
+                if let Some(uri) = before.filter(|a| a.is_uri() && word.first().and_then(|s| s.anchor.as_ref()) == Some(*a)) {
+                    space = Rc::new(Piece { anchor: Some(uri.clone()), ..Piece::clone(&space) });
+                }
                 prepared.items.push(glue(space.width, self.justification));
                 prepared.payloads.push(Payload::Space(space));
             }
-            self.push_word(&word, style, &mut prepared);
+            self.push_word(word, style, &mut prepared);
         }
         // The last line is ragged: nothing to hang into the margin there.
         if let (Some(Item::Penalty { flagged: false, .. }), Some(Payload::None)) = (prepared.items.last(), prepared.payloads.last()) {

@@ -152,9 +152,23 @@ pub struct TextSetter<'a> {
     feature_sets: Vec<(Vec<String>, Vec<rustybuzz::Feature>)>,
     current_features: usize,
     missing: Vec<MissingGlyph>,
-    /// Inline code's size as a fraction of the text around it: the
-    /// monospaced face's wide letters look larger than the book face's.
-    pub inline_code_scale: f32,
+    /// How inline code is set in the text around it.
+    pub inline_code: InlineCode,
+}
+
+/// Inline code's size as a fraction of the text around it (the monospaced
+/// face's wide letters look larger than the book face's), and the OpenType
+/// features it is shaped with, the code's own, not the text's.
+#[derive(Debug, Clone, Default)]
+pub struct InlineCode {
+    pub scale: f32,
+    pub features: Vec<String>,
+}
+
+impl InlineCode {
+    pub fn of(style: &CodeStyle) -> InlineCode {
+        InlineCode { scale: style.inline_scale, features: style.features.clone() }
+    }
 }
 
 /// What each paragraph asks of the setter.
@@ -194,7 +208,7 @@ impl<'a> TextSetter<'a> {
             feature_sets: vec![(Vec::new(), Vec::new())],
             current_features: 0,
             missing: Vec::new(),
-            inline_code_scale: 1.0,
+            inline_code: InlineCode { scale: 1.0, features: Vec::new() },
         }
     }
 
@@ -277,9 +291,19 @@ impl<'a> TextSetter<'a> {
         out
     }
 
-    /// The size text in `face` is set at in a paragraph set at `size`.
-    fn size_in(&self, face: FaceStyle, size: f32) -> f32 {
-        if face == FaceStyle::Mono { size * self.inline_code_scale } else { size }
+    /// `text` in `face` in a paragraph set at `size`: inline code (in the
+    /// monospaced face) at its own size and with its own features.
+    fn shared_piece_in(&mut self, text: &str, face: FaceStyle, size: f32) -> Rc<Piece> {
+        if face != FaceStyle::Mono {
+            return self.shared_piece(text, face, size);
+        }
+        let around = self.current_features;
+        let tags = std::mem::take(&mut self.inline_code.features);
+        self.use_features(&tags);
+        self.inline_code.features = tags;
+        let piece = self.shared_piece(text, face, size * self.inline_code.scale);
+        self.current_features = around;
+        piece
     }
 
     /// How far the piece's last glyph may hang into the right margin.
@@ -376,7 +400,9 @@ impl<'a> TextSetter<'a> {
                 continue;
             }
             let mut start = 0;
-            for (at, soft) in break_points(&span.text, if style.hyphenate { self.hyphenator } else { None }) {
+            // Inline code is never hyphenated: a hyphen would read as part of it.
+            let hyphenator = if style.hyphenate && span.face != FaceStyle::Mono { self.hyphenator } else { None };
+            for (at, soft) in break_points(&span.text, hyphenator) {
                 let piece = span.part(&span.text[start..at]);
                 let current = fragments.last_mut().expect("one fragment at least");
                 current.0.push(piece);
@@ -390,14 +416,14 @@ impl<'a> TextSetter<'a> {
             let pieces: Vec<Rc<Piece>> = spans
                 .iter()
                 .filter(|s| !s.text.is_empty())
-                .map(|s| match s.anchor {
+                .map(|s| match &s.anchor {
                     Some(Anchor::NoteRef { .. }) => {
                         let mut p = self.piece(&s.text, FaceStyle::Regular, style.size * 0.68, s.anchor.clone());
                         p.rise = style.size * 0.36;
                         Rc::new(p)
                     }
-                    Some(_) => Rc::new(self.piece(&s.text, s.face, self.size_in(s.face, style.size), s.anchor.clone())),
-                    None => self.shared_piece(&s.text, s.face, self.size_in(s.face, style.size)),
+                    Some(anchor) => Rc::new(Piece { anchor: Some(anchor.clone()), ..Piece::clone(&self.shared_piece_in(&s.text, s.face, style.size)) }),
+                    None => self.shared_piece_in(&s.text, s.face, style.size),
                 })
                 .collect();
             let width = pieces.iter().map(|p| p.width).sum();
@@ -544,5 +570,22 @@ mod tests {
         // Switching back gives the lining figures again, not a cached old-style word.
         setter.use_features(&[]);
         assert_eq!(ids(&setter.piece("1917", FaceStyle::Regular, 11.0, None)), ids(&lining));
+    }
+
+    #[test]
+    fn inline_code_is_in_the_monospaced_face_at_its_own_size_and_never_hyphenated() {
+        let family = crate::resources::Resources::built_in().fonts().unwrap();
+        let style = crate::resources::style::Style::over_default(std::path::Path::new("default"), "").unwrap();
+        let h = Hyphenator::new("en-AU", 2, 3, &[]).unwrap();
+        let mut setter = TextSetter::new(&family, Some(&h), &style.justification);
+        setter.inline_code = InlineCode::of(&style.code);
+        let body = TextStyle { size: 11.0, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
+        let hyphens = |prepared: &Prepared| prepared.payloads.iter().filter(|p| matches!(p, Payload::Break(Some(_)))).count();
+        let prose = setter.prepare(&[Inline::Text("revolutionary configuration".into())], body, None, &[]);
+        assert!(hyphens(&prose) > 0, "the same words as prose are hyphenated");
+        let code = setter.prepare(&[Inline::Code("revolutionary configuration".into())], body, None, &[]);
+        assert_eq!(hyphens(&code), 0);
+        let pieces: Vec<&Piece> = code.payloads.iter().flat_map(|p| p.pieces()).map(|p| &**p).collect();
+        assert!(pieces.iter().all(|p| p.face == FaceStyle::Mono && p.size == 11.0 * style.code.inline_scale), "{pieces:?}");
     }
 }

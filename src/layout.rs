@@ -75,7 +75,7 @@ pub struct Page {
     pub width: f32,
     pub height: f32,
     pub items: Vec<Item>,
-    /// Clickable areas (note references, backlinks, table of contents).
+    /// Clickable areas (note references, backlinks, table of contents, web addresses).
     pub links: Vec<Link>,
     /// Named places on this page that links and outline entries point to.
     pub destinations: Vec<Destination>,
@@ -253,8 +253,24 @@ pub struct Rect {
 #[derive(Debug, Clone)]
 pub struct Link {
     pub area: Rect,
+    pub target: LinkTarget,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTarget {
     /// Name of a [`Destination`] anywhere in the document.
-    pub target: String,
+    Destination(String),
+    /// A web or mail address, opened by the reader's browser or mail program.
+    Uri(String),
+}
+
+impl std::fmt::Display for LinkTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LinkTarget::Destination(name) => f.write_str(name),
+            LinkTarget::Uri(url) => f.write_str(url),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -3,6 +3,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use lopdf::{Document, Object};
 use quire::{build, BuildOptions, Edition};
 
@@ -64,17 +66,7 @@ fn destinations(doc: &Document) -> HashMap<String, lopdf::ObjectId> {
 
 /// Every link in page order: the page it is on and the destination it names.
 fn links(doc: &Document) -> Vec<(lopdf::ObjectId, String)> {
-    let mut links = Vec::new();
-    for page_id in doc.get_pages().into_values() {
-        let page = doc.get_dictionary(page_id).unwrap();
-        let Ok(annots) = page.get(b"Annots") else { continue };
-        for annot in doc.dereference(annots).unwrap().1.as_array().unwrap() {
-            let annot = doc.dereference(annot).unwrap().1.as_dict().unwrap();
-            let action = doc.dereference(annot.get(b"A").unwrap()).unwrap().1.as_dict().unwrap();
-            links.push((page_id, text(doc, action.get(b"D").unwrap())));
-        }
-    }
-    links
+    common::link_actions(doc).into_iter().map(|(page_id, action)| (page_id, text(doc, action.get(b"D").unwrap()))).collect()
 }
 
 #[test]

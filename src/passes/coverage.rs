@@ -31,7 +31,8 @@ pub fn unsupported(book: &Book, fonts: &FontFamily) -> BTreeMap<char, FaceStyle>
             leaves(content, Emphasis::default(), &mut |leaf, emphasis| {
                 let face = face_of(base, emphasis);
                 match leaf {
-                    Leaf::Text(t) | Leaf::Code(t) => look(t, Some(face)),
+                    Leaf::Text(t) => look(t, Some(face)),
+                    Leaf::Code(t) => look(t, Some(FaceStyle::Mono)),
                     Leaf::Url(url) => look(url, None),
                     Leaf::Image { alt, src } => {
                         look(src, None);
@@ -41,7 +42,7 @@ pub fn unsupported(book: &Book, fonts: &FontFamily) -> BTreeMap<char, FaceStyle>
                 }
             })
         }
-        Run::Verbatim(code) => look(code, Some(FaceStyle::Regular)),
+        Run::Verbatim(code) => look(code, Some(FaceStyle::Mono)),
     });
     missing
 }
@@ -76,6 +77,7 @@ pub fn missing_glyph(path: &Path, source: Option<&str>, character: char, face: F
         FaceStyle::Bold => "the bold face",
         FaceStyle::BoldItalic => "the bold italic face",
         FaceStyle::Fallback => "the fallback face",
+        FaceStyle::Mono => "the monospaced face",
     };
     let at = source.and_then(|text| text.find(character).map(|offset| LineIndex::new(text, 1).position(offset)));
     let made_by = match (source, at) {

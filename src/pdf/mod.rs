@@ -26,7 +26,7 @@ use std::fmt;
 
 use printpdf::{PdfDocument, PdfPage, PdfSaveOptions, PdfWarnMsg, Pt, Rect};
 
-use crate::layout::{Document, Item};
+use crate::layout::{Document, Item, LinkTarget};
 
 /// Why a document could not be written; the message is a plain sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,7 +253,8 @@ fn validate(doc: &Document) -> Result<(), PdfError> {
     }
     for (p, page) in doc.pages.iter().enumerate() {
         for link in &page.links {
-            if !names.contains(link.target.as_str()) {
+            let LinkTarget::Destination(target) = &link.target else { continue };
+            if !names.contains(target.as_str()) {
                 return Err(PdfError::new(format!(
                     "A link on page {} points to \"{}\", which no page defines.",
                     p + 1,

@@ -8,7 +8,7 @@ use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
 use super::fonts::{number, width_array, EmbeddedFont};
 use super::{fnv1a, PdfError, FNV_OFFSET};
-use crate::layout::{Document, DocumentInfo, OutlineEntry, Point};
+use crate::layout::{Document, DocumentInfo, LinkTarget, OutlineEntry, Point};
 
 pub(super) fn finish(
     lo: &mut lopdf::Document,
@@ -122,6 +122,30 @@ fn xyz(page: ObjectId, page_height: f32, at: Point) -> Object {
     ])
 }
 
+/// What following a link does: go to a named place, or open a web or mail address.
+fn action(target: &LinkTarget) -> Object {
+    match target {
+        LinkTarget::Destination(name) => go_to(name),
+        LinkTarget::Uri(url) => Object::Dictionary(Dictionary::from_iter([
+            ("S", Object::Name(b"URI".to_vec())),
+            ("URI", Object::String(uri_ascii(url).into_bytes(), StringFormat::Literal)),
+        ])),
+    }
+}
+
+/// `url` in the 7-bit ASCII a PDF's URI must be: other bytes percent-encoded.
+fn uri_ascii(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for byte in url.bytes() {
+        if byte.is_ascii_graphic() {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn go_to(name: &str) -> Object {
     Object::Dictionary(Dictionary::from_iter([
         ("S", Object::Name(b"GoTo".to_vec())),
@@ -149,7 +173,7 @@ fn add_links(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -> Re
                     ("Rect", Object::Array(rect.to_vec())),
                     ("Border", Object::Array(vec![Object::Integer(0); 3])),
                     ("P", Object::Reference(page_id)),
-                    ("A", go_to(&link.target)),
+                    ("A", action(&link.target)),
                 ]))
             })
             .collect::<Vec<_>>();

@@ -8,6 +8,7 @@ const FILES: &[(&str, &[u8])] = &[
     ("fonts/LinLibertine_RI.otf", include_bytes!("../../fonts/LinLibertine_RI.otf")),
     ("fonts/LinLibertine_RB.otf", include_bytes!("../../fonts/LinLibertine_RB.otf")),
     ("fonts/LinLibertine_RBI.otf", include_bytes!("../../fonts/LinLibertine_RBI.otf")),
+    ("fonts/LinLibertine_M.otf", include_bytes!("../../fonts/LinLibertine_M.otf")),
     ("fonts/DejaVuSans.ttf", include_bytes!("../../fonts/DejaVuSans.ttf")),
     ("fonts/OFL.txt", include_bytes!("../../fonts/OFL.txt")),
     ("fonts/DejaVu-LICENSE.txt", include_bytes!("../../fonts/DejaVu-LICENSE.txt")),

@@ -19,6 +19,10 @@ pub struct FontFiles {
     /// they print instead of leaving a blank box. Print editions only.
     #[serde(default)]
     pub fallback: Option<String>,
+    /// A monospaced face for code (print editions). A list without it sets
+    /// code in the regular face.
+    #[serde(default)]
+    pub mono: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,17 +33,19 @@ pub enum FaceStyle {
     BoldItalic,
     /// The fallback face, for characters none of the four faces has.
     Fallback,
+    /// The monospaced face, for code.
+    Mono,
 }
 
 impl FaceStyle {
     pub const ALL: [FaceStyle; 4] = [FaceStyle::Regular, FaceStyle::Italic, FaceStyle::Bold, FaceStyle::BoldItalic];
 
-    /// The fallback face has one style only.
+    /// The fallback and monospaced faces have one style only.
     pub fn with_italic(self) -> Self {
         match self {
             FaceStyle::Regular | FaceStyle::Italic => FaceStyle::Italic,
             FaceStyle::Bold | FaceStyle::BoldItalic => FaceStyle::BoldItalic,
-            FaceStyle::Fallback => FaceStyle::Fallback,
+            FaceStyle::Fallback | FaceStyle::Mono => self,
         }
     }
 
@@ -47,7 +53,7 @@ impl FaceStyle {
         match self {
             FaceStyle::Regular | FaceStyle::Bold => FaceStyle::Bold,
             FaceStyle::Italic | FaceStyle::BoldItalic => FaceStyle::BoldItalic,
-            FaceStyle::Fallback => FaceStyle::Fallback,
+            FaceStyle::Fallback | FaceStyle::Mono => self,
         }
     }
 }
@@ -86,14 +92,17 @@ pub struct FontFamily {
     /// In the order of [`FaceStyle::ALL`].
     pub faces: Vec<LoadedFont>,
     pub fallback: Option<LoadedFont>,
+    pub mono: Option<LoadedFont>,
 }
 
 impl FontFamily {
     /// The face for `style`; the regular face stands in for a fallback that
-    /// is not configured (no text is ever given that style then).
+    /// is not configured (no text is ever given that style then), and for a
+    /// monospaced face that is not (code is then set in it).
     pub fn get(&self, style: FaceStyle) -> &LoadedFont {
         match style {
             FaceStyle::Fallback => self.fallback.as_ref().unwrap_or(&self.faces[0]),
+            FaceStyle::Mono => self.mono.as_ref().unwrap_or(&self.faces[0]),
             _ => &self.faces[style as usize],
         }
     }
@@ -166,8 +175,8 @@ mod tests {
     #[test]
     fn the_coverage_bits_agree_with_the_cmap_for_every_character_of_every_bundled_face() {
         let family = crate::resources::Resources::built_in().fonts().unwrap();
-        let fonts: Vec<&LoadedFont> = family.faces.iter().chain(&family.fallback).collect();
-        assert_eq!(fonts.len(), 5, "four faces and the fallback");
+        let fonts: Vec<&LoadedFont> = family.faces.iter().chain(&family.fallback).chain(&family.mono).collect();
+        assert_eq!(fonts.len(), 6, "four faces, the fallback and the monospaced face");
         for font in fonts {
             let face = font.face();
             let mut covered = 0;

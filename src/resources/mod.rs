@@ -124,7 +124,8 @@ impl Resources {
         };
         let faces = [&files.regular, &files.italic, &files.bold, &files.bold_italic].into_iter().map(|name| load(name)).collect::<Result<_, _>>()?;
         let fallback = files.fallback.as_deref().map(load).transpose()?;
-        Ok(FontFamily { faces, fallback })
+        let mono = files.mono.as_deref().map(load).transpose()?;
+        Ok(FontFamily { faces, fallback, mono })
     }
 
     /// The print style `file_name` (e.g. `booklet-a5.toml`) from `styles/`, read

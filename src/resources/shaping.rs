@@ -24,8 +24,8 @@ pub struct ShapedGlyph {
 
 /// A family's faces, parsed for shaping, and the plans made for them so far.
 pub struct Shaper<'f> {
-    /// Indexed by `FaceStyle as usize`; the fallback face (or the regular
-    /// face standing in for it) comes last.
+    /// Indexed by `FaceStyle as usize`; the fallback and monospaced faces
+    /// (or the regular face standing in for them) come last.
     faces: Vec<Face<'f>>,
     /// A plan depends on the face, the script and the features, not on the
     /// text; making one per word was a quarter of all the work of building
@@ -47,7 +47,7 @@ impl<'f> Shaper<'f> {
     pub fn new(fonts: &'f FontFamily) -> Self {
         let faces = FaceStyle::ALL
             .iter()
-            .chain([&FaceStyle::Fallback])
+            .chain([&FaceStyle::Fallback, &FaceStyle::Mono])
             .map(|&style| Face::from_slice(&fonts.get(style).data, 0).expect("font was validated when loaded"))
             .collect();
         Shaper { faces, plans: HashMap::new() }
@@ -115,7 +115,7 @@ mod tests {
         let mut shaper = Shaper::new(&family);
         let onum = features(&["onum".to_string()]);
         for round in 0..2 {
-            for style in FaceStyle::ALL.into_iter().chain([FaceStyle::Fallback]) {
+            for style in FaceStyle::ALL.into_iter().chain([FaceStyle::Fallback, FaceStyle::Mono]) {
                 let face = Face::from_slice(&family.get(style).data, 0).unwrap();
                 for text in ["office", "1917", "Петроград", "Waffle—“quoted”", "The affair"] {
                     for features in [&[][..], &onum[..]] {

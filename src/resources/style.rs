@@ -23,6 +23,7 @@ pub struct Style {
     pub heading: HeadingStyle,
     pub title: TitleStyle,
     pub notes: NotesStyle,
+    pub code: CodeStyle,
     pub furniture: FurnitureStyle,
     pub justification: Justification,
     pub hyphenation: HyphenationStyle,
@@ -118,6 +119,30 @@ pub struct NotesStyle {
     pub features: Vec<String>,
 }
 
+/// Code blocks and inline code, set in the monospaced face.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CodeStyle {
+    /// Of code blocks; inline code takes the size of the text around it.
+    pub size_pt: f32,
+    pub leading_pt: f32,
+    /// Inline code's size as a fraction of the text around it.
+    pub inline_scale: f32,
+    /// Space above and below a code block, in body lines.
+    pub space_around_lines: f32,
+    /// Columns between tab stops: a tab becomes the spaces to the next one.
+    pub tab_columns: usize,
+    /// How much further in than the line's own indentation a line too long
+    /// for the measure goes on, in columns; the continuation mark stands there.
+    pub turnover_columns: usize,
+    /// Put at the start of each continuation of a line too long for the measure.
+    pub continuation_mark: String,
+    /// OpenType features of code blocks and inline code, e.g. `["-liga", "-calt"]`
+    /// so that `fi` or `->` stay the characters typed.
+    #[serde(default)]
+    pub features: Vec<String>,
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct FurnitureStyle {
@@ -188,7 +213,7 @@ impl Style {
             let key = key.map(|key| format!(" in {key}")).unwrap_or_default();
             format!("{}: invalid style: {}{key}", path.display(), e.message())
         })?;
-        let lists = [&style.body.features, &style.heading.features, &style.title.features, &style.notes.features, &style.furniture.features];
+        let lists = [&style.body.features, &style.heading.features, &style.title.features, &style.notes.features, &style.furniture.features, &style.code.features];
         if let Some(bad) = lists.iter().flat_map(|l| l.iter()).find(|tag| tag.parse::<rustybuzz::Feature>().is_err()) {
             return Err(format!("{}: invalid style: `{bad}` is not an OpenType feature setting (write a tag such as \"onum\" or \"smcp\")", path.display()));
         }

@@ -32,7 +32,7 @@ use flow::furniture::Furniture;
 use flow::{collect, pages, Flow};
 use inline::hyphenate::Hyphenator;
 use inline::line;
-use inline::prepare::TextSetter;
+use inline::prepare::{InlineCode, TextSetter};
 
 /// How many blocks (paragraphs, headings, spaces) are prepared before their
 /// lines are broken: enough that the steps stay apart, few enough that a
@@ -63,6 +63,7 @@ pub(crate) fn typeset_from(
 ) -> Typeset {
     // Configure.
     let mut setter = TextSetter::new(fonts, hyphenator, &style.justification);
+    setter.inline_code = InlineCode::of(&style.code);
     let params = line::params(&style.justification);
     // Collect.
     let collected = timings.time(stage::TEXT, || collect::collect(book, style));

@@ -74,3 +74,17 @@ pub fn epub_text(epub: &[u8]) -> String {
     }
     all
 }
+
+/// Every link annotation's action, in page order, with the page it is on.
+pub fn link_actions(doc: &lopdf::Document) -> Vec<(lopdf::ObjectId, lopdf::Dictionary)> {
+    let mut actions = Vec::new();
+    for page_id in doc.get_pages().into_values() {
+        let page = doc.get_dictionary(page_id).unwrap();
+        let Ok(annots) = page.get(b"Annots") else { continue };
+        for annot in doc.dereference(annots).unwrap().1.as_array().unwrap() {
+            let annot = doc.dereference(annot).unwrap().1.as_dict().unwrap();
+            actions.push((page_id, doc.dereference(annot.get(b"A").unwrap()).unwrap().1.as_dict().unwrap().clone()));
+        }
+    }
+    actions
+}

@@ -193,7 +193,7 @@ fn bad_input_is_an_error_not_a_panic() {
     );
 
     let mut doc = sample();
-    doc.pages[0].links[0].target = "nowhere".into();
+    doc.pages[0].links[0].target = LinkTarget::Destination("nowhere".into());
     assert!(write_pdf(&doc).unwrap_err().to_string().contains("nowhere"));
 
     let mut doc = sample();

@@ -140,7 +140,7 @@ fn sample() -> Document {
                 width: 6.0,
                 height: 9.0,
             },
-            target: "note-1".into(),
+            target: LinkTarget::Destination("note-1".into()),
         }],
         destinations: vec![
             Destination {
@@ -179,7 +179,7 @@ fn sample() -> Document {
                 width: 5.0,
                 height: 9.0,
             },
-            target: "noteref-1".into(),
+            target: LinkTarget::Destination("noteref-1".into()),
         }],
         destinations: vec![
             Destination {

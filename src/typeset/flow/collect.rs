@@ -71,8 +71,9 @@ pub(crate) struct Setting {
 pub(crate) enum Spacing {
     /// Word spaces stretched or shrunk to the measure; the last line ragged.
     Justified,
-    /// Every line at its natural spacing, broken as a justified paragraph would be (code).
-    Natural,
+    /// Code: each source line a line, as typed, turned over where it is too
+    /// long for the measure (`inline::code`).
+    Code,
     /// Ragged right, broken without counting on shrinking spaces or narrowed
     /// letters, which set lines do not use (titles, headings).
     Ragged,
@@ -85,7 +86,14 @@ pub(crate) enum Keep {
     /// A heading's lines stay together and with what follows; `space_below`
     /// belongs to its last line, so no page break can fall in it.
     Heading { space_above: f32, space_below: f32 },
+    /// A block whose lines stay together if there are at most this many;
+    /// a longer one breaks with at least two lines on each side (code).
+    Together { up_to_lines: usize },
 }
+
+/// A code block of at most this many lines is never broken across pages: it
+/// is read as a whole. A longer one breaks between lines, as a paragraph does.
+const CODE_KEPT_WHOLE_UP_TO: usize = 8;
 
 /// Everything the book asks to be set for its reader edition: title block,
 /// body, notes, back matter.
@@ -128,7 +136,7 @@ impl<'a> Collector<'a> {
     }
 
     fn text(&self, inlines: Cow<'a, [Inline]>, style: TextStyle) -> ParagraphText<'a> {
-        ParagraphText { inlines, style, prefix: None, suffix: Vec::new(), features: self.features }
+        ParagraphText { inlines, style, prefix: None, suffix: Vec::new(), features: self.features, code: None }
     }
 
     /// `text` in `face` at `size`, ragged right at the full measure, with no
@@ -247,11 +255,13 @@ impl<'a> Collector<'a> {
                     }
                 }
                 Block::Code(code) => {
-                    for text in code.lines() {
-                        let text = self.text(Cow::Owned(vec![Inline::Text(text.to_owned())]), TextStyle { hyphenate: false, ..body });
-                        let setting = self.paragraph_setting(Spacing::Natural, indent, s.body.leading_pt);
-                        self.push_text(text, setting);
-                    }
+                    let space = s.body.leading_pt * s.code.space_around_lines;
+                    self.push_space(space);
+                    let style = TextStyle { size: s.code.size_pt, face: FaceStyle::Mono, indent: 0.0, hyphenate: false };
+                    let text = ParagraphText { code: Some(&s.code), ..self.text(Cow::Owned(vec![Inline::Text(code.clone())]), style) };
+                    let setting = Setting { keep: Keep::Together { up_to_lines: CODE_KEPT_WHOLE_UP_TO }, ..self.paragraph_setting(Spacing::Code, indent, s.code.leading_pt) };
+                    self.push_text(text, setting);
+                    self.push_space(space);
                 }
                 Block::Rule => self.push_space(s.body.leading_pt),
                 Block::Table { rows, .. } => {
@@ -356,7 +366,7 @@ fn block_inlines(block: &Block) -> Cow<'_, [Inline]> {
         Block::Paragraph(i) | Block::Subheading { content: i, .. } => Cow::Borrowed(i),
         Block::Quote(b) => joined(b.iter().map(block_inlines).collect()),
         Block::List { items, .. } => joined(items.iter().flatten().map(block_inlines).collect()),
-        Block::Code(c) => Cow::Owned(vec![Inline::Text(c.clone())]),
+        Block::Code(c) => Cow::Owned(vec![Inline::Code(c.clone())]),
         Block::Rule => Cow::Owned(Vec::new()),
         Block::Table { rows, .. } => joined(rows.iter().flatten().map(|cell| Cow::Borrowed(cell.as_slice())).collect()),
     }

@@ -150,6 +150,17 @@ pub fn push_paragraph(list: &mut Vec<VItem>, line_heights: &[f32], keeps: &Keeps
     }
 }
 
+/// Appends lines that must stay on one page, with a forbidden break between
+/// each two (a short code block). Taller than a page, they break anyway.
+pub fn push_unbroken(list: &mut Vec<VItem>, line_heights: &[f32]) {
+    for (index, &height) in line_heights.iter().enumerate() {
+        if index > 0 {
+            list.push(VItem::Penalty { cost: INFINITE_PENALTY });
+        }
+        list.push(VItem::Line { height });
+    }
+}
+
 /// Appends a heading: space above it (discarded at a page top), its lines,
 /// and a forbidden break after each line, so a heading is never last on a
 /// page. Follow it with [`push_paragraph`]: with the default [`Keeps`] the

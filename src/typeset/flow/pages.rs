@@ -9,7 +9,7 @@ use crate::typeset::inline::prepare::{Anchor, Piece};
 use super::furniture::Furniture;
 use super::{Flow, FlowLine};
 use crate::resources::fonts::{FaceStyle, FontFamily};
-use crate::layout::{self, Destination, Document, DocumentInfo, FamilyMember, FamilyStyle, FontResource, GlyphRun, Item, Link, Point, Rect};
+use crate::layout::{self, Destination, Document, DocumentInfo, FamilyMember, FamilyStyle, FontResource, GlyphRun, Item, Link, LinkTarget, Point, Rect};
 use crate::model::{note_anchor, noteref_anchor, Book};
 use crate::typeset::flow::pagebreak::{self, PageParams, PageRange, VItem};
 use crate::resources::style::Style;
@@ -55,13 +55,14 @@ pub(crate) fn document(book: &Book, fonts: &FontFamily, date: Option<chrono::Nai
             creator: format!("quire {}", env!("CARGO_PKG_VERSION")),
         },
         // Font ids are `FaceStyle as usize`; the writer embeds only the fonts runs use.
-        fonts: FaceStyle::ALL.iter().chain([&FaceStyle::Fallback]).map(|&s| font_resource(fonts, s)).collect(),
+        fonts: FaceStyle::ALL.iter().chain([&FaceStyle::Fallback, &FaceStyle::Mono]).map(|&s| font_resource(fonts, s)).collect(),
         pages,
         outline,
     }
 }
 
-/// The face of `style` and what it is: one style of the family, or the fallback face.
+/// The face of `style` and what it is: one style of the family, or a face
+/// that stands alone (the fallback and monospaced faces).
 fn font_resource(fonts: &FontFamily, style: FaceStyle) -> FontResource {
     let face = fonts.get(style);
     let member = |style| FamilyMember { family_name: fonts.get(FaceStyle::Regular).postscript_name.clone(), style };
@@ -70,7 +71,7 @@ fn font_resource(fonts: &FontFamily, style: FaceStyle) -> FontResource {
         FaceStyle::Italic => Some(member(FamilyStyle::Italic)),
         FaceStyle::Bold => Some(member(FamilyStyle::Bold)),
         FaceStyle::BoldItalic => Some(member(FamilyStyle::BoldItalic)),
-        FaceStyle::Fallback => None,
+        FaceStyle::Fallback | FaceStyle::Mono => None,
     };
     FontResource { postscript_name: face.postscript_name.clone(), family, data: Arc::clone(&face.data), face_index: 0 }
 }
@@ -112,18 +113,19 @@ pub(super) fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top
     for (x, piece) in line.line.pieces {
         let origin = Point { x: x0 + x, y: baseline };
         let area = Rect { x: origin.x - 1.0, y: baseline - piece.rise - piece.size, width: piece.width + 2.0, height: piece.size * 1.25 };
-        let anchor = piece.anchor;
+        let anchor = piece.anchor.clone();
         page.items.push(Item::Glyphs(run(piece, origin)));
         match anchor {
             Some(Anchor::NoteRef { number, occurrence }) => {
-                page.links.push(Link { area, target: note_anchor(number) });
+                page.links.push(Link { area, target: LinkTarget::Destination(note_anchor(number)) });
                 page.destinations.push(Destination { name: noteref_anchor(number, occurrence), at: Point { x: x0, y: top } });
             }
-            Some(Anchor::Backlink { number, occurrence }) => page.links.push(Link { area, target: noteref_anchor(number, occurrence) }),
+            Some(Anchor::Backlink { number, occurrence }) => page.links.push(Link { area, target: LinkTarget::Destination(noteref_anchor(number, occurrence)) }),
             Some(Anchor::NoteLabel { number }) => {
-                page.links.push(Link { area, target: noteref_anchor(number, 1) });
+                page.links.push(Link { area, target: LinkTarget::Destination(noteref_anchor(number, 1)) });
                 page.destinations.push(Destination { name: note_anchor(number), at: Point { x: x0, y: top } });
             }
+            Some(Anchor::Uri(url)) => page.links.push(Link { area, target: LinkTarget::Uri(url.to_string()) }),
             None => {}
         }
     }

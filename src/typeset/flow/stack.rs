@@ -3,6 +3,7 @@
 //! book's one vertical flow with the keeps that hold them together
 //! (`pagebreak::push_paragraph` and `push_heading`).
 
+use crate::typeset::inline::code::set_code;
 use crate::typeset::inline::line::{set_paragraph, SetLine};
 use crate::typeset::inline::linebreak::{Item, Params};
 use crate::typeset::inline::prepare::Prepared;
@@ -49,6 +50,9 @@ impl Flow {
         let mut new_items = Vec::new();
         match setting.keep {
             Keep::Paragraph => pagebreak::push_paragraph(&mut new_items, &heights, &Keeps::default()),
+            Keep::Together { up_to_lines } if heights.len() <= up_to_lines => pagebreak::push_unbroken(&mut new_items, &heights),
+            // The default keeps forbid a break after the first line and before the last.
+            Keep::Together { .. } => pagebreak::push_paragraph(&mut new_items, &heights, &Keeps::default()),
             Keep::Heading { space_above, .. } => pagebreak::push_heading(&mut new_items, space_above, &heights),
         }
         self.extend(new_items, contents);
@@ -68,7 +72,7 @@ pub(crate) fn set_lines(mut prepared: Prepared, setting: &Setting, params: &Para
     let measure = setting.measure;
     match setting.spacing {
         Spacing::Justified => set_paragraph(&prepared, &|_| measure, params, true),
-        Spacing::Natural => set_paragraph(&prepared, &|_| measure, params, false),
+        Spacing::Code => set_code(&prepared, measure),
         // Set at their natural width, the lines must not have counted on
         // shrinking word spaces nor narrowing letters (font expansion), or a
         // line the breaker accepts would stick out of the measure once set.
@@ -80,5 +84,39 @@ pub(crate) fn set_lines(mut prepared: Prepared, setting: &Setting, params: &Para
             }
             set_paragraph(&prepared, &|_| measure, &Params { expansion: 0.0, ..*params }, false)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::typeset::flow::pagebreak::INFINITE_PENALTY;
+
+    /// Whether the page may break between each two lines of a block of `count` lines kept as code is.
+    fn breakable_between_lines(count: usize) -> Vec<bool> {
+        let setting = Setting {
+            measure: 300.0,
+            spacing: Spacing::Code,
+            indent: 0.0,
+            baseline: 8.0,
+            leading: 10.0,
+            keep: Keep::Together { up_to_lines: 8 },
+            destination: None,
+            section: 0,
+        };
+        let mut flow = Flow::default();
+        flow.push_lines(vec![SetLine::default(); count], setting);
+        let mut breakable = Vec::new();
+        for pair in flow.items.split(|item| matches!(item, VItem::Line { .. })).skip(1).take(count - 1) {
+            breakable.push(!pair.iter().any(|item| matches!(item, VItem::Penalty { cost } if *cost >= INFINITE_PENALTY)));
+        }
+        breakable
+    }
+
+    #[test]
+    fn a_short_block_is_kept_whole_and_a_long_one_breaks_with_two_lines_each_side() {
+        assert_eq!(breakable_between_lines(8), [false; 7]);
+        let long = breakable_between_lines(12);
+        assert_eq!(long, [false, true, true, true, true, true, true, true, true, true, false]);
     }
 }

@@ -1,7 +1,7 @@
 //! Setting a prepared paragraph: choose the breaks (Knuth–Plass), then place
 //! each line's pieces, stretching or shrinking its word spaces to the measure.
 
-use super::prepare::{Payload, Piece, Prepared};
+use super::prepare::{Anchor, Payload, Piece, Prepared};
 use crate::typeset::inline::linebreak::{self, Item, Line, Params};
 use crate::resources::style::Justification;
 
@@ -17,11 +17,12 @@ impl SetLine {
     /// the one before joins it: a line is then mostly one piece, not one per
     /// word and per space, which is most of a long book's memory until its
     /// pages are made, and one run of glyphs on the page.
-    /// Pieces that carry a link stay apart, as the link covers only them.
-    fn push(&mut self, x: f32, piece: Piece) {
+    /// Pieces that carry a link to a note stay apart, as the link covers
+    /// only them; those of one web address join, to be one link.
+    pub(super) fn push(&mut self, x: f32, piece: Piece) {
         if let Some((last_x, last)) = self.pieces.last_mut() {
-            if last.anchor.is_none()
-                && piece.anchor.is_none()
+            if last.anchor.as_ref().is_none_or(Anchor::is_uri)
+                && last.anchor == piece.anchor
                 && last.face == piece.face
                 && last.size == piece.size
                 && last.rise == piece.rise

@@ -5,24 +5,43 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::resources::fonts::{FaceStyle, FontFamily};
 use crate::resources::shaping::{self, Shaper};
+use crate::typeset::inline::code::Turnover;
 use crate::typeset::inline::hyphenate::Hyphenator;
 use crate::layout::{Glyph, Glyphs};
 use crate::typeset::inline::linebreak::Item;
 use crate::model::Inline;
-use crate::resources::style::Justification;
+use crate::resources::style::{CodeStyle, Justification};
 
 /// Where a piece of text leads or is led to, for PDF links.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Anchor {
+    /// Link text: opens this web or mail address (`http`, `https` or `mailto` only).
+    Uri(Arc<str>),
     /// A note number in the text: links to the note, is the target of its backlink.
     NoteRef { number: usize, occurrence: usize },
     /// A note's own number in the notes: links back to the (first) reference.
     NoteLabel { number: usize },
     /// After a note cited more than once: links back to one of its references.
     Backlink { number: usize, occurrence: usize },
+}
+
+impl Anchor {
+    /// Link text is text like any other (broken, hyphenated, in any face);
+    /// a note's marks are each one piece.
+    pub fn is_uri(&self) -> bool {
+        matches!(self, Anchor::Uri(_))
+    }
+}
+
+/// Whether a link to `url` may be followed from the PDF: web and mail
+/// addresses only, never a script (`javascript:`) nor a file on the reader's machine.
+pub fn is_followable(url: &str) -> bool {
+    let scheme = url.split_once(':').map(|(scheme, _)| scheme.to_ascii_lowercase());
+    matches!(scheme.as_deref(), Some("http" | "https" | "mailto"))
 }
 
 /// Glyphs of one face at one size, positioned from the piece's start (points).
@@ -89,14 +108,16 @@ impl Payload {
 pub struct Prepared {
     pub items: Vec<Item>,
     pub payloads: Vec<Payload>,
+    /// For code: how a line too long for the measure goes on.
+    pub turnover: Option<Turnover>,
 }
 
 /// A run of text in one face, or a note reference.
 #[derive(Debug, Clone)]
-struct Span {
-    text: String,
-    face: FaceStyle,
-    anchor: Option<Anchor>,
+pub(super) struct Span {
+    pub text: String,
+    pub face: FaceStyle,
+    pub anchor: Option<Anchor>,
 }
 
 impl Span {
@@ -104,7 +125,7 @@ impl Span {
     /// would copy the whole text for each part: a paragraph's words are parts
     /// of one span, and a long paragraph's copies grew with its square.
     fn part(&self, text: &str) -> Span {
-        Span { text: text.to_owned(), face: self.face, anchor: self.anchor }
+        Span { text: text.to_owned(), face: self.face, anchor: self.anchor.clone() }
     }
 }
 
@@ -131,6 +152,23 @@ pub struct TextSetter<'a> {
     feature_sets: Vec<(Vec<String>, Vec<rustybuzz::Feature>)>,
     current_features: usize,
     missing: Vec<MissingGlyph>,
+    /// How inline code is set in the text around it.
+    pub inline_code: InlineCode,
+}
+
+/// Inline code's size as a fraction of the text around it (the monospaced
+/// face's wide letters look larger than the book face's), and the OpenType
+/// features it is shaped with, the code's own, not the text's.
+#[derive(Debug, Clone, Default)]
+pub struct InlineCode {
+    pub scale: f32,
+    pub features: Vec<String>,
+}
+
+impl InlineCode {
+    pub fn of(style: &CodeStyle) -> InlineCode {
+        InlineCode { scale: style.inline_scale, features: style.features.clone() }
+    }
 }
 
 /// What each paragraph asks of the setter.
@@ -155,6 +193,8 @@ pub struct ParagraphText<'a> {
     pub suffix: Vec<(String, Anchor)>,
     /// The OpenType features to shape it with, by their tags in the style.
     pub features: &'a [String],
+    /// Set as a code block, line by line as typed (its inlines are its text).
+    pub code: Option<&'a CodeStyle>,
 }
 
 impl<'a> TextSetter<'a> {
@@ -168,6 +208,7 @@ impl<'a> TextSetter<'a> {
             feature_sets: vec![(Vec::new(), Vec::new())],
             current_features: 0,
             missing: Vec::new(),
+            inline_code: InlineCode { scale: 1.0, features: Vec::new() },
         }
     }
 
@@ -189,7 +230,7 @@ impl<'a> TextSetter<'a> {
 
     /// [`TextSetter::piece`] without an anchor, shared with every other use of
     /// the same word in the same face, features and size.
-    fn shared_piece(&mut self, text: &str, face: FaceStyle, size: f32) -> Rc<Piece> {
+    pub(super) fn shared_piece(&mut self, text: &str, face: FaceStyle, size: f32) -> Rc<Piece> {
         let words = self.cache.entry((face, self.current_features, size.to_bits())).or_default();
         if let Some(piece) = words.get(text) {
             return Rc::clone(piece);
@@ -220,14 +261,14 @@ impl<'a> TextSetter<'a> {
 
     /// Moves the characters a span's face cannot draw, and the fallback face
     /// can, into spans of their own in the fallback face.
-    fn with_fallback(&mut self, spans: Vec<Span>) -> Vec<Span> {
+    pub(super) fn with_fallback(&mut self, spans: Vec<Span>) -> Vec<Span> {
         if self.fonts.fallback.is_none() {
             return spans;
         }
         let mut out = Vec::with_capacity(spans.len());
         for span in spans {
             let drawable = |face: FaceStyle, c: char| c.is_whitespace() || c.is_control() || self.fonts.get(face).has_glyph(c);
-            if span.anchor.is_some() || span.text.chars().all(|c| drawable(span.face, c)) {
+            if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.text.chars().all(|c| drawable(span.face, c)) {
                 out.push(span);
                 continue;
             }
@@ -240,21 +281,36 @@ impl<'a> TextSetter<'a> {
                 }
                 let face = if substitute { FaceStyle::Fallback } else { span.face };
                 if face != run_face && !run.is_empty() {
-                    out.push(Span { text: std::mem::take(&mut run), face: run_face, anchor: None });
+                    out.push(Span { text: std::mem::take(&mut run), face: run_face, anchor: span.anchor.clone() });
                 }
                 run_face = face;
                 run.push(c);
             }
-            out.push(Span { text: run, face: run_face, anchor: None });
+            out.push(Span { text: run, face: run_face, anchor: span.anchor });
         }
         out
+    }
+
+    /// `text` in `face` in a paragraph set at `size`: inline code (in the
+    /// monospaced face) at its own size and with its own features.
+    fn shared_piece_in(&mut self, text: &str, face: FaceStyle, size: f32) -> Rc<Piece> {
+        if face != FaceStyle::Mono {
+            return self.shared_piece(text, face, size);
+        }
+        let around = self.current_features;
+        let tags = std::mem::take(&mut self.inline_code.features);
+        self.use_features(&tags);
+        self.inline_code.features = tags;
+        let piece = self.shared_piece(text, face, size * self.inline_code.scale);
+        self.current_features = around;
+        piece
     }
 
     /// How far the piece's last glyph may hang into the right margin.
     fn hang(&self, piece: &Piece) -> f32 {
         let Some(last) = piece.glyphs.last() else { return 0.0 };
         let Some(character) = piece.glyphs.text().chars().last() else { return 0.0 };
-        if piece.anchor.is_some() {
+        if piece.anchor.as_ref().is_some_and(|a| !a.is_uri()) {
             return 0.0;
         }
         self.justification.protrusion_of(character, piece.width - last.x)
@@ -262,6 +318,9 @@ impl<'a> TextSetter<'a> {
 
     /// [`TextSetter::prepare`] for a paragraph that says which features it is shaped with.
     pub fn prepare_text(&mut self, text: ParagraphText<'_>) -> Prepared {
+        if let Some(code) = text.code {
+            return self.prepare_code(&crate::model::plain_text(&text.inlines), text.style.size, code);
+        }
         self.use_features(text.features);
         self.prepare(&text.inlines, text.style, text.prefix, &text.suffix)
     }
@@ -285,10 +344,10 @@ impl<'a> TextSetter<'a> {
             spans.push(Span { text: label, face: style.face, anchor: Some(anchor) });
             spans.push(Span { text: " ".into(), face: style.face, anchor: None });
         }
-        flatten(inlines, style.face, &mut spans);
+        flatten(inlines, style.face, None, &mut spans);
         for (mark, anchor) in suffix {
             spans.push(Span { text: " ".into(), face: style.face, anchor: None });
-            spans.push(Span { text: mark.clone(), face: style.face, anchor: Some(*anchor) });
+            spans.push(Span { text: mark.clone(), face: style.face, anchor: Some(anchor.clone()) });
         }
         let spans = self.with_fallback(spans);
         let mut prepared = Prepared::default();
@@ -299,13 +358,26 @@ impl<'a> TextSetter<'a> {
         let space = self.shared_piece(" ", style.face, style.size);
         let glue = |space_width: f32, j: &Justification| Item::Glue { width: space_width, stretch: space_width * j.stretch, shrink: space_width * j.shrink };
 
-        for (w, word) in split_words(&spans).into_iter().enumerate() {
+        let words = split_words(&spans);
+        for (w, word) in words.iter().enumerate() {
             if w > 0 {
-                let space = if word.first().map(|s| s.face) == Some(style.face) { Rc::clone(&space) } else { self.shared_piece(" ", word[0].face, style.size) };
+                // A space takes the face of the word it precedes (an italic space
+                // before an italic word), but not the monospaced face's, which is
+                // as wide as a letter.
+                let mut space = match word.first().map(|s| s.face) {
+                    Some(face) if face != style.face && face != FaceStyle::Mono => self.shared_piece(" ", face, style.size),
+                    _ => Rc::clone(&space),
+                };
+                // A space inside a link's text is part of the link, so that the
+                // link is one clickable area on each line, not one for each word.
+                let before = words[w - 1].last().and_then(|s| s.anchor.as_ref());
+                if let Some(uri) = before.filter(|a| a.is_uri() && word.first().and_then(|s| s.anchor.as_ref()) == Some(*a)) {
+                    space = Rc::new(Piece { anchor: Some(uri.clone()), ..Piece::clone(&space) });
+                }
                 prepared.items.push(glue(space.width, self.justification));
                 prepared.payloads.push(Payload::Space(space));
             }
-            self.push_word(&word, style, &mut prepared);
+            self.push_word(word, style, &mut prepared);
         }
         // The last line is ragged: nothing to hang into the margin there.
         if let (Some(Item::Penalty { flagged: false, .. }), Some(Payload::None)) = (prepared.items.last(), prepared.payloads.last()) {
@@ -323,12 +395,14 @@ impl<'a> TextSetter<'a> {
         // Cut the word into fragments at hyphenation points and after explicit dashes.
         let mut fragments: Vec<(Vec<Span>, Option<bool>)> = vec![(Vec::new(), None)];
         for span in word {
-            if span.anchor.is_some() {
+            if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) {
                 fragments.last_mut().expect("one fragment at least").0.push(span.clone());
                 continue;
             }
             let mut start = 0;
-            for (at, soft) in break_points(&span.text, if style.hyphenate { self.hyphenator } else { None }) {
+            // Inline code is never hyphenated: a hyphen would read as part of it.
+            let hyphenator = if style.hyphenate && span.face != FaceStyle::Mono { self.hyphenator } else { None };
+            for (at, soft) in break_points(&span.text, hyphenator) {
                 let piece = span.part(&span.text[start..at]);
                 let current = fragments.last_mut().expect("one fragment at least");
                 current.0.push(piece);
@@ -342,14 +416,14 @@ impl<'a> TextSetter<'a> {
             let pieces: Vec<Rc<Piece>> = spans
                 .iter()
                 .filter(|s| !s.text.is_empty())
-                .map(|s| match s.anchor {
+                .map(|s| match &s.anchor {
                     Some(Anchor::NoteRef { .. }) => {
-                        let mut p = self.piece(&s.text, FaceStyle::Regular, style.size * 0.68, s.anchor);
+                        let mut p = self.piece(&s.text, FaceStyle::Regular, style.size * 0.68, s.anchor.clone());
                         p.rise = style.size * 0.36;
                         Rc::new(p)
                     }
-                    Some(_) => Rc::new(self.piece(&s.text, s.face, style.size, s.anchor)),
-                    None => self.shared_piece(&s.text, s.face, style.size),
+                    Some(anchor) => Rc::new(Piece { anchor: Some(anchor.clone()), ..Piece::clone(&self.shared_piece_in(&s.text, s.face, style.size)) }),
+                    None => self.shared_piece_in(&s.text, s.face, style.size),
                 })
                 .collect();
             let width = pieces.iter().map(|p| p.width).sum();
@@ -389,14 +463,18 @@ impl<'a> TextSetter<'a> {
     }
 }
 
-fn flatten(inlines: &[Inline], face: FaceStyle, out: &mut Vec<Span>) {
+/// The spans of `inlines` in `face` (or the faces their emphasis and code
+/// ask for); a followable link's text carries its address in `link`.
+fn flatten(inlines: &[Inline], face: FaceStyle, link: Option<&Anchor>, out: &mut Vec<Span>) {
     for inline in inlines {
         match inline {
-            Inline::Text(t) | Inline::Code(t) => out.push(Span { text: t.clone(), face, anchor: None }),
-            Inline::Emphasis(c) => flatten(c, face.with_italic(), out),
-            Inline::Strong(c) => flatten(c, face.with_bold(), out),
-            Inline::Link { content, .. } => flatten(content, face, out),
-            Inline::Image { alt, .. } => out.push(Span { text: alt.clone(), face, anchor: None }),
+            Inline::Text(t) => out.push(Span { text: t.clone(), face, anchor: link.cloned() }),
+            Inline::Code(t) => out.push(Span { text: t.clone(), face: FaceStyle::Mono, anchor: link.cloned() }),
+            Inline::Emphasis(c) => flatten(c, face.with_italic(), link, out),
+            Inline::Strong(c) => flatten(c, face.with_bold(), link, out),
+            Inline::Link { url, content } if link.is_none() && is_followable(url) => flatten(content, face, Some(&Anchor::Uri(Arc::from(url.as_str()))), out),
+            Inline::Link { content, .. } => flatten(content, face, link, out),
+            Inline::Image { alt, .. } => out.push(Span { text: alt.clone(), face, anchor: link.cloned() }),
             Inline::LineBreak => out.push(Span { text: " ".into(), face, anchor: None }),
             Inline::NoteRef(r) => out.push(Span {
                 text: r.number.to_string(),
@@ -411,7 +489,7 @@ fn flatten(inlines: &[Inline], face: FaceStyle, out: &mut Vec<Span>) {
 fn split_words(spans: &[Span]) -> Vec<Vec<Span>> {
     let mut words: Vec<Vec<Span>> = vec![Vec::new()];
     for span in spans {
-        if span.anchor.is_some() {
+        if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) {
             words.last_mut().expect("one word at least").push(span.clone());
             continue;
         }
@@ -492,5 +570,22 @@ mod tests {
         // Switching back gives the lining figures again, not a cached old-style word.
         setter.use_features(&[]);
         assert_eq!(ids(&setter.piece("1917", FaceStyle::Regular, 11.0, None)), ids(&lining));
+    }
+
+    #[test]
+    fn inline_code_is_in_the_monospaced_face_at_its_own_size_and_never_hyphenated() {
+        let family = crate::resources::Resources::built_in().fonts().unwrap();
+        let style = crate::resources::style::Style::over_default(std::path::Path::new("default"), "").unwrap();
+        let h = Hyphenator::new("en-AU", 2, 3, &[]).unwrap();
+        let mut setter = TextSetter::new(&family, Some(&h), &style.justification);
+        setter.inline_code = InlineCode::of(&style.code);
+        let body = TextStyle { size: 11.0, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
+        let hyphens = |prepared: &Prepared| prepared.payloads.iter().filter(|p| matches!(p, Payload::Break(Some(_)))).count();
+        let prose = setter.prepare(&[Inline::Text("revolutionary configuration".into())], body, None, &[]);
+        assert!(hyphens(&prose) > 0, "the same words as prose are hyphenated");
+        let code = setter.prepare(&[Inline::Code("revolutionary configuration".into())], body, None, &[]);
+        assert_eq!(hyphens(&code), 0);
+        let pieces: Vec<&Piece> = code.payloads.iter().flat_map(|p| p.pieces()).map(|p| &**p).collect();
+        assert!(pieces.iter().all(|p| p.face == FaceStyle::Mono && p.size == 11.0 * style.code.inline_scale), "{pieces:?}");
     }
 }

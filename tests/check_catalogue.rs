@@ -108,10 +108,72 @@ fn front_matter_value_of_the_wrong_type_names_the_key_and_why() {
 }
 
 #[test]
-fn missing_required_fields() {
-    expect("missing-title", 1, &[error("the front matter has no `title`", 1, 1)]);
-    expect("missing-author", 1, &[error("the front matter has no `author`", 1, 1)]);
-    expect("missing-language", 1, &[error("the front matter has no `language`", 1, 1)]);
+fn what_the_front_matter_leaves_out_is_assumed_with_a_warning() {
+    let stderr = expect("missing-title", 0, &[warning("the manuscript has no title; the editions take “missing title” from the file name", 1, 1)]);
+    assert!(stderr.contains("= help: add a line `title = \"…\"` to the front matter"), "{stderr}");
+    expect("missing-author", 0, &[warning("the manuscript names no author; no edition names one", 1, 1)]);
+    let stderr = expect("missing-language", 0, &[warning("the manuscript does not say its language; the editions assume English (`en`)", 1, 1)]);
+    assert!(stderr.contains("= help: add a line `language = \"en\"` to the front matter"), "{stderr}");
+}
+
+#[test]
+fn no_front_matter_at_all_takes_the_title_from_the_first_heading() {
+    let stderr = expect(
+        "no-front-matter",
+        0,
+        &[
+            warning("the manuscript has no title; the editions take “A title in a heading” from its first heading", 1, 1),
+            warning("the manuscript does not say its language; the editions assume English (`en`)", 1, 1),
+            warning("the manuscript names no author; no edition names one", 1, 1),
+        ],
+    );
+    assert!(stderr.contains("= help: open the file with front matter: a line `---`, a line `lang: en`, a line `---`"), "{stderr}");
+}
+
+#[test]
+fn no_front_matter_and_no_heading_takes_the_title_from_the_file_name() {
+    expect(
+        "no-front-matter-no-heading",
+        0,
+        &[
+            warning("the manuscript has no title; the editions take “no front matter no heading” from the file name", 1, 1),
+            warning("the manuscript does not say its language; the editions assume English (`en`)", 1, 1),
+            warning("the manuscript names no author; no edition names one", 1, 1),
+        ],
+    );
+}
+
+#[test]
+fn yaml_front_matter_as_pandoc_writes_it() {
+    let stderr = expect(
+        "yaml-front-matter",
+        0,
+        &[warning("unknown front-matter key `outline` is ignored", 14, 1), warning("unknown front-matter key `autor` is ignored", 15, 1)],
+    );
+    assert!(stderr.contains("= help: did you mean `author`?"), "{stderr}");
+}
+
+#[test]
+fn yaml_that_does_not_parse_is_placed_inside_the_block() {
+    expect("yaml-syntax", 1, &[error("invalid front matter: illegal placement of ':' indicator", 4, 5)]);
+}
+
+#[test]
+fn yaml_value_of_the_wrong_kind_names_the_key() {
+    let stderr = expect("yaml-type", 1, &[error("invalid front matter: `title` is a mapping, but it must be text", 3, 3)]);
+    assert!(stderr.contains("= help: write `title: …`"), "{stderr}");
+}
+
+#[test]
+fn yaml_aliases_that_expand_without_end_are_refused() {
+    // Ten aliases to the level above, nine levels deep: a billion values if expanded.
+    expect("yaml-billion-laughs", 1, &[error("invalid front matter: its aliases expand to more than 10000 values", 6, 45)]);
+}
+
+#[test]
+fn toml_takes_pandoc_names_and_a_list_of_authors_too() {
+    let stderr = expect("toml-pandoc-keys", 0, &[warning("`lang` is ignored: the front matter gives `language` already", 4, 1)]);
+    assert!(stderr.contains("= help: keep one of `lang` and `language`"), "{stderr}");
 }
 
 #[test]

@@ -105,6 +105,10 @@ fn toml_text(text: &str) -> String {
 }
 
 fn front_matter() -> impl Strategy<Value = String> {
+    prop_oneof![6 => toml_front_matter(), 6 => yaml_front_matter(), 1 => Just(String::new())]
+}
+
+fn toml_front_matter() -> impl Strategy<Value = String> {
     let title = prop_oneof![30 => line().prop_map(|l| toml_text(&l)), 1 => Just("5".to_owned())];
     let language = prop_oneof![
         30 => proptest::sample::select(&["en", "en-AU", "fr", "ru", "zh-Hans", "de-1996", "xx"][..]),
@@ -114,10 +118,39 @@ fn front_matter() -> impl Strategy<Value = String> {
         30 => proptest::sample::select(&["", "date = \"2017\"\n", "date = \"2017-10-25\"\n", "date = \"2017-02-31\"\n"][..]),
         1 => proptest::sample::select(&["date = \"17\"\n", "date = 2017-10-25\n"][..]),
     ];
-    let extra = proptest::sample::select(&["", "smart_punctuation = false\n", "back_matter = [\"Notes\", \"Further reading\"]\n", "autor = \"x\"\n", "subtitle = \"A standfirst\"\n"][..]);
+    let extra = proptest::sample::select(&["", "smart_punctuation = false\n", "back_matter = [\"Notes\", \"Further reading\"]\n", "autor = \"x\"\n", "subtitle = \"A standfirst\"\n", "lang = \"fr\"\n", "author = [\"A\", \"B\"]\n"][..]);
     (title, line(), language, date, extra).prop_map(|(title, author, language, date, extra)| {
         format!("+++\ntitle = {title}\nauthor = {}\nlanguage = \"{language}\"\n{date}{extra}+++\n\n", toml_text(&author))
     })
+}
+
+/// Text as a YAML double-quoted scalar.
+fn yaml_text(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() || c == '\u{feff}' => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// YAML as pandoc users write it: text quoted or plain, lists, pandoc's names, and rarely
+/// something hostile: aliases that fan out, nesting without end, an alias to nothing, a
+/// key left open.
+fn yaml_front_matter() -> impl Strategy<Value = String> {
+    let title = prop_oneof![20 => line().prop_map(|l| yaml_text(&l)), 5 => Just("A plain title".to_owned()), 1 => Just("1984".to_owned())];
+    let author = prop_oneof![10 => line().prop_map(|l| yaml_text(&l)), 3 => Just("[Ann, Bob, Cy]".to_owned()), 2 => Just("\n  - name: Ann\n  - Bob".to_owned()), 1 => Just(String::new())];
+    let language = proptest::sample::select(&["lang: en\n", "lang: fr-CA\n", "language: ru\n", "", "lang: english\n"][..]);
+    let extra = prop_oneof![
+        30 => proptest::sample::select(&["", "date: 2017-10-25\n", "date: 2017\n", "abstract: |\n  A standfirst\n  on two lines.\n", "keywords: [a, b]\n", "subject: one\n", "smart_punctuation: false\n", "header-includes: \\usepackage{x}\n", "description:\n"][..]),
+        1 => proptest::sample::select(&["a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n", "title2: [[[[[[[[[[\n", "subtitle: *nothing\n", "? [complex, key]\n: value\n", "subtitle: \"unclosed\n", "- a list\n"][..]),
+    ];
+    (title, author, language, extra).prop_map(|(title, author, language, extra)| format!("---\ntitle: {title}\nauthor: {author}\n{language}{extra}---\n\n"))
 }
 
 fn manuscript() -> impl Strategy<Value = String> {

@@ -117,7 +117,9 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     let mut epub = EpubBuilder::new(ZipLibrary::new()?)?;
     epub.epub_version(EpubVersion::V33);
     epub.set_title(m.title.as_str());
-    epub.add_author(m.author.as_str());
+    if let Some(author) = &m.author {
+        epub.add_author(author.as_str());
+    }
     epub.set_lang(m.language.as_str());
     epub.set_uuid(uuid);
     epub.set_generator(format!("quire {}", env!("CARGO_PKG_VERSION")));
@@ -242,7 +244,8 @@ fn package_metadata(book: &Book) -> Vec<String> {
         ("schema:accessibilityFeature", "displayTransformability"),
         ("schema:accessibilityHazard", "none"),
         ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
-        ("a11y:certifiedBy", m.publisher.as_deref().unwrap_or(m.author.as_str())),
+        // Whoever stands behind the book; with neither publisher nor author, the tool that checked it.
+        ("a11y:certifiedBy", m.publisher.as_deref().or(m.author.as_deref()).unwrap_or("quire")),
     ];
     for (property, value) in a11y {
         lines.push(format!("<meta property=\"{property}\">{}</meta>", escape(value)));
@@ -258,7 +261,7 @@ fn package_metadata(book: &Book) -> Vec<String> {
 
 /// An identifier for a manuscript that has none: stable, from its title and author.
 fn derived_identifier(book: &Book) -> String {
-    let seed = format!("{}\u{0}{}", book.metadata.title, book.metadata.author);
+    let seed = format!("{}\u{0}{}", book.metadata.title, book.metadata.author.as_deref().unwrap_or(""));
     format!("urn:uuid:{}", uuid::Uuid::from_u128(fnv128(seed.as_bytes())).hyphenated())
 }
 

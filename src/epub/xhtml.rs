@@ -35,9 +35,9 @@ pub fn document(page: &Page<'_>, body: &str) -> String {
 pub fn cover_body(book: &Book, image: &str) -> String {
     let m = &book.metadata;
     format!(
-        "<div epub:type=\"cover\" class=\"cover\">\n<h1 class=\"visually-hidden\">Cover</h1>\n<img src=\"{image}\" alt=\"Cover: {}, by {}\" role=\"doc-cover\"/>\n</div>\n",
+        "<div epub:type=\"cover\" class=\"cover\">\n<h1 class=\"visually-hidden\">Cover</h1>\n<img src=\"{image}\" alt=\"Cover: {}{}\" role=\"doc-cover\"/>\n</div>\n",
         escape(&m.title),
-        escape(&m.author)
+        m.author.as_deref().map(|a| format!(", by {}", escape(a))).unwrap_or_default()
     )
 }
 
@@ -48,7 +48,9 @@ pub fn title_page_body(book: &Book) -> String {
     if let Some(subtitle) = &m.subtitle {
         let _ = writeln!(out, "<p class=\"standfirst\">{}</p>", escape(subtitle));
     }
-    let _ = writeln!(out, "<p class=\"author\">{}</p>", escape(&m.author));
+    if let Some(author) = &m.author {
+        let _ = writeln!(out, "<p class=\"author\">{}</p>", escape(author));
+    }
     if let Some(publisher) = &m.publisher {
         let year = m.date.map(|d| format!(" · {:04}", d.year)).unwrap_or_default();
         let _ = writeln!(out, "<p class=\"publisher\">{}{year}</p>", escape(publisher));

@@ -189,6 +189,15 @@ impl<'a> SourceLint<'a> {
     }
 
     fn image(&mut self, src: &str, offset: usize) {
+        // A picture on the web is never fetched: a build reads nothing but the manuscript's folder.
+        if is_web_address(src) {
+            self.warn(
+                offset,
+                format!("image `{src}` is on the web; no edition fetches it, and its alt text stands in for it"),
+                "download the picture into the manuscript's folder and give its path, e.g. `images/logo.png`",
+            );
+            return;
+        }
         match image_problem(&self.folder, src) {
             Some(problem) => self.error(offset, problem, "image paths are relative to the manuscript's folder and stay inside it, e.g. `images/map.png`"),
             None => {
@@ -196,6 +205,11 @@ impl<'a> SourceLint<'a> {
             }
         }
     }
+}
+
+fn is_web_address(src: &str) -> bool {
+    let lower = src.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
 }
 
 /// Why the image at `src` cannot be used, if it cannot. Paths are relative to `folder`

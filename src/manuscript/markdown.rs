@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{Event, HeadingLevel, MetadataBlockKind, Tag, TagEnd};
 
-use super::{front_matter, Manuscript, Source};
+use super::front_matter::{self, Syntax};
+use super::{Manuscript, Source};
 use crate::diagnostics::Diagnostic;
 use crate::model::metadata::Metadata;
 use crate::model::{Block, Book, Inline, Matter, Note, NoteRef, Section, SourcePos};
@@ -27,7 +28,7 @@ enum Frame {
     Table { rows: Vec<Vec<Vec<Inline>>> },
     Row(Vec<Vec<Inline>>),
     Cell(Vec<Inline>),
-    FrontMatter { text: String, start: usize, yaml: bool },
+    FrontMatter { text: String, start: usize, syntax: Syntax },
     Html { seen: bool },
     /// Tags we read through, keeping their content (strikethrough, superscript…).
     Transparent,
@@ -39,6 +40,8 @@ pub(super) struct Folder<'a> {
     text: &'a str,
     stack: Vec<Frame>,
     metadata: Option<Metadata>,
+    /// The syntax of the front matter, if the manuscript has one.
+    front_matter: Option<Syntax>,
     sections: Vec<Section>,
     notes: Vec<Note>,
     note_labels: HashMap<String, SourcePos>,
@@ -52,6 +55,7 @@ impl<'a> Folder<'a> {
             text: source.text,
             stack: vec![Frame::Root],
             metadata: None,
+            front_matter: None,
             sections: Vec::new(),
             notes: Vec::new(),
             note_labels: HashMap::new(),
@@ -121,10 +125,10 @@ impl<'a> Folder<'a> {
             Tag::TableHead | Tag::TableRow => Frame::Row(Vec::new()),
             Tag::TableCell => Frame::Cell(Vec::new()),
             Tag::MetadataBlock(kind) => {
-                let yaml = kind == MetadataBlockKind::YamlStyle;
+                let syntax = if kind == MetadataBlockKind::YamlStyle { Syntax::Yaml } else { Syntax::Toml };
                 // The block's text starts on the line after the opening delimiter.
                 let start = self.text[offset..].find('\n').map_or(offset, |n| offset + n + 1);
-                Frame::FrontMatter { text: String::new(), start, yaml }
+                Frame::FrontMatter { text: String::new(), start, syntax }
             }
             Tag::HtmlBlock => Frame::Html { seen: false },
             _ => Frame::Transparent,
@@ -176,8 +180,9 @@ impl<'a> Folder<'a> {
                     cells.push(content);
                 }
             }
-            Frame::FrontMatter { text, start, yaml } => {
-                let (metadata, mut found) = front_matter::read(self.source, &text, start, yaml);
+            Frame::FrontMatter { text, start, syntax } => {
+                self.front_matter = Some(syntax);
+                let (metadata, mut found) = front_matter::read(self.source, &text, start, syntax);
                 self.diagnostics.append(&mut found);
                 if metadata.is_some() {
                     self.metadata = metadata;
@@ -309,12 +314,7 @@ impl<'a> Folder<'a> {
     }
 
     pub(super) fn finish(mut self) -> Result<Manuscript, Vec<Diagnostic>> {
-        if self.metadata.is_none() && !self.diagnostics.iter().any(Diagnostic::is_error) {
-            self.diagnostics.push(
-                Diagnostic::error(self.source.path, Some(SourcePos { line: 1, column: 1 }), "the manuscript has no front matter")
-                    .with_help("start the file with `+++`, then `title = \"…\"`, `author = \"…\"`, `language = \"en\"`, then `+++`"),
-            );
-        }
+        let front_matter_failed = self.front_matter.is_some() && self.metadata.is_none();
         let has_text = self.sections.iter().any(|s| !s.blocks.is_empty() || s.heading.is_some());
         if !has_text && !self.diagnostics.iter().any(Diagnostic::is_error) {
             let end = self.pos(self.text.len());
@@ -323,7 +323,10 @@ impl<'a> Folder<'a> {
                     .with_help("write the article below the front matter"),
             );
         }
-        let metadata = self.metadata.take().unwrap_or_default();
+        let mut metadata = self.metadata.take().unwrap_or_default();
+        if !front_matter_failed {
+            self.assume_what_the_front_matter_leaves_out(&mut metadata);
+        }
         for section in &mut self.sections {
             let title = section.heading.as_deref().map(crate::model::plain_text).unwrap_or_default();
             if metadata.back_matter.iter().any(|b| b.trim() == title.trim()) {
@@ -347,6 +350,56 @@ impl<'a> Folder<'a> {
         let book = Book { metadata, sections: self.sections, notes: self.notes };
         Ok(Manuscript { book, warnings: self.diagnostics })
     }
+}
+
+impl Folder<'_> {
+    /// A manuscript needs no front matter: what it does not say is assumed, and each
+    /// assumption is a warning at the top of the file that says how to state it.
+    fn assume_what_the_front_matter_leaves_out(&mut self, metadata: &mut Metadata) {
+        let syntax = self.front_matter.unwrap_or(Syntax::Yaml);
+        let how = |key: &str, value: &str| match self.front_matter {
+            Some(_) => format!("add a line `{}` to the front matter", syntax.line(key, value)),
+            None => format!("open the file with front matter: a line `---`, a line `{}`, a line `---`", syntax.line(key, value)),
+        };
+        let top = SourcePos { line: 1, column: 1 };
+        let mut assumed = Vec::new();
+        if metadata.title.trim().is_empty() {
+            // A `#` heading that opens the text is the title, and not a section of its own as well.
+            let opening = self.sections.first().filter(|s| s.heading.is_some());
+            let (title, from) = match opening {
+                Some(section) => (crate::model::plain_text(section.heading.as_deref().unwrap_or_default()), "its first heading"),
+                None => (title_from_file_name(self.source.path), "the file name"),
+            };
+            if opening.is_some() {
+                let section = &mut self.sections[0];
+                section.heading = None;
+                section.id = "opening".into();
+            }
+            assumed.push((format!("the manuscript has no title; the editions take “{title}” from {from}"), how("title", "\"…\"")));
+            metadata.title = title;
+        }
+        if metadata.language.is_empty() {
+            // pandoc's name in YAML, quire's in TOML: both are read either way.
+            let key = if syntax == Syntax::Yaml { "lang" } else { "language" };
+            assumed.push(("the manuscript does not say its language; the editions assume English (`en`)".into(), how(key, "\"en\"")));
+            metadata.language = "en".into();
+        }
+        if metadata.author.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            metadata.author = None;
+            assumed.push(("the manuscript names no author; no edition names one".into(), how("author", "\"…\"")));
+        }
+        for (message, help) in assumed {
+            self.diagnostics.push(Diagnostic::warning(self.source.path, Some(top), message).with_help(&help).with_source(self.text));
+        }
+    }
+}
+
+/// A title for a manuscript that gives none: its file's name, with the hyphens and
+/// underscores that stand for spaces in file names made spaces again.
+fn title_from_file_name(path: &std::path::Path) -> String {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let title = stem.replace(['-', '_'], " ").trim().to_owned();
+    if title.is_empty() { "Untitled".to_owned() } else { title }
 }
 
 fn flush_loose(blocks: &mut Vec<Block>, loose: Vec<Inline>) {

@@ -1,0 +1,114 @@
+//! Manuscripts as people write them, built through the real binary into every edition:
+//! YAML front matter with pandoc's keys, no front matter at all, and a real public
+//! document taken as it is (`tests/documents/`, with its source and licence beside it).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const QUIRE: &str = env!("CARGO_BIN_EXE_quire");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds `manuscript` into a fresh folder and returns the folder; the build must succeed
+/// and write all four editions.
+fn build_all(manuscript: &Path, name: &str) -> PathBuf {
+    let out = std::env::temp_dir().join(format!("quire-front-door-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let output = Command::new(QUIRE).arg("build").arg(manuscript).arg("--out").arg(&out).env("NO_COLOR", "1").output().expect("quire runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let stem = manuscript.file_stem().unwrap().to_str().unwrap();
+    for edition in [".epub", ".pdf", "-booklet-a4.pdf", "-booklet-letter.pdf"] {
+        let file = out.join(format!("{stem}{edition}"));
+        assert!(std::fs::metadata(&file).is_ok_and(|m| m.len() > 1000), "{} was written: {stderr}", file.display());
+    }
+    out
+}
+
+fn epub_entry(epub: &Path, suffix: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
+    let name = zip.file_names().find(|n| n.ends_with(suffix)).unwrap_or_else(|| panic!("no {suffix}")).to_owned();
+    let mut text = String::new();
+    zip.by_name(&name).unwrap().read_to_string(&mut text).unwrap();
+    text
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    let output = Command::new("pdftotext").arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn yaml_front_matter_with_pandoc_keys_reaches_the_editions() {
+    let manuscript = root().join("tests/manuscripts/yaml-front-matter.md");
+    let out = build_all(&manuscript, "yaml");
+    let opf = epub_entry(&out.join("yaml-front-matter.epub"), ".opf");
+    for expected in [
+        "<dc:title>Notes from a small press</dc:title>",
+        // A list of authors, one a pandoc mapping with a `name`, is one byline.
+        ">Ann Archer, Bo Bell and Cy Cole</dc:creator>",
+        "<dc:language>en-GB</dc:language>",
+        "<dc:description>How three people made a book.</dc:description>",
+        "<dc:subject>printing</dc:subject>",
+        "<dc:subject>books</dc:subject>",
+        "<dc:date>2021-03-04</dc:date>",
+        "<dc:publisher>The Small Press</dc:publisher>",
+    ] {
+        assert!(opf.contains(expected), "{expected} in {opf}");
+    }
+    let pdf = pdf_text(&out.join("yaml-front-matter.pdf"));
+    assert!(pdf.starts_with("Notes from a small press\nHow three people made a book.\nAnn Archer, Bo Bell and Cy Cole\n"), "{pdf}");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn without_front_matter_the_editions_name_no_author_and_the_heading_is_the_title() {
+    let manuscript = root().join("tests/manuscripts/no-front-matter.md");
+    let out = build_all(&manuscript, "none");
+    let epub = out.join("no-front-matter.epub");
+    let opf = epub_entry(&epub, ".opf");
+    assert!(opf.contains("<dc:title>A title in a heading</dc:title>"), "{opf}");
+    assert!(opf.contains("<dc:language>en</dc:language>"), "{opf}");
+    assert!(!opf.contains("dc:creator"), "no author, no creator: {opf}");
+    let title_page = epub_entry(&epub, "titlepage.xhtml");
+    assert!(!title_page.contains("class=\"author\""), "{title_page}");
+    let cover = epub_entry(&epub, "cover.xhtml");
+    assert!(cover.contains("alt=\"Cover: A title in a heading\""), "{cover}");
+    // The heading became the title and is not set again as the first section's heading.
+    let article = epub_entry(&epub, "article.xhtml");
+    // The article's own header names the book, as with any title; no section has that heading.
+    assert!(article.contains("<h1 id=\"article-title\">A title in a heading</h1>"), "{article}");
+    assert_eq!(article.matches("A title in a heading").count(), 2, "<title> and the header only: {article}");
+    assert!(!article.contains("sec-a-title-in-a-heading"), "{article}");
+    assert!(article.contains("A section"), "{article}");
+    let pdf = pdf_text(&out.join("no-front-matter.pdf"));
+    assert_eq!(pdf.matches("A title in a heading").count(), 1, "{pdf}");
+    for booklet in ["no-front-matter-booklet-a4.pdf", "no-front-matter-booklet-letter.pdf"] {
+        let text = pdf_text(&out.join(booklet));
+        assert!(text.contains("A title in a heading"), "{text}");
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// A Programming Historian lesson, exactly as its site's repository holds it: Jekyll's
+/// YAML front matter (`authors:`, `abstract:`, keys quire does not know), no `lang`,
+/// site-root links, a picture on the web.
+#[test]
+fn a_real_lesson_with_jekyll_front_matter_builds_as_it_is() {
+    let manuscript = root().join("tests/documents/getting-started-with-markdown.md");
+    let out = build_all(&manuscript, "lesson");
+    let epub = out.join("getting-started-with-markdown.epub");
+    let opf = epub_entry(&epub, ".opf");
+    assert!(opf.contains("<dc:title>Getting Started with Markdown</dc:title>"), "{opf}");
+    assert!(opf.contains(">Sarah Simpkin</dc:creator>"), "`authors` is read as `author`: {opf}");
+    assert!(opf.contains("<dc:description>In this lesson, you will be introduced to Markdown"), "`abstract` is the description: {opf}");
+    assert!(opf.contains("<dc:date>2015-11-13</dc:date>"), "{opf}");
+    let article = epub_entry(&epub, "article.xhtml");
+    assert!(article.contains("Markdown is a useful middle ground"), "the last paragraph is there");
+    let pdf = pdf_text(&out.join("getting-started-with-markdown.pdf"));
+    assert!(pdf.contains("Sarah Simpkin"), "{pdf}");
+    std::fs::remove_dir_all(&out).unwrap();
+}

@@ -177,6 +177,30 @@ fn toml_takes_pandoc_names_and_a_list_of_authors_too() {
 }
 
 #[test]
+fn links_that_must_not_be_live_keep_their_text_with_a_warning() {
+    let kept = "its text stays, unlinked";
+    let stderr = expect(
+        "links",
+        0,
+        &[
+            warning(&format!("link to `javascript:` is not kept; {kept}"), 10, 11),
+            warning(&format!("link to `file:` is not kept; {kept}"), 10, 44),
+            warning(&format!("link to `data:` is not kept; {kept}"), 10, 74),
+            warning(&format!("link to `tel:` is not kept; {kept}"), 10, 118),
+            warning(&format!("link `/about` is to a page of a web site, not to the book; {kept}"), 10, 139),
+            warning(&format!("link `//evil.example/x` is to a page of a web site, not to the book; {kept}"), 10, 157),
+            warning(&format!("link `chapter2.md` is to a file outside the book; {kept}"), 10, 185),
+            warning(&format!("link `../secret.html` is to a file outside the book; {kept}"), 10, 211),
+            warning(&format!("the link has no address; {kept}"), 10, 233),
+            warning(&format!("link `#nowhere` is to no heading of the book; {kept}"), 10, 246),
+            warning(&format!("link `#opening` is to no heading of the book; {kept}"), 14, 9),
+            warning(&format!("link to `javascript:` is not kept; {kept}"), 14, 33),
+        ],
+    );
+    assert!(stderr.contains("= help: only http, https and mailto links, and links to a heading (`#id`), are live in the editions"), "{stderr}");
+}
+
+#[test]
 fn language_tag_that_is_not_bcp47() {
     expect("language-tag", 1, &[error("`en_AU` is not a BCP 47 language tag", 4, 12)]);
 }

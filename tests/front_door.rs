@@ -93,6 +93,31 @@ fn without_front_matter_the_editions_name_no_author_and_the_heading_is_the_title
     std::fs::remove_dir_all(&out).unwrap();
 }
 
+#[test]
+fn only_links_that_are_safe_to_follow_are_live_in_the_epub() {
+    let manuscript = root().join("tests/manuscripts/links.md");
+    let out = build_all(&manuscript, "links");
+    let article = epub_entry(&out.join("links.epub"), "article.xhtml");
+    let hrefs: Vec<&str> = article.split("<a href=\"").skip(1).map(|rest| &rest[..rest.find('"').unwrap()]).collect();
+    assert_eq!(
+        hrefs,
+        [
+            "https://example.org/a?b=c",
+            "http://example.org",
+            "mailto:a@example.org",
+            "MAILTO:b@example.org",
+            // A link to a heading leads into the document that holds it (back matter has
+            // one of its own), whether written as quire's id or as pandoc's.
+            "sec-further-reading.xhtml#sec-further-reading",
+            "sec-further-reading.xhtml#sec-further-reading",
+        ]
+    );
+    assert!(article.contains("<p>Not live: a script, a file, data, a phone, a page, a host, a chapter, up, nothing, a lost heading.</p>"), "{article}");
+    let back = epub_entry(&out.join("links.epub"), "sec-further-reading.xhtml");
+    assert!(back.contains("Back to the top and <em>emphasised text</em>."), "{back}");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
 /// A Programming Historian lesson, exactly as its site's repository holds it: Jekyll's
 /// YAML front matter (`authors:`, `abstract:`, keys quire does not know), no `lang`,
 /// site-root links, a picture on the web.
@@ -108,6 +133,10 @@ fn a_real_lesson_with_jekyll_front_matter_builds_as_it_is() {
     assert!(opf.contains("<dc:date>2015-11-13</dc:date>"), "{opf}");
     let article = epub_entry(&epub, "article.xhtml");
     assert!(article.contains("Markdown is a useful middle ground"), "the last paragraph is there");
+    // Its site-root links (`/lessons/…`, `/`) lead nowhere in a book: their text stays, unlinked.
+    assert!(!article.contains("href=\"/"), "{article}");
+    assert!(article.contains("visit the lesson on Sustainable authorship in plain text using Pandoc and Markdown by Dennis Tenen"), "{article}");
+    assert!(article.contains("<a href=\"http://daringfireball.net/projects/markdown/\">John Gruber</a>"), "{article}");
     let pdf = pdf_text(&out.join("getting-started-with-markdown.pdf"));
     assert!(pdf.contains("Sarah Simpkin"), "{pdf}");
     std::fs::remove_dir_all(&out).unwrap();

@@ -28,6 +28,12 @@ const WORDS: &[&str] = &[
 /// Rare, since each one makes the manuscript fail the check.
 const HOSTILE: &[&str] = &["\u{1}", "\u{0}", "&#1;", "&#xFFFF;", "\u{ffff}", "[^undefined]"];
 
+/// Link targets, most of which must not be live: each keeps its text, with a warning.
+const LINKS: &[&str] = &[
+    "javascript:alert(1)", "JavaScript:x", "file:///etc/passwd", "data:text/html,x", "vbscript:x", "/about", "//host/x", "../up.md",
+    "chapter.md", "#nowhere", "#sec-x", "#opening", "mailto:a@b.org", "<java&#9;script:x>", "&#106;avascript:x", "",
+];
+
 const LABELS: &[&str] = &["a", "b", "note", "1", "x y", "ü"];
 /// Images the check refuses.
 const REFUSED_IMAGES: &[&str] = &["images/none.png", "../../etc/passwd", "/etc/passwd", "", "https://example.org/i.png", ".."];
@@ -53,6 +59,7 @@ fn inline() -> impl Strategy<Value = String> {
         1 => proptest::sample::select(LABELS).prop_map(|l| format!("[^{l}]")),
         1 => (word(), image()).prop_map(|(alt, src)| format!("![{alt}]({src})")),
         1 => (word(), word()).prop_map(|(t, u)| format!("[{t}](https://example.org/{u})")),
+        1 => (word(), proptest::sample::select(LINKS)).prop_map(|(t, u)| format!("[{t}]({u})")),
         1 => word().prop_map(|w| format!("`{w}`")),
         1 => Just("<span class=\"x\">".to_owned()),
         1 => Just("  \n".to_owned()),
@@ -229,6 +236,13 @@ fn holds(text: &str) {
             let pdf = lopdf::Document::load_mem(&editions.pdf).unwrap_or_else(|e| panic!("the PDF does not load: {e}"));
             assert!(!pdf.get_pages().is_empty(), "the PDF has no page");
             let xhtml = epub_text(&editions.epub);
+            // Only links safe to follow are live: the web, e-mail, and the book's own documents.
+            for href in xhtml.split(" href=\"").skip(1).map(|rest| &rest[..rest.find('"').unwrap_or(0)]) {
+                let lower = href.to_ascii_lowercase();
+                let web = ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s));
+                let own = href.split('#').next().is_some_and(|file| file.is_empty() || (file.ends_with(".xhtml") || file.ends_with(".css")) && !file.contains(['/', ':']));
+                assert!(web || own, "a live link to {href:?}");
+            }
             for word in text_words(text) {
                 assert!(xhtml.contains(&word), "{word:?} of the manuscript is not in the EPUB");
             }

@@ -13,6 +13,15 @@ pub const NOTES_FILE: &str = "endnotes.xhtml";
 /// Which document each note reference sits in, so backlinks know where to go.
 pub type ReferenceFiles = HashMap<(usize, usize), String>;
 
+/// Which document each section is in, so a link to a heading (`#id`) leads into it.
+pub type SectionFiles = HashMap<String, String>;
+
+/// The article holds the body's sections; each back-matter section has a document of its own.
+pub fn section_files(book: &Book) -> SectionFiles {
+    let file = |s: &crate::model::Section| if s.matter == crate::model::Matter::Back { format!("{}.xhtml", s.id) } else { ARTICLE_FILE.to_owned() };
+    book.sections.iter().map(|s| (s.id.clone(), file(s))).collect()
+}
+
 pub struct Page<'a> {
     pub language: &'a str,
     pub title: &'a str,
@@ -78,6 +87,7 @@ pub struct Renderer<'a> {
     /// The file this document will be written to, for note links.
     pub file: &'a str,
     pub references: &'a mut ReferenceFiles,
+    pub sections: &'a SectionFiles,
 }
 
 impl Renderer<'_> {
@@ -151,7 +161,12 @@ impl Renderer<'_> {
                     let _ = write!(out, "<code>{}</code>", escape(t));
                 }
                 Inline::Link { url, content } => {
-                    let _ = write!(out, "<a href=\"{}\">", escape(url));
+                    // The manuscript stage let through only web links and links to a heading it found.
+                    let href = match url.strip_prefix('#').and_then(|id| self.sections.get(id).map(|file| (file, id))) {
+                        Some((file, id)) => format!("{file}#{id}"),
+                        None => url.clone(),
+                    };
+                    let _ = write!(out, "<a href=\"{}\">", escape(&href));
                     self.inlines(content, out);
                     out.push_str("</a>");
                 }
@@ -180,12 +195,12 @@ impl Renderer<'_> {
 }
 
 /// The notes document: one `<li>` per note, each ending in a backlink to every reference.
-pub fn notes_body(notes: &[Note], references: &mut ReferenceFiles) -> String {
+pub fn notes_body(notes: &[Note], references: &mut ReferenceFiles, sections: &SectionFiles) -> String {
     // Render the notes first: references inside notes register themselves.
     let mut rendered = Vec::with_capacity(notes.len());
     for note in notes {
         let mut text = String::new();
-        let mut renderer = Renderer { file: NOTES_FILE, references };
+        let mut renderer = Renderer { file: NOTES_FILE, references, sections };
         renderer.blocks(&note.blocks, &mut text);
         rendered.push(text);
     }

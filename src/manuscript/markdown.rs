@@ -21,7 +21,7 @@ enum Frame {
     Item(Vec<Block>, Vec<Inline>),
     Emphasis(Vec<Inline>),
     Strong(Vec<Inline>),
-    Link { url: String, content: Vec<Inline> },
+    Link { url: String, content: Vec<Inline>, at: usize },
     Image { src: String, alt: String },
     Code(String),
     Note { label: String, at: SourcePos, blocks: Vec<Block>, loose: Vec<Inline> },
@@ -45,6 +45,8 @@ pub(super) struct Folder<'a> {
     sections: Vec<Section>,
     notes: Vec<Note>,
     note_labels: HashMap<String, SourcePos>,
+    /// Links to a heading (`#id`) and where each is, checked once every heading is known.
+    internal_links: Vec<(String, usize)>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -59,6 +61,7 @@ impl<'a> Folder<'a> {
             sections: Vec::new(),
             notes: Vec::new(),
             note_labels: HashMap::new(),
+            internal_links: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -119,7 +122,7 @@ impl<'a> Folder<'a> {
             }
             Tag::Emphasis => Frame::Emphasis(Vec::new()),
             Tag::Strong => Frame::Strong(Vec::new()),
-            Tag::Link { dest_url, .. } => Frame::Link { url: dest_url.into_string(), content: Vec::new() },
+            Tag::Link { dest_url, .. } => Frame::Link { url: dest_url.into_string(), content: Vec::new(), at: offset },
             Tag::Image { dest_url, .. } => Frame::Image { src: dest_url.into_string(), alt: String::new() },
             Tag::Table(_) => Frame::Table { rows: Vec::new() },
             Tag::TableHead | Tag::TableRow => Frame::Row(Vec::new()),
@@ -167,7 +170,7 @@ impl<'a> Folder<'a> {
             }
             Frame::Emphasis(content) => self.inline(Inline::Emphasis(content)),
             Frame::Strong(content) => self.inline(Inline::Strong(content)),
-            Frame::Link { url, content } => self.inline(Inline::Link { url, content }),
+            Frame::Link { url, content, at } => self.link(url, content, at),
             Frame::Image { src, alt } => self.inline(Inline::Image { src, alt }),
             Frame::Table { rows } => self.block(Block::Table { header: true, rows }),
             Frame::Row(cells) => {
@@ -242,6 +245,38 @@ impl<'a> Folder<'a> {
             "raw HTML is left out of every edition".into(),
             "write it in Markdown; HTML comments (<!-- … -->) are fine for notes to yourself",
         );
+    }
+
+    /// A link the editions may make live is kept; any other keeps its text, unlinked, with
+    /// a warning: the model carries only links that are safe to follow.
+    fn link(&mut self, url: String, content: Vec<Inline>, at: usize) {
+        let refused = match link_target(&url) {
+            LinkTarget::Web => None,
+            LinkTarget::Heading(id) => {
+                self.internal_links.push((id.to_owned(), at));
+                None
+            }
+            LinkTarget::Scheme(scheme) => Some((
+                format!("link to `{scheme}:` is not kept; its text stays, unlinked"),
+                "only http, https and mailto links, and links to a heading (`#id`), are live in the editions",
+            )),
+            LinkTarget::SiteRoot => Some((
+                format!("link `{url}` is to a page of a web site, not to the book; its text stays, unlinked"),
+                "write the whole address (`https://example.org/about`), or link to a heading of the book (`#id`)",
+            )),
+            LinkTarget::File => Some((
+                format!("link `{url}` is to a file outside the book; its text stays, unlinked"),
+                "an edition carries only the manuscript's text: write the whole address (`https://…`) of a copy on the web, or remove the link",
+            )),
+            LinkTarget::Nothing => Some(("the link has no address; its text stays, unlinked".into(), "write the address between the ( ), or remove the brackets")),
+        };
+        match refused {
+            None => self.inline(Inline::Link { url, content }),
+            Some((message, help)) => {
+                self.warning(at, message, help);
+                content.into_iter().for_each(|inline| self.inline(inline));
+            }
+        }
     }
 
     fn inline(&mut self, inline: Inline) {
@@ -347,7 +382,18 @@ impl<'a> Folder<'a> {
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return Err(self.diagnostics);
         }
-        let book = Book { metadata, sections: self.sections, notes: self.notes };
+        let mut book = Book { metadata, sections: self.sections, notes: self.notes };
+        for (id, at) in std::mem::take(&mut self.internal_links) {
+            if find_heading(&heading_ids(&book), &id).is_none() {
+                let pos = self.source.pos(at);
+                self.diagnostics.push(
+                    Diagnostic::warning(self.source.path, Some(pos), format!("link `#{id}` is to no heading of the book; its text stays, unlinked"))
+                        .with_help("link to a heading by its id: its words in lower case joined by hyphens (`#further-reading`)")
+                        .with_source(self.text),
+                );
+            }
+        }
+        resolve_internal_links(&mut book);
         Ok(Manuscript { book, warnings: self.diagnostics })
     }
 }
@@ -400,6 +446,82 @@ fn title_from_file_name(path: &std::path::Path) -> String {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let title = stem.replace(['-', '_'], " ").trim().to_owned();
     if title.is_empty() { "Untitled".to_owned() } else { title }
+}
+
+/// Where a link's address leads, as far as the editions care.
+enum LinkTarget<'a> {
+    /// `http:`, `https:` or `mailto:`: live in the EPUB.
+    Web,
+    /// `#id`: a heading of the book, once it is known to exist.
+    Heading(&'a str),
+    /// Any other scheme (`javascript:`, `file:`, `data:`, …): never live.
+    Scheme(&'a str),
+    /// `/about` or `//host/…`: a page of whatever site the text once lived on.
+    SiteRoot,
+    /// `chapter2.md`, `../notes.html`: a file the editions do not carry.
+    File,
+    Nothing,
+}
+
+fn link_target(url: &str) -> LinkTarget<'_> {
+    let scheme = url.split_once(':').map(|(s, _)| s).filter(|s| {
+        let mut chars = s.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    match scheme {
+        Some(s) if ["http", "https", "mailto"].iter().any(|web| s.eq_ignore_ascii_case(web)) => LinkTarget::Web,
+        Some(s) => LinkTarget::Scheme(s),
+        None if url.trim().is_empty() => LinkTarget::Nothing,
+        None => match url.strip_prefix('#') {
+            Some(id) => LinkTarget::Heading(id),
+            None if url.starts_with(['/', '\\']) => LinkTarget::SiteRoot,
+            None => LinkTarget::File,
+        },
+    }
+}
+
+/// Links to a heading lead to its section's id, pandoc's form (`#further-reading`) too;
+/// a link to no heading keeps its text only (the check has said so).
+fn resolve_internal_links(book: &mut Book) {
+    let ids = heading_ids(book);
+    book.for_each_inlines_mut(&mut |inlines| resolve_in(inlines, &|id| find_heading(&ids, id)));
+}
+
+/// The ids a link can lead to: sections with a heading (the text before the first heading
+/// has none to link to).
+fn heading_ids(book: &Book) -> Vec<String> {
+    book.sections.iter().filter(|s| s.heading.is_some()).map(|s| s.id.clone()).collect()
+}
+
+/// The heading `id` names, as quire writes ids (`sec-further-reading`) or as pandoc does
+/// (`further-reading`).
+fn find_heading(ids: &[String], id: &str) -> Option<String> {
+    ids.iter().find(|s| *s == id || **s == format!("sec-{id}")).cloned()
+}
+
+fn resolve_in(inlines: &mut Vec<Inline>, resolve: &dyn Fn(&str) -> Option<String>) {
+    let mut i = 0;
+    while i < inlines.len() {
+        if let Inline::Emphasis(c) | Inline::Strong(c) = &mut inlines[i] {
+            resolve_in(c, resolve);
+        }
+        if let Inline::Link { url, content } = &mut inlines[i] {
+            resolve_in(content, resolve);
+            if let Some(id) = url.strip_prefix('#') {
+                match resolve(id) {
+                    Some(found) => *url = format!("#{found}"),
+                    None => {
+                        let content = std::mem::take(content);
+                        let n = content.len();
+                        inlines.splice(i..=i, content);
+                        i += n;
+                        continue;
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
 }
 
 fn flush_loose(blocks: &mut Vec<Block>, loose: Vec<Inline>) {

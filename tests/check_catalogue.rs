@@ -201,6 +201,19 @@ fn links_that_must_not_be_live_keep_their_text_with_a_warning() {
 }
 
 #[test]
+fn heading_attributes_give_the_anchor_and_are_not_printed() {
+    expect(
+        "heading-attributes",
+        0,
+        &[
+            warning("`.unlisted` is not honoured yet: the heading is in the table of contents and the bookmarks", 13, 1),
+            warning("heading id `#method` is used by another heading; the heading gets an id of its own", 15, 1),
+            warning("heading id `#1st` is not a name an edition can use as an anchor; the heading gets an id of its own", 17, 1),
+        ],
+    );
+}
+
+#[test]
 fn language_tag_that_is_not_bcp47() {
     expect("language-tag", 1, &[error("`en_AU` is not a BCP 47 language tag", 4, 12)]);
 }

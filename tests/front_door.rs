@@ -118,6 +118,28 @@ fn only_links_that_are_safe_to_follow_are_live_in_the_epub() {
     std::fs::remove_dir_all(&out).unwrap();
 }
 
+#[test]
+fn a_heading_id_is_its_anchor_and_its_attributes_are_not_printed() {
+    let manuscript = root().join("tests/manuscripts/heading-attributes.md");
+    let out = build_all(&manuscript, "attributes");
+    let article = epub_entry(&out.join("heading-attributes.epub"), "article.xhtml");
+    for expected in [
+        "<a href=\"article.xhtml#method\">the method</a>",
+        "<a href=\"article.xhtml#detail\">its detail</a>",
+        "<section id=\"method\" aria-labelledby=\"method-title\">\n<h2 id=\"method-title\">The method</h2>",
+        "<h3 id=\"detail\">A detail</h3>",
+        // An id used twice or not a name: the heading gets one of quire's.
+        "<section id=\"sec-twice\"",
+        "<section id=\"sec-bad\"",
+    ] {
+        assert!(article.contains(expected), "{expected} in {article}");
+    }
+    assert!(!article.contains('{'), "{article}");
+    let pdf = pdf_text(&out.join("heading-attributes.pdf"));
+    assert!(pdf.contains("The method") && !pdf.contains('{'), "{pdf}");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
 /// A Programming Historian lesson, exactly as its site's repository holds it: Jekyll's
 /// YAML front matter (`authors:`, `abstract:`, keys quire does not know), no `lang`,
 /// site-root links, a picture on the web.

@@ -31,8 +31,11 @@ const HOSTILE: &[&str] = &["\u{1}", "\u{0}", "&#1;", "&#xFFFF;", "\u{ffff}", "[^
 /// Link targets, most of which must not be live: each keeps its text, with a warning.
 const LINKS: &[&str] = &[
     "javascript:alert(1)", "JavaScript:x", "file:///etc/passwd", "data:text/html,x", "vbscript:x", "/about", "//host/x", "../up.md",
-    "chapter.md", "#nowhere", "#sec-x", "#opening", "mailto:a@b.org", "<java&#9;script:x>", "&#106;avascript:x", "",
+    "chapter.md", "#nowhere", "#sec-x", "#opening", "#a", "mailto:a@b.org", "<java&#9;script:x>", "&#106;avascript:x", "",
 ];
+
+/// Heading attributes as pandoc writes them, good and bad ids among them.
+const HEADING_ATTRIBUTES: &[&str] = &["{#a}", "{#a .unnumbered}", "{.unlisted}", "{#1st}", "{#note-1}", "{#x y}", "{#a-title}", "{#é}", "{}", "{#}"];
 
 const LABELS: &[&str] = &["a", "b", "note", "1", "x y", "ü"];
 /// Images the check refuses.
@@ -82,6 +85,7 @@ fn block() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
         6 => line(),
         2 => (1..=7usize, line()).prop_map(|(n, l)| format!("{} {l}", "#".repeat(n))),
+        1 => (1..=3usize, line(), proptest::sample::select(HEADING_ATTRIBUTES)).prop_map(|(n, l, a)| format!("{} {l} {a}", "#".repeat(n))),
         1 => (proptest::sample::select(LABELS), prop::option::weighted(0.97, line())).prop_map(|(label, l)| format!("[^{label}]: {}", l.unwrap_or_default())),
         1 => prop::collection::vec(line(), 1..4).prop_map(|rows| {
             let mut table = String::from("| a | b |\n|---|:-:|\n");
@@ -182,8 +186,16 @@ fn assert_well_formed(epub: &[u8]) {
             let mut text = String::new();
             entry.read_to_string(&mut text).unwrap();
             let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
-            if let Err(e) = roxmltree::Document::parse_with_options(&text, options) {
-                panic!("{name} is not well-formed: {e}");
+            match roxmltree::Document::parse_with_options(&text, options) {
+                Err(e) => panic!("{name} is not well-formed: {e}"),
+                // An id names one element: links and the contents lead to it.
+                Ok(document) => {
+                    let mut ids: Vec<&str> = document.descendants().filter_map(|n| n.attribute("id")).collect();
+                    ids.sort_unstable();
+                    let count = ids.len();
+                    ids.dedup();
+                    assert_eq!(ids.len(), count, "{name} has an id twice");
+                }
             }
         }
     }
@@ -203,7 +215,8 @@ fn text_words(text: &str) -> Vec<String> {
         | Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut hidden = 0usize;
     let mut words = Vec::new();
     for event in Parser::new_ext(text, options) {

@@ -19,7 +19,8 @@ pub type SectionFiles = HashMap<String, String>;
 /// The article holds the body's sections; each back-matter section has a document of its own.
 pub fn section_files(book: &Book) -> SectionFiles {
     let file = |s: &crate::model::Section| if s.matter == crate::model::Matter::Back { format!("{}.xhtml", s.id) } else { ARTICLE_FILE.to_owned() };
-    book.sections.iter().map(|s| (s.id.clone(), file(s))).collect()
+    let subheadings = book.sections.iter().flat_map(|s| s.subheading_ids().map(move |id| (id.to_owned(), file(s))));
+    book.sections.iter().map(|s| (s.id.clone(), file(s))).chain(subheadings).collect()
 }
 
 pub struct Page<'a> {
@@ -104,9 +105,16 @@ impl Renderer<'_> {
                 self.inlines(inlines, out);
                 out.push_str("</p>\n");
             }
-            Block::Subheading { level, content } => {
+            Block::Subheading { level, content, id } => {
                 let level = (level + 1).min(6);
-                let _ = write!(out, "<h{level}>");
+                match id {
+                    Some(id) => {
+                        let _ = write!(out, "<h{level} id=\"{}\">", escape(id));
+                    }
+                    None => {
+                        let _ = write!(out, "<h{level}>");
+                    }
+                }
                 self.inlines(content, out);
                 let _ = writeln!(out, "</h{level}>");
             }

@@ -15,7 +15,8 @@ use crate::model::{Block, Book, Inline, Matter, Note, NoteRef, Section, SourcePo
 enum Frame {
     Root,
     Paragraph(Vec<Inline>),
-    Heading { level: u8, content: Vec<Inline> },
+    /// `id` is the one written in the heading's attributes (`{#id}`), at `at`.
+    Heading { level: u8, content: Vec<Inline>, id: Option<String>, at: usize },
     Quote(Vec<Block>, Vec<Inline>),
     List { start: Option<u64>, items: Vec<Vec<Block>> },
     Item(Vec<Block>, Vec<Inline>),
@@ -45,6 +46,8 @@ pub(super) struct Folder<'a> {
     sections: Vec<Section>,
     notes: Vec<Note>,
     note_labels: HashMap<String, SourcePos>,
+    /// Every heading id given so far, written or made.
+    ids: Vec<String>,
     /// Links to a heading (`#id`) and where each is, checked once every heading is known.
     internal_links: Vec<(String, usize)>,
     diagnostics: Vec<Diagnostic>,
@@ -62,6 +65,7 @@ impl<'a> Folder<'a> {
             notes: Vec::new(),
             note_labels: HashMap::new(),
             internal_links: Vec::new(),
+            ids: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -100,7 +104,17 @@ impl<'a> Folder<'a> {
     fn start(&mut self, tag: Tag<'_>, offset: usize) {
         let frame = match tag {
             Tag::Paragraph => Frame::Paragraph(Vec::new()),
-            Tag::Heading { level, .. } => Frame::Heading { level: heading_level(level), content: Vec::new() },
+            Tag::Heading { level, id, classes, .. } => {
+                // `.unnumbered` asks for what quire does anyway: its headings carry no numbers.
+                if classes.iter().any(|c| c.as_ref() == "unlisted") {
+                    self.warning(
+                        offset,
+                        "`.unlisted` is not honoured yet: the heading is in the table of contents and the bookmarks".into(),
+                        "leave it, or make the heading a paragraph in bold if it must stay out of the contents",
+                    );
+                }
+                Frame::Heading { level: heading_level(level), content: Vec::new(), id: id.map(|id| id.into_string()), at: offset }
+            }
             Tag::BlockQuote(_) => Frame::Quote(Vec::new(), Vec::new()),
             Tag::CodeBlock(_) => Frame::Code(String::new()),
             Tag::List(start) => Frame::List { start, items: Vec::new() },
@@ -139,12 +153,12 @@ impl<'a> Folder<'a> {
         self.stack.push(frame);
     }
 
-    fn end(&mut self, _tag: TagEnd, offset: usize) {
+    fn end(&mut self, _tag: TagEnd, _offset: usize) {
         let Some(frame) = self.stack.pop() else { return };
         match frame {
             Frame::Root => self.stack.push(Frame::Root),
             Frame::Paragraph(content) => self.block(Block::Paragraph(content)),
-            Frame::Heading { level, content } => self.heading(level, content, offset),
+            Frame::Heading { level, content, id, at } => self.heading(level, content, id, at),
             Frame::Quote(mut blocks, loose) => {
                 flush_loose(&mut blocks, loose);
                 self.block(Block::Quote(blocks))
@@ -319,14 +333,43 @@ impl<'a> Folder<'a> {
         }
     }
 
-    fn heading(&mut self, level: u8, content: Vec<Inline>, _offset: usize) {
+    fn heading(&mut self, level: u8, content: Vec<Inline>, written_id: Option<String>, at: usize) {
+        let written_id = written_id.and_then(|id| self.usable_id(id, at));
         let at_top = matches!(self.stack.last(), Some(Frame::Root));
         if level == 1 && at_top {
-            let id = self.unique_section_id(&crate::model::plain_text(&content));
+            let id = written_id.unwrap_or_else(|| self.unique_section_id(&crate::model::plain_text(&content)));
+            self.ids.push(id.clone());
             self.sections.push(Section { heading: Some(content), id, matter: Matter::Body, blocks: Vec::new() });
         } else {
-            self.block(Block::Subheading { level: level.max(2), content });
+            if let Some(id) = &written_id {
+                self.ids.push(id.clone());
+            }
+            self.block(Block::Subheading { level: level.max(2), content, id: written_id });
         }
+    }
+
+    /// A heading's own id (`{#id}`) if the EPUB can carry it as one: a name (XML's rules:
+    /// a letter or `_` first, then letters, digits, `-`, `_`, `.`), used once, and none of
+    /// the ids quire gives its own elements.
+    fn usable_id(&mut self, id: String, at: usize) -> Option<String> {
+        let mut chars = id.chars();
+        let is_name = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || "-_.".contains(c));
+        let reserved = ["article", "article-title", "opening", "title", "notes"].contains(&id.as_str()) || id.starts_with("note-") || id.starts_with("noteref-");
+        let problem = if !is_name {
+            "is not a name an edition can use as an anchor"
+        } else if reserved {
+            "is one quire gives its own part of the book"
+        } else if self.ids.contains(&id) || self.ids.contains(&format!("{id}-title")) || id.strip_suffix("-title").is_some_and(|base| self.ids.iter().any(|i| i == base)) {
+            "is used by another heading"
+        } else {
+            return Some(id);
+        };
+        self.warning(
+            at,
+            format!("heading id `#{id}` {problem}; the heading gets an id of its own"),
+            "an id starts with a letter and holds letters, digits and hyphens (`{#further-reading}`), and names one heading",
+        );
+        None
     }
 
     fn unique_section_id(&self, heading: &str) -> String {
@@ -341,7 +384,7 @@ impl<'a> Folder<'a> {
         let base = if slug.is_empty() { "section".to_owned() } else { format!("sec-{slug}") };
         let mut id = base.clone();
         let mut n = 2;
-        while self.sections.iter().any(|s| s.id == id) {
+        while self.sections.iter().any(|s| s.id == id) || self.ids.contains(&id) {
             id = format!("{base}-{n}");
             n += 1;
         }
@@ -490,7 +533,8 @@ fn resolve_internal_links(book: &mut Book) {
 /// The ids a link can lead to: sections with a heading (the text before the first heading
 /// has none to link to).
 fn heading_ids(book: &Book) -> Vec<String> {
-    book.sections.iter().filter(|s| s.heading.is_some()).map(|s| s.id.clone()).collect()
+    let sections = book.sections.iter().filter(|s| s.heading.is_some()).map(|s| s.id.clone());
+    sections.chain(book.sections.iter().flat_map(|s| s.subheading_ids()).map(str::to_owned)).collect()
 }
 
 /// The heading `id` names, as quire writes ids (`sec-further-reading`) or as pandoc does

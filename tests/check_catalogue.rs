@@ -154,6 +154,26 @@ fn yaml_front_matter_as_pandoc_writes_it() {
 }
 
 #[test]
+fn front_matter_never_closed_is_an_error_not_text() {
+    let stderr = expect("unclosed-front-matter", 1, &[error("the front matter opened here is never closed", 1, 1)]);
+    assert!(stderr.contains("= help: end it with a line `---` before the text"), "{stderr}");
+    // A rule that opens the text, a blank line after it, is a rule.
+    let dir = temp_dir("rule");
+    std::fs::write(dir.join("rule.md"), "---\n\nText after a rule.\n").unwrap();
+    expect_in(
+        &dir,
+        "rule.md",
+        0,
+        &[
+            warning("the manuscript has no title; the editions take “rule” from the file name", 1, 1),
+            warning("the manuscript does not say its language; the editions assume English (`en`)", 1, 1),
+            warning("the manuscript names no author; no edition names one", 1, 1),
+        ],
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn yaml_that_does_not_parse_is_placed_inside_the_block() {
     expect("yaml-syntax", 1, &[error("invalid front matter: illegal placement of ':' indicator", 4, 5)]);
 }

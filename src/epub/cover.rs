@@ -38,7 +38,9 @@ pub fn render_cover(metadata: &Metadata, fonts: &FontFamily) -> Result<Vec<u8>, 
     if let Some(subtitle) = &metadata.subtitle {
         ink.draw_paragraph(FaceStyle::Regular, subtitle, 62.0, 1.35, y + 200.0, measure);
     }
-    ink.draw_paragraph(FaceStyle::Regular, &metadata.author, 92.0, 1.2, HEIGHT as f32 - 420.0, measure);
+    if let Some(author) = &metadata.author {
+        ink.draw_paragraph(FaceStyle::Regular, author, 92.0, 1.2, HEIGHT as f32 - 420.0, measure);
+    }
     if let Some(publisher) = &metadata.publisher {
         ink.draw_paragraph(FaceStyle::Bold, publisher, 64.0, 1.2, HEIGHT as f32 - 230.0, measure);
     }

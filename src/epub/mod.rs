@@ -11,7 +11,7 @@ use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElem
 
 pub use cover::render_cover;
 use package::{escape, read_entries, write_zip, PackageFixes};
-use xhtml::{Page, ReferenceFiles, Renderer, ARTICLE_FILE, NOTES_FILE};
+use xhtml::{Page, ReferenceFiles, Renderer, SectionFiles, ARTICLE_FILE, NOTES_FILE};
 
 use crate::model::{Book, Matter};
 use crate::build::timings::{stage, Timings};
@@ -117,7 +117,9 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     let mut epub = EpubBuilder::new(ZipLibrary::new()?)?;
     epub.epub_version(EpubVersion::V33);
     epub.set_title(m.title.as_str());
-    epub.add_author(m.author.as_str());
+    if let Some(author) = &m.author {
+        epub.add_author(author.as_str());
+    }
     epub.set_lang(m.language.as_str());
     epub.set_uuid(uuid);
     epub.set_generator(format!("quire {}", env!("CARGO_PKG_VERSION")));
@@ -148,7 +150,8 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     epub.add_content(EpubContent::new("titlepage.xhtml", title_page.as_bytes()).title("Title page").reftype(ReferenceType::TitlePage))?;
 
     let mut references = ReferenceFiles::new();
-    let article = article_body(book, &mut references);
+    let sections = xhtml::section_files(book);
+    let article = article_body(book, &mut references, &sections);
     let article_doc = xhtml::document(&Page { language, title: &m.title, matter: "bodymatter" }, &article);
     let mut article_content = EpubContent::new(ARTICLE_FILE, article_doc.as_bytes()).title(m.title.as_str()).reftype(ReferenceType::Text);
     for (i, section) in book.sections.iter().enumerate() {
@@ -164,7 +167,7 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
         let file = format!("{}.xhtml", section.id);
         let title = xhtml::section_title(book, i);
         let mut body = format!("<section id=\"{}\" aria-labelledby=\"{}-title\">\n<h2 id=\"{}-title\">", section.id, section.id, section.id);
-        let mut renderer = Renderer { file: &file, references: &mut references };
+        let mut renderer = Renderer { file: &file, references: &mut references, sections: &sections };
         if let Some(heading) = &section.heading {
             renderer.inlines(heading, &mut body);
         }
@@ -175,7 +178,7 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     }
     // Reading order: article, notes, back matter. The notes are rendered after the
     // back matter's text so that references made there have registered their file.
-    let notes = (!book.notes.is_empty()).then(|| xhtml::notes_body(&book.notes, &mut references));
+    let notes = (!book.notes.is_empty()).then(|| xhtml::notes_body(&book.notes, &mut references, &sections));
     if let Some(notes) = notes {
         let doc = xhtml::document(&page("Notes", "backmatter"), &notes);
         epub.add_content(EpubContent::new(NOTES_FILE, doc.as_bytes()).title("Notes").reftype(ReferenceType::Notes))?;
@@ -190,7 +193,7 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     Ok((bytes, fixes))
 }
 
-fn article_body(book: &Book, references: &mut ReferenceFiles) -> String {
+fn article_body(book: &Book, references: &mut ReferenceFiles, sections: &SectionFiles) -> String {
     let m = &book.metadata;
     let mut out = String::from("<article id=\"article\" aria-labelledby=\"article-title\">\n");
     out.push_str(&format!("<header>\n<h1 id=\"article-title\">{}</h1>\n", escape(&m.title)));
@@ -198,7 +201,7 @@ fn article_body(book: &Book, references: &mut ReferenceFiles) -> String {
         out.push_str(&format!("<p class=\"standfirst\">{}</p>\n", escape(subtitle)));
     }
     out.push_str("</header>\n");
-    let mut renderer = Renderer { file: ARTICLE_FILE, references };
+    let mut renderer = Renderer { file: ARTICLE_FILE, references, sections };
     for section in book.sections.iter().filter(|s| s.matter == Matter::Body) {
         match &section.heading {
             Some(heading) => {
@@ -242,7 +245,8 @@ fn package_metadata(book: &Book) -> Vec<String> {
         ("schema:accessibilityFeature", "displayTransformability"),
         ("schema:accessibilityHazard", "none"),
         ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
-        ("a11y:certifiedBy", m.publisher.as_deref().unwrap_or(m.author.as_str())),
+        // Whoever stands behind the book; with neither publisher nor author, the tool that checked it.
+        ("a11y:certifiedBy", m.publisher.as_deref().or(m.author.as_deref()).unwrap_or("quire")),
     ];
     for (property, value) in a11y {
         lines.push(format!("<meta property=\"{property}\">{}</meta>", escape(value)));
@@ -258,7 +262,7 @@ fn package_metadata(book: &Book) -> Vec<String> {
 
 /// An identifier for a manuscript that has none: stable, from its title and author.
 fn derived_identifier(book: &Book) -> String {
-    let seed = format!("{}\u{0}{}", book.metadata.title, book.metadata.author);
+    let seed = format!("{}\u{0}{}", book.metadata.title, book.metadata.author.as_deref().unwrap_or(""));
     format!("urn:uuid:{}", uuid::Uuid::from_u128(fnv128(seed.as_bytes())).hyphenated())
 }
 

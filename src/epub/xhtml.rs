@@ -13,6 +13,16 @@ pub const NOTES_FILE: &str = "endnotes.xhtml";
 /// Which document each note reference sits in, so backlinks know where to go.
 pub type ReferenceFiles = HashMap<(usize, usize), String>;
 
+/// Which document each section is in, so a link to a heading (`#id`) leads into it.
+pub type SectionFiles = HashMap<String, String>;
+
+/// The article holds the body's sections; each back-matter section has a document of its own.
+pub fn section_files(book: &Book) -> SectionFiles {
+    let file = |s: &crate::model::Section| if s.matter == crate::model::Matter::Back { format!("{}.xhtml", s.id) } else { ARTICLE_FILE.to_owned() };
+    let subheadings = book.sections.iter().flat_map(|s| s.subheading_ids().map(move |id| (id.to_owned(), file(s))));
+    book.sections.iter().map(|s| (s.id.clone(), file(s))).chain(subheadings).collect()
+}
+
 pub struct Page<'a> {
     pub language: &'a str,
     pub title: &'a str,
@@ -35,9 +45,9 @@ pub fn document(page: &Page<'_>, body: &str) -> String {
 pub fn cover_body(book: &Book, image: &str) -> String {
     let m = &book.metadata;
     format!(
-        "<div epub:type=\"cover\" class=\"cover\">\n<h1 class=\"visually-hidden\">Cover</h1>\n<img src=\"{image}\" alt=\"Cover: {}, by {}\" role=\"doc-cover\"/>\n</div>\n",
+        "<div epub:type=\"cover\" class=\"cover\">\n<h1 class=\"visually-hidden\">Cover</h1>\n<img src=\"{image}\" alt=\"Cover: {}{}\" role=\"doc-cover\"/>\n</div>\n",
         escape(&m.title),
-        escape(&m.author)
+        m.author.as_deref().map(|a| format!(", by {}", escape(a))).unwrap_or_default()
     )
 }
 
@@ -48,7 +58,9 @@ pub fn title_page_body(book: &Book) -> String {
     if let Some(subtitle) = &m.subtitle {
         let _ = writeln!(out, "<p class=\"standfirst\">{}</p>", escape(subtitle));
     }
-    let _ = writeln!(out, "<p class=\"author\">{}</p>", escape(&m.author));
+    if let Some(author) = &m.author {
+        let _ = writeln!(out, "<p class=\"author\">{}</p>", escape(author));
+    }
     if let Some(publisher) = &m.publisher {
         let year = m.date.map(|d| format!(" · {:04}", d.year)).unwrap_or_default();
         let _ = writeln!(out, "<p class=\"publisher\">{}{year}</p>", escape(publisher));
@@ -76,6 +88,7 @@ pub struct Renderer<'a> {
     /// The file this document will be written to, for note links.
     pub file: &'a str,
     pub references: &'a mut ReferenceFiles,
+    pub sections: &'a SectionFiles,
 }
 
 impl Renderer<'_> {
@@ -92,9 +105,16 @@ impl Renderer<'_> {
                 self.inlines(inlines, out);
                 out.push_str("</p>\n");
             }
-            Block::Subheading { level, content } => {
+            Block::Subheading { level, content, id } => {
                 let level = (level + 1).min(6);
-                let _ = write!(out, "<h{level}>");
+                match id {
+                    Some(id) => {
+                        let _ = write!(out, "<h{level} id=\"{}\">", escape(id));
+                    }
+                    None => {
+                        let _ = write!(out, "<h{level}>");
+                    }
+                }
                 self.inlines(content, out);
                 let _ = writeln!(out, "</h{level}>");
             }
@@ -149,7 +169,12 @@ impl Renderer<'_> {
                     let _ = write!(out, "<code>{}</code>", escape(t));
                 }
                 Inline::Link { url, content } => {
-                    let _ = write!(out, "<a href=\"{}\">", escape(url));
+                    // The manuscript stage let through only web links and links to a heading it found.
+                    let href = match url.strip_prefix('#').and_then(|id| self.sections.get(id).map(|file| (file, id))) {
+                        Some((file, id)) => format!("{file}#{id}"),
+                        None => url.clone(),
+                    };
+                    let _ = write!(out, "<a href=\"{}\">", escape(&href));
                     self.inlines(content, out);
                     out.push_str("</a>");
                 }
@@ -178,12 +203,12 @@ impl Renderer<'_> {
 }
 
 /// The notes document: one `<li>` per note, each ending in a backlink to every reference.
-pub fn notes_body(notes: &[Note], references: &mut ReferenceFiles) -> String {
+pub fn notes_body(notes: &[Note], references: &mut ReferenceFiles, sections: &SectionFiles) -> String {
     // Render the notes first: references inside notes register themselves.
     let mut rendered = Vec::with_capacity(notes.len());
     for note in notes {
         let mut text = String::new();
-        let mut renderer = Renderer { file: NOTES_FILE, references };
+        let mut renderer = Renderer { file: NOTES_FILE, references, sections };
         renderer.blocks(&note.blocks, &mut text);
         rendered.push(text);
     }

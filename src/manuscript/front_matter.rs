@@ -1,7 +1,9 @@
-//! Front matter: the TOML between `+++` lines at the top of a manuscript,
-//! read into the model's [`Metadata`], with every mistake reported at its key.
+//! Front matter: TOML between `+++` lines or YAML between `---` lines (as pandoc users
+//! write it) at the top of a manuscript, read into the model's [`Metadata`], with every
+//! mistake reported at its key. pandoc's names for quire's keys (`lang`, `abstract`,
+//! `keywords`, …) are read as those keys, and `author` may name several people.
 
-use super::Source;
+use super::{yaml, Source};
 use crate::diagnostics::Diagnostic;
 use crate::model::metadata::{Date, Metadata};
 
@@ -9,7 +11,7 @@ use crate::model::metadata::{Date, Metadata};
 const KEYS: &[(&str, KeyKind)] = &[
     ("title", KeyKind::Text),
     ("subtitle", KeyKind::Text),
-    ("author", KeyKind::Text),
+    ("author", KeyKind::Names),
     ("publisher", KeyKind::Text),
     ("date", KeyKind::Date),
     ("language", KeyKind::Text),
@@ -21,18 +23,57 @@ const KEYS: &[(&str, KeyKind)] = &[
     ("smart_punctuation", KeyKind::TrueOrFalse),
 ];
 
+/// Other names for quire's keys, pandoc's among them: each is read as the key it names.
+const ALIASES: &[(&str, &str)] = &[
+    ("lang", "language"),
+    // Jekyll sites and many templates name the authors so.
+    ("authors", "author"),
+    ("description", "subtitle"),
+    ("abstract", "subtitle"),
+    ("keywords", "subjects"),
+    ("subject", "subjects"),
+];
+
+/// Which syntax the front matter is written in, for messages that show how to write a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Syntax {
+    Toml,
+    Yaml,
+}
+
+impl Syntax {
+    /// A line that sets `key`, as this syntax writes it.
+    pub(super) fn line(self, key: &str, value: &str) -> String {
+        match self {
+            Syntax::Toml => format!("{key} = {value}"),
+            Syntax::Yaml => format!("{key}: {}", value.trim_matches('"')),
+        }
+    }
+}
+
+/// One key of the front matter as written, with the byte offsets of the key and its value
+/// in the manuscript.
+struct Entry {
+    key: String,
+    key_at: usize,
+    value: toml::Value,
+    value_at: usize,
+}
+
 /// Reads the front matter whose text starts at byte `start` of the source (the line
 /// after the opening delimiter). `text` is the parser's copy of it, used when the
 /// closing delimiter cannot be found in the source. Returns the metadata, if it
-/// could be read, and what was found wrong on the way.
-pub(super) fn read(source: &Source<'_>, text: &str, start: usize, yaml: bool) -> (Option<Metadata>, Vec<Diagnostic>) {
-    let mut reader = Reader { source, diagnostics: Vec::new(), metadata: None };
-    reader.front_matter(text, start, yaml);
+/// could be read, and what was found wrong on the way. Keys left out (`title`,
+/// `language`, `author`) are the caller's to supply: it knows the rest of the book.
+pub(super) fn read(source: &Source<'_>, text: &str, start: usize, syntax: Syntax) -> (Option<Metadata>, Vec<Diagnostic>) {
+    let mut reader = Reader { source, syntax, diagnostics: Vec::new(), metadata: None };
+    reader.front_matter(text, start);
     (reader.metadata, reader.diagnostics)
 }
 
 struct Reader<'a> {
     source: &'a Source<'a>,
+    syntax: Syntax,
     diagnostics: Vec<Diagnostic>,
     metadata: Option<Metadata>,
 }
@@ -46,22 +87,28 @@ impl Reader<'_> {
         self.diagnostics.push(self.source.warning(offset, message, help));
     }
 
-    fn front_matter(&mut self, text: &str, start: usize, yaml: bool) {
-        if yaml {
-            self.error(
-                start,
-                "front matter must be TOML between `+++` lines".into(),
-                "replace the `---` lines around the front matter with `+++` and write `key = \"value\"`",
-            );
-            return;
-        }
+    fn front_matter(&mut self, text: &str, start: usize) {
         // The source between the delimiters, rather than the parser's copy: that one has
         // `\r\n` turned into `\n`, and every offset into it must be an offset into the file.
         let source = self.source.text;
+        let closings: &[&str] = match self.syntax {
+            Syntax::Toml => &["+++"],
+            Syntax::Yaml => &["---", "..."],
+        };
         let closing = std::iter::once(start)
             .chain(source[start..].match_indices('\n').map(|(i, _)| start + i + 1))
-            .find(|&line| source[line..].starts_with("+++"));
+            .find(|&line| closings.iter().any(|c| source[line..].starts_with(c)));
         let text = closing.map_or(text, |end| &source[start..end]);
+        let entries = match self.syntax {
+            Syntax::Toml => self.toml_entries(text, start),
+            Syntax::Yaml => self.yaml_entries(text, start),
+        };
+        if let Some(entries) = entries {
+            self.metadata(entries, start);
+        }
+    }
+
+    fn toml_entries(&mut self, text: &str, start: usize) -> Option<Vec<Entry>> {
         let table: toml::Table = match toml::from_str(text) {
             Ok(t) => t,
             Err(e) => {
@@ -74,53 +121,80 @@ impl Reader<'_> {
                     None => format!("invalid front matter: {message}"),
                 };
                 self.error(at, message, "front matter is TOML: `key = \"value\"`, text in double quotes");
-                return;
+                return None;
             }
         };
-        let key_offset = |key: &str| key_line(text, key).map_or(start, |(k, _)| start + k);
-        let value_offset = |key: &str| key_line(text, key).map_or(start, |(_, v)| start + v);
+        let entries = table.into_iter().map(|(key, value)| {
+            let (key_at, value_at) = key_line(text, &key).map_or((start, start), |(k, v)| (start + k, start + v));
+            Entry { key, key_at, value, value_at }
+        });
+        Some(entries.collect())
+    }
+
+    fn yaml_entries(&mut self, text: &str, start: usize) -> Option<Vec<Entry>> {
+        // saphyr counts characters; the diagnostics want bytes of the file.
+        let byte = |chars: usize| start + text.char_indices().nth(chars).map_or(text.len(), |(b, _)| b);
+        match yaml::read(text) {
+            Ok(entries) => Some(
+                entries.into_iter().map(|e| Entry { key: e.key, key_at: byte(e.key_at), value: e.value, value_at: byte(e.value_at) }).collect(),
+            ),
+            Err(e) => {
+                self.error(byte(e.at), format!("invalid front matter: {}", e.message), e.help);
+                None
+            }
+        }
+    }
+
+    /// The entries checked against the known keys and read into the metadata.
+    fn metadata(&mut self, entries: Vec<Entry>, start: usize) {
+        let syntax = self.syntax;
+        let given: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
         let mut known = toml::Table::new();
-        for (key, value) in table {
-            match KeyKind::of(&key) {
-                Some(kind) if kind.accepts(&value) => {
-                    known.insert(key, value);
+        let mut value_at = std::collections::HashMap::new();
+        for Entry { key, key_at, value, value_at: at } in entries {
+            let canonical = match ALIASES.iter().find(|(alias, _)| *alias == key) {
+                Some((_, canonical)) => {
+                    if known.contains_key(*canonical) || given.iter().any(|g| g == canonical) {
+                        self.warning(key_at, format!("`{key}` is ignored: the front matter gives `{canonical}` already"), &format!("keep one of `{key}` and `{canonical}`"));
+                        continue;
+                    }
+                    canonical.to_string()
                 }
-                Some(kind) => {
-                    let article = if value.type_str().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
-                    self.error(
-                        value_offset(&key),
-                        format!("invalid front matter: `{key}` is {article} {}, but it must be {}", value.type_str(), kind.description()),
-                        &format!("write `{}`", kind.example(&key)),
-                    );
-                }
+                None => key.clone(),
+            };
+            match KeyKind::of(&canonical) {
+                Some(kind) => match kind.read(value) {
+                    Ok(value) => {
+                        value_at.insert(canonical.clone(), at);
+                        known.insert(canonical, value);
+                    }
+                    Err(value) => {
+                        let found = type_name(&value, syntax);
+                        let article = if found.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                        self.error(
+                            at,
+                            format!("invalid front matter: `{key}` is {article} {found}, but it must be {}", kind.description(syntax)),
+                            &format!("write `{}`", kind.example(&key, syntax)),
+                        );
+                    }
+                },
                 None => {
                     let help = match nearest_key(&key) {
                         Some(k) => format!("did you mean `{k}`?"),
                         None => format!("known keys: {}", KEYS.iter().map(|(key, _)| *key).collect::<Vec<_>>().join(", ")),
                     };
-                    self.warning(key_offset(&key), format!("unknown front-matter key `{key}` is ignored"), &help);
+                    self.warning(key_at, format!("unknown front-matter key `{key}` is ignored"), &help);
                 }
             }
         }
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return;
         }
-        for required in ["title", "author", "language"] {
-            if !known.contains_key(required) {
-                self.error(
-                    start.saturating_sub(4),
-                    format!("the front matter has no `{required}`"),
-                    &format!("add a line `{required} = \"…\"` between the `+++` lines"),
-                );
-            }
-        }
-        if self.diagnostics.iter().any(Diagnostic::is_error) {
-            return;
-        }
+        let value_offset = |key: &str| value_at.get(key).copied().unwrap_or(start);
         let date = known.remove("date");
         match known.try_into::<Metadata>() {
             Ok(mut m) => {
-                if !is_bcp47(&m.language) {
+                if !m.language.is_empty() && !is_bcp47(&m.language) {
                     self.error(
                         value_offset("language"),
                         format!("`{}` is not a BCP 47 language tag", m.language),
@@ -143,14 +217,32 @@ impl Reader<'_> {
     }
 }
 
-/// Offsets of `key` and of its value in front-matter `text`, for a line `key = value`.
+/// The kind of a value as the author wrote it, in the words of the front matter's syntax.
+fn type_name(value: &toml::Value, syntax: Syntax) -> &'static str {
+    match (value, syntax) {
+        (toml::Value::Array(_), Syntax::Yaml) => "list",
+        (toml::Value::Table(_), Syntax::Yaml) => "mapping",
+        (toml::Value::String(_), Syntax::Yaml) => "text",
+        (toml::Value::Boolean(_), Syntax::Yaml) => "truth value",
+        (value, _) => value.type_str(),
+    }
+}
+
+/// Offsets of `key`, or of another name for it (`lang` for `language`), and of its value.
+pub(crate) fn key_or_alias_line(text: &str, key: &str) -> Option<(usize, usize)> {
+    let aliases = ALIASES.iter().filter(|(_, canonical)| *canonical == key).map(|(alias, _)| *alias);
+    std::iter::once(key).chain(aliases).find_map(|name| key_line(text, name))
+}
+
+/// Offsets of `key` and of its value in front-matter `text`, for a line `key = value`
+/// (TOML) or `key: value` (YAML).
 pub(crate) fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let indent = line.len() - line.trim_start().len();
         if let Some(rest) = line[indent..].strip_prefix(key) {
             let after_key = rest.trim_start_matches([' ', '\t']);
-            if let Some(value) = after_key.strip_prefix('=') {
+            if let Some(value) = after_key.strip_prefix('=').or_else(|| after_key.strip_prefix(':')) {
                 let value_at = line.len() - value.trim_start_matches([' ', '\t']).len();
                 return Some((line_start + indent, line_start + value_at));
             }
@@ -170,7 +262,11 @@ pub(super) enum KeyKind {
     Text,
     /// A date written as text: `"2017-10-25"`.
     Date,
+    /// A list of texts, or one text for a list of one.
     TextList,
+    /// One name, or a list of names (pandoc also writes each as a mapping with a `name`),
+    /// joined into one byline.
+    Names,
     TrueOrFalse,
 }
 
@@ -179,31 +275,58 @@ impl KeyKind {
         KEYS.iter().find(|(known, _)| *known == key).map(|(_, kind)| *kind)
     }
 
-    pub(super) fn accepts(self, value: &toml::Value) -> bool {
+    /// The value as the metadata holds it, or the value back when it is of the wrong kind.
+    fn read(self, value: toml::Value) -> Result<toml::Value, toml::Value> {
         match (self, value) {
-            (KeyKind::Text | KeyKind::Date, toml::Value::String(_)) | (KeyKind::TrueOrFalse, toml::Value::Boolean(_)) => true,
-            (KeyKind::TextList, toml::Value::Array(items)) => items.iter().all(toml::Value::is_str),
-            _ => false,
+            (KeyKind::Text | KeyKind::Date | KeyKind::Names, value @ toml::Value::String(_)) | (KeyKind::TrueOrFalse, value @ toml::Value::Boolean(_)) => Ok(value),
+            (KeyKind::TextList, toml::Value::String(text)) => Ok(toml::Value::Array(vec![toml::Value::String(text)])),
+            (KeyKind::TextList, value @ toml::Value::Array(_)) if value.as_array().is_some_and(|items| items.iter().all(toml::Value::is_str)) => Ok(value),
+            (KeyKind::Names, toml::Value::Array(items)) => {
+                let name = |item: &toml::Value| match item {
+                    toml::Value::String(name) => Some(name.clone()),
+                    toml::Value::Table(person) => person.get("name").and_then(toml::Value::as_str).map(str::to_owned),
+                    _ => None,
+                };
+                match items.iter().map(name).collect::<Option<Vec<String>>>() {
+                    Some(names) if !names.is_empty() => Ok(toml::Value::String(byline(&names))),
+                    _ => Err(toml::Value::Array(items)),
+                }
+            }
+            (_, value) => Err(value),
         }
     }
 
-    pub(super) fn description(self) -> &'static str {
-        match self {
-            KeyKind::Text => "text in double quotes",
-            KeyKind::Date => "text in double quotes",
-            KeyKind::TextList => "a list of texts in double quotes",
-            KeyKind::TrueOrFalse => "true or false",
+    pub(super) fn description(self, syntax: Syntax) -> &'static str {
+        match (self, syntax) {
+            (KeyKind::Text | KeyKind::Date, Syntax::Toml) => "text in double quotes",
+            (KeyKind::TextList, Syntax::Toml) => "a list of texts in double quotes",
+            (KeyKind::Names, Syntax::Toml) => "a name in double quotes, or a list of names",
+            (KeyKind::Text | KeyKind::Date, Syntax::Yaml) => "text",
+            (KeyKind::TextList, Syntax::Yaml) => "a list of texts",
+            (KeyKind::Names, Syntax::Yaml) => "a name, or a list of names",
+            (KeyKind::TrueOrFalse, _) => "true or false",
         }
     }
 
     /// How a value of this kind is written, for the help line.
-    pub(super) fn example(self, key: &str) -> String {
-        match self {
-            KeyKind::Text => format!("{key} = \"…\""),
-            KeyKind::Date => format!("{key} = \"2017-10-25\""),
-            KeyKind::TextList => format!("{key} = [\"…\", \"…\"]"),
-            KeyKind::TrueOrFalse => format!("{key} = false"),
+    pub(super) fn example(self, key: &str, syntax: Syntax) -> String {
+        match (self, syntax) {
+            (KeyKind::Text, _) => syntax.line(key, "\"…\""),
+            (KeyKind::Date, _) => syntax.line(key, "\"2017-10-25\""),
+            (KeyKind::TextList | KeyKind::Names, Syntax::Toml) => format!("{key} = [\"…\", \"…\"]"),
+            (KeyKind::TextList | KeyKind::Names, Syntax::Yaml) => format!("{key}: [first, second]"),
+            (KeyKind::TrueOrFalse, _) => syntax.line(key, "false"),
         }
+    }
+}
+
+/// Several authors as one byline, as pandoc's templates print them: "A", "A and B",
+/// "A, B and C". In English: quire's own words on the page are English too.
+pub(super) fn byline(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -260,6 +383,18 @@ mod tests {
     }
 
     #[test]
+    fn several_authors_make_one_byline() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(byline(&names(&["Ann"])), "Ann");
+        assert_eq!(byline(&names(&["Ann", "Bob"])), "Ann and Bob");
+        assert_eq!(byline(&names(&["Ann", "Bob", "Cy"])), "Ann, Bob and Cy");
+        let people = toml::Value::Array(vec![toml::Value::Table([("name".to_string(), toml::Value::from("Ann"))].into_iter().collect()), "Bob".into()]);
+        assert_eq!(KeyKind::Names.read(people), Ok(toml::Value::from("Ann and Bob")));
+        assert!(KeyKind::Names.read(toml::Value::Array(vec![])).is_err());
+        assert_eq!(KeyKind::TextList.read("one".into()), Ok(toml::Value::Array(vec!["one".into()])));
+    }
+
+    #[test]
     fn typos_get_a_suggestion() {
         assert_eq!(nearest_key("autor"), Some("author"));
         assert_eq!(nearest_key("langauge"), Some("language"));
@@ -271,9 +406,9 @@ mod tests {
         for (key, kind) in KEYS {
             assert_eq!(KeyKind::of(key), Some(*kind), "{key}");
         }
-        assert!(KeyKind::of("smart_punctuation").unwrap().accepts(&toml::Value::Boolean(false)));
-        assert!(!KeyKind::of("title").unwrap().accepts(&toml::Value::Integer(5)));
-        assert!(!KeyKind::of("subjects").unwrap().accepts(&toml::Value::Array(vec![toml::Value::Integer(1)])));
+        assert!(KeyKind::of("smart_punctuation").unwrap().read(toml::Value::Boolean(false)).is_ok());
+        assert!(KeyKind::of("title").unwrap().read(toml::Value::Integer(5)).is_err());
+        assert!(KeyKind::of("subjects").unwrap().read(toml::Value::Array(vec![toml::Value::Integer(1)])).is_err());
     }
 
     /// The table of keys and the model's fields must agree: every key, given a
@@ -283,7 +418,7 @@ mod tests {
         let mut table = toml::Table::new();
         for (key, kind) in KEYS {
             let value = match kind {
-                KeyKind::Text => toml::Value::String(format!("{key} value")),
+                KeyKind::Text | KeyKind::Names => toml::Value::String(format!("{key} value")),
                 KeyKind::Date => toml::Value::String("2017-10".into()),
                 KeyKind::TextList => toml::Value::Array(vec![toml::Value::String(format!("{key} value"))]),
                 KeyKind::TrueOrFalse => toml::Value::Boolean(false),
@@ -292,7 +427,7 @@ mod tests {
         }
         let metadata: Metadata = table.try_into().unwrap();
         let texts: Vec<&str> = metadata.texts().map(|(key, _)| key).collect();
-        let text_keys: Vec<&str> = KEYS.iter().filter(|(_, kind)| matches!(kind, KeyKind::Text | KeyKind::TextList)).map(|(key, _)| *key).collect();
+        let text_keys: Vec<&str> = KEYS.iter().filter(|(_, kind)| matches!(kind, KeyKind::Text | KeyKind::Names | KeyKind::TextList)).map(|(key, _)| *key).collect();
         assert_eq!(texts, text_keys, "Metadata::texts lists every text key, in order");
         assert_eq!(metadata.smart_punctuation, Some(false));
     }

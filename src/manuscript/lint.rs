@@ -53,7 +53,7 @@ pub(super) fn escaped_unholdable_characters(source: &Source<'_>, book: &Book) ->
     let mut found = Vec::new();
     for (key, value) in book.metadata.texts() {
         if let Some(c) = value.chars().find(|c| is_unholdable(*c)) {
-            let at = super::front_matter::key_line(text, key).map(|(_, value_at)| lines.position(value_at));
+            let at = super::front_matter::key_or_alias_line(text, key).map(|(_, value_at)| lines.position(value_at));
             found.push(
                 Diagnostic::error(path, at, format!("`{key}` holds control character U+{:04X}; no edition can hold it", c as u32))
                     .with_help(help)
@@ -189,6 +189,15 @@ impl<'a> SourceLint<'a> {
     }
 
     fn image(&mut self, src: &str, offset: usize) {
+        // A picture on the web is never fetched: a build reads nothing but the manuscript's folder.
+        if is_web_address(src) {
+            self.warn(
+                offset,
+                format!("image `{src}` is on the web; no edition fetches it, and its alt text stands in for it"),
+                "download the picture into the manuscript's folder and give its path, e.g. `images/logo.png`",
+            );
+            return;
+        }
         match image_problem(&self.folder, src) {
             Some(problem) => self.error(offset, problem, "image paths are relative to the manuscript's folder and stay inside it, e.g. `images/map.png`"),
             None => {
@@ -196,6 +205,11 @@ impl<'a> SourceLint<'a> {
             }
         }
     }
+}
+
+fn is_web_address(src: &str) -> bool {
+    let lower = src.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
 }
 
 /// Why the image at `src` cannot be used, if it cannot. Paths are relative to `folder`
@@ -278,6 +292,14 @@ mod tests {
         let many = unholdable_characters(&Source::new(Path::new("b.md"), &zeros));
         assert_eq!(many.len(), 11);
         assert_eq!(many[10].message, "2 more control characters from here on");
+    }
+
+    #[test]
+    fn a_control_character_under_pandocs_name_for_a_key_is_placed() {
+        let text = "---\ntitle: T\nabstract: \"a\\u0001b\"\n---\n\nText.\n";
+        let errors = super::super::parse(Path::new("b.md"), text).expect_err("control characters are errors");
+        let places: Vec<_> = errors.iter().map(|d| (d.message.as_str(), d.at.map(|a| (a.line, a.column)))).collect();
+        assert!(places.contains(&("`subtitle` holds control character U+0001; no edition can hold it", Some((3, 11)))), "{places:?}");
     }
 
     #[test]

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{Event, HeadingLevel, MetadataBlockKind, Tag, TagEnd};
 
-use super::{front_matter, Manuscript, Source};
+use super::front_matter::{self, Syntax};
+use super::{Manuscript, Source};
 use crate::diagnostics::Diagnostic;
 use crate::model::metadata::Metadata;
 use crate::model::{Block, Book, Inline, Matter, Note, NoteRef, Section, SourcePos};
@@ -14,20 +15,21 @@ use crate::model::{Block, Book, Inline, Matter, Note, NoteRef, Section, SourcePo
 enum Frame {
     Root,
     Paragraph(Vec<Inline>),
-    Heading { level: u8, content: Vec<Inline> },
+    /// `id` is the one written in the heading's attributes (`{#id}`), at `at`.
+    Heading { level: u8, content: Vec<Inline>, id: Option<String>, at: usize },
     Quote(Vec<Block>, Vec<Inline>),
     List { start: Option<u64>, items: Vec<Vec<Block>> },
     Item(Vec<Block>, Vec<Inline>),
     Emphasis(Vec<Inline>),
     Strong(Vec<Inline>),
-    Link { url: String, content: Vec<Inline> },
+    Link { url: String, content: Vec<Inline>, at: usize },
     Image { src: String, alt: String },
     Code(String),
     Note { label: String, at: SourcePos, blocks: Vec<Block>, loose: Vec<Inline> },
     Table { rows: Vec<Vec<Vec<Inline>>> },
     Row(Vec<Vec<Inline>>),
     Cell(Vec<Inline>),
-    FrontMatter { text: String, start: usize, yaml: bool },
+    FrontMatter { text: String, start: usize, syntax: Syntax },
     Html { seen: bool },
     /// Tags we read through, keeping their content (strikethrough, superscript…).
     Transparent,
@@ -39,9 +41,15 @@ pub(super) struct Folder<'a> {
     text: &'a str,
     stack: Vec<Frame>,
     metadata: Option<Metadata>,
+    /// The syntax of the front matter, if the manuscript has one.
+    front_matter: Option<Syntax>,
     sections: Vec<Section>,
     notes: Vec<Note>,
     note_labels: HashMap<String, SourcePos>,
+    /// Every heading id given so far, written or made.
+    ids: Vec<String>,
+    /// Links to a heading (`#id`) and where each is, checked once every heading is known.
+    internal_links: Vec<(String, usize)>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -52,9 +60,12 @@ impl<'a> Folder<'a> {
             text: source.text,
             stack: vec![Frame::Root],
             metadata: None,
+            front_matter: None,
             sections: Vec::new(),
             notes: Vec::new(),
             note_labels: HashMap::new(),
+            internal_links: Vec::new(),
+            ids: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -93,7 +104,17 @@ impl<'a> Folder<'a> {
     fn start(&mut self, tag: Tag<'_>, offset: usize) {
         let frame = match tag {
             Tag::Paragraph => Frame::Paragraph(Vec::new()),
-            Tag::Heading { level, .. } => Frame::Heading { level: heading_level(level), content: Vec::new() },
+            Tag::Heading { level, id, classes, .. } => {
+                // `.unnumbered` asks for what quire does anyway: its headings carry no numbers.
+                if classes.iter().any(|c| c.as_ref() == "unlisted") {
+                    self.warning(
+                        offset,
+                        "`.unlisted` is not honoured yet: the heading is in the table of contents and the bookmarks".into(),
+                        "leave it, or make the heading a paragraph in bold if it must stay out of the contents",
+                    );
+                }
+                Frame::Heading { level: heading_level(level), content: Vec::new(), id: id.map(|id| id.into_string()), at: offset }
+            }
             Tag::BlockQuote(_) => Frame::Quote(Vec::new(), Vec::new()),
             Tag::CodeBlock(_) => Frame::Code(String::new()),
             Tag::List(start) => Frame::List { start, items: Vec::new() },
@@ -115,16 +136,16 @@ impl<'a> Folder<'a> {
             }
             Tag::Emphasis => Frame::Emphasis(Vec::new()),
             Tag::Strong => Frame::Strong(Vec::new()),
-            Tag::Link { dest_url, .. } => Frame::Link { url: dest_url.into_string(), content: Vec::new() },
+            Tag::Link { dest_url, .. } => Frame::Link { url: dest_url.into_string(), content: Vec::new(), at: offset },
             Tag::Image { dest_url, .. } => Frame::Image { src: dest_url.into_string(), alt: String::new() },
             Tag::Table(_) => Frame::Table { rows: Vec::new() },
             Tag::TableHead | Tag::TableRow => Frame::Row(Vec::new()),
             Tag::TableCell => Frame::Cell(Vec::new()),
             Tag::MetadataBlock(kind) => {
-                let yaml = kind == MetadataBlockKind::YamlStyle;
+                let syntax = if kind == MetadataBlockKind::YamlStyle { Syntax::Yaml } else { Syntax::Toml };
                 // The block's text starts on the line after the opening delimiter.
                 let start = self.text[offset..].find('\n').map_or(offset, |n| offset + n + 1);
-                Frame::FrontMatter { text: String::new(), start, yaml }
+                Frame::FrontMatter { text: String::new(), start, syntax }
             }
             Tag::HtmlBlock => Frame::Html { seen: false },
             _ => Frame::Transparent,
@@ -132,12 +153,12 @@ impl<'a> Folder<'a> {
         self.stack.push(frame);
     }
 
-    fn end(&mut self, _tag: TagEnd, offset: usize) {
+    fn end(&mut self, _tag: TagEnd, _offset: usize) {
         let Some(frame) = self.stack.pop() else { return };
         match frame {
             Frame::Root => self.stack.push(Frame::Root),
             Frame::Paragraph(content) => self.block(Block::Paragraph(content)),
-            Frame::Heading { level, content } => self.heading(level, content, offset),
+            Frame::Heading { level, content, id, at } => self.heading(level, content, id, at),
             Frame::Quote(mut blocks, loose) => {
                 flush_loose(&mut blocks, loose);
                 self.block(Block::Quote(blocks))
@@ -163,7 +184,7 @@ impl<'a> Folder<'a> {
             }
             Frame::Emphasis(content) => self.inline(Inline::Emphasis(content)),
             Frame::Strong(content) => self.inline(Inline::Strong(content)),
-            Frame::Link { url, content } => self.inline(Inline::Link { url, content }),
+            Frame::Link { url, content, at } => self.link(url, content, at),
             Frame::Image { src, alt } => self.inline(Inline::Image { src, alt }),
             Frame::Table { rows } => self.block(Block::Table { header: true, rows }),
             Frame::Row(cells) => {
@@ -176,8 +197,9 @@ impl<'a> Folder<'a> {
                     cells.push(content);
                 }
             }
-            Frame::FrontMatter { text, start, yaml } => {
-                let (metadata, mut found) = front_matter::read(self.source, &text, start, yaml);
+            Frame::FrontMatter { text, start, syntax } => {
+                self.front_matter = Some(syntax);
+                let (metadata, mut found) = front_matter::read(self.source, &text, start, syntax);
                 self.diagnostics.append(&mut found);
                 if metadata.is_some() {
                     self.metadata = metadata;
@@ -239,6 +261,38 @@ impl<'a> Folder<'a> {
         );
     }
 
+    /// A link the editions may make live is kept; any other keeps its text, unlinked, with
+    /// a warning: the model carries only links that are safe to follow.
+    fn link(&mut self, url: String, content: Vec<Inline>, at: usize) {
+        let refused = match link_target(&url) {
+            LinkTarget::Web => None,
+            LinkTarget::Heading(id) => {
+                self.internal_links.push((id.to_owned(), at));
+                None
+            }
+            LinkTarget::Scheme(scheme) => Some((
+                format!("link to `{scheme}:` is not kept; its text stays, unlinked"),
+                "only http, https and mailto links, and links to a heading (`#id`), are live in the editions",
+            )),
+            LinkTarget::SiteRoot => Some((
+                format!("link `{url}` is to a page of a web site, not to the book; its text stays, unlinked"),
+                "write the whole address (`https://example.org/about`), or link to a heading of the book (`#id`)",
+            )),
+            LinkTarget::File => Some((
+                format!("link `{url}` is to a file outside the book; its text stays, unlinked"),
+                "an edition carries only the manuscript's text: write the whole address (`https://…`) of a copy on the web, or remove the link",
+            )),
+            LinkTarget::Nothing => Some(("the link has no address; its text stays, unlinked".into(), "write the address between the ( ), or remove the brackets")),
+        };
+        match refused {
+            None => self.inline(Inline::Link { url, content }),
+            Some((message, help)) => {
+                self.warning(at, message, help);
+                content.into_iter().for_each(|inline| self.inline(inline));
+            }
+        }
+    }
+
     fn inline(&mut self, inline: Inline) {
         match self.stack.last_mut() {
             Some(
@@ -279,14 +333,43 @@ impl<'a> Folder<'a> {
         }
     }
 
-    fn heading(&mut self, level: u8, content: Vec<Inline>, _offset: usize) {
+    fn heading(&mut self, level: u8, content: Vec<Inline>, written_id: Option<String>, at: usize) {
+        let written_id = written_id.and_then(|id| self.usable_id(id, at));
         let at_top = matches!(self.stack.last(), Some(Frame::Root));
         if level == 1 && at_top {
-            let id = self.unique_section_id(&crate::model::plain_text(&content));
+            let id = written_id.unwrap_or_else(|| self.unique_section_id(&crate::model::plain_text(&content)));
+            self.ids.push(id.clone());
             self.sections.push(Section { heading: Some(content), id, matter: Matter::Body, blocks: Vec::new() });
         } else {
-            self.block(Block::Subheading { level: level.max(2), content });
+            if let Some(id) = &written_id {
+                self.ids.push(id.clone());
+            }
+            self.block(Block::Subheading { level: level.max(2), content, id: written_id });
         }
+    }
+
+    /// A heading's own id (`{#id}`) if the EPUB can carry it as one: a name (XML's rules:
+    /// a letter or `_` first, then letters, digits, `-`, `_`, `.`), used once, and none of
+    /// the ids quire gives its own elements.
+    fn usable_id(&mut self, id: String, at: usize) -> Option<String> {
+        let mut chars = id.chars();
+        let is_name = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || "-_.".contains(c));
+        let reserved = ["article", "article-title", "opening", "title", "notes"].contains(&id.as_str()) || id.starts_with("note-") || id.starts_with("noteref-");
+        let problem = if !is_name {
+            "is not a name an edition can use as an anchor"
+        } else if reserved {
+            "is one quire gives its own part of the book"
+        } else if self.ids.contains(&id) || self.ids.contains(&format!("{id}-title")) || id.strip_suffix("-title").is_some_and(|base| self.ids.iter().any(|i| i == base)) {
+            "is used by another heading"
+        } else {
+            return Some(id);
+        };
+        self.warning(
+            at,
+            format!("heading id `#{id}` {problem}; the heading gets an id of its own"),
+            "an id starts with a letter and holds letters, digits and hyphens (`{#further-reading}`), and names one heading",
+        );
+        None
     }
 
     fn unique_section_id(&self, heading: &str) -> String {
@@ -301,7 +384,7 @@ impl<'a> Folder<'a> {
         let base = if slug.is_empty() { "section".to_owned() } else { format!("sec-{slug}") };
         let mut id = base.clone();
         let mut n = 2;
-        while self.sections.iter().any(|s| s.id == id) {
+        while self.sections.iter().any(|s| s.id == id) || self.ids.contains(&id) {
             id = format!("{base}-{n}");
             n += 1;
         }
@@ -309,12 +392,8 @@ impl<'a> Folder<'a> {
     }
 
     pub(super) fn finish(mut self) -> Result<Manuscript, Vec<Diagnostic>> {
-        if self.metadata.is_none() && !self.diagnostics.iter().any(Diagnostic::is_error) {
-            self.diagnostics.push(
-                Diagnostic::error(self.source.path, Some(SourcePos { line: 1, column: 1 }), "the manuscript has no front matter")
-                    .with_help("start the file with `+++`, then `title = \"…\"`, `author = \"…\"`, `language = \"en\"`, then `+++`"),
-            );
-        }
+        let unclosed = self.front_matter.is_none() && self.check_unclosed_front_matter();
+        let front_matter_failed = unclosed || (self.front_matter.is_some() && self.metadata.is_none());
         let has_text = self.sections.iter().any(|s| !s.blocks.is_empty() || s.heading.is_some());
         if !has_text && !self.diagnostics.iter().any(Diagnostic::is_error) {
             let end = self.pos(self.text.len());
@@ -323,7 +402,10 @@ impl<'a> Folder<'a> {
                     .with_help("write the article below the front matter"),
             );
         }
-        let metadata = self.metadata.take().unwrap_or_default();
+        let mut metadata = self.metadata.take().unwrap_or_default();
+        if !front_matter_failed {
+            self.assume_what_the_front_matter_leaves_out(&mut metadata);
+        }
         for section in &mut self.sections {
             let title = section.heading.as_deref().map(crate::model::plain_text).unwrap_or_default();
             if metadata.back_matter.iter().any(|b| b.trim() == title.trim()) {
@@ -344,8 +426,164 @@ impl<'a> Folder<'a> {
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return Err(self.diagnostics);
         }
-        let book = Book { metadata, sections: self.sections, notes: self.notes };
+        let mut book = Book { metadata, sections: self.sections, notes: self.notes };
+        for (id, at) in std::mem::take(&mut self.internal_links) {
+            if find_heading(&heading_ids(&book), &id).is_none() {
+                let pos = self.source.pos(at);
+                self.diagnostics.push(
+                    Diagnostic::warning(self.source.path, Some(pos), format!("link `#{id}` is to no heading of the book; its text stays, unlinked"))
+                        .with_help("link to a heading by its id: its words in lower case joined by hyphens (`#further-reading`)")
+                        .with_source(self.text),
+                );
+            }
+        }
+        resolve_internal_links(&mut book);
         Ok(Manuscript { book, warnings: self.diagnostics })
+    }
+}
+
+impl Folder<'_> {
+    /// A `---` or `+++` line opening the file, then a `key: value` or `key = value` line, is
+    /// front matter whose closing line is missing: the parser read it as text, which would
+    /// print the keys in every edition.
+    fn check_unclosed_front_matter(&mut self) -> bool {
+        let mut lines = self.text.lines().map(str::trim_end);
+        let (Some(opening), Some(first_key)) = (lines.next(), lines.next()) else { return false };
+        let separator = match opening {
+            "---" => ':',
+            "+++" => '=',
+            _ => return false,
+        };
+        let unclosed = first_key.contains(separator);
+        if unclosed {
+            self.error(0, "the front matter opened here is never closed".into(), &format!("end it with a line `{opening}` before the text"));
+        }
+        unclosed
+    }
+
+    /// A manuscript needs no front matter: what it does not say is assumed, and each
+    /// assumption is a warning at the top of the file that says how to state it.
+    fn assume_what_the_front_matter_leaves_out(&mut self, metadata: &mut Metadata) {
+        let syntax = self.front_matter.unwrap_or(Syntax::Yaml);
+        let how = |key: &str, value: &str| match self.front_matter {
+            Some(_) => format!("add a line `{}` to the front matter", syntax.line(key, value)),
+            None => format!("open the file with front matter: a line `---`, a line `{}`, a line `---`", syntax.line(key, value)),
+        };
+        let top = SourcePos { line: 1, column: 1 };
+        let mut assumed = Vec::new();
+        if metadata.title.trim().is_empty() {
+            // A `#` heading that opens the text is the title, and not a section of its own as well.
+            let opening = self.sections.first().filter(|s| s.heading.is_some());
+            let (title, from) = match opening {
+                Some(section) => (crate::model::plain_text(section.heading.as_deref().unwrap_or_default()), "its first heading"),
+                None => (title_from_file_name(self.source.path), "the file name"),
+            };
+            if opening.is_some() {
+                let section = &mut self.sections[0];
+                section.heading = None;
+                section.id = "opening".into();
+            }
+            assumed.push((format!("the manuscript has no title; the editions take “{title}” from {from}"), how("title", "\"…\"")));
+            metadata.title = title;
+        }
+        if metadata.language.is_empty() {
+            // pandoc's name in YAML, quire's in TOML: both are read either way.
+            let key = if syntax == Syntax::Yaml { "lang" } else { "language" };
+            assumed.push(("the manuscript does not say its language; the editions assume English (`en`)".into(), how(key, "\"en\"")));
+            metadata.language = "en".into();
+        }
+        if metadata.author.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            metadata.author = None;
+            assumed.push(("the manuscript names no author; no edition names one".into(), how("author", "\"…\"")));
+        }
+        for (message, help) in assumed {
+            self.diagnostics.push(Diagnostic::warning(self.source.path, Some(top), message).with_help(&help).with_source(self.text));
+        }
+    }
+}
+
+/// A title for a manuscript that gives none: its file's name, with the hyphens and
+/// underscores that stand for spaces in file names made spaces again.
+fn title_from_file_name(path: &std::path::Path) -> String {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let title = stem.replace(['-', '_'], " ").trim().to_owned();
+    if title.is_empty() { "Untitled".to_owned() } else { title }
+}
+
+/// Where a link's address leads, as far as the editions care.
+enum LinkTarget<'a> {
+    /// `http:`, `https:` or `mailto:`: live in the EPUB.
+    Web,
+    /// `#id`: a heading of the book, once it is known to exist.
+    Heading(&'a str),
+    /// Any other scheme (`javascript:`, `file:`, `data:`, …): never live.
+    Scheme(&'a str),
+    /// `/about` or `//host/…`: a page of whatever site the text once lived on.
+    SiteRoot,
+    /// `chapter2.md`, `../notes.html`: a file the editions do not carry.
+    File,
+    Nothing,
+}
+
+fn link_target(url: &str) -> LinkTarget<'_> {
+    let scheme = url.split_once(':').map(|(s, _)| s).filter(|s| {
+        let mut chars = s.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    match scheme {
+        Some(s) if ["http", "https", "mailto"].iter().any(|web| s.eq_ignore_ascii_case(web)) => LinkTarget::Web,
+        Some(s) => LinkTarget::Scheme(s),
+        None if url.trim().is_empty() => LinkTarget::Nothing,
+        None => match url.strip_prefix('#') {
+            Some(id) => LinkTarget::Heading(id),
+            None if url.starts_with(['/', '\\']) => LinkTarget::SiteRoot,
+            None => LinkTarget::File,
+        },
+    }
+}
+
+/// Links to a heading lead to its section's id, pandoc's form (`#further-reading`) too;
+/// a link to no heading keeps its text only (the check has said so).
+fn resolve_internal_links(book: &mut Book) {
+    let ids = heading_ids(book);
+    book.for_each_inlines_mut(&mut |inlines| resolve_in(inlines, &|id| find_heading(&ids, id)));
+}
+
+/// The ids a link can lead to: sections with a heading (the text before the first heading
+/// has none to link to).
+fn heading_ids(book: &Book) -> Vec<String> {
+    let sections = book.sections.iter().filter(|s| s.heading.is_some()).map(|s| s.id.clone());
+    sections.chain(book.sections.iter().flat_map(|s| s.subheading_ids()).map(str::to_owned)).collect()
+}
+
+/// The heading `id` names, as quire writes ids (`sec-further-reading`) or as pandoc does
+/// (`further-reading`).
+fn find_heading(ids: &[String], id: &str) -> Option<String> {
+    ids.iter().find(|s| *s == id || **s == format!("sec-{id}")).cloned()
+}
+
+fn resolve_in(inlines: &mut Vec<Inline>, resolve: &dyn Fn(&str) -> Option<String>) {
+    let mut i = 0;
+    while i < inlines.len() {
+        if let Inline::Emphasis(c) | Inline::Strong(c) = &mut inlines[i] {
+            resolve_in(c, resolve);
+        }
+        if let Inline::Link { url, content } = &mut inlines[i] {
+            resolve_in(content, resolve);
+            if let Some(id) = url.strip_prefix('#') {
+                match resolve(id) {
+                    Some(found) => *url = format!("#{found}"),
+                    None => {
+                        let content = std::mem::take(content);
+                        let n = content.len();
+                        inlines.splice(i..=i, content);
+                        i += n;
+                        continue;
+                    }
+                }
+            }
+        }
+        i += 1;
     }
 }
 

@@ -3,11 +3,12 @@
 //!
 //! The only place pulldown-cmark appears. One parse feeds both the model
 //! ([`markdown`]) and the checks made on the source itself ([`lint`]);
-//! [`front_matter`] reads the TOML at the top.
+//! [`front_matter`] reads the TOML or YAML at the top ([`yaml`] builds YAML's tree).
 
 mod front_matter;
 mod lint;
 mod markdown;
+mod yaml;
 
 use std::path::Path;
 
@@ -45,6 +46,7 @@ fn markdown_options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// Reads manuscript `text` into the model; `path` labels the diagnostics and is
@@ -53,7 +55,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Manuscript, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(vec![Diagnostic::error(path, Some(SourcePos { line: 1, column: 1 }), "the manuscript is empty")
-            .with_help("start with front matter (`+++`, `title = \"…\"`, `author = \"…\"`, `language = \"en\"`, `+++`), then the text")]);
+            .with_help("write the text; front matter (`---`, `title: …`, `author: …`, `lang: en`, `---`) may open it")]);
     }
     let source = Source::new(path, text);
     let mut diagnostics = lint::unholdable_characters(&source);

@@ -44,20 +44,28 @@ impl std::fmt::Display for Date {
     }
 }
 
-/// Front-matter keys, as written in TOML between `+++` lines.
+/// Front-matter keys, as written in TOML between `+++` lines or YAML between `---` lines.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 pub struct Metadata {
+    /// Never empty once the manuscript is read: when the front matter has none, the
+    /// manuscript reader takes it from the first heading or the file name.
+    #[serde(default)]
     pub title: String,
     /// Standfirst or subtitle; also the book's description.
     #[serde(default)]
     pub subtitle: Option<String>,
-    pub author: String,
+    /// Who wrote it, as one byline ("A, B and C"); `None` when the manuscript does not
+    /// say, and then no edition names an author.
+    #[serde(default)]
+    pub author: Option<String>,
     #[serde(default)]
     pub publisher: Option<String>,
     /// Publication date: read from the front matter's text once, by the manuscript reader.
     #[serde(skip)]
     pub date: Option<Date>,
-    /// BCP 47 language tag, e.g. `en-AU`.
+    /// BCP 47 language tag, e.g. `en-AU`; `en` when the manuscript does not say (the
+    /// manuscript reader fills it in).
+    #[serde(default)]
     pub language: String,
     /// A stable identifier (`urn:uuid:…`, `urn:isbn:…`), written once and never changed.
     #[serde(default)]
@@ -102,7 +110,7 @@ impl Metadata {
         let single = [
             ("title", Some(&self.title)),
             ("subtitle", self.subtitle.as_ref()),
-            ("author", Some(&self.author)),
+            ("author", self.author.as_ref()),
             ("publisher", self.publisher.as_ref()),
             ("language", Some(&self.language)),
             ("identifier", self.identifier.as_ref()),
@@ -116,7 +124,7 @@ impl Metadata {
     /// The texts the editions print as prose (title page, covers, running heads),
     /// which the typography pass sets as it sets the text.
     pub fn printed_texts_mut(&mut self) -> impl Iterator<Item = &mut String> {
-        [Some(&mut self.title), self.subtitle.as_mut(), Some(&mut self.author), self.publisher.as_mut(), self.rights.as_mut()].into_iter().flatten()
+        [Some(&mut self.title), self.subtitle.as_mut(), self.author.as_mut(), self.publisher.as_mut(), self.rights.as_mut()].into_iter().flatten()
     }
 }
 

@@ -42,11 +42,22 @@ pub struct Section {
     pub blocks: Vec<Block>,
 }
 
+impl Section {
+    /// The ids the manuscript gave the subheadings of this section, for links to them.
+    pub fn subheading_ids(&self) -> impl Iterator<Item = &str> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Subheading { id: Some(id), .. } => Some(id.as_str()),
+            _ => None,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     Paragraph(Vec<Inline>),
     /// A heading below section level (`##` and deeper); `level` 2…6.
-    Subheading { level: u8, content: Vec<Inline> },
+    /// `id` is the one the manuscript gave it (`## Heading {#id}`), its anchor for links.
+    Subheading { level: u8, content: Vec<Inline>, id: Option<String> },
     Quote(Vec<Block>),
     List { start: Option<u64>, items: Vec<Vec<Block>> },
     Code(String),

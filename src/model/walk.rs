@@ -155,7 +155,7 @@ mod tests {
         ];
         let blocks = vec![
             Block::Paragraph(inlines),
-            Block::Subheading { level: 2, content: vec![Inline::Text("sub".into())] },
+            Block::Subheading { level: 2, content: vec![Inline::Text("sub".into())], id: None },
             Block::Quote(vec![Block::Paragraph(vec![Inline::Text("quote".into())])]),
             Block::List { start: None, items: vec![vec![Block::Paragraph(vec![Inline::Text("item".into())])]] },
             Block::Code("verbatim".into()),

@@ -24,7 +24,7 @@ pub fn unsupported(book: &Book, fonts: &FontFamily) -> BTreeMap<char, FaceStyle>
     let m = &book.metadata;
     look(&m.title, Some(FaceStyle::Bold));
     look(m.subtitle.as_deref().unwrap_or(""), Some(FaceStyle::Italic));
-    look(&m.author, Some(FaceStyle::Regular));
+    look(m.author.as_deref().unwrap_or(""), Some(FaceStyle::Regular));
     book.runs(&mut |run| match run {
         Run::Inlines { content, heading } => {
             let base = if heading { FaceStyle::Bold } else { FaceStyle::Regular };

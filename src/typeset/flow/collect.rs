@@ -177,8 +177,10 @@ impl<'a> Collector<'a> {
             let standfirst = self.ragged(subtitle, FaceStyle::Italic, s.title.standfirst_size_pt);
             self.title_part(standfirst, s.body.leading_pt * 0.5, leading, leading * 0.8);
         }
-        let byline = self.ragged(&m.author, FaceStyle::Regular, s.body.size_pt);
-        self.title_part(byline, s.body.leading_pt * 0.5, s.body.leading_pt, s.body.leading_pt * 0.8);
+        if let Some(author) = &m.author {
+            let byline = self.ragged(author, FaceStyle::Regular, s.body.size_pt);
+            self.title_part(byline, s.body.leading_pt * 0.5, s.body.leading_pt, s.body.leading_pt * 0.8);
+        }
         self.push_space(s.body.leading_pt * s.title.space_after_lines);
     }
 

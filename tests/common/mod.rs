@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use quire::{epub_bytes, pdf_edition};
-use quire::{check_text, load_fonts};
+use quire::check_text;
 use quire::diagnostics::Diagnostic;
 use quire::FontFamily;
 use quire::Style;
@@ -25,7 +25,7 @@ pub fn resources() -> &'static Resources {
     RESOURCES.get_or_init(|| {
         let built_in = Builtin::built_in();
         Resources {
-            fonts: load_fonts(&built_in).expect("quire's own fonts load"),
+            fonts: built_in.fonts().expect("quire's own fonts load"),
             style: built_in.style("reader-a5.toml").expect("quire's own style reads"),
             stylesheet: built_in.epub_stylesheet().expect("quire's stylesheet reads"),
         }

@@ -226,7 +226,6 @@ fn heading_attributes_give_the_anchor_and_are_not_printed() {
         "heading-attributes",
         0,
         &[
-            warning("`.unlisted` is not honoured yet: the heading is in the table of contents and the bookmarks", 13, 1),
             warning("heading id `#method` is used by another heading; the heading gets an id of its own", 15, 1),
             warning("heading id `#1st` is not a name an edition can use as an anchor; the heading gets an id of its own", 17, 1),
         ],

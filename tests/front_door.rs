@@ -137,6 +137,21 @@ fn a_heading_id_is_its_anchor_and_its_attributes_are_not_printed() {
     assert!(!article.contains('{'), "{article}");
     let pdf = pdf_text(&out.join("heading-attributes.pdf"));
     assert!(pdf.contains("The method") && !pdf.contains('{'), "{pdf}");
+    // `.unlisted`: set in the text, left out of the contents and the bookmarks.
+    assert!(article.contains(">Left out of the contents</h2>"), "{article}");
+    let nav = epub_entry(&out.join("heading-attributes.epub"), "nav.xhtml");
+    assert!(nav.contains("Conclusion") && !nav.contains("Left out"), "{nav}");
+    let document = lopdf::Document::load(out.join("heading-attributes.pdf")).unwrap();
+    let bookmarks: Vec<String> = document
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.has(b"Parent") && d.has(b"Title"))
+        .filter_map(|d| d.get(b"Title").ok().and_then(|t| lopdf::decode_text_string(t).ok()))
+        .collect();
+    assert!(bookmarks.iter().any(|b| b == "Conclusion"), "{bookmarks:?}");
+    assert!(!bookmarks.iter().any(|b| b.contains("Left out")), "{bookmarks:?}");
+    assert!(pdf.contains("Left out of the contents"), "{pdf}");
     std::fs::remove_dir_all(&out).unwrap();
 }
 

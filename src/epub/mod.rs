@@ -155,7 +155,7 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     let article_doc = xhtml::document(&Page { language, title: &m.title, matter: "bodymatter" }, &article);
     let mut article_content = EpubContent::new(ARTICLE_FILE, article_doc.as_bytes()).title(m.title.as_str()).reftype(ReferenceType::Text);
     for (i, section) in book.sections.iter().enumerate() {
-        if section.matter == Matter::Body && section.heading.is_some() {
+        if section.matter == Matter::Body && section.heading.is_some() && section.listed {
             let title = xhtml::section_title(book, i);
             article_content = article_content.child(TocElement::new(format!("{ARTICLE_FILE}#{}", section.id), title));
         }

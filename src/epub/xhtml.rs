@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::package::escape;
 use crate::model::metadata::Metadata;
-use crate::model::{note_anchor, noteref_anchor, plain_text, Block, Book, Inline, Note};
+use crate::model::{note_anchor, noteref_anchor, plain_text, Block, Book, Inline, List, Note, Table};
 
 pub const ARTICLE_FILE: &str = "article.xhtml";
 pub const NOTES_FILE: &str = "endnotes.xhtml";
@@ -105,7 +105,7 @@ impl Renderer<'_> {
                 self.inlines(inlines, out);
                 out.push_str("</p>\n");
             }
-            Block::Subheading { level, content, id } => {
+            Block::Subheading { level, content, id, .. } => {
                 let level = (level + 1).min(6);
                 match id {
                     Some(id) => {
@@ -123,7 +123,7 @@ impl Renderer<'_> {
                 self.blocks(blocks, out);
                 out.push_str("</blockquote>\n");
             }
-            Block::List { start, items } => {
+            Block::List(List { start, items, .. }) => {
                 match start {
                     Some(1) => out.push_str("<ol>\n"),
                     Some(n) => {
@@ -133,19 +133,63 @@ impl Renderer<'_> {
                 }
                 for item in items {
                     out.push_str("<li>");
-                    self.blocks(item, out);
+                    match item.task {
+                        Some(true) => out.push_str("☑ "),
+                        Some(false) => out.push_str("☐ "),
+                        None => {}
+                    }
+                    self.blocks(&item.blocks, out);
                     out.push_str("</li>\n");
                 }
                 out.push_str(if start.is_some() { "</ol>\n" } else { "</ul>\n" });
             }
-            Block::Code(code) => {
-                let _ = writeln!(out, "<pre><code>{}</code></pre>", escape(code));
+            Block::Code { text, .. } => {
+                let _ = writeln!(out, "<pre><code>{}</code></pre>", escape(text));
             }
             Block::Rule => out.push_str("<hr/>\n"),
-            Block::Table { header, rows } => {
+            // Images are not packaged yet; the caption, or else the description, stands in.
+            Block::Figure(figure) => {
+                out.push_str("<p>");
+                match figure.caption.is_empty() {
+                    true => out.push_str(&escape(&figure.image.alt)),
+                    false => self.inlines(&figure.caption, out),
+                }
+                out.push_str("</p>\n");
+            }
+            Block::Verse(lines) => {
+                out.push_str("<p>");
+                for (i, line) in lines.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str("<br/>");
+                    }
+                    self.inlines(line, out);
+                }
+                out.push_str("</p>\n");
+            }
+            Block::Definitions(definitions) => {
+                out.push_str("<dl>\n");
+                for definition in definitions {
+                    out.push_str("<dt>");
+                    self.inlines(&definition.term, out);
+                    out.push_str("</dt>\n");
+                    for detail in &definition.details {
+                        out.push_str("<dd>");
+                        self.blocks(detail, out);
+                        out.push_str("</dd>\n");
+                    }
+                }
+                out.push_str("</dl>\n");
+            }
+            Block::Language { lang, blocks } => {
+                let _ = writeln!(out, "<div lang=\"{0}\" xml:lang=\"{0}\">", escape(lang));
+                self.blocks(blocks, out);
+                out.push_str("</div>\n");
+            }
+            Block::Table(Table { header, rows, .. }) => {
                 out.push_str("<table>\n");
-                for (i, row) in rows.iter().enumerate() {
-                    let cell = if *header && i == 0 { "th" } else { "td" };
+                let has_header = !header.is_empty();
+                for (i, row) in has_header.then_some(header).into_iter().chain(rows).enumerate() {
+                    let cell = if has_header && i == 0 { "th" } else { "td" };
                     out.push_str("<tr>");
                     for content in row {
                         let _ = write!(out, "<{cell}>");
@@ -165,6 +209,17 @@ impl Renderer<'_> {
                 Inline::Text(t) => out.push_str(&escape(t)),
                 Inline::Emphasis(c) => self.wrap("em", c, out),
                 Inline::Strong(c) => self.wrap("strong", c, out),
+                Inline::Strikethrough(c) => self.wrap("del", c, out),
+                Inline::Superscript(c) => self.wrap("sup", c, out),
+                Inline::Subscript(c) => self.wrap("sub", c, out),
+                Inline::Math { tex, .. } => {
+                    let _ = write!(out, "<code class=\"math\">{}</code>", escape(tex));
+                }
+                Inline::Language { lang, content } => {
+                    let _ = write!(out, "<span lang=\"{0}\" xml:lang=\"{0}\">", escape(lang));
+                    self.inlines(content, out);
+                    out.push_str("</span>");
+                }
                 Inline::Code(t) => {
                     let _ = write!(out, "<code>{}</code>", escape(t));
                 }
@@ -179,7 +234,7 @@ impl Renderer<'_> {
                     out.push_str("</a>");
                 }
                 // Images are not packaged yet; their description stands in for them.
-                Inline::Image { alt, .. } => out.push_str(&escape(alt)),
+                Inline::Image(image) => out.push_str(&escape(&image.alt)),
                 Inline::LineBreak => out.push_str("<br/>"),
                 Inline::NoteRef(r) => {
                     let id = r.anchor();

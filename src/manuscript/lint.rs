@@ -65,8 +65,9 @@ pub(super) fn escaped_unholdable_characters(source: &Source<'_>, book: &Book) ->
     book.runs(&mut |run| match run {
         Run::Inlines { content, .. } => leaves(content, Emphasis::default(), &mut |leaf, _| {
             let shown = match leaf {
-                Leaf::Text(t) | Leaf::Code(t) | Leaf::Image { alt: t, .. } => t,
-                Leaf::Url(_) | Leaf::NoteRef(_) | Leaf::LineBreak => "",
+                Leaf::Text(t) | Leaf::Code(t) | Leaf::Math(t) => t,
+                Leaf::Image(image) => &image.alt,
+                Leaf::Url(_) | Leaf::Language(_) | Leaf::NoteRef(_) | Leaf::LineBreak => "",
             };
             in_text = in_text.or_else(|| shown.chars().find(|c| is_unholdable(*c)));
         }),

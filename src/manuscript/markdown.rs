@@ -9,30 +9,37 @@ use super::front_matter::{self, Syntax};
 use super::{Manuscript, Source};
 use crate::diagnostics::Diagnostic;
 use crate::model::metadata::Metadata;
-use crate::model::{Block, Book, Inline, Matter, Note, NoteRef, Section, SourcePos};
+use crate::model::{Align, Block, Book, Definition, Figure, Image, Inline, List, ListItem, Matter, Note, NoteRef, Section, SourcePos, Table};
 
 /// Something being built from the events between a Start and its End.
 enum Frame {
     Root,
     Paragraph(Vec<Inline>),
     /// `id` is the one written in the heading's attributes (`{#id}`), at `at`.
-    Heading { level: u8, content: Vec<Inline>, id: Option<String>, at: usize },
+    Heading { level: u8, content: Vec<Inline>, id: Option<String>, listed: bool, at: usize },
     Quote(Vec<Block>, Vec<Inline>),
-    List { start: Option<u64>, items: Vec<Vec<Block>> },
-    Item(Vec<Block>, Vec<Inline>),
+    List { start: Option<u64>, items: Vec<ListItem>, tight: bool },
+    /// A list item: its blocks, its text not yet in a paragraph (a tight item's), its task box.
+    Item(Vec<Block>, Vec<Inline>, Option<bool>),
     Emphasis(Vec<Inline>),
     Strong(Vec<Inline>),
+    Strikethrough(Vec<Inline>),
+    Superscript(Vec<Inline>),
+    Subscript(Vec<Inline>),
     Link { url: String, content: Vec<Inline>, at: usize },
-    Image { src: String, alt: String },
-    Code(String),
+    Image { src: String, alt: String, title: Option<String>, at: SourcePos },
+    Code { text: String, language: Option<String> },
     Note { label: String, at: SourcePos, blocks: Vec<Block>, loose: Vec<Inline> },
-    Table { rows: Vec<Vec<Vec<Inline>>> },
-    Row(Vec<Vec<Inline>>),
+    Table { alignments: Vec<Align>, header: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>> },
+    /// A row; `header` for the table's head.
+    Row { cells: Vec<Vec<Inline>>, header: bool },
     Cell(Vec<Inline>),
+    Definitions(Vec<Definition>),
+    Term(Vec<Inline>),
+    /// One definition of the term before it: its blocks, and its text not yet in a paragraph.
+    Detail(Vec<Block>, Vec<Inline>),
     FrontMatter { text: String, start: usize, syntax: Syntax },
     Html { seen: bool },
-    /// Tags we read through, keeping their content (strikethrough, superscript…).
-    Transparent,
 }
 
 pub(super) struct Folder<'a> {
@@ -96,8 +103,13 @@ impl<'a> Folder<'a> {
             }
             Event::Rule => self.block(Block::Rule),
             Event::Html(html) | Event::InlineHtml(html) => self.html(&html, offset),
-            Event::InlineMath(t) | Event::DisplayMath(t) => self.inline(Inline::Code(t.into_string())),
-            Event::TaskListMarker(done) => self.text(if done { "☑ " } else { "☐ " }, offset),
+            Event::InlineMath(t) => self.inline(Inline::Math { tex: t.into_string(), display: false }),
+            Event::DisplayMath(t) => self.inline(Inline::Math { tex: t.into_string(), display: true }),
+            Event::TaskListMarker(done) => {
+                if let Some(Frame::Item(_, _, task)) = self.stack.last_mut() {
+                    *task = Some(done);
+                }
+            }
         }
     }
 
@@ -106,19 +118,20 @@ impl<'a> Folder<'a> {
             Tag::Paragraph => Frame::Paragraph(Vec::new()),
             Tag::Heading { level, id, classes, .. } => {
                 // `.unnumbered` asks for what quire does anyway: its headings carry no numbers.
-                if classes.iter().any(|c| c.as_ref() == "unlisted") {
-                    self.warning(
-                        offset,
-                        "`.unlisted` is not honoured yet: the heading is in the table of contents and the bookmarks".into(),
-                        "leave it, or make the heading a paragraph in bold if it must stay out of the contents",
-                    );
-                }
-                Frame::Heading { level: heading_level(level), content: Vec::new(), id: id.map(|id| id.into_string()), at: offset }
+                let listed = !classes.iter().any(|c| c.as_ref() == "unlisted");
+                Frame::Heading { level: heading_level(level), content: Vec::new(), id: id.map(|id| id.into_string()), listed, at: offset }
             }
             Tag::BlockQuote(_) => Frame::Quote(Vec::new(), Vec::new()),
-            Tag::CodeBlock(_) => Frame::Code(String::new()),
-            Tag::List(start) => Frame::List { start, items: Vec::new() },
-            Tag::Item => Frame::Item(Vec::new(), Vec::new()),
+            Tag::CodeBlock(kind) => {
+                let language = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().filter(|l| !l.is_empty()).map(str::to_owned),
+                    pulldown_cmark::CodeBlockKind::Indented => None,
+                };
+                Frame::Code { text: String::new(), language }
+            }
+            // Tight until an item turns out to hold paragraphs (blank lines between items).
+            Tag::List(start) => Frame::List { start, items: Vec::new(), tight: true },
+            Tag::Item => Frame::Item(Vec::new(), Vec::new(), None),
             Tag::FootnoteDefinition(label) => {
                 let label = label.into_string();
                 let at = self.pos(offset);
@@ -136,11 +149,29 @@ impl<'a> Folder<'a> {
             }
             Tag::Emphasis => Frame::Emphasis(Vec::new()),
             Tag::Strong => Frame::Strong(Vec::new()),
+            Tag::Strikethrough => Frame::Strikethrough(Vec::new()),
+            Tag::Superscript => Frame::Superscript(Vec::new()),
+            Tag::Subscript => Frame::Subscript(Vec::new()),
             Tag::Link { dest_url, .. } => Frame::Link { url: dest_url.into_string(), content: Vec::new(), at: offset },
-            Tag::Image { dest_url, .. } => Frame::Image { src: dest_url.into_string(), alt: String::new() },
-            Tag::Table(_) => Frame::Table { rows: Vec::new() },
-            Tag::TableHead | Tag::TableRow => Frame::Row(Vec::new()),
+            Tag::Image { dest_url, title, .. } => {
+                let title = Some(title.into_string()).filter(|t| !t.trim().is_empty());
+                Frame::Image { src: dest_url.into_string(), alt: String::new(), title, at: self.pos(offset) }
+            }
+            Tag::Table(alignments) => {
+                let alignments = alignments.iter().map(|a| match a {
+                    pulldown_cmark::Alignment::None => Align::None,
+                    pulldown_cmark::Alignment::Left => Align::Left,
+                    pulldown_cmark::Alignment::Center => Align::Center,
+                    pulldown_cmark::Alignment::Right => Align::Right,
+                });
+                Frame::Table { alignments: alignments.collect(), header: Vec::new(), rows: Vec::new() }
+            }
+            Tag::TableHead => Frame::Row { cells: Vec::new(), header: true },
+            Tag::TableRow => Frame::Row { cells: Vec::new(), header: false },
             Tag::TableCell => Frame::Cell(Vec::new()),
+            Tag::DefinitionList => Frame::Definitions(Vec::new()),
+            Tag::DefinitionListTitle => Frame::Term(Vec::new()),
+            Tag::DefinitionListDefinition => Frame::Detail(Vec::new(), Vec::new()),
             Tag::MetadataBlock(kind) => {
                 let syntax = if kind == MetadataBlockKind::YamlStyle { Syntax::Yaml } else { Syntax::Toml };
                 // The block's text starts on the line after the opening delimiter.
@@ -148,7 +179,6 @@ impl<'a> Folder<'a> {
                 Frame::FrontMatter { text: String::new(), start, syntax }
             }
             Tag::HtmlBlock => Frame::Html { seen: false },
-            _ => Frame::Transparent,
         };
         self.stack.push(frame);
     }
@@ -157,18 +187,21 @@ impl<'a> Folder<'a> {
         let Some(frame) = self.stack.pop() else { return };
         match frame {
             Frame::Root => self.stack.push(Frame::Root),
-            Frame::Paragraph(content) => self.block(Block::Paragraph(content)),
-            Frame::Heading { level, content, id, at } => self.heading(level, content, id, at),
+            Frame::Paragraph(content) => self.paragraph(content),
+            Frame::Heading { level, content, id, listed, at } => self.heading(level, content, id, listed, at),
             Frame::Quote(mut blocks, loose) => {
                 flush_loose(&mut blocks, loose);
                 self.block(Block::Quote(blocks))
             }
-            Frame::Code(code) => self.block(Block::Code(code)),
-            Frame::List { start, items } => self.block(Block::List { start, items }),
-            Frame::Item(mut blocks, loose) => {
+            Frame::Code { text, language } => self.block(Block::Code { text, language }),
+            Frame::List { start, items, tight } => self.block(Block::List(List { start, tight, items })),
+            Frame::Item(mut blocks, loose, task) => {
+                // A loose list's items hold their text in paragraphs; a tight one's, loose.
+                let loose_item = loose.is_empty() && blocks.iter().any(|b| matches!(b, Block::Paragraph(_)));
                 flush_loose(&mut blocks, loose);
-                if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
-                    items.push(blocks);
+                if let Some(Frame::List { items, tight, .. }) = self.stack.last_mut() {
+                    *tight &= !loose_item;
+                    items.push(ListItem { task, blocks });
                 }
             }
             Frame::Note { label, at, mut blocks, loose } => {
@@ -184,17 +217,39 @@ impl<'a> Folder<'a> {
             }
             Frame::Emphasis(content) => self.inline(Inline::Emphasis(content)),
             Frame::Strong(content) => self.inline(Inline::Strong(content)),
+            Frame::Strikethrough(content) => self.inline(Inline::Strikethrough(content)),
+            Frame::Superscript(content) => self.inline(Inline::Superscript(content)),
+            Frame::Subscript(content) => self.inline(Inline::Subscript(content)),
             Frame::Link { url, content, at } => self.link(url, content, at),
-            Frame::Image { src, alt } => self.inline(Inline::Image { src, alt }),
-            Frame::Table { rows } => self.block(Block::Table { header: true, rows }),
-            Frame::Row(cells) => {
-                if let Some(Frame::Table { rows }) = self.stack.last_mut() {
-                    rows.push(cells);
+            Frame::Image { src, alt, title, at } => self.inline(Inline::Image(Image { src, alt, title, at })),
+            Frame::Table { alignments, header, rows } => self.block(Block::Table(Table { alignments, header, rows })),
+            Frame::Row { cells, header: is_header } => {
+                if let Some(Frame::Table { rows, header, .. }) = self.stack.last_mut() {
+                    if is_header {
+                        *header = cells;
+                    } else {
+                        rows.push(cells);
+                    }
                 }
             }
             Frame::Cell(content) => {
-                if let Some(Frame::Row(cells)) = self.stack.last_mut() {
+                if let Some(Frame::Row { cells, .. }) = self.stack.last_mut() {
                     cells.push(content);
+                }
+            }
+            Frame::Definitions(definitions) => self.block(Block::Definitions(definitions)),
+            Frame::Term(term) => {
+                if let Some(Frame::Definitions(definitions)) = self.stack.last_mut() {
+                    definitions.push(Definition { term, details: Vec::new() });
+                }
+            }
+            Frame::Detail(mut blocks, loose) => {
+                flush_loose(&mut blocks, loose);
+                if let Some(Frame::Definitions(definitions)) = self.stack.last_mut() {
+                    match definitions.last_mut() {
+                        Some(definition) => definition.details.push(blocks),
+                        None => definitions.push(Definition { term: Vec::new(), details: vec![blocks] }),
+                    }
                 }
             }
             Frame::FrontMatter { text, start, syntax } => {
@@ -205,13 +260,13 @@ impl<'a> Folder<'a> {
                     self.metadata = metadata;
                 }
             }
-            Frame::Html { .. } | Frame::Transparent => {}
+            Frame::Html { .. } => {}
         }
     }
 
     fn text(&mut self, text: &str, offset: usize) {
         match self.stack.last_mut() {
-            Some(Frame::Code(code)) => code.push_str(text),
+            Some(Frame::Code { text: code, .. }) => code.push_str(text),
             Some(Frame::FrontMatter { text: t, .. }) => t.push_str(text),
             Some(Frame::Image { alt, .. }) => alt.push_str(text),
             Some(Frame::Html { .. }) => {}
@@ -294,19 +349,21 @@ impl<'a> Folder<'a> {
     }
 
     fn inline(&mut self, inline: Inline) {
-        // A tag read through (strikethrough) hands its content to the frame around it.
-        let through = self.stack.iter().rev().take_while(|frame| matches!(frame, Frame::Transparent)).count();
-        let at = self.stack.len().saturating_sub(through + 1);
-        match self.stack.get_mut(at) {
+        match self.stack.last_mut() {
             Some(
                 Frame::Paragraph(c)
                 | Frame::Heading { content: c, .. }
                 | Frame::Emphasis(c)
                 | Frame::Strong(c)
+                | Frame::Strikethrough(c)
+                | Frame::Superscript(c)
+                | Frame::Subscript(c)
                 | Frame::Link { content: c, .. }
                 | Frame::Cell(c)
+                | Frame::Term(c)
+                | Frame::Detail(_, c)
                 | Frame::Quote(_, c)
-                | Frame::Item(_, c)
+                | Frame::Item(_, c, _)
                 | Frame::Note { loose: c, .. },
             ) => c.push(inline),
             Some(Frame::Image { alt, .. }) => {
@@ -321,13 +378,13 @@ impl<'a> Folder<'a> {
 
     fn block(&mut self, block: Block) {
         match self.stack.last_mut() {
-            Some(Frame::Quote(blocks, loose) | Frame::Item(blocks, loose) | Frame::Note { blocks, loose, .. }) => {
+            Some(Frame::Quote(blocks, loose) | Frame::Item(blocks, loose, _) | Frame::Detail(blocks, loose) | Frame::Note { blocks, loose, .. }) => {
                 flush_loose(blocks, std::mem::take(loose));
                 blocks.push(block)
             }
             _ => {
                 if self.sections.is_empty() {
-                    self.sections.push(Section { heading: None, id: "opening".into(), matter: Matter::Body, blocks: Vec::new() });
+                    self.sections.push(Section { heading: None, listed: true, id: "opening".into(), matter: Matter::Body, blocks: Vec::new() });
                 }
                 if let Some(section) = self.sections.last_mut() {
                     section.blocks.push(block);
@@ -336,18 +393,34 @@ impl<'a> Folder<'a> {
         }
     }
 
-    fn heading(&mut self, level: u8, content: Vec<Inline>, written_id: Option<String>, at: usize) {
+    /// A paragraph holding one image and nothing else (but spaces) is a figure, as pandoc has it.
+    fn paragraph(&mut self, content: Vec<Inline>) {
+        let blank = |inline: &Inline| matches!(inline, Inline::Text(t) if t.trim().is_empty());
+        let mut pictures = content.iter().filter(|inline| !blank(inline));
+        let alone = matches!((pictures.next(), pictures.next()), (Some(Inline::Image(_)), None));
+        let figure = if alone { content.iter().find_map(|inline| if let Inline::Image(image) = inline { Some(image.clone()) } else { None }) } else { None };
+        match figure {
+            Some(image) => {
+                let caption = image.title.clone().unwrap_or_else(|| image.alt.clone());
+                let caption = if caption.trim().is_empty() { Vec::new() } else { vec![Inline::Text(caption)] };
+                self.block(Block::Figure(Figure { image, caption }))
+            }
+            None => self.block(Block::Paragraph(content)),
+        }
+    }
+
+    fn heading(&mut self, level: u8, content: Vec<Inline>, written_id: Option<String>, listed: bool, at: usize) {
         let written_id = written_id.and_then(|id| self.usable_id(id, at));
         let at_top = matches!(self.stack.last(), Some(Frame::Root));
         if level == 1 && at_top {
             let id = written_id.unwrap_or_else(|| self.unique_section_id(&crate::model::plain_text(&content)));
             self.ids.push(id.clone());
-            self.sections.push(Section { heading: Some(content), id, matter: Matter::Body, blocks: Vec::new() });
+            self.sections.push(Section { heading: Some(content), listed, id, matter: Matter::Body, blocks: Vec::new() });
         } else {
             if let Some(id) = &written_id {
                 self.ids.push(id.clone());
             }
-            self.block(Block::Subheading { level: level.max(2), content, id: written_id });
+            self.block(Block::Subheading { level: level.max(2), content, id: written_id, listed });
         }
     }
 
@@ -568,7 +641,13 @@ fn find_heading(ids: &[String], id: &str) -> Option<String> {
 fn resolve_in(inlines: &mut Vec<Inline>, resolve: &dyn Fn(&str) -> Option<String>) {
     let mut i = 0;
     while i < inlines.len() {
-        if let Inline::Emphasis(c) | Inline::Strong(c) = &mut inlines[i] {
+        if let Inline::Emphasis(c)
+        | Inline::Strong(c)
+        | Inline::Strikethrough(c)
+        | Inline::Superscript(c)
+        | Inline::Subscript(c)
+        | Inline::Language { content: c, .. } = &mut inlines[i]
+        {
             resolve_in(c, resolve);
         }
         if let Inline::Link { url, content } = &mut inlines[i] {

@@ -36,6 +36,8 @@ pub enum Matter {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
     pub heading: Option<Vec<Inline>>,
+    /// False for a heading marked `.unlisted`: it stays out of contents and outlines.
+    pub listed: bool,
     /// Stable anchor for links and the table of contents.
     pub id: String,
     pub matter: Matter,
@@ -57,13 +59,80 @@ pub enum Block {
     Paragraph(Vec<Inline>),
     /// A heading below section level (`##` and deeper); `level` 2…6.
     /// `id` is the one the manuscript gave it (`## Heading {#id}`), its anchor for links.
-    Subheading { level: u8, content: Vec<Inline>, id: Option<String> },
+    /// `listed` is false for a heading marked `.unlisted`: it stays out of contents and outlines.
+    Subheading { level: u8, content: Vec<Inline>, id: Option<String>, listed: bool },
     Quote(Vec<Block>),
-    List { start: Option<u64>, items: Vec<Vec<Block>> },
-    Code(String),
+    List(List),
+    /// A code block, its text exactly as written; `language` from the fence's info string.
+    Code { text: String, language: Option<String> },
     Rule,
-    /// A table kept simple: rows of cells, the first row a header when `header` is set.
-    Table { header: bool, rows: Vec<Vec<Vec<Inline>>> },
+    Table(Table),
+    /// An image alone in its paragraph (pandoc's convention), with its caption.
+    Figure(Figure),
+    /// Lines kept as lines: pandoc's line blocks (`| ` lines), verse.
+    Verse(Vec<Vec<Inline>>),
+    /// A definition list: each term with its definitions.
+    Definitions(Vec<Definition>),
+    /// Blocks in a language other than the book's (`<div lang="fr">`, `::: {lang=fr}`).
+    Language { lang: String, blocks: Vec<Block> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    /// The number of the first item of an ordered list; `None` for a bulleted one.
+    pub start: Option<u64>,
+    /// A tight list has no blank lines between its items, and is set without space between them.
+    pub tight: bool,
+    pub items: Vec<ListItem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    /// A task list's box: `Some(true)` ticked (`[x]`), `Some(false)` open (`[ ]`).
+    pub task: Option<bool>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Copy)]
+pub enum Align {
+    /// No alignment asked (`---`): the edition's default (left).
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+/// A table: a header row, body rows, and each column's alignment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub alignments: Vec<Align>,
+    /// The header row's cells; empty when the table has none.
+    pub header: Vec<Vec<Inline>>,
+    pub rows: Vec<Vec<Vec<Inline>>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub image: Image,
+    /// The caption: the image's title if it has one, or else its description.
+    pub caption: Vec<Inline>,
+}
+
+/// A picture the manuscript places: `src` as written (relative to the manuscript's
+/// folder), `alt` the description shown where it cannot be, `title` if given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    pub src: String,
+    pub alt: String,
+    pub title: Option<String>,
+    pub at: SourcePos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
+    pub term: Vec<Inline>,
+    /// Each definition of the term (a term may have several), as blocks.
+    pub details: Vec<Vec<Block>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,10 +140,18 @@ pub enum Inline {
     Text(String),
     Emphasis(Vec<Inline>),
     Strong(Vec<Inline>),
+    Strikethrough(Vec<Inline>),
+    Superscript(Vec<Inline>),
+    Subscript(Vec<Inline>),
     Code(String),
+    /// TeX math, kept as its source until quire sets math; `display` for `$$…$$`.
+    Math { tex: String, display: bool },
     Link { url: String, content: Vec<Inline> },
-    Image { src: String, alt: String },
+    Image(Image),
+    /// Text in another language than what surrounds it (`[texte]{lang=fr}`, `<span lang="fr">`).
+    Language { lang: String, content: Vec<Inline> },
     NoteRef(NoteRef),
+    /// A hard line break: the line ends here in every edition.
     LineBreak,
 }
 
@@ -127,9 +204,11 @@ pub fn note_anchor(number: usize) -> String {
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();
     walk::leaves(inlines, walk::Emphasis::default(), &mut |leaf, _| match leaf {
-        walk::Leaf::Text(t) | walk::Leaf::Code(t) | walk::Leaf::Image { alt: t, .. } => out.push_str(t),
+        walk::Leaf::Text(t) | walk::Leaf::Code(t) => out.push_str(t),
+        walk::Leaf::Image(Image { alt, .. }) => out.push_str(alt),
+        walk::Leaf::Math(t) => out.push_str(t),
         walk::Leaf::LineBreak => out.push(' '),
-        walk::Leaf::Url(_) | walk::Leaf::NoteRef(_) => {}
+        walk::Leaf::Url(_) | walk::Leaf::Language(_) | walk::Leaf::NoteRef(_) => {}
     });
     out
 }

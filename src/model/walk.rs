@@ -2,13 +2,24 @@
 //! the text goes through it, so that no pass forgets a kind of block or inline
 //! (a note reference inside a link, alt text, a table cell) when the model grows.
 
-use super::{Block, Book, Inline, NoteRef};
+use super::{Block, Book, Image, Inline, NoteRef};
 
 /// How the inline at hand is emphasised by the inlines around it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Emphasis {
     pub italic: bool,
     pub bold: bool,
+    pub struck: bool,
+    pub position: Position,
+}
+
+/// Where the inline at hand sits against the baseline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Position {
+    #[default]
+    Baseline,
+    Superscript,
+    Subscript,
 }
 
 /// What the walk over a run of inlines meets, in reading order.
@@ -19,8 +30,12 @@ pub enum Leaf<'a> {
     Code(&'a str),
     /// A link's address, met before its content: written into the editions, not shown as text.
     Url(&'a str),
+    /// TeX math, shown as its source.
+    Math(&'a str),
     /// An image: its description is shown where the picture cannot be; its file is not text.
-    Image { alt: &'a str, src: &'a str },
+    Image(&'a Image),
+    /// The start of text in another language, met before that text.
+    Language(&'a str),
     NoteRef(&'a NoteRef),
     LineBreak,
 }
@@ -33,11 +48,19 @@ pub fn leaves<'a>(inlines: &'a [Inline], around: Emphasis, visit: &mut dyn FnMut
             Inline::Code(t) => visit(Leaf::Code(t), around),
             Inline::Emphasis(c) => leaves(c, Emphasis { italic: true, ..around }, visit),
             Inline::Strong(c) => leaves(c, Emphasis { bold: true, ..around }, visit),
+            Inline::Strikethrough(c) => leaves(c, Emphasis { struck: true, ..around }, visit),
+            Inline::Superscript(c) => leaves(c, Emphasis { position: Position::Superscript, ..around }, visit),
+            Inline::Subscript(c) => leaves(c, Emphasis { position: Position::Subscript, ..around }, visit),
+            Inline::Math { tex, .. } => visit(Leaf::Math(tex), around),
             Inline::Link { url, content } => {
                 visit(Leaf::Url(url), around);
                 leaves(content, around, visit)
             }
-            Inline::Image { alt, src } => visit(Leaf::Image { alt, src }, around),
+            Inline::Language { lang, content } => {
+                visit(Leaf::Language(lang), around);
+                leaves(content, around, visit)
+            }
+            Inline::Image(image) => visit(Leaf::Image(image), around),
             Inline::NoteRef(r) => visit(Leaf::NoteRef(r), around),
             Inline::LineBreak => visit(Leaf::LineBreak, around),
         }
@@ -49,6 +72,8 @@ pub fn leaves<'a>(inlines: &'a [Inline], around: Emphasis, visit: &mut dyn FnMut
 pub enum LeafMut<'a> {
     Text(&'a mut String),
     Code(&'a str),
+    /// TeX source: seen, never changed by a typography pass.
+    Math(&'a str),
     Image,
     NoteRef(&'a mut NoteRef),
     LineBreak,
@@ -60,8 +85,15 @@ pub fn leaves_mut(inlines: &mut [Inline], visit: &mut dyn FnMut(LeafMut<'_>)) {
         match inline {
             Inline::Text(t) => visit(LeafMut::Text(t)),
             Inline::Code(t) => visit(LeafMut::Code(t)),
-            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => leaves_mut(c, visit),
-            Inline::Image { .. } => visit(LeafMut::Image),
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Link { content: c, .. }
+            | Inline::Language { content: c, .. } => leaves_mut(c, visit),
+            Inline::Math { tex, .. } => visit(LeafMut::Math(tex)),
+            Inline::Image(_) => visit(LeafMut::Image),
             Inline::NoteRef(r) => visit(LeafMut::NoteRef(r)),
             Inline::LineBreak => visit(LeafMut::LineBreak),
         }
@@ -83,10 +115,16 @@ pub fn runs<'a>(blocks: &'a [Block], visit: &mut dyn FnMut(Run<'a>)) {
         match block {
             Block::Paragraph(c) => visit(Run::Inlines { content: c, heading: false }),
             Block::Subheading { content, .. } => visit(Run::Inlines { content, heading: true }),
-            Block::Quote(inner) => runs(inner, visit),
-            Block::List { items, .. } => items.iter().for_each(|item| runs(item, visit)),
-            Block::Code(code) => visit(Run::Verbatim(code)),
-            Block::Table { rows, .. } => rows.iter().flatten().for_each(|cell| visit(Run::Inlines { content: cell, heading: false })),
+            Block::Quote(inner) | Block::Language { blocks: inner, .. } => runs(inner, visit),
+            Block::List(list) => list.items.iter().for_each(|item| runs(&item.blocks, visit)),
+            Block::Code { text, .. } => visit(Run::Verbatim(text)),
+            Block::Table(table) => table.header.iter().chain(table.rows.iter().flatten()).for_each(|cell| visit(Run::Inlines { content: cell, heading: false })),
+            Block::Figure(figure) => visit(Run::Inlines { content: &figure.caption, heading: false }),
+            Block::Verse(lines) => lines.iter().for_each(|line| visit(Run::Inlines { content: line, heading: false })),
+            Block::Definitions(definitions) => definitions.iter().for_each(|d| {
+                visit(Run::Inlines { content: &d.term, heading: false });
+                d.details.iter().for_each(|detail| runs(detail, visit));
+            }),
             Block::Rule => {}
         }
     }
@@ -97,10 +135,16 @@ pub fn for_each_inlines_mut(blocks: &mut [Block], visit: &mut dyn FnMut(&mut Vec
     for block in blocks {
         match block {
             Block::Paragraph(c) | Block::Subheading { content: c, .. } => visit(c),
-            Block::Quote(b) => for_each_inlines_mut(b, visit),
-            Block::List { items, .. } => items.iter_mut().for_each(|i| for_each_inlines_mut(i, visit)),
-            Block::Table { rows, .. } => rows.iter_mut().flatten().for_each(&mut *visit),
-            Block::Code(_) | Block::Rule => {}
+            Block::Quote(b) | Block::Language { blocks: b, .. } => for_each_inlines_mut(b, visit),
+            Block::List(list) => list.items.iter_mut().for_each(|i| for_each_inlines_mut(&mut i.blocks, visit)),
+            Block::Table(table) => table.header.iter_mut().chain(table.rows.iter_mut().flatten()).for_each(&mut *visit),
+            Block::Figure(figure) => visit(&mut figure.caption),
+            Block::Verse(lines) => lines.iter_mut().for_each(&mut *visit),
+            Block::Definitions(definitions) => definitions.iter_mut().for_each(|d| {
+                visit(&mut d.term);
+                d.details.iter_mut().for_each(|detail| for_each_inlines_mut(detail, visit));
+            }),
+            Block::Code { .. } | Block::Rule => {}
         }
     }
 }
@@ -137,7 +181,7 @@ impl Book {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Matter, Note, Section};
+    use crate::model::{Align, Definition, Figure, List, ListItem, Matter, Note, Section, Table};
 
     fn note_ref(label: &str) -> Inline {
         Inline::NoteRef(NoteRef { label: label.into(), number: 0, occurrence: 0, at: Default::default() })
@@ -149,24 +193,38 @@ mod tests {
             Inline::Text("text".into()),
             Inline::Emphasis(vec![Inline::Text("em".into()), Inline::Strong(vec![Inline::Text("em-strong".into())])]),
             Inline::Link { url: "https://x.org".into(), content: vec![Inline::Text("link".into()), note_ref("in-link")] },
-            Inline::Image { src: "i.png".into(), alt: "alt".into() },
+            Inline::Image(image()),
             Inline::Code("code".into()),
             Inline::LineBreak,
+            Inline::Strikethrough(vec![Inline::Text("struck".into())]),
+            Inline::Superscript(vec![Inline::Text("sup".into())]),
+            Inline::Subscript(vec![Inline::Text("sub".into())]),
+            Inline::Math { tex: "x^2".into(), display: false },
+            Inline::Language { lang: "fr".into(), content: vec![Inline::Text("texte".into())] },
         ];
+        let para = |t: &str| vec![Block::Paragraph(vec![Inline::Text(t.into())])];
         let blocks = vec![
             Block::Paragraph(inlines),
-            Block::Subheading { level: 2, content: vec![Inline::Text("sub".into())], id: None },
-            Block::Quote(vec![Block::Paragraph(vec![Inline::Text("quote".into())])]),
-            Block::List { start: None, items: vec![vec![Block::Paragraph(vec![Inline::Text("item".into())])]] },
-            Block::Code("verbatim".into()),
+            Block::Subheading { level: 2, content: vec![Inline::Text("subheading".into())], id: None, listed: true },
+            Block::Quote(para("quote")),
+            Block::List(List { start: None, tight: true, items: vec![ListItem { task: None, blocks: para("item") }] }),
+            Block::Code { text: "verbatim".into(), language: None },
             Block::Rule,
-            Block::Table { header: true, rows: vec![vec![vec![Inline::Text("cell".into())]]] },
+            Block::Table(Table { alignments: vec![Align::None], header: vec![vec![Inline::Text("head".into())]], rows: vec![vec![vec![Inline::Text("cell".into())]]] }),
+            Block::Figure(Figure { image: image(), caption: vec![Inline::Text("caption".into())] }),
+            Block::Verse(vec![vec![Inline::Text("line".into())]]),
+            Block::Definitions(vec![Definition { term: vec![Inline::Text("term".into())], details: vec![para("detail")] }]),
+            Block::Language { lang: "de".into(), blocks: para("deutsch") },
         ];
         Book {
             metadata: Default::default(),
-            sections: vec![Section { heading: Some(vec![Inline::Text("heading".into())]), id: "s".into(), matter: Matter::Body, blocks }],
+            sections: vec![Section { heading: Some(vec![Inline::Text("heading".into())]), listed: true, id: "s".into(), matter: Matter::Body, blocks }],
             notes: vec![Note { label: "n".into(), number: 1, blocks: vec![Block::Paragraph(vec![Inline::Text("note".into())])], references: 1, at: Default::default() }],
         }
+    }
+
+    fn image() -> crate::model::Image {
+        crate::model::Image { src: "i.png".into(), alt: "alt".into(), title: None, at: Default::default() }
     }
 
     #[test]
@@ -176,11 +234,18 @@ mod tests {
         book.runs(&mut |run| match run {
             Run::Verbatim(text) => seen.push(format!("verbatim:{text}")),
             Run::Inlines { content, heading } => leaves(content, Emphasis::default(), &mut |leaf, e| {
-                let mark = format!("{}{}{}", if heading { "h" } else { "" }, if e.italic { "i" } else { "" }, if e.bold { "b" } else { "" });
+                let position = match e.position {
+                    Position::Baseline => "",
+                    Position::Superscript => "^",
+                    Position::Subscript => "_",
+                };
+                let mark = format!("{}{}{}{}{position}", if heading { "h" } else { "" }, if e.italic { "i" } else { "" }, if e.bold { "b" } else { "" }, if e.struck { "s" } else { "" });
                 seen.push(match leaf {
                     Leaf::Text(t) | Leaf::Code(t) => format!("{t}/{mark}"),
+                    Leaf::Math(t) => format!("math:{t}"),
+                    Leaf::Language(lang) => format!("lang:{lang}"),
                     Leaf::Url(u) => format!("url:{u}"),
-                    Leaf::Image { alt, src } => format!("image:{alt}:{src}"),
+                    Leaf::Image(image) => format!("image:{}:{}", image.alt, image.src),
                     Leaf::NoteRef(r) => format!("ref:{}", r.label),
                     Leaf::LineBreak => "break".into(),
                 })
@@ -190,7 +255,8 @@ mod tests {
             seen,
             [
                 "heading/h", "text/", "em/i", "em-strong/ib", "url:https://x.org", "link/", "ref:in-link", "image:alt:i.png", "code/", "break",
-                "sub/h", "quote/", "item/", "verbatim:verbatim", "cell/", "note/"
+                "struck/s", "sup/^", "sub/_", "math:x^2", "lang:fr", "texte/", "subheading/h", "quote/", "item/", "verbatim:verbatim", "head/",
+                "cell/", "caption/", "line/", "term/", "detail/", "deutsch/", "note/"
             ]
         );
     }
@@ -209,7 +275,13 @@ mod tests {
                 _ => {}
             })
         });
-        assert_eq!(texts, ["heading", "text", "em", "em-strong", "link", "sub", "quote", "item", "cell", "note"]);
+        assert_eq!(
+            texts,
+            [
+                "heading", "text", "em", "em-strong", "link", "struck", "sup", "sub", "texte", "subheading", "quote", "item", "head", "cell", "caption",
+                "line", "term", "detail", "deutsch", "note"
+            ]
+        );
         let mut after = Vec::new();
         let mut numbers = Vec::new();
         book.runs(&mut |run| {

@@ -32,13 +32,13 @@ pub fn unsupported(book: &Book, fonts: &FontFamily) -> BTreeMap<char, FaceStyle>
                 let face = face_of(base, emphasis);
                 match leaf {
                     Leaf::Text(t) => look(t, Some(face)),
-                    Leaf::Code(t) => look(t, Some(FaceStyle::Mono)),
+                    Leaf::Code(t) | Leaf::Math(t) => look(t, Some(FaceStyle::Mono)),
                     Leaf::Url(url) => look(url, None),
-                    Leaf::Image { alt, src } => {
-                        look(src, None);
-                        look(alt, Some(face))
+                    Leaf::Image(image) => {
+                        look(&image.src, None);
+                        look(&image.alt, Some(face))
                     }
-                    Leaf::NoteRef(_) | Leaf::LineBreak => {}
+                    Leaf::Language(_) | Leaf::NoteRef(_) | Leaf::LineBreak => {}
                 }
             })
         }

@@ -40,7 +40,7 @@ fn smarten_run(inlines: &mut [Inline], previous: &mut Option<char>, smart: bool)
         LeafMut::Text(t) => {
             *t = if smart { no_break_spaces(&punctuate(t, previous)) } else { no_break_spaces(t) };
         }
-        LeafMut::Code(t) => *previous = t.chars().last(),
+        LeafMut::Code(t) | LeafMut::Math(t) => *previous = t.chars().last(),
         LeafMut::LineBreak => *previous = Some('\n'),
         LeafMut::NoteRef(_) => *previous = Some('0'),
         LeafMut::Image => {}

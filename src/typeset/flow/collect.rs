@@ -211,7 +211,9 @@ impl<'a> Collector<'a> {
                 self.section += 1;
                 let title = plain_text(heading);
                 self.collected.section_titles.push(title.clone());
-                self.collected.outline.push(OutlineEntry { title, level: 2, destination: section.id.clone() });
+                if section.listed {
+                    self.collected.outline.push(OutlineEntry { title, level: 2, destination: section.id.clone() });
+                }
                 self.heading(Cow::Borrowed(heading), Some(section.id.clone()), s.body.leading_pt * s.heading.space_above_lines);
             }
             self.blocks(&section.blocks, 0.0, true, None);
@@ -247,16 +249,40 @@ impl<'a> Collector<'a> {
                     self.blocks(inner, indent + s.body.indent_em * s.body.size_pt, true, None);
                     self.push_space(s.body.leading_pt * 0.5);
                 }
-                Block::List { start, items } => {
-                    for (n, item) in items.iter().enumerate() {
-                        let label = match start {
+                Block::Language { blocks: inner, .. } => self.blocks(inner, indent, first, label),
+                Block::List(list) => {
+                    for (n, item) in list.items.iter().enumerate() {
+                        let mut label = match list.start {
                             Some(k) => format!("{}.", k + n as u64),
                             None => "•".to_owned(),
                         };
-                        self.blocks(item, indent + s.body.indent_em * s.body.size_pt, true, Some(label));
+                        match item.task {
+                            Some(true) => label.push_str(" ☑"),
+                            Some(false) => label.push_str(" ☐"),
+                            None => {}
+                        }
+                        self.blocks(&item.blocks, indent + s.body.indent_em * s.body.size_pt, true, Some(label));
                     }
                 }
-                Block::Code(code) => {
+                Block::Figure(figure) => {
+                    let caption = if figure.caption.is_empty() { vec![Inline::Text(figure.image.alt.clone())] } else { figure.caption.clone() };
+                    self.paragraph(self.text(Cow::Owned(caption), body), indent, s.body.leading_pt);
+                }
+                Block::Verse(lines) => {
+                    for line in lines {
+                        self.paragraph(self.text(Cow::Borrowed(line), body), indent, s.body.leading_pt);
+                    }
+                }
+                Block::Definitions(definitions) => {
+                    for definition in definitions {
+                        let term = TextStyle { face: FaceStyle::Bold, ..body };
+                        self.paragraph(self.text(Cow::Borrowed(&definition.term), term), indent, s.body.leading_pt);
+                        for detail in &definition.details {
+                            self.blocks(detail, indent + s.body.indent_em * s.body.size_pt, true, None);
+                        }
+                    }
+                }
+                Block::Code { text: code, .. } => {
                     let space = s.body.leading_pt * s.code.space_around_lines;
                     self.push_space(space);
                     let style = TextStyle { size: s.code.size_pt, face: FaceStyle::Mono, indent: 0.0, hyphenate: false };
@@ -266,8 +292,8 @@ impl<'a> Collector<'a> {
                     self.push_space(space);
                 }
                 Block::Rule => self.push_space(s.body.leading_pt),
-                Block::Table { rows, .. } => {
-                    for row in rows {
+                Block::Table(table) => {
+                    for row in (!table.header.is_empty()).then_some(&table.header).into_iter().chain(&table.rows) {
                         let mut inlines = Vec::new();
                         for (i, cell) in row.iter().enumerate() {
                             if i > 0 {
@@ -366,10 +392,18 @@ fn block_inlines(block: &Block) -> Cow<'_, [Inline]> {
     };
     match block {
         Block::Paragraph(i) | Block::Subheading { content: i, .. } => Cow::Borrowed(i),
-        Block::Quote(b) => joined(b.iter().map(block_inlines).collect()),
-        Block::List { items, .. } => joined(items.iter().flatten().map(block_inlines).collect()),
-        Block::Code(c) => Cow::Owned(vec![Inline::Code(c.clone())]),
+        Block::Quote(b) | Block::Language { blocks: b, .. } => joined(b.iter().map(block_inlines).collect()),
+        Block::List(list) => joined(list.items.iter().flat_map(|item| &item.blocks).map(block_inlines).collect()),
+        Block::Code { text, .. } => Cow::Owned(vec![Inline::Code(text.clone())]),
         Block::Rule => Cow::Owned(Vec::new()),
-        Block::Table { rows, .. } => joined(rows.iter().flatten().map(|cell| Cow::Borrowed(cell.as_slice())).collect()),
+        Block::Table(table) => joined(table.header.iter().chain(table.rows.iter().flatten()).map(|cell| Cow::Borrowed(cell.as_slice())).collect()),
+        Block::Figure(figure) => Cow::Borrowed(&figure.caption),
+        Block::Verse(lines) => joined(lines.iter().map(|line| Cow::Borrowed(line.as_slice())).collect()),
+        Block::Definitions(definitions) => joined(
+            definitions
+                .iter()
+                .flat_map(|d| std::iter::once(Cow::Borrowed(d.term.as_slice())).chain(d.details.iter().flatten().map(block_inlines)))
+                .collect(),
+        ),
     }
 }

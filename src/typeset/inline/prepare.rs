@@ -471,10 +471,13 @@ fn flatten(inlines: &[Inline], face: FaceStyle, link: Option<&Anchor>, out: &mut
             Inline::Text(t) => out.push(Span { text: t.clone(), face, anchor: link.cloned() }),
             Inline::Code(t) => out.push(Span { text: t.clone(), face: FaceStyle::Mono, anchor: link.cloned() }),
             Inline::Emphasis(c) => flatten(c, face.with_italic(), link, out),
+            // Set as their text until the setter draws rules and raised type.
+            Inline::Strikethrough(c) | Inline::Superscript(c) | Inline::Subscript(c) | Inline::Language { content: c, .. } => flatten(c, face, link, out),
+            Inline::Math { tex, .. } => out.push(Span { text: tex.clone(), face: FaceStyle::Mono, anchor: link.cloned() }),
             Inline::Strong(c) => flatten(c, face.with_bold(), link, out),
             Inline::Link { url, content } if link.is_none() && is_followable(url) => flatten(content, face, Some(&Anchor::Uri(Arc::from(url.as_str()))), out),
             Inline::Link { content, .. } => flatten(content, face, link, out),
-            Inline::Image { alt, .. } => out.push(Span { text: alt.clone(), face, anchor: link.cloned() }),
+            Inline::Image(image) => out.push(Span { text: image.alt.clone(), face, anchor: link.cloned() }),
             Inline::LineBreak => out.push(Span { text: " ".into(), face, anchor: None }),
             Inline::NoteRef(r) => out.push(Span {
                 text: r.number.to_string(),

@@ -130,6 +130,24 @@ pub fn runs<'a>(blocks: &'a [Block], visit: &mut dyn FnMut(Run<'a>)) {
     }
 }
 
+/// Every picture `blocks` place, figures and inline images alike, in reading order.
+pub fn images<'a>(blocks: &'a [Block], visit: &mut dyn FnMut(&'a Image)) {
+    for block in blocks {
+        if let Block::Figure(figure) = block {
+            visit(&figure.image);
+        }
+        runs(std::slice::from_ref(block), &mut |run| {
+            if let Run::Inlines { content, .. } = run {
+                leaves(content, Emphasis::default(), &mut |leaf, _| {
+                    if let Leaf::Image(image) = leaf {
+                        visit(image);
+                    }
+                });
+            }
+        });
+    }
+}
+
 /// Calls `visit` on every inline sequence of the blocks, depth first, in reading order.
 pub fn for_each_inlines_mut(blocks: &mut [Block], visit: &mut dyn FnMut(&mut Vec<Inline>)) {
     for block in blocks {
@@ -161,6 +179,23 @@ impl Book {
         }
         for note in &self.notes {
             runs(&note.blocks, visit);
+        }
+    }
+
+    /// Every picture of the book (sections, then notes), in reading order.
+    pub fn images<'a>(&'a self, visit: &mut dyn FnMut(&'a Image)) {
+        for section in &self.sections {
+            if let Some(heading) = &section.heading {
+                leaves(heading, Emphasis::default(), &mut |leaf, _| {
+                    if let Leaf::Image(image) = leaf {
+                        visit(image);
+                    }
+                });
+            }
+            images(&section.blocks, visit);
+        }
+        for note in &self.notes {
+            images(&note.blocks, visit);
         }
     }
 

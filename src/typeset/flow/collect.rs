@@ -15,7 +15,10 @@ use crate::resources::fonts::FaceStyle;
 use crate::resources::style::Style;
 use crate::typeset::inline::prepare::{Anchor, ParagraphText, TextStyle};
 
+use super::figure::{self, FigureBlock, FigureFrame};
 use super::pagebreak::VItem;
+use crate::images::Images;
+use crate::model::{Figure, SourcePos};
 
 /// The book's material with its text at one stage: `T` is a
 /// [`ParagraphText`] when collected, a prepared paragraph after that.
@@ -24,6 +27,10 @@ pub(crate) struct Collected<T> {
     pub material: Vec<Material<T>>,
     pub outline: Vec<OutlineEntry>,
     pub section_titles: Vec<String>,
+    /// The pictures the figures place, by id.
+    pub pictures: figure::Pictures,
+    /// Figures whose pictures print smaller than the measure for want of pixels.
+    pub small_pictures: Vec<(SourcePos, String)>,
 }
 
 #[derive(Debug)]
@@ -31,6 +38,8 @@ pub(crate) enum Material<T> {
     Text(TextBlock<T>),
     /// Space between blocks or a forced page break, which goes into the flow as it is.
     Vertical(VItem),
+    /// A picture with its caption (`figure`).
+    Figure(FigureBlock<T>),
 }
 
 impl<T> Material<T> {
@@ -38,6 +47,9 @@ impl<T> Material<T> {
         match self {
             Material::Text(TextBlock { text, setting }) => Material::Text(TextBlock { text: make(text), setting }),
             Material::Vertical(item) => Material::Vertical(item),
+            Material::Figure(FigureBlock { frame, caption }) => {
+                Material::Figure(FigureBlock { frame, caption: caption.map(|TextBlock { text, setting }| TextBlock { text: make(text), setting }) })
+            }
         }
     }
 }
@@ -97,8 +109,9 @@ const CODE_KEPT_WHOLE_UP_TO: usize = 8;
 
 /// Everything the book asks to be set for its reader edition: title block,
 /// body, notes, back matter.
-pub(crate) fn collect<'a>(book: &'a Book, style: &'a Style) -> Collected<ParagraphText<'a>> {
+pub(crate) fn collect<'a>(book: &'a Book, style: &'a Style, images: &'a Images) -> Collected<ParagraphText<'a>> {
     let mut collector = Collector::new(style);
+    collector.images = Some(images);
     collector.title_block(book);
     collector.body(book);
     collector.notes(book);
@@ -115,11 +128,14 @@ pub(crate) struct Collector<'a> {
     features: &'a [String],
     section: usize,
     collected: Collected<ParagraphText<'a>>,
+    /// The book's pictures; without them a figure is set as its caption.
+    images: Option<&'a Images>,
 }
 
 impl<'a> Collector<'a> {
     pub fn new(style: &'a Style) -> Self {
-        Collector { style, features: &[], section: 0, collected: Collected { material: Vec::new(), outline: Vec::new(), section_titles: Vec::new() } }
+        let collected = Collected { material: Vec::new(), outline: Vec::new(), section_titles: Vec::new(), pictures: Vec::new(), small_pictures: Vec::new() };
+        Collector { style, features: &[], section: 0, collected, images: None }
     }
 
     /// The material collected since the last call, to be set on its own.
@@ -265,8 +281,10 @@ impl<'a> Collector<'a> {
                     }
                 }
                 Block::Figure(figure) => {
-                    let caption = if figure.caption.is_empty() { vec![Inline::Text(figure.image.alt.clone())] } else { figure.caption.clone() };
-                    self.paragraph(self.text(Cow::Owned(caption), body), indent, s.body.leading_pt);
+                    if !self.figure(figure, indent) {
+                        let caption = if figure.caption.is_empty() { vec![Inline::Text(figure.image.alt.clone())] } else { figure.caption.clone() };
+                        self.paragraph(self.text(Cow::Owned(caption), body), indent, s.body.leading_pt);
+                    }
                 }
                 Block::Verse(lines) => {
                     for line in lines {
@@ -307,6 +325,47 @@ impl<'a> Collector<'a> {
             }
             first = false;
         }
+    }
+
+    /// A figure whose picture the book has, centred in the column `indent` in;
+    /// false when there is no picture to place (a picture on the web).
+    fn figure(&mut self, figure: &'a Figure, indent: f32) -> bool {
+        let Some(picture) = self.images.and_then(|images| images.get(&figure.image.src)) else { return false };
+        let s = self.style;
+        let measure = s.measure() - indent;
+        let (width, height) = figure::figure_size(picture, s, measure);
+        if !(width > 0.0 && height > 0.0) {
+            return false;
+        }
+        if figure::too_few_pixels(picture, measure, width) {
+            self.collected.small_pictures.push((figure.image.at, figure.image.src.clone()));
+        }
+        let image = match self.collected.pictures.iter().position(|p| std::sync::Arc::ptr_eq(p, picture)) {
+            Some(id) => id,
+            None => {
+                self.collected.pictures.push(std::sync::Arc::clone(picture));
+                self.collected.pictures.len() - 1
+            }
+        };
+        let c = &s.caption;
+        let caption = (!figure.caption.is_empty()).then(|| {
+            let face = if c.italic { FaceStyle::Italic } else { FaceStyle::Regular };
+            let text = self.text(Cow::Borrowed(&figure.caption), TextStyle { size: c.size_pt, face, indent: 0.0, hyphenate: false });
+            let setting = Setting { leading: c.leading_pt, baseline: c.leading_pt * 0.8, ..self.paragraph_setting(Spacing::Ragged, indent, c.leading_pt) };
+            TextBlock { text, setting }
+        });
+        let frame = FigureFrame {
+            image,
+            width,
+            height,
+            indent: indent + (measure - width) / 2.0,
+            column: (indent, measure),
+            space_around: s.body.leading_pt * c.space_around_lines,
+            gap: c.gap_pt,
+            section: self.section,
+        };
+        self.collected.material.push(Material::Figure(FigureBlock { frame, caption }));
+        true
     }
 
     fn paragraph_setting(&self, spacing: Spacing, indent: f32, leading: f32) -> Setting {

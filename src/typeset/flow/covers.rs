@@ -14,6 +14,7 @@
 use std::borrow::Cow;
 
 use super::collect::Collector;
+use crate::images::Images;
 use super::pages::{place_line, place_lines};
 use super::stack::set_lines;
 use super::{Flow, FlowLine};
@@ -38,7 +39,7 @@ pub const COVER_PAGES: usize = 2;
 /// The back matter goes on the back cover when it fits there; when it does
 /// not, it stays after the notes as in the reader edition, and the back cover
 /// carries only the publisher's line.
-pub fn typeset_pamphlet(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, timings: &mut Timings) -> Typeset {
+pub fn typeset_pamphlet(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, timings: &mut Timings) -> Typeset {
     let mut covers = Covers::new(style, fonts, hyphenator);
     let back = covers.back_cover(book);
     let article_book = if back.holds_back_matter {
@@ -46,7 +47,7 @@ pub fn typeset_pamphlet(book: &Book, style: &Style, fonts: &FontFamily, hyphenat
     } else {
         book.clone()
     };
-    let mut article = typeset_from(&article_book, style, fonts, hyphenator, date, COVER_PAGES, timings);
+    let mut article = typeset_from(&article_book, images, style, fonts, hyphenator, date, COVER_PAGES, timings);
     let front = covers.front_cover(book);
     let colophon = covers.colophon(book);
 
@@ -105,7 +106,7 @@ impl<'a> Covers<'a> {
     fn put(&self, page: &mut layout::Page, lines: Vec<SetLine>, left: f32, baseline: f32, leading: f32) -> f32 {
         let mut y = baseline;
         for line in lines {
-            place_line(page, FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0 }, left, y);
+            place_line(page, FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, picture: None, opens_block: false }, left, y);
             y += leading;
         }
         y

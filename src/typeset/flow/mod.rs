@@ -3,6 +3,7 @@
 
 pub mod collect;
 pub mod covers;
+pub mod figure;
 pub mod furniture;
 pub mod pagebreak;
 pub mod pages;
@@ -24,6 +25,11 @@ pub(crate) struct FlowLine {
     pub destination: Option<String>,
     /// Which running-head section the line belongs to.
     pub section: usize,
+    /// A figure's picture, whose top is the top of the line's slot.
+    pub picture: Option<figure::PlacedPicture>,
+    /// The first line of a paragraph, heading or other block: where a figure
+    /// moved down the flow is best put (`figure::break_pages`).
+    pub opens_block: bool,
 }
 
 /// The vertical list of the whole book and the content of its lines.
@@ -33,4 +39,8 @@ pub(crate) struct Flow {
     pub lines: Vec<Option<FlowLine>>,
     pub outline: Vec<layout::OutlineEntry>,
     pub section_titles: Vec<String>,
+    /// Where each figure's items are, in flow order (the page breaker may move them).
+    pub figures: Vec<figure::FigureSpan>,
+    /// The pictures the flow places, by id.
+    pub pictures: figure::Pictures,
 }

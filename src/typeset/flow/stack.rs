@@ -24,6 +24,13 @@ impl Flow {
                     let lines = set_lines(block.text, &block.setting, params);
                     self.push_lines(lines, block.setting);
                 }
+                Material::Figure(figure) => match figure.caption {
+                    Some(caption) => {
+                        let lines = set_lines(caption.text, &caption.setting, params);
+                        self.push_figure(figure.frame, Some(&caption.setting), lines);
+                    }
+                    None => self.push_figure(figure.frame, None, Vec::new()),
+                },
             }
         }
     }
@@ -40,12 +47,14 @@ impl Flow {
             *last += space_below;
         }
         let mut destination = setting.destination;
-        let contents = lines.into_iter().map(|line| FlowLine {
+        let contents = lines.into_iter().enumerate().map(|(n, line)| FlowLine {
             line,
             indent: setting.indent,
             baseline: setting.baseline,
             destination: destination.take(),
             section: setting.section,
+            picture: None,
+            opens_block: n == 0,
         });
         let mut new_items = Vec::new();
         match setting.keep {

@@ -1,0 +1,110 @@
+//! SVG: parsed by usvg into a tree of paths, with every reference the file makes
+//! refused. usvg never touches the network; what it would read from disk, the
+//! `<image href>` / `xlink:href` of an `<image>`, goes through our resolver, which
+//! reads nothing and names each reference in a warning (see [`restricted_options`]).
+//! `<use>` reaches only the file's own elements. CSS comes only from the file's
+//! own `<style>`: usvg fetches no stylesheet and no `@font-face` source. Text is
+//! set in the book's own faces, the only fonts in the font database (no system
+//! font is loaded).
+//!
+//! The EPUB carries the SVG as usvg writes the tree back (see [`write`]): what
+//! print shows, with no script, no external reference and text as outlines.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use crate::resources::fonts::FontFamily;
+
+/// Whether `bytes` start as an SVG document (after a byte-order mark, an XML
+/// declaration, comments, a doctype): an `<svg` element within the first 4 KB.
+pub(super) fn looks_like_svg(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    let Ok(text) = std::str::from_utf8(head).or_else(|e| std::str::from_utf8(&head[..e.valid_up_to()])) else { return false };
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    text.starts_with('<') && text.contains("<svg")
+}
+
+/// Whether `path` (existing) lies inside `folder` once links are followed.
+pub(super) fn inside(folder: &Path, path: &Path) -> bool {
+    match (folder.canonicalize(), path.canonicalize()) {
+        (Ok(folder), Ok(path)) => path.starts_with(folder) && path.is_file(),
+        _ => false,
+    }
+}
+
+/// The book's faces, for an SVG's text.
+pub(super) fn font_database(fonts: Option<&FontFamily>) -> Arc<usvg::fontdb::Database> {
+    let mut db = usvg::fontdb::Database::new();
+    if let Some(fonts) = fonts {
+        for face in &fonts.faces {
+            db.load_font_data(face.data.to_vec());
+        }
+    }
+    // Every generic family (serif, sans-serif, monospace…) is the book face.
+    let family = db.faces().next().and_then(|face| face.families.first()).map(|(name, _)| name.clone());
+    if let Some(family) = family {
+        db.set_serif_family(family.clone());
+        db.set_sans_serif_family(family.clone());
+        db.set_monospace_family(family.clone());
+        db.set_cursive_family(family.clone());
+        db.set_fantasy_family(family);
+    }
+    Arc::new(db)
+}
+
+/// The tree of the SVG `bytes`, and a sentence for each reference refused.
+pub(super) fn parse(bytes: &[u8], base: &Path, fontdb: &Arc<usvg::fontdb::Database>) -> Result<(usvg::Tree, Vec<String>), String> {
+    let refused = Arc::new(Mutex::new(Vec::new()));
+    let options = restricted_options(base, fontdb, &refused);
+    let tree = usvg::Tree::from_data(bytes, &options).map_err(|e| format!("the SVG is malformed ({e})"))?;
+    let size = tree.size();
+    if !(size.width().is_finite() && size.height().is_finite() && size.width() > 0.0 && size.height() > 0.0) {
+        return Err("the SVG has no size".into());
+    }
+    let refused = refused.lock().map(|r| r.clone()).unwrap_or_default();
+    Ok((tree, refused))
+}
+
+/// usvg's options with our resolver, which refuses every picture an SVG refers to
+/// and says why: one on the web or elsewhere on the machine must never be read,
+/// and one beside it could not be shown (svg2pdf is built without pictures inside
+/// SVGs: that needs the `image` crate, a second set of decoders to keep safe).
+fn restricted_options<'a>(base: &Path, fontdb: &Arc<usvg::fontdb::Database>, refused: &Arc<Mutex<Vec<String>>>) -> usvg::Options<'a> {
+    let mut options = usvg::Options { resources_dir: Some(base.to_path_buf()), fontdb: Arc::clone(fontdb), ..usvg::Options::default() };
+    if let Some(family) = fontdb.faces().next().and_then(|face| face.families.first()) {
+        options.font_family = family.0.clone();
+    }
+    let refuse = {
+        let refused = Arc::clone(refused);
+        move |what: String| {
+            if let Ok(mut list) = refused.lock() {
+                if !list.contains(&what) {
+                    list.push(what);
+                }
+            }
+        }
+    };
+    let refuse_data = refuse.clone();
+    options.image_href_resolver.resolve_data = Box::new(move |mime: &str, _: Arc<Vec<u8>>, _: &usvg::Options| {
+        refuse_data(format!("its embedded `{mime}` picture is left out: quire places no picture inside an SVG"));
+        None
+    });
+    options.image_href_resolver.resolve_string = Box::new(move |href: &str, _: &usvg::Options| {
+        let shown: String = href.chars().take(80).collect();
+        let why = if href.contains("://") || href.starts_with("//") {
+            "an SVG's references are never fetched from the web"
+        } else if Path::new(href).is_absolute() || href.split(['/', '\\']).any(|part| part == "..") {
+            "an SVG may never refer to a file outside the manuscript's folder"
+        } else {
+            "quire places no picture inside an SVG; draw it into the SVG or place it as a figure of its own"
+        };
+        refuse(format!("its reference `{shown}` is left out: {why}"));
+        None
+    });
+    options
+}
+
+/// The SVG as usvg writes its tree: the file the EPUB carries.
+pub(super) fn write(tree: &usvg::Tree) -> Vec<u8> {
+    tree.to_string(&usvg::WriteOptions::default()).into_bytes()
+}

@@ -77,7 +77,7 @@ pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checke
     // refused the files that are missing or outside the manuscript's folder.
     let mut images = Images::default();
     if let Some(book) = book.as_ref().filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) {
-        let (loaded, found) = images::load(path, book, fonts);
+        let (loaded, found) = images::load(path, book, fonts, front_matter_key_at(text, &["cover_image", "cover-image"]));
         images = loaded;
         diagnostics.extend(found.into_iter().map(|d| d.with_source(text)));
     }
@@ -87,3 +87,19 @@ pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checke
     Checked { diagnostics, book, fonts: None, unsupported_characters, images }
 }
 
+
+/// Where the front matter (the lines up to its closing `+++` or `---`) gives one
+/// of `keys` a value: the key's line and column, for a diagnostic about the value.
+fn front_matter_key_at(text: &str, keys: &[&str]) -> Option<crate::model::SourcePos> {
+    let mut lines = text.lines().enumerate();
+    let (_, opening) = lines.next()?;
+    let fence = opening.trim_end();
+    if fence != "+++" && fence != "---" {
+        return None;
+    }
+    lines.take_while(|(_, line)| line.trim_end() != fence).find_map(|(n, line)| {
+        let trimmed = line.trim_start();
+        let names_key = keys.iter().any(|key| trimmed.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(['=', ':'])));
+        names_key.then(|| crate::model::SourcePos { line: n + 1, column: line.len() - trimmed.len() + 1 })
+    })
+}

@@ -283,11 +283,17 @@ fn epub_bytes_timed(
     font_licence: Option<(String, Vec<u8>)>,
     timings: &mut Timings,
 ) -> Result<Vec<u8>, epub::EpubError> {
+    // The front matter's picture, or a cover drawn from the title.
+    let (cover_image, cover_format) = match images.cover() {
+        Some(picture) => (picture.file.clone(), (picture.extension(), picture.media_type())),
+        None => (timings.time(stage::EPUB_COVER, || epub::render_cover(&book.metadata, family)).map_err(epub::EpubError::Cover)?, ("png", "image/png")),
+    };
     let assets = epub::EpubAssets {
         stylesheet,
         fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
         font_licence,
-        cover_png: timings.time(stage::EPUB_COVER, || epub::render_cover(&book.metadata, family)).map_err(epub::EpubError::Cover)?,
+        cover_image,
+        cover_format,
         modified: build_time(book),
         images: images.clone(),
     };

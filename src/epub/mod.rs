@@ -25,7 +25,10 @@ pub struct EpubAssets {
     pub fonts: Vec<(String, Vec<u8>)>,
     /// The fonts' licence, carried beside them as `fonts/<name>` (the OFL asks for it).
     pub font_licence: Option<(String, Vec<u8>)>,
-    pub cover_png: Vec<u8>,
+    /// The cover picture: the front matter's `cover_image`, or one drawn from the title.
+    pub cover_image: Vec<u8>,
+    /// The cover picture's file extension and media type.
+    pub cover_format: (&'static str, &'static str),
     /// The pictures the book places, each packaged once with its media type.
     pub images: Images,
     /// Time written as `dcterms:modified` and on every zip entry, never the clock.
@@ -90,14 +93,16 @@ fn fill_in_assets(files: &mut [(String, Vec<u8>)], assets: &EpubAssets) -> Resul
     for (name, bytes) in files.iter_mut() {
         if let Some((_, whole)) = assets.fonts.iter().find(|(font, _)| name == &format!("OEBPS/fonts/{font}")) {
             *bytes = fonts::subset(whole, &shown).map_err(|message| EpubError::Font { file: name.clone(), message })?;
-        } else if name == &format!("OEBPS/{COVER_IMAGE}") {
-            bytes.clone_from(&assets.cover_png);
+        } else if name == &format!("OEBPS/{}", cover_file(assets)) {
+            bytes.clone_from(&assets.cover_image);
         }
     }
     Ok(())
 }
 
-const COVER_IMAGE: &str = "images/cover.png";
+fn cover_file(assets: &EpubAssets) -> String {
+    format!("images/cover.{}", assets.cover_format.0)
+}
 
 /// The package as epub-builder makes it (stored, fonts and cover left empty), and the fixes it needs.
 fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>, PackageFixes)> {
@@ -143,7 +148,8 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     if let Some((name, text)) = &assets.font_licence {
         epub.add_resource(format!("fonts/{name}"), text.as_slice(), "text/plain")?;
     }
-    epub.add_cover_image(COVER_IMAGE, &[][..], "image/png")?;
+    let cover_image = cover_file(assets);
+    epub.add_cover_image(cover_image.as_str(), &[][..], assets.cover_format.1)?;
     let mut pictures = PictureFiles::new();
     for (n, picture) in assets.images.iter().enumerate() {
         let file = format!("images/picture-{}.{}", n + 1, picture.extension());
@@ -153,7 +159,7 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
 
     let language = m.language.as_str();
     let page = |title: &'static str, matter: &'static str| Page { language, title, matter };
-    let cover = xhtml::document(&page("Cover", "frontmatter"), &xhtml::cover_body(book, COVER_IMAGE));
+    let cover = xhtml::document(&page("Cover", "frontmatter"), &xhtml::cover_body(book, &cover_image));
     epub.add_content(EpubContent::new("cover.xhtml", cover.as_bytes()).title("Cover").reftype(ReferenceType::Cover))?;
     let title_page = xhtml::document(&Page { language, title: &m.title, matter: "frontmatter" }, &xhtml::title_page_body(book));
     epub.add_content(EpubContent::new("titlepage.xhtml", title_page.as_bytes()).title("Title page").reftype(ReferenceType::TitlePage))?;

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Book, Image};
+use crate::model::{Book, Image, SourcePos};
 use crate::resources::fonts::FontFamily;
 
 /// A picture whose decoded size passes this many pixels is refused before it is
@@ -40,6 +40,8 @@ const SVG_POINTS_PER_PX: f32 = 72.0 / 96.0;
 #[derive(Debug, Default, Clone)]
 pub struct Images {
     pictures: BTreeMap<String, Arc<Picture>>,
+    /// The front matter's `cover_image`.
+    cover: Option<Arc<Picture>>,
 }
 
 impl Images {
@@ -54,6 +56,11 @@ impl Images {
 
     pub fn is_empty(&self) -> bool {
         self.pictures.is_empty()
+    }
+
+    /// The covers' picture, if the front matter names one.
+    pub fn cover(&self) -> Option<&Arc<Picture>> {
+        self.cover.as_ref()
     }
 }
 
@@ -151,15 +158,23 @@ impl Picture {
 /// Reads every picture `book` places (the manuscript is `manuscript`, image paths
 /// start at its folder). Pictures on the web and files the check already refused
 /// are skipped: their alt text stands in. `fonts` set an SVG's text.
-pub fn load(manuscript: &Path, book: &Book, fonts: Option<&FontFamily>) -> (Images, Vec<Diagnostic>) {
+/// `cover_at` is where the front matter names the cover's picture.
+pub fn load(manuscript: &Path, book: &Book, fonts: Option<&FontFamily>, cover_at: Option<SourcePos>) -> (Images, Vec<Diagnostic>) {
     let folder = manuscript.parent().map(Path::to_path_buf).unwrap_or_default();
     let folder = if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder };
     let mut images = Images::default();
     let mut diagnostics = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     let fontdb = svg::font_database(fonts);
-    book.images(&mut |image: &Image| {
-        if !seen.insert(image.src.clone()) || is_remote(&image.src) {
+    let mut first_inline = None;
+    book.images(&mut |image: &Image, figure: bool| {
+        if is_remote(&image.src) {
+            return;
+        }
+        if !figure && first_inline.is_none() {
+            first_inline = Some(image.at);
+        }
+        if !seen.insert(image.src.clone()) {
             return;
         }
         let path = folder.join(&image.src);
@@ -172,7 +187,7 @@ pub fn load(manuscript: &Path, book: &Book, fonts: Option<&FontFamily>) -> (Imag
             }
             Err(Problem::Unreadable) => {} // The check's own error already names it.
             Err(Problem::Unsupported(what)) => diagnostics.push(
-                Diagnostic::warning(manuscript, Some(image.at), format!("image `{}` is {what}, which quire does not place; its alt text stands in for it", image.src))
+                Diagnostic::warning(manuscript, Some(image.at), format!("image `{}` is {what}: quire places PNG, JPEG and SVG pictures; its alt text stands in for it", image.src))
                     .with_help("save the picture as PNG, JPEG or SVG"),
             ),
             Err(Problem::Bad(why)) => diagnostics.push(
@@ -181,6 +196,39 @@ pub fn load(manuscript: &Path, book: &Book, fonts: Option<&FontFamily>) -> (Imag
             ),
         }
     });
+    if let Some(src) = &book.metadata.cover_image {
+        let path = folder.join(src);
+        let problem = if is_remote(src) {
+            Err(Problem::Bad("it is on the web, and no edition fetches a picture".into()))
+        } else if !svg::inside(&folder, &path) {
+            Err(Problem::Bad("it is not a file inside the manuscript's folder".into()))
+        } else {
+            read(&folder, &path, src, &fontdb)
+        };
+        match problem {
+            Ok((picture, warnings)) => {
+                diagnostics.extend(warnings.into_iter().map(|w| Diagnostic::warning(manuscript, cover_at, format!("cover image `{src}`: {w}"))));
+                images.cover = Some(Arc::new(picture));
+            }
+            Err(Problem::Unsupported(what)) => diagnostics.push(
+                Diagnostic::error(manuscript, cover_at, format!("cover image `{src}` is {what}: quire places PNG, JPEG and SVG pictures")).with_help("save the picture as PNG, JPEG or SVG"),
+            ),
+            Err(Problem::Bad(why)) => diagnostics.push(
+                Diagnostic::error(manuscript, cover_at, format!("cover image `{src}` cannot be used: {why}"))
+                    .with_help("give the path of a PNG, JPEG or SVG file beside the manuscript, e.g. `cover_image = \"images/cover.jpg\"`, or leave the key out for a cover drawn from the title"),
+            ),
+            Err(Problem::Unreadable) => diagnostics.push(
+                Diagnostic::error(manuscript, cover_at, format!("cover image `{src}` cannot be read"))
+                    .with_help("give the path of a PNG, JPEG or SVG file beside the manuscript"),
+            ),
+        }
+    }
+    if let Some(at) = first_inline {
+        diagnostics.push(
+            Diagnostic::warning(manuscript, Some(at), "a picture inside a paragraph is shown in the EPUB, but the PDF prints its alt text in its place")
+                .with_help("to have the picture printed, give it a paragraph of its own: it becomes a figure"),
+        );
+    }
     (images, diagnostics)
 }
 
@@ -272,7 +320,7 @@ fn other_format(bytes: &[u8]) -> &'static str {
     } else if bytes.starts_with(b"%PDF") {
         "a PDF"
     } else {
-        "not a picture quire recognises (not PNG, JPEG or SVG)"
+        "no picture quire recognises"
     }
 }
 

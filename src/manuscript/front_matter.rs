@@ -21,6 +21,7 @@ const KEYS: &[(&str, KeyKind)] = &[
     ("back_matter", KeyKind::TextList),
     ("hyphenation_exceptions", KeyKind::TextList),
     ("smart_punctuation", KeyKind::TrueOrFalse),
+    ("cover_image", KeyKind::Text),
 ];
 
 /// Other names for quire's keys, pandoc's among them: each is read as the key it names.
@@ -32,6 +33,8 @@ const ALIASES: &[(&str, &str)] = &[
     ("abstract", "subtitle"),
     ("keywords", "subjects"),
     ("subject", "subjects"),
+    // pandoc's name for the EPUB's cover.
+    ("cover-image", "cover_image"),
 ];
 
 /// Which syntax the front matter is written in, for messages that show how to write a key.

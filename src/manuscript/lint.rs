@@ -73,6 +73,8 @@ pub(super) fn escaped_unholdable_characters(source: &Source<'_>, book: &Book) ->
         }),
         Run::Verbatim(code) => in_text = in_text.or_else(|| code.chars().find(|c| is_unholdable(*c))),
     });
+    // A figure's description, which its `<img alt>` carries, is not among the runs.
+    book.images(&mut |image, _| in_text = in_text.or_else(|| image.alt.chars().find(|c| is_unholdable(*c))));
     if let Some(c) = in_text {
         let reference = text.match_indices("&#").map(|(i, _)| i).find(|&i| character_reference(&text[i..]) == Some(c));
         found.push(

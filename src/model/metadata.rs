@@ -83,6 +83,10 @@ pub struct Metadata {
     /// `false` keeps straight quotes, `--` and `...` as typed; smart punctuation is on unless said.
     #[serde(default)]
     pub smart_punctuation: Option<bool>,
+    /// A picture for the covers (the EPUB's and the booklet's), relative to the
+    /// manuscript's folder; without it the covers are drawn from the title.
+    #[serde(default)]
+    pub cover_image: Option<String>,
 }
 
 impl Metadata {

@@ -130,17 +130,18 @@ pub fn runs<'a>(blocks: &'a [Block], visit: &mut dyn FnMut(Run<'a>)) {
     }
 }
 
-/// Every picture `blocks` place, figures and inline images alike, in reading order.
-pub fn images<'a>(blocks: &'a [Block], visit: &mut dyn FnMut(&'a Image)) {
+/// Every picture `blocks` place, in reading order, each with whether it is a
+/// figure's (`true`) or stands in a run of text (`false`).
+pub fn images<'a>(blocks: &'a [Block], visit: &mut dyn FnMut(&'a Image, bool)) {
     for block in blocks {
         if let Block::Figure(figure) = block {
-            visit(&figure.image);
+            visit(&figure.image, true);
         }
         runs(std::slice::from_ref(block), &mut |run| {
             if let Run::Inlines { content, .. } = run {
                 leaves(content, Emphasis::default(), &mut |leaf, _| {
                     if let Leaf::Image(image) = leaf {
-                        visit(image);
+                        visit(image, false);
                     }
                 });
             }
@@ -182,13 +183,14 @@ impl Book {
         }
     }
 
-    /// Every picture of the book (sections, then notes), in reading order.
-    pub fn images<'a>(&'a self, visit: &mut dyn FnMut(&'a Image)) {
+    /// Every picture of the book (sections, then notes), in reading order, with
+    /// whether it is a figure's; see [`images`].
+    pub fn images<'a>(&'a self, visit: &mut dyn FnMut(&'a Image, bool)) {
         for section in &self.sections {
             if let Some(heading) = &section.heading {
                 leaves(heading, Emphasis::default(), &mut |leaf, _| {
                     if let Leaf::Image(image) = leaf {
-                        visit(image);
+                        visit(image, false);
                     }
                 });
             }

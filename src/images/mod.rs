@@ -165,13 +165,21 @@ pub fn load(manuscript: &Path, book: &Book, fonts: Option<&FontFamily>, cover_at
     let mut images = Images::default();
     let mut diagnostics = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
-    let fontdb = svg::font_database(fonts);
+    // The book's faces are read into usvg's font database only for a book with an SVG.
+    let fontdb = std::cell::OnceCell::new();
+    let fontdb = || fontdb.get_or_init(|| svg::font_database(fonts)).clone();
+    // Print places figures of the text only: a picture inside a paragraph, or in a
+    // note (set as plain paragraphs), is printed as its alt text.
+    let mut in_notes = Vec::new();
+    for note in &book.notes {
+        crate::model::walk::images(&note.blocks, &mut |image, _| in_notes.push(image.at));
+    }
     let mut first_inline = None;
     book.images(&mut |image: &Image, figure: bool| {
         if is_remote(&image.src) {
             return;
         }
-        if !figure && first_inline.is_none() {
+        if (!figure || in_notes.contains(&image.at)) && first_inline.is_none() {
             first_inline = Some(image.at);
         }
         if !seen.insert(image.src.clone()) {
@@ -200,7 +208,7 @@ pub fn load(manuscript: &Path, book: &Book, fonts: Option<&FontFamily>, cover_at
         let path = folder.join(src);
         let problem = if is_remote(src) {
             Err(Problem::Bad("it is on the web, and no edition fetches a picture".into()))
-        } else if !svg::inside(&folder, &path) {
+        } else if !inside(&folder, &path) {
             Err(Problem::Bad("it is not a file inside the manuscript's folder".into()))
         } else {
             read(&folder, &path, src, &fontdb)
@@ -225,11 +233,19 @@ pub fn load(manuscript: &Path, book: &Book, fonts: Option<&FontFamily>, cover_at
     }
     if let Some(at) = first_inline {
         diagnostics.push(
-            Diagnostic::warning(manuscript, Some(at), "a picture inside a paragraph is shown in the EPUB, but the PDF prints its alt text in its place")
-                .with_help("to have the picture printed, give it a paragraph of its own: it becomes a figure"),
+            Diagnostic::warning(manuscript, Some(at), "a picture inside a paragraph or a note is shown in the EPUB, but print sets its alt text in its place")
+                .with_help("to have the picture printed, give it a paragraph of its own in the text: it becomes a figure"),
         );
     }
     (images, diagnostics)
+}
+
+/// Whether `path` (existing) lies inside `folder` once links are followed.
+fn inside(folder: &Path, path: &Path) -> bool {
+    match (folder.canonicalize(), path.canonicalize()) {
+        (Ok(folder), Ok(path)) => path.starts_with(folder) && path.is_file(),
+        _ => false,
+    }
 }
 
 /// A picture on the web: never fetched (the check warns about it).
@@ -248,8 +264,8 @@ pub enum Problem {
     Bad(String),
 }
 
-fn read(folder: &Path, path: &Path, src: &str, fontdb: &Arc<usvg::fontdb::Database>) -> Result<(Picture, Vec<String>), Problem> {
-    if !svg::inside(folder, path) {
+fn read(folder: &Path, path: &Path, src: &str, fontdb: &dyn Fn() -> Arc<usvg::fontdb::Database>) -> Result<(Picture, Vec<String>), Problem> {
+    if !inside(folder, path) {
         return Err(Problem::Unreadable);
     }
     let size = std::fs::metadata(path).map_err(|_| Problem::Unreadable)?.len();
@@ -263,12 +279,12 @@ fn read(folder: &Path, path: &Path, src: &str, fontdb: &Arc<usvg::fontdb::Databa
 
 /// Any bytes as a picture, with no fonts for an SVG's text: what the fuzz test feeds.
 pub fn from_bytes(bytes: Vec<u8>) -> Result<(Picture, Vec<String>), Problem> {
-    decode("fuzzed", bytes, Path::new("."), &Arc::new(usvg::fontdb::Database::new()))
+    decode("fuzzed", bytes, Path::new("."), &|| Arc::new(usvg::fontdb::Database::new()))
 }
 
 /// Reads a picture's bytes; `base` is where an SVG's relative references would
 /// start (it reads none). Warnings come back as sentences.
-fn decode(src: &str, bytes: Vec<u8>, base: &Path, fontdb: &Arc<usvg::fontdb::Database>) -> Result<(Picture, Vec<String>), Problem> {
+fn decode(src: &str, bytes: Vec<u8>, base: &Path, fontdb: &dyn Fn() -> Arc<usvg::fontdb::Database>) -> Result<(Picture, Vec<String>), Problem> {
     let mut warnings = Vec::new();
     let (width, height, content, file) = match sniff(&bytes) {
         Some(Format::Png) => {
@@ -281,7 +297,7 @@ fn decode(src: &str, bytes: Vec<u8>, base: &Path, fontdb: &Arc<usvg::fontdb::Dat
             (header.width, header.height, Content::Jpeg { components: header.components, inverted_cmyk: header.inverted_cmyk }, bytes)
         }
         Some(Format::Svg) => {
-            let (tree, refused) = svg::parse(&bytes, base, fontdb).map_err(Problem::Bad)?;
+            let (tree, refused) = svg::parse(&bytes, base, &fontdb()).map_err(Problem::Bad)?;
             warnings.extend(refused);
             let file = svg::write(&tree);
             let (w, h) = (tree.size().width(), tree.size().height());

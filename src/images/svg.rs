@@ -24,14 +24,6 @@ pub(super) fn looks_like_svg(bytes: &[u8]) -> bool {
     text.starts_with('<') && text.contains("<svg")
 }
 
-/// Whether `path` (existing) lies inside `folder` once links are followed.
-pub(super) fn inside(folder: &Path, path: &Path) -> bool {
-    match (folder.canonicalize(), path.canonicalize()) {
-        (Ok(folder), Ok(path)) => path.starts_with(folder) && path.is_file(),
-        _ => false,
-    }
-}
-
 /// The book's faces, for an SVG's text.
 pub(super) fn font_database(fonts: Option<&FontFamily>) -> Arc<usvg::fontdb::Database> {
     let mut db = usvg::fontdb::Database::new();

@@ -44,11 +44,70 @@ pub(super) fn font_database(fonts: Option<&FontFamily>) -> Arc<usvg::fontdb::Dat
     Arc::new(db)
 }
 
+/// Elements nested deeper than this are refused before usvg sees them: usvg,
+/// svg2pdf and usvg's writer each walk the tree recursively, and a file of a
+/// hundred thousand nested groups would overflow the stack (an abort, not an
+/// error). Drawings nest a few dozen deep at most.
+const MAX_DEPTH: usize = 256;
+
+/// PDF readers keep at most 28 graphics states saved at once, and svg2pdf refuses
+/// an SVG that needs more; it saves one for the picture, one for each group and
+/// one more for each clip path or mask on it, and one or two for each path or
+/// text. A picture past this is refused here, where the error has a place.
+const MAX_DRAWING_DEPTH: usize = 25;
+
+/// The most graphics states drawing `group` keeps saved at once, as svg2pdf draws it
+/// (see [`MAX_DRAWING_DEPTH`]). Recursive, but [`MAX_DEPTH`] bounds the tree.
+fn drawing_depth(group: &usvg::Group) -> usize {
+    let own = 1 + usize::from(group.clip_path().is_some()) + usize::from(group.mask().is_some()) + usize::from(!group.filters().is_empty());
+    let inner = group
+        .children()
+        .iter()
+        .map(|node| match node {
+            usvg::Node::Group(inner) => drawing_depth(inner),
+            usvg::Node::Text(_) => 2,
+            usvg::Node::Path(_) | usvg::Node::Image(_) => 1,
+        })
+        .max()
+        .unwrap_or(0);
+    own + inner
+}
+
+/// How deep the elements of `bytes` nest, read as a stream (no recursion), or
+/// why it is not well-formed XML.
+fn depth(bytes: &[u8]) -> Result<usize, String> {
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut buffer = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buffer) {
+            Ok(quick_xml::events::Event::Start(_)) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if deepest > MAX_DEPTH {
+                    return Ok(deepest);
+                }
+            }
+            Ok(quick_xml::events::Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(quick_xml::events::Event::Eof) => return Ok(deepest),
+            Ok(_) => {}
+            Err(e) => return Err(format!("the SVG is malformed ({e})")),
+        }
+        buffer.clear();
+    }
+}
+
 /// The tree of the SVG `bytes`, and a sentence for each reference refused.
 pub(super) fn parse(bytes: &[u8], base: &Path, fontdb: &Arc<usvg::fontdb::Database>) -> Result<(usvg::Tree, Vec<String>), String> {
+    if depth(bytes)? > MAX_DEPTH {
+        return Err(format!("its elements nest more than {MAX_DEPTH} deep, more than quire reads"));
+    }
     let refused = Arc::new(Mutex::new(Vec::new()));
     let options = restricted_options(base, fontdb, &refused);
     let tree = usvg::Tree::from_data(bytes, &options).map_err(|e| format!("the SVG is malformed ({e})"))?;
+    if drawing_depth(tree.root()) > MAX_DRAWING_DEPTH {
+        return Err(format!("its groups nest too deep for a PDF to draw (more than {MAX_DRAWING_DEPTH} levels of graphics state)"));
+    }
     let size = tree.size();
     if !(size.width().is_finite() && size.height().is_finite() && size.width() > 0.0 && size.height() > 0.0) {
         return Err("the SVG has no size".into());

@@ -121,3 +121,26 @@ fn a_picture_is_fitted_never_enlarged_its_aspect_kept() {
     let (diagram, _) = read_test("diagram.svg").unwrap();
     assert_eq!(diagram.natural_size(), (300.0, 165.0));
 }
+
+/// A hundred thousand nested groups once overflowed the stack (an abort); groups
+/// nested past what a PDF can draw once failed the whole PDF with no place given.
+#[test]
+fn an_svg_nested_too_deep_is_refused_before_it_is_drawn() {
+    let nested = |depth: usize, group: &str| {
+        let mut svg = String::from("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">");
+        svg.push_str(&group.repeat(depth));
+        svg.push_str("<rect width=\"5\" height=\"5\"/>");
+        svg.push_str(&"</g>".repeat(depth));
+        svg.push_str("</svg>");
+        from_bytes(svg.into_bytes())
+    };
+    match nested(100_000, "<g>") {
+        Err(Problem::Bad(why)) => assert!(why.contains("nest more than 256 deep"), "{why}"),
+        other => panic!("{:?}", other.is_ok()),
+    }
+    match nested(40, "<g opacity=\"0.5\">") {
+        Err(Problem::Bad(why)) => assert!(why.contains("too deep for a PDF"), "{why}"),
+        other => panic!("{:?}", other.is_ok()),
+    }
+    assert!(nested(20, "<g opacity=\"0.5\">").is_ok());
+}

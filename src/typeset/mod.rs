@@ -42,6 +42,8 @@ const GALLEY: usize = 32;
 pub struct Typeset {
     pub document: layout::Document,
     pub missing_glyphs: Vec<MissingGlyph>,
+    /// What could not be set as the style asks (a table too wide for the page).
+    pub warnings: Vec<String>,
 }
 
 /// Typesets the book as the reader edition's pages, dated `date`,
@@ -82,12 +84,13 @@ pub(crate) fn typeset_from(
     let missing_glyphs = setter.take_missing();
     // Break pages.
     let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&flow, style, first_page));
+    let warnings = std::mem::take(&mut flow.warnings);
     // Finalize.
     let document = timings.time(stage::PAGE_BREAKING, || {
         let pages = pages::make_up(&mut flow, &ranges, style, first_page, &mut Furniture::new(book, style, &mut setter));
         pages::document(book, fonts, date, pages, flow.outline)
     });
-    Typeset { document, missing_glyphs }
+    Typeset { document, missing_glyphs, warnings }
 }
 
 #[cfg(test)]

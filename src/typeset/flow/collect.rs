@@ -16,6 +16,7 @@ use crate::resources::style::Style;
 use crate::typeset::inline::prepare::{Anchor, ParagraphText, TextStyle};
 
 use super::pagebreak::VItem;
+use super::table::TableBlock;
 
 /// The book's material with its text at one stage: `T` is a
 /// [`ParagraphText`] when collected, a prepared paragraph after that.
@@ -31,13 +32,16 @@ pub(crate) enum Material<T> {
     Text(TextBlock<T>),
     /// Space between blocks or a forced page break, which goes into the flow as it is.
     Vertical(VItem),
+    /// A table: rows of cells, each cell a paragraph (`flow::table`).
+    Table(TableBlock<T>),
 }
 
 impl<T> Material<T> {
-    pub fn map_text<U>(self, make: impl FnOnce(T) -> U) -> Material<U> {
+    pub fn map_text<U>(self, mut make: impl FnMut(T) -> U) -> Material<U> {
         match self {
             Material::Text(TextBlock { text, setting }) => Material::Text(TextBlock { text: make(text), setting }),
             Material::Vertical(item) => Material::Vertical(item),
+            Material::Table(table) => Material::Table(table.map_text(&mut make)),
         }
     }
 }
@@ -108,13 +112,13 @@ pub(crate) fn collect<'a>(book: &'a Book, style: &'a Style) -> Collected<Paragra
 
 /// Walks the model in reading order and collects its material.
 pub(crate) struct Collector<'a> {
-    style: &'a Style,
+    pub(super) style: &'a Style,
     /// The features the text is shaped with from here on: the title, the
     /// headings, the body and the notes each have their own, switched as the
     /// book is read, and a block is shaped with those in force where it is.
     features: &'a [String],
-    section: usize,
-    collected: Collected<ParagraphText<'a>>,
+    pub(super) section: usize,
+    pub(super) collected: Collected<ParagraphText<'a>>,
 }
 
 impl<'a> Collector<'a> {
@@ -127,15 +131,15 @@ impl<'a> Collector<'a> {
         std::mem::take(&mut self.collected.material)
     }
 
-    fn push_space(&mut self, height: f32) {
+    pub(super) fn push_space(&mut self, height: f32) {
         self.collected.material.push(Material::Vertical(VItem::Space { height, stretch: 0.0, shrink: 0.0 }));
     }
 
-    fn push_text(&mut self, text: ParagraphText<'a>, setting: Setting) {
+    pub(super) fn push_text(&mut self, text: ParagraphText<'a>, setting: Setting) {
         self.collected.material.push(Material::Text(TextBlock { text, setting }));
     }
 
-    fn text(&self, inlines: Cow<'a, [Inline]>, style: TextStyle) -> ParagraphText<'a> {
+    pub(super) fn text(&self, inlines: Cow<'a, [Inline]>, style: TextStyle) -> ParagraphText<'a> {
         ParagraphText { inlines, style, prefix: None, suffix: Vec::new(), features: self.features, code: None }
     }
 
@@ -292,18 +296,7 @@ impl<'a> Collector<'a> {
                     self.push_space(space);
                 }
                 Block::Rule => self.push_space(s.body.leading_pt),
-                Block::Table(table) => {
-                    for row in (!table.header.is_empty()).then_some(&table.header).into_iter().chain(&table.rows) {
-                        let mut inlines = Vec::new();
-                        for (i, cell) in row.iter().enumerate() {
-                            if i > 0 {
-                                inlines.push(Inline::Text(" · ".into()));
-                            }
-                            inlines.extend(cell.iter().cloned());
-                        }
-                        self.paragraph(self.text(Cow::Owned(inlines), body), indent, s.body.leading_pt);
-                    }
-                }
+                Block::Table(table) => self.table(table, indent),
             }
             first = false;
         }

@@ -105,7 +105,7 @@ impl<'a> Covers<'a> {
     fn put(&self, page: &mut layout::Page, lines: Vec<SetLine>, left: f32, baseline: f32, leading: f32) -> f32 {
         let mut y = baseline;
         for line in lines {
-            place_line(page, FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0 }, left, y);
+            place_line(page, FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new() }, left, y);
             y += leading;
         }
         y

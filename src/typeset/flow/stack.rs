@@ -24,6 +24,7 @@ impl Flow {
                     let lines = set_lines(block.text, &block.setting, params);
                     self.push_lines(lines, block.setting);
                 }
+                Material::Table(table) => self.push_table(table, params),
             }
         }
     }
@@ -46,6 +47,7 @@ impl Flow {
             baseline: setting.baseline,
             destination: destination.take(),
             section: setting.section,
+            rules: Vec::new(),
         });
         let mut new_items = Vec::new();
         match setting.keep {
@@ -68,23 +70,26 @@ impl Flow {
 }
 
 /// Breaks and sets a prepared paragraph as its setting asks.
-pub(crate) fn set_lines(mut prepared: Prepared, setting: &Setting, params: &Params) -> Vec<SetLine> {
+pub(crate) fn set_lines(prepared: Prepared, setting: &Setting, params: &Params) -> Vec<SetLine> {
     let measure = setting.measure;
     match setting.spacing {
         Spacing::Justified => set_paragraph(&prepared, &|_| measure, params, true),
         Spacing::Code => set_code(&prepared, measure),
-        // Set at their natural width, the lines must not have counted on
-        // shrinking word spaces nor narrowing letters (font expansion), or a
-        // line the breaker accepts would stick out of the measure once set.
-        Spacing::Ragged => {
-            for item in &mut prepared.items {
-                if let Item::Glue { shrink, .. } = item {
-                    *shrink = 0.0;
-                }
-            }
-            set_paragraph(&prepared, &|_| measure, &Params { expansion: 0.0, ..*params }, false)
+        Spacing::Ragged => set_ragged(prepared, measure, params),
+    }
+}
+
+/// Breaks and sets a prepared paragraph ragged right at `measure`.
+pub(crate) fn set_ragged(mut prepared: Prepared, measure: f32, params: &Params) -> Vec<SetLine> {
+    // Set at their natural width, the lines must not have counted on
+    // shrinking word spaces nor narrowing letters (font expansion), or a
+    // line the breaker accepts would stick out of the measure once set.
+    for item in &mut prepared.items {
+        if let Item::Glue { shrink, .. } = item {
+            *shrink = 0.0;
         }
     }
+    set_paragraph(&prepared, &|_| measure, &Params { expansion: 0.0, ..*params }, false)
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 
 pub mod collect;
 pub mod covers;
+pub mod display;
 pub mod furniture;
+pub mod list;
 pub mod pagebreak;
 pub mod pages;
 pub mod stack;
@@ -51,4 +53,7 @@ pub(crate) struct Flow {
     pub repeated: Vec<Vec<(f32, FlowLine)>>,
     /// What the typesetter could not do as the style asks, for the user.
     pub warnings: Vec<String>,
+    /// A list item's label, set and waiting for the item's first line, with
+    /// its setting (`Keep::Hung`: where its right edge goes).
+    pub hung: Option<(SetLine, collect::Setting)>,
 }

@@ -936,7 +936,7 @@ mod tests {
                 .filter(|&position| match items[position] {
                     VItem::Penalty { .. } => true,
                     VItem::Space { .. } | VItem::Line { .. } => matches!(items[position - 1], VItem::Line { .. }),
-                    VItem::ForcedBreak => unreachable!("not generated"),
+                    VItem::ForcedBreak | VItem::BreakRepeating { .. } => unreachable!("not generated"),
                 })
                 .collect();
             let room = 4.0 + next(4) as f64;

@@ -83,8 +83,8 @@ impl<T> TableBlock<T> {
 }
 
 impl<'a> Collector<'a> {
-    /// A table, `indent` from the text's left edge, between spaces.
-    pub(super) fn table(&mut self, table: &'a Table, indent: f32) {
+    /// A table, `indent` from the text's left edge and at most `measure` wide, between spaces.
+    pub(super) fn table(&mut self, table: &'a Table, indent: f32, measure: f32) {
         let s = self.style;
         let t = &s.table;
         let has_head = !table.header.is_empty();
@@ -120,7 +120,7 @@ impl<'a> Collector<'a> {
             sizes: [text_at(t.size_pt, t.leading_pt), text_at(t.small_size_pt, t.small_leading_pt)],
             name: format!("the table that begins “{}”", shorten(&first_row, 60)),
             indent,
-            measure: s.measure() - indent,
+            measure,
             section: self.section,
             outer_rule: t.outer_rule_pt,
             head_rule: t.head_rule_pt,

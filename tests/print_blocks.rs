@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+mod common;
+
 const QUIRE: &str = env!("CARGO_BIN_EXE_quire");
 
 /// The folder the test manuscript's editions are built into, once.
@@ -101,4 +103,81 @@ fn the_epub_table_has_a_head_with_column_headers_and_aligned_cells() {
     assert!(article.contains("<thead>\n<tr><th scope=\"col\" class=\"align-left\">Name</th><th scope=\"col\" class=\"align-right\">Amount</th>"), "{article}");
     assert!(article.contains("<td class=\"align-center\">fresh</td>"));
     assert!(article.contains("<tbody>"));
+}
+
+#[test]
+fn every_level_of_a_sixty_level_list_is_set_inside_the_text_block() {
+    let text = pages(&reader_pdf()).concat();
+    for level in 1..=60 {
+        assert!(text.contains(&format!("Level {level} of the list")), "level {level} is missing");
+    }
+    // No page is left with only its running head and folio.
+    for (n, page) in pages(&reader_pdf()).iter().enumerate().filter(|(_, p)| !p.trim().is_empty()) {
+        assert!(page.lines().filter(|l| !l.trim().is_empty()).count() > 3, "page {} is all but blank:\n{page}", n + 1);
+    }
+}
+
+#[test]
+fn labels_hang_in_the_indent_left_of_their_items_text() {
+    let boxes = word_boxes(&reader_pdf());
+    let x_of = |word: &str| boxes.iter().find(|(_, _, _, w)| w == word).map(|b| (b.1, b.2)).unwrap_or_else(|| panic!("{word}"));
+    // "3." to "9." end where "10." ends: right-aligned numbers.
+    let (_, three_end) = x_of("3.");
+    let (_, ten_end) = x_of("10.");
+    assert!((three_end - ten_end).abs() < 0.5, "3. ends at {three_end}, 10. at {ten_end}");
+    // The item's text starts right of its label; the second line of item 5 starts where the text does, not under the number.
+    let (an_start, _) = x_of("An");
+    assert!(an_start > three_end, "the text starts after the label");
+    let bullets: Vec<&str> = boxes.iter().map(|b| b.3.as_str()).filter(|w| ["•", "–", "◦"].contains(w)).collect();
+    for bullet in ["•", "–", "◦"] {
+        assert!(bullets.contains(&bullet), "{bullet} is a bullet of some level");
+    }
+    assert!(boxes.iter().any(|b| b.3 == "☑") && boxes.iter().any(|b| b.3 == "☐"), "task boxes");
+}
+
+#[test]
+fn a_thematic_break_is_a_centred_ornament() {
+    for (width, x_min, x_max, _) in word_boxes(&reader_pdf()).iter().filter(|b| b.3 == "⁂") {
+        let centre = (x_min + x_max) / 2.0;
+        // The text block's centre: the same on rectos and versos (equal margins).
+        assert!((centre - width / 2.0).abs() < 1.0, "the ornament at {centre} on a page {width} wide");
+    }
+    assert!(pages(&reader_pdf()).concat().matches('⁂').count() >= 2);
+}
+
+/// Every word of every print edition, as pdftotext places it, is inside its page.
+#[test]
+fn no_glyph_is_set_beyond_the_page() {
+    for edition in ["print-blocks.pdf", "print-blocks-booklet-a4.pdf", "print-blocks-booklet-letter.pdf"] {
+        let boxes = word_boxes(&built().join(edition));
+        assert!(!boxes.is_empty());
+        for (width, x_min, x_max, word) in &boxes {
+            assert!(*x_min >= 0.0 && x_max <= width, "{edition}: {word} at {x_min}–{x_max} of {width}");
+        }
+    }
+}
+
+/// Verse comes from the manuscript reader as `Block::Verse`: each line is a
+/// line, and one too long for the measure turns over further in.
+#[test]
+fn verse_keeps_each_line_and_turns_a_long_one_over_with_a_hanging_indent() {
+    use quire::model::{Block, Inline};
+    let r = common::resources();
+    let text = format!("{}# Poem\n\nPLACE\n", common::HEAD);
+    let mut book = quire::check_text(Path::new("poem.md"), &text, Some(&r.fonts)).book.unwrap();
+    let long = "and this line runs on far longer than any measure of the page could hold, so it must turn over";
+    let lines = ["The first line", long, "The last line"].map(|l| vec![Inline::Text(l.to_owned())]).to_vec();
+    book.sections[0].blocks = vec![Block::Verse(lines)];
+    let pdf = quire::pdf_edition(&book, &r.style, &r.fonts).unwrap().bytes;
+    let path = std::env::temp_dir().join(format!("quire-verse-{}.pdf", std::process::id()));
+    std::fs::write(&path, pdf).unwrap();
+    let boxes = word_boxes(&path);
+    let x_of = |word: &str| boxes.iter().find(|b| b.3 == word).unwrap_or_else(|| panic!("{word}")).1;
+    let text = pages(&path).concat();
+    let set: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    assert!(set.contains(&"The first line") && set.contains(&"The last line"), "each line a line: {set:?}");
+    // The turned-over part starts further in than the line's beginning.
+    let first_word_of_turnover = set.iter().skip_while(|l| !l.starts_with("and this")).nth(1).unwrap().split(' ').next().unwrap();
+    assert!(x_of(first_word_of_turnover) > x_of("and") + 10.0, "{set:?}");
+    std::fs::remove_file(&path).unwrap();
 }

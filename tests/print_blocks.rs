@@ -181,3 +181,54 @@ fn verse_keeps_each_line_and_turns_a_long_one_over_with_a_hanging_indent() {
     assert!(x_of(first_word_of_turnover) > x_of("and") + 10.0, "{set:?}");
     std::fs::remove_file(&path).unwrap();
 }
+
+/// The test manuscript's web and mail addresses, as written.
+const ADDRESSES: [&str; 3] = ["https://example.org/type/history", "https://paper.example.com/mills?country=uk&since=1800", "mailto:writer@example.org"];
+
+#[test]
+fn every_external_link_is_clickable_in_the_reader_pdf_and_printed_in_the_booklets() {
+    let doc = lopdf::Document::load(reader_pdf()).unwrap();
+    let uris: Vec<String> = common::link_actions(&doc)
+        .into_iter()
+        .filter_map(|(_, action)| action.get(b"URI").ok().map(|uri| String::from_utf8_lossy(uri.as_str().unwrap()).into_owned()))
+        .collect();
+    for address in ADDRESSES {
+        assert!(uris.iter().any(|uri| uri == address), "{address} is a URI annotation: {uris:?}");
+    }
+    // The reader PDF is for the screen (links = "none"): its addresses are not printed.
+    assert!(!pages(&reader_pdf()).concat().contains("example.org/type"));
+    for booklet in ["print-blocks-booklet-a4.pdf", "print-blocks-booklet-letter.pdf"] {
+        let out = Command::new("pdftotext").arg(built().join(booklet)).arg("-").output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        for address in ADDRESSES {
+            let shown = address.strip_prefix("mailto:").unwrap_or(address);
+            assert!(text.contains(shown), "{booklet} prints {shown}");
+        }
+        // Numbered with the book's own notes: the first own note is 1, the addresses 2 to 4, the last own note 5.
+        let notes = text.split("Notes").last().unwrap();
+        let order: Vec<&str> = ["1. A note of the book", "2. https://example.org/type", "3. https://paper", "4. writer@", "5. Another of the book"]
+            .into_iter()
+            .filter(|n| notes.contains(n))
+            .collect();
+        assert_eq!(order.len(), 5, "{booklet}: {notes}");
+    }
+}
+
+/// Each heading level `##` to `######` in its own size and face, from the style.
+#[test]
+fn each_heading_level_has_its_own_size_and_face() {
+    let out = Command::new("pdftotext").arg("-bbox").arg(reader_pdf()).arg("-").output().unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    // pdftotext gives no font, but a word's box height follows its size.
+    let height = |word: &str| -> f32 {
+        let tag = html.split("<word ").find(|t| t.split('>').nth(1).is_some_and(|w| w.starts_with(word))).unwrap_or_else(|| panic!("{word}"));
+        let value = |name: &str| -> f32 { tag[tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2..].split('"').next().unwrap().parse().unwrap() };
+        value("yMax") - value("yMin")
+    };
+    let second = height("second-level");
+    let fifth = height("fifth-level");
+    assert!(second > fifth + 0.5, "## at {second}, ##### at {fifth}");
+    let style = quire::Style::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("styles/reader-a5.toml")).unwrap();
+    let faces: std::collections::HashSet<(String, u32)> = style.subheadings.iter().map(|h| (h.face.clone(), (h.size_pt * 10.0) as u32)).collect();
+    assert_eq!(faces.len(), 5, "five levels, each distinct in the default style");
+}

@@ -327,6 +327,12 @@ impl Style {
         if let Some(bad) = lists.iter().flat_map(|l| l.iter()).find(|tag| tag.parse::<rustybuzz::Feature>().is_err()) {
             return Err(format!("{}: invalid style: `{bad}` is not an OpenType feature setting (write a tag such as \"onum\" or \"smcp\")", path.display()));
         }
+        if let Some(bad) = style.subheadings.iter().find(|h| !["regular", "italic", "bold", "bold-italic"].contains(&h.face.as_str())) {
+            return Err(format!("{}: invalid style: subheading face `{}` is not one of \"regular\", \"italic\", \"bold\" or \"bold-italic\"", path.display(), bad.face));
+        }
+        if style.subheadings.is_empty() || style.lists.bullets.is_empty() {
+            return Err(format!("{}: invalid style: `subheadings` and `lists.bullets` need at least one entry", path.display()));
+        }
         Ok(style)
     }
 
@@ -384,6 +390,12 @@ mod tests {
         assert_eq!(narrow.body, default.body);
         assert_eq!(narrow.justification.protrusion[&'.'], 0.7);
         assert_eq!(narrow.justification.protrusion[&','], default.justification.protrusion[&','], "tables merge key by key");
+    }
+
+    #[test]
+    fn a_subheading_face_must_be_one_of_the_family() {
+        let error = read("[[subheadings]]\nsize_pt = 10\nleading_pt = 12\nface = \"heavy\"\nspace_above_lines = 1\nspace_below_lines = 0\n").unwrap_err();
+        assert!(error.contains("subheading face `heavy`"), "{error}");
     }
 
     #[test]

@@ -67,7 +67,8 @@ pub(crate) fn typeset_from(
     let mut setter = TextSetter::new(fonts, hyphenator, &style.justification);
     setter.inline_code = InlineCode::of(&style.code);
     let params = line::params(&style.justification);
-    // Collect.
+    // Collect, from the book as the style prints its links.
+    let book = &*flow::links::for_print(book, style.links);
     let collected = timings.time(stage::TEXT, || collect::collect(book, style));
     let mut flow = Flow { outline: collected.outline, section_titles: collected.section_titles, ..Flow::default() };
     // Prepare (looking up hyphenation points is part of it), then break lines,

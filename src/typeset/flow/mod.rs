@@ -5,6 +5,7 @@ pub mod collect;
 pub mod covers;
 pub mod display;
 pub mod furniture;
+pub mod links;
 pub mod list;
 pub mod pagebreak;
 pub mod pages;

@@ -232,3 +232,25 @@ fn each_heading_level_has_its_own_size_and_face() {
     let faces: std::collections::HashSet<(String, u32)> = style.subheadings.iter().map(|h| (h.face.clone(), (h.size_pt * 10.0) as u32)).collect();
     assert_eq!(faces.len(), 5, "five levels, each distinct in the default style");
 }
+
+/// A real document (ripgrep's README, tests/documents): benchmark tables
+/// wider than the measure, with code, links and bold in their cells. Every
+/// cell's figure is set, every word stays on its page.
+#[test]
+fn a_real_documents_benchmark_tables_are_set_whole_and_inside_the_page() {
+    let out = std::env::temp_dir().join(format!("quire-ripgrep-{}", std::process::id()));
+    let manuscript = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/documents/ripgrep-readme.md");
+    let run = Command::new(QUIRE).arg("build").arg(&manuscript).arg("--out").arg(&out).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(!String::from_utf8_lossy(&run.stderr).contains("too wide for the page"));
+    let text = pages(&out.join("ripgrep-readme.pdf")).concat();
+    for time in ["0.082s", "35.94x", "10.69x", "28.973s", "8m30s", "83499915", "15.217s"] {
+        assert!(text.contains(time), "{time} is set");
+    }
+    for edition in ["ripgrep-readme.pdf", "ripgrep-readme-booklet-a4.pdf", "ripgrep-readme-booklet-letter.pdf"] {
+        for (width, x_min, x_max, word) in word_boxes(&out.join(edition)) {
+            assert!(x_min >= 0.0 && x_max <= width, "{edition}: {word} at {x_min}–{x_max} of {width}");
+        }
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}

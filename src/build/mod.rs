@@ -265,6 +265,9 @@ impl Job<'_> {
                 warn(passes::coverage::missing_glyph(path, None, missing.character, missing.face, family));
             }
         }
+        for warning in &typeset.warnings {
+            warn(Diagnostic::warning(path, None, warning.clone()));
+        }
         typeset.document
     }
 }

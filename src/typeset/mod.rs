@@ -46,6 +46,8 @@ pub struct Typeset {
     /// Figures set smaller than the measure because their pictures have too few
     /// pixels for it at 150 ppi: where each stands, and its `src`.
     pub small_pictures: Vec<(crate::model::SourcePos, String)>,
+    /// What could not be set as the style asks (a table too wide for the page).
+    pub warnings: Vec<String>,
 }
 
 /// Typesets the book as the reader edition's pages, dated `date`,
@@ -71,7 +73,8 @@ pub(crate) fn typeset_from(
     let mut setter = TextSetter::new(fonts, hyphenator, &style.justification);
     setter.inline_code = InlineCode::of(&style.code);
     let params = line::params(&style.justification);
-    // Collect.
+    // Collect, from the book as the style prints its links.
+    let book = &*flow::links::for_print(book, style.links);
     let collected = timings.time(stage::TEXT, || collect::collect(book, style, images));
     let small_pictures = collected.small_pictures;
     let mut flow = Flow { outline: collected.outline, section_titles: collected.section_titles, pictures: collected.pictures, ..Flow::default() };
@@ -89,12 +92,13 @@ pub(crate) fn typeset_from(
     let missing_glyphs = setter.take_missing();
     // Break pages.
     let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&mut flow, style, first_page));
+    let warnings = std::mem::take(&mut flow.warnings);
     // Finalize.
     let document = timings.time(stage::PAGE_BREAKING, || {
         let pages = pages::make_up(&mut flow, &ranges, style, first_page, &mut Furniture::new(book, style, &mut setter));
         pages::document(book, fonts, date, pages, flow.outline, flow.pictures)
     });
-    Typeset { document, missing_glyphs, small_pictures }
+    Typeset { document, missing_glyphs, small_pictures, warnings }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use super::prepare::{Anchor, Payload, Piece, Prepared};
 use crate::typeset::inline::linebreak::{self, Item, Line, Params};
+use crate::layout::{self, Point};
 use crate::resources::style::Justification;
 
 /// One line, its pieces placed from the line's left edge (points).
@@ -27,6 +28,7 @@ impl SetLine {
                 && last.size == piece.size
                 && last.rise == piece.rise
                 && last.scale == piece.scale
+                && last.strike == piece.strike
             {
                 last.glyphs.append_shifted(&piece.glyphs, x - *last_x);
                 last.width = x - *last_x + piece.width;
@@ -35,6 +37,13 @@ impl SetLine {
         }
         self.pieces.push((x, piece));
     }
+}
+
+/// The rule through a struck-through piece set at `origin` (its baseline's left end).
+pub fn strike_rule(piece: &Piece, origin: Point) -> Option<layout::Item> {
+    let strike = piece.strike?;
+    let y = origin.y - strike.height;
+    Some(layout::Item::Rule { from: Point { x: origin.x, y }, to: Point { x: origin.x + piece.width, y }, thickness: strike.thickness })
 }
 
 pub fn params(j: &Justification) -> Params {

@@ -58,6 +58,15 @@ pub struct Piece {
     pub anchor: Option<Anchor>,
     /// Horizontal scale of the glyphs (font expansion); 1 for none.
     pub scale: f32,
+    /// Struck through: the rule drawn through the piece's glyphs.
+    pub strike: Option<Strike>,
+}
+
+/// A rule through a piece's glyphs, its centre `height` above the baseline (points).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Strike {
+    pub height: f32,
+    pub thickness: f32,
 }
 
 impl Piece {
@@ -112,20 +121,68 @@ pub struct Prepared {
     pub turnover: Option<Turnover>,
 }
 
+/// Where a run of text sits against the baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) enum Shift {
+    #[default]
+    Baseline,
+    Superscript,
+    Subscript,
+}
+
+impl Shift {
+    /// The OpenType feature that draws the font's own raised or lowered figures and letters.
+    fn feature(self) -> Option<&'static str> {
+        match self {
+            Shift::Baseline => None,
+            Shift::Superscript => Some("sups"),
+            Shift::Subscript => Some("subs"),
+        }
+    }
+
+    /// Where the font has no such glyphs, the ordinary ones smaller, moved by
+    /// this fraction of the text's size: the proportions of a note reference.
+    fn rise(self) -> f32 {
+        match self {
+            Shift::Baseline => 0.0,
+            Shift::Superscript => SUPERSCRIPT_RISE,
+            Shift::Subscript => -0.14,
+        }
+    }
+}
+
+/// Raised and lowered text set without the font's own glyphs: at this
+/// fraction of the text's size (the size of a note reference), so that the
+/// small letters still have strokes as heavy as the text's thin ones...
+const SHIFTED_SIZE: f32 = 0.68;
+/// ...and raised by this fraction, so their tops stand a little above the capitals'.
+const SUPERSCRIPT_RISE: f32 = 0.36;
+
+/// A forced line break inside a paragraph (Markdown's backslash or two
+/// spaces at a line's end), as Unicode's own LINE SEPARATOR: it stands in
+/// the spans until the paragraph is cut into words.
+const LINE_BREAK: char = '\u{2028}';
+
 /// A run of text in one face, or a note reference.
 #[derive(Debug, Clone)]
 pub(super) struct Span {
     pub text: String,
     pub face: FaceStyle,
     pub anchor: Option<Anchor>,
+    pub shift: Shift,
+    pub strike: bool,
 }
 
 impl Span {
+    pub(super) fn new(text: String, face: FaceStyle, anchor: Option<Anchor>) -> Span {
+        Span { text, face, anchor, shift: Shift::Baseline, strike: false }
+    }
+
     /// A part of this span's text, in its face. Not `..self.clone()`, which
     /// would copy the whole text for each part: a paragraph's words are parts
     /// of one span, and a long paragraph's copies grew with its square.
     fn part(&self, text: &str) -> Span {
-        Span { text: text.to_owned(), face: self.face, anchor: self.anchor.clone() }
+        Span { text: text.to_owned(), face: self.face, anchor: self.anchor.clone(), shift: self.shift, strike: self.strike }
     }
 }
 
@@ -254,7 +311,7 @@ impl<'a> TextSetter<'a> {
             glyphs.push(Glyph::new(g.id, x + g.x_offset as f32 * scale, 0.0), source);
             x += g.x_advance as f32 * scale;
         }
-        let piece = Rc::new(Piece { face, size, rise: 0.0, glyphs, width: x, anchor: None, scale: 1.0 });
+        let piece = Rc::new(Piece { face, size, rise: 0.0, glyphs, width: x, anchor: None, scale: 1.0, strike: None });
         words.insert(text.to_owned(), Rc::clone(&piece));
         piece
     }
@@ -281,12 +338,12 @@ impl<'a> TextSetter<'a> {
                 }
                 let face = if substitute { FaceStyle::Fallback } else { span.face };
                 if face != run_face && !run.is_empty() {
-                    out.push(Span { text: std::mem::take(&mut run), face: run_face, anchor: span.anchor.clone() });
+                    out.push(Span { face: run_face, ..span.part(&std::mem::take(&mut run)) });
                 }
                 run_face = face;
                 run.push(c);
             }
-            out.push(Span { text: run, face: run_face, anchor: span.anchor });
+            out.push(Span { face: run_face, ..span.part(&run) });
         }
         out
     }
@@ -304,6 +361,43 @@ impl<'a> TextSetter<'a> {
         let piece = self.shared_piece(text, face, size * self.inline_code.scale);
         self.current_features = around;
         piece
+    }
+
+    /// The rule through `piece`, where its face puts it.
+    fn strike_through(&self, piece: &Piece) -> Strike {
+        let strikeout = self.fonts.get(piece.face).strikeout;
+        Strike { height: piece.rise + strikeout.height * piece.size, thickness: strikeout.thickness * piece.size }
+    }
+
+    /// A span's text in its face and shift, in a paragraph set at `size`.
+    fn span_piece(&mut self, span: &Span, size: f32) -> Rc<Piece> {
+        let Some(feature) = span.shift.feature().filter(|_| span.face != FaceStyle::Mono) else {
+            return self.shifted_by_size(span, size);
+        };
+        // The font's own superior or inferior glyphs, where it has one for
+        // every character: shaped with the feature, each glyph is another.
+        let plain = self.shared_piece(&span.text, span.face, size);
+        let around = self.current_features;
+        let mut tags = self.feature_sets[around].0.clone();
+        tags.push(feature.to_owned());
+        self.use_features(&tags);
+        let featured = self.shared_piece(&span.text, span.face, size);
+        self.current_features = around;
+        let all_replaced = featured.glyphs.len() == plain.glyphs.len() && featured.glyphs.iter().zip(plain.glyphs.iter()).all(|(f, p)| f.id != p.id);
+        if all_replaced {
+            featured
+        } else {
+            self.shifted_by_size(span, size)
+        }
+    }
+
+    /// A span's text smaller and moved off the baseline (or as it is, on it).
+    fn shifted_by_size(&mut self, span: &Span, size: f32) -> Rc<Piece> {
+        if span.shift == Shift::Baseline {
+            return self.shared_piece_in(&span.text, span.face, size);
+        }
+        let piece = self.shared_piece_in(&span.text, span.face, size * SHIFTED_SIZE);
+        Rc::new(Piece { rise: size * span.shift.rise(), ..Piece::clone(&piece) })
     }
 
     /// How far the piece's last glyph may hang into the right margin.
@@ -341,13 +435,13 @@ impl<'a> TextSetter<'a> {
     pub fn prepare(&mut self, inlines: &[Inline], style: TextStyle, prefix: Option<(String, Anchor)>, suffix: &[(String, Anchor)]) -> Prepared {
         let mut spans = Vec::new();
         if let Some((label, anchor)) = prefix {
-            spans.push(Span { text: label, face: style.face, anchor: Some(anchor) });
-            spans.push(Span { text: " ".into(), face: style.face, anchor: None });
+            spans.push(Span::new(label, style.face, Some(anchor)));
+            spans.push(Span::new(" ".into(), style.face, None));
         }
-        flatten(inlines, style.face, None, &mut spans);
+        flatten(inlines, &Span::new(String::new(), style.face, None), &mut spans);
         for (mark, anchor) in suffix {
-            spans.push(Span { text: " ".into(), face: style.face, anchor: None });
-            spans.push(Span { text: mark.clone(), face: style.face, anchor: Some(anchor.clone()) });
+            spans.push(Span::new(" ".into(), style.face, None));
+            spans.push(Span::new(mark.clone(), style.face, Some(anchor.clone())));
         }
         let spans = self.with_fallback(spans);
         let mut prepared = Prepared::default();
@@ -359,8 +453,14 @@ impl<'a> TextSetter<'a> {
         let glue = |space_width: f32, j: &Justification| Item::Glue { width: space_width, stretch: space_width * j.stretch, shrink: space_width * j.shrink };
 
         let words = split_words(&spans);
-        for (w, word) in words.iter().enumerate() {
-            if w > 0 {
+        for (w, (word, broken)) in words.iter().enumerate() {
+            if *broken {
+                // The line before a forced break is ragged, as a paragraph's last.
+                for item in Item::paragraph_end() {
+                    prepared.items.push(item);
+                    prepared.payloads.push(Payload::None);
+                }
+            } else if w > 0 {
                 // A space takes the face of the word it precedes (an italic space
                 // before an italic word), but not the monospaced face's, which is
                 // as wide as a letter.
@@ -370,9 +470,14 @@ impl<'a> TextSetter<'a> {
                 };
                 // A space inside a link's text is part of the link, so that the
                 // link is one clickable area on each line, not one for each word.
-                let before = words[w - 1].last().and_then(|s| s.anchor.as_ref());
-                if let Some(uri) = before.filter(|a| a.is_uri() && word.first().and_then(|s| s.anchor.as_ref()) == Some(*a)) {
-                    space = Rc::new(Piece { anchor: Some(uri.clone()), ..Piece::clone(&space) });
+                let before = words[w - 1].0.last();
+                let after = word.first();
+                let link = before.and_then(|s| s.anchor.as_ref()).filter(|a| a.is_uri() && after.and_then(|s| s.anchor.as_ref()) == Some(*a));
+                // And the rule through struck-through words runs through the spaces between them.
+                let strike = before.is_some_and(|s| s.strike) && after.is_some_and(|s| s.strike);
+                if link.is_some() || strike {
+                    let strike = strike.then(|| self.strike_through(&space));
+                    space = Rc::new(Piece { anchor: link.cloned(), strike, ..Piece::clone(&space) });
                 }
                 prepared.items.push(glue(space.width, self.justification));
                 prepared.payloads.push(Payload::Space(space));
@@ -401,7 +506,8 @@ impl<'a> TextSetter<'a> {
             }
             let mut start = 0;
             // Inline code is never hyphenated: a hyphen would read as part of it.
-            let hyphenator = if style.hyphenate && span.face != FaceStyle::Mono { self.hyphenator } else { None };
+            // Nor raised or lowered text: the hyphen would be at the text's size.
+            let hyphenator = if style.hyphenate && span.face != FaceStyle::Mono && span.shift == Shift::Baseline { self.hyphenator } else { None };
             for (at, soft) in break_points(&span.text, hyphenator) {
                 let piece = span.part(&span.text[start..at]);
                 let current = fragments.last_mut().expect("one fragment at least");
@@ -418,12 +524,15 @@ impl<'a> TextSetter<'a> {
                 .filter(|s| !s.text.is_empty())
                 .map(|s| match &s.anchor {
                     Some(Anchor::NoteRef { .. }) => {
-                        let mut p = self.piece(&s.text, FaceStyle::Regular, style.size * 0.68, s.anchor.clone());
-                        p.rise = style.size * 0.36;
+                        let mut p = self.piece(&s.text, FaceStyle::Regular, style.size * SHIFTED_SIZE, s.anchor.clone());
+                        p.rise = style.size * SUPERSCRIPT_RISE;
                         Rc::new(p)
                     }
-                    Some(anchor) => Rc::new(Piece { anchor: Some(anchor.clone()), ..Piece::clone(&self.shared_piece_in(&s.text, s.face, style.size)) }),
-                    None => self.shared_piece_in(&s.text, s.face, style.size),
+                    None if !s.strike => self.span_piece(s, style.size),
+                    anchor => {
+                        let piece = self.span_piece(s, style.size);
+                        Rc::new(Piece { anchor: anchor.clone(), strike: s.strike.then(|| self.strike_through(&piece)), ..Piece::clone(&piece) })
+                    }
                 })
                 .collect();
             let width = pieces.iter().map(|p| p.width).sum();
@@ -463,49 +572,73 @@ impl<'a> TextSetter<'a> {
     }
 }
 
-/// The spans of `inlines` in `face` (or the faces their emphasis and code
-/// ask for); a followable link's text carries its address in `link`.
-fn flatten(inlines: &[Inline], face: FaceStyle, link: Option<&Anchor>, out: &mut Vec<Span>) {
+/// The spans of `inlines` in the look of `around` (its face, shift and
+/// strike) or the looks their emphasis, code, raised text and rules ask for;
+/// a followable link's text carries its address as its anchor.
+fn flatten(inlines: &[Inline], around: &Span, out: &mut Vec<Span>) {
+    let with = |change: &dyn Fn(&mut Span)| {
+        let mut look = around.part("");
+        change(&mut look);
+        look
+    };
+    let text = |t: &str, face: FaceStyle| Span { face, ..around.part(t) };
     for inline in inlines {
         match inline {
-            Inline::Text(t) => out.push(Span { text: t.clone(), face, anchor: link.cloned() }),
-            Inline::Code(t) => out.push(Span { text: t.clone(), face: FaceStyle::Mono, anchor: link.cloned() }),
-            Inline::Emphasis(c) => flatten(c, face.with_italic(), link, out),
-            // Set as their text until the setter draws rules and raised type.
-            Inline::Strikethrough(c) | Inline::Superscript(c) | Inline::Subscript(c) | Inline::Language { content: c, .. } => flatten(c, face, link, out),
-            Inline::Math { tex, .. } => out.push(Span { text: tex.clone(), face: FaceStyle::Mono, anchor: link.cloned() }),
-            Inline::Strong(c) => flatten(c, face.with_bold(), link, out),
-            Inline::Link { url, content } if link.is_none() && is_followable(url) => flatten(content, face, Some(&Anchor::Uri(Arc::from(url.as_str()))), out),
-            Inline::Link { content, .. } => flatten(content, face, link, out),
-            Inline::Image(image) => out.push(Span { text: image.alt.clone(), face, anchor: link.cloned() }),
-            Inline::LineBreak => out.push(Span { text: " ".into(), face, anchor: None }),
+            Inline::Text(t) => out.push(around.part(t)),
+            Inline::Code(t) => out.push(text(t, FaceStyle::Mono)),
+            // Not set as math yet: its TeX source, as code is.
+            Inline::Math { tex, .. } => out.push(text(tex, FaceStyle::Mono)),
+            Inline::Emphasis(c) => flatten(c, &with(&|s| s.face = s.face.with_italic()), out),
+            Inline::Strong(c) => flatten(c, &with(&|s| s.face = s.face.with_bold()), out),
+            Inline::Strikethrough(c) => flatten(c, &with(&|s| s.strike = true), out),
+            Inline::Superscript(c) => flatten(c, &with(&|s| s.shift = Shift::Superscript), out),
+            Inline::Subscript(c) => flatten(c, &with(&|s| s.shift = Shift::Subscript), out),
+            Inline::Language { content: c, .. } => flatten(c, around, out),
+            Inline::Link { url, content } if around.anchor.is_none() && is_followable(url) => {
+                flatten(content, &with(&|s| s.anchor = Some(Anchor::Uri(Arc::from(url.as_str())))), out)
+            }
+            Inline::Link { content, .. } => flatten(content, around, out),
+            Inline::Image(image) => out.push(around.part(&image.alt)),
+            Inline::LineBreak => out.push(Span { anchor: None, ..around.part(&LINE_BREAK.to_string()) }),
             Inline::NoteRef(r) => out.push(Span {
-                text: r.number.to_string(),
-                face,
                 anchor: Some(Anchor::NoteRef { number: r.number, occurrence: r.occurrence }),
+                ..text(&r.number.to_string(), around.face)
             }),
         }
     }
 }
 
-/// Splits spans into words at ordinary spaces (no-break spaces stay inside words).
-fn split_words(spans: &[Span]) -> Vec<Vec<Span>> {
-    let mut words: Vec<Vec<Span>> = vec![Vec::new()];
+/// Splits spans into words at ordinary spaces (no-break spaces stay inside
+/// words); each word says whether a forced line break comes before it.
+fn split_words(spans: &[Span]) -> Vec<(Vec<Span>, bool)> {
+    let mut words: Vec<(Vec<Span>, bool)> = vec![(Vec::new(), false)];
     for span in spans {
         if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) {
-            words.last_mut().expect("one word at least").push(span.clone());
+            words.last_mut().expect("one word at least").0.push(span.clone());
             continue;
         }
-        for (i, part) in span.text.split([' ', '\n', '\t']).enumerate() {
-            if i > 0 && !words.last().expect("one word at least").is_empty() {
-                words.push(Vec::new());
+        let mut rest = span.text.as_str();
+        loop {
+            let end = rest.find([' ', '\n', '\t', LINE_BREAK]).unwrap_or(rest.len());
+            if end > 0 {
+                words.last_mut().expect("one word at least").0.push(span.part(&rest[..end]));
             }
-            if !part.is_empty() {
-                words.last_mut().expect("one word at least").push(span.part(part));
+            let Some(separator) = rest[end..].chars().next() else { break };
+            if !words.last().expect("one word at least").0.is_empty() {
+                words.push((Vec::new(), false));
             }
+            if separator == LINE_BREAK {
+                words.last_mut().expect("one word at least").1 = true;
+            }
+            rest = &rest[end + separator.len_utf8()..];
         }
     }
-    words.retain(|w| !w.is_empty());
+    // Only the last word can be empty; a break before no word, or before the
+    // first, has no line to end.
+    words.retain(|(word, _)| !word.is_empty());
+    if let Some(first) = words.first_mut() {
+        first.1 = false;
+    }
     words
 }
 
@@ -590,5 +723,81 @@ mod tests {
         assert_eq!(hyphens(&code), 0);
         let pieces: Vec<&Piece> = code.payloads.iter().flat_map(|p| p.pieces()).map(|p| &**p).collect();
         assert!(pieces.iter().all(|p| p.face == FaceStyle::Mono && p.size == 11.0 * style.code.inline_scale), "{pieces:?}");
+    }
+
+    fn setter_parts() -> (FontFamily, crate::resources::style::Style) {
+        let family = crate::resources::Resources::built_in().fonts().unwrap();
+        let style = crate::resources::style::Style::over_default(std::path::Path::new("default"), "").unwrap();
+        (family, style)
+    }
+
+    const BODY: TextStyle = TextStyle { size: 10.0, face: FaceStyle::Regular, indent: 0.0, hyphenate: false };
+
+    fn pieces(prepared: &Prepared) -> Vec<&Piece> {
+        prepared.payloads.iter().flat_map(|p| p.pieces()).map(|p| &**p).collect()
+    }
+
+    #[test]
+    fn superscripts_and_subscripts_are_raised_and_lowered_or_drawn_with_the_font_s_own_glyphs() {
+        let (family, style) = setter_parts();
+        let mut setter = TextSetter::new(&family, None, &style.justification);
+        let plain = setter.piece("2", FaceStyle::Regular, 10.0, None);
+        for (inline, up) in [(Inline::Superscript(vec![Inline::Text("2".into())]), true), (Inline::Subscript(vec![Inline::Text("2".into())]), false)] {
+            let prepared = setter.prepare(&[Inline::Text("H".into()), inline], BODY, None, &[]);
+            let pieces = pieces(&prepared);
+            assert_eq!(pieces.len(), 2, "{pieces:?}");
+            let shifted = pieces[1];
+            let own_glyph = shifted.size == 10.0 && shifted.rise == 0.0 && shifted.glyphs[0].id != plain.glyphs[0].id;
+            let moved = shifted.size < 10.0 && if up { shifted.rise > 2.0 } else { shifted.rise < -0.5 };
+            assert!(own_glyph || moved, "{shifted:?}");
+            assert_eq!(shifted.glyphs.text(), "2", "the text copies out as typed");
+        }
+        // Letters Libertine has no superior glyph for are set smaller and raised.
+        let prepared = setter.prepare(&[Inline::Text("1".into()), Inline::Superscript(vec![Inline::Text("st".into())])], BODY, None, &[]);
+        let raised = pieces(&prepared)[1];
+        assert!(raised.glyphs.text() == "st" && (raised.rise > 0.0 || raised.glyphs[0].id != setter.piece("s", FaceStyle::Regular, 10.0, None).glyphs[0].id), "{raised:?}");
+    }
+
+    #[test]
+    fn struck_through_words_and_the_spaces_between_them_carry_a_rule_and_nothing_else_does() {
+        let (family, style) = setter_parts();
+        let mut setter = TextSetter::new(&family, None, &style.justification);
+        let inlines = [Inline::Text("kept ".into()), Inline::Strikethrough(vec![Inline::Text("struck out".into())]), Inline::Text(" kept".into())];
+        let prepared = setter.prepare(&inlines, BODY, None, &[]);
+        let struck: Vec<(&str, bool)> = prepared
+            .payloads
+            .iter()
+            .filter_map(|p| match p {
+                Payload::Word(piece) | Payload::Space(piece) => Some((piece.glyphs.text(), piece.strike.is_some())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(struck, [("kept", false), (" ", false), ("struck", true), (" ", true), ("out", true), (" ", false), ("kept", false)]);
+        let strike = pieces(&prepared)[1].strike.unwrap();
+        // Through the small letters: above the baseline, below the x-height.
+        assert!(strike.height > 1.5 && strike.height < 4.5 && strike.thickness > 0.2 && strike.thickness < 1.0, "{strike:?}");
+        let lines = crate::typeset::inline::line::set_paragraph(&prepared, &|_| 300.0, &crate::typeset::inline::line::params(&style.justification), true);
+        let rules: Vec<_> = lines[0].pieces.iter().filter_map(|(x, p)| crate::typeset::inline::line::strike_rule(p, crate::layout::Point { x: *x, y: 100.0 })).collect();
+        assert_eq!(rules.len(), 1, "one rule through the struck words and their space");
+    }
+
+    #[test]
+    fn a_hard_line_break_forces_a_break_and_leaves_the_line_before_it_ragged() {
+        let (family, style) = setter_parts();
+        let mut setter = TextSetter::new(&family, None, &style.justification);
+        let inlines = [Inline::Text("Roses are red,".into()), Inline::LineBreak, Inline::Text("violets are blue, and this line goes on and on until it has to turn over onto another line of its own.".into())];
+        let prepared = setter.prepare(&inlines, BODY, None, &[]);
+        let lines = crate::typeset::inline::line::set_paragraph(&prepared, &|_| 200.0, &crate::typeset::inline::line::params(&style.justification), true);
+        let texts: Vec<String> = lines.iter().map(|l| l.pieces.iter().map(|(_, p)| p.glyphs.text()).collect()).collect();
+        assert_eq!(texts[0], "Roses are red,");
+        assert!(texts[1].starts_with("violets"), "{texts:?}");
+        assert!(lines.len() >= 3);
+        // Ragged: the first line keeps its natural width, the full line fills the measure.
+        let natural = setter.piece("Roses are red,", FaceStyle::Regular, 10.0, None).width;
+        assert!((lines[0].width - natural).abs() < 0.5, "{} against {natural}", lines[0].width);
+        assert!((lines[1].width - 200.0).abs() < 1.0, "{}", lines[1].width);
+        // No break before the first word or after the last.
+        let only_break = setter.prepare(&[Inline::LineBreak, Inline::Text("one".into()), Inline::LineBreak], BODY, None, &[]);
+        assert_eq!(crate::typeset::inline::line::set_paragraph(&only_break, &|_| 200.0, &crate::typeset::inline::line::params(&style.justification), true).len(), 1);
     }
 }

@@ -107,6 +107,21 @@ pub fn missing_glyph(path: &Path, source: Option<&str>, character: char, face: F
     }
 }
 
+/// The warning for a word the PDF had to cut at the measure (no hyphen, no
+/// punctuation to break at let it fit). `source` is the manuscript's text,
+/// to place the word's first occurrence.
+pub fn cut_word(path: &Path, source: Option<&str>, word: &str) -> Diagnostic {
+    let characters = word.chars().count();
+    let named: String = if characters > 40 { format!("{}…", word.chars().take(40).collect::<String>()) } else { word.to_owned() };
+    let at = source.and_then(|text| text.find(word).map(|offset| LineIndex::new(text, 1).position(offset)));
+    let warning = Diagnostic::warning(path, at, format!("the word `{named}` ({characters} characters) is wider than a line; the PDF cuts it where the line ends, without a hyphen"))
+        .with_help("give it a place to break: a hyphen, a space, or a soft hyphen (&shy;) where it may be divided");
+    match (source, at) {
+        (Some(text), Some(_)) => warning.with_source(text),
+        _ => warning,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,6 +42,8 @@ const GALLEY: usize = 32;
 pub struct Typeset {
     pub document: layout::Document,
     pub missing_glyphs: Vec<MissingGlyph>,
+    /// Words too wide for their measure, cut at it, in order.
+    pub cut_words: Vec<Box<str>>,
 }
 
 /// Typesets the book as the reader edition's pages, dated `date`,
@@ -80,6 +82,7 @@ pub(crate) fn typeset_from(
     }
     // Taken before the furniture is set: running heads repeat the book's own words.
     let missing_glyphs = setter.take_missing();
+    let cut_words = flow.lines.iter().flatten().filter_map(|line| line.line.cut_word.clone()).collect();
     // Break pages.
     let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&flow, style, first_page));
     // Finalize.
@@ -87,7 +90,7 @@ pub(crate) fn typeset_from(
         let pages = pages::make_up(&mut flow, &ranges, style, first_page, &mut Furniture::new(book, style, &mut setter));
         pages::document(book, fonts, date, pages, flow.outline)
     });
-    Typeset { document, missing_glyphs }
+    Typeset { document, missing_glyphs, cut_words }
 }
 
 #[cfg(test)]

@@ -11,6 +11,9 @@ use crate::resources::style::Justification;
 pub struct SetLine {
     pub pieces: Vec<(f32, Piece)>,
     pub width: f32,
+    /// A word too wide for the measure that had to be cut at it, named on
+    /// the line that holds its first part, for the warning.
+    pub cut_word: Option<Box<str>>,
 }
 
 impl SetLine {
@@ -61,8 +64,82 @@ pub fn params(j: &Justification) -> Params {
 
 /// Breaks and sets a paragraph. `justify` false sets every line at natural spacing (ragged right).
 pub fn set_paragraph(prepared: &Prepared, measure: &dyn Fn(usize) -> f32, params: &Params, justify: bool) -> Vec<SetLine> {
+    let cut = cut_overlong_words(prepared, measure(0));
+    let prepared = cut.as_ref().map_or(prepared, |(cut, _)| cut);
     let breaks = linebreak::break_lines(&prepared.items, measure, params);
-    breaks.iter().map(|line| set_line(prepared, line, params.expansion, justify)).collect()
+    let mut lines: Vec<SetLine> = breaks.iter().map(|line| set_line(prepared, line, params.expansion, justify)).collect();
+    for (at, word) in cut.into_iter().flat_map(|(_, words)| words) {
+        if let Some(line) = breaks.iter().position(|line| line.end > at) {
+            lines[line].cut_word.get_or_insert(word);
+        }
+    }
+    lines
+}
+
+/// A break inside a word too wide for any line costs this much: it is
+/// taken only because nothing else would keep the word inside the margin.
+const CUT_PENALTY: f32 = 1_000.0;
+
+/// The paragraph with each word (or fragment between hyphenation points)
+/// wider than `measure` cut into parts that fit, with no hyphen: the last
+/// resort, after hyphens and an address's punctuation, so that no line runs
+/// past the margin. With the words cut, each at the item where it began.
+/// `None` when every word fits.
+fn cut_overlong_words(prepared: &Prepared, measure: f32) -> Option<(Prepared, Vec<(usize, Box<str>)>)> {
+    // The first line's indent narrows it: a part must fit beside it too.
+    let indent = match (prepared.items.first(), prepared.payloads.first()) {
+        (Some(Item::Box { width }), Some(Payload::None)) => *width,
+        _ => 0.0,
+    };
+    let room = measure - indent;
+    let too_wide = |item: &Item, payload: &Payload| matches!(item, Item::Box { width } if *width > room) && !payload.pieces().is_empty();
+    if room <= 0.0 || !prepared.items.iter().zip(&prepared.payloads).any(|(i, p)| too_wide(i, p)) {
+        return None;
+    }
+    let mut cut = Prepared { items: Vec::new(), payloads: Vec::new(), turnover: prepared.turnover.clone() };
+    let mut words = Vec::new();
+    for (item, payload) in prepared.items.iter().zip(&prepared.payloads) {
+        if !too_wide(item, payload) {
+            cut.items.push(*item);
+            cut.payloads.push(payload.clone());
+            continue;
+        }
+        words.push((cut.items.len(), payload.pieces().iter().map(|p| p.glyphs.text()).collect::<String>().into_boxed_str()));
+        for (k, part) in cut_pieces(payload.pieces()).into_iter().enumerate() {
+            if k > 0 {
+                cut.items.push(Item::Penalty { width: 0.0, cost: CUT_PENALTY, flagged: false });
+                cut.payloads.push(Payload::None);
+            }
+            cut.items.push(Item::Box { width: part.iter().map(|p| p.width).sum() });
+            cut.payloads.push(Payload::Pieces(part.into_iter().map(std::rc::Rc::new).collect()));
+        }
+    }
+    Some((cut, words))
+}
+
+/// `pieces` cut into their clusters (a letter and its marks, a ligature),
+/// each a part: the line breaker then ends a line wherever the measure
+/// does, and the first part shares its line with the words before it.
+fn cut_pieces(pieces: &[std::rc::Rc<Piece>]) -> Vec<Vec<Piece>> {
+    let mut parts = Vec::new();
+    for piece in pieces {
+        let glyphs: Vec<(&crate::layout::Glyph, &str)> = piece.glyphs.with_texts().collect();
+        let x_of = |i: usize| glyphs.get(i).map_or(piece.width, |(g, _)| g.x);
+        let mut start = 0;
+        for end in 1..=glyphs.len() {
+            // A cluster ends before the next glyph that has a text of its own.
+            if end < glyphs.len() && glyphs[end].1.is_empty() {
+                continue;
+            }
+            let mut part = crate::layout::Glyphs::with_capacity(end - start, 0);
+            for (g, text) in &glyphs[start..end] {
+                part.push(crate::layout::Glyph::new(g.id, g.x - x_of(start), g.rise), text);
+            }
+            parts.push(vec![Piece { glyphs: part, width: x_of(end) - x_of(start), ..Piece::clone(piece) }]);
+            start = end;
+        }
+    }
+    parts
 }
 
 fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> SetLine {

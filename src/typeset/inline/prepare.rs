@@ -499,6 +499,7 @@ impl<'a> TextSetter<'a> {
     fn push_word(&mut self, word: &[Span], style: TextStyle, prepared: &mut Prepared) {
         // Cut the word into fragments at hyphenation points and after explicit dashes.
         let mut fragments: Vec<(Vec<Span>, Option<bool>)> = vec![(Vec::new(), None)];
+        let address = looks_like_an_address(word.iter().map(|s| s.text.as_str()));
         for span in word {
             if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) {
                 fragments.last_mut().expect("one fragment at least").0.push(span.clone());
@@ -507,8 +508,10 @@ impl<'a> TextSetter<'a> {
             let mut start = 0;
             // Inline code is never hyphenated: a hyphen would read as part of it.
             // Nor raised or lowered text: the hyphen would be at the text's size.
-            let hyphenator = if style.hyphenate && span.face != FaceStyle::Mono && span.shift == Shift::Baseline { self.hyphenator } else { None };
-            for (at, soft) in break_points(&span.text, hyphenator) {
+            // Nor an address, which must read exactly as it is typed.
+            let hyphenator = if style.hyphenate && span.face != FaceStyle::Mono && span.shift == Shift::Baseline && !address { self.hyphenator } else { None };
+            let points = if address || span.face == FaceStyle::Mono { address_break_points(&span.text) } else { break_points(&span.text, hyphenator) };
+            for (at, soft) in points {
                 let piece = span.part(&span.text[start..at]);
                 let current = fragments.last_mut().expect("one fragment at least");
                 current.0.push(piece);
@@ -670,9 +673,58 @@ fn break_points(text: &str, hyphenator: Option<&Hyphenator>) -> Vec<(usize, bool
     points
 }
 
+/// Whether a word is a web or mail address or a path, which breaks at its
+/// punctuation rather than with hyphens.
+fn looks_like_an_address<'a>(parts: impl Iterator<Item = &'a str> + Clone) -> bool {
+    let has = |needle: &str| parts.clone().any(|p| p.contains(needle));
+    let starts = |prefix: &str| parts.clone().find(|p| !p.is_empty()).is_some_and(|p| p.trim_start_matches(['(', '<', '[', '“', '‘']).starts_with(prefix));
+    has("://") || starts("www.") || starts("mailto:") || (has("@") && has(".")) || parts.clone().map(|p| p.matches('/').count()).sum::<usize>() >= 2
+}
+
+/// Where an address or inline code may break, adding nothing: after
+/// `/ . - _` and before `? & = #`, as the Chicago Manual advises, so that a
+/// line never ends in what reads as the address's end (a full stop) nor
+/// begins with it. A run of such marks (`://`, `...`) is not broken inside.
+fn address_break_points(text: &str) -> Vec<(usize, bool)> {
+    const AFTER: &[char] = &['/', '.', '-', '_'];
+    const BEFORE: &[char] = &['?', '&', '=', '#'];
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut points = Vec::new();
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        let Some(&(next_at, next)) = chars.get(i + 1) else { break };
+        let mark = |c: char| AFTER.contains(&c) || BEFORE.contains(&c) || c == ':';
+        if BEFORE.contains(&next) && !mark(c) {
+            points.push((next_at, false));
+        } else if AFTER.contains(&c) && !mark(next) && i > 0 {
+            points.push((at + c.len_utf8(), false));
+        }
+    }
+    points
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_break_after_slashes_and_dots_and_before_queries_adding_nothing() {
+        let url = "https://example.org/a_path/page.html?q=1&r=2#top";
+        let cut: Vec<&str> = {
+            let mut at = 0;
+            let mut parts = Vec::new();
+            for (point, soft) in address_break_points(url) {
+                assert!(!soft, "no hyphen is added to an address");
+                parts.push(&url[at..point]);
+                at = point;
+            }
+            parts.push(&url[at..]);
+            parts
+        };
+        assert_eq!(cut, ["https://", "example.", "org/", "a_", "path/", "page.", "html", "?q", "=1", "&r", "=2", "#top"]);
+        assert!(looks_like_an_address(["https://example.org"].into_iter()));
+        assert!(looks_like_an_address(["see", "www.example.org"].into_iter().skip(1)));
+        assert!(!looks_like_an_address(["rank-and-file."].into_iter()));
+    }
 
     #[test]
     fn explicit_hyphens_and_dashes_break_without_adding_a_hyphen() {

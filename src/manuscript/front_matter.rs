@@ -21,6 +21,7 @@ const KEYS: &[(&str, KeyKind)] = &[
     ("back_matter", KeyKind::TextList),
     ("hyphenation_exceptions", KeyKind::TextList),
     ("smart_punctuation", KeyKind::TrueOrFalse),
+    ("quotes", KeyKind::Text),
 ];
 
 /// Other names for quire's keys, pandoc's among them: each is read as the key it names.

@@ -83,6 +83,9 @@ pub struct Metadata {
     /// `false` keeps straight quotes, `--` and `...` as typed; smart punctuation is on unless said.
     #[serde(default)]
     pub smart_punctuation: Option<bool>,
+    /// The language whose quotation marks smart punctuation sets (`quotes = "de"`), if not the book's.
+    #[serde(default)]
+    pub quotes: Option<String>,
 }
 
 impl Metadata {

@@ -44,6 +44,8 @@ pub struct Typeset {
     pub missing_glyphs: Vec<MissingGlyph>,
     /// Words too wide for their measure, cut at it, in order.
     pub cut_words: Vec<Box<str>>,
+    /// Languages of blocks and spans set without hyphenation, as there are no patterns for them.
+    pub unhyphenated_languages: Vec<String>,
 }
 
 /// Typesets the book as the reader edition's pages, dated `date`,
@@ -66,6 +68,7 @@ pub(crate) fn typeset_from(
     // Configure.
     let mut setter = TextSetter::new(fonts, hyphenator, &style.justification);
     setter.inline_code = InlineCode::of(&style.code);
+    setter.hyphenation_minima = (style.hyphenation.left_min, style.hyphenation.right_min);
     let params = line::params(&style.justification);
     // Collect.
     let collected = timings.time(stage::TEXT, || collect::collect(book, style));
@@ -90,7 +93,8 @@ pub(crate) fn typeset_from(
         let pages = pages::make_up(&mut flow, &ranges, style, first_page, &mut Furniture::new(book, style, &mut setter));
         pages::document(book, fonts, date, pages, flow.outline)
     });
-    Typeset { document, missing_glyphs, cut_words }
+    let unhyphenated_languages = setter.unhyphenated_languages();
+    Typeset { document, missing_glyphs, cut_words, unhyphenated_languages }
 }
 
 #[cfg(test)]

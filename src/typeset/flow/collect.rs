@@ -113,13 +113,15 @@ pub(crate) struct Collector<'a> {
     /// headings, the body and the notes each have their own, switched as the
     /// book is read, and a block is shaped with those in force where it is.
     features: &'a [String],
+    /// The language of the block being read, if not the book's.
+    language: Option<&'a str>,
     section: usize,
     collected: Collected<ParagraphText<'a>>,
 }
 
 impl<'a> Collector<'a> {
     pub fn new(style: &'a Style) -> Self {
-        Collector { style, features: &[], section: 0, collected: Collected { material: Vec::new(), outline: Vec::new(), section_titles: Vec::new() } }
+        Collector { style, features: &[], language: None, section: 0, collected: Collected { material: Vec::new(), outline: Vec::new(), section_titles: Vec::new() } }
     }
 
     /// The material collected since the last call, to be set on its own.
@@ -136,7 +138,7 @@ impl<'a> Collector<'a> {
     }
 
     fn text(&self, inlines: Cow<'a, [Inline]>, style: TextStyle) -> ParagraphText<'a> {
-        ParagraphText { inlines, style, prefix: None, suffix: Vec::new(), features: self.features, code: None }
+        ParagraphText { inlines, style, prefix: None, suffix: Vec::new(), features: self.features, code: None, language: self.language }
     }
 
     /// `text` in `face` at `size`, ragged right at the full measure, with no
@@ -249,7 +251,11 @@ impl<'a> Collector<'a> {
                     self.blocks(inner, indent + s.body.indent_em * s.body.size_pt, true, None);
                     self.push_space(s.body.leading_pt * 0.5);
                 }
-                Block::Language { blocks: inner, .. } => self.blocks(inner, indent, first, label),
+                Block::Language { blocks: inner, lang } => {
+                    let around = self.language.replace(lang);
+                    self.blocks(inner, indent, first, label);
+                    self.language = around;
+                }
                 Block::List(list) => {
                     for (n, item) in list.items.iter().enumerate() {
                         let mut label = match list.start {

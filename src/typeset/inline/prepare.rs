@@ -171,18 +171,20 @@ pub(super) struct Span {
     pub anchor: Option<Anchor>,
     pub shift: Shift,
     pub strike: bool,
+    /// The language of a span in another than its paragraph's, for its hyphenation.
+    pub lang: Option<Rc<str>>,
 }
 
 impl Span {
     pub(super) fn new(text: String, face: FaceStyle, anchor: Option<Anchor>) -> Span {
-        Span { text, face, anchor, shift: Shift::Baseline, strike: false }
+        Span { text, face, anchor, shift: Shift::Baseline, strike: false, lang: None }
     }
 
     /// A part of this span's text, in its face. Not `..self.clone()`, which
     /// would copy the whole text for each part: a paragraph's words are parts
     /// of one span, and a long paragraph's copies grew with its square.
     fn part(&self, text: &str) -> Span {
-        Span { text: text.to_owned(), face: self.face, anchor: self.anchor.clone(), shift: self.shift, strike: self.strike }
+        Span { text: text.to_owned(), face: self.face, anchor: self.anchor.clone(), shift: self.shift, strike: self.strike, lang: self.lang.clone() }
     }
 }
 
@@ -211,6 +213,11 @@ pub struct TextSetter<'a> {
     missing: Vec<MissingGlyph>,
     /// How inline code is set in the text around it.
     pub inline_code: InlineCode,
+    /// The shortest fragments hyphenation leaves before and after a break,
+    /// for the patterns of languages other than the book's.
+    pub hyphenation_minima: (usize, usize),
+    /// Patterns for each other language met so far (`None`: there are none).
+    other_languages: HashMap<Rc<str>, Option<Hyphenator>>,
 }
 
 /// Inline code's size as a fraction of the text around it (the monospaced
@@ -252,6 +259,8 @@ pub struct ParagraphText<'a> {
     pub features: &'a [String],
     /// Set as a code block, line by line as typed (its inlines are its text).
     pub code: Option<&'a CodeStyle>,
+    /// The language of a block in another than the book's, for its hyphenation.
+    pub language: Option<&'a str>,
 }
 
 impl<'a> TextSetter<'a> {
@@ -266,7 +275,23 @@ impl<'a> TextSetter<'a> {
             current_features: 0,
             missing: Vec::new(),
             inline_code: InlineCode { scale: 1.0, features: Vec::new() },
+            hyphenation_minima: (2, 3),
+            other_languages: HashMap::new(),
         }
+    }
+
+    /// The languages of text set so far that have no hyphenation patterns, in order.
+    pub fn unhyphenated_languages(&self) -> Vec<String> {
+        let mut tags: Vec<String> = self.other_languages.iter().filter(|(_, h)| h.is_none()).map(|(tag, _)| tag.to_string()).collect();
+        tags.sort();
+        tags
+    }
+
+    /// The patterns for a span's language: the book's, or another's, loaded when first met.
+    fn hyphenator_for(&mut self, lang: Option<&Rc<str>>) -> Option<&Hyphenator> {
+        let Some(lang) = lang else { return self.hyphenator };
+        let (left, right) = self.hyphenation_minima;
+        self.other_languages.entry(Rc::clone(lang)).or_insert_with(|| Hyphenator::new(lang, left, right, &[])).as_ref()
     }
 
     /// Shapes what follows with these OpenType features (tags from the style).
@@ -416,7 +441,7 @@ impl<'a> TextSetter<'a> {
             return self.prepare_code(&crate::model::plain_text(&text.inlines), text.style.size, code);
         }
         self.use_features(text.features);
-        self.prepare(&text.inlines, text.style, text.prefix, &text.suffix)
+        self.prepare_in(&text.inlines, text.style, text.language, text.prefix, &text.suffix)
     }
 
     /// The characters the faces could not draw in the text set so far, each
@@ -432,13 +457,19 @@ impl<'a> TextSetter<'a> {
     /// finishing glue and forced break (ragged last line). `prefix` is a linked
     /// label before the text (a note's number), `suffix` linked marks after
     /// it, each a word of its own (a note's backlinks).
+    #[cfg(test)]
     pub fn prepare(&mut self, inlines: &[Inline], style: TextStyle, prefix: Option<(String, Anchor)>, suffix: &[(String, Anchor)]) -> Prepared {
+        self.prepare_in(inlines, style, None, prefix, suffix)
+    }
+
+    /// [`TextSetter::prepare`] for a paragraph in `language`, if not the book's.
+    fn prepare_in(&mut self, inlines: &[Inline], style: TextStyle, language: Option<&str>, prefix: Option<(String, Anchor)>, suffix: &[(String, Anchor)]) -> Prepared {
         let mut spans = Vec::new();
         if let Some((label, anchor)) = prefix {
             spans.push(Span::new(label, style.face, Some(anchor)));
             spans.push(Span::new(" ".into(), style.face, None));
         }
-        flatten(inlines, &Span::new(String::new(), style.face, None), &mut spans);
+        flatten(inlines, &Span { lang: language.map(Rc::from), ..Span::new(String::new(), style.face, None) }, &mut spans);
         for (mark, anchor) in suffix {
             spans.push(Span::new(" ".into(), style.face, None));
             spans.push(Span::new(mark.clone(), style.face, Some(anchor.clone())));
@@ -509,7 +540,7 @@ impl<'a> TextSetter<'a> {
             // Inline code is never hyphenated: a hyphen would read as part of it.
             // Nor raised or lowered text: the hyphen would be at the text's size.
             // Nor an address, which must read exactly as it is typed.
-            let hyphenator = if style.hyphenate && span.face != FaceStyle::Mono && span.shift == Shift::Baseline && !address { self.hyphenator } else { None };
+            let hyphenator = if style.hyphenate && span.face != FaceStyle::Mono && span.shift == Shift::Baseline && !address { self.hyphenator_for(span.lang.as_ref()) } else { None };
             let points = if address || span.face == FaceStyle::Mono { address_break_points(&span.text) } else { break_points(&span.text, hyphenator) };
             for (at, soft) in points {
                 let piece = span.part(&span.text[start..at]);
@@ -596,7 +627,7 @@ fn flatten(inlines: &[Inline], around: &Span, out: &mut Vec<Span>) {
             Inline::Strikethrough(c) => flatten(c, &with(&|s| s.strike = true), out),
             Inline::Superscript(c) => flatten(c, &with(&|s| s.shift = Shift::Superscript), out),
             Inline::Subscript(c) => flatten(c, &with(&|s| s.shift = Shift::Subscript), out),
-            Inline::Language { content: c, .. } => flatten(c, around, out),
+            Inline::Language { lang, content: c } => flatten(c, &with(&|s| s.lang = Some(Rc::from(lang.as_str()))), out),
             Inline::Link { url, content } if around.anchor.is_none() && is_followable(url) => {
                 flatten(content, &with(&|s| s.anchor = Some(Anchor::Uri(Arc::from(url.as_str())))), out)
             }
@@ -851,5 +882,37 @@ mod tests {
         // No break before the first word or after the last.
         let only_break = setter.prepare(&[Inline::LineBreak, Inline::Text("one".into()), Inline::LineBreak], BODY, None, &[]);
         assert_eq!(crate::typeset::inline::line::set_paragraph(&only_break, &|_| 200.0, &crate::typeset::inline::line::params(&style.justification), true).len(), 1);
+    }
+
+    #[test]
+    fn a_span_or_block_in_another_language_is_hyphenated_with_its_patterns() {
+        let (family, style) = setter_parts();
+        let english = Hyphenator::new("en", 2, 3, &[]).unwrap();
+        let german = Hyphenator::new("de", 2, 3, &[]).unwrap();
+        let mut setter = TextSetter::new(&family, Some(&english), &style.justification);
+        let body = TextStyle { hyphenate: true, ..BODY };
+        let word = "Donaudampfschifffahrtsgesellschaft";
+        let breaks = |prepared: &Prepared| {
+            let mut at = 0;
+            let mut points = Vec::new();
+            for (item, payload) in prepared.items.iter().zip(&prepared.payloads) {
+                match (item, payload) {
+                    (_, Payload::Word(_) | Payload::Pieces(_)) => at += payload.pieces().iter().map(|p| p.glyphs.text().len()).sum::<usize>(),
+                    (_, Payload::Break(Some(_))) => points.push(at),
+                    _ => {}
+                }
+            }
+            points
+        };
+        assert_ne!(english.breaks(word), german.breaks(word), "the test needs a word the two languages break apart");
+        let span = setter.prepare(&[Inline::Language { lang: "de".into(), content: vec![Inline::Text(word.into())] }], body, None, &[]);
+        assert_eq!(breaks(&span), german.breaks(word));
+        let block = setter.prepare_in(&[Inline::Text(word.into())], body, Some("de-AT"), None, &[]);
+        assert_eq!(breaks(&block), german.breaks(word));
+        assert_eq!(breaks(&setter.prepare(&[Inline::Text(word.into())], body, None, &[])), english.breaks(word));
+        // A language without patterns: no hyphen, and it is named.
+        let hebrew = setter.prepare(&[Inline::Language { lang: "he".into(), content: vec![Inline::Text(word.into())] }], body, None, &[]);
+        assert!(breaks(&hebrew).is_empty());
+        assert_eq!(setter.unhyphenated_languages(), ["he"]);
     }
 }

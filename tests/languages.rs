@@ -34,3 +34,25 @@ fn the_front_matter_s_quotes_override_the_language_s() {
     assert!(epub_text(&swiss.epub).contains("«Guten Tag», sagte er, ‹so› ist’s."));
     assert!(pdf_text(&swiss.pdf).contains("«Guten Tag», sagte er, ‹so› ist’s."));
 }
+
+/// What pdftotext reads: it puts right-to-left words back in the order they are read,
+/// if the PDF draws them right to left.
+fn pdftotext(pdf: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("quire-languages-{}.pdf", std::process::id()));
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext runs");
+    let _ = std::fs::remove_file(&path);
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn hebrew_and_arabic_in_english_read_in_their_order_and_the_epub_marks_their_direction() {
+    let editions = pipeline(&manuscript("lang: en", "The greeting שלום עולם means hello world, as مرحبا بالعالم does.\n\nשלום עולם, זהו משפט בעברית.")).expect("builds");
+    let text: String = pdftotext(&editions.pdf).chars().filter(|c| !matches!(c, '\u{202a}'..='\u{202e}' | '\u{200e}' | '\u{200f}')).collect();
+    for words in ["שלום עולם", "مرحبا بالعالم", "זהו משפט בעברית"] {
+        assert!(text.contains(words), "{words:?} is not read in order from the PDF:\n{text}");
+    }
+    let epub = epub_text(&editions.epub);
+    assert!(epub.contains("<p dir=\"rtl\">שלום עולם"), "the Hebrew paragraph is marked right to left:\n{epub}");
+    assert!(epub.contains("<p>The greeting שלום"), "an English paragraph stays left to right:\n{epub}");
+}

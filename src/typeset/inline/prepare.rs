@@ -119,6 +119,9 @@ pub struct Prepared {
     pub payloads: Vec<Payload>,
     /// For code: how a line too long for the measure goes on.
     pub turnover: Option<Turnover>,
+    /// `None` for a paragraph with no right-to-left text; else whether it
+    /// runs right to left, for the order of its lines' words.
+    pub right_to_left: Option<bool>,
 }
 
 /// Where a run of text sits against the baseline.
@@ -317,14 +320,20 @@ impl<'a> TextSetter<'a> {
         if let Some(piece) = words.get(text) {
             return Rc::clone(piece);
         }
-        let shaped = self.shaper.shape(face, text, &self.feature_sets[self.current_features].1);
+        let right_to_left = super::bidi::runs_right_to_left(text);
+        let shaped = self.shaper.shape_in(face, text, &self.feature_sets[self.current_features].1, right_to_left);
         let scale = size / self.fonts.get(face).units_per_em as f32;
         let mut glyphs = Glyphs::with_capacity(shaped.len(), text.len());
         let mut x = 0.0;
+        // A cluster's text runs to where the next cluster in the text starts:
+        // the next glyph's left to right, the one before it right to left.
+        let mut starts: Vec<usize> = shaped.iter().map(|g| g.cluster).collect();
+        starts.sort_unstable();
+        starts.dedup();
         for (i, g) in shaped.iter().enumerate() {
             let first_of_cluster = i == 0 || shaped[i - 1].cluster != g.cluster;
             let source = if first_of_cluster {
-                let end = shaped[i + 1..].iter().map(|n| n.cluster).find(|&c| c != g.cluster).unwrap_or(text.len());
+                let end = starts.get(starts.partition_point(|&c| c <= g.cluster)).copied().unwrap_or(text.len());
                 text.get(g.cluster..end).unwrap_or("")
             } else {
                 ""
@@ -475,7 +484,7 @@ impl<'a> TextSetter<'a> {
             spans.push(Span::new(mark.clone(), style.face, Some(anchor.clone())));
         }
         let spans = self.with_fallback(spans);
-        let mut prepared = Prepared::default();
+        let mut prepared = Prepared { right_to_left: super::bidi::paragraph_direction(spans.iter().map(|s| s.text.as_str())), ..Prepared::default() };
         if style.indent > 0.0 {
             prepared.items.push(Item::Box { width: style.indent });
             prepared.payloads.push(Payload::None);

@@ -265,6 +265,9 @@ impl Job<'_> {
         for word in &typeset.cut_words {
             warn(passes::coverage::cut_word(path, source.as_deref(), word));
         }
+        for warning in &typeset.warnings {
+            warn(Diagnostic::warning(path, None, warning.clone()));
+        }
         typeset.document
     }
 }

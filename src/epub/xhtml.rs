@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::package::escape;
 use crate::model::metadata::Metadata;
-use crate::model::{note_anchor, noteref_anchor, plain_text, Block, Book, Inline, List, Note, Table};
+use crate::model::{note_anchor, noteref_anchor, plain_text, Align, Block, Book, Inline, List, Note, Table};
 
 pub const ARTICLE_FILE: &str = "article.xhtml";
 pub const NOTES_FILE: &str = "endnotes.xhtml";
@@ -185,18 +185,36 @@ impl Renderer<'_> {
                 self.blocks(blocks, out);
                 out.push_str("</div>\n");
             }
-            Block::Table(Table { header, rows, .. }) => {
+            Block::Table(Table { alignments, header, rows }) => {
+                // Alignment by class, so the stylesheet (epub.css) says what it looks like.
+                let class = |column: usize| match alignments.get(column) {
+                    Some(Align::Left) => " class=\"align-left\"",
+                    Some(Align::Center) => " class=\"align-center\"",
+                    Some(Align::Right) => " class=\"align-right\"",
+                    Some(Align::None) | None => "",
+                };
                 out.push_str("<table>\n");
-                let has_header = !header.is_empty();
-                for (i, row) in has_header.then_some(header).into_iter().chain(rows).enumerate() {
-                    let cell = if has_header && i == 0 { "th" } else { "td" };
-                    out.push_str("<tr>");
-                    for content in row {
-                        let _ = write!(out, "<{cell}>");
+                if !header.is_empty() {
+                    out.push_str("<thead>\n<tr>");
+                    for (column, content) in header.iter().enumerate() {
+                        let _ = write!(out, "<th scope=\"col\"{}>", class(column));
                         self.inlines(content, out);
-                        let _ = write!(out, "</{cell}>");
+                        out.push_str("</th>");
                     }
-                    out.push_str("</tr>\n");
+                    out.push_str("</tr>\n</thead>\n");
+                }
+                if !rows.is_empty() {
+                    out.push_str("<tbody>\n");
+                    for row in rows {
+                        out.push_str("<tr>");
+                        for (column, content) in row.iter().enumerate() {
+                            let _ = write!(out, "<td{}>", class(column));
+                            self.inlines(content, out);
+                            out.push_str("</td>");
+                        }
+                        out.push_str("</tr>\n");
+                    }
+                    out.push_str("</tbody>\n");
                 }
                 out.push_str("</table>\n");
             }

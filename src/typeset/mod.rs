@@ -46,6 +46,8 @@ pub struct Typeset {
     pub cut_words: Vec<Box<str>>,
     /// Languages of blocks and spans set without hyphenation, as there are no patterns for them.
     pub unhyphenated_languages: Vec<String>,
+    /// What could not be set as the style asks (a table too wide for the page).
+    pub warnings: Vec<String>,
 }
 
 /// Typesets the book as the reader edition's pages, dated `date`,
@@ -70,7 +72,8 @@ pub(crate) fn typeset_from(
     setter.inline_code = InlineCode::of(&style.code);
     setter.hyphenation_minima = (style.hyphenation.left_min, style.hyphenation.right_min);
     let params = line::params(&style.justification);
-    // Collect.
+    // Collect, from the book as the style prints its links.
+    let book = &*flow::links::for_print(book, style.links);
     let collected = timings.time(stage::TEXT, || collect::collect(book, style));
     let mut flow = Flow { outline: collected.outline, section_titles: collected.section_titles, ..Flow::default() };
     // Prepare (looking up hyphenation points is part of it), then break lines,
@@ -88,13 +91,14 @@ pub(crate) fn typeset_from(
     let cut_words = flow.lines.iter().flatten().filter_map(|line| line.line.cut_word.clone()).collect();
     // Break pages.
     let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&flow, style, first_page));
+    let warnings = std::mem::take(&mut flow.warnings);
     // Finalize.
     let document = timings.time(stage::PAGE_BREAKING, || {
         let pages = pages::make_up(&mut flow, &ranges, style, first_page, &mut Furniture::new(book, style, &mut setter));
         pages::document(book, fonts, date, pages, flow.outline)
     });
     let unhyphenated_languages = setter.unhyphenated_languages();
-    Typeset { document, missing_glyphs, cut_words, unhyphenated_languages }
+    Typeset { document, missing_glyphs, cut_words, unhyphenated_languages, warnings }
 }
 
 #[cfg(test)]

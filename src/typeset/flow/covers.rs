@@ -105,7 +105,7 @@ impl<'a> Covers<'a> {
     fn put(&self, page: &mut layout::Page, lines: Vec<SetLine>, left: f32, baseline: f32, leading: f32) -> f32 {
         let mut y = baseline;
         for line in lines {
-            place_line(page, FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0 }, left, y);
+            place_line(page, FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new() }, left, y);
             y += leading;
         }
         y
@@ -204,7 +204,7 @@ impl<'a> Covers<'a> {
                 self.outline.push(layout::OutlineEntry { title, level: 1, destination: section.id.clone() });
                 self.collector.heading(Cow::Borrowed(heading), Some(section.id.clone()), 0.0);
             }
-            self.collector.blocks(&section.blocks, 0.0, true, None);
+            self.collector.blocks(&section.blocks, super::collect::Place::text(self.style), true);
             let material = self.collector.take_material().into_iter().map(|m| m.map_text(|text| self.setter.prepare_text(text))).collect();
             flow.stack(material, &self.params);
         }

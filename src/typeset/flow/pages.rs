@@ -30,7 +30,15 @@ pub(crate) fn make_up(flow: &mut Flow, ranges: &[PageRange], style: &Style, firs
     for (index, range) in ranges.iter().enumerate() {
         let number = first_page + index;
         let mut page = layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new() };
-        let first_section = place_lines(&mut page, flow, range.start..range.end, style.left_margin(number), style.top());
+        // After a break between a table's rows, the page begins with the table's head.
+        let mut top = style.top();
+        if let Some(VItem::BreakRepeating { repeat, .. }) = index.checked_sub(1).map(|previous| flow.items[ranges[previous].end]) {
+            for (height, line) in flow.repeated[repeat].clone() {
+                place_line(&mut page, line, style.left_margin(number), top);
+                top += height;
+            }
+        }
+        let first_section = place_lines(&mut page, flow, range.start..range.end, style.left_margin(number), top);
         // The opening page of the flow has no running head or folio.
         if index > 0 {
             let section = first_section.and_then(|s| flow.section_titles.get(s)).cloned().unwrap_or_default();
@@ -98,7 +106,7 @@ pub(super) fn place_lines(page: &mut layout::Page, flow: &mut Flow, range: std::
                 y += height;
             }
             VItem::Space { height, .. } => y += height,
-            VItem::Penalty { .. } | VItem::ForcedBreak => {}
+            VItem::Penalty { .. } | VItem::ForcedBreak | VItem::BreakRepeating { .. } => {}
         }
     }
     first_section
@@ -109,6 +117,10 @@ pub(super) fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top
     let x0 = left + line.indent;
     if let Some(name) = line.destination {
         page.destinations.push(Destination { name, at: Point { x: x0, y: top } });
+    }
+    for rule in &line.rules {
+        let y = top + rule.y;
+        page.items.push(Item::Rule { from: Point { x: x0 + rule.from, y }, to: Point { x: x0 + rule.to, y }, thickness: rule.thickness });
     }
     for (x, piece) in line.line.pieces {
         let origin = Point { x: x0 + x, y: baseline };

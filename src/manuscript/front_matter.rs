@@ -17,11 +17,11 @@ const KEYS: &[(&str, KeyKind)] = &[
     ("language", KeyKind::Text),
     ("identifier", KeyKind::Text),
     ("rights", KeyKind::Text),
+    ("quotes", KeyKind::Text),
     ("subjects", KeyKind::TextList),
     ("back_matter", KeyKind::TextList),
     ("hyphenation_exceptions", KeyKind::TextList),
     ("smart_punctuation", KeyKind::TrueOrFalse),
-    ("quotes", KeyKind::Text),
 ];
 
 /// Other names for quire's keys, pandoc's among them: each is read as the key it names.

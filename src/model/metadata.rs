@@ -118,6 +118,7 @@ impl Metadata {
             ("language", Some(&self.language)),
             ("identifier", self.identifier.as_ref()),
             ("rights", self.rights.as_ref()),
+            ("quotes", self.quotes.as_ref()),
         ];
         let lists = [("subjects", &self.subjects), ("back_matter", &self.back_matter), ("hyphenation_exceptions", &self.hyphenation_exceptions)];
         let single = single.into_iter().filter_map(|(key, value)| value.map(|v| (key, v.as_str())));

@@ -86,6 +86,10 @@ pub struct Metadata {
     /// The language whose quotation marks smart punctuation sets (`quotes = "de"`), if not the book's.
     #[serde(default)]
     pub quotes: Option<String>,
+    /// A picture for the covers (the EPUB's and the booklet's), relative to the
+    /// manuscript's folder; without it the covers are drawn from the title.
+    #[serde(default)]
+    pub cover_image: Option<String>,
 }
 
 impl Metadata {
@@ -119,6 +123,7 @@ impl Metadata {
             ("identifier", self.identifier.as_ref()),
             ("rights", self.rights.as_ref()),
             ("quotes", self.quotes.as_ref()),
+            ("cover_image", self.cover_image.as_ref()),
         ];
         let lists = [("subjects", &self.subjects), ("back_matter", &self.back_matter), ("hyphenation_exceptions", &self.hyphenation_exceptions)];
         let single = single.into_iter().filter_map(|(key, value)| value.map(|v| (key, v.as_str())));

@@ -25,6 +25,7 @@ pub struct Style {
     pub title: TitleStyle,
     pub notes: NotesStyle,
     pub code: CodeStyle,
+    pub caption: CaptionStyle,
     pub furniture: FurnitureStyle,
     pub justification: Justification,
     pub hyphenation: HyphenationStyle,
@@ -227,6 +228,20 @@ pub struct NotesStyle {
     /// or `["smcp"]` for small capitals; the font must have them.
     #[serde(default)]
     pub features: Vec<String>,
+}
+
+/// Figures: the space around them and their captions' type.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CaptionStyle {
+    pub size_pt: f32,
+    pub leading_pt: f32,
+    /// Captions in the italic face (otherwise the regular one).
+    pub italic: bool,
+    /// Space between the picture and its caption.
+    pub gap_pt: f32,
+    /// Space above and below a figure, in body lines.
+    pub space_around_lines: f32,
 }
 
 /// Code blocks and inline code, set in the monospaced face.

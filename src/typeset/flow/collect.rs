@@ -15,7 +15,10 @@ use crate::resources::fonts::FaceStyle;
 use crate::resources::style::Style;
 use crate::typeset::inline::prepare::{Anchor, ParagraphText, TextStyle};
 
+use super::figure::{self, FigureBlock, FigureFrame};
 use super::pagebreak::VItem;
+use crate::images::Images;
+use crate::model::{Figure, SourcePos};
 use super::table::TableBlock;
 
 /// The book's material with its text at one stage: `T` is a
@@ -25,6 +28,10 @@ pub(crate) struct Collected<T> {
     pub material: Vec<Material<T>>,
     pub outline: Vec<OutlineEntry>,
     pub section_titles: Vec<String>,
+    /// The pictures the figures place, by id.
+    pub pictures: figure::Pictures,
+    /// Figures whose pictures print smaller than the measure for want of pixels.
+    pub small_pictures: Vec<(SourcePos, String)>,
 }
 
 #[derive(Debug)]
@@ -32,6 +39,8 @@ pub(crate) enum Material<T> {
     Text(TextBlock<T>),
     /// Space between blocks or a forced page break, which goes into the flow as it is.
     Vertical(VItem),
+    /// A picture with its caption (`figure`).
+    Figure(FigureBlock<T>),
     /// A table: rows of cells, each cell a paragraph (`flow::table`).
     Table(TableBlock<T>),
 }
@@ -41,6 +50,9 @@ impl<T> Material<T> {
         match self {
             Material::Text(TextBlock { text, setting }) => Material::Text(TextBlock { text: make(text), setting }),
             Material::Vertical(item) => Material::Vertical(item),
+            Material::Figure(FigureBlock { frame, caption }) => {
+                Material::Figure(FigureBlock { frame, caption: caption.map(|TextBlock { text, setting }| TextBlock { text: make(text), setting }) })
+            }
             Material::Table(table) => Material::Table(table.map_text(&mut make)),
         }
     }
@@ -108,8 +120,9 @@ const CODE_KEPT_WHOLE_UP_TO: usize = 8;
 
 /// Everything the book asks to be set for its reader edition: title block,
 /// body, notes, back matter.
-pub(crate) fn collect<'a>(book: &'a Book, style: &'a Style) -> Collected<ParagraphText<'a>> {
+pub(crate) fn collect<'a>(book: &'a Book, style: &'a Style, images: &'a Images) -> Collected<ParagraphText<'a>> {
     let mut collector = Collector::new(style);
+    collector.images = Some(images);
     collector.title_block(book);
     collector.body(book);
     collector.notes(book);
@@ -128,11 +141,14 @@ pub(crate) struct Collector<'a> {
     language: Option<&'a str>,
     pub(super) section: usize,
     pub(super) collected: Collected<ParagraphText<'a>>,
+    /// The book's pictures; without them a figure is set as its caption.
+    images: Option<&'a Images>,
 }
 
 impl<'a> Collector<'a> {
     pub fn new(style: &'a Style) -> Self {
-        Collector { style, features: &[], language: None, section: 0, collected: Collected { material: Vec::new(), outline: Vec::new(), section_titles: Vec::new() } }
+        let collected = Collected { material: Vec::new(), outline: Vec::new(), section_titles: Vec::new(), pictures: Vec::new(), small_pictures: Vec::new() };
+        Collector { style, features: &[], language: None, section: 0, collected, images: None }
     }
 
     /// The material collected since the last call, to be set on its own.
@@ -277,10 +293,12 @@ impl<'a> Collector<'a> {
                 }
                 Block::List(list) => self.list(list, place),
                 Block::Figure(figure) => {
-                    let caption = if figure.caption.is_empty() { vec![Inline::Text(figure.image.alt.clone())] } else { figure.caption.clone() };
-                    let style = TextStyle { size: place.size, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
-                    let setting = self.place_setting(Spacing::Justified, place, place.leading);
-                    self.push_text(self.text(Cow::Owned(caption), style), setting);
+                    if !self.figure(figure, place) {
+                        let caption = if figure.caption.is_empty() { vec![Inline::Text(figure.image.alt.clone())] } else { figure.caption.clone() };
+                        let style = TextStyle { size: place.size, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
+                        let setting = self.place_setting(Spacing::Justified, place, place.leading);
+                        self.push_text(self.text(Cow::Owned(caption), style), setting);
+                    }
                 }
                 Block::Verse(lines) => self.verse(lines, place),
                 Block::Definitions(definitions) => self.definitions(definitions, place),
@@ -298,6 +316,47 @@ impl<'a> Collector<'a> {
             }
             first = false;
         }
+    }
+
+    /// A figure whose picture the book has, centred in the column `place` leaves;
+    /// false when there is no picture to place (a picture on the web).
+    fn figure(&mut self, figure: &'a Figure, place: Place) -> bool {
+        let Some(picture) = self.images.and_then(|images| images.get(&figure.image.src)) else { return false };
+        let s = self.style;
+        let measure = s.measure() - place.left - place.right;
+        let (width, height) = figure::figure_size(picture, s, measure);
+        if !(width > 0.0 && height > 0.0) {
+            return false;
+        }
+        if figure::too_few_pixels(picture, measure, width) {
+            self.collected.small_pictures.push((figure.image.at, figure.image.src.clone()));
+        }
+        let image = match self.collected.pictures.iter().position(|p| std::sync::Arc::ptr_eq(p, picture)) {
+            Some(id) => id,
+            None => {
+                self.collected.pictures.push(std::sync::Arc::clone(picture));
+                self.collected.pictures.len() - 1
+            }
+        };
+        let c = &s.caption;
+        let caption = (!figure.caption.is_empty()).then(|| {
+            let face = if c.italic { FaceStyle::Italic } else { FaceStyle::Regular };
+            let text = self.text(Cow::Borrowed(&figure.caption), TextStyle { size: c.size_pt, face, indent: 0.0, hyphenate: false });
+            let setting = Setting { baseline: c.leading_pt * 0.8, ..self.place_setting(Spacing::Ragged, place, c.leading_pt) };
+            TextBlock { text, setting }
+        });
+        let frame = FigureFrame {
+            image,
+            width,
+            height,
+            indent: place.left + (measure - width) / 2.0,
+            column: (place.left, measure),
+            space_around: s.body.leading_pt * c.space_around_lines,
+            gap: c.gap_pt,
+            section: self.section,
+        };
+        self.collected.material.push(Material::Figure(FigureBlock { frame, caption }));
+        true
     }
 
     /// How a block `place` asks for is set: its lines `leading` apart.

@@ -3,6 +3,7 @@
 
 pub mod collect;
 pub mod covers;
+pub mod figure;
 pub mod display;
 pub mod furniture;
 pub mod links;
@@ -28,6 +29,11 @@ pub(crate) struct FlowLine {
     pub destination: Option<String>,
     /// Which running-head section the line belongs to.
     pub section: usize,
+    /// A figure's picture, whose top is the top of the line's slot.
+    pub picture: Option<figure::PlacedPicture>,
+    /// The first line of a paragraph, heading or other block: where a figure
+    /// moved down the flow is best put (`figure::break_pages`).
+    pub opens_block: bool,
     /// Rules drawn with the line (a table's).
     pub rules: Vec<LineRule>,
 }
@@ -49,6 +55,10 @@ pub(crate) struct Flow {
     pub lines: Vec<Option<FlowLine>>,
     pub outline: Vec<layout::OutlineEntry>,
     pub section_titles: Vec<String>,
+    /// Where each figure's items are, in flow order (the page breaker may move them).
+    pub figures: Vec<figure::FigureSpan>,
+    /// The pictures the flow places, by id.
+    pub pictures: figure::Pictures,
     /// Lines set again at the top of a page that follows a
     /// [`VItem::BreakRepeating`] (a table's head), with their heights.
     pub repeated: Vec<Vec<(f32, FlowLine)>>,

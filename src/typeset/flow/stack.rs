@@ -33,6 +33,13 @@ impl Flow {
                     self.flush_hung();
                     self.push_table(table, params);
                 }
+                Material::Figure(figure) => match figure.caption {
+                    Some(caption) => {
+                        let lines = set_lines(caption.text, &caption.setting, params);
+                        self.push_figure(figure.frame, Some(&caption.setting), lines);
+                    }
+                    None => self.push_figure(figure.frame, None, Vec::new()),
+                },
             }
         }
     }
@@ -64,12 +71,14 @@ impl Flow {
             *last += space_below;
         }
         let mut destination = setting.destination;
-        let contents = lines.into_iter().map(|line| FlowLine {
+        let contents = lines.into_iter().enumerate().map(|(n, line)| FlowLine {
             line,
             indent: setting.indent,
             baseline: setting.baseline,
             destination: destination.take(),
             section: setting.section,
+            picture: None,
+            opens_block: n == 0,
             rules: Vec::new(),
         });
         let mut new_items = Vec::new();

@@ -289,6 +289,8 @@ impl Flow {
             destination: None,
             section: block.section,
             rules: row_line.rules.clone(),
+            picture: None,
+            opens_block: false,
         };
         let head = if block.has_head && row_count > 1 {
             // The head as repeated after a break: with the rule above it, not

@@ -46,7 +46,10 @@ pub fn check(path: &Path, resources: &Resources) -> Checked {
     };
     let mut checked = check_text(path, &text, fonts.as_ref().ok());
     match fonts {
-        Ok(family) => checked.fonts = Some(family),
+        Ok(family) => {
+            checked.diagnostics.splice(0..0, family.warnings.iter().cloned());
+            checked.fonts = Some(family)
+        }
         Err(diagnostic) => {
             checked.diagnostics.insert(0, diagnostic);
             checked.book = None;

@@ -59,8 +59,7 @@ fn face_of(base: FaceStyle, emphasis: Emphasis) -> FaceStyle {
 
 /// Han ideographs, kana, Hangul and their punctuation: what only a CJK face draws.
 fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{2e80}'..='\u{2fdf}' | '\u{3000}'..='\u{30ff}' | '\u{3100}'..='\u{31ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}'
-        | '\u{ac00}'..='\u{d7af}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}' | '\u{20000}'..='\u{3134f}')
+    crate::typeset::inline::breaks::is_ideographic(c) || matches!(c, '\u{ac00}'..='\u{d7af}')
 }
 
 /// Spaces, controls and default-ignorable characters: the shaper draws nothing for them.
@@ -76,13 +75,13 @@ fn is_invisible(c: char) -> bool {
 /// occurrence); `None` when the editions' own words, from the style, hold it.
 pub fn missing_glyph(path: &Path, source: Option<&str>, character: char, face: FaceStyle, fonts: &FontFamily) -> Diagnostic {
     let font = fonts.get(face);
-    let fallback = fonts.fallback.as_ref().filter(|f| f.has_glyph(character)).map(|f| f.file_name.as_str());
+    let fallback = fonts.fallback_for(character).map(|face| fonts.get(face).file_name.as_str());
     let face_name = match face {
         FaceStyle::Regular => "the body font",
         FaceStyle::Italic => "the italic face",
         FaceStyle::Bold => "the bold face",
         FaceStyle::BoldItalic => "the bold italic face",
-        FaceStyle::Fallback => "the fallback face",
+        FaceStyle::Fallback(_) => "the fallback face",
         FaceStyle::Mono => "the monospaced face",
     };
     let at = source.and_then(|text| text.find(character).map(|offset| LineIndex::new(text, 1).position(offset)));
@@ -98,7 +97,7 @@ pub fn missing_glyph(path: &Path, source: Option<&str>, character: char, face: F
         ),
         None if is_cjk(character) => (
             "the PDF prints it as a blank box".to_owned(),
-            "Chinese, Japanese and Korean need a CJK face: install Debian's `fonts-noto-cjk` (apt install fonts-noto-cjk), copy NotoSansCJK-Regular.ttc into fonts/ and name it as `fallback` in styles/fonts.toml",
+            "Chinese, Japanese and Korean need a CJK face: install Debian's `fonts-noto-cjk` (apt install fonts-noto-cjk), and list it among the fallbacks in styles/fonts.toml: fallback = [\"DejaVuSans.ttf\", { path = \"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc\", index = 2 }] (index 2 is Simplified Chinese, 0 Japanese)",
         ),
         None => (
             "the PDF prints it as a blank box".to_owned(),

@@ -15,14 +15,59 @@ pub struct FontFiles {
     pub italic: String,
     pub bold: String,
     pub bold_italic: String,
-    /// A face with wide coverage for characters the book face lacks, so that
-    /// they print instead of leaving a blank box. Print editions only.
+    /// Faces for characters the book face lacks, tried in order for each
+    /// character, so that they print instead of leaving a blank box: one
+    /// name or a list. Print editions only.
     #[serde(default)]
-    pub fallback: Option<String>,
+    pub fallback: Fallbacks,
     /// A monospaced face for code (print editions). A list without it sets
     /// code in the regular face.
     #[serde(default)]
     pub mono: Option<String>,
+}
+
+/// `fallback = "DejaVuSans.ttf"` or a list of such entries.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(untagged)]
+pub enum Fallbacks {
+    #[default]
+    None,
+    One(FaceFile),
+    List(Vec<FaceFile>),
+}
+
+impl Fallbacks {
+    pub fn entries(&self) -> &[FaceFile] {
+        match self {
+            Fallbacks::None => &[],
+            Fallbacks::One(entry) => std::slice::from_ref(entry),
+            Fallbacks::List(entries) => entries,
+        }
+    }
+}
+
+/// A font file: a name in the fonts folder or a path; for a collection
+/// (`.ttc`), `{ path = "…", index = N }` picks its face N.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum FaceFile {
+    Name(String),
+    InCollection { path: String, index: u32 },
+}
+
+impl FaceFile {
+    pub fn path(&self) -> &str {
+        match self {
+            FaceFile::Name(path) | FaceFile::InCollection { path, .. } => path,
+        }
+    }
+
+    pub fn index(&self) -> u32 {
+        match self {
+            FaceFile::Name(_) => 0,
+            FaceFile::InCollection { index, .. } => *index,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31,8 +76,9 @@ pub enum FaceStyle {
     Italic,
     Bold,
     BoldItalic,
-    /// The fallback face, for characters none of the four faces has.
-    Fallback,
+    /// The fallback faces, in the order `fonts.toml` lists them, for
+    /// characters none of the four faces has.
+    Fallback(u8),
     /// The monospaced face, for code.
     Mono,
 }
@@ -40,12 +86,28 @@ pub enum FaceStyle {
 impl FaceStyle {
     pub const ALL: [FaceStyle; 4] = [FaceStyle::Regular, FaceStyle::Italic, FaceStyle::Bold, FaceStyle::BoldItalic];
 
+    /// The face's place among the family's faces (the shaper's and the PDF's
+    /// font ids): the four styles, the first fallback, the monospaced face,
+    /// then the other fallbacks; a book with one fallback numbers its fonts
+    /// as before fallbacks were a list.
+    pub fn index(self) -> usize {
+        match self {
+            FaceStyle::Regular => 0,
+            FaceStyle::Italic => 1,
+            FaceStyle::Bold => 2,
+            FaceStyle::BoldItalic => 3,
+            FaceStyle::Fallback(0) => 4,
+            FaceStyle::Mono => 5,
+            FaceStyle::Fallback(n) => 5 + usize::from(n),
+        }
+    }
+
     /// The fallback and monospaced faces have one style only.
     pub fn with_italic(self) -> Self {
         match self {
             FaceStyle::Regular | FaceStyle::Italic => FaceStyle::Italic,
             FaceStyle::Bold | FaceStyle::BoldItalic => FaceStyle::BoldItalic,
-            FaceStyle::Fallback | FaceStyle::Mono => self,
+            FaceStyle::Fallback(_) | FaceStyle::Mono => self,
         }
     }
 
@@ -53,7 +115,7 @@ impl FaceStyle {
         match self {
             FaceStyle::Regular | FaceStyle::Bold => FaceStyle::Bold,
             FaceStyle::Italic | FaceStyle::BoldItalic => FaceStyle::BoldItalic,
-            FaceStyle::Fallback | FaceStyle::Mono => self,
+            FaceStyle::Fallback(_) | FaceStyle::Mono => self,
         }
     }
 }
@@ -61,6 +123,8 @@ impl FaceStyle {
 #[derive(Debug, Clone)]
 pub struct LoadedFont {
     pub file_name: String,
+    /// The face's index in its file: 0 but in a collection (`.ttc`).
+    pub face_index: u32,
     /// Borrowed from the binary for a built-in font: they are a few megabytes.
     pub data: Arc<Cow<'static, [u8]>>,
     pub postscript_name: String,
@@ -86,7 +150,7 @@ impl LoadedFont {
 
     pub fn face(&self) -> ttf_parser::Face<'_> {
         // Checked when loaded, so parsing again cannot fail.
-        ttf_parser::Face::parse(&self.data, 0).expect("font was validated when loaded")
+        ttf_parser::Face::parse(&self.data, self.face_index).expect("font was validated when loaded")
     }
 }
 
@@ -100,8 +164,12 @@ pub struct Strikeout {
 pub struct FontFamily {
     /// In the order of [`FaceStyle::ALL`].
     pub faces: Vec<LoadedFont>,
-    pub fallback: Option<LoadedFont>,
+    /// Tried in order for each character the book face lacks.
+    pub fallbacks: Vec<LoadedFont>,
     pub mono: Option<LoadedFont>,
+    /// What loading the family found wrong but could go on without (a
+    /// fallback face that is not there).
+    pub warnings: Vec<crate::diagnostics::Diagnostic>,
 }
 
 impl FontFamily {
@@ -110,10 +178,22 @@ impl FontFamily {
     /// monospaced face that is not (code is then set in it).
     pub fn get(&self, style: FaceStyle) -> &LoadedFont {
         match style {
-            FaceStyle::Fallback => self.fallback.as_ref().unwrap_or(&self.faces[0]),
+            FaceStyle::Fallback(n) => self.fallbacks.get(usize::from(n)).unwrap_or(&self.faces[0]),
             FaceStyle::Mono => self.mono.as_ref().unwrap_or(&self.faces[0]),
-            _ => &self.faces[style as usize],
+            _ => &self.faces[style.index()],
         }
+    }
+
+    /// Every face, in the order of [`FaceStyle::index`]; the first fallback
+    /// is there even when none is configured (the regular face stands in).
+    pub fn styles(&self) -> Vec<FaceStyle> {
+        let further = (1..self.fallbacks.len()).map(|n| FaceStyle::Fallback(n as u8));
+        FaceStyle::ALL.into_iter().chain([FaceStyle::Fallback(0), FaceStyle::Mono]).chain(further).collect()
+    }
+
+    /// The first fallback face that has `c`.
+    pub fn fallback_for(&self, c: char) -> Option<FaceStyle> {
+        self.fallbacks.iter().position(|f| f.has_glyph(c)).map(|n| FaceStyle::Fallback(n as u8))
     }
 }
 
@@ -139,9 +219,14 @@ pub fn parse_font_files(path: &Path, text: &str) -> Result<FontFiles, (FontError
 
 /// The font in `data`, read from `path` (which names it: its file name is the
 /// face's name in the EPUB).
-pub fn parse_font(path: &Path, data: Cow<'static, [u8]>) -> Result<LoadedFont, FontError> {
+/// `face_index` picks a face of a collection (`.ttc`); 0 for a single font.
+pub fn parse_font(path: &Path, data: Cow<'static, [u8]>, face_index: u32) -> Result<LoadedFont, FontError> {
     let error = |message: String| FontError { path: path.to_path_buf(), message };
-    let face = ttf_parser::Face::parse(&data, 0).map_err(|e| error(format!("not an OpenType font: {e}")))?;
+    let faces = ttf_parser::fonts_in_collection(&data).unwrap_or(1);
+    if face_index >= faces {
+        return Err(error(format!("has {faces} face(s); there is no face {face_index} (the first is 0)")));
+    }
+    let face = ttf_parser::Face::parse(&data, face_index).map_err(|e| error(format!("not an OpenType font: {e}")))?;
     let postscript_name = face
         .names()
         .into_iter()
@@ -158,7 +243,7 @@ pub fn parse_font(path: &Path, data: Cow<'static, [u8]>) -> Result<LoadedFont, F
         .strikeout_metrics()
         .filter(|m| m.thickness > 0)
         .map_or(Strikeout { height: 0.25, thickness: 0.05 }, |m| Strikeout { height: (f32::from(m.position) + f32::from(m.thickness) / 2.0) / em, thickness: f32::from(m.thickness) / em });
-    Ok(LoadedFont { file_name, data: Arc::new(data), postscript_name, units_per_em, strikeout, basic_plane })
+    Ok(LoadedFont { file_name, face_index, data: Arc::new(data), postscript_name, units_per_em, strikeout, basic_plane })
 }
 
 /// Glyph 0 is `.notdef`, the box a font draws for what it lacks: some cmaps
@@ -190,7 +275,7 @@ mod tests {
     #[test]
     fn the_coverage_bits_agree_with_the_cmap_for_every_character_of_every_bundled_face() {
         let family = crate::resources::Resources::built_in().fonts().unwrap();
-        let fonts: Vec<&LoadedFont> = family.faces.iter().chain(&family.fallback).chain(&family.mono).collect();
+        let fonts: Vec<&LoadedFont> = family.faces.iter().chain(&family.fallbacks).chain(&family.mono).collect();
         assert_eq!(fonts.len(), 6, "four faces, the fallback and the monospaced face");
         for font in fonts {
             let face = font.face();

@@ -116,16 +116,54 @@ impl Resources {
                     .with_source(text)
             };
             match self.find(&format!("fonts/{name}")) {
-                Ok(Some(found)) => fonts::parse_font(&found.path, found.bytes)
+                Ok(Some(found)) => fonts::parse_font(&found.path, found.bytes, 0)
                     .map_err(|e| error(format!("font file `{}`: {}", e.path.display(), e.message))),
                 Ok(None) => Err(error(format!("font file `{}` does not exist", missing_at(name).display()))),
                 Err((path, e)) => Err(error(format!("font file `{}`: cannot read the font: {e}", path.display()))),
             }
         };
         let faces = [&files.regular, &files.italic, &files.bold, &files.bold_italic].into_iter().map(|name| load(name)).collect::<Result<_, _>>()?;
-        let fallback = files.fallback.as_deref().map(load).transpose()?;
         let mono = files.mono.as_deref().map(load).transpose()?;
-        Ok(FontFamily { faces, fallback, mono })
+        let (fallbacks, warnings) = self.fallbacks(&list.path, text, files.fallback.entries());
+        Ok(FontFamily { faces, fallbacks, mono, warnings })
+    }
+
+    /// The fallback faces `entries` name that can be loaded; one that cannot
+    /// is a warning at its line of the list, and the next is tried. A name is
+    /// looked up in fonts/ as any font; a path (with a `/`) is read as it is,
+    /// such as a system font a package installed.
+    fn fallbacks(&self, list_path: &Path, text: &str, entries: &[fonts::FaceFile]) -> (Vec<fonts::LoadedFont>, Vec<Diagnostic>) {
+        let mut loaded = Vec::new();
+        let mut warnings = Vec::new();
+        for entry in entries {
+            let name = entry.path();
+            let found = if name.contains('/') {
+                let path = PathBuf::from(name);
+                match std::fs::read(&path) {
+                    Ok(bytes) => Ok((path, std::borrow::Cow::Owned(bytes))),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!("`{}` does not exist", path.display())),
+                    Err(e) => Err(format!("`{}`: cannot read the font: {e}", path.display())),
+                }
+            } else {
+                match self.find(&format!("fonts/{name}")) {
+                    Ok(Some(found)) => Ok((found.path, found.bytes)),
+                    Ok(None) => Err(format!("`fonts/{name}` does not exist")),
+                    Err((path, e)) => Err(format!("`{}`: cannot read the font: {e}", path.display())),
+                }
+            };
+            match found.and_then(|(path, bytes)| fonts::parse_font(&path, bytes, entry.index()).map_err(|e| format!("`{}`: {}", e.path.display(), e.message))) {
+                Ok(font) => loaded.push(font),
+                Err(message) => {
+                    let at = text.find(&format!("\"{name}\"")).map(|offset| LineIndex::new(text, 1).position(offset + 1));
+                    warnings.push(
+                        Diagnostic::warning(list_path, at, format!("fallback font {message}; the next fallback is tried"))
+                            .with_help("install the font (for Noto CJK: apt install fonts-noto-cjk), or correct its path in the `fallback` list of styles/fonts.toml")
+                            .with_source(text),
+                    );
+                }
+            }
+        }
+        (loaded, warnings)
     }
 
     /// The print style `file_name` (e.g. `booklet-a5.toml`) from `styles/`, read

@@ -24,7 +24,7 @@ pub struct ShapedGlyph {
 
 /// A family's faces, parsed for shaping, and the plans made for them so far.
 pub struct Shaper<'f> {
-    /// Indexed by `FaceStyle as usize`; the fallback and monospaced faces
+    /// Indexed by [`FaceStyle::index`]; the fallback and monospaced faces
     /// (or the regular face standing in for them) come last.
     faces: Vec<Face<'f>>,
     /// A plan depends on the face, the script and the features, not on the
@@ -45,17 +45,20 @@ struct PlanKey {
 
 impl<'f> Shaper<'f> {
     pub fn new(fonts: &'f FontFamily) -> Self {
-        let faces = FaceStyle::ALL
-            .iter()
-            .chain([&FaceStyle::Fallback, &FaceStyle::Mono])
-            .map(|&style| Face::from_slice(&fonts.get(style).data, 0).expect("font was validated when loaded"))
+        let faces = fonts
+            .styles()
+            .into_iter()
+            .map(|style| {
+                let font = fonts.get(style);
+                Face::from_slice(&font.data, font.face_index).expect("font was validated when loaded")
+            })
             .collect();
         Shaper { faces, plans: HashMap::new() }
     }
 
     /// The face for `style`, for what shaping does not give (outlines, metrics).
     pub fn face(&self, style: FaceStyle) -> &Face<'f> {
-        &self.faces[style as usize]
+        &self.faces[style.index()]
     }
 
     /// Shapes `text` left to right in `style` with `features` (e.g. `onum`, `smcp`) switched on.
@@ -79,7 +82,7 @@ impl<'f> Shaper<'f> {
             language: buffer.language(),
             features: features.iter().map(|f| (f.tag.as_u32(), f.value, f.start, f.end)).collect(),
         };
-        let face = &self.faces[style as usize];
+        let face = &self.faces[style.index()];
         let plan = self.plans.entry(key).or_insert_with_key(|key| {
             let script = (key.script != rustybuzz::script::UNKNOWN).then_some(key.script);
             ShapePlan::new(face, key.direction, script, key.language.as_ref(), features)
@@ -122,7 +125,7 @@ mod tests {
         let mut shaper = Shaper::new(&family);
         let onum = features(&["onum".to_string()]);
         for round in 0..2 {
-            for style in FaceStyle::ALL.into_iter().chain([FaceStyle::Fallback, FaceStyle::Mono]) {
+            for style in family.styles() {
                 let face = Face::from_slice(&family.get(style).data, 0).unwrap();
                 for text in ["office", "1917", "Петроград", "Waffle—“quoted”", "The affair"] {
                     for features in [&[][..], &onum[..]] {

@@ -64,8 +64,8 @@ pub(crate) fn document(book: &Book, fonts: &FontFamily, date: Option<chrono::Nai
             date,
             creator: format!("quire {}", env!("CARGO_PKG_VERSION")),
         },
-        // Font ids are `FaceStyle as usize`; the writer embeds only the fonts runs use.
-        fonts: FaceStyle::ALL.iter().chain([&FaceStyle::Fallback, &FaceStyle::Mono]).map(|&s| font_resource(fonts, s)).collect(),
+        // Font ids are `FaceStyle::index`; the writer embeds only the fonts runs use.
+        fonts: fonts.styles().into_iter().map(|s| font_resource(fonts, s)).collect(),
         pages,
         outline,
         images,
@@ -82,9 +82,9 @@ fn font_resource(fonts: &FontFamily, style: FaceStyle) -> FontResource {
         FaceStyle::Italic => Some(member(FamilyStyle::Italic)),
         FaceStyle::Bold => Some(member(FamilyStyle::Bold)),
         FaceStyle::BoldItalic => Some(member(FamilyStyle::BoldItalic)),
-        FaceStyle::Fallback | FaceStyle::Mono => None,
+        FaceStyle::Fallback(_) | FaceStyle::Mono => None,
     };
-    FontResource { postscript_name: face.postscript_name.clone(), family, data: Arc::clone(&face.data), face_index: 0 }
+    FontResource { postscript_name: face.postscript_name.clone(), family, data: Arc::clone(&face.data), face_index: face.face_index }
 }
 
 /// Places the flow's items `range` on `page`, from `top` down, with the text's
@@ -155,5 +155,5 @@ pub(super) fn run(piece: Piece, origin: Point) -> GlyphRun {
     for g in &mut glyphs {
         g.rise = piece.rise;
     }
-    GlyphRun { font: piece.face as usize, size: piece.size, origin, glyphs, horizontal_scale: piece.scale }
+    GlyphRun { font: piece.face.index(), size: piece.size, origin, glyphs, horizontal_scale: piece.scale }
 }

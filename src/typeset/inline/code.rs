@@ -58,7 +58,7 @@ impl TextSetter<'_> {
             prepared.payloads.push(Payload::None);
         }
         let mono = self.fonts.get(FaceStyle::Mono);
-        let mark_face = if style.continuation_mark.chars().all(|c| mono.has_glyph(c)) { FaceStyle::Mono } else { FaceStyle::Fallback };
+        let mark_face = if style.continuation_mark.chars().all(|c| mono.has_glyph(c)) { FaceStyle::Mono } else { FaceStyle::Fallback(0) };
         let mark = self.shared_piece(&style.continuation_mark, mark_face, size);
         prepared.turnover = Some(Turnover { mark, indent: space.width * style.turnover_columns as f32 });
         prepared

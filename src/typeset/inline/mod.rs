@@ -1,6 +1,7 @@
 //! Inline layout: a paragraph's text shaped, hyphenated and broken into lines.
 
 pub mod bidi;
+pub mod breaks;
 pub mod code;
 pub mod hyphenate;
 pub mod line;

@@ -13,6 +13,7 @@ use crate::typeset::inline::code::Turnover;
 use crate::typeset::inline::hyphenate::Hyphenator;
 use crate::layout::{Glyph, Glyphs};
 use crate::typeset::inline::linebreak::Item;
+use crate::typeset::inline::breaks::{ideographic_break_points, Cut, IDEOGRAPHIC_STRETCH};
 use crate::model::Inline;
 use crate::resources::style::{CodeStyle, Justification};
 
@@ -353,7 +354,7 @@ impl<'a> TextSetter<'a> {
     /// Moves the characters a span's face cannot draw, and the fallback face
     /// can, into spans of their own in the fallback face.
     pub(super) fn with_fallback(&mut self, spans: Vec<Span>) -> Vec<Span> {
-        if self.fonts.fallback.is_none() {
+        if self.fonts.fallbacks.is_empty() {
             return spans;
         }
         let mut out = Vec::with_capacity(spans.len());
@@ -366,11 +367,11 @@ impl<'a> TextSetter<'a> {
             let mut run = String::new();
             let mut run_face = span.face;
             for c in span.text.chars() {
-                let substitute = !drawable(span.face, c) && drawable(FaceStyle::Fallback, c);
-                if substitute {
+                let substitute = if drawable(span.face, c) { None } else { self.fonts.fallback_for(c) };
+                if substitute.is_some() {
                     self.missing.push(MissingGlyph { character: c, face: span.face, substituted: true });
                 }
-                let face = if substitute { FaceStyle::Fallback } else { span.face };
+                let face = substitute.unwrap_or(span.face);
                 if face != run_face && !run.is_empty() {
                     out.push(Span { face: run_face, ..span.part(&std::mem::take(&mut run)) });
                 }
@@ -538,7 +539,7 @@ impl<'a> TextSetter<'a> {
 
     fn push_word(&mut self, word: &[Span], style: TextStyle, prepared: &mut Prepared) {
         // Cut the word into fragments at hyphenation points and after explicit dashes.
-        let mut fragments: Vec<(Vec<Span>, Option<bool>)> = vec![(Vec::new(), None)];
+        let mut fragments: Vec<(Vec<Span>, Option<Cut>)> = vec![(Vec::new(), None)];
         let address = looks_like_an_address(word.iter().map(|s| s.text.as_str()));
         for span in word {
             if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) {
@@ -551,6 +552,12 @@ impl<'a> TextSetter<'a> {
             // Nor an address, which must read exactly as it is typed.
             let hyphenator = if style.hyphenate && span.face != FaceStyle::Mono && span.shift == Shift::Baseline && !address { self.hyphenator_for(span.lang.as_ref()) } else { None };
             let points = if address || span.face == FaceStyle::Mono { address_break_points(&span.text) } else { break_points(&span.text, hyphenator) };
+            let mut points: Vec<(usize, Cut)> = points.into_iter().map(|(at, soft)| (at, if soft { Cut::Hyphen } else { Cut::Plain })).collect();
+            if !address && span.face != FaceStyle::Mono {
+                let ideographic: Vec<(usize, Cut)> = ideographic_break_points(&span.text).into_iter().filter(|at| !points.iter().any(|(p, _)| p == at)).map(|at| (at, Cut::Ideographic)).collect();
+                points.extend(ideographic);
+                points.sort_by_key(|(at, _)| *at);
+            }
             for (at, soft) in points {
                 let piece = span.part(&span.text[start..at]);
                 let current = fragments.last_mut().expect("one fragment at least");
@@ -586,7 +593,12 @@ impl<'a> TextSetter<'a> {
                 Err(pieces) => Payload::Pieces(pieces.into_boxed_slice()),
             });
             match break_after {
-                Some(true) => {
+                // Between ideographs: no hyphen, and a little room to justify the line.
+                Some(Cut::Ideographic) => {
+                    prepared.items.push(Item::Glue { width: 0.0, stretch: style.size * IDEOGRAPHIC_STRETCH, shrink: 0.0 });
+                    prepared.payloads.push(Payload::None);
+                }
+                Some(Cut::Hyphen) => {
                     let face = spans.last().map_or(style.face, |s| s.face);
                     let mut hyphen = self.piece("-", face, style.size, None);
                     // A soft hyphen copies out as nothing, so the word pastes whole.
@@ -597,7 +609,7 @@ impl<'a> TextSetter<'a> {
                     prepared.items.push(Item::Penalty { width, cost: self.justification.hyphen_penalty, flagged: true });
                     prepared.payloads.push(Payload::Break(Some(Rc::new(hyphen))));
                 }
-                Some(false) => {
+                Some(Cut::Plain) => {
                     prepared.items.push(Item::Penalty { width: -hang, cost: self.justification.hyphen_penalty, flagged: true });
                     prepared.payloads.push(Payload::Break(None));
                 }

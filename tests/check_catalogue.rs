@@ -387,8 +387,16 @@ fn back_matter_naming_no_heading() {
 }
 
 #[test]
-fn raw_html_is_left_out_with_a_warning() {
-    expect("raw-html", 0, &[warning("raw HTML is left out of every edition", 9, 1)]);
+fn raw_html_keeps_its_text_and_names_what_it_cannot_show() {
+    expect(
+        "raw-html",
+        0,
+        &[
+            warning("`<u>` has no look in the editions: its text is set plain", 7, 92),
+            warning("HTML block `<div>` is set as its text: its tags and layout are left out", 9, 1),
+            warning("`<script>` is for a browser, not a reader: it is left out of every edition", 19, 1),
+        ],
+    );
 }
 
 // The command itself.

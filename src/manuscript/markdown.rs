@@ -5,8 +5,10 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{Event, HeadingLevel, MetadataBlockKind, Tag, TagEnd};
 
+mod raw_html;
+
 use super::front_matter::{self, Syntax};
-use super::{Manuscript, Source};
+use super::{html, Manuscript, Source};
 use crate::diagnostics::Diagnostic;
 use crate::model::metadata::Metadata;
 use crate::model::{Align, Block, Book, Definition, Figure, Image, Inline, List, ListItem, Matter, Note, NoteRef, Section, SourcePos, Table};
@@ -39,7 +41,14 @@ enum Frame {
     /// One definition of the term before it: its blocks, and its text not yet in a paragraph.
     Detail(Vec<Block>, Vec<Inline>),
     FrontMatter { text: String, start: usize, syntax: Syntax },
-    Html { seen: bool },
+    /// A block of raw HTML, line by line as the parser hands it over; `start` is its first line's offset.
+    HtmlBlock { text: String, start: usize },
+    /// An inline HTML element opened and not yet closed (`<em>` … `</em>`).
+    HtmlInline { element: String, meaning: html::Meaning, attributes: Vec<(String, String)>, content: Vec<Inline>, at: usize },
+    /// Inside `<script>` or `<style>`: its text is for a browser, not a reader.
+    HtmlHidden { element: String },
+    /// A part in another language (`<div lang="fr">`, `::: {lang=fr}`): its blocks, its text not yet in a paragraph.
+    LanguageBlock { lang: String, blocks: Vec<Block>, loose: Vec<Inline> },
 }
 
 pub(super) struct Folder<'a> {
@@ -58,6 +67,9 @@ pub(super) struct Folder<'a> {
     /// Links to a heading (`#id`) and where each is, checked once every heading is known.
     internal_links: Vec<(String, usize)>,
     diagnostics: Vec<Diagnostic>,
+    /// Each `<div>` (or `:::` fence) open, with the depth of the stack at which it opened its
+    /// language's frame, if it gave a language.
+    open_divs: Vec<Option<usize>>,
 }
 
 impl<'a> Folder<'a> {
@@ -74,6 +86,7 @@ impl<'a> Folder<'a> {
             internal_links: Vec::new(),
             ids: Vec::new(),
             diagnostics: Vec::new(),
+            open_divs: Vec::new(),
         }
     }
 
@@ -102,7 +115,8 @@ impl<'a> Folder<'a> {
                 self.inline(Inline::NoteRef(NoteRef { label: label.into_string(), number: 0, occurrence: 0, at }))
             }
             Event::Rule => self.block(Block::Rule),
-            Event::Html(html) | Event::InlineHtml(html) => self.html(&html, offset),
+            Event::Html(html) => self.html_line(&html, offset),
+            Event::InlineHtml(html) => self.inline_html(&html, offset),
             Event::InlineMath(t) => self.inline(Inline::Math { tex: t.into_string(), display: false }),
             Event::DisplayMath(t) => self.inline(Inline::Math { tex: t.into_string(), display: true }),
             Event::TaskListMarker(done) => {
@@ -178,12 +192,14 @@ impl<'a> Folder<'a> {
                 let start = self.text[offset..].find('\n').map_or(offset, |n| offset + n + 1);
                 Frame::FrontMatter { text: String::new(), start, syntax }
             }
-            Tag::HtmlBlock => Frame::Html { seen: false },
+            Tag::HtmlBlock => Frame::HtmlBlock { text: String::new(), start: offset },
         };
         self.stack.push(frame);
     }
 
     fn end(&mut self, _tag: TagEnd, _offset: usize) {
+        // HTML elements and `<div>`s left open inside this element end with it.
+        self.close_open_html();
         let Some(frame) = self.stack.pop() else { return };
         match frame {
             Frame::Root => self.stack.push(Frame::Root),
@@ -260,7 +276,8 @@ impl<'a> Folder<'a> {
                     self.metadata = metadata;
                 }
             }
-            Frame::Html { .. } => {}
+            Frame::HtmlBlock { text, start } => self.html_block(&text, start),
+            frame @ (Frame::HtmlInline { .. } | Frame::HtmlHidden { .. } | Frame::LanguageBlock { .. }) => self.close_html_frame(frame),
         }
     }
 
@@ -269,7 +286,8 @@ impl<'a> Folder<'a> {
             Some(Frame::Code { text: code, .. }) => code.push_str(text),
             Some(Frame::FrontMatter { text: t, .. }) => t.push_str(text),
             Some(Frame::Image { alt, .. }) => alt.push_str(text),
-            Some(Frame::Html { .. }) => {}
+            Some(Frame::HtmlBlock { text: t, .. }) => t.push_str(text),
+            Some(Frame::HtmlHidden { .. }) => {}
             _ => {
                 self.check_undefined_reference(text, offset);
                 self.inline(Inline::Text(text.to_owned()))
@@ -295,25 +313,6 @@ impl<'a> Folder<'a> {
                 &format!("add a line `[^{label}]: the note's text` after the paragraph, or correct the label"),
             );
         }
-    }
-
-    fn html(&mut self, html: &str, offset: usize) {
-        let is_comment = html.trim_start().starts_with("<!--");
-        match self.stack.last_mut() {
-            // An HTML block arrives line by line: judge it by its first line, warn once.
-            Some(Frame::Html { seen }) => {
-                if std::mem::replace(seen, true) || is_comment {
-                    return;
-                }
-            }
-            _ if is_comment || html.trim().is_empty() => return,
-            _ => {}
-        }
-        self.warning(
-            offset,
-            "raw HTML is left out of every edition".into(),
-            "write it in Markdown; HTML comments (<!-- … -->) are fine for notes to yourself",
-        );
     }
 
     /// A link the editions may make live is kept; any other keeps its text, unlinked, with
@@ -364,7 +363,9 @@ impl<'a> Folder<'a> {
                 | Frame::Detail(_, c)
                 | Frame::Quote(_, c)
                 | Frame::Item(_, c, _)
-                | Frame::Note { loose: c, .. },
+                | Frame::Note { loose: c, .. }
+                | Frame::HtmlInline { content: c, .. }
+                | Frame::LanguageBlock { loose: c, .. },
             ) => c.push(inline),
             Some(Frame::Image { alt, .. }) => {
                 if let Inline::Text(t) = inline {
@@ -378,7 +379,13 @@ impl<'a> Folder<'a> {
 
     fn block(&mut self, block: Block) {
         match self.stack.last_mut() {
-            Some(Frame::Quote(blocks, loose) | Frame::Item(blocks, loose, _) | Frame::Detail(blocks, loose) | Frame::Note { blocks, loose, .. }) => {
+            Some(
+                Frame::Quote(blocks, loose)
+                | Frame::Item(blocks, loose, _)
+                | Frame::Detail(blocks, loose)
+                | Frame::Note { blocks, loose, .. }
+                | Frame::LanguageBlock { blocks, loose, .. },
+            ) => {
                 flush_loose(blocks, std::mem::take(loose));
                 blocks.push(block)
             }
@@ -468,6 +475,8 @@ impl<'a> Folder<'a> {
     }
 
     pub(super) fn finish(mut self) -> Result<Manuscript, Vec<Diagnostic>> {
+        // A `<div lang>` never closed ends with the manuscript.
+        self.close_open_html();
         let unclosed = self.front_matter.is_none() && self.check_unclosed_front_matter();
         let front_matter_failed = unclosed || (self.front_matter.is_some() && self.metadata.is_none());
         let has_text = self.sections.iter().any(|s| !s.blocks.is_empty() || s.heading.is_some());

@@ -6,6 +6,7 @@
 //! [`front_matter`] reads the TOML or YAML at the top ([`yaml`] builds YAML's tree).
 
 mod front_matter;
+mod html;
 mod lint;
 mod markdown;
 mod yaml;

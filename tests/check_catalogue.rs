@@ -399,6 +399,18 @@ fn raw_html_keeps_its_text_and_names_what_it_cannot_show() {
     );
 }
 
+#[test]
+fn pandoc_markdown_is_read_and_citations_and_math_are_named() {
+    expect(
+        "pandoc-markdown",
+        0,
+        &[
+            warning("citations are not processed yet: this one is set as written", 9, 12),
+            warning("math is set as its TeX source: quire does not typeset math yet", 10, 6),
+        ],
+    );
+}
+
 // The command itself.
 
 #[test]

@@ -154,3 +154,26 @@ fn raw_html_maps_into_the_model_and_keeps_the_rest_as_text() {
         editions.warnings
     );
 }
+
+#[test]
+fn pandoc_markdown_reaches_the_epub() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/manuscripts/pandoc-markdown.md")).unwrap();
+    let xhtml = epub_text(&builds("pandoc's Markdown", &text).epub);
+    let noteref = |n: usize| format!("<a id=\"noteref-{n}\" class=\"noteref\" href=\"endnotes.xhtml#note-{n}\" epub:type=\"noteref\" role=\"doc-noteref\">{n}</a>");
+    for kept in [
+        // Inline notes are numbered with the written one, in the order they are cited.
+        format!("A note inline{} and a regular one{}, then {}.", noteref(1), noteref(2), noteref(3)),
+        "<li id=\"note-1\">\n<p>An <em>inline</em> note with [brackets].".into(),
+        "<li id=\"note-2\">\n<p>Regular note.".into(),
+        "<li id=\"note-3\">\n<p>second inline".into(),
+        "A span <span lang=\"fr\" xml:lang=\"fr\">l’été <em>chaud</em></span> and small caps and [just brackets] and".into(),
+        "a citation [see @doe99, p.".into(),
+        "3] plus mail <a href=\"mailto:ann.lee@example.org\">ann.lee@example.org</a>. and <a href=\"mailto:bob@example.com\">bob@example.com</a>.".into(),
+        "anatomical<br/>Into space that is quite economical.<br/>\u{a0}\u{a0}\u{a0}But the good ones I’ve seen<br/>".into(),
+        "<div lang=\"de\" xml:lang=\"de\">\n<p>Ein Absatz auf Deutsch.</p>\n</div>".into(),
+        "<div lang=\"it\" xml:lang=\"it\">\n<p>Un paragrafo.</p>\n</div>\n<p>End.</p>".into(),
+    ] {
+        assert!(xhtml.contains(&kept), "{kept}\n{xhtml}");
+    }
+    assert!(!xhtml.contains(":::") && !xhtml.contains("{lang") && !xhtml.contains("| "), "{xhtml}");
+}

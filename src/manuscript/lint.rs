@@ -177,6 +177,12 @@ impl<'a> SourceLint<'a> {
         while let Some(found) = source[search..].find("  ") {
             let at = search + found;
             let run = source[at..].len() - source[at..].trim_start_matches(' ').len();
+            // A line block's indent (`|    indented`) is kept as typed: it is the writer's.
+            let line_start = self.source.text[..start + at].rfind('\n').map_or(0, |n| n + 1);
+            if self.source.text[line_start..start + at].trim_end() == "|" {
+                search = at + run;
+                continue;
+            }
             self.warn(start + at, format!("{run} spaces in a row"), "one space is enough: the editions space words and sentences themselves");
             search = at + run;
         }

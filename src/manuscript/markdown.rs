@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{Event, HeadingLevel, MetadataBlockKind, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, LinkType, MetadataBlockKind, Tag, TagEnd};
 
+mod pandoc;
 mod raw_html;
 
 use super::front_matter::{self, Syntax};
@@ -49,7 +50,11 @@ enum Frame {
     HtmlHidden { element: String },
     /// A part in another language (`<div lang="fr">`, `::: {lang=fr}`): its blocks, its text not yet in a paragraph.
     LanguageBlock { lang: String, blocks: Vec<Block>, loose: Vec<Inline> },
+    /// A `[` typed in the text, or `^[` (an inline note, `note`), not yet closed; `at` its offset.
+    Bracket { note: bool, content: Vec<Inline>, at: usize },
 }
+
+pub(super) use pandoc::blank_fences;
 
 pub(super) struct Folder<'a> {
     source: &'a Source<'a>,
@@ -70,6 +75,16 @@ pub(super) struct Folder<'a> {
     /// Each `<div>` (or `:::` fence) open, with the depth of the stack at which it opened its
     /// language's frame, if it gave a language.
     open_divs: Vec<Option<usize>>,
+    /// Text up to this offset has been read already (a span's `{attributes}`).
+    skip_to: usize,
+    /// How many inline notes (`^[…]`) so far: each gets a label of its own.
+    inline_notes: usize,
+    /// The paragraph being read opens with `| ` or `:::`: its soft breaks are kept as line breaks.
+    by_line: bool,
+    /// Math has been named once; once is enough.
+    math_named: bool,
+    /// The fenced divs' `:::` lines not yet reached, last first.
+    fences: Vec<(usize, pandoc::Fence)>,
 }
 
 impl<'a> Folder<'a> {
@@ -87,6 +102,11 @@ impl<'a> Folder<'a> {
             ids: Vec::new(),
             diagnostics: Vec::new(),
             open_divs: Vec::new(),
+            skip_to: 0,
+            inline_notes: 0,
+            by_line: false,
+            math_named: false,
+            fences: Vec::new(),
         }
     }
 
@@ -102,12 +122,22 @@ impl<'a> Folder<'a> {
         self.diagnostics.push(self.source.warning(offset, message, help));
     }
 
+    /// The fenced divs' lines, found before the parse (see [`pandoc::blank_fences`]).
+    pub(super) fn with_fences(mut self, fences: Vec<(usize, pandoc::Fence)>) -> Self {
+        self.fences = fences;
+        self
+    }
+
     pub(super) fn event(&mut self, event: Event<'_>, offset: usize) {
+        if matches!(event, Event::Start(_)) {
+            self.fences_before(offset);
+        }
         match event {
             Event::Start(tag) => self.start(tag, offset),
             Event::End(tag) => self.end(tag, offset),
             Event::Text(t) => self.text(&t, offset),
             Event::Code(t) => self.inline(Inline::Code(t.into_string())),
+            Event::SoftBreak if self.by_line => self.inline(Inline::LineBreak),
             Event::SoftBreak => self.text(" ", offset),
             Event::HardBreak => self.inline(Inline::LineBreak),
             Event::FootnoteReference(label) => {
@@ -117,8 +147,8 @@ impl<'a> Folder<'a> {
             Event::Rule => self.block(Block::Rule),
             Event::Html(html) => self.html_line(&html, offset),
             Event::InlineHtml(html) => self.inline_html(&html, offset),
-            Event::InlineMath(t) => self.inline(Inline::Math { tex: t.into_string(), display: false }),
-            Event::DisplayMath(t) => self.inline(Inline::Math { tex: t.into_string(), display: true }),
+            Event::InlineMath(t) => self.math(t.into_string(), false, offset),
+            Event::DisplayMath(t) => self.math(t.into_string(), true, offset),
             Event::TaskListMarker(done) => {
                 if let Some(Frame::Item(_, _, task)) = self.stack.last_mut() {
                     *task = Some(done);
@@ -129,7 +159,10 @@ impl<'a> Folder<'a> {
 
     fn start(&mut self, tag: Tag<'_>, offset: usize) {
         let frame = match tag {
-            Tag::Paragraph => Frame::Paragraph(Vec::new()),
+            Tag::Paragraph => {
+                self.by_line = self.reads_by_line(offset);
+                Frame::Paragraph(Vec::new())
+            }
             Tag::Heading { level, id, classes, .. } => {
                 // `.unnumbered` asks for what quire does anyway: its headings carry no numbers.
                 let listed = !classes.iter().any(|c| c.as_ref() == "unlisted");
@@ -166,6 +199,10 @@ impl<'a> Folder<'a> {
             Tag::Strikethrough => Frame::Strikethrough(Vec::new()),
             Tag::Superscript => Frame::Superscript(Vec::new()),
             Tag::Subscript => Frame::Subscript(Vec::new()),
+            // An e-mail autolink (`<ann@example.org>`) comes without its scheme.
+            Tag::Link { link_type: LinkType::Email, dest_url, .. } if !dest_url.starts_with("mailto:") => {
+                Frame::Link { url: format!("mailto:{dest_url}"), content: Vec::new(), at: offset }
+            }
             Tag::Link { dest_url, .. } => Frame::Link { url: dest_url.into_string(), content: Vec::new(), at: offset },
             Tag::Image { dest_url, title, .. } => {
                 let title = Some(title.into_string()).filter(|t| !t.trim().is_empty());
@@ -203,6 +240,7 @@ impl<'a> Folder<'a> {
         let Some(frame) = self.stack.pop() else { return };
         match frame {
             Frame::Root => self.stack.push(Frame::Root),
+            Frame::Paragraph(content) if std::mem::take(&mut self.by_line) => self.lined_paragraph(content),
             Frame::Paragraph(content) => self.paragraph(content),
             Frame::Heading { level, content, id, listed, at } => self.heading(level, content, id, listed, at),
             Frame::Quote(mut blocks, loose) => {
@@ -277,7 +315,7 @@ impl<'a> Folder<'a> {
                 }
             }
             Frame::HtmlBlock { text, start } => self.html_block(&text, start),
-            frame @ (Frame::HtmlInline { .. } | Frame::HtmlHidden { .. } | Frame::LanguageBlock { .. }) => self.close_html_frame(frame),
+            frame @ (Frame::HtmlInline { .. } | Frame::HtmlHidden { .. } | Frame::LanguageBlock { .. } | Frame::Bracket { .. }) => self.close_html_frame(frame),
         }
     }
 
@@ -290,7 +328,7 @@ impl<'a> Folder<'a> {
             Some(Frame::HtmlHidden { .. }) => {}
             _ => {
                 self.check_undefined_reference(text, offset);
-                self.inline(Inline::Text(text.to_owned()))
+                self.prose(text, offset)
             }
         }
     }
@@ -313,6 +351,18 @@ impl<'a> Folder<'a> {
                 &format!("add a line `[^{label}]: the note's text` after the paragraph, or correct the label"),
             );
         }
+    }
+
+    /// Math is kept as its TeX source; the first place it appears says so, once.
+    fn math(&mut self, tex: String, display: bool, offset: usize) {
+        if !std::mem::replace(&mut self.math_named, true) {
+            self.warning(
+                offset,
+                "math is set as its TeX source: quire does not typeset math yet".into(),
+                "this is said once for the whole manuscript; every formula is kept as written",
+            );
+        }
+        self.inline(Inline::Math { tex, display })
     }
 
     /// A link the editions may make live is kept; any other keeps its text, unlinked, with
@@ -365,7 +415,8 @@ impl<'a> Folder<'a> {
                 | Frame::Item(_, c, _)
                 | Frame::Note { loose: c, .. }
                 | Frame::HtmlInline { content: c, .. }
-                | Frame::LanguageBlock { loose: c, .. },
+                | Frame::LanguageBlock { loose: c, .. }
+                | Frame::Bracket { content: c, .. },
             ) => c.push(inline),
             Some(Frame::Image { alt, .. }) => {
                 if let Inline::Text(t) = inline {
@@ -475,7 +526,8 @@ impl<'a> Folder<'a> {
     }
 
     pub(super) fn finish(mut self) -> Result<Manuscript, Vec<Diagnostic>> {
-        // A `<div lang>` never closed ends with the manuscript.
+        // A `<div lang>` or `:::` never closed ends with the manuscript.
+        self.fences_before(usize::MAX);
         self.close_open_html();
         let unclosed = self.front_matter.is_none() && self.check_unclosed_front_matter();
         let front_matter_failed = unclosed || (self.front_matter.is_some() && self.metadata.is_none());

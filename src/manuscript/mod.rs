@@ -66,9 +66,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Manuscript, Vec<Diagnostic>> {
     let source = Source::new(path, text);
     let mut diagnostics = lint::unholdable_characters(&source);
     let raw_control_characters = !diagnostics.is_empty();
-    let mut folder = markdown::Folder::new(&source);
+    // pandoc's fenced divs are found first: the parser would read their `:` lines as definitions.
+    let (parsed, fences) = markdown::blank_fences(text);
+    let mut folder = markdown::Folder::new(&source).with_fences(fences);
     let mut lint = lint::SourceLint::new(&source);
-    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(&parsed, markdown_options()).into_offset_iter() {
         lint.event(&event, range.clone());
         folder.event(event, range.start);
     }

@@ -181,9 +181,9 @@ impl Folder<'_> {
         }
     }
 
-    /// Every HTML element and `<div>` left open on top of the stack ends here.
+    /// Every HTML element, bracket and `<div>` left open on top of the stack ends here.
     pub(super) fn close_open_html(&mut self) {
-        while matches!(self.stack.last(), Some(Frame::HtmlInline { .. } | Frame::HtmlHidden { .. } | Frame::LanguageBlock { .. })) {
+        while matches!(self.stack.last(), Some(Frame::HtmlInline { .. } | Frame::HtmlHidden { .. } | Frame::LanguageBlock { .. } | Frame::Bracket { .. })) {
             if let Some(frame) = self.stack.pop() {
                 self.close_html_frame(frame);
             }
@@ -218,6 +218,7 @@ impl Folder<'_> {
                 super::flush_loose(&mut blocks, loose);
                 self.block(Block::Language { lang, blocks })
             }
+            Frame::Bracket { note, content, .. } => self.unclosed_bracket(note, content),
             _ => {}
         }
     }

@@ -411,6 +411,19 @@ fn pandoc_markdown_is_read_and_citations_and_math_are_named() {
     );
 }
 
+#[test]
+fn a_title_block_leaves_only_the_language_to_assume() {
+    expect("title-block", 0, &[warning("the manuscript does not say its language; the editions assume English (`en`)", 1, 1)]);
+}
+
+#[test]
+fn a_date_no_edition_can_read_is_a_warning_at_it() {
+    let dir = temp_dir("date-in-words");
+    std::fs::write(dir.join("book.md"), "---\ntitle: T\nauthor: A\nlang: en\ndate: last spring\n---\n\nText.\n").unwrap();
+    expect_in(&dir, "book.md", 0, &[warning("`date` “last spring” is not a date the editions can read; no edition is dated", 5, 7)]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 // The command itself.
 
 #[test]

@@ -48,8 +48,10 @@ fn yaml_front_matter_with_pandoc_keys_reaches_the_editions() {
     let opf = epub_entry(&out.join("yaml-front-matter.epub"), ".opf");
     for expected in [
         "<dc:title>Notes from a small press</dc:title>",
-        // A list of authors, one a pandoc mapping with a `name`, is one byline.
-        ">Ann Archer, Bo Bell and Cy Cole</dc:creator>",
+        // A list of authors, one a pandoc mapping with a `name`: one creator each.
+        "<dc:creator id=\"epub-creator-0\">Ann Archer</dc:creator>",
+        "<dc:creator id=\"epub-creator-1\">Bo Bell</dc:creator>",
+        "<dc:creator id=\"epub-creator-2\">Cy Cole</dc:creator>",
         "<dc:language>en-GB</dc:language>",
         "<dc:description>How three people made a book.</dc:description>",
         "<dc:subject>printing</dc:subject>",
@@ -61,6 +63,32 @@ fn yaml_front_matter_with_pandoc_keys_reaches_the_editions() {
     }
     let pdf = pdf_text(&out.join("yaml-front-matter.pdf"));
     assert!(pdf.starts_with("Notes from a small press\nHow three people made a book.\nAnn Archer, Bo Bell and Cy Cole\n"), "{pdf}");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// pandoc's `%` title block is front matter: title, authors split at `;` (a continuation
+/// line adds one), a date written in words; the byline joins them as the language does.
+#[test]
+fn a_pandoc_title_block_is_front_matter() {
+    let manuscript = root().join("tests/manuscripts/title-block.md");
+    let out = build_all(&manuscript, "title-block");
+    let epub = out.join("title-block.epub");
+    let opf = epub_entry(&epub, ".opf");
+    for expected in [
+        "<dc:title>Les Misérables: Fantine</dc:title>",
+        ">Victor Hugo</dc:creator>",
+        ">Anne Traductrice</dc:creator>",
+        ">Bob O’Brien</dc:creator>",
+        "<dc:date>2015-11-13</dc:date>",
+    ] {
+        assert!(opf.contains(expected), "{expected} in {opf}");
+    }
+    let titlepage = epub_entry(&epub, "titlepage.xhtml");
+    assert!(titlepage.contains("<p class=\"author\">Victor Hugo, Anne Traductrice and Bob O’Brien</p>"), "{titlepage}");
+    let article = epub_entry(&epub, "article.xhtml");
+    assert!(!article.contains('%') && article.contains("A text read under pandoc’s title block."), "{article}");
+    let pdf = pdf_text(&out.join("title-block.pdf"));
+    assert!(pdf.starts_with("Les Misérables: Fantine\nVictor Hugo, Anne Traductrice and Bob O’Brien\n"), "{pdf}");
     std::fs::remove_dir_all(&out).unwrap();
 }
 
@@ -189,6 +217,9 @@ fn epubcheck_passes_the_new_manuscripts_epubs() {
         ("tests/manuscripts/links.md", "epubcheck-links"),
         ("tests/manuscripts/heading-attributes.md", "epubcheck-attributes"),
         ("tests/manuscripts/no-front-matter.md", "epubcheck-none"),
+        // Several creators, raw HTML, inline notes, spans, line blocks and divs in other languages.
+        ("tests/manuscripts/title-block.md", "epubcheck-title-block"),
+        ("tests/manuscripts/pandoc-markdown.md", "epubcheck-pandoc"),
     ];
     for (manuscript, name) in cases {
         let manuscript = root().join(manuscript);

@@ -128,6 +128,22 @@ impl<'a> Folder<'a> {
         self
     }
 
+    /// pandoc's `%` lines opening the file, read as front matter.
+    pub(super) fn title_block(&mut self, block: super::title_block::TitleBlock) {
+        let mut metadata = Metadata { title: block.title, authors: block.authors, ..Default::default() };
+        if let Some((date, at)) = block.date {
+            metadata.date = crate::model::metadata::Date::read(&date);
+            if metadata.date.is_none() {
+                self.warning(
+                    at,
+                    format!("the date “{date}” is not one the editions can read; no edition is dated"),
+                    "write it as `2017`, `2017-10` or `2017-10-25` (or `October 25, 2017`)",
+                );
+            }
+        }
+        self.metadata = Some(metadata);
+    }
+
     pub(super) fn event(&mut self, event: Event<'_>, offset: usize) {
         if matches!(event, Event::Start(_)) {
             self.fences_before(offset);
@@ -629,8 +645,9 @@ impl Folder<'_> {
             assumed.push(("the manuscript does not say its language; the editions assume English (`en`)".into(), how(key, "\"en\"")));
             metadata.language = "en".into();
         }
-        if metadata.author.as_deref().is_none_or(|a| a.trim().is_empty()) {
-            metadata.author = None;
+        metadata.authors.retain(|a| !a.trim().is_empty());
+        metadata.author = metadata.byline();
+        if metadata.author.is_none() {
             assumed.push(("the manuscript names no author; no edition names one".into(), how("author", "\"…\"")));
         }
         for (message, help) in assumed {

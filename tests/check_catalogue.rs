@@ -424,6 +424,35 @@ fn a_date_no_edition_can_read_is_a_warning_at_it() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[test]
+fn heading_levels_that_jump_are_named_with_the_level_meant() {
+    let stderr = expect(
+        "heading-jump",
+        0,
+        &[warning("heading level jumps from `#` to `###`", 11, 1), warning("heading level jumps from `##` to `####`", 17, 1)],
+    );
+    assert!(stderr.contains("= help: make it `##`, one level below"), "{stderr}");
+}
+
+#[test]
+fn emphasis_left_unclosed_is_named_and_literal_marks_are_not() {
+    let stderr = expect(
+        "stray-emphasis",
+        0,
+        &[
+            warning("`*` opens or closes no emphasis and is printed as it is", 7, 4),
+            warning("`_` opens or closes no emphasis and is printed as it is", 7, 36),
+        ],
+    );
+    assert!(stderr.contains("write `\\*` for the character itself"), "{stderr}");
+}
+
+#[test]
+fn a_note_label_close_to_a_defined_one_is_suggested() {
+    let stderr = expect("note-label-typo", 1, &[error("note reference `[^boats]` has no definition", 7, 15)]);
+    assert!(stderr.contains("= help: did you mean `[^boat]`?"), "{stderr}");
+}
+
 // The command itself.
 
 #[test]

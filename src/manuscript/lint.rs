@@ -108,6 +108,8 @@ pub(super) struct SourceLint<'a> {
     first_image: Option<usize>,
     /// Where the first struck-through text is: its text is kept, its line is not drawn yet.
     first_strikethrough: Option<usize>,
+    /// How many stray `*` and `_` have been named; past ten, no more.
+    stray_marks: usize,
 }
 
 impl<'a> SourceLint<'a> {
@@ -122,6 +124,7 @@ impl<'a> SourceLint<'a> {
             double_hyphens: Vec::new(),
             first_image: None,
             first_strikethrough: None,
+            stray_marks: 0,
         }
     }
 
@@ -173,6 +176,7 @@ impl<'a> SourceLint<'a> {
     }
 
     fn prose(&mut self, start: usize, source: &str) {
+        self.stray_emphasis_marks(start, source);
         let mut search = 0;
         while let Some(found) = source[search..].find("  ") {
             let at = search + found;
@@ -188,6 +192,34 @@ impl<'a> SourceLint<'a> {
         }
         self.straight_quotes.extend(source.match_indices(['"', '\'']).map(|(i, _)| start + i));
         self.double_hyphens.extend(source.match_indices("--").map(|(i, _)| start + i));
+    }
+
+    /// A `*` or `_` the parser left as text because it opens or closes nothing: touching a
+    /// word on one side only (`*word`, `word_ `), not escaped, not inside a word
+    /// (`snake_case`) nor standing alone (`2 * 3`). Likely emphasis never closed.
+    fn stray_emphasis_marks(&mut self, start: usize, source: &str) {
+        let text = self.source.text;
+        let mut i = 0;
+        while let Some(found) = source[i..].find(['*', '_']) {
+            let at = i + found;
+            let mark = source.as_bytes()[at];
+            let run = source[at..].bytes().take_while(|&b| b == mark).count();
+            let before = text[..start + at].chars().next_back();
+            let after = text[start + at + run..].chars().next();
+            let space = |c: Option<char>| c.is_none_or(char::is_whitespace);
+            let in_word = before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric);
+            let one_sided = space(before) != space(after);
+            if one_sided && before != Some('\\') && !(mark == b'_' && in_word) && self.stray_marks < REPORTED_PER_KIND {
+                self.stray_marks += 1;
+                let shown = &source[at..at + run];
+                self.warn(
+                    start + at,
+                    format!("`{shown}` opens or closes no emphasis and is printed as it is"),
+                    &format!("close the emphasis with a matching `{shown}` (`{shown}word{shown}`), or write `\\{shown}` for the character itself"),
+                );
+            }
+            i = at + run;
+        }
     }
 
     fn straight_punctuation(&mut self) {

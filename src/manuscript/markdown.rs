@@ -83,6 +83,10 @@ pub(super) struct Folder<'a> {
     by_line: bool,
     /// Math has been named once; once is enough.
     math_named: bool,
+    /// References to notes no definition has (the parser leaves them as text), and where.
+    undefined_notes: Vec<(String, usize)>,
+    /// The level of the last heading, to catch a jump (`#` then `###`).
+    last_heading_level: u8,
     /// The fenced divs' `:::` lines not yet reached, last first.
     fences: Vec<(usize, pandoc::Fence)>,
 }
@@ -107,6 +111,8 @@ impl<'a> Folder<'a> {
             by_line: false,
             math_named: false,
             fences: Vec::new(),
+            undefined_notes: Vec::new(),
+            last_heading_level: 0,
         }
     }
 
@@ -361,11 +367,8 @@ impl<'a> Folder<'a> {
         let Some(close) = rest[..line_end].find(']') else { return };
         let label = &rest[..close];
         if !label.is_empty() && !label.contains(char::is_whitespace) && !rest[close..].starts_with("]:") {
-            self.error(
-                offset,
-                format!("note reference `[^{label}]` has no definition"),
-                &format!("add a line `[^{label}]: the note's text` after the paragraph, or correct the label"),
-            );
+            // Said at the end, when every definition is known and one may be the label meant.
+            self.undefined_notes.push((label.to_owned(), offset));
         }
     }
 
@@ -484,6 +487,15 @@ impl<'a> Folder<'a> {
     }
 
     fn heading(&mut self, level: u8, content: Vec<Inline>, written_id: Option<String>, listed: bool, at: usize) {
+        let before = std::mem::replace(&mut self.last_heading_level, level);
+        if before > 0 && level > before + 1 {
+            let (was, is, meant) = ("#".repeat(before.into()), "#".repeat(level.into()), "#".repeat(usize::from(before) + 1));
+            self.warning(
+                at,
+                format!("heading level jumps from `{was}` to `{is}`"),
+                &format!("make it `{meant}`, one level below the heading before it: readers and contents lists skip no level"),
+            );
+        }
         let written_id = written_id.and_then(|id| self.usable_id(id, at));
         let at_top = matches!(self.stack.last(), Some(Frame::Root));
         if level == 1 && at_top {
@@ -542,6 +554,14 @@ impl<'a> Folder<'a> {
     }
 
     pub(super) fn finish(mut self) -> Result<Manuscript, Vec<Diagnostic>> {
+        for (label, offset) in std::mem::take(&mut self.undefined_notes) {
+            let nearest = self.note_labels.keys().map(|l| (front_matter::edit_distance(l, &label), l)).filter(|(d, _)| *d <= 2).min();
+            let help = match nearest {
+                Some((_, meant)) => format!("did you mean `[^{meant}]`? Or add a line `[^{label}]: the note's text` after the paragraph"),
+                None => format!("add a line `[^{label}]: the note's text` after the paragraph, or correct the label"),
+            };
+            self.error(offset, format!("note reference `[^{label}]` has no definition"), &help);
+        }
         // A `<div lang>` or `:::` never closed ends with the manuscript.
         self.fences_before(usize::MAX);
         self.close_open_html();

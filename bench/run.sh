@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process wall time and peak memory of `quire build`, median of RUNS runs,
-# for the bundled article and for a long book made from it by `longbook`.
+# for the bundled article, for a long book made from it by `longbook`, and for the
+# test manuscript of every block the print edition sets (tests/manuscripts/print-blocks.md).
 #
 #   bench/run.sh [RUNS] [CHAPTERS]      # defaults: 7 runs, 50 chapters
 #
@@ -62,6 +63,8 @@ measure "long book ($chapters ch, $words w)" "$work/longbook.md"
 measure "long book ($chapters ch, $words w)" "$work/longbook.md" epub
 measure "long book ($chapters ch, $words w)" "$work/longbook.md" pdf
 measure "one 1 MB paragraph" "$work/paragraph.md"
+# Tables (one wider than the page, one longer), lists 10 and 60 levels deep, quotes, headings, rules.
+measure "print blocks (test manuscript)" tests/manuscripts/print-blocks.md
 for book in manuscript/russia-1917.md "$work/longbook.md"; do
     echo
     echo "--timings, $(basename "$book") (one run; each edition on its own thread, stages summed over them):"

@@ -9,6 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::Book;
 use crate::resources::fonts::FontFamily;
 use crate::resources::Resources;
+use crate::images::{self, Images};
 use crate::{manuscript, passes};
 
 /// What a check found.
@@ -22,6 +23,8 @@ pub struct Checked {
     pub fonts: Option<FontFamily>,
     /// Characters already reported as missing from the fonts.
     pub unsupported_characters: Vec<char>,
+    /// The pictures the book places, read and checked once for every edition.
+    pub images: Images,
 }
 
 impl Checked {
@@ -30,7 +33,7 @@ impl Checked {
     }
 
     fn failed(diagnostic: Diagnostic) -> Checked {
-        Checked { diagnostics: vec![diagnostic], book: None, fonts: None, unsupported_characters: Vec::new() }
+        Checked { diagnostics: vec![diagnostic], book: None, fonts: None, unsupported_characters: Vec::new(), images: Images::default() }
     }
 }
 
@@ -70,9 +73,33 @@ pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checke
         },
         Err(diagnostics) => (None, diagnostics, Vec::new()),
     };
+    // Pictures are read only for a book without errors: the check has already
+    // refused the files that are missing or outside the manuscript's folder.
+    let mut images = Images::default();
+    if let Some(book) = book.as_ref().filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) {
+        let (loaded, found) = images::load(path, book, fonts, front_matter_key_at(text, &["cover_image", "cover-image"]));
+        images = loaded;
+        diagnostics.extend(found.into_iter().map(|d| d.with_source(text)));
+    }
     diagnostics.sort_by_key(|d| d.at.map(|at| (at.line, at.column)));
     diagnostics.dedup();
     let book = book.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
-    Checked { diagnostics, book, fonts: None, unsupported_characters }
+    Checked { diagnostics, book, fonts: None, unsupported_characters, images }
 }
 
+
+/// Where the front matter (the lines up to its closing `+++` or `---`) gives one
+/// of `keys` a value: the key's line and column, for a diagnostic about the value.
+fn front_matter_key_at(text: &str, keys: &[&str]) -> Option<crate::model::SourcePos> {
+    let mut lines = text.lines().enumerate();
+    let (_, opening) = lines.next()?;
+    let fence = opening.trim_end();
+    if fence != "+++" && fence != "---" {
+        return None;
+    }
+    lines.take_while(|(_, line)| line.trim_end() != fence).find_map(|(n, line)| {
+        let trimmed = line.trim_start();
+        let names_key = keys.iter().any(|key| trimmed.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(['=', ':'])));
+        names_key.then(|| crate::model::SourcePos { line: n + 1, column: line.len() - trimmed.len() + 1 })
+    })
+}

@@ -10,6 +10,8 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+pub use crate::images::Picture;
+
 /// Index into [`Document::fonts`].
 pub type FontId = usize;
 
@@ -20,7 +22,12 @@ pub struct Document {
     pub pages: Vec<Page>,
     /// Bookmarks in reading order; `level` gives the nesting.
     pub outline: Vec<OutlineEntry>,
+    /// The pictures the pages place, each embedded once however often it is placed.
+    pub images: Vec<Arc<Picture>>,
 }
+
+/// Index into [`Document::images`].
+pub type ImageId = usize;
 
 #[derive(Debug, Clone, Default)]
 pub struct DocumentInfo {
@@ -86,6 +93,8 @@ pub enum Item {
     Glyphs(GlyphRun),
     /// A straight line, e.g. a rule above the notes or a fold mark.
     Rule { from: Point, to: Point, thickness: f32 },
+    /// A picture filling `area` (its aspect already kept by whoever placed it).
+    Image { image: ImageId, area: Rect },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

@@ -15,6 +15,7 @@ mod check;
 pub mod diagnostics;
 mod epub;
 mod impose;
+pub mod images;
 mod layout;
 mod manuscript;
 pub mod model;

@@ -261,12 +261,18 @@ fn image_that_links_outside_the_manuscript_folder() {
 }
 
 #[test]
-fn image_inside_the_folder_is_accepted_with_a_warning_that_it_is_not_placed() {
+fn image_inside_the_folder_is_placed_and_a_file_that_is_no_picture_is_named() {
     let dir = temp_dir("image");
     std::fs::create_dir_all(dir.join("images")).unwrap();
-    std::fs::write(dir.join("images/plate.png"), b"png").unwrap();
-    std::fs::write(dir.join("book.md"), format!("{HEAD}Text.\n\n![A plate](images/plate.png)\n")).unwrap();
-    expect_in(&dir, "book.md", 0, &[warning("images are not placed in the editions yet; their alt text stands in for them", 9, 1)]);
+    std::fs::copy(manuscripts().join("images/disc.png"), dir.join("images/plate.png")).unwrap();
+    std::fs::write(dir.join("images/text.png"), b"png").unwrap();
+    std::fs::write(dir.join("book.md"), format!("{HEAD}Text.\n\n![A plate](images/plate.png)\n\n![Text](images/text.png)\n")).unwrap();
+    expect_in(
+        &dir,
+        "book.md",
+        0,
+        &[warning("image `images/text.png` is no picture quire recognises: quire places PNG, JPEG and SVG pictures; its alt text stands in for it", 11, 1)],
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

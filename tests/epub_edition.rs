@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use quire::{build, BuildOptions, Edition};
 
+mod common;
+
 fn build_epub(out: &Path) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let options = BuildOptions {
@@ -172,19 +174,6 @@ fn two_builds_are_byte_identical() {
     std::fs::remove_dir_all(&b).unwrap();
 }
 
-/// Every file in the EPUB, as bytes.
-fn binary_entries(epub: &Path) -> HashMap<String, Vec<u8>> {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut entry = zip.by_index(i).unwrap();
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).unwrap();
-            (entry.name().to_owned(), bytes)
-        })
-        .collect()
-}
-
 /// The text of every document's body, as a reading system would set it.
 fn shown_text(files: &HashMap<String, String>) -> String {
     let mut text = String::new();
@@ -216,7 +205,7 @@ fn subset_fonts_keep_every_character_ligature_and_kern_the_book_uses() {
     let dir = temp_dir("fonts");
     let epub = build_epub(&dir);
     let text = shown_text(&entries(&epub));
-    let files = binary_entries(&epub);
+    let files = common::epub_entries(&epub);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let fonts: Vec<&String> = files.keys().filter(|n| n.ends_with(".otf")).collect();
     assert_eq!(fonts.len(), 4, "the four faces are embedded: {fonts:?}");

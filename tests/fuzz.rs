@@ -55,9 +55,25 @@ const LABELS: &[&str] = &["a", "b", "note", "1", "x y", "ü"];
 /// Images the check refuses.
 const REFUSED_IMAGES: &[&str] = &["images/none.png", "../../etc/passwd", "/etc/passwd", "", "https://example.org/i.png", ".."];
 
-/// Mostly a file that exists (relative to the crate, where tests run), rarely one the check refuses.
+/// Pictures quire places, and bad ones it refuses with an error (relative to the crate, where tests run).
+const PICTURES: &[&str] = &[
+    "tests/manuscripts/images/disc.png",
+    "tests/manuscripts/images/photo.jpg",
+    "tests/manuscripts/images/diagram.svg",
+    "tests/manuscripts/images/reaching.svg",
+    "tests/manuscripts/images/unsupported.gif",
+];
+const BAD_PICTURES: &[&str] = &["tests/manuscripts/images/bad-truncated.png", "tests/manuscripts/images/bad-bomb.png", "tests/manuscripts/images/bad-malformed.svg"];
+
+/// Mostly a file that exists (relative to the crate, where tests run): a picture or
+/// a file that is none; rarely one the check refuses.
 fn image() -> impl Strategy<Value = &'static str> {
-    prop_oneof![40 => Just("tests/manuscripts/clean.md"), 1 => proptest::sample::select(REFUSED_IMAGES)]
+    prop_oneof![
+        20 => Just("tests/manuscripts/clean.md"),
+        20 => proptest::sample::select(PICTURES),
+        1 => proptest::sample::select(BAD_PICTURES),
+        1 => proptest::sample::select(REFUSED_IMAGES),
+    ]
 }
 
 fn word() -> impl Strategy<Value = String> {
@@ -350,6 +366,45 @@ proptest! {
     #[test]
     fn any_manuscript_builds_or_reports_errors(text in manuscript()) {
         holds(&text);
+    }
+}
+
+/// The picture readers on random bytes, and on the test pictures cut short at any
+/// length or with any byte changed: a picture or a reason, never a panic, and never
+/// a picture past the size limit.
+fn picture_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let files: Vec<Vec<u8>> = ["bands.png", "disc.png", "tall-palette.png", "photo.jpg", "grey-portrait.jpg", "diagram.svg", "gradient.svg", "reaching.svg"]
+        .iter()
+        .map(|name| std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/manuscripts/images").join(name)).unwrap())
+        .collect();
+    let file = proptest::sample::select(files);
+    prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..2000),
+        // A known signature, then noise.
+        (proptest::sample::select(vec![b"\x89PNG\r\n\x1a\n".to_vec(), vec![0xFF, 0xD8, 0xFF], b"<svg ".to_vec()]), proptest::collection::vec(any::<u8>(), 0..500))
+            .prop_map(|(mut head, tail)| { head.extend(tail); head }),
+        (file.clone(), any::<proptest::sample::Index>()).prop_map(|(bytes, cut)| bytes[..cut.index(bytes.len() + 1)].to_vec()),
+        (file, any::<proptest::sample::Index>(), any::<u8>()).prop_map(|(mut bytes, at, value)| {
+            let at = at.index(bytes.len());
+            bytes[at] = value;
+            bytes
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(Config { cases: cases() * 4, failure_persistence: Some(Box::new(FileFailurePersistence::Off)), ..Config::default() })]
+
+    #[test]
+    fn any_bytes_are_a_picture_or_a_reason(bytes in picture_bytes()) {
+        if std::env::var_os("FUZZ_SHOW").is_some() { eprintln!("{} bytes", bytes.len()); }
+        match quire::images::from_bytes(bytes) {
+            Ok((picture, _)) => prop_assert!(picture.width > 0 && picture.height > 0 && (!picture.is_raster() || u64::from(picture.width) * u64::from(picture.height) <= quire::images::MAX_PIXELS)),
+            Err(problem) => {
+                let why = format!("{problem:?}");
+                prop_assert!(why.len() > 10, "{}", why);
+            }
+        }
     }
 }
 

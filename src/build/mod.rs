@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
+use crate::images::Images;
 use crate::model::Book;
 use crate::resources::fonts::FontFamily;
 use crate::resources::style::Style;
@@ -117,7 +118,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     // the results are taken in the order of `Edition::ALL`, so the output and the
     // warnings do not depend on which thread finishes first.
     let jobs: Vec<Edition> = Edition::ALL.into_iter().filter(|e| options.editions.contains(e)).collect();
-    let job = Job { book: &book, family: &family, resources: &resources, options, path: &path, stem: &stem, reported: &reported };
+    let images = checked.images;
+    let job = Job { book: &book, images: &images, family: &family, resources: &resources, options, path: &path, stem: &stem, reported: &reported };
     let results: Vec<Result<Made, BuildError>> = std::thread::scope(|scope| {
         let threads: Vec<_> = jobs.iter().map(|&edition| scope.spawn(move || job.make(edition))).collect();
         threads
@@ -155,6 +157,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 #[derive(Clone, Copy)]
 struct Job<'a> {
     book: &'a Book,
+    /// The pictures, read once for every edition.
+    images: &'a Images,
     family: &'a FontFamily,
     resources: &'a Resources,
     options: &'a BuildOptions,
@@ -227,14 +231,14 @@ impl Job<'_> {
     fn epub(&self, timings: &mut Timings) -> Result<Vec<u8>, BuildError> {
         let stylesheet = self.resources.epub_stylesheet().map_err(BuildError::Stylesheet)?;
         let licence = self.resources.font_licence();
-        epub_bytes_timed(self.book, self.family, stylesheet, licence, timings).map_err(BuildError::Epub)
+        epub_bytes_timed(self.book, self.images, self.family, stylesheet, licence, timings).map_err(BuildError::Epub)
     }
 
     /// Typesets the book for print with `style`, adding the time of its stages
     /// and its warnings to `made`. Characters the manuscript check already named
     /// are not named again.
     fn typeset(&self, style: &Style, shape: Shape, made: &mut Made) -> layout::Document {
-        let Job { book, path, family, reported, .. } = *self;
+        let Job { book, images, path, family, reported, .. } = *self;
         let (warnings, timings) = (&mut made.warnings, &mut made.timings);
         let m = &book.metadata;
         let mut warn = |diagnostic: Diagnostic| {
@@ -248,7 +252,11 @@ impl Job<'_> {
         if hyphenator.is_none() {
             warn(Diagnostic::warning(path, None, format!("no hyphenation patterns for `{}`; the PDF is set without hyphenation", m.language)));
         }
-        let typeset = print_typeset(book, style, family, shape, hyphenator.as_ref(), timings);
+        let typeset = print_typeset(book, images, style, family, shape, hyphenator.as_ref(), timings);
+        for (at, src) in &typeset.small_pictures {
+            warn(Diagnostic::warning(path, Some(*at), format!("image `{src}` has too few pixels to fill the measure at 150 ppi; it is printed smaller, at its pixels' size at 150 ppi"))
+                .with_help("use a picture with more pixels if it should be printed larger"));
+        }
         // The check named every character of the manuscript the faces lack; what the
         // typesetter finds beyond those is in the editions' own words, from the style.
         let mut reported: std::collections::BTreeSet<char> = reported.iter().copied().collect();
@@ -257,29 +265,40 @@ impl Job<'_> {
                 warn(passes::coverage::missing_glyph(path, None, missing.character, missing.face, family));
             }
         }
+        for warning in &typeset.warnings {
+            warn(Diagnostic::warning(path, None, warning.clone()));
+        }
         typeset.document
     }
 }
 
 /// The EPUB of a checked book, made in memory.
-pub fn epub_bytes(book: &Book, family: &FontFamily, stylesheet: String) -> Result<Vec<u8>, epub::EpubError> {
-    epub_bytes_timed(book, family, stylesheet, None, &mut Timings::new())
+pub fn epub_bytes(book: &Book, images: &Images, family: &FontFamily, stylesheet: String) -> Result<Vec<u8>, epub::EpubError> {
+    epub_bytes_timed(book, images, family, stylesheet, None, &mut Timings::new())
 }
 
 /// [`epub_bytes`] with the fonts' licence file to ship beside them, timing its stages.
 fn epub_bytes_timed(
     book: &Book,
+    images: &Images,
     family: &FontFamily,
     stylesheet: String,
     font_licence: Option<(String, Vec<u8>)>,
     timings: &mut Timings,
 ) -> Result<Vec<u8>, epub::EpubError> {
+    // The front matter's picture, or a cover drawn from the title.
+    let (cover_image, cover_format) = match images.cover() {
+        Some(picture) => (picture.file.clone(), (picture.extension(), picture.media_type())),
+        None => (timings.time(stage::EPUB_COVER, || epub::render_cover(&book.metadata, family)).map_err(epub::EpubError::Cover)?, ("png", "image/png")),
+    };
     let assets = epub::EpubAssets {
         stylesheet,
         fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
         font_licence,
-        cover_png: timings.time(stage::EPUB_COVER, || epub::render_cover(&book.metadata, family)).map_err(epub::EpubError::Cover)?,
+        cover_image,
+        cover_format,
         modified: build_time(book),
+        images: images.clone(),
     };
     epub::write_epub(book, &assets, timings)
 }
@@ -292,10 +311,10 @@ pub struct PdfEdition {
     pub hyphenated: bool,
 }
 
-pub fn pdf_edition(book: &Book, style: &Style, family: &FontFamily) -> Result<PdfEdition, BuildError> {
+pub fn pdf_edition(book: &Book, images: &Images, style: &Style, family: &FontFamily) -> Result<PdfEdition, BuildError> {
     let m = &book.metadata;
     let hyphenator = hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
-    let typeset = print_typeset(book, style, family, Shape::Reader, hyphenator.as_ref(), &mut Timings::new());
+    let typeset = print_typeset(book, images, style, family, Shape::Reader, hyphenator.as_ref(), &mut Timings::new());
     let bytes = pdf::write_pdf(&typeset.document).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
     Ok(PdfEdition { bytes, missing_glyphs: typeset.missing_glyphs, hyphenated: hyphenator.is_some() })
 }
@@ -303,6 +322,7 @@ pub fn pdf_edition(book: &Book, style: &Style, family: &FontFamily) -> Result<Pd
 /// The typesetter's pages for `shape`, dated as the build is.
 fn print_typeset(
     book: &Book,
+    images: &Images,
     style: &Style,
     family: &FontFamily,
     shape: Shape,
@@ -316,8 +336,8 @@ fn print_typeset(
         book.metadata.date.map(|d| d.first_day())
     };
     match shape {
-        Shape::Reader => typeset::typeset(book, style, family, hyphenator, date, timings),
-        Shape::Pamphlet => typeset::typeset_pamphlet(book, style, family, hyphenator, date, timings),
+        Shape::Reader => typeset::typeset(book, images, style, family, hyphenator, date, timings),
+        Shape::Pamphlet => typeset::typeset_pamphlet(book, images, style, family, hyphenator, date, timings),
     }
 }
 

@@ -11,8 +11,9 @@ use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElem
 
 pub use cover::render_cover;
 use package::{escape, read_entries, write_zip, PackageFixes};
-use xhtml::{Page, ReferenceFiles, Renderer, SectionFiles, ARTICLE_FILE, NOTES_FILE};
+use xhtml::{Page, PictureFiles, ReferenceFiles, Renderer, SectionFiles, ARTICLE_FILE, NOTES_FILE};
 
+use crate::images::Images;
 use crate::model::{Book, Matter};
 use crate::build::timings::{stage, Timings};
 
@@ -24,7 +25,12 @@ pub struct EpubAssets {
     pub fonts: Vec<(String, Vec<u8>)>,
     /// The fonts' licence, carried beside them as `fonts/<name>` (the OFL asks for it).
     pub font_licence: Option<(String, Vec<u8>)>,
-    pub cover_png: Vec<u8>,
+    /// The cover picture: the front matter's `cover_image`, or one drawn from the title.
+    pub cover_image: Vec<u8>,
+    /// The cover picture's file extension and media type.
+    pub cover_format: (&'static str, &'static str),
+    /// The pictures the book places, each packaged once with its media type.
+    pub images: Images,
     /// Time written as `dcterms:modified` and on every zip entry, never the clock.
     pub modified: chrono::DateTime<chrono::Utc>,
 }
@@ -87,14 +93,16 @@ fn fill_in_assets(files: &mut [(String, Vec<u8>)], assets: &EpubAssets) -> Resul
     for (name, bytes) in files.iter_mut() {
         if let Some((_, whole)) = assets.fonts.iter().find(|(font, _)| name == &format!("OEBPS/fonts/{font}")) {
             *bytes = fonts::subset(whole, &shown).map_err(|message| EpubError::Font { file: name.clone(), message })?;
-        } else if name == &format!("OEBPS/{COVER_IMAGE}") {
-            bytes.clone_from(&assets.cover_png);
+        } else if name == &format!("OEBPS/{}", cover_file(assets)) {
+            bytes.clone_from(&assets.cover_image);
         }
     }
     Ok(())
 }
 
-const COVER_IMAGE: &str = "images/cover.png";
+fn cover_file(assets: &EpubAssets) -> String {
+    format!("images/cover.{}", assets.cover_format.0)
+}
 
 /// The package as epub-builder makes it (stored, fonts and cover left empty), and the fixes it needs.
 fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>, PackageFixes)> {
@@ -111,7 +119,7 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
         identifier: identifier.clone(),
         builder_uuid: uuid.hyphenated().to_string(),
         timestamp: (t.year() as u16, t.month() as u8, t.day() as u8, t.hour() as u8, t.minute() as u8, t.second() as u8),
-        extra_metadata: package_metadata(book),
+        extra_metadata: package_metadata(book, !assets.images.is_empty()),
     };
 
     let mut epub = EpubBuilder::new(ZipLibrary::new()?)?;
@@ -141,18 +149,25 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     if let Some((name, text)) = &assets.font_licence {
         epub.add_resource(format!("fonts/{name}"), text.as_slice(), "text/plain")?;
     }
-    epub.add_cover_image(COVER_IMAGE, &[][..], "image/png")?;
+    let cover_image = cover_file(assets);
+    epub.add_cover_image(cover_image.as_str(), &[][..], assets.cover_format.1)?;
+    let mut pictures = PictureFiles::new();
+    for (n, picture) in assets.images.iter().enumerate() {
+        let file = format!("images/picture-{}.{}", n + 1, picture.extension());
+        epub.add_resource(file.as_str(), picture.file.as_slice(), picture.media_type())?;
+        pictures.insert(picture.src.clone(), file);
+    }
 
     let language = m.language.as_str();
     let page = |title: &'static str, matter: &'static str| Page { language, title, matter };
-    let cover = xhtml::document(&page("Cover", "frontmatter"), &xhtml::cover_body(book, COVER_IMAGE));
+    let cover = xhtml::document(&page("Cover", "frontmatter"), &xhtml::cover_body(book, &cover_image));
     epub.add_content(EpubContent::new("cover.xhtml", cover.as_bytes()).title("Cover").reftype(ReferenceType::Cover))?;
     let title_page = xhtml::document(&Page { language, title: &m.title, matter: "frontmatter" }, &xhtml::title_page_body(book));
     epub.add_content(EpubContent::new("titlepage.xhtml", title_page.as_bytes()).title("Title page").reftype(ReferenceType::TitlePage))?;
 
     let mut references = ReferenceFiles::new();
     let sections = xhtml::section_files(book);
-    let article = article_body(book, &mut references, &sections);
+    let article = article_body(book, &mut references, &sections, &pictures);
     let article_doc = xhtml::document(&Page { language, title: &m.title, matter: "bodymatter" }, &article);
     let mut article_content = EpubContent::new(ARTICLE_FILE, article_doc.as_bytes()).title(m.title.as_str()).reftype(ReferenceType::Text);
     for (i, section) in book.sections.iter().enumerate() {
@@ -168,7 +183,7 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
         let file = format!("{}.xhtml", section.id);
         let title = xhtml::section_title(book, i);
         let mut body = format!("<section id=\"{}\" aria-labelledby=\"{}-title\">\n<h2 id=\"{}-title\">", section.id, section.id, section.id);
-        let mut renderer = Renderer { file: &file, references: &mut references, sections: &sections };
+        let mut renderer = Renderer { file: &file, references: &mut references, sections: &sections, pictures: &pictures };
         if let Some(heading) = &section.heading {
             renderer.inlines(heading, &mut body);
         }
@@ -179,7 +194,7 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     }
     // Reading order: article, notes, back matter. The notes are rendered after the
     // back matter's text so that references made there have registered their file.
-    let notes = (!book.notes.is_empty()).then(|| xhtml::notes_body(&book.notes, &mut references, &sections));
+    let notes = (!book.notes.is_empty()).then(|| xhtml::notes_body(&book.notes, &mut references, &sections, &pictures));
     if let Some(notes) = notes {
         let doc = xhtml::document(&page("Notes", "backmatter"), &notes);
         epub.add_content(EpubContent::new(NOTES_FILE, doc.as_bytes()).title("Notes").reftype(ReferenceType::Notes))?;
@@ -194,7 +209,7 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     Ok((bytes, fixes))
 }
 
-fn article_body(book: &Book, references: &mut ReferenceFiles, sections: &SectionFiles) -> String {
+fn article_body(book: &Book, references: &mut ReferenceFiles, sections: &SectionFiles, pictures: &PictureFiles) -> String {
     let m = &book.metadata;
     let mut out = String::from("<article id=\"article\" aria-labelledby=\"article-title\">\n");
     out.push_str(&format!("<header>\n<h1 id=\"article-title\">{}</h1>\n", escape(&m.title)));
@@ -202,7 +217,7 @@ fn article_body(book: &Book, references: &mut ReferenceFiles, sections: &Section
         out.push_str(&format!("<p class=\"standfirst\">{}</p>\n", escape(subtitle)));
     }
     out.push_str("</header>\n");
-    let mut renderer = Renderer { file: ARTICLE_FILE, references, sections };
+    let mut renderer = Renderer { file: ARTICLE_FILE, references, sections, pictures };
     for section in book.sections.iter().filter(|s| s.matter == Matter::Body) {
         match &section.heading {
             Some(heading) => {
@@ -225,7 +240,7 @@ fn article_body(book: &Book, references: &mut ReferenceFiles, sections: &Section
 
 /// Package metadata beyond the basics: publisher, date, and what a reader who
 /// cannot see the page needs to know before buying (EPUB Accessibility 1.1).
-fn package_metadata(book: &Book) -> Vec<String> {
+fn package_metadata(book: &Book, has_pictures: bool) -> Vec<String> {
     let m = &book.metadata;
     let mut lines = Vec::new();
     if let Some(publisher) = &m.publisher {
@@ -234,6 +249,7 @@ fn package_metadata(book: &Book) -> Vec<String> {
     if let Some(date) = m.date {
         lines.push(format!("<dc:date>{date}</dc:date>"));
     }
+    let pictures = if has_pictures { "every picture, the cover included, has a text description" } else { "the only image is the cover, which has a text description" };
     let notes = if book.notes.is_empty() { String::new() } else { format!(" {} endnotes are linked both ways.", book.notes.len()) };
     let a11y = [
         ("schema:accessMode", "textual"),
@@ -255,7 +271,7 @@ fn package_metadata(book: &Book) -> Vec<String> {
     lines.push(format!(
         "<meta property=\"schema:accessibilitySummary\">{}</meta>",
         escape(&format!(
-            "Text with headings, a table of contents and landmarks, in reading order; the only image is the cover, which has a text description; no colour carries meaning and the text can be resized and restyled.{notes}"
+            "Text with headings, a table of contents and landmarks, in reading order; {pictures}; no colour carries meaning and the text can be resized and restyled.{notes}"
         ))
     ));
     lines

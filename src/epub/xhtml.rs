@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::package::escape;
 use crate::model::metadata::Metadata;
-use crate::model::{note_anchor, noteref_anchor, plain_text, Block, Book, Inline, List, Note, Table};
+use crate::model::{note_anchor, noteref_anchor, plain_text, Align, Block, Book, Inline, List, Note, Table};
 
 pub const ARTICLE_FILE: &str = "article.xhtml";
 pub const NOTES_FILE: &str = "endnotes.xhtml";
@@ -89,9 +89,20 @@ pub struct Renderer<'a> {
     pub file: &'a str,
     pub references: &'a mut ReferenceFiles,
     pub sections: &'a SectionFiles,
+    /// Where each picture the book places is in the package, by its `src`.
+    pub pictures: &'a PictureFiles,
 }
 
+/// The package path of each picture, by the `src` the manuscript gave it.
+pub type PictureFiles = HashMap<String, String>;
+
 impl Renderer<'_> {
+    /// The `<img>` of a packaged picture, with its description.
+    fn img(&self, image: &crate::model::Image, class: &str) -> String {
+        let src = self.pictures.get(&image.src).map(String::as_str).unwrap_or_default();
+        format!("<img class=\"{class}\" src=\"{}\" alt=\"{}\"/>", escape(src), escape(&image.alt))
+    }
+
     pub fn blocks(&mut self, blocks: &[Block], out: &mut String) {
         for block in blocks {
             self.block(block, out);
@@ -147,7 +158,16 @@ impl Renderer<'_> {
                 let _ = writeln!(out, "<pre><code>{}</code></pre>", escape(text));
             }
             Block::Rule => out.push_str("<hr/>\n"),
-            // Images are not packaged yet; the caption, or else the description, stands in.
+            Block::Figure(figure) if self.pictures.contains_key(&figure.image.src) => {
+                let _ = write!(out, "<figure class=\"figure\">{}", self.img(&figure.image, "picture"));
+                if !figure.caption.is_empty() {
+                    out.push_str("<figcaption>");
+                    self.inlines(&figure.caption, out);
+                    out.push_str("</figcaption>");
+                }
+                out.push_str("</figure>\n");
+            }
+            // A picture on the web is not packaged: the caption, or else the description, stands in.
             Block::Figure(figure) => {
                 out.push_str("<p>");
                 match figure.caption.is_empty() {
@@ -185,18 +205,36 @@ impl Renderer<'_> {
                 self.blocks(blocks, out);
                 out.push_str("</div>\n");
             }
-            Block::Table(Table { header, rows, .. }) => {
+            Block::Table(Table { alignments, header, rows }) => {
+                // Alignment by class, so the stylesheet (epub.css) says what it looks like.
+                let class = |column: usize| match alignments.get(column) {
+                    Some(Align::Left) => " class=\"align-left\"",
+                    Some(Align::Center) => " class=\"align-center\"",
+                    Some(Align::Right) => " class=\"align-right\"",
+                    Some(Align::None) | None => "",
+                };
                 out.push_str("<table>\n");
-                let has_header = !header.is_empty();
-                for (i, row) in has_header.then_some(header).into_iter().chain(rows).enumerate() {
-                    let cell = if has_header && i == 0 { "th" } else { "td" };
-                    out.push_str("<tr>");
-                    for content in row {
-                        let _ = write!(out, "<{cell}>");
+                if !header.is_empty() {
+                    out.push_str("<thead>\n<tr>");
+                    for (column, content) in header.iter().enumerate() {
+                        let _ = write!(out, "<th scope=\"col\"{}>", class(column));
                         self.inlines(content, out);
-                        let _ = write!(out, "</{cell}>");
+                        out.push_str("</th>");
                     }
-                    out.push_str("</tr>\n");
+                    out.push_str("</tr>\n</thead>\n");
+                }
+                if !rows.is_empty() {
+                    out.push_str("<tbody>\n");
+                    for row in rows {
+                        out.push_str("<tr>");
+                        for (column, content) in row.iter().enumerate() {
+                            let _ = write!(out, "<td{}>", class(column));
+                            self.inlines(content, out);
+                            out.push_str("</td>");
+                        }
+                        out.push_str("</tr>\n");
+                    }
+                    out.push_str("</tbody>\n");
                 }
                 out.push_str("</table>\n");
             }
@@ -233,7 +271,8 @@ impl Renderer<'_> {
                     self.inlines(content, out);
                     out.push_str("</a>");
                 }
-                // Images are not packaged yet; their description stands in for them.
+                Inline::Image(image) if self.pictures.contains_key(&image.src) => out.push_str(&self.img(image, "inline-picture")),
+                // A picture on the web is not packaged: its description stands in for it.
                 Inline::Image(image) => out.push_str(&escape(&image.alt)),
                 Inline::LineBreak => out.push_str("<br/>"),
                 Inline::NoteRef(r) => {
@@ -258,12 +297,12 @@ impl Renderer<'_> {
 }
 
 /// The notes document: one `<li>` per note, each ending in a backlink to every reference.
-pub fn notes_body(notes: &[Note], references: &mut ReferenceFiles, sections: &SectionFiles) -> String {
+pub fn notes_body(notes: &[Note], references: &mut ReferenceFiles, sections: &SectionFiles, pictures: &PictureFiles) -> String {
     // Render the notes first: references inside notes register themselves.
     let mut rendered = Vec::with_capacity(notes.len());
     for note in notes {
         let mut text = String::new();
-        let mut renderer = Renderer { file: NOTES_FILE, references, sections };
+        let mut renderer = Renderer { file: NOTES_FILE, references, sections, pictures };
         renderer.blocks(&note.blocks, &mut text);
         rendered.push(text);
     }

@@ -75,7 +75,7 @@ pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool) -> Re
             sheets.push(out);
         }
     }
-    Ok(Document { info: pamphlet.info, fonts: pamphlet.fonts, pages: sheets, outline: pamphlet.outline })
+    Ok(Document { info: pamphlet.info, fonts: pamphlet.fonts, pages: sheets, outline: pamphlet.outline, images: pamphlet.images })
 }
 
 /// A pamphlet page larger than half its sheet: the style's page is too large for the paper.
@@ -113,6 +113,11 @@ fn place(sheet: &mut Page, page: &mut Page, dx: f32, dy: f32) {
             Item::Glyphs(run)
         }
         Item::Rule { from, to, thickness } => Item::Rule { from: shift(from), to: shift(to), thickness },
+        Item::Image { image, mut area } => {
+            area.x += dx;
+            area.y += dy;
+            Item::Image { image, area }
+        }
     }));
     sheet.links.extend(std::mem::take(&mut page.links).into_iter().map(|mut link| {
         link.area.x += dx;
@@ -141,6 +146,7 @@ pub fn split_sides(sheets: &Document) -> (Document, Document) {
             .map(|p| Page { links: Vec::new(), destinations: Vec::new(), ..p.clone() })
             .collect(),
         outline: Vec::new(),
+        images: sheets.images.clone(),
     };
     (side(0), side(1))
 }
@@ -163,7 +169,7 @@ mod tests {
                 destinations: Vec::new(),
             }
         };
-        Document { info: DocumentInfo::default(), fonts: Vec::new(), pages: (0..pages).map(page).collect(), outline: Vec::new() }
+        Document { info: DocumentInfo::default(), fonts: Vec::new(), pages: (0..pages).map(page).collect(), outline: Vec::new(), images: Vec::new() }
     }
 
     /// (page id, x, y) of every run on a sheet side.
@@ -172,7 +178,7 @@ mod tests {
             .iter()
             .filter_map(|i| match i {
                 Item::Glyphs(r) => Some((r.glyphs[0].id, r.origin.x, r.origin.y)),
-                Item::Rule { .. } => None,
+                Item::Rule { .. } | Item::Image { .. } => None,
             })
             .collect()
     }

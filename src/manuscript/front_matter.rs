@@ -17,6 +17,7 @@ const KEYS: &[(&str, KeyKind)] = &[
     ("language", KeyKind::Text),
     ("identifier", KeyKind::Text),
     ("rights", KeyKind::Text),
+    ("cover_image", KeyKind::Text),
     ("subjects", KeyKind::TextList),
     ("back_matter", KeyKind::TextList),
     ("hyphenation_exceptions", KeyKind::TextList),
@@ -32,6 +33,8 @@ const ALIASES: &[(&str, &str)] = &[
     ("abstract", "subtitle"),
     ("keywords", "subjects"),
     ("subject", "subjects"),
+    // pandoc's name for the EPUB's cover.
+    ("cover-image", "cover_image"),
 ];
 
 /// Which syntax the front matter is written in, for messages that show how to write a key.

@@ -73,6 +73,8 @@ pub(super) fn escaped_unholdable_characters(source: &Source<'_>, book: &Book) ->
         }),
         Run::Verbatim(code) => in_text = in_text.or_else(|| code.chars().find(|c| is_unholdable(*c))),
     });
+    // A figure's description, which its `<img alt>` carries, is not among the runs.
+    book.images(&mut |image, _| in_text = in_text.or_else(|| image.alt.chars().find(|c| is_unholdable(*c))));
     if let Some(c) = in_text {
         let reference = text.match_indices("&#").map(|(i, _)| i).find(|&i| character_reference(&text[i..]) == Some(c));
         found.push(
@@ -105,7 +107,6 @@ pub(super) struct SourceLint<'a> {
     found: Vec<Diagnostic>,
     straight_quotes: Vec<usize>,
     double_hyphens: Vec<usize>,
-    first_image: Option<usize>,
     /// Where the first struck-through text is: its text is kept, its line is not drawn yet.
     first_strikethrough: Option<usize>,
     /// How many stray `*` and `_` have been named; past ten, no more.
@@ -122,7 +123,6 @@ impl<'a> SourceLint<'a> {
             found: Vec::new(),
             straight_quotes: Vec::new(),
             double_hyphens: Vec::new(),
-            first_image: None,
             first_strikethrough: None,
             stray_marks: 0,
         }
@@ -163,13 +163,6 @@ impl<'a> SourceLint<'a> {
                 offset,
                 "struck-through text is set as plain text: no edition draws the line through it yet".into(),
                 "if the words are meant as deleted, say so in the text, or delete them",
-            );
-        }
-        if let Some(offset) = self.first_image {
-            self.warn(
-                offset,
-                "images are not placed in the editions yet; their alt text stands in for them".into(),
-                "keep the alt text a full description of the picture",
             );
         }
         out.append(&mut self.found);
@@ -252,9 +245,8 @@ impl<'a> SourceLint<'a> {
         }
         match image_problem(&self.folder, src) {
             Some(problem) => self.error(offset, problem, "image paths are relative to the manuscript's folder and stay inside it, e.g. `images/map.png`"),
-            None => {
-                self.first_image.get_or_insert(offset);
-            }
+            // Placed in the editions: the images stage reads and checks the file itself.
+            None => {}
         }
     }
 }

@@ -125,6 +125,10 @@ pub struct Metadata {
     /// `false` keeps straight quotes, `--` and `...` as typed; smart punctuation is on unless said.
     #[serde(default)]
     pub smart_punctuation: Option<bool>,
+    /// A picture for the covers (the EPUB's and the booklet's), relative to the
+    /// manuscript's folder; without it the covers are drawn from the title.
+    #[serde(default)]
+    pub cover_image: Option<String>,
 }
 
 impl Metadata {
@@ -194,6 +198,7 @@ impl Metadata {
             ("language", Some(&self.language)),
             ("identifier", self.identifier.as_ref()),
             ("rights", self.rights.as_ref()),
+            ("cover_image", self.cover_image.as_ref()),
         ];
         let lists = [("subjects", &self.subjects), ("back_matter", &self.back_matter), ("hyphenation_exceptions", &self.hyphenation_exceptions)];
         let single = single.into_iter().filter_map(|(key, value)| value.map(|v| (key, v.as_str())));

@@ -130,6 +130,25 @@ pub fn runs<'a>(blocks: &'a [Block], visit: &mut dyn FnMut(Run<'a>)) {
     }
 }
 
+/// Every picture `blocks` place, in reading order, each with whether it is a
+/// figure's (`true`) or stands in a run of text (`false`).
+pub fn images<'a>(blocks: &'a [Block], visit: &mut dyn FnMut(&'a Image, bool)) {
+    for block in blocks {
+        if let Block::Figure(figure) = block {
+            visit(&figure.image, true);
+        }
+        runs(std::slice::from_ref(block), &mut |run| {
+            if let Run::Inlines { content, .. } = run {
+                leaves(content, Emphasis::default(), &mut |leaf, _| {
+                    if let Leaf::Image(image) = leaf {
+                        visit(image, false);
+                    }
+                });
+            }
+        });
+    }
+}
+
 /// Calls `visit` on every inline sequence of the blocks, depth first, in reading order.
 pub fn for_each_inlines_mut(blocks: &mut [Block], visit: &mut dyn FnMut(&mut Vec<Inline>)) {
     for block in blocks {
@@ -161,6 +180,24 @@ impl Book {
         }
         for note in &self.notes {
             runs(&note.blocks, visit);
+        }
+    }
+
+    /// Every picture of the book (sections, then notes), in reading order, with
+    /// whether it is a figure's; see [`images`].
+    pub fn images<'a>(&'a self, visit: &mut dyn FnMut(&'a Image, bool)) {
+        for section in &self.sections {
+            if let Some(heading) = &section.heading {
+                leaves(heading, Emphasis::default(), &mut |leaf, _| {
+                    if let Leaf::Image(image) = leaf {
+                        visit(image, false);
+                    }
+                });
+            }
+            images(&section.blocks, visit);
+        }
+        for note in &self.notes {
+            images(&note.blocks, visit);
         }
     }
 

@@ -68,6 +68,15 @@ pub(super) fn page(page: &Page, fonts: &[Option<EmbeddedFont>]) -> Vec<u8> {
                 }
                 let _ = writeln!(out, "{} {} m\n{} {} l\nS", from.x, height - from.y, to.x, height - to.y);
             }
+            Item::Image { image, area } => {
+                if in_text {
+                    out.extend_from_slice(b"ET\n");
+                    in_text = false;
+                }
+                // The picture fills the unit square: scaled to the area, its
+                // lower-left corner at the area's bottom (PDF's y runs upwards).
+                let _ = writeln!(out, "q {} 0 0 {} {} {} cm /{} Do Q", area.width, area.height, area.x, height - area.y - area.height, super::images::name(*image));
+            }
         }
     }
     if in_text {

@@ -17,6 +17,7 @@
 
 mod content;
 mod fonts;
+mod images;
 mod structure;
 #[cfg(test)]
 mod tests;
@@ -88,6 +89,7 @@ pub fn write_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
     let mut warnings: Vec<PdfWarnMsg> = Vec::new();
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
     structure::finish(&mut lo, doc, &fonts)?;
+    images::embed(&mut lo, &doc.images)?;
     let contents = in_halves(&doc.pages, |pages| {
         pages.iter().map(|page| compress(content::page(page, &fonts))).collect()
     });
@@ -220,6 +222,15 @@ fn validate(doc: &Document) -> Result<(), PdfError> {
                     to,
                     thickness,
                 } => finite_all(&[from.x, from.y, to.x, to.y, *thickness]),
+                Item::Image { image, area } => {
+                    if *image >= doc.images.len() {
+                        return Err(PdfError::new(format!(
+                            "A picture on page {n} is picture {image}, but the document has only {}.",
+                            doc.images.len()
+                        )));
+                    }
+                    finite_all(&[area.x, area.y, area.width, area.height])
+                }
             };
             if !finite {
                 return Err(PdfError::new(format!(

@@ -18,15 +18,25 @@ const POINTS_PER_MM: f32 = 72.0 / 25.4;
 #[serde(deny_unknown_fields)]
 pub struct Style {
     pub name: String,
+    pub links: LinkStyle,
     pub page: PageStyle,
     pub body: BodyStyle,
     pub heading: HeadingStyle,
     pub title: TitleStyle,
     pub notes: NotesStyle,
     pub code: CodeStyle,
+    pub caption: CaptionStyle,
     pub furniture: FurnitureStyle,
     pub justification: Justification,
     pub hyphenation: HyphenationStyle,
+    /// Headings inside a section, `##` first, then `###` and so on; a level
+    /// past the last table takes the last.
+    pub subheadings: Vec<SubheadingStyle>,
+    pub table: TableStyle,
+    pub lists: ListStyle,
+    pub quote: QuoteStyle,
+    pub verse: VerseStyle,
+    pub rule: RuleStyle,
     /// The pamphlet's covers; a style without this table gets the defaults.
     #[serde(default)]
     pub booklet: BookletStyle,
@@ -94,6 +104,107 @@ pub struct HeadingStyle {
     pub features: Vec<String>,
 }
 
+/// One level of headings inside a section (`##` to `######`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SubheadingStyle {
+    pub size_pt: f32,
+    /// Of the heading's own lines.
+    pub leading_pt: f32,
+    /// "bold", "italic", "bold-italic" or "regular".
+    pub face: String,
+    /// In body lines.
+    pub space_above_lines: f32,
+    pub space_below_lines: f32,
+}
+
+/// Tables: cells broken ragged right in columns as wide as their content asks,
+/// rules in the booktabs manner (above, under the head, below).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TableStyle {
+    /// Of the cells, a little smaller than the body, as tables usually are.
+    pub size_pt: f32,
+    pub leading_pt: f32,
+    /// A table whose natural width exceeds the measure is set at this size.
+    pub small_size_pt: f32,
+    pub small_leading_pt: f32,
+    /// White between two columns, in ems of the cells' size.
+    pub column_gap_em: f32,
+    /// The rules above and below the table.
+    pub outer_rule_pt: f32,
+    /// The rule under the head row.
+    pub head_rule_pt: f32,
+    /// White between a rule and the text next to it, in lines of the cells' leading.
+    pub rule_space_lines: f32,
+    /// Extra white between two rows, in lines of the cells' leading.
+    pub row_space_lines: f32,
+    /// Space above and below a table, in body lines.
+    pub space_around_lines: f32,
+}
+
+/// Lists: labels hung in the indent, each level further in.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ListStyle {
+    /// How far each level's text stands in from the level's left edge, in body ems.
+    pub indent_em: f32,
+    /// The deepest lists still leave at least this fraction of the measure:
+    /// past it, deeper levels stand no further in.
+    pub min_measure_fraction: f32,
+    /// Bullets of unordered lists by level; deeper levels repeat the last ones in turn.
+    pub bullets: Vec<String>,
+    pub task_done: String,
+    pub task_open: String,
+    /// Space between the items of a loose list, and around a list, in body lines.
+    pub loose_space_lines: f32,
+    pub space_around_lines: f32,
+}
+
+/// Block quotes: each level indented on both sides, in their own size.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteStyle {
+    /// Indent on each side per level of quoting, in body ems.
+    pub indent_em: f32,
+    pub size_pt: f32,
+    pub leading_pt: f32,
+    /// Space above and below a quote, in body lines.
+    pub space_around_lines: f32,
+}
+
+/// Verse: each line a line; a line too long for the measure turns over.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct VerseStyle {
+    /// In body ems from the text's left edge.
+    pub indent_em: f32,
+    /// How much further in the turned-over part of a long line goes, in body ems.
+    pub turnover_em: f32,
+    pub space_around_lines: f32,
+}
+
+/// A thematic break (`***`): an ornament centred on the measure.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleStyle {
+    pub ornament: String,
+    /// Space above and below the ornament, in body lines.
+    pub space_lines: f32,
+}
+
+/// What print makes of a link's web address, which paper cannot follow.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkStyle {
+    /// The address joins the notes, numbered with them.
+    Endnote,
+    /// The address follows the link text, in smaller type.
+    Inline,
+    /// Nothing printed: the link is only clickable (a PDF read on screen).
+    None,
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TitleStyle {
@@ -117,6 +228,20 @@ pub struct NotesStyle {
     /// or `["smcp"]` for small capitals; the font must have them.
     #[serde(default)]
     pub features: Vec<String>,
+}
+
+/// Figures: the space around them and their captions' type.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CaptionStyle {
+    pub size_pt: f32,
+    pub leading_pt: f32,
+    /// Captions in the italic face (otherwise the regular one).
+    pub italic: bool,
+    /// Space between the picture and its caption.
+    pub gap_pt: f32,
+    /// Space above and below a figure, in body lines.
+    pub space_around_lines: f32,
 }
 
 /// Code blocks and inline code, set in the monospaced face.
@@ -217,6 +342,12 @@ impl Style {
         if let Some(bad) = lists.iter().flat_map(|l| l.iter()).find(|tag| tag.parse::<rustybuzz::Feature>().is_err()) {
             return Err(format!("{}: invalid style: `{bad}` is not an OpenType feature setting (write a tag such as \"onum\" or \"smcp\")", path.display()));
         }
+        if let Some(bad) = style.subheadings.iter().find(|h| !["regular", "italic", "bold", "bold-italic"].contains(&h.face.as_str())) {
+            return Err(format!("{}: invalid style: subheading face `{}` is not one of \"regular\", \"italic\", \"bold\" or \"bold-italic\"", path.display(), bad.face));
+        }
+        if style.subheadings.is_empty() || style.lists.bullets.is_empty() {
+            return Err(format!("{}: invalid style: `subheadings` and `lists.bullets` need at least one entry", path.display()));
+        }
         Ok(style)
     }
 
@@ -274,6 +405,12 @@ mod tests {
         assert_eq!(narrow.body, default.body);
         assert_eq!(narrow.justification.protrusion[&'.'], 0.7);
         assert_eq!(narrow.justification.protrusion[&','], default.justification.protrusion[&','], "tables merge key by key");
+    }
+
+    #[test]
+    fn a_subheading_face_must_be_one_of_the_family() {
+        let error = read("[[subheadings]]\nsize_pt = 10\nleading_pt = 12\nface = \"heavy\"\nspace_above_lines = 1\nspace_below_lines = 0\n").unwrap_err();
+        assert!(error.contains("subheading face `heavy`"), "{error}");
     }
 
     #[test]

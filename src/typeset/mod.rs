@@ -25,6 +25,7 @@ pub use inline::prepare::MissingGlyph;
 
 use crate::build::timings::{stage, Timings};
 use crate::layout;
+use crate::images::Images;
 use crate::model::Book;
 use crate::resources::fonts::FontFamily;
 use crate::resources::style::Style;
@@ -42,18 +43,25 @@ const GALLEY: usize = 32;
 pub struct Typeset {
     pub document: layout::Document,
     pub missing_glyphs: Vec<MissingGlyph>,
+    /// Figures set smaller than the measure because their pictures have too few
+    /// pixels for it at 150 ppi: where each stands, and its `src`.
+    pub small_pictures: Vec<(crate::model::SourcePos, String)>,
+    /// What could not be set as the style asks (a table too wide for the page).
+    pub warnings: Vec<String>,
 }
 
 /// Typesets the book as the reader edition's pages, dated `date`,
 /// adding the time of each step to `timings`.
-pub fn typeset(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, timings: &mut Timings) -> Typeset {
-    typeset_from(book, style, fonts, hyphenator, date, 0, timings)
+pub fn typeset(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, timings: &mut Timings) -> Typeset {
+    typeset_from(book, images, style, fonts, hyphenator, date, 0, timings)
 }
 
 /// Typesets the book as pages that follow `first_page` other pages (a
 /// pamphlet's covers), which its folios and margins count.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn typeset_from(
     book: &Book,
+    images: &Images,
     style: &Style,
     fonts: &FontFamily,
     hyphenator: Option<&Hyphenator>,
@@ -65,9 +73,11 @@ pub(crate) fn typeset_from(
     let mut setter = TextSetter::new(fonts, hyphenator, &style.justification);
     setter.inline_code = InlineCode::of(&style.code);
     let params = line::params(&style.justification);
-    // Collect.
-    let collected = timings.time(stage::TEXT, || collect::collect(book, style));
-    let mut flow = Flow { outline: collected.outline, section_titles: collected.section_titles, ..Flow::default() };
+    // Collect, from the book as the style prints its links.
+    let book = &*flow::links::for_print(book, style.links);
+    let collected = timings.time(stage::TEXT, || collect::collect(book, style, images));
+    let small_pictures = collected.small_pictures;
+    let mut flow = Flow { outline: collected.outline, section_titles: collected.section_titles, pictures: collected.pictures, ..Flow::default() };
     // Prepare (looking up hyphenation points is part of it), then break lines,
     // a galley at a time: a prepared paragraph takes more room than its set
     // lines, and preparing a long book whole before breaking any of it held
@@ -81,13 +91,14 @@ pub(crate) fn typeset_from(
     // Taken before the furniture is set: running heads repeat the book's own words.
     let missing_glyphs = setter.take_missing();
     // Break pages.
-    let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&flow, style, first_page));
+    let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&mut flow, style, first_page));
+    let warnings = std::mem::take(&mut flow.warnings);
     // Finalize.
     let document = timings.time(stage::PAGE_BREAKING, || {
         let pages = pages::make_up(&mut flow, &ranges, style, first_page, &mut Furniture::new(book, style, &mut setter));
-        pages::document(book, fonts, date, pages, flow.outline)
+        pages::document(book, fonts, date, pages, flow.outline, flow.pictures)
     });
-    Typeset { document, missing_glyphs }
+    Typeset { document, missing_glyphs, small_pictures, warnings }
 }
 
 #[cfg(test)]

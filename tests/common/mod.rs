@@ -52,9 +52,9 @@ pub fn pipeline(text: &str) -> Result<Editions, Vec<Diagnostic>> {
         assert!(checked.has_errors(), "no book, yet no error");
         return Err(checked.diagnostics);
     };
-    let epub = epub_bytes(&book, &r.fonts, r.stylesheet.clone()).unwrap_or_else(|e| panic!("EPUB failed after a clean check: {e}"));
+    let epub = epub_bytes(&book, &checked.images, &r.fonts, r.stylesheet.clone()).unwrap_or_else(|e| panic!("EPUB failed after a clean check: {e}"));
     let epub_at = start.elapsed().as_secs_f64();
-    let pdf = pdf_edition(&book, &r.style, &r.fonts).unwrap_or_else(|e| panic!("PDF failed after a clean check: {e}")).bytes;
+    let pdf = pdf_edition(&book, &checked.images, &r.style, &r.fonts).unwrap_or_else(|e| panic!("PDF failed after a clean check: {e}")).bytes;
     let seconds = [checked_at, epub_at - checked_at, start.elapsed().as_secs_f64() - epub_at];
     Ok(Editions { epub, pdf, warnings: checked.diagnostics, seconds })
 }
@@ -87,4 +87,18 @@ pub fn link_actions(doc: &lopdf::Document) -> Vec<(lopdf::ObjectId, lopdf::Dicti
         }
     }
     actions
+}
+
+/// Every file in the EPUB at `path`, as bytes, by its name in the zip.
+pub fn epub_entries(path: &Path) -> std::collections::HashMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            (entry.name().to_owned(), bytes)
+        })
+        .collect()
 }

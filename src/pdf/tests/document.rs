@@ -176,6 +176,7 @@ fn bad_input_is_an_error_not_a_panic() {
         fonts: vec![],
         pages: vec![],
         outline: vec![],
+        images: vec![],
     };
     assert!(write_pdf(&empty)
         .unwrap_err()

@@ -221,6 +221,7 @@ fn sample() -> Document {
                 destination: "note-1".into(),
             },
         ],
+        images: vec![],
     }
 }
 

@@ -15,7 +15,11 @@ use crate::resources::fonts::FaceStyle;
 use crate::resources::style::Style;
 use crate::typeset::inline::prepare::{Anchor, ParagraphText, TextStyle};
 
+use super::figure::{self, FigureBlock, FigureFrame};
 use super::pagebreak::VItem;
+use crate::images::Images;
+use crate::model::{Figure, SourcePos};
+use super::table::TableBlock;
 
 /// The book's material with its text at one stage: `T` is a
 /// [`ParagraphText`] when collected, a prepared paragraph after that.
@@ -24,6 +28,10 @@ pub(crate) struct Collected<T> {
     pub material: Vec<Material<T>>,
     pub outline: Vec<OutlineEntry>,
     pub section_titles: Vec<String>,
+    /// The pictures the figures place, by id.
+    pub pictures: figure::Pictures,
+    /// Figures whose pictures print smaller than the measure for want of pixels.
+    pub small_pictures: Vec<(SourcePos, String)>,
 }
 
 #[derive(Debug)]
@@ -31,13 +39,21 @@ pub(crate) enum Material<T> {
     Text(TextBlock<T>),
     /// Space between blocks or a forced page break, which goes into the flow as it is.
     Vertical(VItem),
+    /// A picture with its caption (`figure`).
+    Figure(FigureBlock<T>),
+    /// A table: rows of cells, each cell a paragraph (`flow::table`).
+    Table(TableBlock<T>),
 }
 
 impl<T> Material<T> {
-    pub fn map_text<U>(self, make: impl FnOnce(T) -> U) -> Material<U> {
+    pub fn map_text<U>(self, mut make: impl FnMut(T) -> U) -> Material<U> {
         match self {
             Material::Text(TextBlock { text, setting }) => Material::Text(TextBlock { text: make(text), setting }),
             Material::Vertical(item) => Material::Vertical(item),
+            Material::Figure(FigureBlock { frame, caption }) => {
+                Material::Figure(FigureBlock { frame, caption: caption.map(|TextBlock { text, setting }| TextBlock { text: make(text), setting }) })
+            }
+            Material::Table(table) => Material::Table(table.map_text(&mut make)),
         }
     }
 }
@@ -77,6 +93,10 @@ pub(crate) enum Spacing {
     /// Ragged right, broken without counting on shrinking spaces or narrowed
     /// letters, which set lines do not use (titles, headings).
     Ragged,
+    /// Ragged, each line centred on the measure (a thematic break's ornament).
+    Centred,
+    /// A line of verse: ragged; what does not fit goes on below, `turnover` further in.
+    Verse { turnover: f32 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -89,6 +109,9 @@ pub(crate) enum Keep {
     /// A block whose lines stay together if there are at most this many;
     /// a longer one breaks with at least two lines on each side (code).
     Together { up_to_lines: usize },
+    /// A list item's label: not lines of its own, but set on the first line
+    /// of the block that follows, its right edge `right` from the text's left edge.
+    Hung { right: f32 },
 }
 
 /// A code block of at most this many lines is never broken across pages: it
@@ -97,8 +120,9 @@ const CODE_KEPT_WHOLE_UP_TO: usize = 8;
 
 /// Everything the book asks to be set for its reader edition: title block,
 /// body, notes, back matter.
-pub(crate) fn collect<'a>(book: &'a Book, style: &'a Style) -> Collected<ParagraphText<'a>> {
+pub(crate) fn collect<'a>(book: &'a Book, style: &'a Style, images: &'a Images) -> Collected<ParagraphText<'a>> {
     let mut collector = Collector::new(style);
+    collector.images = Some(images);
     collector.title_block(book);
     collector.body(book);
     collector.notes(book);
@@ -108,18 +132,21 @@ pub(crate) fn collect<'a>(book: &'a Book, style: &'a Style) -> Collected<Paragra
 
 /// Walks the model in reading order and collects its material.
 pub(crate) struct Collector<'a> {
-    style: &'a Style,
+    pub(super) style: &'a Style,
     /// The features the text is shaped with from here on: the title, the
     /// headings, the body and the notes each have their own, switched as the
     /// book is read, and a block is shaped with those in force where it is.
     features: &'a [String],
-    section: usize,
-    collected: Collected<ParagraphText<'a>>,
+    pub(super) section: usize,
+    pub(super) collected: Collected<ParagraphText<'a>>,
+    /// The book's pictures; without them a figure is set as its caption.
+    images: Option<&'a Images>,
 }
 
 impl<'a> Collector<'a> {
     pub fn new(style: &'a Style) -> Self {
-        Collector { style, features: &[], section: 0, collected: Collected { material: Vec::new(), outline: Vec::new(), section_titles: Vec::new() } }
+        let collected = Collected { material: Vec::new(), outline: Vec::new(), section_titles: Vec::new(), pictures: Vec::new(), small_pictures: Vec::new() };
+        Collector { style, features: &[], section: 0, collected, images: None }
     }
 
     /// The material collected since the last call, to be set on its own.
@@ -127,15 +154,15 @@ impl<'a> Collector<'a> {
         std::mem::take(&mut self.collected.material)
     }
 
-    fn push_space(&mut self, height: f32) {
+    pub(super) fn push_space(&mut self, height: f32) {
         self.collected.material.push(Material::Vertical(VItem::Space { height, stretch: 0.0, shrink: 0.0 }));
     }
 
-    fn push_text(&mut self, text: ParagraphText<'a>, setting: Setting) {
+    pub(super) fn push_text(&mut self, text: ParagraphText<'a>, setting: Setting) {
         self.collected.material.push(Material::Text(TextBlock { text, setting }));
     }
 
-    fn text(&self, inlines: Cow<'a, [Inline]>, style: TextStyle) -> ParagraphText<'a> {
+    pub(super) fn text(&self, inlines: Cow<'a, [Inline]>, style: TextStyle) -> ParagraphText<'a> {
         ParagraphText { inlines, style, prefix: None, suffix: Vec::new(), features: self.features, code: None }
     }
 
@@ -184,6 +211,21 @@ impl<'a> Collector<'a> {
         self.push_space(s.body.leading_pt * s.title.space_after_lines);
     }
 
+    /// A heading inside a section (`##` to `######`), in its level's style.
+    fn subheading(&mut self, content: &'a [Inline], level: u8, place: Place) {
+        let s = self.style;
+        let Some(level_style) = s.subheadings.get(usize::from(level.saturating_sub(2))).or(s.subheadings.last()) else {
+            return self.heading(Cow::Borrowed(content), None, s.body.leading_pt);
+        };
+        self.features = &s.heading.features;
+        let face = face_named(&level_style.face);
+        let text = self.text(Cow::Borrowed(content), TextStyle { size: level_style.size_pt, face, indent: 0.0, hyphenate: false });
+        let keep = Keep::Heading { space_above: s.body.leading_pt * level_style.space_above_lines, space_below: s.body.leading_pt * level_style.space_below_lines };
+        let setting = Setting { spacing: Spacing::Ragged, keep, ..self.place_setting(Spacing::Ragged, place, level_style.leading_pt) };
+        self.push_text(text, setting);
+        self.features = &s.body.features;
+    }
+
     /// A heading, after which text is set with the body's features again.
     pub fn heading(&mut self, inlines: Cow<'a, [Inline]>, destination: Option<String>, space_above: f32) {
         let s = self.style;
@@ -216,110 +258,117 @@ impl<'a> Collector<'a> {
                 }
                 self.heading(Cow::Borrowed(heading), Some(section.id.clone()), s.body.leading_pt * s.heading.space_above_lines);
             }
-            self.blocks(&section.blocks, 0.0, true, None);
+            self.blocks(&section.blocks, Place::text(s), true);
         }
     }
 
-    /// `label` goes before the text of the first block if that is a
-    /// paragraph: a list item's number or bullet.
-    pub fn blocks(&mut self, blocks: &'a [Block], indent: f32, mut first: bool, mut label: Option<String>) {
+    /// Sets `blocks` in `place`; `first` if they open a section or an item
+    /// (their first paragraph is then not indented).
+    pub fn blocks(&mut self, blocks: &'a [Block], place: Place, mut first: bool) {
         let s = self.style;
-        let body = TextStyle { size: s.body.size_pt, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
         for block in blocks {
-            let label = label.take();
             match block {
                 Block::Paragraph(inlines) => {
-                    let paragraph_indent = if first || indent > 0.0 { 0.0 } else { s.body.indent_em * s.body.size_pt };
+                    let indented = !first && place.left == 0.0 && place.right == 0.0;
+                    let paragraph_indent = if indented { s.body.indent_em * s.body.size_pt } else { 0.0 };
                     if s.body.paragraph_space_lines > 0.0 && !first {
-                        self.push_space(s.body.leading_pt * s.body.paragraph_space_lines);
+                        self.push_space(place.leading * s.body.paragraph_space_lines);
                     }
-                    let inlines = match label {
-                        Some(label) => Cow::Owned([Inline::Text(format!("{label}\u{a0}"))].into_iter().chain(inlines.iter().cloned()).collect()),
-                        None => Cow::Borrowed(inlines.as_slice()),
-                    };
-                    self.paragraph(self.text(inlines, TextStyle { indent: paragraph_indent, ..body }), indent, s.body.leading_pt);
+                    let style = TextStyle { size: place.size, face: FaceStyle::Regular, indent: paragraph_indent, hyphenate: true };
+                    let setting = self.place_setting(Spacing::Justified, place, place.leading);
+                    self.push_text(self.text(Cow::Borrowed(inlines), style), setting);
                 }
-                Block::Subheading { content, .. } => {
-                    self.heading(Cow::Borrowed(content), None, s.body.leading_pt);
+                Block::Subheading { content, level, .. } => {
+                    self.subheading(content, *level, place);
                     first = true;
                     continue;
                 }
-                Block::Quote(inner) => {
-                    self.push_space(s.body.leading_pt * 0.5);
-                    self.blocks(inner, indent + s.body.indent_em * s.body.size_pt, true, None);
-                    self.push_space(s.body.leading_pt * 0.5);
-                }
-                Block::Language { blocks: inner, .. } => self.blocks(inner, indent, first, label),
-                Block::List(list) => {
-                    for (n, item) in list.items.iter().enumerate() {
-                        let mut label = match list.start {
-                            Some(k) => format!("{}.", k + n as u64),
-                            None => "•".to_owned(),
-                        };
-                        match item.task {
-                            Some(true) => label.push_str(" ☑"),
-                            Some(false) => label.push_str(" ☐"),
-                            None => {}
-                        }
-                        self.blocks(&item.blocks, indent + s.body.indent_em * s.body.size_pt, true, Some(label));
-                    }
-                }
+                Block::Quote(inner) => self.quote(inner, place),
+                Block::Language { blocks: inner, .. } => self.blocks(inner, place, first),
+                Block::List(list) => self.list(list, place),
                 Block::Figure(figure) => {
-                    let caption = if figure.caption.is_empty() { vec![Inline::Text(figure.image.alt.clone())] } else { figure.caption.clone() };
-                    self.paragraph(self.text(Cow::Owned(caption), body), indent, s.body.leading_pt);
-                }
-                Block::Verse(lines) => {
-                    for line in lines {
-                        self.paragraph(self.text(Cow::Borrowed(line), body), indent, s.body.leading_pt);
+                    if !self.figure(figure, place) {
+                        let caption = if figure.caption.is_empty() { vec![Inline::Text(figure.image.alt.clone())] } else { figure.caption.clone() };
+                        let style = TextStyle { size: place.size, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
+                        let setting = self.place_setting(Spacing::Justified, place, place.leading);
+                        self.push_text(self.text(Cow::Owned(caption), style), setting);
                     }
                 }
-                Block::Definitions(definitions) => {
-                    for definition in definitions {
-                        let term = TextStyle { face: FaceStyle::Bold, ..body };
-                        self.paragraph(self.text(Cow::Borrowed(&definition.term), term), indent, s.body.leading_pt);
-                        for detail in &definition.details {
-                            self.blocks(detail, indent + s.body.indent_em * s.body.size_pt, true, None);
-                        }
-                    }
-                }
+                Block::Verse(lines) => self.verse(lines, place),
+                Block::Definitions(definitions) => self.definitions(definitions, place),
                 Block::Code { text: code, .. } => {
                     let space = s.body.leading_pt * s.code.space_around_lines;
                     self.push_space(space);
                     let style = TextStyle { size: s.code.size_pt, face: FaceStyle::Mono, indent: 0.0, hyphenate: false };
                     let text = ParagraphText { code: Some(&s.code), ..self.text(Cow::Owned(vec![Inline::Text(code.clone())]), style) };
-                    let setting = Setting { keep: Keep::Together { up_to_lines: CODE_KEPT_WHOLE_UP_TO }, ..self.paragraph_setting(Spacing::Code, indent, s.code.leading_pt) };
+                    let setting = Setting { keep: Keep::Together { up_to_lines: CODE_KEPT_WHOLE_UP_TO }, ..self.place_setting(Spacing::Code, place, s.code.leading_pt) };
                     self.push_text(text, setting);
                     self.push_space(space);
                 }
-                Block::Rule => self.push_space(s.body.leading_pt),
-                Block::Table(table) => {
-                    for row in (!table.header.is_empty()).then_some(&table.header).into_iter().chain(&table.rows) {
-                        let mut inlines = Vec::new();
-                        for (i, cell) in row.iter().enumerate() {
-                            if i > 0 {
-                                inlines.push(Inline::Text(" · ".into()));
-                            }
-                            inlines.extend(cell.iter().cloned());
-                        }
-                        self.paragraph(self.text(Cow::Owned(inlines), body), indent, s.body.leading_pt);
-                    }
-                }
+                Block::Rule => self.rule(place),
+                Block::Table(table) => self.table(table, place.left, self.style.measure() - place.left - place.right),
             }
             first = false;
         }
     }
 
-    fn paragraph_setting(&self, spacing: Spacing, indent: f32, leading: f32) -> Setting {
+    /// A figure whose picture the book has, centred in the column `place` leaves;
+    /// false when there is no picture to place (a picture on the web).
+    fn figure(&mut self, figure: &'a Figure, place: Place) -> bool {
+        let Some(picture) = self.images.and_then(|images| images.get(&figure.image.src)) else { return false };
+        let s = self.style;
+        let measure = s.measure() - place.left - place.right;
+        let (width, height) = figure::figure_size(picture, s, measure);
+        if !(width > 0.0 && height > 0.0) {
+            return false;
+        }
+        if figure::too_few_pixels(picture, measure, width) {
+            self.collected.small_pictures.push((figure.image.at, figure.image.src.clone()));
+        }
+        let image = match self.collected.pictures.iter().position(|p| std::sync::Arc::ptr_eq(p, picture)) {
+            Some(id) => id,
+            None => {
+                self.collected.pictures.push(std::sync::Arc::clone(picture));
+                self.collected.pictures.len() - 1
+            }
+        };
+        let c = &s.caption;
+        let caption = (!figure.caption.is_empty()).then(|| {
+            let face = if c.italic { FaceStyle::Italic } else { FaceStyle::Regular };
+            let text = self.text(Cow::Borrowed(&figure.caption), TextStyle { size: c.size_pt, face, indent: 0.0, hyphenate: false });
+            let setting = Setting { baseline: c.leading_pt * 0.8, ..self.place_setting(Spacing::Ragged, place, c.leading_pt) };
+            TextBlock { text, setting }
+        });
+        let frame = FigureFrame {
+            image,
+            width,
+            height,
+            indent: place.left + (measure - width) / 2.0,
+            column: (place.left, measure),
+            space_around: s.body.leading_pt * c.space_around_lines,
+            gap: c.gap_pt,
+            section: self.section,
+        };
+        self.collected.material.push(Material::Figure(FigureBlock { frame, caption }));
+        true
+    }
+
+    /// How a block `place` asks for is set: its lines `leading` apart.
+    pub(super) fn place_setting(&self, spacing: Spacing, place: Place, leading: f32) -> Setting {
         Setting {
-            measure: self.style.measure() - indent,
+            measure: self.style.measure() - place.left - place.right,
             spacing,
-            indent,
+            indent: place.left,
             baseline: leading * 0.8,
             leading,
             keep: Keep::Paragraph,
             destination: None,
             section: self.section,
         }
+    }
+
+    fn paragraph_setting(&self, spacing: Spacing, indent: f32, leading: f32) -> Setting {
+        Setting { indent, measure: self.style.measure() - indent, ..self.place_setting(spacing, Place::text(self.style), leading) }
     }
 
     /// A justified paragraph `indent` from the text's left edge.
@@ -372,8 +421,37 @@ impl<'a> Collector<'a> {
             if let Some(heading) = &section.heading {
                 self.heading(Cow::Borrowed(heading), Some(section.id.clone()), 0.0);
             }
-            self.blocks(&section.blocks, 0.0, true, None);
+            self.blocks(&section.blocks, Place::text(self.style), true);
         }
+    }
+}
+
+/// Where blocks are set: how far in from each side of the measure, in what
+/// size, how deep in lists.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place {
+    pub left: f32,
+    pub right: f32,
+    pub size: f32,
+    pub leading: f32,
+    /// How many lists the blocks are inside.
+    pub lists: usize,
+}
+
+impl Place {
+    /// The body text's own place: the full measure, the body's size.
+    pub fn text(style: &Style) -> Place {
+        Place { left: 0.0, right: 0.0, size: style.body.size_pt, leading: style.body.leading_pt, lists: 0 }
+    }
+}
+
+/// The face a style names ("bold", "italic", "bold-italic", anything else regular).
+pub(crate) fn face_named(name: &str) -> FaceStyle {
+    match name {
+        "bold" => FaceStyle::Bold,
+        "italic" => FaceStyle::Italic,
+        "bold-italic" => FaceStyle::BoldItalic,
+        _ => FaceStyle::Regular,
     }
 }
 

@@ -14,6 +14,7 @@
 use std::borrow::Cow;
 
 use super::collect::Collector;
+use crate::images::Images;
 use super::pages::{place_line, place_lines};
 use super::stack::set_lines;
 use super::{Flow, FlowLine};
@@ -38,7 +39,7 @@ pub const COVER_PAGES: usize = 2;
 /// The back matter goes on the back cover when it fits there; when it does
 /// not, it stays after the notes as in the reader edition, and the back cover
 /// carries only the publisher's line.
-pub fn typeset_pamphlet(book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, timings: &mut Timings) -> Typeset {
+pub fn typeset_pamphlet(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, timings: &mut Timings) -> Typeset {
     let mut covers = Covers::new(style, fonts, hyphenator);
     let back = covers.back_cover(book);
     let article_book = if back.holds_back_matter {
@@ -46,8 +47,13 @@ pub fn typeset_pamphlet(book: &Book, style: &Style, fonts: &FontFamily, hyphenat
     } else {
         book.clone()
     };
-    let mut article = typeset_from(&article_book, style, fonts, hyphenator, date, COVER_PAGES, timings);
-    let front = covers.front_cover(book);
+    let mut article = typeset_from(&article_book, images, style, fonts, hyphenator, date, COVER_PAGES, timings);
+    // The front matter's cover picture goes on the front cover, between the title and the author.
+    let cover = images.cover().map(|picture| {
+        article.document.images.push(std::sync::Arc::clone(picture));
+        (picture.as_ref(), article.document.images.len() - 1)
+    });
+    let front = covers.front_cover(book, cover);
     let colophon = covers.colophon(book);
 
     let document = &mut article.document;
@@ -105,7 +111,7 @@ impl<'a> Covers<'a> {
     fn put(&self, page: &mut layout::Page, lines: Vec<SetLine>, left: f32, baseline: f32, leading: f32) -> f32 {
         let mut y = baseline;
         for line in lines {
-            place_line(page, FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0 }, left, y);
+            place_line(page, FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new(), picture: None, opens_block: false }, left, y);
             y += leading;
         }
         y
@@ -117,7 +123,9 @@ impl<'a> Covers<'a> {
 
     /// Page 1: a heavy rule and the publisher at the head, the title a fifth of
     /// the way down with the standfirst under it, the author at the foot.
-    fn front_cover(&mut self, book: &Book) -> layout::Page {
+    /// `picture` (with its id in the document) fills the room between the
+    /// standfirst and the byline, centred, never enlarged past its own size.
+    fn front_cover(&mut self, book: &Book, picture: Option<(&crate::images::Picture, layout::ImageId)>) -> layout::Page {
         let (s, m) = (self.style, &book.metadata);
         let b = &s.booklet;
         let mut page = self.blank_page();
@@ -141,15 +149,26 @@ impl<'a> Covers<'a> {
             y += b.cover_standfirst_leading_pt * 0.5;
             self.rule(&mut page, left, y - b.cover_standfirst_leading_pt, measure / 4.0, 0.6);
             let lines = self.ragged(standfirst, FaceStyle::Italic, b.cover_standfirst_size_pt);
-            self.put(&mut page, lines, left, y + b.cover_standfirst_size_pt, b.cover_standfirst_leading_pt);
+            y = self.put(&mut page, lines, left, y + b.cover_standfirst_size_pt, b.cover_standfirst_leading_pt);
         }
+        let mut foot = s.page_height() - s.bottom();
         // No author, no byline: the rule above it goes too.
         if let Some(author) = &m.author {
             let author = self.ragged(author, FaceStyle::Regular, b.cover_author_size_pt);
             let leading = b.cover_author_size_pt * 1.25;
             let first = s.page_height() - s.bottom() - leading * (author.len().max(1) - 1) as f32;
-            self.rule(&mut page, left, first - b.cover_author_size_pt * 1.6, measure, 0.6);
+            foot = first - b.cover_author_size_pt * 1.6;
+            self.rule(&mut page, left, foot, measure, 0.6);
             self.put(&mut page, author, left, first, leading);
+        }
+        if let Some((picture, image)) = picture {
+            let gap = s.body.leading_pt;
+            let (top, room) = (y + gap - s.body.leading_pt, foot - gap - (y + gap - s.body.leading_pt));
+            let (width, height) = picture.fit(measure, room);
+            if width > 0.0 && height > 0.0 {
+                let area = layout::Rect { x: left + (measure - width) / 2.0, y: top + (room - height) / 2.0, width, height };
+                page.items.push(Item::Image { image, area });
+            }
         }
         page
     }
@@ -204,7 +223,7 @@ impl<'a> Covers<'a> {
                 self.outline.push(layout::OutlineEntry { title, level: 1, destination: section.id.clone() });
                 self.collector.heading(Cow::Borrowed(heading), Some(section.id.clone()), 0.0);
             }
-            self.collector.blocks(&section.blocks, 0.0, true, None);
+            self.collector.blocks(&section.blocks, super::collect::Place::text(self.style), true);
             let material = self.collector.take_material().into_iter().map(|m| m.map_text(|text| self.setter.prepare_text(text))).collect();
             flow.stack(material, &self.params);
         }

@@ -3,10 +3,15 @@
 
 pub mod collect;
 pub mod covers;
+pub mod figure;
+pub mod display;
 pub mod furniture;
+pub mod links;
+pub mod list;
 pub mod pagebreak;
 pub mod pages;
 pub mod stack;
+pub mod table;
 
 use crate::layout;
 use crate::typeset::inline::line::SetLine;
@@ -24,6 +29,23 @@ pub(crate) struct FlowLine {
     pub destination: Option<String>,
     /// Which running-head section the line belongs to.
     pub section: usize,
+    /// A figure's picture, whose top is the top of the line's slot.
+    pub picture: Option<figure::PlacedPicture>,
+    /// The first line of a paragraph, heading or other block: where a figure
+    /// moved down the flow is best put (`figure::break_pages`).
+    pub opens_block: bool,
+    /// Rules drawn with the line (a table's).
+    pub rules: Vec<LineRule>,
+}
+
+/// A horizontal rule drawn with a line: `y` down from the top of the line's
+/// slot, from `from` to `to` right of the line's indent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct LineRule {
+    pub y: f32,
+    pub from: f32,
+    pub to: f32,
+    pub thickness: f32,
 }
 
 /// The vertical list of the whole book and the content of its lines.
@@ -33,4 +55,16 @@ pub(crate) struct Flow {
     pub lines: Vec<Option<FlowLine>>,
     pub outline: Vec<layout::OutlineEntry>,
     pub section_titles: Vec<String>,
+    /// Where each figure's items are, in flow order (the page breaker may move them).
+    pub figures: Vec<figure::FigureSpan>,
+    /// The pictures the flow places, by id.
+    pub pictures: figure::Pictures,
+    /// Lines set again at the top of a page that follows a
+    /// [`VItem::BreakRepeating`] (a table's head), with their heights.
+    pub repeated: Vec<Vec<(f32, FlowLine)>>,
+    /// What the typesetter could not do as the style asks, for the user.
+    pub warnings: Vec<String>,
+    /// A list item's label, set and waiting for the item's first line, with
+    /// its setting (`Keep::Hung`: where its right edge goes).
+    pub hung: Option<(SetLine, collect::Setting)>,
 }

@@ -74,6 +74,11 @@ pub enum VItem {
     Penalty { cost: f32 },
     /// Start a new page (end of chapter).
     ForcedBreak,
+    /// A free break (between two rows of a table) after which the next page
+    /// begins with `height` of material repeated from before (the table's
+    /// head, the caller's `repeat`): if the break is taken, that page has
+    /// `height` less room. Nothing when not taken.
+    BreakRepeating { repeat: usize, height: f32 },
 }
 
 /// Knobs of the page breaker.
@@ -227,11 +232,15 @@ struct Breakpoint {
     forbidden: bool,
     /// First item of the page that follows a break here.
     next_page_start: usize,
+    /// Height the page that follows a break here begins with (a repeated table head).
+    carried: f64,
 }
 
 struct Node {
     position: usize,
     next_page_start: usize,
+    /// Height the page that starts here begins with, before its own items.
+    carried: f64,
     /// Number of the page that starts here (merged past `easy_page`).
     page: usize,
     total_demerits: f64,
@@ -284,7 +293,7 @@ impl<'a> Flow<'a> {
                     running.stretch += finite(stretch).max(0.0);
                     running.shrink += finite(shrink).max(0.0);
                 }
-                VItem::Penalty { .. } | VItem::ForcedBreak => {}
+                VItem::Penalty { .. } | VItem::ForcedBreak | VItem::BreakRepeating { .. } => {}
             }
             prefix.push(running);
         }
@@ -300,6 +309,10 @@ impl<'a> Flow<'a> {
         let mut breakpoints = Vec::new();
         for position in 1..end {
             let after_line = matches!(items[position - 1], VItem::Line { .. });
+            let carried = match items[position] {
+                VItem::BreakRepeating { height, .. } => finite(height).max(0.0),
+                _ => 0.0,
+            };
             let (cost, forced, forbidden) = match items[position] {
                 VItem::Penalty { cost } if cost <= FORCED_PENALTY => (0.0, true, false),
                 VItem::Penalty { cost } if cost.is_nan() || cost >= INFINITE_PENALTY => {
@@ -307,12 +320,13 @@ impl<'a> Flow<'a> {
                 }
                 VItem::Penalty { cost } => (cost as f64, false, false),
                 VItem::ForcedBreak => (0.0, true, false),
+                VItem::BreakRepeating { .. } => (0.0, false, false),
                 VItem::Space { .. } | VItem::Line { .. } if after_line => (0.0, false, false),
                 _ => continue,
             };
-            breakpoints.push(Breakpoint { position, cost, forced, forbidden, next_page_start: content_from[position] });
+            breakpoints.push(Breakpoint { position, cost, forced, forbidden, next_page_start: content_from[position], carried });
         }
-        breakpoints.push(Breakpoint { position: end, cost: 0.0, forced: true, forbidden: false, next_page_start: end });
+        breakpoints.push(Breakpoint { position: end, cost: 0.0, forced: true, forbidden: false, next_page_start: end, carried: 0.0 });
 
         // At most one page per breakpoint: probing that many heights tells
         // from which page on they are constant.
@@ -350,6 +364,7 @@ impl<'a> Flow<'a> {
         let mut nodes = vec![Node {
             position: 0,
             next_page_start: self.first_content,
+            carried: 0.0,
             page: 0,
             total_demerits: 0.0,
             previous: NO_NODE,
@@ -381,7 +396,7 @@ impl<'a> Flow<'a> {
                 let room = self.heights[node.page.min(self.easy_page)];
                 let from = &self.prefix[node.next_page_start];
                 let to = &self.prefix[breakpoint.position];
-                let natural = to.height - from.height;
+                let natural = to.height - from.height + node.carried;
                 let stretch = to.stretch - from.stretch;
                 let shrink = to.shrink - from.shrink;
 
@@ -501,6 +516,7 @@ impl<'a> Flow<'a> {
             nodes.push(Node {
                 position: breakpoint.position,
                 next_page_start: breakpoint.next_page_start,
+                carried: breakpoint.carried,
                 page: candidate.page,
                 total_demerits: candidate.total_demerits,
                 previous: candidate.previous,
@@ -580,6 +596,25 @@ mod tests {
             }
         }
         starts
+    }
+
+    /// Rows of one line between breaks that repeat a two-line head: ten
+    /// rows on pages of six lines take four rows a page after the first,
+    /// as each later page begins with the head.
+    #[test]
+    fn a_break_that_repeats_a_head_leaves_the_next_page_that_much_less_room() {
+        let mut items = Vec::new();
+        for row in 0..10 {
+            if row > 0 {
+                items.push(VItem::BreakRepeating { repeat: 0, height: 2.0 * LINE });
+            }
+            items.push(VItem::Line { height: LINE });
+        }
+        let pages = break_pages(&items, &|_| 6.0 * LINE, &no_balancing());
+        let rows: Vec<usize> = pages.iter().map(|page| line_count(&items, page)).collect();
+        assert_eq!(rows, [6, 4]);
+        assert!(pages.iter().all(|page| !page.overfull));
+        assert_eq!(pages[1].content_height, 6.0 * LINE, "the head counts in the page's height");
     }
 
     /// Invariants every result must satisfy.
@@ -901,7 +936,7 @@ mod tests {
                 .filter(|&position| match items[position] {
                     VItem::Penalty { .. } => true,
                     VItem::Space { .. } | VItem::Line { .. } => matches!(items[position - 1], VItem::Line { .. }),
-                    VItem::ForcedBreak => unreachable!("not generated"),
+                    VItem::ForcedBreak | VItem::BreakRepeating { .. } => unreachable!("not generated"),
                 })
                 .collect();
             let room = 4.0 + next(4) as f64;

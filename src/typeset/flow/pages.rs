@@ -6,21 +6,23 @@
 use std::sync::Arc;
 
 use crate::typeset::inline::prepare::{Anchor, Piece};
+use super::figure;
 use super::furniture::Furniture;
 use super::{Flow, FlowLine};
 use crate::resources::fonts::{FaceStyle, FontFamily};
 use crate::layout::{self, Destination, Document, DocumentInfo, FamilyMember, FamilyStyle, FontResource, GlyphRun, Item, Link, LinkTarget, Point, Rect};
 use crate::model::{note_anchor, noteref_anchor, Book};
-use crate::typeset::flow::pagebreak::{self, PageParams, PageRange, VItem};
+use crate::typeset::flow::pagebreak::{PageParams, PageRange, VItem};
 use crate::resources::style::Style;
 
 /// Where the flow's pages end. `first_page` is how many pages come before
 /// the flow's first page (a pamphlet's covers): the recto/verso margins count
 /// them, and so do folios, so that a page's folio is its place in the printed object.
-pub(crate) fn break_pages(flow: &Flow, style: &Style, first_page: usize) -> Vec<PageRange> {
+/// Figures that do not fit where they stand move down the flow (`figure::break_pages`).
+pub(crate) fn break_pages(flow: &mut Flow, style: &Style, first_page: usize) -> Vec<PageRange> {
     let text_height = style.text_height();
     let params = PageParams { first_page_is_recto: first_page.is_multiple_of(2), ..PageParams::default() };
-    pagebreak::break_pages(&flow.items, &|_| text_height, &params)
+    figure::break_pages(flow, &|_| text_height, &params, style.body.leading_pt)
 }
 
 /// The pages of `ranges`, each with its lines moved out of the flow and,
@@ -30,7 +32,15 @@ pub(crate) fn make_up(flow: &mut Flow, ranges: &[PageRange], style: &Style, firs
     for (index, range) in ranges.iter().enumerate() {
         let number = first_page + index;
         let mut page = layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new() };
-        let first_section = place_lines(&mut page, flow, range.start..range.end, style.left_margin(number), style.top());
+        // After a break between a table's rows, the page begins with the table's head.
+        let mut top = style.top();
+        if let Some(VItem::BreakRepeating { repeat, .. }) = index.checked_sub(1).map(|previous| flow.items[ranges[previous].end]) {
+            for (height, line) in flow.repeated[repeat].clone() {
+                place_line(&mut page, line, style.left_margin(number), top);
+                top += height;
+            }
+        }
+        let first_section = place_lines(&mut page, flow, range.start..range.end, style.left_margin(number), top);
         // The opening page of the flow has no running head or folio.
         if index > 0 {
             let section = first_section.and_then(|s| flow.section_titles.get(s)).cloned().unwrap_or_default();
@@ -42,7 +52,7 @@ pub(crate) fn make_up(flow: &mut Flow, ranges: &[PageRange], style: &Style, firs
 }
 
 /// The document of `pages`, dated `date`.
-pub(crate) fn document(book: &Book, fonts: &FontFamily, date: Option<chrono::NaiveDate>, pages: Vec<layout::Page>, outline: Vec<layout::OutlineEntry>) -> Document {
+pub(crate) fn document(book: &Book, fonts: &FontFamily, date: Option<chrono::NaiveDate>, pages: Vec<layout::Page>, outline: Vec<layout::OutlineEntry>, images: figure::Pictures) -> Document {
     let m = &book.metadata;
     Document {
         info: DocumentInfo {
@@ -58,6 +68,7 @@ pub(crate) fn document(book: &Book, fonts: &FontFamily, date: Option<chrono::Nai
         fonts: FaceStyle::ALL.iter().chain([&FaceStyle::Fallback, &FaceStyle::Mono]).map(|&s| font_resource(fonts, s)).collect(),
         pages,
         outline,
+        images,
     }
 }
 
@@ -98,7 +109,7 @@ pub(super) fn place_lines(page: &mut layout::Page, flow: &mut Flow, range: std::
                 y += height;
             }
             VItem::Space { height, .. } => y += height,
-            VItem::Penalty { .. } | VItem::ForcedBreak => {}
+            VItem::Penalty { .. } | VItem::ForcedBreak | VItem::BreakRepeating { .. } => {}
         }
     }
     first_section
@@ -107,8 +118,15 @@ pub(super) fn place_lines(page: &mut layout::Page, flow: &mut Flow, range: std::
 pub(super) fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top: f32) {
     let baseline = top + line.baseline;
     let x0 = left + line.indent;
+    if let Some(picture) = line.picture {
+        figure::place_picture(page, picture, x0, top);
+    }
     if let Some(name) = line.destination {
         page.destinations.push(Destination { name, at: Point { x: x0, y: top } });
+    }
+    for rule in &line.rules {
+        let y = top + rule.y;
+        page.items.push(Item::Rule { from: Point { x: x0 + rule.from, y }, to: Point { x: x0 + rule.to, y }, thickness: rule.thickness });
     }
     for (x, piece) in line.line.pieces {
         let origin = Point { x: x0 + x, y: baseline };

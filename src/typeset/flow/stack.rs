@@ -22,8 +22,24 @@ impl Flow {
                 Material::Vertical(item) => self.push(item, None),
                 Material::Text(block) => {
                     let lines = set_lines(block.text, &block.setting, params);
-                    self.push_lines(lines, block.setting);
+                    if let Keep::Hung { .. } = block.setting.keep {
+                        self.flush_hung();
+                        self.hung = lines.into_iter().next().map(|line| (line, block.setting));
+                    } else {
+                        self.push_lines(lines, block.setting);
+                    }
                 }
+                Material::Table(table) => {
+                    self.flush_hung();
+                    self.push_table(table, params);
+                }
+                Material::Figure(figure) => match figure.caption {
+                    Some(caption) => {
+                        let lines = set_lines(caption.text, &caption.setting, params);
+                        self.push_figure(figure.frame, Some(&caption.setting), lines);
+                    }
+                    None => self.push_figure(figure.frame, None, Vec::new()),
+                },
             }
         }
     }
@@ -33,23 +49,41 @@ impl Flow {
         self.lines.push(line);
     }
 
-    /// Appends a block's lines with the keeps its setting asks for.
-    fn push_lines(&mut self, lines: Vec<SetLine>, setting: Setting) {
+    /// A label no text followed (an item that opens with a table): a line of its own.
+    fn flush_hung(&mut self) {
+        if let Some((label, setting)) = self.hung.take() {
+            let Keep::Hung { right } = setting.keep else { return };
+            let indent = setting.indent;
+            self.push_lines(vec![hung(label, right, indent)], Setting { keep: Keep::Paragraph, ..setting });
+        }
+    }
+
+    /// Appends a block's lines with the keeps its setting asks for, and a
+    /// label waiting for them on the first.
+    fn push_lines(&mut self, mut lines: Vec<SetLine>, setting: Setting) {
+        if let Some(first) = lines.first_mut() {
+            if let Some((label, Setting { keep: Keep::Hung { right }, .. })) = self.hung.take() {
+                first.pieces.splice(0..0, hung(label, right, setting.indent).pieces);
+            }
+        }
         let mut heights = vec![setting.leading; lines.len()];
         if let (Keep::Heading { space_below, .. }, Some(last)) = (setting.keep, heights.last_mut()) {
             *last += space_below;
         }
         let mut destination = setting.destination;
-        let contents = lines.into_iter().map(|line| FlowLine {
+        let contents = lines.into_iter().enumerate().map(|(n, line)| FlowLine {
             line,
             indent: setting.indent,
             baseline: setting.baseline,
             destination: destination.take(),
             section: setting.section,
+            picture: None,
+            opens_block: n == 0,
+            rules: Vec::new(),
         });
         let mut new_items = Vec::new();
         match setting.keep {
-            Keep::Paragraph => pagebreak::push_paragraph(&mut new_items, &heights, &Keeps::default()),
+            Keep::Paragraph | Keep::Hung { .. } => pagebreak::push_paragraph(&mut new_items, &heights, &Keeps::default()),
             Keep::Together { up_to_lines } if heights.len() <= up_to_lines => pagebreak::push_unbroken(&mut new_items, &heights),
             // The default keeps forbid a break after the first line and before the last.
             Keep::Together { .. } => pagebreak::push_paragraph(&mut new_items, &heights, &Keeps::default()),
@@ -68,23 +102,59 @@ impl Flow {
 }
 
 /// Breaks and sets a prepared paragraph as its setting asks.
-pub(crate) fn set_lines(mut prepared: Prepared, setting: &Setting, params: &Params) -> Vec<SetLine> {
+pub(crate) fn set_lines(prepared: Prepared, setting: &Setting, params: &Params) -> Vec<SetLine> {
     let measure = setting.measure;
     match setting.spacing {
         Spacing::Justified => set_paragraph(&prepared, &|_| measure, params, true),
         Spacing::Code => set_code(&prepared, measure),
-        // Set at their natural width, the lines must not have counted on
-        // shrinking word spaces nor narrowing letters (font expansion), or a
-        // line the breaker accepts would stick out of the measure once set.
-        Spacing::Ragged => {
-            for item in &mut prepared.items {
-                if let Item::Glue { shrink, .. } = item {
-                    *shrink = 0.0;
-                }
+        Spacing::Ragged => set_ragged(prepared, measure, params),
+        Spacing::Centred => {
+            let mut lines = set_ragged(prepared, measure, params);
+            for line in &mut lines {
+                shift(line, ((measure - line.width) / 2.0).max(0.0));
             }
-            set_paragraph(&prepared, &|_| measure, &Params { expansion: 0.0, ..*params }, false)
+            lines
+        }
+        Spacing::Verse { turnover } => {
+            let turnover = turnover.min(measure / 2.0);
+            let mut lines = set_ragged_in(prepared, &|line| if line == 0 { measure } else { measure - turnover }, params);
+            for line in lines.iter_mut().skip(1) {
+                shift(line, turnover);
+            }
+            lines
         }
     }
+}
+
+/// `label` placed so that it ends at `right` from the text's left edge, on a line `indent` in.
+fn hung(mut label: SetLine, right: f32, indent: f32) -> SetLine {
+    let dx = right - label.width - indent;
+    shift(&mut label, dx);
+    label
+}
+
+fn shift(line: &mut SetLine, dx: f32) {
+    for (x, _) in &mut line.pieces {
+        *x += dx;
+    }
+}
+
+/// Breaks and sets a prepared paragraph ragged right at `measure`.
+pub(crate) fn set_ragged(prepared: Prepared, measure: f32, params: &Params) -> Vec<SetLine> {
+    set_ragged_in(prepared, &|_| measure, params)
+}
+
+/// Breaks and sets a prepared paragraph ragged right, line `n` at most `measure(n)` wide.
+fn set_ragged_in(mut prepared: Prepared, measure: &dyn Fn(usize) -> f32, params: &Params) -> Vec<SetLine> {
+    // Set at their natural width, the lines must not have counted on
+    // shrinking word spaces nor narrowing letters (font expansion), or a
+    // line the breaker accepts would stick out of the measure once set.
+    for item in &mut prepared.items {
+        if let Item::Glue { shrink, .. } = item {
+            *shrink = 0.0;
+        }
+    }
+    set_paragraph(&prepared, measure, &Params { expansion: 0.0, ..*params }, false)
 }
 
 #[cfg(test)]

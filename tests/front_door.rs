@@ -323,6 +323,7 @@ fn whole_words(pdf: &str) -> String {
 /// The real documents under tests/documents/, each taken as it is from a public repository.
 const DOCUMENTS: &[&str] = &[
     "getting-started-with-markdown",
+    "debuter-avec-markdown",
     "preserver-ses-donnees-de-recherche",
     "ver-archivos-html",
     "visualizacao-basica-dados-tabulares-r",

@@ -524,6 +524,6 @@ fn colour_on_a_terminal_unless_no_color() {
 }
 
 #[test]
-fn struck_through_text_is_kept_and_named_once() {
-    expect("strikethrough", 0, &[warning("struck-through text is set as plain text: no edition draws the line through it yet", 7, 14)]);
+fn struck_through_text_needs_no_warning_now_every_edition_draws_its_line() {
+    expect("strikethrough", 0, &[]);
 }

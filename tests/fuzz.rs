@@ -409,12 +409,12 @@ proptest! {
 }
 
 /// Words inside `~~…~~` once vanished from every edition without a word: they are kept
-/// (as plain text, with a warning, until the line through them is drawn).
+/// (struck through: `<del>` in the EPUB, a rule in print), so no warning is needed.
 #[test]
 fn strikethrough_keeps_its_text() {
     let editions = pipeline(&format!("{}Before ~~struck~~ after.\n", common::HEAD)).expect("a clean manuscript builds");
-    assert!(epub_text(&editions.epub).contains("struck"), "the struck-through word is not in the EPUB");
-    assert!(editions.warnings.iter().any(|w| w.message.starts_with("struck-through text is set as plain text")), "{:?}", editions.warnings);
+    assert!(epub_text(&editions.epub).contains("<del>struck</del>"), "the struck-through word is not in the EPUB");
+    assert!(!editions.warnings.iter().any(|w| w.message.contains("struck")), "{:?}", editions.warnings);
 }
 
 /// A bug the generator does not reach (it writes only bare keys): a control character in a

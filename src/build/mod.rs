@@ -265,6 +265,14 @@ impl Job<'_> {
                 warn(passes::coverage::missing_glyph(path, None, missing.character, missing.face, family));
             }
         }
+        // Read again only when there is a word to place in it.
+        let source = (!typeset.cut_words.is_empty()).then(|| std::fs::read_to_string(path).ok()).flatten();
+        for tag in &typeset.unhyphenated_languages {
+            warn(Diagnostic::warning(path, None, format!("no hyphenation patterns for `{tag}`; its text is set without hyphenation")));
+        }
+        for word in &typeset.cut_words {
+            warn(passes::coverage::cut_word(path, source.as_deref(), word));
+        }
         for warning in &typeset.warnings {
             warn(Diagnostic::warning(path, None, warning.clone()));
         }

@@ -112,7 +112,7 @@ impl Renderer<'_> {
     fn block(&mut self, block: &Block, out: &mut String) {
         match block {
             Block::Paragraph(inlines) => {
-                out.push_str("<p>");
+                out.push_str(if runs_right_to_left(inlines) { "<p dir=\"rtl\">" } else { "<p>" });
                 self.inlines(inlines, out);
                 out.push_str("</p>\n");
             }
@@ -254,7 +254,8 @@ impl Renderer<'_> {
                     let _ = write!(out, "<code class=\"math\">{}</code>", escape(tex));
                 }
                 Inline::Language { lang, content } => {
-                    let _ = write!(out, "<span lang=\"{0}\" xml:lang=\"{0}\">", escape(lang));
+                    let dir = if runs_right_to_left(content) { " dir=\"rtl\"" } else { "" };
+                    let _ = write!(out, "<span lang=\"{0}\" xml:lang=\"{0}\"{dir}>", escape(lang));
                     self.inlines(content, out);
                     out.push_str("</span>");
                 }
@@ -339,6 +340,13 @@ pub fn notes_body(notes: &[Note], references: &mut ReferenceFiles, sections: &Se
 }
 
 /// a, b, c … for the second and later backlinks of a note cited more than once.
+/// Whether text's first strong character runs right to left (Hebrew, Arabic):
+/// it is then marked so, and the reader sets it from the right. Text with
+/// only some right-to-left words is ordered by the reader's own bidi algorithm.
+fn runs_right_to_left(inlines: &[Inline]) -> bool {
+    unicode_bidi::get_base_direction(crate::model::plain_text(inlines).as_str()) == unicode_bidi::Direction::Rtl
+}
+
 fn occurrence_mark(occurrence: usize) -> String {
     format!("<sup>{}</sup>", crate::model::occurrence_letter(occurrence))
 }

@@ -17,6 +17,7 @@ const KEYS: &[(&str, KeyKind)] = &[
     ("language", KeyKind::Text),
     ("identifier", KeyKind::Text),
     ("rights", KeyKind::Text),
+    ("quotes", KeyKind::Text),
     ("cover_image", KeyKind::Text),
     ("subjects", KeyKind::TextList),
     ("back_matter", KeyKind::TextList),

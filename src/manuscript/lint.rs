@@ -107,8 +107,6 @@ pub(super) struct SourceLint<'a> {
     found: Vec<Diagnostic>,
     straight_quotes: Vec<usize>,
     double_hyphens: Vec<usize>,
-    /// Where the first struck-through text is: its text is kept, its line is not drawn yet.
-    first_strikethrough: Option<usize>,
     /// How many stray `*` and `_` have been named; past ten, no more.
     stray_marks: usize,
 }
@@ -123,7 +121,6 @@ impl<'a> SourceLint<'a> {
             found: Vec::new(),
             straight_quotes: Vec::new(),
             double_hyphens: Vec::new(),
-            first_strikethrough: None,
             stray_marks: 0,
         }
     }
@@ -141,9 +138,6 @@ impl<'a> SourceLint<'a> {
         match event {
             Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_) | Tag::HtmlBlock) => self.verbatim += 1,
             Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_) | TagEnd::HtmlBlock) => self.verbatim = self.verbatim.saturating_sub(1),
-            Event::Start(Tag::Strikethrough) => {
-                self.first_strikethrough.get_or_insert(range.start);
-            }
             Event::Start(Tag::Image { dest_url, .. }) => self.image(dest_url, range.start),
             // The source slice, not the event's text: escapes and entities shift offsets.
             Event::Text(_) if self.verbatim == 0 => self.prose(range.start, self.source.text.get(range).unwrap_or("")),
@@ -157,13 +151,6 @@ impl<'a> SourceLint<'a> {
     pub(super) fn finish(mut self, smart: bool, out: &mut Vec<Diagnostic>) {
         if !smart {
             self.straight_punctuation();
-        }
-        if let Some(offset) = self.first_strikethrough {
-            self.warn(
-                offset,
-                "struck-through text is set as plain text: no edition draws the line through it yet".into(),
-                "if the words are meant as deleted, say so in the text, or delete them",
-            );
         }
         out.append(&mut self.found);
     }

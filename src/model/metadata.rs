@@ -125,6 +125,9 @@ pub struct Metadata {
     /// `false` keeps straight quotes, `--` and `...` as typed; smart punctuation is on unless said.
     #[serde(default)]
     pub smart_punctuation: Option<bool>,
+    /// The language whose quotation marks smart punctuation sets (`quotes = "de"`), if not the book's.
+    #[serde(default)]
+    pub quotes: Option<String>,
     /// A picture for the covers (the EPUB's and the booklet's), relative to the
     /// manuscript's folder; without it the covers are drawn from the title.
     #[serde(default)]
@@ -198,6 +201,7 @@ impl Metadata {
             ("language", Some(&self.language)),
             ("identifier", self.identifier.as_ref()),
             ("rights", self.rights.as_ref()),
+            ("quotes", self.quotes.as_ref()),
             ("cover_image", self.cover_image.as_ref()),
         ];
         let lists = [("subjects", &self.subjects), ("back_matter", &self.back_matter), ("hyphenation_exceptions", &self.hyphenation_exceptions)];

@@ -151,17 +151,24 @@ pub fn images<'a>(blocks: &'a [Block], visit: &mut dyn FnMut(&'a Image, bool)) {
 
 /// Calls `visit` on every inline sequence of the blocks, depth first, in reading order.
 pub fn for_each_inlines_mut(blocks: &mut [Block], visit: &mut dyn FnMut(&mut Vec<Inline>)) {
+    for_each_inlines_in_language_mut(blocks, "", &mut |inlines, _| visit(inlines));
+}
+
+/// [`for_each_inlines_mut`], telling `visit` the language each sequence is
+/// in: `lang` (a BCP 47 tag), or the tag of the language block around it.
+pub fn for_each_inlines_in_language_mut(blocks: &mut [Block], lang: &str, visit: &mut dyn FnMut(&mut Vec<Inline>, &str)) {
     for block in blocks {
         match block {
-            Block::Paragraph(c) | Block::Subheading { content: c, .. } => visit(c),
-            Block::Quote(b) | Block::Language { blocks: b, .. } => for_each_inlines_mut(b, visit),
-            Block::List(list) => list.items.iter_mut().for_each(|i| for_each_inlines_mut(&mut i.blocks, visit)),
-            Block::Table(table) => table.header.iter_mut().chain(table.rows.iter_mut().flatten()).for_each(&mut *visit),
-            Block::Figure(figure) => visit(&mut figure.caption),
-            Block::Verse(lines) => lines.iter_mut().for_each(&mut *visit),
+            Block::Paragraph(c) | Block::Subheading { content: c, .. } => visit(c, lang),
+            Block::Quote(b) => for_each_inlines_in_language_mut(b, lang, visit),
+            Block::Language { lang: own, blocks: b } => for_each_inlines_in_language_mut(b, own, visit),
+            Block::List(list) => list.items.iter_mut().for_each(|i| for_each_inlines_in_language_mut(&mut i.blocks, lang, visit)),
+            Block::Table(table) => table.header.iter_mut().chain(table.rows.iter_mut().flatten()).for_each(|c| visit(c, lang)),
+            Block::Figure(figure) => visit(&mut figure.caption, lang),
+            Block::Verse(lines) => lines.iter_mut().for_each(|l| visit(l, lang)),
             Block::Definitions(definitions) => definitions.iter_mut().for_each(|d| {
-                visit(&mut d.term);
-                d.details.iter_mut().for_each(|detail| for_each_inlines_mut(detail, visit));
+                visit(&mut d.term, lang);
+                d.details.iter_mut().for_each(|detail| for_each_inlines_in_language_mut(detail, lang, visit));
             }),
             Block::Code { .. } | Block::Rule => {}
         }
@@ -203,14 +210,20 @@ impl Book {
 
     /// Every inline sequence of the book in the order of [`Book::runs`], to change in place.
     pub fn for_each_inlines_mut(&mut self, visit: &mut dyn FnMut(&mut Vec<Inline>)) {
+        self.for_each_inlines_in_language_mut("", &mut |inlines, _| visit(inlines));
+    }
+
+    /// [`Book::for_each_inlines_mut`] with the language of each sequence: `lang`
+    /// (the book's) or that of the language block it is in.
+    pub fn for_each_inlines_in_language_mut(&mut self, lang: &str, visit: &mut dyn FnMut(&mut Vec<Inline>, &str)) {
         for section in &mut self.sections {
             if let Some(heading) = &mut section.heading {
-                visit(heading);
+                visit(heading, lang);
             }
-            for_each_inlines_mut(&mut section.blocks, visit);
+            for_each_inlines_in_language_mut(&mut section.blocks, lang, visit);
         }
         for note in &mut self.notes {
-            for_each_inlines_mut(&mut note.blocks, visit);
+            for_each_inlines_in_language_mut(&mut note.blocks, lang, visit);
         }
     }
 }

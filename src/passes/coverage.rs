@@ -57,6 +57,12 @@ fn face_of(base: FaceStyle, emphasis: Emphasis) -> FaceStyle {
     }
 }
 
+/// Han ideographs, kana, Hangul and their punctuation: what only a CJK face draws.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{2e80}'..='\u{2fdf}' | '\u{3000}'..='\u{30ff}' | '\u{3100}'..='\u{31ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}'
+        | '\u{ac00}'..='\u{d7af}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}' | '\u{20000}'..='\u{3134f}')
+}
+
 /// Spaces, controls and default-ignorable characters: the shaper draws nothing for them.
 fn is_invisible(c: char) -> bool {
     c.is_whitespace()
@@ -90,6 +96,10 @@ pub fn missing_glyph(path: &Path, source: Option<&str>, character: char, face: F
             format!("the PDF sets it in the fallback face ({name})"),
             "replace the character, or choose a book face that has it in styles/fonts.toml",
         ),
+        None if is_cjk(character) => (
+            "the PDF prints it as a blank box".to_owned(),
+            "Chinese, Japanese and Korean need a CJK face: install Debian's `fonts-noto-cjk` (apt install fonts-noto-cjk), copy NotoSansCJK-Regular.ttc into fonts/ and name it as `fallback` in styles/fonts.toml",
+        ),
         None => (
             "the PDF prints it as a blank box".to_owned(),
             "replace the character, or put a font that has it in fonts/ and name it as `fallback` in styles/fonts.toml",
@@ -107,9 +117,34 @@ pub fn missing_glyph(path: &Path, source: Option<&str>, character: char, face: F
     }
 }
 
+/// The warning for a word the PDF had to cut at the measure (no hyphen, no
+/// punctuation to break at let it fit). `source` is the manuscript's text,
+/// to place the word's first occurrence.
+pub fn cut_word(path: &Path, source: Option<&str>, word: &str) -> Diagnostic {
+    let characters = word.chars().count();
+    let named: String = if characters > 40 { format!("{}…", word.chars().take(40).collect::<String>()) } else { word.to_owned() };
+    let at = source.and_then(|text| text.find(word).map(|offset| LineIndex::new(text, 1).position(offset)));
+    let warning = Diagnostic::warning(path, at, format!("the word `{named}` ({characters} characters) is wider than a line; the PDF cuts it where the line ends, without a hyphen"))
+        .with_help("give it a place to break: a hyphen, a space, or a soft hyphen (&shy;) where it may be divided");
+    match (source, at) {
+        (Some(text), Some(_)) => warning.with_source(text),
+        _ => warning,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chinese_character_no_face_has_names_the_package_to_install() {
+        let fonts = crate::resources::Resources::built_in().fonts().unwrap();
+        let warning = missing_glyph(Path::new("book.md"), Some("中文"), '中', FaceStyle::Regular, &fonts);
+        assert!(warning.message.contains("'中'") && warning.message.contains("blank box"), "{}", warning.message);
+        assert!(warning.help.as_deref().is_some_and(|h| h.contains("fonts-noto-cjk")), "{:?}", warning.help);
+        let latin = missing_glyph(Path::new("book.md"), None, '\u{e000}', FaceStyle::Regular, &fonts);
+        assert!(!latin.help.as_deref().unwrap_or("").contains("cjk"));
+    }
 
     #[test]
     fn invisible_characters_are_not_glyphs() {

@@ -3,6 +3,7 @@
 
 pub mod coverage;
 pub mod notes;
+pub mod quotes;
 pub mod typography;
 
 use std::path::Path;

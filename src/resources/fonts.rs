@@ -65,6 +65,9 @@ pub struct LoadedFont {
     pub data: Arc<Cow<'static, [u8]>>,
     pub postscript_name: String,
     pub units_per_em: u16,
+    /// Where a rule through the text (strikethrough) goes, from the font's
+    /// OS/2 table: its centre above the baseline and its thickness, in ems.
+    pub strikeout: Strikeout,
     /// The characters of the Basic Multilingual Plane the font has a glyph
     /// for, one bit each. Asking the cmap for every character of a book (to
     /// find those that need the fallback face) was a tenth of a long build.
@@ -85,6 +88,12 @@ impl LoadedFont {
         // Checked when loaded, so parsing again cannot fail.
         ttf_parser::Face::parse(&self.data, 0).expect("font was validated when loaded")
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Strikeout {
+    pub height: f32,
+    pub thickness: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -143,7 +152,13 @@ pub fn parse_font(path: &Path, data: Cow<'static, [u8]>) -> Result<LoadedFont, F
     let units_per_em = face.units_per_em();
     let file_name = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let basic_plane = Arc::new(basic_plane_coverage(&face));
-    Ok(LoadedFont { file_name, data: Arc::new(data), postscript_name, units_per_em, basic_plane })
+    let em = f32::from(units_per_em.max(1));
+    // A font without the metrics: the rule through the middle of the small letters.
+    let strikeout = face
+        .strikeout_metrics()
+        .filter(|m| m.thickness > 0)
+        .map_or(Strikeout { height: 0.25, thickness: 0.05 }, |m| Strikeout { height: (f32::from(m.position) + f32::from(m.thickness) / 2.0) / em, thickness: f32::from(m.thickness) / em });
+    Ok(LoadedFont { file_name, data: Arc::new(data), postscript_name, units_per_em, strikeout, basic_plane })
 }
 
 /// Glyph 0 is `.notdef`, the box a font draws for what it lacks: some cmaps

@@ -60,9 +60,16 @@ impl<'f> Shaper<'f> {
 
     /// Shapes `text` left to right in `style` with `features` (e.g. `onum`, `smcp`) switched on.
     pub fn shape(&mut self, style: FaceStyle, text: &str, features: &[Feature]) -> Vec<ShapedGlyph> {
+        self.shape_in(style, text, features, false)
+    }
+
+    /// [`Shaper::shape`], right to left if `right_to_left` (a Hebrew or Arabic
+    /// word): the glyphs then come in visual order, from the left, their
+    /// clusters descending, and Arabic letters take their joining forms.
+    pub fn shape_in(&mut self, style: FaceStyle, text: &str, features: &[Feature], right_to_left: bool) -> Vec<ShapedGlyph> {
         let mut buffer = UnicodeBuffer::new();
         buffer.push_str(text);
-        buffer.set_direction(Direction::LeftToRight);
+        buffer.set_direction(if right_to_left { Direction::RightToLeft } else { Direction::LeftToRight });
         // What rustybuzz::shape does, but with a plan kept for each face, script and features.
         buffer.guess_segment_properties();
         let key = PlanKey {

@@ -43,6 +43,10 @@ const GALLEY: usize = 32;
 pub struct Typeset {
     pub document: layout::Document,
     pub missing_glyphs: Vec<MissingGlyph>,
+    /// Words too wide for their measure, cut at it, in order.
+    pub cut_words: Vec<Box<str>>,
+    /// Languages of blocks and spans set without hyphenation, as there are no patterns for them.
+    pub unhyphenated_languages: Vec<String>,
     /// Figures set smaller than the measure because their pictures have too few
     /// pixels for it at 150 ppi: where each stands, and its `src`.
     pub small_pictures: Vec<(crate::model::SourcePos, String)>,
@@ -72,6 +76,7 @@ pub(crate) fn typeset_from(
     // Configure.
     let mut setter = TextSetter::new(fonts, hyphenator, &style.justification);
     setter.inline_code = InlineCode::of(&style.code);
+    setter.hyphenation_minima = (style.hyphenation.left_min, style.hyphenation.right_min);
     let params = line::params(&style.justification);
     // Collect, from the book as the style prints its links.
     let book = &*flow::links::for_print(book, style.links);
@@ -90,6 +95,7 @@ pub(crate) fn typeset_from(
     }
     // Taken before the furniture is set: running heads repeat the book's own words.
     let missing_glyphs = setter.take_missing();
+    let cut_words = flow.lines.iter().flatten().filter_map(|line| line.line.cut_word.clone()).collect();
     // Break pages.
     let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&mut flow, style, first_page));
     let warnings = std::mem::take(&mut flow.warnings);
@@ -98,7 +104,8 @@ pub(crate) fn typeset_from(
         let pages = pages::make_up(&mut flow, &ranges, style, first_page, &mut Furniture::new(book, style, &mut setter));
         pages::document(book, fonts, date, pages, flow.outline, flow.pictures)
     });
-    Typeset { document, missing_glyphs, small_pictures, warnings }
+    let unhyphenated_languages = setter.unhyphenated_languages();
+    Typeset { document, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, warnings }
 }
 
 #[cfg(test)]

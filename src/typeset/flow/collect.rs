@@ -137,6 +137,8 @@ pub(crate) struct Collector<'a> {
     /// headings, the body and the notes each have their own, switched as the
     /// book is read, and a block is shaped with those in force where it is.
     features: &'a [String],
+    /// The language of the block being read, if not the book's.
+    language: Option<&'a str>,
     pub(super) section: usize,
     pub(super) collected: Collected<ParagraphText<'a>>,
     /// The book's pictures; without them a figure is set as its caption.
@@ -146,7 +148,7 @@ pub(crate) struct Collector<'a> {
 impl<'a> Collector<'a> {
     pub fn new(style: &'a Style) -> Self {
         let collected = Collected { material: Vec::new(), outline: Vec::new(), section_titles: Vec::new(), pictures: Vec::new(), small_pictures: Vec::new() };
-        Collector { style, features: &[], section: 0, collected, images: None }
+        Collector { style, features: &[], language: None, section: 0, collected, images: None }
     }
 
     /// The material collected since the last call, to be set on its own.
@@ -163,7 +165,7 @@ impl<'a> Collector<'a> {
     }
 
     pub(super) fn text(&self, inlines: Cow<'a, [Inline]>, style: TextStyle) -> ParagraphText<'a> {
-        ParagraphText { inlines, style, prefix: None, suffix: Vec::new(), features: self.features, code: None }
+        ParagraphText { inlines, style, prefix: None, suffix: Vec::new(), features: self.features, code: None, language: self.language }
     }
 
     /// `text` in `face` at `size`, ragged right at the full measure, with no
@@ -284,7 +286,11 @@ impl<'a> Collector<'a> {
                     continue;
                 }
                 Block::Quote(inner) => self.quote(inner, place),
-                Block::Language { blocks: inner, .. } => self.blocks(inner, place, first),
+                Block::Language { blocks: inner, lang } => {
+                    let around = self.language.replace(lang);
+                    self.blocks(inner, place, first);
+                    self.language = around;
+                }
                 Block::List(list) => self.list(list, place),
                 Block::Figure(figure) => {
                     if !self.figure(figure, place) {

@@ -247,7 +247,7 @@ impl Flow {
             let height = set.iter().map(Vec::len).max().unwrap_or(0).max(1);
             let mut lines: Vec<RowLine> = (0..height)
                 .map(|i| {
-                    let mut line = SetLine { pieces: Vec::new(), width: table_width };
+                    let mut line = SetLine { pieces: Vec::new(), width: table_width, ..SetLine::default() };
                     for (c, cell) in set.iter().enumerate() {
                         let Some(cell_line) = cell.get(i) else { continue };
                         let room = widths[c] - cell_line.width;

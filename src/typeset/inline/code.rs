@@ -36,7 +36,7 @@ impl TextSetter<'_> {
         let space = self.shared_piece(" ", FaceStyle::Mono, size);
         for line in code.lines() {
             let expanded = expand_tabs(line, style.tab_columns);
-            let spans = self.with_fallback(vec![Span { text: expanded, face: FaceStyle::Mono, anchor: None }]);
+            let spans = self.with_fallback(vec![Span::new(expanded, FaceStyle::Mono, None)]);
             let characters: Vec<(char, FaceStyle)> = spans.iter().flat_map(|span| span.text.chars().map(move |c| (c, span.face))).collect();
             for (i, &(c, face)) in characters.iter().enumerate() {
                 if c == ' ' {

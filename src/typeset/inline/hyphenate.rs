@@ -13,23 +13,26 @@ pub struct Hyphenator {
     known: RefCell<HashMap<String, Vec<usize>>>,
 }
 
-/// Patterns for a BCP 47 tag: British English for every English but the US's.
+/// Patterns for a BCP 47 tag: British English for every English but the
+/// US's, the reformed German spelling for German, and otherwise the
+/// patterns the `hyphenation` crate ships under the tag or its language.
 pub fn language_for(tag: &str) -> Option<Language> {
-    let lower = tag.to_ascii_lowercase();
+    let lower = tag.to_ascii_lowercase().replace('_', "-");
     let primary = lower.split('-').next().unwrap_or("");
+    let script = |s: &str| lower.split('-').skip(1).any(|subtag| subtag == s);
     Some(match primary {
         "en" if lower == "en-us" => Language::EnglishUS,
         "en" => Language::EnglishGB,
         "de" => Language::German1996,
-        "fr" => Language::French,
-        "es" => Language::Spanish,
-        "it" => Language::Italian,
-        "nl" => Language::Dutch,
-        "pt" => Language::Portuguese,
-        "ru" => Language::Russian,
-        "sv" => Language::Swedish,
-        "pl" => Language::Polish,
-        _ => return None,
+        "el" => Language::GreekMono,
+        "grc" => Language::GreekAncient,
+        "mn" => Language::Mongolian,
+        "no" => Language::NorwegianBokmal,
+        "sr" if script("latn") => Language::SerbocroatianLatin,
+        "sr" => Language::SerbianCyrillic,
+        // Only romanised Chinese (pinyin) has patterns; characters break between themselves.
+        "zh" => return None,
+        _ => return Language::try_from_code(&lower).or_else(|| Language::try_from_code(primary)),
     })
 }
 
@@ -76,6 +79,17 @@ impl Hyphenator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_language_the_crate_has_patterns_for() {
+        assert_eq!(language_for("cs"), Some(Language::Czech));
+        assert_eq!(language_for("uk-UA"), Some(Language::Ukrainian));
+        assert_eq!(language_for("de-CH"), Some(Language::German1996));
+        assert_eq!(language_for("sr-Latn"), Some(Language::SerbocroatianLatin));
+        assert_eq!(language_for("he"), None);
+        assert_eq!(language_for("zh-Hans"), None);
+        assert!(Hyphenator::new("da", 2, 3, &[]).is_some_and(|h| !h.breaks("kommunikation").is_empty()));
+    }
 
     #[test]
     fn british_patterns_for_australian_english() {

@@ -3,6 +3,7 @@
 
 use super::prepare::{Anchor, Payload, Piece, Prepared};
 use crate::typeset::inline::linebreak::{self, Item, Line, Params};
+use crate::layout::{self, Point};
 use crate::resources::style::Justification;
 
 /// One line, its pieces placed from the line's left edge (points).
@@ -10,6 +11,9 @@ use crate::resources::style::Justification;
 pub struct SetLine {
     pub pieces: Vec<(f32, Piece)>,
     pub width: f32,
+    /// A word too wide for the measure that had to be cut at it, named on
+    /// the line that holds its first part, for the warning.
+    pub cut_word: Option<Box<str>>,
 }
 
 impl SetLine {
@@ -27,6 +31,7 @@ impl SetLine {
                 && last.size == piece.size
                 && last.rise == piece.rise
                 && last.scale == piece.scale
+                && last.strike == piece.strike
             {
                 last.glyphs.append_shifted(&piece.glyphs, x - *last_x);
                 last.width = x - *last_x + piece.width;
@@ -35,6 +40,13 @@ impl SetLine {
         }
         self.pieces.push((x, piece));
     }
+}
+
+/// The rule through a struck-through piece set at `origin` (its baseline's left end).
+pub fn strike_rule(piece: &Piece, origin: Point) -> Option<layout::Item> {
+    let strike = piece.strike?;
+    let y = origin.y - strike.height;
+    Some(layout::Item::Rule { from: Point { x: origin.x, y }, to: Point { x: origin.x + piece.width, y }, thickness: strike.thickness })
 }
 
 pub fn params(j: &Justification) -> Params {
@@ -52,11 +64,85 @@ pub fn params(j: &Justification) -> Params {
 
 /// Breaks and sets a paragraph. `justify` false sets every line at natural spacing (ragged right).
 pub fn set_paragraph(prepared: &Prepared, measure: &dyn Fn(usize) -> f32, params: &Params, justify: bool) -> Vec<SetLine> {
+    let cut = cut_overlong_words(prepared, measure(0));
+    let prepared = cut.as_ref().map_or(prepared, |(cut, _)| cut);
     let breaks = linebreak::break_lines(&prepared.items, measure, params);
-    breaks.iter().map(|line| set_line(prepared, line, params.expansion, justify)).collect()
+    let mut lines: Vec<SetLine> = breaks.iter().enumerate().map(|(n, line)| set_line(prepared, line, params.expansion, justify, measure(n))).collect();
+    for (at, word) in cut.into_iter().flat_map(|(_, words)| words) {
+        if let Some(line) = breaks.iter().position(|line| line.end > at) {
+            lines[line].cut_word.get_or_insert(word);
+        }
+    }
+    lines
 }
 
-fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> SetLine {
+/// A break inside a word too wide for any line costs this much: it is
+/// taken only because nothing else would keep the word inside the margin.
+const CUT_PENALTY: f32 = 1_000.0;
+
+/// The paragraph with each word (or fragment between hyphenation points)
+/// wider than `measure` cut into parts that fit, with no hyphen: the last
+/// resort, after hyphens and an address's punctuation, so that no line runs
+/// past the margin. With the words cut, each at the item where it began.
+/// `None` when every word fits.
+fn cut_overlong_words(prepared: &Prepared, measure: f32) -> Option<(Prepared, Vec<(usize, Box<str>)>)> {
+    // The first line's indent narrows it: a part must fit beside it too.
+    let indent = match (prepared.items.first(), prepared.payloads.first()) {
+        (Some(Item::Box { width }), Some(Payload::None)) => *width,
+        _ => 0.0,
+    };
+    let room = measure - indent;
+    let too_wide = |item: &Item, payload: &Payload| matches!(item, Item::Box { width } if *width > room) && !payload.pieces().is_empty();
+    if room <= 0.0 || !prepared.items.iter().zip(&prepared.payloads).any(|(i, p)| too_wide(i, p)) {
+        return None;
+    }
+    let mut cut = Prepared { items: Vec::new(), payloads: Vec::new(), turnover: prepared.turnover.clone(), right_to_left: prepared.right_to_left };
+    let mut words = Vec::new();
+    for (item, payload) in prepared.items.iter().zip(&prepared.payloads) {
+        if !too_wide(item, payload) {
+            cut.items.push(*item);
+            cut.payloads.push(payload.clone());
+            continue;
+        }
+        words.push((cut.items.len(), payload.pieces().iter().map(|p| p.glyphs.text()).collect::<String>().into_boxed_str()));
+        for (k, part) in cut_pieces(payload.pieces()).into_iter().enumerate() {
+            if k > 0 {
+                cut.items.push(Item::Penalty { width: 0.0, cost: CUT_PENALTY, flagged: false });
+                cut.payloads.push(Payload::None);
+            }
+            cut.items.push(Item::Box { width: part.iter().map(|p| p.width).sum() });
+            cut.payloads.push(Payload::Pieces(part.into_iter().map(std::rc::Rc::new).collect()));
+        }
+    }
+    Some((cut, words))
+}
+
+/// `pieces` cut into their clusters (a letter and its marks, a ligature),
+/// each a part: the line breaker then ends a line wherever the measure
+/// does, and the first part shares its line with the words before it.
+fn cut_pieces(pieces: &[std::rc::Rc<Piece>]) -> Vec<Vec<Piece>> {
+    let mut parts = Vec::new();
+    for piece in pieces {
+        let glyphs: Vec<(&crate::layout::Glyph, &str)> = piece.glyphs.with_texts().collect();
+        let x_of = |i: usize| glyphs.get(i).map_or(piece.width, |(g, _)| g.x);
+        let mut start = 0;
+        for end in 1..=glyphs.len() {
+            // A cluster ends before the next glyph that has a text of its own.
+            if end < glyphs.len() && glyphs[end].1.is_empty() {
+                continue;
+            }
+            let mut part = crate::layout::Glyphs::with_capacity(end - start, 0);
+            for (g, text) in &glyphs[start..end] {
+                part.push(crate::layout::Glyph::new(g.id, g.x - x_of(start), g.rise), text);
+            }
+            parts.push(vec![Piece { glyphs: part, width: x_of(end) - x_of(start), ..Piece::clone(piece) }]);
+            start = end;
+        }
+    }
+    parts
+}
+
+fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool, measure: f32) -> SetLine {
     let end = line.end.min(prepared.items.len());
     let items = &prepared.items[line.start..end];
     let (scale, glue_line) = if justify {
@@ -75,7 +161,8 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> 
         (1.0, Line { ratio: 0.0, ..*line })
     };
     let payloads = &prepared.payloads[line.start..end];
-    let mut set = SetLine::default();
+    // The pieces in the text's order, each where it starts.
+    let mut placed: Vec<(f32, Piece)> = Vec::new();
     let mut x = 0.0;
     for (item, payload) in items.iter().zip(payloads) {
         match (item, payload) {
@@ -84,7 +171,7 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> 
                 for piece in payload.pieces() {
                     let piece = piece.expanded(scale);
                     let width = piece.width;
-                    set.push(px, piece);
+                    placed.push((px, piece));
                     px += width;
                 }
                 x += width * scale;
@@ -98,7 +185,7 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> 
                 // the glue, not the glyph, sets the gap. It takes the letters' scale
                 // only so that a line in one font makes one run.
                 if let Payload::Space(space) = payload {
-                    set.push(x, Piece { scale: space.scale * scale, ..Piece::clone(space) });
+                    placed.push((x, Piece { scale: space.scale * scale, ..Piece::clone(space) }));
                 }
                 x += glue_line.glue_width(*width, *stretch, *shrink);
             }
@@ -107,16 +194,45 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool) -> 
     }
     match (prepared.items.get(line.end), prepared.payloads.get(line.end)) {
         (Some(Item::Penalty { width, .. }), Some(Payload::Break(Some(hyphen)))) => {
-            set.push(x, hyphen.expanded(scale));
+            placed.push((x, hyphen.expanded(scale)));
             x += width * scale;
         }
         // A margin kern: the line's last glyph hangs into the margin by this much.
         (Some(Item::Penalty { width, .. }), _) => x += width,
         _ => {}
     }
+    if let Some(right_to_left) = prepared.right_to_left {
+        placed = in_visual_order(placed, x, right_to_left, measure);
+    }
+    let mut set = SetLine::default();
+    for (x, piece) in placed {
+        set.push(x, piece);
+    }
     set.width = x;
     set
 }
+
+/// A line's pieces (in the text's order, `end` where the line ends) laid out
+/// from the left in the order the bidirectional algorithm gives them. Each
+/// keeps its advance (up to the next piece); a right-to-left paragraph's
+/// line, and its indent, are set against the right edge of the `measure`.
+fn in_visual_order(placed: Vec<(f32, Piece)>, end: f32, right_to_left: bool, measure: f32) -> Vec<(f32, Piece)> {
+    let Some(&(lead, _)) = placed.first() else { return placed };
+    let advances: Vec<f32> = (0..placed.len()).map(|i| placed.get(i + 1).map_or(end, |(x, _)| *x) - placed[i].0).collect();
+    let texts: Vec<&str> = placed.iter().map(|(_, p)| p.glyphs.text()).collect();
+    let order = super::bidi::visual_order(&texts, right_to_left);
+    let mut x = if right_to_left { (measure - lead - (end - lead)).max(0.0) } else { lead };
+    let mut pieces: Vec<Option<Piece>> = placed.into_iter().map(|(_, p)| Some(p)).collect();
+    let mut visual = Vec::with_capacity(pieces.len());
+    for i in order {
+        if let Some(piece) = pieces[i].take() {
+            visual.push((x, piece));
+        }
+        x += advances[i];
+    }
+    visual
+}
+
 
 #[cfg(test)]
 mod tests {
@@ -192,5 +308,32 @@ mod tests {
         for pair in pieces.windows(2) {
             assert!((pair[0].0 + pair[0].1.width - pair[1].0).abs() < 0.01, "{:?} then {:?}", texts, pair[1].0);
         }
+    }
+
+    #[test]
+    fn hebrew_words_are_set_right_to_left_in_an_english_line_and_a_hebrew_line_from_the_right() {
+        let (family, style) = bundled();
+        let j = &style.justification;
+        let mut setter = TextSetter::new(&family, None, j);
+        let body = TextStyle { size: 11.0, face: FaceStyle::Regular, indent: 0.0, hyphenate: false };
+        let prepared = setter.prepare(&[Inline::Text("The greeting שלום עולם means hello.".into())], body, None, &[]);
+        assert_eq!(prepared.right_to_left, Some(false));
+        let lines = set_paragraph(&prepared, &|_| 1000.0, &params(j), false);
+        assert_eq!(lines.len(), 1);
+        // Each glyph with its text and where it stands on the line.
+        let glyphs: Vec<(f32, &str)> = lines[0].pieces.iter().flat_map(|(x, p)| p.glyphs.with_texts().map(move |(g, t)| (x + g.x, t))).filter(|(_, t)| !t.is_empty()).collect();
+        // Where a letter stands; of two, the right one (the letters ל ו ם are in both words).
+        let at = |text: &str| glyphs.iter().filter(|(_, t)| *t == text).map(|(x, _)| *x).fold(f32::MIN, f32::max);
+        // The first Hebrew word stands to the right of the second, and its letters run from the right.
+        assert!(at("ש") > at("ע"), "{glyphs:?}");
+        assert!(at("ש") > at("ל") && at("ל") > at("ו") && at("ו") > at("ם"), "{glyphs:?}");
+        // The English around them reads left to right, before and after them.
+        assert!(at("g") < at("ע") && at("ש") < at("m"), "{glyphs:?}");
+
+        let prepared = setter.prepare(&[Inline::Text("שלום עולם".into())], body, None, &[]);
+        assert_eq!(prepared.right_to_left, Some(true));
+        let line = &set_paragraph(&prepared, &|_| 300.0, &params(j), false)[0];
+        let right = line.pieces.iter().map(|(x, p)| x + p.width).fold(0.0, f32::max);
+        assert!((right - 300.0).abs() < 0.5, "a right-to-left paragraph's last line ends at the right: {right}");
     }
 }

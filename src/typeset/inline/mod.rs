@@ -1,5 +1,6 @@
 //! Inline layout: a paragraph's text shaped, hyphenated and broken into lines.
 
+pub mod bidi;
 pub mod code;
 pub mod hyphenate;
 pub mod line;

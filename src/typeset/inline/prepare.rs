@@ -58,6 +58,15 @@ pub struct Piece {
     pub anchor: Option<Anchor>,
     /// Horizontal scale of the glyphs (font expansion); 1 for none.
     pub scale: f32,
+    /// Struck through: the rule drawn through the piece's glyphs.
+    pub strike: Option<Strike>,
+}
+
+/// A rule through a piece's glyphs, its centre `height` above the baseline (points).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Strike {
+    pub height: f32,
+    pub thickness: f32,
 }
 
 impl Piece {
@@ -110,7 +119,52 @@ pub struct Prepared {
     pub payloads: Vec<Payload>,
     /// For code: how a line too long for the measure goes on.
     pub turnover: Option<Turnover>,
+    /// `None` for a paragraph with no right-to-left text; else whether it
+    /// runs right to left, for the order of its lines' words.
+    pub right_to_left: Option<bool>,
 }
+
+/// Where a run of text sits against the baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) enum Shift {
+    #[default]
+    Baseline,
+    Superscript,
+    Subscript,
+}
+
+impl Shift {
+    /// The OpenType feature that draws the font's own raised or lowered figures and letters.
+    fn feature(self) -> Option<&'static str> {
+        match self {
+            Shift::Baseline => None,
+            Shift::Superscript => Some("sups"),
+            Shift::Subscript => Some("subs"),
+        }
+    }
+
+    /// Where the font has no such glyphs, the ordinary ones smaller, moved by
+    /// this fraction of the text's size: the proportions of a note reference.
+    fn rise(self) -> f32 {
+        match self {
+            Shift::Baseline => 0.0,
+            Shift::Superscript => SUPERSCRIPT_RISE,
+            Shift::Subscript => -0.14,
+        }
+    }
+}
+
+/// Raised and lowered text set without the font's own glyphs: at this
+/// fraction of the text's size (the size of a note reference), so that the
+/// small letters still have strokes as heavy as the text's thin ones...
+const SHIFTED_SIZE: f32 = 0.68;
+/// ...and raised by this fraction, so their tops stand a little above the capitals'.
+const SUPERSCRIPT_RISE: f32 = 0.36;
+
+/// A forced line break inside a paragraph (Markdown's backslash or two
+/// spaces at a line's end), as Unicode's own LINE SEPARATOR: it stands in
+/// the spans until the paragraph is cut into words.
+const LINE_BREAK: char = '\u{2028}';
 
 /// A run of text in one face, or a note reference.
 #[derive(Debug, Clone)]
@@ -118,14 +172,22 @@ pub(super) struct Span {
     pub text: String,
     pub face: FaceStyle,
     pub anchor: Option<Anchor>,
+    pub shift: Shift,
+    pub strike: bool,
+    /// The language of a span in another than its paragraph's, for its hyphenation.
+    pub lang: Option<Rc<str>>,
 }
 
 impl Span {
+    pub(super) fn new(text: String, face: FaceStyle, anchor: Option<Anchor>) -> Span {
+        Span { text, face, anchor, shift: Shift::Baseline, strike: false, lang: None }
+    }
+
     /// A part of this span's text, in its face. Not `..self.clone()`, which
     /// would copy the whole text for each part: a paragraph's words are parts
     /// of one span, and a long paragraph's copies grew with its square.
     fn part(&self, text: &str) -> Span {
-        Span { text: text.to_owned(), face: self.face, anchor: self.anchor.clone() }
+        Span { text: text.to_owned(), face: self.face, anchor: self.anchor.clone(), shift: self.shift, strike: self.strike, lang: self.lang.clone() }
     }
 }
 
@@ -154,6 +216,11 @@ pub struct TextSetter<'a> {
     missing: Vec<MissingGlyph>,
     /// How inline code is set in the text around it.
     pub inline_code: InlineCode,
+    /// The shortest fragments hyphenation leaves before and after a break,
+    /// for the patterns of languages other than the book's.
+    pub hyphenation_minima: (usize, usize),
+    /// Patterns for each other language met so far (`None`: there are none).
+    other_languages: HashMap<Rc<str>, Option<Hyphenator>>,
 }
 
 /// Inline code's size as a fraction of the text around it (the monospaced
@@ -195,6 +262,8 @@ pub struct ParagraphText<'a> {
     pub features: &'a [String],
     /// Set as a code block, line by line as typed (its inlines are its text).
     pub code: Option<&'a CodeStyle>,
+    /// The language of a block in another than the book's, for its hyphenation.
+    pub language: Option<&'a str>,
 }
 
 impl<'a> TextSetter<'a> {
@@ -209,7 +278,23 @@ impl<'a> TextSetter<'a> {
             current_features: 0,
             missing: Vec::new(),
             inline_code: InlineCode { scale: 1.0, features: Vec::new() },
+            hyphenation_minima: (2, 3),
+            other_languages: HashMap::new(),
         }
+    }
+
+    /// The languages of text set so far that have no hyphenation patterns, in order.
+    pub fn unhyphenated_languages(&self) -> Vec<String> {
+        let mut tags: Vec<String> = self.other_languages.iter().filter(|(_, h)| h.is_none()).map(|(tag, _)| tag.to_string()).collect();
+        tags.sort();
+        tags
+    }
+
+    /// The patterns for a span's language: the book's, or another's, loaded when first met.
+    fn hyphenator_for(&mut self, lang: Option<&Rc<str>>) -> Option<&Hyphenator> {
+        let Some(lang) = lang else { return self.hyphenator };
+        let (left, right) = self.hyphenation_minima;
+        self.other_languages.entry(Rc::clone(lang)).or_insert_with(|| Hyphenator::new(lang, left, right, &[])).as_ref()
     }
 
     /// Shapes what follows with these OpenType features (tags from the style).
@@ -235,14 +320,20 @@ impl<'a> TextSetter<'a> {
         if let Some(piece) = words.get(text) {
             return Rc::clone(piece);
         }
-        let shaped = self.shaper.shape(face, text, &self.feature_sets[self.current_features].1);
+        let right_to_left = super::bidi::runs_right_to_left(text);
+        let shaped = self.shaper.shape_in(face, text, &self.feature_sets[self.current_features].1, right_to_left);
         let scale = size / self.fonts.get(face).units_per_em as f32;
         let mut glyphs = Glyphs::with_capacity(shaped.len(), text.len());
         let mut x = 0.0;
+        // A cluster's text runs to where the next cluster in the text starts:
+        // the next glyph's left to right, the one before it right to left.
+        let mut starts: Vec<usize> = shaped.iter().map(|g| g.cluster).collect();
+        starts.sort_unstable();
+        starts.dedup();
         for (i, g) in shaped.iter().enumerate() {
             let first_of_cluster = i == 0 || shaped[i - 1].cluster != g.cluster;
             let source = if first_of_cluster {
-                let end = shaped[i + 1..].iter().map(|n| n.cluster).find(|&c| c != g.cluster).unwrap_or(text.len());
+                let end = starts.get(starts.partition_point(|&c| c <= g.cluster)).copied().unwrap_or(text.len());
                 text.get(g.cluster..end).unwrap_or("")
             } else {
                 ""
@@ -254,7 +345,7 @@ impl<'a> TextSetter<'a> {
             glyphs.push(Glyph::new(g.id, x + g.x_offset as f32 * scale, 0.0), source);
             x += g.x_advance as f32 * scale;
         }
-        let piece = Rc::new(Piece { face, size, rise: 0.0, glyphs, width: x, anchor: None, scale: 1.0 });
+        let piece = Rc::new(Piece { face, size, rise: 0.0, glyphs, width: x, anchor: None, scale: 1.0, strike: None });
         words.insert(text.to_owned(), Rc::clone(&piece));
         piece
     }
@@ -281,12 +372,12 @@ impl<'a> TextSetter<'a> {
                 }
                 let face = if substitute { FaceStyle::Fallback } else { span.face };
                 if face != run_face && !run.is_empty() {
-                    out.push(Span { text: std::mem::take(&mut run), face: run_face, anchor: span.anchor.clone() });
+                    out.push(Span { face: run_face, ..span.part(&std::mem::take(&mut run)) });
                 }
                 run_face = face;
                 run.push(c);
             }
-            out.push(Span { text: run, face: run_face, anchor: span.anchor });
+            out.push(Span { face: run_face, ..span.part(&run) });
         }
         out
     }
@@ -306,6 +397,43 @@ impl<'a> TextSetter<'a> {
         piece
     }
 
+    /// The rule through `piece`, where its face puts it.
+    fn strike_through(&self, piece: &Piece) -> Strike {
+        let strikeout = self.fonts.get(piece.face).strikeout;
+        Strike { height: piece.rise + strikeout.height * piece.size, thickness: strikeout.thickness * piece.size }
+    }
+
+    /// A span's text in its face and shift, in a paragraph set at `size`.
+    fn span_piece(&mut self, span: &Span, size: f32) -> Rc<Piece> {
+        let Some(feature) = span.shift.feature().filter(|_| span.face != FaceStyle::Mono) else {
+            return self.shifted_by_size(span, size);
+        };
+        // The font's own superior or inferior glyphs, where it has one for
+        // every character: shaped with the feature, each glyph is another.
+        let plain = self.shared_piece(&span.text, span.face, size);
+        let around = self.current_features;
+        let mut tags = self.feature_sets[around].0.clone();
+        tags.push(feature.to_owned());
+        self.use_features(&tags);
+        let featured = self.shared_piece(&span.text, span.face, size);
+        self.current_features = around;
+        let all_replaced = featured.glyphs.len() == plain.glyphs.len() && featured.glyphs.iter().zip(plain.glyphs.iter()).all(|(f, p)| f.id != p.id);
+        if all_replaced {
+            featured
+        } else {
+            self.shifted_by_size(span, size)
+        }
+    }
+
+    /// A span's text smaller and moved off the baseline (or as it is, on it).
+    fn shifted_by_size(&mut self, span: &Span, size: f32) -> Rc<Piece> {
+        if span.shift == Shift::Baseline {
+            return self.shared_piece_in(&span.text, span.face, size);
+        }
+        let piece = self.shared_piece_in(&span.text, span.face, size * SHIFTED_SIZE);
+        Rc::new(Piece { rise: size * span.shift.rise(), ..Piece::clone(&piece) })
+    }
+
     /// How far the piece's last glyph may hang into the right margin.
     fn hang(&self, piece: &Piece) -> f32 {
         let Some(last) = piece.glyphs.last() else { return 0.0 };
@@ -322,7 +450,7 @@ impl<'a> TextSetter<'a> {
             return self.prepare_code(&crate::model::plain_text(&text.inlines), text.style.size, code);
         }
         self.use_features(text.features);
-        self.prepare(&text.inlines, text.style, text.prefix, &text.suffix)
+        self.prepare_in(&text.inlines, text.style, text.language, text.prefix, &text.suffix)
     }
 
     /// The characters the faces could not draw in the text set so far, each
@@ -338,19 +466,25 @@ impl<'a> TextSetter<'a> {
     /// finishing glue and forced break (ragged last line). `prefix` is a linked
     /// label before the text (a note's number), `suffix` linked marks after
     /// it, each a word of its own (a note's backlinks).
+    #[cfg(test)]
     pub fn prepare(&mut self, inlines: &[Inline], style: TextStyle, prefix: Option<(String, Anchor)>, suffix: &[(String, Anchor)]) -> Prepared {
+        self.prepare_in(inlines, style, None, prefix, suffix)
+    }
+
+    /// [`TextSetter::prepare`] for a paragraph in `language`, if not the book's.
+    fn prepare_in(&mut self, inlines: &[Inline], style: TextStyle, language: Option<&str>, prefix: Option<(String, Anchor)>, suffix: &[(String, Anchor)]) -> Prepared {
         let mut spans = Vec::new();
         if let Some((label, anchor)) = prefix {
-            spans.push(Span { text: label, face: style.face, anchor: Some(anchor) });
-            spans.push(Span { text: " ".into(), face: style.face, anchor: None });
+            spans.push(Span::new(label, style.face, Some(anchor)));
+            spans.push(Span::new(" ".into(), style.face, None));
         }
-        flatten(inlines, style.face, None, &mut spans);
+        flatten(inlines, &Span { lang: language.map(Rc::from), ..Span::new(String::new(), style.face, None) }, &mut spans);
         for (mark, anchor) in suffix {
-            spans.push(Span { text: " ".into(), face: style.face, anchor: None });
-            spans.push(Span { text: mark.clone(), face: style.face, anchor: Some(anchor.clone()) });
+            spans.push(Span::new(" ".into(), style.face, None));
+            spans.push(Span::new(mark.clone(), style.face, Some(anchor.clone())));
         }
         let spans = self.with_fallback(spans);
-        let mut prepared = Prepared::default();
+        let mut prepared = Prepared { right_to_left: super::bidi::paragraph_direction(spans.iter().map(|s| s.text.as_str())), ..Prepared::default() };
         if style.indent > 0.0 {
             prepared.items.push(Item::Box { width: style.indent });
             prepared.payloads.push(Payload::None);
@@ -359,8 +493,14 @@ impl<'a> TextSetter<'a> {
         let glue = |space_width: f32, j: &Justification| Item::Glue { width: space_width, stretch: space_width * j.stretch, shrink: space_width * j.shrink };
 
         let words = split_words(&spans);
-        for (w, word) in words.iter().enumerate() {
-            if w > 0 {
+        for (w, (word, broken)) in words.iter().enumerate() {
+            if *broken {
+                // The line before a forced break is ragged, as a paragraph's last.
+                for item in Item::paragraph_end() {
+                    prepared.items.push(item);
+                    prepared.payloads.push(Payload::None);
+                }
+            } else if w > 0 {
                 // A space takes the face of the word it precedes (an italic space
                 // before an italic word), but not the monospaced face's, which is
                 // as wide as a letter.
@@ -370,9 +510,14 @@ impl<'a> TextSetter<'a> {
                 };
                 // A space inside a link's text is part of the link, so that the
                 // link is one clickable area on each line, not one for each word.
-                let before = words[w - 1].last().and_then(|s| s.anchor.as_ref());
-                if let Some(uri) = before.filter(|a| a.is_uri() && word.first().and_then(|s| s.anchor.as_ref()) == Some(*a)) {
-                    space = Rc::new(Piece { anchor: Some(uri.clone()), ..Piece::clone(&space) });
+                let before = words[w - 1].0.last();
+                let after = word.first();
+                let link = before.and_then(|s| s.anchor.as_ref()).filter(|a| a.is_uri() && after.and_then(|s| s.anchor.as_ref()) == Some(*a));
+                // And the rule through struck-through words runs through the spaces between them.
+                let strike = before.is_some_and(|s| s.strike) && after.is_some_and(|s| s.strike);
+                if link.is_some() || strike {
+                    let strike = strike.then(|| self.strike_through(&space));
+                    space = Rc::new(Piece { anchor: link.cloned(), strike, ..Piece::clone(&space) });
                 }
                 prepared.items.push(glue(space.width, self.justification));
                 prepared.payloads.push(Payload::Space(space));
@@ -394,6 +539,7 @@ impl<'a> TextSetter<'a> {
     fn push_word(&mut self, word: &[Span], style: TextStyle, prepared: &mut Prepared) {
         // Cut the word into fragments at hyphenation points and after explicit dashes.
         let mut fragments: Vec<(Vec<Span>, Option<bool>)> = vec![(Vec::new(), None)];
+        let address = looks_like_an_address(word.iter().map(|s| s.text.as_str()));
         for span in word {
             if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) {
                 fragments.last_mut().expect("one fragment at least").0.push(span.clone());
@@ -401,8 +547,11 @@ impl<'a> TextSetter<'a> {
             }
             let mut start = 0;
             // Inline code is never hyphenated: a hyphen would read as part of it.
-            let hyphenator = if style.hyphenate && span.face != FaceStyle::Mono { self.hyphenator } else { None };
-            for (at, soft) in break_points(&span.text, hyphenator) {
+            // Nor raised or lowered text: the hyphen would be at the text's size.
+            // Nor an address, which must read exactly as it is typed.
+            let hyphenator = if style.hyphenate && span.face != FaceStyle::Mono && span.shift == Shift::Baseline && !address { self.hyphenator_for(span.lang.as_ref()) } else { None };
+            let points = if address || span.face == FaceStyle::Mono { address_break_points(&span.text) } else { break_points(&span.text, hyphenator) };
+            for (at, soft) in points {
                 let piece = span.part(&span.text[start..at]);
                 let current = fragments.last_mut().expect("one fragment at least");
                 current.0.push(piece);
@@ -418,12 +567,15 @@ impl<'a> TextSetter<'a> {
                 .filter(|s| !s.text.is_empty())
                 .map(|s| match &s.anchor {
                     Some(Anchor::NoteRef { .. }) => {
-                        let mut p = self.piece(&s.text, FaceStyle::Regular, style.size * 0.68, s.anchor.clone());
-                        p.rise = style.size * 0.36;
+                        let mut p = self.piece(&s.text, FaceStyle::Regular, style.size * SHIFTED_SIZE, s.anchor.clone());
+                        p.rise = style.size * SUPERSCRIPT_RISE;
                         Rc::new(p)
                     }
-                    Some(anchor) => Rc::new(Piece { anchor: Some(anchor.clone()), ..Piece::clone(&self.shared_piece_in(&s.text, s.face, style.size)) }),
-                    None => self.shared_piece_in(&s.text, s.face, style.size),
+                    None if !s.strike => self.span_piece(s, style.size),
+                    anchor => {
+                        let piece = self.span_piece(s, style.size);
+                        Rc::new(Piece { anchor: anchor.clone(), strike: s.strike.then(|| self.strike_through(&piece)), ..Piece::clone(&piece) })
+                    }
                 })
                 .collect();
             let width = pieces.iter().map(|p| p.width).sum();
@@ -463,49 +615,73 @@ impl<'a> TextSetter<'a> {
     }
 }
 
-/// The spans of `inlines` in `face` (or the faces their emphasis and code
-/// ask for); a followable link's text carries its address in `link`.
-fn flatten(inlines: &[Inline], face: FaceStyle, link: Option<&Anchor>, out: &mut Vec<Span>) {
+/// The spans of `inlines` in the look of `around` (its face, shift and
+/// strike) or the looks their emphasis, code, raised text and rules ask for;
+/// a followable link's text carries its address as its anchor.
+fn flatten(inlines: &[Inline], around: &Span, out: &mut Vec<Span>) {
+    let with = |change: &dyn Fn(&mut Span)| {
+        let mut look = around.part("");
+        change(&mut look);
+        look
+    };
+    let text = |t: &str, face: FaceStyle| Span { face, ..around.part(t) };
     for inline in inlines {
         match inline {
-            Inline::Text(t) => out.push(Span { text: t.clone(), face, anchor: link.cloned() }),
-            Inline::Code(t) => out.push(Span { text: t.clone(), face: FaceStyle::Mono, anchor: link.cloned() }),
-            Inline::Emphasis(c) => flatten(c, face.with_italic(), link, out),
-            // Set as their text until the setter draws rules and raised type.
-            Inline::Strikethrough(c) | Inline::Superscript(c) | Inline::Subscript(c) | Inline::Language { content: c, .. } => flatten(c, face, link, out),
-            Inline::Math { tex, .. } => out.push(Span { text: tex.clone(), face: FaceStyle::Mono, anchor: link.cloned() }),
-            Inline::Strong(c) => flatten(c, face.with_bold(), link, out),
-            Inline::Link { url, content } if link.is_none() && is_followable(url) => flatten(content, face, Some(&Anchor::Uri(Arc::from(url.as_str()))), out),
-            Inline::Link { content, .. } => flatten(content, face, link, out),
-            Inline::Image(image) => out.push(Span { text: image.alt.clone(), face, anchor: link.cloned() }),
-            Inline::LineBreak => out.push(Span { text: " ".into(), face, anchor: None }),
+            Inline::Text(t) => out.push(around.part(t)),
+            Inline::Code(t) => out.push(text(t, FaceStyle::Mono)),
+            // Not set as math yet: its TeX source, as code is.
+            Inline::Math { tex, .. } => out.push(text(tex, FaceStyle::Mono)),
+            Inline::Emphasis(c) => flatten(c, &with(&|s| s.face = s.face.with_italic()), out),
+            Inline::Strong(c) => flatten(c, &with(&|s| s.face = s.face.with_bold()), out),
+            Inline::Strikethrough(c) => flatten(c, &with(&|s| s.strike = true), out),
+            Inline::Superscript(c) => flatten(c, &with(&|s| s.shift = Shift::Superscript), out),
+            Inline::Subscript(c) => flatten(c, &with(&|s| s.shift = Shift::Subscript), out),
+            Inline::Language { lang, content: c } => flatten(c, &with(&|s| s.lang = Some(Rc::from(lang.as_str()))), out),
+            Inline::Link { url, content } if around.anchor.is_none() && is_followable(url) => {
+                flatten(content, &with(&|s| s.anchor = Some(Anchor::Uri(Arc::from(url.as_str())))), out)
+            }
+            Inline::Link { content, .. } => flatten(content, around, out),
+            Inline::Image(image) => out.push(around.part(&image.alt)),
+            Inline::LineBreak => out.push(Span { anchor: None, ..around.part(&LINE_BREAK.to_string()) }),
             Inline::NoteRef(r) => out.push(Span {
-                text: r.number.to_string(),
-                face,
                 anchor: Some(Anchor::NoteRef { number: r.number, occurrence: r.occurrence }),
+                ..text(&r.number.to_string(), around.face)
             }),
         }
     }
 }
 
-/// Splits spans into words at ordinary spaces (no-break spaces stay inside words).
-fn split_words(spans: &[Span]) -> Vec<Vec<Span>> {
-    let mut words: Vec<Vec<Span>> = vec![Vec::new()];
+/// Splits spans into words at ordinary spaces (no-break spaces stay inside
+/// words); each word says whether a forced line break comes before it.
+fn split_words(spans: &[Span]) -> Vec<(Vec<Span>, bool)> {
+    let mut words: Vec<(Vec<Span>, bool)> = vec![(Vec::new(), false)];
     for span in spans {
         if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) {
-            words.last_mut().expect("one word at least").push(span.clone());
+            words.last_mut().expect("one word at least").0.push(span.clone());
             continue;
         }
-        for (i, part) in span.text.split([' ', '\n', '\t']).enumerate() {
-            if i > 0 && !words.last().expect("one word at least").is_empty() {
-                words.push(Vec::new());
+        let mut rest = span.text.as_str();
+        loop {
+            let end = rest.find([' ', '\n', '\t', LINE_BREAK]).unwrap_or(rest.len());
+            if end > 0 {
+                words.last_mut().expect("one word at least").0.push(span.part(&rest[..end]));
             }
-            if !part.is_empty() {
-                words.last_mut().expect("one word at least").push(span.part(part));
+            let Some(separator) = rest[end..].chars().next() else { break };
+            if !words.last().expect("one word at least").0.is_empty() {
+                words.push((Vec::new(), false));
             }
+            if separator == LINE_BREAK {
+                words.last_mut().expect("one word at least").1 = true;
+            }
+            rest = &rest[end + separator.len_utf8()..];
         }
     }
-    words.retain(|w| !w.is_empty());
+    // Only the last word can be empty; a break before no word, or before the
+    // first, has no line to end.
+    words.retain(|(word, _)| !word.is_empty());
+    if let Some(first) = words.first_mut() {
+        first.1 = false;
+    }
     words
 }
 
@@ -537,9 +713,58 @@ fn break_points(text: &str, hyphenator: Option<&Hyphenator>) -> Vec<(usize, bool
     points
 }
 
+/// Whether a word is a web or mail address or a path, which breaks at its
+/// punctuation rather than with hyphens.
+fn looks_like_an_address<'a>(parts: impl Iterator<Item = &'a str> + Clone) -> bool {
+    let has = |needle: &str| parts.clone().any(|p| p.contains(needle));
+    let starts = |prefix: &str| parts.clone().find(|p| !p.is_empty()).is_some_and(|p| p.trim_start_matches(['(', '<', '[', '“', '‘']).starts_with(prefix));
+    has("://") || starts("www.") || starts("mailto:") || (has("@") && has(".")) || parts.clone().map(|p| p.matches('/').count()).sum::<usize>() >= 2
+}
+
+/// Where an address or inline code may break, adding nothing: after
+/// `/ . - _` and before `? & = #`, as the Chicago Manual advises, so that a
+/// line never ends in what reads as the address's end (a full stop) nor
+/// begins with it. A run of such marks (`://`, `...`) is not broken inside.
+fn address_break_points(text: &str) -> Vec<(usize, bool)> {
+    const AFTER: &[char] = &['/', '.', '-', '_'];
+    const BEFORE: &[char] = &['?', '&', '=', '#'];
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut points = Vec::new();
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        let Some(&(next_at, next)) = chars.get(i + 1) else { break };
+        let mark = |c: char| AFTER.contains(&c) || BEFORE.contains(&c) || c == ':';
+        if BEFORE.contains(&next) && !mark(c) {
+            points.push((next_at, false));
+        } else if AFTER.contains(&c) && !mark(next) && i > 0 {
+            points.push((at + c.len_utf8(), false));
+        }
+    }
+    points
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_break_after_slashes_and_dots_and_before_queries_adding_nothing() {
+        let url = "https://example.org/a_path/page.html?q=1&r=2#top";
+        let cut: Vec<&str> = {
+            let mut at = 0;
+            let mut parts = Vec::new();
+            for (point, soft) in address_break_points(url) {
+                assert!(!soft, "no hyphen is added to an address");
+                parts.push(&url[at..point]);
+                at = point;
+            }
+            parts.push(&url[at..]);
+            parts
+        };
+        assert_eq!(cut, ["https://", "example.", "org/", "a_", "path/", "page.", "html", "?q", "=1", "&r", "=2", "#top"]);
+        assert!(looks_like_an_address(["https://example.org"].into_iter()));
+        assert!(looks_like_an_address(["see", "www.example.org"].into_iter().skip(1)));
+        assert!(!looks_like_an_address(["rank-and-file."].into_iter()));
+    }
 
     #[test]
     fn explicit_hyphens_and_dashes_break_without_adding_a_hyphen() {
@@ -590,5 +815,113 @@ mod tests {
         assert_eq!(hyphens(&code), 0);
         let pieces: Vec<&Piece> = code.payloads.iter().flat_map(|p| p.pieces()).map(|p| &**p).collect();
         assert!(pieces.iter().all(|p| p.face == FaceStyle::Mono && p.size == 11.0 * style.code.inline_scale), "{pieces:?}");
+    }
+
+    fn setter_parts() -> (FontFamily, crate::resources::style::Style) {
+        let family = crate::resources::Resources::built_in().fonts().unwrap();
+        let style = crate::resources::style::Style::over_default(std::path::Path::new("default"), "").unwrap();
+        (family, style)
+    }
+
+    const BODY: TextStyle = TextStyle { size: 10.0, face: FaceStyle::Regular, indent: 0.0, hyphenate: false };
+
+    fn pieces(prepared: &Prepared) -> Vec<&Piece> {
+        prepared.payloads.iter().flat_map(|p| p.pieces()).map(|p| &**p).collect()
+    }
+
+    #[test]
+    fn superscripts_and_subscripts_are_raised_and_lowered_or_drawn_with_the_font_s_own_glyphs() {
+        let (family, style) = setter_parts();
+        let mut setter = TextSetter::new(&family, None, &style.justification);
+        let plain = setter.piece("2", FaceStyle::Regular, 10.0, None);
+        for (inline, up) in [(Inline::Superscript(vec![Inline::Text("2".into())]), true), (Inline::Subscript(vec![Inline::Text("2".into())]), false)] {
+            let prepared = setter.prepare(&[Inline::Text("H".into()), inline], BODY, None, &[]);
+            let pieces = pieces(&prepared);
+            assert_eq!(pieces.len(), 2, "{pieces:?}");
+            let shifted = pieces[1];
+            let own_glyph = shifted.size == 10.0 && shifted.rise == 0.0 && shifted.glyphs[0].id != plain.glyphs[0].id;
+            let moved = shifted.size < 10.0 && if up { shifted.rise > 2.0 } else { shifted.rise < -0.5 };
+            assert!(own_glyph || moved, "{shifted:?}");
+            assert_eq!(shifted.glyphs.text(), "2", "the text copies out as typed");
+        }
+        // Letters Libertine has no superior glyph for are set smaller and raised.
+        let prepared = setter.prepare(&[Inline::Text("1".into()), Inline::Superscript(vec![Inline::Text("st".into())])], BODY, None, &[]);
+        let raised = pieces(&prepared)[1];
+        assert!(raised.glyphs.text() == "st" && (raised.rise > 0.0 || raised.glyphs[0].id != setter.piece("s", FaceStyle::Regular, 10.0, None).glyphs[0].id), "{raised:?}");
+    }
+
+    #[test]
+    fn struck_through_words_and_the_spaces_between_them_carry_a_rule_and_nothing_else_does() {
+        let (family, style) = setter_parts();
+        let mut setter = TextSetter::new(&family, None, &style.justification);
+        let inlines = [Inline::Text("kept ".into()), Inline::Strikethrough(vec![Inline::Text("struck out".into())]), Inline::Text(" kept".into())];
+        let prepared = setter.prepare(&inlines, BODY, None, &[]);
+        let struck: Vec<(&str, bool)> = prepared
+            .payloads
+            .iter()
+            .filter_map(|p| match p {
+                Payload::Word(piece) | Payload::Space(piece) => Some((piece.glyphs.text(), piece.strike.is_some())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(struck, [("kept", false), (" ", false), ("struck", true), (" ", true), ("out", true), (" ", false), ("kept", false)]);
+        let strike = pieces(&prepared)[1].strike.unwrap();
+        // Through the small letters: above the baseline, below the x-height.
+        assert!(strike.height > 1.5 && strike.height < 4.5 && strike.thickness > 0.2 && strike.thickness < 1.0, "{strike:?}");
+        let lines = crate::typeset::inline::line::set_paragraph(&prepared, &|_| 300.0, &crate::typeset::inline::line::params(&style.justification), true);
+        let rules: Vec<_> = lines[0].pieces.iter().filter_map(|(x, p)| crate::typeset::inline::line::strike_rule(p, crate::layout::Point { x: *x, y: 100.0 })).collect();
+        assert_eq!(rules.len(), 1, "one rule through the struck words and their space");
+    }
+
+    #[test]
+    fn a_hard_line_break_forces_a_break_and_leaves_the_line_before_it_ragged() {
+        let (family, style) = setter_parts();
+        let mut setter = TextSetter::new(&family, None, &style.justification);
+        let inlines = [Inline::Text("Roses are red,".into()), Inline::LineBreak, Inline::Text("violets are blue, and this line goes on and on until it has to turn over onto another line of its own.".into())];
+        let prepared = setter.prepare(&inlines, BODY, None, &[]);
+        let lines = crate::typeset::inline::line::set_paragraph(&prepared, &|_| 200.0, &crate::typeset::inline::line::params(&style.justification), true);
+        let texts: Vec<String> = lines.iter().map(|l| l.pieces.iter().map(|(_, p)| p.glyphs.text()).collect()).collect();
+        assert_eq!(texts[0], "Roses are red,");
+        assert!(texts[1].starts_with("violets"), "{texts:?}");
+        assert!(lines.len() >= 3);
+        // Ragged: the first line keeps its natural width, the full line fills the measure.
+        let natural = setter.piece("Roses are red,", FaceStyle::Regular, 10.0, None).width;
+        assert!((lines[0].width - natural).abs() < 0.5, "{} against {natural}", lines[0].width);
+        assert!((lines[1].width - 200.0).abs() < 1.0, "{}", lines[1].width);
+        // No break before the first word or after the last.
+        let only_break = setter.prepare(&[Inline::LineBreak, Inline::Text("one".into()), Inline::LineBreak], BODY, None, &[]);
+        assert_eq!(crate::typeset::inline::line::set_paragraph(&only_break, &|_| 200.0, &crate::typeset::inline::line::params(&style.justification), true).len(), 1);
+    }
+
+    #[test]
+    fn a_span_or_block_in_another_language_is_hyphenated_with_its_patterns() {
+        let (family, style) = setter_parts();
+        let english = Hyphenator::new("en", 2, 3, &[]).unwrap();
+        let german = Hyphenator::new("de", 2, 3, &[]).unwrap();
+        let mut setter = TextSetter::new(&family, Some(&english), &style.justification);
+        let body = TextStyle { hyphenate: true, ..BODY };
+        let word = "Donaudampfschifffahrtsgesellschaft";
+        let breaks = |prepared: &Prepared| {
+            let mut at = 0;
+            let mut points = Vec::new();
+            for (item, payload) in prepared.items.iter().zip(&prepared.payloads) {
+                match (item, payload) {
+                    (_, Payload::Word(_) | Payload::Pieces(_)) => at += payload.pieces().iter().map(|p| p.glyphs.text().len()).sum::<usize>(),
+                    (_, Payload::Break(Some(_))) => points.push(at),
+                    _ => {}
+                }
+            }
+            points
+        };
+        assert_ne!(english.breaks(word), german.breaks(word), "the test needs a word the two languages break apart");
+        let span = setter.prepare(&[Inline::Language { lang: "de".into(), content: vec![Inline::Text(word.into())] }], body, None, &[]);
+        assert_eq!(breaks(&span), german.breaks(word));
+        let block = setter.prepare_in(&[Inline::Text(word.into())], body, Some("de-AT"), None, &[]);
+        assert_eq!(breaks(&block), german.breaks(word));
+        assert_eq!(breaks(&setter.prepare(&[Inline::Text(word.into())], body, None, &[])), english.breaks(word));
+        // A language without patterns: no hyphen, and it is named.
+        let hebrew = setter.prepare(&[Inline::Language { lang: "he".into(), content: vec![Inline::Text(word.into())] }], body, None, &[]);
+        assert!(breaks(&hebrew).is_empty());
+        assert_eq!(setter.unhyphenated_languages(), ["he"]);
     }
 }

@@ -179,10 +179,20 @@ impl<'a> Folder<'a> {
         }
     }
 
+    /// The parser opens paragraphs directly inside a list's items only when the list is
+    /// loose (blank lines between its items); a tight item's text comes bare, even when a
+    /// nested list follows it.
+    fn mark_list_loose(&mut self) {
+        if let [.., Frame::List { tight, .. }, Frame::Item(..)] = self.stack.as_mut_slice() {
+            *tight = false;
+        }
+    }
+
     fn start(&mut self, tag: Tag<'_>, offset: usize) {
         let frame = match tag {
             Tag::Paragraph => {
                 self.by_line = self.reads_by_line(offset);
+                self.mark_list_loose();
                 Frame::Paragraph(Vec::new())
             }
             Tag::Heading { level, id, classes, .. } => {
@@ -272,11 +282,8 @@ impl<'a> Folder<'a> {
             Frame::Code { text, language } => self.block(Block::Code { text, language }),
             Frame::List { start, items, tight } => self.block(Block::List(List { start, tight, items })),
             Frame::Item(mut blocks, loose, task) => {
-                // A loose list's items hold their text in paragraphs; a tight one's, loose.
-                let loose_item = loose.is_empty() && blocks.iter().any(|b| matches!(b, Block::Paragraph(_)));
                 flush_loose(&mut blocks, loose);
-                if let Some(Frame::List { items, tight, .. }) = self.stack.last_mut() {
-                    *tight &= !loose_item;
+                if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
                     items.push(ListItem { task, blocks });
                 }
             }
@@ -781,5 +788,33 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H4 => 4,
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Block, List};
+
+    fn lists(text: &str) -> Vec<List> {
+        let manuscript = super::super::parse(std::path::Path::new("t.md"), &format!("---\ntitle: T\nauthor: A\nlang: en\n---\n\n{text}")).unwrap();
+        let mut found = Vec::new();
+        fn collect(blocks: &[Block], found: &mut Vec<List>) {
+            for block in blocks {
+                if let Block::List(list) = block {
+                    found.push(list.clone());
+                    list.items.iter().for_each(|item| collect(&item.blocks, found));
+                }
+            }
+        }
+        manuscript.book.sections.iter().for_each(|s| collect(&s.blocks, &mut found));
+        found
+    }
+
+    #[test]
+    fn a_list_is_tight_unless_blank_lines_part_its_items() {
+        let tight = lists("- one\n- two\n  - nested\n  - nested too\n- three\n");
+        assert_eq!(tight.iter().map(|l| l.tight).collect::<Vec<_>>(), [true, true], "an item's text before a nested list keeps it tight");
+        let loose = lists("- one\n\n- two\n");
+        assert_eq!(loose.iter().map(|l| l.tight).collect::<Vec<_>>(), [false]);
     }
 }

@@ -4,5 +4,6 @@ pub mod bidi;
 pub mod code;
 pub mod hyphenate;
 pub mod line;
+pub mod picture;
 pub mod linebreak;
 pub mod prepare;

@@ -393,8 +393,70 @@ fn back_matter_naming_no_heading() {
 }
 
 #[test]
-fn raw_html_is_left_out_with_a_warning() {
-    expect("raw-html", 0, &[warning("raw HTML is left out of every edition", 9, 1)]);
+fn raw_html_keeps_its_text_and_names_what_it_cannot_show() {
+    expect(
+        "raw-html",
+        0,
+        &[
+            warning("`<u>` has no look in the editions: its text is set plain", 7, 92),
+            warning("HTML block `<div>` is set as its text: its tags and layout are left out", 9, 1),
+            warning("`<script>` is for a browser, not a reader: it is left out of every edition", 19, 1),
+        ],
+    );
+}
+
+#[test]
+fn pandoc_markdown_is_read_and_citations_and_math_are_named() {
+    expect(
+        "pandoc-markdown",
+        0,
+        &[
+            warning("citations are not processed yet: this one is set as written", 9, 12),
+            warning("math is set as its TeX source: quire does not typeset math yet", 10, 6),
+        ],
+    );
+}
+
+#[test]
+fn a_title_block_leaves_only_the_language_to_assume() {
+    expect("title-block", 0, &[warning("the manuscript does not say its language; the editions assume English (`en`)", 1, 1)]);
+}
+
+#[test]
+fn a_date_no_edition_can_read_is_a_warning_at_it() {
+    let dir = temp_dir("date-in-words");
+    std::fs::write(dir.join("book.md"), "---\ntitle: T\nauthor: A\nlang: en\ndate: last spring\n---\n\nText.\n").unwrap();
+    expect_in(&dir, "book.md", 0, &[warning("`date` “last spring” is not a date the editions can read; no edition is dated", 5, 7)]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn heading_levels_that_jump_are_named_with_the_level_meant() {
+    let stderr = expect(
+        "heading-jump",
+        0,
+        &[warning("heading level jumps from `#` to `###`", 11, 1), warning("heading level jumps from `##` to `####`", 17, 1)],
+    );
+    assert!(stderr.contains("= help: make it `##`, one level below"), "{stderr}");
+}
+
+#[test]
+fn emphasis_left_unclosed_is_named_and_literal_marks_are_not() {
+    let stderr = expect(
+        "stray-emphasis",
+        0,
+        &[
+            warning("`*` opens or closes no emphasis and is printed as it is", 7, 4),
+            warning("`_` opens or closes no emphasis and is printed as it is", 7, 36),
+        ],
+    );
+    assert!(stderr.contains("write `\\*` for the character itself"), "{stderr}");
+}
+
+#[test]
+fn a_note_label_close_to_a_defined_one_is_suggested() {
+    let stderr = expect("note-label-typo", 1, &[error("note reference `[^boats]` has no definition", 7, 15)]);
+    assert!(stderr.contains("= help: did you mean `[^boat]`?"), "{stderr}");
 }
 
 // The command itself.

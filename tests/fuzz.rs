@@ -1,5 +1,7 @@
-//! No panics on any input: generated manuscripts (notes, headings, lists, quotes,
-//! tables, code, HTML, long words, URLs, many scripts, emoji, stray Markdown) go
+//! No panics on any input: generated manuscripts (front matter in TOML, YAML or pandoc's
+//! `%` lines, notes and inline notes, headings, lists, quotes, tables, code, raw HTML
+//! inline and in blocks, spans, fenced divs, line blocks, citations, long words, URLs, many
+//! scripts, emoji, stray Markdown) go
 //! through the whole pipeline in memory. Either the check reports errors, each placed
 //! in the manuscript (line and column) with a help line, or both editions are made: the
 //! EPUB's documents are well-formed XML and carry the manuscript's words, and the PDF
@@ -36,6 +38,18 @@ const LINKS: &[&str] = &[
 
 /// Heading attributes as pandoc writes them, good and bad ids among them.
 const HEADING_ATTRIBUTES: &[&str] = &["{#a}", "{#a .unnumbered}", "{.unlisted}", "{#1st}", "{#note-1}", "{#x y}", "{#a-title}", "{#é}", "{}", "{#}"];
+
+/// Inline HTML elements with a Markdown meaning, and some without.
+const HTML_INLINE: &[&str] = &["em", "i", "strong", "b", "sup", "sub", "del", "s", "code", "small", "span lang=\"fr\"", "span lang=\"\"", "u", "mark", "abbr title=\"x\""];
+
+/// HTML as it comes: void and unclosed elements, stray end tags, script, broken tags.
+const HTML_PIECES: &[&str] = &[
+    "<br>", "<br/>", "<em>", "</b>", "<wbr>", "<script>1</script>", "<style>.x{}</style>", "<img src=\"tests/manuscripts/clean.md\" alt=\"pic\">",
+    "<img>", "<a href=\"https://example.org\">", "</a>", "<span lang=fr>", "</span>", "<a href='x", "<!-- c -->", "<", "</", "<x y=\"", "&eacute;",
+];
+
+/// pandoc's attributes after a bracketed span.
+const SPAN_ATTRIBUTES: &[&str] = &["{lang=fr}", "{lang=\"de-AT\"}", "{.smallcaps}", "{#id}", "{}", "{lang=}", ""];
 
 const LABELS: &[&str] = &["a", "b", "note", "1", "x y", "ü"];
 /// Images the check refuses.
@@ -81,6 +95,12 @@ fn inline() -> impl Strategy<Value = String> {
         1 => (word(), proptest::sample::select(LINKS)).prop_map(|(t, u)| format!("[{t}]({u})")),
         1 => word().prop_map(|w| format!("`{w}`")),
         1 => Just("<span class=\"x\">".to_owned()),
+        2 => (proptest::sample::select(HTML_INLINE), word()).prop_map(|(tag, w)| format!("<{tag}>{w}</{}>", tag.split(' ').next().unwrap_or(tag))),
+        1 => (word(), proptest::sample::select(LINKS)).prop_map(|(t, u)| format!("<a href=\"{u}\">{t}</a>")),
+        1 => proptest::sample::select(HTML_PIECES).prop_map(str::to_owned),
+        1 => word().prop_map(|w| format!("^[{w}]")),
+        1 => (word(), proptest::sample::select(SPAN_ATTRIBUTES)).prop_map(|(w, a)| format!("[{w}]{a}")),
+        1 => Just("[see @doe99, p. 3; @roe]".to_owned()),
         1 => Just("  \n".to_owned()),
         1 => Just("  ".to_owned()),
     ];
@@ -113,6 +133,16 @@ fn block() -> impl Strategy<Value = String> {
         1 => line().prop_map(|l| format!("```\n{l}\n```")),
         1 => line().prop_map(|l| format!("    {l}")),
         1 => line().prop_map(|l| format!("<div>\n{l}\n</div>")),
+        1 => (proptest::sample::select(HTML_BLOCK_OPENINGS), line()).prop_map(|(open, l)| format!("{open}\n\n{l}\n\n</div>")),
+        1 => (proptest::sample::select(HTML_BLOCK_OPENINGS), line()).prop_map(|(open, l)| format!("{open}\n{l}\n</div>")),
+        1 => (line(), line()).prop_map(|(a, b)| format!("<table><tr><td>{a}</td><td>{b}</td></tr></table>")),
+        1 => (line(), line()).prop_map(|(a, b)| format!("<p align=\"center\">{a}<br>\n<b>{b}</b></p>")),
+        1 => line().prop_map(|l| format!("<pre>\n{l}\n</pre>")),
+        1 => Just("<style>\np { color: red }\n</style>".to_owned()),
+        1 => Just("</div>".to_owned()),
+        1 => prop::collection::vec(line(), 1..4).prop_map(|lines| lines.iter().enumerate().map(|(i, l)| format!("|{} {}", " ".repeat(i), l.replace('\n', " "))).collect::<Vec<_>>().join("\n")),
+        1 => (proptest::sample::select(FENCES), line(), prop::bool::weighted(0.9)).prop_map(|(fence, l, closed)| format!("{fence}\n\n{l}{}", if closed { "\n\n:::" } else { "" })),
+        1 => Just(":::".to_owned()),
         1 => Just("<!-- a note to self -->".to_owned()),
         1 => Just("---".to_owned()),
         1 => any::<String>(),
@@ -126,13 +156,28 @@ fn block() -> impl Strategy<Value = String> {
     })
 }
 
+/// How a `<div>` opens: read as Markdown, in a language, or neither.
+const HTML_BLOCK_OPENINGS: &[&str] = &["<div lang=\"fr\">", "<div markdown=\"1\">", "<div markdown=\"block\" lang=\"de\">", "<div class=\"note\">", "<div lang=\"\">"];
+
+/// pandoc's fenced divs.
+const FENCES: &[&str] = &["::: {lang=fr}", ":::: {.note lang=\"ru\"}", "::: warning", ":::{lang=}", "::: two words"];
+
 /// TOML text as the front matter needs it written.
 fn toml_text(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
 }
 
 fn front_matter() -> impl Strategy<Value = String> {
-    prop_oneof![6 => toml_front_matter(), 6 => yaml_front_matter(), 1 => Just(String::new())]
+    prop_oneof![6 => toml_front_matter(), 6 => yaml_front_matter(), 1 => title_block(), 1 => Just(String::new())]
+}
+
+/// pandoc's `%` title block: a title, authors at `;`, a date written any way.
+fn title_block() -> impl Strategy<Value = String> {
+    let date = proptest::sample::select(&["2017-10-25", "November 13, 2015", "13 Nov 2015", "last spring", "", "2015/11/13"][..]);
+    (line(), line(), date, prop::bool::ANY).prop_map(|(title, author, date, continued)| {
+        let (title, author) = (title.replace('\n', " "), author.replace('\n', " "));
+        format!("% {title}\n% {author}; Bo Bell{}\n% {date}\n\n", if continued { "\n  Cy Cole" } else { "" })
+    })
 }
 
 fn toml_front_matter() -> impl Strategy<Value = String> {
@@ -192,6 +237,24 @@ fn manuscript() -> impl Strategy<Value = String> {
     })
 }
 
+/// Every `href` attribute of the EPUB's documents (not text that looks like one: a title
+/// may hold `<a href="…">` as words).
+fn hrefs(epub: &[u8]) -> Vec<String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).expect("the EPUB is a zip");
+    let mut found = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        if entry.name().ends_with(".xhtml") {
+            let mut text = String::new();
+            entry.read_to_string(&mut text).unwrap();
+            let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+            let document = roxmltree::Document::parse_with_options(&text, options).expect("well-formed");
+            found.extend(document.descendants().filter_map(|n| n.attribute("href")).map(str::to_owned));
+        }
+    }
+    found
+}
+
 /// Every XML document in the EPUB parses.
 fn assert_well_formed(epub: &[u8]) {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).expect("the EPUB is a zip");
@@ -219,7 +282,8 @@ fn assert_well_formed(epub: &[u8]) {
 
 /// The words of the manuscript's text that every edition must carry, found by a parse of
 /// its own: whole words of ASCII letters and digits (so no typography pass or normalisation
-/// can change them) from text and code, leaving out what no edition shows (the front matter,
+/// can change them) from text and code, leaving out what no edition shows (the front matter
+/// and pandoc's title block,
 /// raw HTML, notes, which are left out when nothing cites them, and images).
 fn text_words(text: &str) -> Vec<String> {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -229,9 +293,16 @@ fn text_words(text: &str) -> Vec<String> {
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_HEADING_ATTRIBUTES;
+    // pandoc's `%` title block is front matter: its date is shown by no edition's text.
+    let text = match text.strip_prefix('%') {
+        Some(_) => text.split_once("\n\n").map_or("", |(_, rest)| rest),
+        None => text,
+    };
+    // A fenced div's `:::` lines are markup: its classes (`::: warning`) are shown nowhere.
+    let text: String = text.split_inclusive('\n').filter(|l| !l.starts_with(":::")).collect();
     let mut hidden = 0usize;
     let mut words = Vec::new();
-    for event in Parser::new_ext(text, options) {
+    for event in Parser::new_ext(&text, options) {
         match event {
             Event::Start(Tag::MetadataBlock(_) | Tag::HtmlBlock | Tag::FootnoteDefinition(_) | Tag::Image { .. }) => hidden += 1,
             Event::End(TagEnd::MetadataBlock(_) | TagEnd::HtmlBlock | TagEnd::FootnoteDefinition | TagEnd::Image) => hidden -= 1,
@@ -262,7 +333,8 @@ fn holds(text: &str) {
             assert!(!pdf.get_pages().is_empty(), "the PDF has no page");
             let xhtml = epub_text(&editions.epub);
             // Only links safe to follow are live: the web, e-mail, and the book's own documents.
-            for href in xhtml.split(" href=\"").skip(1).map(|rest| &rest[..rest.find('"').unwrap_or(0)]) {
+            for href in hrefs(&editions.epub) {
+                let href = href.as_str();
                 let lower = href.to_ascii_lowercase();
                 let web = ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s));
                 let own = href.split('#').next().is_some_and(|file| file.is_empty() || (file.ends_with(".xhtml") || file.ends_with(".css")) && !file.contains(['/', ':']));

@@ -114,12 +114,66 @@ fn deeply_nested_quotes_and_lists() {
 }
 
 #[test]
-fn raw_html_blocks_are_left_out_with_a_warning() {
-    let text = format!("{HEAD}Before.\n\n<table><tr><td>HTML</td></tr></table>\n\nAfter <span>inline</span>.\n");
+fn raw_html_maps_into_the_model_and_keeps_the_rest_as_text() {
+    let text = format!(
+        "{HEAD}Before <em>em</em> <i>i</i> <strong>strong</strong> <b>b</b> x<sup>2</sup> H<sub>2</sub>O <del>del</del> <s>s</s> \
+         <code>a &lt; b</code> <a href=\"https://example.org/\">web</a> <a href=\"javascript:alert(1)\">bad</a> \
+         <span lang=\"fr\">été</span> <small>small</small> one<br>two.\n\n\
+         <table><tr><td>HTML cell</td></tr></table>\n\n\
+         <div lang=\"de\">\n\nEin *Absatz*.\n\n</div>\n\n\
+         <div markdown=\"1\">\nRead as *Markdown*.\n</div>\n\n\
+         <p>One &amp; <b>two</b><br>three</p>\n\n\
+         <style>p {{ color: red }}</style>\n\n\
+         <pre>\n  kept  as typed\n</pre>\n\nAfter <!-- unseen --> <span>inline</span>.\n"
+    );
     let editions = builds("raw HTML", &text);
     let xhtml = epub_text(&editions.epub);
-    assert!(!xhtml.contains("<td>HTML") && !xhtml.contains("<span>inline"));
-    let lines: Vec<(usize, usize)> = editions.warnings.iter().filter_map(|w| w.at.map(|a| (a.line, a.column))).collect();
-    assert_eq!(lines, [(9, 1), (11, 7), (11, 19)], "{:?}", editions.warnings);
-    assert!(editions.warnings.iter().all(|w| w.message == "raw HTML is left out of every edition"));
+    for kept in [
+        "<em>em</em> <em>i</em> <strong>strong</strong> <strong>b</strong> x<sup>2</sup> H<sub>2</sub>O <del>del</del> <del>s</del>",
+        "<code>a &lt; b</code> <a href=\"https://example.org/\">web</a> bad <span lang=\"fr\" xml:lang=\"fr\">été</span> small one<br/>two",
+        "<p>HTML cell</p>",
+        "<div lang=\"de\" xml:lang=\"de\">\n<p>Ein <em>Absatz</em>.</p>\n</div>",
+        "<p>Read as <em>Markdown</em>.</p>",
+        "<p>One &amp; <strong>two</strong><br/>three</p>",
+        "<pre><code>  kept  as typed</code></pre>",
+        "After  inline.",
+    ] {
+        assert!(xhtml.contains(kept), "{kept}\n{xhtml}");
+    }
+    assert!(!xhtml.contains("color") && !xhtml.contains("unseen") && !xhtml.contains("javascript"), "{xhtml}");
+    let found: Vec<(usize, &str)> = editions.warnings.iter().map(|w| (w.at.map_or(0, |a| a.line), w.message.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            (7, "link to `javascript:` is not kept; its text stays, unlinked"),
+            (9, "HTML block `<table>` is set as its text: its tags and layout are left out"),
+            (21, "HTML block `<p>` is set as its text: its tags and layout are left out"),
+            (23, "`<style>` is for a browser, not a reader: it is left out of every edition"),
+        ],
+        "{:?}",
+        editions.warnings
+    );
+}
+
+#[test]
+fn pandoc_markdown_reaches_the_epub() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/manuscripts/pandoc-markdown.md")).unwrap();
+    let xhtml = epub_text(&builds("pandoc's Markdown", &text).epub);
+    let noteref = |n: usize| format!("<a id=\"noteref-{n}\" class=\"noteref\" href=\"endnotes.xhtml#note-{n}\" epub:type=\"noteref\" role=\"doc-noteref\">{n}</a>");
+    for kept in [
+        // Inline notes are numbered with the written one, in the order they are cited.
+        format!("A note inline{} and a regular one{}, then {}.", noteref(1), noteref(2), noteref(3)),
+        "<li id=\"note-1\">\n<p>An <em>inline</em> note with [brackets].".into(),
+        "<li id=\"note-2\">\n<p>Regular note.".into(),
+        "<li id=\"note-3\">\n<p>second inline".into(),
+        "A span <span lang=\"fr\" xml:lang=\"fr\">l’été <em>chaud</em></span> and small caps and [just brackets] and".into(),
+        "a citation [see @doe99, p.".into(),
+        "3] plus mail <a href=\"mailto:ann.lee@example.org\">ann.lee@example.org</a>. and <a href=\"mailto:bob@example.com\">bob@example.com</a>.".into(),
+        "anatomical<br/>Into space that is quite economical.<br/>\u{a0}\u{a0}\u{a0}But the good ones I’ve seen<br/>".into(),
+        "<div lang=\"de\" xml:lang=\"de\">\n<p>Ein Absatz auf Deutsch.</p>\n</div>".into(),
+        "<div lang=\"it\" xml:lang=\"it\">\n<p>Un paragrafo.</p>\n</div>\n<p>End.</p>".into(),
+    ] {
+        assert!(xhtml.contains(&kept), "{kept}\n{xhtml}");
+    }
+    assert!(!xhtml.contains(":::") && !xhtml.contains("{lang") && !xhtml.contains("| "), "{xhtml}");
 }

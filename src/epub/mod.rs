@@ -125,7 +125,8 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     let mut epub = EpubBuilder::new(ZipLibrary::new()?)?;
     epub.epub_version(EpubVersion::V33);
     epub.set_title(m.title.as_str());
-    if let Some(author) = &m.author {
+    // One creator for each author, in the order the manuscript names them.
+    for author in &m.authors {
         epub.add_author(author.as_str());
     }
     epub.set_lang(m.language.as_str());

@@ -196,8 +196,15 @@ impl Reader<'_> {
         }
         let value_offset = |key: &str| value_at.get(key).copied().unwrap_or(start);
         let date = known.remove("date");
+        // The names, one or several; the byline is made once the book's language is known.
+        let authors: Vec<String> = match known.remove("author") {
+            Some(toml::Value::String(name)) => vec![name],
+            Some(toml::Value::Array(names)) => names.into_iter().filter_map(|n| n.as_str().map(str::to_owned)).collect(),
+            _ => Vec::new(),
+        };
         match known.try_into::<Metadata>() {
             Ok(mut m) => {
+                m.authors = authors;
                 if !m.language.is_empty() && !is_bcp47(&m.language) {
                     self.error(
                         value_offset("language"),
@@ -206,9 +213,13 @@ impl Reader<'_> {
                     );
                 }
                 if let Some(date) = date.as_ref().and_then(toml::Value::as_str) {
-                    m.date = Date::parse(date);
+                    m.date = Date::read(date);
                     if m.date.is_none() {
-                        self.error(value_offset("date"), "`date` is not an ISO 8601 date".into(), "write `2017`, `2017-10` or `2017-10-25`");
+                        self.warning(
+                            value_offset("date"),
+                            format!("`date` “{date}” is not a date the editions can read; no edition is dated"),
+                            "write it as `2017`, `2017-10` or `2017-10-25` (or `October 25, 2017`)",
+                        );
                     }
                 }
                 self.metadata = Some(m);
@@ -292,7 +303,7 @@ impl KeyKind {
                     _ => None,
                 };
                 match items.iter().map(name).collect::<Option<Vec<String>>>() {
-                    Some(names) if !names.is_empty() => Ok(toml::Value::String(byline(&names))),
+                    Some(names) if !names.is_empty() => Ok(toml::Value::Array(names.into_iter().map(toml::Value::String).collect())),
                     _ => Err(toml::Value::Array(items)),
                 }
             }
@@ -324,16 +335,6 @@ impl KeyKind {
     }
 }
 
-/// Several authors as one byline, as pandoc's templates print them: "A", "A and B",
-/// "A, B and C". In English: quire's own words on the page are English too.
-pub(super) fn byline(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 /// A well-formed BCP 47 tag, checked by shape: a 2–3 letter language (or 4–8 letters),
 /// then subtags of 1–8 letters or digits. Enough to catch `english` or `en_AU`.
 fn is_bcp47(tag: &str) -> bool {
@@ -356,7 +357,7 @@ fn nearest_key(key: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -387,13 +388,10 @@ mod tests {
     }
 
     #[test]
-    fn several_authors_make_one_byline() {
-        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(byline(&names(&["Ann"])), "Ann");
-        assert_eq!(byline(&names(&["Ann", "Bob"])), "Ann and Bob");
-        assert_eq!(byline(&names(&["Ann", "Bob", "Cy"])), "Ann, Bob and Cy");
+    fn several_authors_are_kept_by_name() {
+        // The byline is made from them once the language is known (Metadata::byline).
         let people = toml::Value::Array(vec![toml::Value::Table([("name".to_string(), toml::Value::from("Ann"))].into_iter().collect()), "Bob".into()]);
-        assert_eq!(KeyKind::Names.read(people), Ok(toml::Value::from("Ann and Bob")));
+        assert_eq!(KeyKind::Names.read(people), Ok(toml::Value::Array(vec!["Ann".into(), "Bob".into()])));
         assert!(KeyKind::Names.read(toml::Value::Array(vec![])).is_err());
         assert_eq!(KeyKind::TextList.read("one".into()), Ok(toml::Value::Array(vec!["one".into()])));
     }
@@ -429,7 +427,12 @@ mod tests {
             };
             table.insert(key.to_string(), value);
         }
-        let metadata: Metadata = table.try_into().unwrap();
+        // `author` and `date` are taken out before the rest is deserialized, as `metadata` does.
+        table.remove("date");
+        let names = table.remove("author").and_then(|v| v.as_str().map(str::to_owned));
+        let mut metadata: Metadata = table.try_into().unwrap();
+        metadata.authors = names.into_iter().collect();
+        metadata.author = metadata.byline();
         let texts: Vec<&str> = metadata.texts().map(|(key, _)| key).collect();
         let text_keys: Vec<&str> = KEYS.iter().filter(|(_, kind)| matches!(kind, KeyKind::Text | KeyKind::Names | KeyKind::TextList)).map(|(key, _)| *key).collect();
         assert_eq!(texts, text_keys, "Metadata::texts lists every text key, in order");

@@ -107,6 +107,8 @@ pub(super) struct SourceLint<'a> {
     found: Vec<Diagnostic>,
     straight_quotes: Vec<usize>,
     double_hyphens: Vec<usize>,
+    /// How many stray `*` and `_` have been named; past ten, no more.
+    stray_marks: usize,
 }
 
 impl<'a> SourceLint<'a> {
@@ -119,6 +121,7 @@ impl<'a> SourceLint<'a> {
             found: Vec::new(),
             straight_quotes: Vec::new(),
             double_hyphens: Vec::new(),
+            stray_marks: 0,
         }
     }
 
@@ -153,15 +156,50 @@ impl<'a> SourceLint<'a> {
     }
 
     fn prose(&mut self, start: usize, source: &str) {
+        self.stray_emphasis_marks(start, source);
         let mut search = 0;
         while let Some(found) = source[search..].find("  ") {
             let at = search + found;
             let run = source[at..].len() - source[at..].trim_start_matches(' ').len();
+            // A line block's indent (`|    indented`) is kept as typed: it is the writer's.
+            let line_start = self.source.text[..start + at].rfind('\n').map_or(0, |n| n + 1);
+            if self.source.text[line_start..start + at].trim_end() == "|" {
+                search = at + run;
+                continue;
+            }
             self.warn(start + at, format!("{run} spaces in a row"), "one space is enough: the editions space words and sentences themselves");
             search = at + run;
         }
         self.straight_quotes.extend(source.match_indices(['"', '\'']).map(|(i, _)| start + i));
         self.double_hyphens.extend(source.match_indices("--").map(|(i, _)| start + i));
+    }
+
+    /// A `*` or `_` the parser left as text because it opens or closes nothing: touching a
+    /// word on one side only (`*word`, `word_ `), not escaped, not inside a word
+    /// (`snake_case`) nor standing alone (`2 * 3`). Likely emphasis never closed.
+    fn stray_emphasis_marks(&mut self, start: usize, source: &str) {
+        let text = self.source.text;
+        let mut i = 0;
+        while let Some(found) = source[i..].find(['*', '_']) {
+            let at = i + found;
+            let mark = source.as_bytes()[at];
+            let run = source[at..].bytes().take_while(|&b| b == mark).count();
+            let before = text[..start + at].chars().next_back();
+            let after = text[start + at + run..].chars().next();
+            let space = |c: Option<char>| c.is_none_or(char::is_whitespace);
+            let in_word = before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric);
+            let one_sided = space(before) != space(after);
+            if one_sided && before != Some('\\') && !(mark == b'_' && in_word) && self.stray_marks < REPORTED_PER_KIND {
+                self.stray_marks += 1;
+                let shown = &source[at..at + run];
+                self.warn(
+                    start + at,
+                    format!("`{shown}` opens or closes no emphasis and is printed as it is"),
+                    &format!("close the emphasis with a matching `{shown}` (`{shown}word{shown}`), or write `\\{shown}` for the character itself"),
+                );
+            }
+            i = at + run;
+        }
     }
 
     fn straight_punctuation(&mut self) {

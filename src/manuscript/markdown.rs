@@ -3,10 +3,13 @@
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{Event, HeadingLevel, MetadataBlockKind, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, LinkType, MetadataBlockKind, Tag, TagEnd};
+
+mod pandoc;
+mod raw_html;
 
 use super::front_matter::{self, Syntax};
-use super::{Manuscript, Source};
+use super::{html, Manuscript, Source};
 use crate::diagnostics::Diagnostic;
 use crate::model::metadata::Metadata;
 use crate::model::{Align, Block, Book, Definition, Figure, Image, Inline, List, ListItem, Matter, Note, NoteRef, Section, SourcePos, Table};
@@ -39,8 +42,19 @@ enum Frame {
     /// One definition of the term before it: its blocks, and its text not yet in a paragraph.
     Detail(Vec<Block>, Vec<Inline>),
     FrontMatter { text: String, start: usize, syntax: Syntax },
-    Html { seen: bool },
+    /// A block of raw HTML, line by line as the parser hands it over; `start` is its first line's offset.
+    HtmlBlock { text: String, start: usize },
+    /// An inline HTML element opened and not yet closed (`<em>` … `</em>`).
+    HtmlInline { element: String, meaning: html::Meaning, attributes: Vec<(String, String)>, content: Vec<Inline>, at: usize },
+    /// Inside `<script>` or `<style>`: its text is for a browser, not a reader.
+    HtmlHidden { element: String },
+    /// A part in another language (`<div lang="fr">`, `::: {lang=fr}`): its blocks, its text not yet in a paragraph.
+    LanguageBlock { lang: String, blocks: Vec<Block>, loose: Vec<Inline> },
+    /// A `[` typed in the text, or `^[` (an inline note, `note`), not yet closed; `at` its offset.
+    Bracket { note: bool, content: Vec<Inline>, at: usize },
 }
+
+pub(super) use pandoc::blank_fences;
 
 pub(super) struct Folder<'a> {
     source: &'a Source<'a>,
@@ -58,6 +72,23 @@ pub(super) struct Folder<'a> {
     /// Links to a heading (`#id`) and where each is, checked once every heading is known.
     internal_links: Vec<(String, usize)>,
     diagnostics: Vec<Diagnostic>,
+    /// Each `<div>` (or `:::` fence) open, with the depth of the stack at which it opened its
+    /// language's frame, if it gave a language.
+    open_divs: Vec<Option<usize>>,
+    /// Text up to this offset has been read already (a span's `{attributes}`).
+    skip_to: usize,
+    /// How many inline notes (`^[…]`) so far: each gets a label of its own.
+    inline_notes: usize,
+    /// The paragraph being read opens with `| ` or `:::`: its soft breaks are kept as line breaks.
+    by_line: bool,
+    /// Math has been named once; once is enough.
+    math_named: bool,
+    /// References to notes no definition has (the parser leaves them as text), and where.
+    undefined_notes: Vec<(String, usize)>,
+    /// The level of the last heading, to catch a jump (`#` then `###`).
+    last_heading_level: u8,
+    /// The fenced divs' `:::` lines not yet reached, last first.
+    fences: Vec<(usize, pandoc::Fence)>,
 }
 
 impl<'a> Folder<'a> {
@@ -74,6 +105,14 @@ impl<'a> Folder<'a> {
             internal_links: Vec::new(),
             ids: Vec::new(),
             diagnostics: Vec::new(),
+            open_divs: Vec::new(),
+            skip_to: 0,
+            inline_notes: 0,
+            by_line: false,
+            math_named: false,
+            fences: Vec::new(),
+            undefined_notes: Vec::new(),
+            last_heading_level: 0,
         }
     }
 
@@ -89,12 +128,38 @@ impl<'a> Folder<'a> {
         self.diagnostics.push(self.source.warning(offset, message, help));
     }
 
+    /// The fenced divs' lines, found before the parse (see [`pandoc::blank_fences`]).
+    pub(super) fn with_fences(mut self, fences: Vec<(usize, pandoc::Fence)>) -> Self {
+        self.fences = fences;
+        self
+    }
+
+    /// pandoc's `%` lines opening the file, read as front matter.
+    pub(super) fn title_block(&mut self, block: super::title_block::TitleBlock) {
+        let mut metadata = Metadata { title: block.title, authors: block.authors, ..Default::default() };
+        if let Some((date, at)) = block.date {
+            metadata.date = crate::model::metadata::Date::read(&date);
+            if metadata.date.is_none() {
+                self.warning(
+                    at,
+                    format!("the date “{date}” is not one the editions can read; no edition is dated"),
+                    "write it as `2017`, `2017-10` or `2017-10-25` (or `October 25, 2017`)",
+                );
+            }
+        }
+        self.metadata = Some(metadata);
+    }
+
     pub(super) fn event(&mut self, event: Event<'_>, offset: usize) {
+        if matches!(event, Event::Start(_)) {
+            self.fences_before(offset);
+        }
         match event {
             Event::Start(tag) => self.start(tag, offset),
             Event::End(tag) => self.end(tag, offset),
             Event::Text(t) => self.text(&t, offset),
             Event::Code(t) => self.inline(Inline::Code(t.into_string())),
+            Event::SoftBreak if self.by_line => self.inline(Inline::LineBreak),
             Event::SoftBreak => self.text(" ", offset),
             Event::HardBreak => self.inline(Inline::LineBreak),
             Event::FootnoteReference(label) => {
@@ -102,9 +167,10 @@ impl<'a> Folder<'a> {
                 self.inline(Inline::NoteRef(NoteRef { label: label.into_string(), number: 0, occurrence: 0, at }))
             }
             Event::Rule => self.block(Block::Rule),
-            Event::Html(html) | Event::InlineHtml(html) => self.html(&html, offset),
-            Event::InlineMath(t) => self.inline(Inline::Math { tex: t.into_string(), display: false }),
-            Event::DisplayMath(t) => self.inline(Inline::Math { tex: t.into_string(), display: true }),
+            Event::Html(html) => self.html_line(&html, offset),
+            Event::InlineHtml(html) => self.inline_html(&html, offset),
+            Event::InlineMath(t) => self.math(t.into_string(), false, offset),
+            Event::DisplayMath(t) => self.math(t.into_string(), true, offset),
             Event::TaskListMarker(done) => {
                 if let Some(Frame::Item(_, _, task)) = self.stack.last_mut() {
                     *task = Some(done);
@@ -113,9 +179,22 @@ impl<'a> Folder<'a> {
         }
     }
 
+    /// The parser opens paragraphs directly inside a list's items only when the list is
+    /// loose (blank lines between its items); a tight item's text comes bare, even when a
+    /// nested list follows it.
+    fn mark_list_loose(&mut self) {
+        if let [.., Frame::List { tight, .. }, Frame::Item(..)] = self.stack.as_mut_slice() {
+            *tight = false;
+        }
+    }
+
     fn start(&mut self, tag: Tag<'_>, offset: usize) {
         let frame = match tag {
-            Tag::Paragraph => Frame::Paragraph(Vec::new()),
+            Tag::Paragraph => {
+                self.by_line = self.reads_by_line(offset);
+                self.mark_list_loose();
+                Frame::Paragraph(Vec::new())
+            }
             Tag::Heading { level, id, classes, .. } => {
                 // `.unnumbered` asks for what quire does anyway: its headings carry no numbers.
                 let listed = !classes.iter().any(|c| c.as_ref() == "unlisted");
@@ -152,6 +231,10 @@ impl<'a> Folder<'a> {
             Tag::Strikethrough => Frame::Strikethrough(Vec::new()),
             Tag::Superscript => Frame::Superscript(Vec::new()),
             Tag::Subscript => Frame::Subscript(Vec::new()),
+            // An e-mail autolink (`<ann@example.org>`) comes without its scheme.
+            Tag::Link { link_type: LinkType::Email, dest_url, .. } if !dest_url.starts_with("mailto:") => {
+                Frame::Link { url: format!("mailto:{dest_url}"), content: Vec::new(), at: offset }
+            }
             Tag::Link { dest_url, .. } => Frame::Link { url: dest_url.into_string(), content: Vec::new(), at: offset },
             Tag::Image { dest_url, title, .. } => {
                 let title = Some(title.into_string()).filter(|t| !t.trim().is_empty());
@@ -178,15 +261,18 @@ impl<'a> Folder<'a> {
                 let start = self.text[offset..].find('\n').map_or(offset, |n| offset + n + 1);
                 Frame::FrontMatter { text: String::new(), start, syntax }
             }
-            Tag::HtmlBlock => Frame::Html { seen: false },
+            Tag::HtmlBlock => Frame::HtmlBlock { text: String::new(), start: offset },
         };
         self.stack.push(frame);
     }
 
     fn end(&mut self, _tag: TagEnd, _offset: usize) {
+        // HTML elements and `<div>`s left open inside this element end with it.
+        self.close_open_html();
         let Some(frame) = self.stack.pop() else { return };
         match frame {
             Frame::Root => self.stack.push(Frame::Root),
+            Frame::Paragraph(content) if std::mem::take(&mut self.by_line) => self.lined_paragraph(content),
             Frame::Paragraph(content) => self.paragraph(content),
             Frame::Heading { level, content, id, listed, at } => self.heading(level, content, id, listed, at),
             Frame::Quote(mut blocks, loose) => {
@@ -196,11 +282,8 @@ impl<'a> Folder<'a> {
             Frame::Code { text, language } => self.block(Block::Code { text, language }),
             Frame::List { start, items, tight } => self.block(Block::List(List { start, tight, items })),
             Frame::Item(mut blocks, loose, task) => {
-                // A loose list's items hold their text in paragraphs; a tight one's, loose.
-                let loose_item = loose.is_empty() && blocks.iter().any(|b| matches!(b, Block::Paragraph(_)));
                 flush_loose(&mut blocks, loose);
-                if let Some(Frame::List { items, tight, .. }) = self.stack.last_mut() {
-                    *tight &= !loose_item;
+                if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
                     items.push(ListItem { task, blocks });
                 }
             }
@@ -260,7 +343,8 @@ impl<'a> Folder<'a> {
                     self.metadata = metadata;
                 }
             }
-            Frame::Html { .. } => {}
+            Frame::HtmlBlock { text, start } => self.html_block(&text, start),
+            frame @ (Frame::HtmlInline { .. } | Frame::HtmlHidden { .. } | Frame::LanguageBlock { .. } | Frame::Bracket { .. }) => self.close_html_frame(frame),
         }
     }
 
@@ -269,10 +353,11 @@ impl<'a> Folder<'a> {
             Some(Frame::Code { text: code, .. }) => code.push_str(text),
             Some(Frame::FrontMatter { text: t, .. }) => t.push_str(text),
             Some(Frame::Image { alt, .. }) => alt.push_str(text),
-            Some(Frame::Html { .. }) => {}
+            Some(Frame::HtmlBlock { text: t, .. }) => t.push_str(text),
+            Some(Frame::HtmlHidden { .. }) => {}
             _ => {
                 self.check_undefined_reference(text, offset);
-                self.inline(Inline::Text(text.to_owned()))
+                self.prose(text, offset)
             }
         }
     }
@@ -289,31 +374,21 @@ impl<'a> Folder<'a> {
         let Some(close) = rest[..line_end].find(']') else { return };
         let label = &rest[..close];
         if !label.is_empty() && !label.contains(char::is_whitespace) && !rest[close..].starts_with("]:") {
-            self.error(
-                offset,
-                format!("note reference `[^{label}]` has no definition"),
-                &format!("add a line `[^{label}]: the note's text` after the paragraph, or correct the label"),
-            );
+            // Said at the end, when every definition is known and one may be the label meant.
+            self.undefined_notes.push((label.to_owned(), offset));
         }
     }
 
-    fn html(&mut self, html: &str, offset: usize) {
-        let is_comment = html.trim_start().starts_with("<!--");
-        match self.stack.last_mut() {
-            // An HTML block arrives line by line: judge it by its first line, warn once.
-            Some(Frame::Html { seen }) => {
-                if std::mem::replace(seen, true) || is_comment {
-                    return;
-                }
-            }
-            _ if is_comment || html.trim().is_empty() => return,
-            _ => {}
+    /// Math is kept as its TeX source; the first place it appears says so, once.
+    fn math(&mut self, tex: String, display: bool, offset: usize) {
+        if !std::mem::replace(&mut self.math_named, true) {
+            self.warning(
+                offset,
+                "math is set as its TeX source: quire does not typeset math yet".into(),
+                "this is said once for the whole manuscript; every formula is kept as written",
+            );
         }
-        self.warning(
-            offset,
-            "raw HTML is left out of every edition".into(),
-            "write it in Markdown; HTML comments (<!-- … -->) are fine for notes to yourself",
-        );
+        self.inline(Inline::Math { tex, display })
     }
 
     /// A link the editions may make live is kept; any other keeps its text, unlinked, with
@@ -364,7 +439,10 @@ impl<'a> Folder<'a> {
                 | Frame::Detail(_, c)
                 | Frame::Quote(_, c)
                 | Frame::Item(_, c, _)
-                | Frame::Note { loose: c, .. },
+                | Frame::Note { loose: c, .. }
+                | Frame::HtmlInline { content: c, .. }
+                | Frame::LanguageBlock { loose: c, .. }
+                | Frame::Bracket { content: c, .. },
             ) => c.push(inline),
             Some(Frame::Image { alt, .. }) => {
                 if let Inline::Text(t) = inline {
@@ -378,7 +456,13 @@ impl<'a> Folder<'a> {
 
     fn block(&mut self, block: Block) {
         match self.stack.last_mut() {
-            Some(Frame::Quote(blocks, loose) | Frame::Item(blocks, loose, _) | Frame::Detail(blocks, loose) | Frame::Note { blocks, loose, .. }) => {
+            Some(
+                Frame::Quote(blocks, loose)
+                | Frame::Item(blocks, loose, _)
+                | Frame::Detail(blocks, loose)
+                | Frame::Note { blocks, loose, .. }
+                | Frame::LanguageBlock { blocks, loose, .. },
+            ) => {
                 flush_loose(blocks, std::mem::take(loose));
                 blocks.push(block)
             }
@@ -410,6 +494,15 @@ impl<'a> Folder<'a> {
     }
 
     fn heading(&mut self, level: u8, content: Vec<Inline>, written_id: Option<String>, listed: bool, at: usize) {
+        let before = std::mem::replace(&mut self.last_heading_level, level);
+        if before > 0 && level > before + 1 {
+            let (was, is, meant) = ("#".repeat(before.into()), "#".repeat(level.into()), "#".repeat(usize::from(before) + 1));
+            self.warning(
+                at,
+                format!("heading level jumps from `{was}` to `{is}`"),
+                &format!("make it `{meant}`, one level below the heading before it: readers and contents lists skip no level"),
+            );
+        }
         let written_id = written_id.and_then(|id| self.usable_id(id, at));
         let at_top = matches!(self.stack.last(), Some(Frame::Root));
         if level == 1 && at_top {
@@ -468,6 +561,17 @@ impl<'a> Folder<'a> {
     }
 
     pub(super) fn finish(mut self) -> Result<Manuscript, Vec<Diagnostic>> {
+        for (label, offset) in std::mem::take(&mut self.undefined_notes) {
+            let nearest = self.note_labels.keys().map(|l| (front_matter::edit_distance(l, &label), l)).filter(|(d, _)| *d <= 2).min();
+            let help = match nearest {
+                Some((_, meant)) => format!("did you mean `[^{meant}]`? Or add a line `[^{label}]: the note's text` after the paragraph"),
+                None => format!("add a line `[^{label}]: the note's text` after the paragraph, or correct the label"),
+            };
+            self.error(offset, format!("note reference `[^{label}]` has no definition"), &help);
+        }
+        // A `<div lang>` or `:::` never closed ends with the manuscript.
+        self.fences_before(usize::MAX);
+        self.close_open_html();
         let unclosed = self.front_matter.is_none() && self.check_unclosed_front_matter();
         let front_matter_failed = unclosed || (self.front_matter.is_some() && self.metadata.is_none());
         let has_text = self.sections.iter().any(|s| !s.blocks.is_empty() || s.heading.is_some());
@@ -568,8 +672,9 @@ impl Folder<'_> {
             assumed.push(("the manuscript does not say its language; the editions assume English (`en`)".into(), how(key, "\"en\"")));
             metadata.language = "en".into();
         }
-        if metadata.author.as_deref().is_none_or(|a| a.trim().is_empty()) {
-            metadata.author = None;
+        metadata.authors.retain(|a| !a.trim().is_empty());
+        metadata.author = metadata.byline();
+        if metadata.author.is_none() {
             assumed.push(("the manuscript names no author; no edition names one".into(), how("author", "\"…\"")));
         }
         for (message, help) in assumed {
@@ -683,5 +788,33 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H4 => 4,
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Block, List};
+
+    fn lists(text: &str) -> Vec<List> {
+        let manuscript = super::super::parse(std::path::Path::new("t.md"), &format!("---\ntitle: T\nauthor: A\nlang: en\n---\n\n{text}")).unwrap();
+        let mut found = Vec::new();
+        fn collect(blocks: &[Block], found: &mut Vec<List>) {
+            for block in blocks {
+                if let Block::List(list) = block {
+                    found.push(list.clone());
+                    list.items.iter().for_each(|item| collect(&item.blocks, found));
+                }
+            }
+        }
+        manuscript.book.sections.iter().for_each(|s| collect(&s.blocks, &mut found));
+        found
+    }
+
+    #[test]
+    fn a_list_is_tight_unless_blank_lines_part_its_items() {
+        let tight = lists("- one\n- two\n  - nested\n  - nested too\n- three\n");
+        assert_eq!(tight.iter().map(|l| l.tight).collect::<Vec<_>>(), [true, true], "an item's text before a nested list keeps it tight");
+        let loose = lists("- one\n\n- two\n");
+        assert_eq!(loose.iter().map(|l| l.tight).collect::<Vec<_>>(), [false]);
     }
 }

@@ -6,8 +6,10 @@
 //! [`front_matter`] reads the TOML or YAML at the top ([`yaml`] builds YAML's tree).
 
 mod front_matter;
+mod html;
 mod lint;
 mod markdown;
+mod title_block;
 mod yaml;
 
 use std::path::Path;
@@ -65,9 +67,16 @@ pub fn parse(path: &Path, text: &str) -> Result<Manuscript, Vec<Diagnostic>> {
     let source = Source::new(path, text);
     let mut diagnostics = lint::unholdable_characters(&source);
     let raw_control_characters = !diagnostics.is_empty();
-    let mut folder = markdown::Folder::new(&source);
+    // pandoc's fenced divs are found first: the parser would read their `:` lines as definitions.
+    let (mut parsed, fences) = markdown::blank_fences(text);
+    let mut folder = markdown::Folder::new(&source).with_fences(fences);
+    // pandoc's `%` title block is front matter; the parser sees blank lines in its place.
+    if let Some(block) = title_block::read(text) {
+        title_block::blank(&mut parsed, block.end);
+        folder.title_block(block);
+    }
     let mut lint = lint::SourceLint::new(&source);
-    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(&parsed, markdown_options()).into_offset_iter() {
         lint.event(&event, range.clone());
         folder.event(event, range.start);
     }

@@ -24,10 +24,49 @@ impl Date {
         chrono::NaiveDate::from_ymd_opt(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1)).map(|_| date)
     }
 
+    /// A date as people write it, beyond ISO 8601: a timestamp (`2015-11-13T10:00:00Z`),
+    /// slashes (`2015/11/13`), or the month in English words (`November 13, 2015`,
+    /// `13 Nov 2015`, `Nov 2015`). `None` for anything else.
+    pub fn read(text: &str) -> Option<Date> {
+        let text = text.trim();
+        if let Some(date) = Date::parse(text) {
+            return Some(date);
+        }
+        // A timestamp's day, with its time of day dropped.
+        if text.len() > 10 && text.is_char_boundary(10) && text[10..].starts_with(['T', ' ']) {
+            if let Some(date) = Date::parse(&text[..10]) {
+                return Some(date);
+            }
+        }
+        if text.contains('/') && text.chars().all(|c| c.is_ascii_digit() || c == '/') && text.split('/').next().is_some_and(|y| y.len() == 4) {
+            return Date::parse(&text.replace('/', "-"));
+        }
+        let words: Vec<&str> = text.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+        let month = words.iter().filter_map(|w| month_number(w)).collect::<Vec<_>>();
+        let numbers: Vec<&str> = words.iter().copied().filter(|w| month_number(w).is_none()).collect();
+        let ([month], true) = (month.as_slice(), words.len() == numbers.len() + 1) else { return None };
+        let (year, day) = match numbers.as_slice() {
+            [year] => (*year, None),
+            [a, b] if a.len() == 4 => (*a, Some(*b)),
+            [a, b] => (*b, Some(*a)),
+            _ => return None,
+        };
+        let day = day.map(|d| d.trim_end_matches(['.', 's', 't', 'n', 'd', 'r', 'h'])).map(|d| format!("-{:0>2}", d)).unwrap_or_default();
+        Date::parse(&format!("{year}-{month:02}{day}"))
+    }
+
     /// The first day the date covers: 2017 is 1 January 2017.
     pub fn first_day(self) -> chrono::NaiveDate {
         chrono::NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1)).unwrap_or_default()
     }
+}
+
+/// January is 1: English month names, whole or in three letters (`Nov`, `Nov.`, `Sept`).
+fn month_number(word: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    let word = word.trim_end_matches('.').to_ascii_lowercase();
+    let known = |(i, name): (usize, &&str)| (word.len() >= 3 && name.starts_with(&word)).then_some(i as u32 + 1);
+    MONTHS.iter().enumerate().find_map(known)
 }
 
 /// As the manuscript wrote it.
@@ -54,10 +93,13 @@ pub struct Metadata {
     /// Standfirst or subtitle; also the book's description.
     #[serde(default)]
     pub subtitle: Option<String>,
-    /// Who wrote it, as one byline ("A, B and C"); `None` when the manuscript does not
-    /// say, and then no edition names an author.
-    #[serde(default)]
+    /// Who wrote it, as one byline ("A, B and C", in the book's language: [`Metadata::byline`]);
+    /// `None` when the manuscript does not say, and then no edition names an author.
+    #[serde(skip)]
     pub author: Option<String>,
+    /// Each author by name, in the order given: the EPUB names each as a creator.
+    #[serde(skip)]
+    pub authors: Vec<String>,
     #[serde(default)]
     pub publisher: Option<String>,
     /// Publication date: read from the front matter's text once, by the manuscript reader.
@@ -103,6 +145,43 @@ impl Metadata {
         self.language.split('-').next().unwrap_or("").to_ascii_lowercase()
     }
 
+    /// The authors as one byline, joined as the book's language joins names: "Ann",
+    /// "Ann and Bob", "Ann, Bob and Cy"; "Anne et Bernard" in French. A language whose
+    /// word quire does not know joins the last two with "&".
+    pub fn byline(&self) -> Option<String> {
+        let and = match self.primary_language().as_str() {
+            "en" => "and",
+            "fr" | "la" => "et",
+            "de" => "und",
+            "es" => "y",
+            "it" | "pt" | "gl" => "e",
+            "ru" | "bg" => "и",
+            "uk" => "і",
+            "nl" | "af" => "en",
+            "ca" | "pl" | "hr" | "bs" | "sr" => "i",
+            "da" | "no" | "nb" | "nn" | "is" => "og",
+            "sv" => "och",
+            "fi" | "et" => "ja",
+            "cs" | "sk" | "cy" => "a",
+            "hu" => "és",
+            "ro" => "și",
+            "tr" => "ve",
+            "el" => "και",
+            "sl" => "in",
+            "lv" => "un",
+            "lt" => "ir",
+            "eo" => "kaj",
+            "ga" => "agus",
+            "id" | "ms" => "dan",
+            _ => "&",
+        };
+        match self.authors.as_slice() {
+            [] => None,
+            [one] => Some(one.clone()),
+            [rest @ .., last] => Some(format!("{} {and} {last}", rest.join(", "))),
+        }
+    }
+
     /// The title's main part and, for "Main: subtitle", the part after the colon:
     /// covers and title pages set the two on lines of their own, running heads the first.
     pub fn title_parts(&self) -> (&str, Option<&str>) {
@@ -133,7 +212,8 @@ impl Metadata {
     /// The texts the editions print as prose (title page, covers, running heads),
     /// which the typography pass sets as it sets the text.
     pub fn printed_texts_mut(&mut self) -> impl Iterator<Item = &mut String> {
-        [Some(&mut self.title), self.subtitle.as_mut(), self.author.as_mut(), self.publisher.as_mut(), self.rights.as_mut()].into_iter().flatten()
+        let single = [Some(&mut self.title), self.subtitle.as_mut(), self.author.as_mut(), self.publisher.as_mut(), self.rights.as_mut()];
+        single.into_iter().flatten().chain(self.authors.iter_mut())
     }
 }
 
@@ -153,6 +233,39 @@ mod tests {
         for unstampable in ["2017-13", "17", "2017-1", "2017-02-31", "2017-10-5", "2017-10-05-01", "+2017", "", "2017-"] {
             assert_eq!(Date::parse(unstampable), None, "{unstampable}");
         }
+    }
+
+    #[test]
+    fn dates_as_people_write_them() {
+        for (written, read) in [
+            ("November 13, 2015", "2015-11-13"),
+            ("13 November 2015", "2015-11-13"),
+            ("2015-11-13T10:00:00Z", "2015-11-13"),
+            ("2015-11-13 10:00", "2015-11-13"),
+            ("2015/11/13", "2015-11-13"),
+            ("Nov 2015", "2015-11"),
+            ("Sept. 3rd, 1999", "1999-09-03"),
+            ("2017", "2017"),
+        ] {
+            assert_eq!(Date::read(written).map(|d| d.to_string()).as_deref(), Some(read), "{written}");
+        }
+        for unreadable in ["last spring", "13/11/2015", "Nov 31, 2015", "November", "2015 Nov Dec", "ma 2015"] {
+            assert_eq!(Date::read(unreadable), None, "{unreadable}");
+        }
+    }
+
+    #[test]
+    fn bylines_in_the_book_s_language() {
+        let byline = |language: &str, names: &[&str]| {
+            Metadata { language: language.into(), authors: names.iter().map(|n| n.to_string()).collect(), ..Default::default() }.byline()
+        };
+        assert_eq!(byline("en", &[]), None);
+        assert_eq!(byline("en", &["Ann"]).as_deref(), Some("Ann"));
+        assert_eq!(byline("en-GB", &["Ann", "Bob"]).as_deref(), Some("Ann and Bob"));
+        assert_eq!(byline("fr", &["Anne", "Bernard", "Chloé"]).as_deref(), Some("Anne, Bernard et Chloé"));
+        assert_eq!(byline("de", &["A", "B"]).as_deref(), Some("A und B"));
+        assert_eq!(byline("ru", &["А", "Б"]).as_deref(), Some("А и Б"));
+        assert_eq!(byline("ja", &["A", "B"]).as_deref(), Some("A & B"));
     }
 
     #[test]

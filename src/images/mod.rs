@@ -168,19 +168,9 @@ pub fn load(manuscript: &Path, book: &Book, fonts: Option<&FontFamily>, cover_at
     // The book's faces are read into usvg's font database only for a book with an SVG.
     let fontdb = std::cell::OnceCell::new();
     let fontdb = || fontdb.get_or_init(|| svg::font_database(fonts)).clone();
-    // Print places figures of the text only: a picture inside a paragraph, or in a
-    // note (set as plain paragraphs), is printed as its alt text.
-    let mut in_notes = Vec::new();
-    for note in &book.notes {
-        crate::model::walk::images(&note.blocks, &mut |image, _| in_notes.push(image.at));
-    }
-    let mut first_inline = None;
-    book.images(&mut |image: &Image, figure: bool| {
+    book.images(&mut |image: &Image, _figure: bool| {
         if is_remote(&image.src) {
             return;
-        }
-        if (!figure || in_notes.contains(&image.at)) && first_inline.is_none() {
-            first_inline = Some(image.at);
         }
         if !seen.insert(image.src.clone()) {
             return;
@@ -230,12 +220,6 @@ pub fn load(manuscript: &Path, book: &Book, fonts: Option<&FontFamily>, cover_at
                     .with_help("give the path of a PNG, JPEG or SVG file beside the manuscript"),
             ),
         }
-    }
-    if let Some(at) = first_inline {
-        diagnostics.push(
-            Diagnostic::warning(manuscript, Some(at), "a picture inside a paragraph or a note is shown in the EPUB, but print sets its alt text in its place")
-                .with_help("to have the picture printed, give it a paragraph of its own in the text: it becomes a figure"),
-        );
     }
     (images, diagnostics)
 }

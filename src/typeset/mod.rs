@@ -82,7 +82,9 @@ pub(crate) fn typeset_from(
     let book = &*flow::links::for_print(book, style.links);
     let collected = timings.time(stage::TEXT, || collect::collect(book, style, images));
     let small_pictures = collected.small_pictures;
-    let mut flow = Flow { outline: collected.outline, section_titles: collected.section_titles, pictures: collected.pictures, ..Flow::default() };
+    // Pictures set inline join the figures' in the document's list.
+    setter.pictures = inline::picture::PictureList { images: Some(images), placed: collected.pictures };
+    let mut flow = Flow { outline: collected.outline, section_titles: collected.section_titles, ..Flow::default() };
     // Prepare (looking up hyphenation points is part of it), then break lines,
     // a galley at a time: a prepared paragraph takes more room than its set
     // lines, and preparing a long book whole before breaking any of it held
@@ -95,6 +97,7 @@ pub(crate) fn typeset_from(
     }
     // Taken before the furniture is set: running heads repeat the book's own words.
     let missing_glyphs = setter.take_missing();
+    flow.pictures = std::mem::take(&mut setter.pictures.placed);
     let cut_words = flow.lines.iter().flatten().filter_map(|line| line.line.cut_word.clone()).collect();
     // Break pages.
     let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&mut flow, style, first_page));

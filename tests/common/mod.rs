@@ -102,3 +102,17 @@ pub fn epub_entries(path: &Path) -> std::collections::HashMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+/// Each picture drawn in a page's content (`q w 0 0 h x y cm /Name Do Q`): its
+/// XObject's name and `[x, y, w, h]` (PDF points, y up).
+pub fn drawn(content: &str) -> Vec<(String, [f32; 4])> {
+    let words: Vec<&str> = content.split_whitespace().collect();
+    let mut found = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        if *word == "Do" && i >= 8 && words[i - 2] == "cm" {
+            let n: Vec<f32> = words[i - 8..i - 2].iter().map(|w| w.parse().unwrap()).collect();
+            found.push((words[i - 1].trim_start_matches('/').to_owned(), [n[4], n[5], n[0], n[3]]));
+        }
+    }
+    found
+}

@@ -481,7 +481,8 @@ fn block_inlines(block: &Block) -> Cow<'_, [Inline]> {
         Block::Code { text, .. } => Cow::Owned(vec![Inline::Code(text.clone())]),
         Block::Rule => Cow::Owned(Vec::new()),
         Block::Table(table) => joined(table.header.iter().chain(table.rows.iter().flatten()).map(|cell| Cow::Borrowed(cell.as_slice())).collect()),
-        Block::Figure(figure) => Cow::Borrowed(&figure.caption),
+        // In a note (set as plain paragraphs), a figure's picture at text height, then its caption.
+        Block::Figure(figure) => joined(vec![Cow::Owned(vec![Inline::Image(figure.image.clone())]), Cow::Borrowed(&figure.caption)]),
         Block::Verse(lines) => joined(lines.iter().map(|line| Cow::Borrowed(line.as_slice())).collect()),
         Block::Definitions(definitions) => joined(
             definitions

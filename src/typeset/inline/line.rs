@@ -26,6 +26,8 @@ impl SetLine {
     pub(super) fn push(&mut self, x: f32, piece: Piece) {
         if let Some((last_x, last)) = self.pieces.last_mut() {
             if last.anchor.as_ref().is_none_or(Anchor::is_uri)
+                && last.picture.is_none()
+                && piece.picture.is_none()
                 && last.anchor == piece.anchor
                 && last.face == piece.face
                 && last.size == piece.size
@@ -99,6 +101,14 @@ fn cut_overlong_words(prepared: &Prepared, measure: f32) -> Option<(Prepared, Ve
     let mut cut = Prepared { items: Vec::new(), payloads: Vec::new(), turnover: prepared.turnover.clone(), right_to_left: prepared.right_to_left };
     let mut words = Vec::new();
     for (item, payload) in prepared.items.iter().zip(&prepared.payloads) {
+        // A picture is made narrower, not cut.
+        if let (true, [picture]) = (too_wide(item, payload), payload.pieces()) {
+            if let Some(narrow) = super::picture::narrowed(picture, room) {
+                cut.items.push(Item::Box { width: narrow.width });
+                cut.payloads.push(Payload::Word(std::rc::Rc::new(narrow)));
+                continue;
+            }
+        }
         if !too_wide(item, payload) {
             cut.items.push(*item);
             cut.payloads.push(payload.clone());

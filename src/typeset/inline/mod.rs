@@ -5,5 +5,6 @@ pub mod breaks;
 pub mod code;
 pub mod hyphenate;
 pub mod line;
+pub mod picture;
 pub mod linebreak;
 pub mod prepare;

@@ -14,7 +14,8 @@ use crate::typeset::inline::hyphenate::Hyphenator;
 use crate::layout::{Glyph, Glyphs};
 use crate::typeset::inline::linebreak::Item;
 use crate::typeset::inline::breaks::{ideographic_break_points, Cut, IDEOGRAPHIC_STRETCH};
-use crate::model::Inline;
+use crate::model::{Image, Inline};
+use crate::typeset::inline::picture::{InlinePicture, PictureList};
 use crate::resources::style::{CodeStyle, Justification};
 
 /// Where a piece of text leads or is led to, for PDF links.
@@ -61,6 +62,8 @@ pub struct Piece {
     pub scale: f32,
     /// Struck through: the rule drawn through the piece's glyphs.
     pub strike: Option<Strike>,
+    /// A picture in the text (with no glyphs), as wide as the piece.
+    pub picture: Option<InlinePicture>,
 }
 
 /// A rule through a piece's glyphs, its centre `height` above the baseline (points).
@@ -73,7 +76,8 @@ pub struct Strike {
 impl Piece {
     /// The piece with its glyphs widened (or narrowed) by `scale`.
     pub fn expanded(&self, scale: f32) -> Piece {
-        if scale == 1.0 {
+        // A picture keeps its aspect: only letters are widened.
+        if scale == 1.0 || self.picture.is_some() {
             return self.clone();
         }
         let mut piece = Piece { width: self.width * scale, scale: self.scale * scale, ..self.clone() };
@@ -177,18 +181,20 @@ pub(super) struct Span {
     pub strike: bool,
     /// The language of a span in another than its paragraph's, for its hyphenation.
     pub lang: Option<Rc<str>>,
+    /// A picture print places (its text is the alt text): one piece of its word.
+    pub picture: Option<Rc<Image>>,
 }
 
 impl Span {
     pub(super) fn new(text: String, face: FaceStyle, anchor: Option<Anchor>) -> Span {
-        Span { text, face, anchor, shift: Shift::Baseline, strike: false, lang: None }
+        Span { text, face, anchor, shift: Shift::Baseline, strike: false, lang: None, picture: None }
     }
 
     /// A part of this span's text, in its face. Not `..self.clone()`, which
     /// would copy the whole text for each part: a paragraph's words are parts
     /// of one span, and a long paragraph's copies grew with its square.
     fn part(&self, text: &str) -> Span {
-        Span { text: text.to_owned(), face: self.face, anchor: self.anchor.clone(), shift: self.shift, strike: self.strike, lang: self.lang.clone() }
+        Span { text: text.to_owned(), face: self.face, anchor: self.anchor.clone(), shift: self.shift, strike: self.strike, lang: self.lang.clone(), picture: None }
     }
 }
 
@@ -222,6 +228,8 @@ pub struct TextSetter<'a> {
     pub hyphenation_minima: (usize, usize),
     /// Patterns for each other language met so far (`None`: there are none).
     other_languages: HashMap<Rc<str>, Option<Hyphenator>>,
+    /// The pictures set inline, and the book's to find them in.
+    pub pictures: PictureList<'a>,
 }
 
 /// Inline code's size as a fraction of the text around it (the monospaced
@@ -281,6 +289,7 @@ impl<'a> TextSetter<'a> {
             inline_code: InlineCode { scale: 1.0, features: Vec::new() },
             hyphenation_minima: (2, 3),
             other_languages: HashMap::new(),
+            pictures: PictureList::default(),
         }
     }
 
@@ -346,7 +355,7 @@ impl<'a> TextSetter<'a> {
             glyphs.push(Glyph::new(g.id, x + g.x_offset as f32 * scale, 0.0), source);
             x += g.x_advance as f32 * scale;
         }
-        let piece = Rc::new(Piece { face, size, rise: 0.0, glyphs, width: x, anchor: None, scale: 1.0, strike: None });
+        let piece = Rc::new(Piece { face, size, rise: 0.0, glyphs, width: x, anchor: None, scale: 1.0, strike: None, picture: None });
         words.insert(text.to_owned(), Rc::clone(&piece));
         piece
     }
@@ -360,7 +369,7 @@ impl<'a> TextSetter<'a> {
         let mut out = Vec::with_capacity(spans.len());
         for span in spans {
             let drawable = |face: FaceStyle, c: char| c.is_whitespace() || c.is_control() || self.fonts.get(face).has_glyph(c);
-            if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.text.chars().all(|c| drawable(span.face, c)) {
+            if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.picture.is_some() || span.text.chars().all(|c| drawable(span.face, c)) {
                 out.push(span);
                 continue;
             }
@@ -435,6 +444,16 @@ impl<'a> TextSetter<'a> {
         Rc::new(Piece { rise: size * span.shift.rise(), ..Piece::clone(&piece) })
     }
 
+    /// A picture span's picture at text height, or (should print not have it after all) its alt text.
+    fn picture_piece(&mut self, span: &Span, size: f32) -> Rc<Piece> {
+        let template = self.shared_piece(" ", span.face, size);
+        let image = span.picture.as_deref().expect("a picture span");
+        match self.pictures.piece(image, self.fonts.get(span.face), size, &template) {
+            Some(piece) => Rc::new(piece),
+            None => self.shared_piece(&span.text, span.face, size),
+        }
+    }
+
     /// How far the piece's last glyph may hang into the right margin.
     fn hang(&self, piece: &Piece) -> f32 {
         let Some(last) = piece.glyphs.last() else { return 0.0 };
@@ -479,7 +498,9 @@ impl<'a> TextSetter<'a> {
             spans.push(Span::new(label, style.face, Some(anchor)));
             spans.push(Span::new(" ".into(), style.face, None));
         }
-        flatten(inlines, &Span { lang: language.map(Rc::from), ..Span::new(String::new(), style.face, None) }, &mut spans);
+        let images = self.pictures.images;
+        let placeable = |image: &Image| images.is_some_and(|images| images.get(&image.src).is_some());
+        flatten(inlines, &Span { lang: language.map(Rc::from), ..Span::new(String::new(), style.face, None) }, &placeable, &mut spans);
         for (mark, anchor) in suffix {
             spans.push(Span::new(" ".into(), style.face, None));
             spans.push(Span::new(mark.clone(), style.face, Some(anchor.clone())));
@@ -542,7 +563,7 @@ impl<'a> TextSetter<'a> {
         let mut fragments: Vec<(Vec<Span>, Option<Cut>)> = vec![(Vec::new(), None)];
         let address = looks_like_an_address(word.iter().map(|s| s.text.as_str()));
         for span in word {
-            if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) {
+            if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.picture.is_some() {
                 fragments.last_mut().expect("one fragment at least").0.push(span.clone());
                 continue;
             }
@@ -571,8 +592,9 @@ impl<'a> TextSetter<'a> {
         for (spans, break_after) in fragments {
             let pieces: Vec<Rc<Piece>> = spans
                 .iter()
-                .filter(|s| !s.text.is_empty())
+                .filter(|s| !s.text.is_empty() || s.picture.is_some())
                 .map(|s| match &s.anchor {
+                    _ if s.picture.is_some() => self.picture_piece(s, style.size),
                     Some(Anchor::NoteRef { .. }) => {
                         let mut p = self.piece(&s.text, FaceStyle::Regular, style.size * SHIFTED_SIZE, s.anchor.clone());
                         p.rise = style.size * SUPERSCRIPT_RISE;
@@ -630,7 +652,8 @@ impl<'a> TextSetter<'a> {
 /// The spans of `inlines` in the look of `around` (its face, shift and
 /// strike) or the looks their emphasis, code, raised text and rules ask for;
 /// a followable link's text carries its address as its anchor.
-fn flatten(inlines: &[Inline], around: &Span, out: &mut Vec<Span>) {
+/// `placeable` tells the pictures print has, which become pictures in the line.
+fn flatten(inlines: &[Inline], around: &Span, placeable: &dyn Fn(&Image) -> bool, out: &mut Vec<Span>) {
     let with = |change: &dyn Fn(&mut Span)| {
         let mut look = around.part("");
         change(&mut look);
@@ -643,16 +666,17 @@ fn flatten(inlines: &[Inline], around: &Span, out: &mut Vec<Span>) {
             Inline::Code(t) => out.push(text(t, FaceStyle::Mono)),
             // Not set as math yet: its TeX source, as code is.
             Inline::Math { tex, .. } => out.push(text(tex, FaceStyle::Mono)),
-            Inline::Emphasis(c) => flatten(c, &with(&|s| s.face = s.face.with_italic()), out),
-            Inline::Strong(c) => flatten(c, &with(&|s| s.face = s.face.with_bold()), out),
-            Inline::Strikethrough(c) => flatten(c, &with(&|s| s.strike = true), out),
-            Inline::Superscript(c) => flatten(c, &with(&|s| s.shift = Shift::Superscript), out),
-            Inline::Subscript(c) => flatten(c, &with(&|s| s.shift = Shift::Subscript), out),
-            Inline::Language { lang, content: c } => flatten(c, &with(&|s| s.lang = Some(Rc::from(lang.as_str()))), out),
+            Inline::Emphasis(c) => flatten(c, &with(&|s| s.face = s.face.with_italic()), placeable, out),
+            Inline::Strong(c) => flatten(c, &with(&|s| s.face = s.face.with_bold()), placeable, out),
+            Inline::Strikethrough(c) => flatten(c, &with(&|s| s.strike = true), placeable, out),
+            Inline::Superscript(c) => flatten(c, &with(&|s| s.shift = Shift::Superscript), placeable, out),
+            Inline::Subscript(c) => flatten(c, &with(&|s| s.shift = Shift::Subscript), placeable, out),
+            Inline::Language { lang, content: c } => flatten(c, &with(&|s| s.lang = Some(Rc::from(lang.as_str()))), placeable, out),
             Inline::Link { url, content } if around.anchor.is_none() && is_followable(url) => {
-                flatten(content, &with(&|s| s.anchor = Some(Anchor::Uri(Arc::from(url.as_str())))), out)
+                flatten(content, &with(&|s| s.anchor = Some(Anchor::Uri(Arc::from(url.as_str())))), placeable, out)
             }
-            Inline::Link { content, .. } => flatten(content, around, out),
+            Inline::Link { content, .. } => flatten(content, around, placeable, out),
+            Inline::Image(image) if placeable(image) => out.push(Span { picture: Some(Rc::new(image.clone())), ..around.part(&image.alt) }),
             Inline::Image(image) => out.push(around.part(&image.alt)),
             Inline::LineBreak => out.push(Span { anchor: None, ..around.part(&LINE_BREAK.to_string()) }),
             Inline::NoteRef(r) => out.push(Span {
@@ -668,7 +692,7 @@ fn flatten(inlines: &[Inline], around: &Span, out: &mut Vec<Span>) {
 fn split_words(spans: &[Span]) -> Vec<(Vec<Span>, bool)> {
     let mut words: Vec<(Vec<Span>, bool)> = vec![(Vec::new(), false)];
     for span in spans {
-        if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) {
+        if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.picture.is_some() {
             words.last_mut().expect("one word at least").0.push(span.clone());
             continue;
         }

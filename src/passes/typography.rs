@@ -21,7 +21,20 @@ pub fn apply(mut book: Book) -> Book {
     for field in book.metadata.printed_texts_mut() {
         *field = set_text(field, smart, marks);
     }
-    book.for_each_inlines_in_language_mut(&tag, &mut |inlines, lang| smarten(inlines, smart, quotes::known(lang).unwrap_or(marks)));
+    // The marks of the language last met, so the table is read once a language, not once a paragraph.
+    let mut last: Option<(String, Quotes)> = None;
+    book.for_each_inlines_in_language_mut(&tag, &mut |inlines, lang| {
+        let marks = match &last {
+            _ if lang == tag => marks,
+            Some((known, quotes)) if known == lang => *quotes,
+            _ => {
+                let quotes = quotes::known(lang).unwrap_or(marks);
+                last = Some((lang.to_owned(), quotes));
+                quotes
+            }
+        };
+        smarten(inlines, smart, marks)
+    });
     book
 }
 

@@ -11,17 +11,28 @@
 use unicode_bidi::{bidi_class, BidiClass, BidiInfo, Level};
 
 /// Whether `c` is a strong right-to-left character (Hebrew, Arabic, Syriac, Thaana, N'Ko…).
+/// None comes before Hebrew (U+0590): most text is answered without the table.
 fn is_right_to_left(c: char) -> bool {
-    matches!(bidi_class(c), BidiClass::R | BidiClass::AL)
+    c >= '\u{590}' && matches!(bidi_class(c), BidiClass::R | BidiClass::AL)
+}
+
+/// `c`'s strength: `Some(true)` strong right to left, `Some(false)` strong left to right,
+/// `None` weak or neutral. ASCII is answered without the table: its letters are the
+/// only strong characters in it, all left to right.
+fn strength(c: char) -> Option<bool> {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic().then_some(false);
+    }
+    match bidi_class(c) {
+        BidiClass::R | BidiClass::AL => Some(true),
+        BidiClass::L => Some(false),
+        _ => None,
+    }
 }
 
 /// Whether a word's first strong character runs right to left, so it is shaped so.
 pub fn runs_right_to_left(text: &str) -> bool {
-    text.chars().find_map(|c| match bidi_class(c) {
-        BidiClass::R | BidiClass::AL => Some(true),
-        BidiClass::L => Some(false),
-        _ => None,
-    }) == Some(true)
+    text.chars().find_map(strength) == Some(true)
 }
 
 /// The direction of a paragraph whose texts are `texts`: `None` when none
@@ -32,11 +43,7 @@ pub fn paragraph_direction<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> 
     if !texts.clone().any(|t| t.chars().any(is_right_to_left)) {
         return None;
     }
-    Some(texts.flat_map(str::chars).find_map(|c| match bidi_class(c) {
-        BidiClass::R | BidiClass::AL => Some(true),
-        BidiClass::L => Some(false),
-        _ => None,
-    }) == Some(true))
+    Some(texts.flat_map(str::chars).find_map(strength) == Some(true))
 }
 
 /// The character a word stands as in the algorithm: its first strong
@@ -73,6 +80,19 @@ pub fn visual_order(texts: &[&str], right_to_left: bool) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shortcuts_agree_with_the_bidi_table() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            let table = match bidi_class(c) {
+                BidiClass::R | BidiClass::AL => Some(true),
+                BidiClass::L => Some(false),
+                _ => None,
+            };
+            assert_eq!(strength(c), table, "{c:?}");
+            assert_eq!(is_right_to_left(c), table == Some(true), "{c:?}");
+        }
+    }
 
     #[test]
     fn hebrew_words_run_right_to_left_and_english_inside_keeps_its_order() {

@@ -690,7 +690,10 @@ fn flatten(inlines: &[Inline], around: &Span, placeable: &dyn Fn(&Image) -> bool
 /// Splits spans into words at ordinary spaces (no-break spaces stay inside
 /// words); each word says whether a forced line break comes before it.
 fn split_words(spans: &[Span]) -> Vec<(Vec<Span>, bool)> {
-    let mut words: Vec<(Vec<Span>, bool)> = vec![(Vec::new(), false)];
+    // A word is nearly always one span: room for one, not the four a first push
+    // would make, since every word of a paragraph is held until it is set.
+    let new_word = || Vec::with_capacity(1);
+    let mut words: Vec<(Vec<Span>, bool)> = vec![(new_word(), false)];
     for span in spans {
         if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.picture.is_some() {
             words.last_mut().expect("one word at least").0.push(span.clone());
@@ -704,7 +707,7 @@ fn split_words(spans: &[Span]) -> Vec<(Vec<Span>, bool)> {
             }
             let Some(separator) = rest[end..].chars().next() else { break };
             if !words.last().expect("one word at least").0.is_empty() {
-                words.push((Vec::new(), false));
+                words.push((new_word(), false));
             }
             if separator == LINE_BREAK {
                 words.last_mut().expect("one word at least").1 = true;

@@ -59,7 +59,7 @@ fn face_of(base: FaceStyle, emphasis: Emphasis) -> FaceStyle {
 
 /// Han ideographs, kana, Hangul and their punctuation: what only a CJK face draws.
 fn is_cjk(c: char) -> bool {
-    crate::typeset::inline::breaks::is_ideographic(c) || matches!(c, '\u{ac00}'..='\u{d7af}')
+    crate::resources::fonts::is_ideographic(c) || matches!(c, '\u{ac00}'..='\u{d7af}')
 }
 
 /// Spaces, controls and default-ignorable characters: the shaper draws nothing for them.

@@ -268,6 +268,13 @@ fn basic_plane_coverage(face: &ttf_parser::Face<'_>) -> Vec<u64> {
     bits
 }
 
+/// Han ideographs, kana, bopomofo and CJK and full-width punctuation: the
+/// characters that break between each other.
+pub fn is_ideographic(c: char) -> bool {
+    matches!(c, '\u{2e80}'..='\u{2fdf}' | '\u{3000}'..='\u{30ff}' | '\u{3100}'..='\u{31ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}'
+        | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}' | '\u{20000}'..='\u{3134f}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,8 @@
 
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
+use crate::resources::fonts::is_ideographic;
+
 /// Where a word may be cut: at a hyphenation point (a hyphen is added),
 /// after an explicit hyphen or dash (nothing added), or between ideographs
 /// (nothing added, and a little stretch for justification).
@@ -19,13 +21,6 @@ pub enum Cut {
 /// justified line of them to fill the measure, no more (CJK text is not
 /// spaced out between characters otherwise).
 pub const IDEOGRAPHIC_STRETCH: f32 = 0.1;
-
-/// Han ideographs, kana, bopomofo and CJK and full-width punctuation: the
-/// characters that break between each other.
-pub fn is_ideographic(c: char) -> bool {
-    matches!(c, '\u{2e80}'..='\u{2fdf}' | '\u{3000}'..='\u{30ff}' | '\u{3100}'..='\u{31ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}'
-        | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}' | '\u{20000}'..='\u{3134f}')
-}
 
 /// Byte offsets inside `text` (a word: no spaces) where a line may break
 /// between two characters, at least one of them ideographic, as UAX #14 says.

@@ -149,7 +149,8 @@ fn a_book_has_a_document_per_part_and_chapter_in_reading_order() {
     let body = cover.descendants().find(|n| n.has_tag_name("body")).unwrap();
     let text: String = body.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect();
     assert_eq!(text.trim(), "", "no text in the cover document");
-    assert!(cover.descendants().any(|n| n.has_tag_name("img") && n.attribute("alt") == Some("Cover: A Small Book, A. Writer")));
+    let alts: Vec<&str> = cover.descendants().filter(|n| n.tag_name().name() == "img").filter_map(|n| n.attribute("alt")).collect();
+    assert_eq!(alts, ["Cover: A Small Book, A.\u{a0}Writer"]);
 }
 
 #[test]
@@ -245,17 +246,34 @@ fn a_french_book_speaks_french_around_its_text() {
     }
     assert!(files["chapter-2.xhtml"].contains("<span class=\"chapter-number\">Chapitre 1</span>"));
     assert!(files["part-1.xhtml"].contains("<span class=\"part-number\">Partie 1</span>"));
-    assert!(files["cover.xhtml"].contains("alt=\"Couverture: A Small Book, A. Writer\""));
+    assert!(files["cover.xhtml"].contains("alt=\"Couverture: A Small Book, A.\u{a0}Writer\""));
     assert!(files["endnotes.xhtml"].contains("aria-label=\"Retour à l’appel de note 1\""));
     assert!(files["copyright.xhtml"].contains("Composé avec quire"));
     assert!(files["dedication.xhtml"].contains("<p>À ceux qui lisent.</p>"));
     assert!(files["epigraph.xhtml"].contains("Lire, c’est voyager.") && files["epigraph.xhtml"].contains("— Anonyme"));
+    // The package's guide names the places in French too.
+    assert!(files["content.opf"].contains("<reference type=\"toc\" title=\"Table des matières\""));
+    assert!(files["content.opf"].contains("<reference type=\"cover\" title=\"Couverture\""));
     let spine = spine(&files);
     assert_eq!(&spine[..5], ["cover.xhtml", "titlepage.xhtml", "copyright.xhtml", "dedication.xhtml", "epigraph.xhtml"]);
     for english in ["Contents", "Landmarks", "Back to", "Title page", ">Cover<", "Chapter ", "Part ", "Typeset with"] {
-        for (name, text) in &files {
+        for (name, text) in files.iter().filter(|(n, _)| !n.ends_with(".opf")) {
             assert!(!text.contains(english), "{english} in the French {name}");
         }
     }
+    std::fs::remove_dir_all(book.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn a_link_to_a_heading_or_chapter_in_another_chapter_leads_into_its_document() {
+    let book = small_book_with("links", "en", "", "");
+    let two = std::fs::read_to_string(book.join("02-two.md")).unwrap();
+    let two = two.replace("It went on[^1]", "It went on[^1] from [the section](#sec-a-section-of-the-first) of [the first](01-one.md)");
+    std::fs::write(book.join("02-two.md"), two).unwrap();
+    let files = epub_of(&book, "links");
+    let chapter = &files["chapter-3.xhtml"];
+    assert!(chapter.contains("<a href=\"chapter-2.xhtml#sec-a-section-of-the-first\">the section</a>"), "{chapter}");
+    assert!(chapter.contains("<a href=\"chapter-2.xhtml#chapter-2\">the first</a>"), "{chapter}");
+    links_resolve(&files);
     std::fs::remove_dir_all(book.parent().unwrap()).unwrap();
 }

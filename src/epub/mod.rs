@@ -218,10 +218,11 @@ fn text_documents(book: &Book, pictures: &PictureFiles, cover_image: &str) -> Te
         document("cover.xhtml", &labels.cover, "frontmatter", Some(ReferenceType::Cover), front::cover_body(book, cover_image)),
         document("titlepage.xhtml", &m.title, "frontmatter", Some(ReferenceType::TitlePage), front::title_page_body(book)),
     ];
+    // No landmark for the contents: the nav document is not in the spine, and
+    // EPUBCheck forbids a link to it (RSC-011).
     let mut landmarks = vec![
         Landmark { kind: "cover", href: "cover.xhtml".into(), title: labels.cover.clone() },
         Landmark { kind: "titlepage", href: "titlepage.xhtml".into(), title: labels.title_page.clone() },
-        Landmark { kind: "toc", href: "nav.xhtml#toc".into(), title: labels.contents.clone() },
     ];
     if book.has_chapters() {
         front.push(document("copyright.xhtml", &labels.copyright, "frontmatter", Some(ReferenceType::Copyright), front::copyright_body(book)));

@@ -11,12 +11,15 @@ use super::xhtml::{PictureFiles, ReferenceFiles, Renderer};
 use crate::model::labels::Labels;
 use crate::model::{note_anchor, noteref_anchor, occurrence_letter, Book, Note};
 
-/// How each note is marked as a note, on the `<li>` the references point to.
-/// foliate-js and Kobo type a pop-up by its target's `epub:type`, so the `<li>`
-/// itself carries it; `endnote` titles the pop-up "Endnote", which these are.
-/// No `role`: `doc-endnote` is deprecated in DPUB-ARIA 1.1 (an EPUBCheck warning)
-/// and `doc-footnote` is not allowed on a list item (an EPUBCheck error).
-const NOTE_TYPE: &str = "epub:type=\"endnote\"";
+/// How each note is marked as a note, on the `<li>` its references lead to:
+/// foliate-js and Kobo type a pop-up by the target's own `epub:type`, so the
+/// `<li>` carries it (a typed `<div>` inside an untyped `<li>` pops up untyped on
+/// foliate-js, and not at all on Kobo). `footnote`, because `endnote` is
+/// deprecated in the Structural Semantics Vocabulary (EPUBCheck OPF-086b); no
+/// `role`, because `doc-endnote` is deprecated in DPUB-ARIA 1.1 (EPUBCheck RSC-017)
+/// and `doc-footnote` is not allowed on a list item (an EPUBCheck error): the
+/// `<ol>` of a `doc-endnotes` section is what makes them notes to assistive technology.
+const NOTE_TYPE: &str = "epub:type=\"footnote\"";
 
 /// Every note's text, rendered in the document it is set in, in the order of
 /// `book.notes`. Rendering registers the references inside notes, so this runs
@@ -34,29 +37,32 @@ pub fn render_texts(book: &Book, references: &mut ReferenceFiles, files: &Files,
 }
 
 /// The body of the notes document. An article's notes are one list under "Notes";
-/// a book's are grouped in a section for each chapter, headed by its title.
+/// a book's are a notes section for each chapter, headed by its title, so that
+/// each list is numbered from its chapter's first mark.
 pub fn notes_document_body(book: &Book, texts: &[String], references: &ReferenceFiles) -> String {
     let labels = &book.metadata.labels;
-    let heading = if book.has_chapters() { "h1" } else { "h2" };
-    let mut out = format!(
-        "<section id=\"endnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\" aria-labelledby=\"endnotes-title\">\n\
-<{heading} id=\"endnotes-title\">{}</{heading}>\n",
-        escape(&labels.notes)
-    );
     if !book.has_chapters() {
-        out.push_str(&list(book, book.notes.iter().zip(texts), references));
-    } else {
-        for (index, chapter) in book.chapters.iter().enumerate() {
-            let notes: Vec<_> = book.notes.iter().zip(texts).filter(|(n, _)| n.chapter == index).collect();
-            if notes.is_empty() {
-                continue;
-            }
-            let title = chapter_title(book, index);
-            let id = format!("notes-{}", chapter.id);
-            let _ = writeln!(out, "<section id=\"{id}\" aria-labelledby=\"{id}-title\">\n<h2 id=\"{id}-title\">{}</h2>", escape(&title));
-            out.push_str(&list(book, notes.into_iter(), references));
-            out.push_str("</section>\n");
+        return format!(
+            "<section id=\"endnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\" aria-labelledby=\"endnotes-title\">\n\
+<h2 id=\"endnotes-title\">{}</h2>\n{}</section>\n",
+            escape(&labels.notes),
+            list(book, book.notes.iter().zip(texts), references)
+        );
+    }
+    let mut out = format!("<section class=\"book-endnotes\" aria-labelledby=\"endnotes-title\">\n<h1 id=\"endnotes-title\">{}</h1>\n", escape(&labels.notes));
+    for (index, chapter) in book.chapters.iter().enumerate() {
+        let notes: Vec<_> = book.notes.iter().zip(texts).filter(|(n, _)| n.chapter == index).collect();
+        if notes.is_empty() {
+            continue;
         }
+        let id = format!("notes-{}", chapter.id);
+        let _ = writeln!(
+            out,
+            "<section id=\"{id}\" epub:type=\"endnotes\" role=\"doc-endnotes\" aria-labelledby=\"{id}-title\">\n<h2 id=\"{id}-title\">{}</h2>",
+            escape(&chapter_title(book, index))
+        );
+        out.push_str(&list(book, notes.into_iter(), references));
+        out.push_str("</section>\n");
     }
     out.push_str("</section>\n");
     out

@@ -8,10 +8,12 @@ use crate::model::Book;
 
 /// The cover is the picture and its description only: calibre turns `cover.xhtml`
 /// into the Kindle cover and drops it, and Kobo shows any text in it as fixed layout.
+/// The picture is the page's heading (named by its description), since a page
+/// without one is no section to assistive technology (EPUBCheck's edupub check).
 pub fn cover_body(book: &Book, image: &str) -> String {
     let m = &book.metadata;
     let alt = format!("{}: {}{}", m.labels.cover, m.title, m.author.as_deref().map(|a| format!(", {a}")).unwrap_or_default());
-    format!("<div epub:type=\"cover\" class=\"cover\">\n<img src=\"{image}\" alt=\"{}\" role=\"doc-cover\"/>\n</div>\n", escape(&alt))
+    format!("<div epub:type=\"cover\" class=\"cover\">\n<h1><img src=\"{image}\" alt=\"{}\" role=\"doc-cover\"/></h1>\n</div>\n", escape(&alt))
 }
 
 pub fn title_page_body(book: &Book) -> String {

@@ -198,6 +198,12 @@ struct Document {
     body: String,
 }
 
+impl Document {
+    fn new(file: &str, title: &str, matter: &'static str, reftype: Option<ReferenceType>, body: String) -> Document {
+        Document { file: file.to_owned(), title: title.to_owned(), matter, reftype, body }
+    }
+}
+
 /// The book's documents in reading order, with what the navigation lists.
 struct TextDocuments {
     documents: Vec<Document>,
@@ -213,31 +219,13 @@ fn text_documents(book: &Book, pictures: &PictureFiles, cover_image: &str) -> Te
     let labels = &m.labels;
     let files = Files::of(book);
     let mut references = ReferenceFiles::new();
-    let document = |file: &str, title: &str, matter, reftype, body| Document { file: file.to_owned(), title: title.to_owned(), matter, reftype, body };
-    let mut front = vec![
-        document("cover.xhtml", &labels.cover, "frontmatter", Some(ReferenceType::Cover), front::cover_body(book, cover_image)),
-        document("titlepage.xhtml", &m.title, "frontmatter", Some(ReferenceType::TitlePage), front::title_page_body(book)),
-    ];
-    // No landmark for the contents: the nav document is not in the spine, and
-    // EPUBCheck forbids a link to it (RSC-011).
-    let mut landmarks = vec![
-        Landmark { kind: "cover", href: "cover.xhtml".into(), title: labels.cover.clone() },
-        Landmark { kind: "titlepage", href: "titlepage.xhtml".into(), title: labels.title_page.clone() },
-    ];
-    if book.has_chapters() {
-        front.push(document("copyright.xhtml", &labels.copyright, "frontmatter", Some(ReferenceType::Copyright), front::copyright_body(book)));
-        landmarks.push(Landmark { kind: "copyright-page", href: "copyright.xhtml".into(), title: labels.copyright.clone() });
-    }
-    if let Some(body) = front::dedication_body(book) {
-        front.push(document("dedication.xhtml", &labels.dedication, "frontmatter", Some(ReferenceType::Dedication), body));
-    }
-    if let Some(body) = front::epigraph_body(book) {
-        front.push(document("epigraph.xhtml", &labels.epigraph, "frontmatter", Some(ReferenceType::Epigraph), body));
-    }
+    let (front, mut landmarks) = front_documents(book, cover_image);
 
     // The text, then the back matter, each rendered before the notes, so that
     // every reference has registered its document before a backlink is written.
     let mut text = Vec::new();
+    // Where each chapter's document is in `text`: its notes may follow, then its end.
+    let mut chapter_documents = Vec::new();
     if book.has_chapters() {
         let mut part = None;
         for (index, chapter) in book.chapters.iter().enumerate() {
@@ -247,18 +235,19 @@ fn text_documents(book: &Book, pictures: &PictureFiles, cover_image: &str) -> Te
                     let file = part_file(&p.id);
                     let mut renderer = Renderer { file: &file, references: &mut references, files: &files, pictures };
                     let body = text::part_body(book, p, &mut renderer);
-                    text.push(document(&file, &crate::model::plain_text(&p.title), "bodymatter", None, body));
+                    text.push(Document::new(&file, &crate::model::plain_text(&p.title), "bodymatter", None, body));
                 }
             }
             let file = chapter_file(book, index);
             let mut renderer = Renderer { file: &file, references: &mut references, files: &files, pictures };
             let body = text::chapter_text(book, index, &mut renderer);
-            text.push(document(&file, &text::chapter_title(book, index), "bodymatter", None, body));
+            chapter_documents.push((index, text.len()));
+            text.push(Document::new(&file, &text::chapter_title(book, index), "bodymatter", None, body));
         }
     } else {
         let mut renderer = Renderer { file: ARTICLE_FILE, references: &mut references, files: &files, pictures };
         let body = text::article_body(book, &mut renderer);
-        text.push(document(ARTICLE_FILE, &m.title, "bodymatter", None, body));
+        text.push(Document::new(ARTICLE_FILE, &m.title, "bodymatter", None, body));
     }
     if let Some(first) = text.first_mut() {
         first.reftype = Some(ReferenceType::Text);
@@ -269,28 +258,23 @@ fn text_documents(book: &Book, pictures: &PictureFiles, cover_image: &str) -> Te
         let file = back_matter_file(section);
         let mut renderer = Renderer { file: &file, references: &mut references, files: &files, pictures };
         let body = text::back_matter_body(section, &mut renderer);
-        back.push(document(&file, &xhtml::section_title(book, section), "backmatter", None, body));
+        back.push(Document::new(&file, &xhtml::section_title(book, section), "backmatter", None, body));
     }
 
     let note_texts = notes::render_texts(book, &mut references, &files, pictures);
     let mut back_entries = Vec::new();
     if book.has_chapters() && m.note_placement == NotePlacement::EndOfChapter {
-        for index in 0..book.chapters.len() {
-            let file = chapter_file(book, index);
-            if let Some(document) = text.iter_mut().find(|d| d.file == file) {
-                document.body.push_str(&notes::chapter_notes(book, index, &note_texts, &references));
-            }
+        for &(index, at) in &chapter_documents {
+            text[at].body.push_str(&notes::chapter_notes(book, index, &note_texts, &references));
         }
     } else if !book.notes.is_empty() {
         let body = notes::notes_document_body(book, &note_texts, &references);
-        back.insert(0, document(NOTES_FILE, &labels.notes, "backmatter", Some(ReferenceType::Notes), body));
+        back.insert(0, Document::new(NOTES_FILE, &labels.notes, "backmatter", Some(ReferenceType::Notes), body));
         back_entries.push(navigation::notes_entry(book));
         landmarks.push(Landmark { kind: "endnotes", href: NOTES_FILE.into(), title: labels.notes.clone() });
     }
-    if book.has_chapters() {
-        for document in text.iter_mut().filter(|d| d.file.starts_with("chapter-")) {
-            document.body.push_str(text::CHAPTER_END);
-        }
+    for &(_, at) in &chapter_documents {
+        text[at].body.push_str(text::CHAPTER_END);
     }
     back_entries.extend(navigation::back_matter_entries(book));
 
@@ -298,6 +282,33 @@ fn text_documents(book: &Book, pictures: &PictureFiles, cover_image: &str) -> Te
     let contents = navigation::text_entries(book, &files);
     let documents = front.into_iter().chain(text).chain(back).collect();
     TextDocuments { documents, contents, navigation: Navigation { front: front_entries, back: back_entries, landmarks } }
+}
+
+/// The front matter's documents: cover, title page, and a book's copyright page,
+/// dedication and epigraph; with their landmarks.
+fn front_documents(book: &Book, cover_image: &str) -> (Vec<Document>, Vec<Landmark>) {
+    let m = &book.metadata;
+    let labels = &m.labels;
+    let mut front = vec![
+        Document::new("cover.xhtml", &labels.cover, "frontmatter", Some(ReferenceType::Cover), front::cover_body(book, cover_image)),
+        Document::new("titlepage.xhtml", &m.title, "frontmatter", Some(ReferenceType::TitlePage), front::title_page_body(book)),
+    ];
+    // No landmark for the cover: calibre turns `cover.xhtml` into the Kindle cover
+    // and drops it, leaving the landmark a dead link (the package still names the
+    // cover: its image's `cover-image` property and the guide). None for the
+    // contents either: the nav is not in the spine, and EPUBCheck forbids a link to it (RSC-011).
+    let mut landmarks = vec![Landmark { kind: "titlepage", href: "titlepage.xhtml".into(), title: labels.title_page.clone() }];
+    if book.has_chapters() {
+        front.push(Document::new("copyright.xhtml", &labels.copyright, "frontmatter", Some(ReferenceType::Copyright), front::copyright_body(book)));
+        landmarks.push(Landmark { kind: "copyright-page", href: "copyright.xhtml".into(), title: labels.copyright.clone() });
+    }
+    if let Some(body) = front::dedication_body(book) {
+        front.push(Document::new("dedication.xhtml", &labels.dedication, "frontmatter", Some(ReferenceType::Dedication), body));
+    }
+    if let Some(body) = front::epigraph_body(book) {
+        front.push(Document::new("epigraph.xhtml", &labels.epigraph, "frontmatter", Some(ReferenceType::Epigraph), body));
+    }
+    (front, landmarks)
 }
 
 /// Package metadata beyond the basics: publisher, date, and what a reader who

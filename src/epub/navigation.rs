@@ -85,7 +85,7 @@ fn section_entries(sections: &[Section], file: &str, depth: u8) -> Vec<Entry> {
         levels.push((2, Entry::new(format!("{file}#{}", section.id), plain_text(heading))));
         for block in &section.blocks {
             if let Block::Subheading { level, content, id: Some(id), listed: true } = block {
-                if level + 1 <= depth {
+                if *level < depth {
                     levels.push((level + 1, Entry::new(format!("{file}#{id}"), plain_text(content))));
                 }
             }

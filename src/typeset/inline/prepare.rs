@@ -230,6 +230,8 @@ pub struct TextSetter<'a> {
     other_languages: HashMap<Rc<str>, Option<Hyphenator>>,
     /// The pictures set inline, and the book's to find them in.
     pub pictures: PictureList<'a>,
+    /// The hyphen of each face, feature set and size (see [`TextSetter::soft_hyphen`]).
+    hyphens: HashMap<(FaceStyle, usize, u32), Rc<Piece>>,
 }
 
 /// Inline code's size as a fraction of the text around it (the monospaced
@@ -290,6 +292,7 @@ impl<'a> TextSetter<'a> {
             hyphenation_minima: (2, 3),
             other_languages: HashMap::new(),
             pictures: PictureList::default(),
+            hyphens: HashMap::new(),
         }
     }
 
@@ -413,35 +416,65 @@ impl<'a> TextSetter<'a> {
         Strike { height: piece.rise + strikeout.height * piece.size, thickness: strikeout.thickness * piece.size }
     }
 
-    /// A span's text in its face and shift, in a paragraph set at `size`.
-    fn span_piece(&mut self, span: &Span, size: f32) -> Rc<Piece> {
+    /// `text`, a part of `span`, in the span's look: its face and shift, and
+    /// its link and rule, in a paragraph set at `size`. The part is set as it
+    /// is, not copied into a span of its own: most words are parts of a
+    /// longer span, and each copy was an allocation.
+    fn text_piece(&mut self, span: &Span, text: &str, size: f32) -> Rc<Piece> {
+        let piece = self.span_piece(span, text, size);
+        if span.anchor.is_none() && !span.strike {
+            return piece;
+        }
+        let strike = span.strike.then(|| self.strike_through(&piece));
+        Rc::new(Piece { anchor: span.anchor.clone(), strike, ..Piece::clone(&piece) })
+    }
+
+    /// `text`, a part of `span`, in the span's face and shift, in a paragraph set at `size`.
+    fn span_piece(&mut self, span: &Span, text: &str, size: f32) -> Rc<Piece> {
         let Some(feature) = span.shift.feature().filter(|_| span.face != FaceStyle::Mono) else {
-            return self.shifted_by_size(span, size);
+            return self.shifted_by_size(span, text, size);
         };
         // The font's own superior or inferior glyphs, where it has one for
         // every character: shaped with the feature, each glyph is another.
-        let plain = self.shared_piece(&span.text, span.face, size);
+        let plain = self.shared_piece(text, span.face, size);
         let around = self.current_features;
         let mut tags = self.feature_sets[around].0.clone();
         tags.push(feature.to_owned());
         self.use_features(&tags);
-        let featured = self.shared_piece(&span.text, span.face, size);
+        let featured = self.shared_piece(text, span.face, size);
         self.current_features = around;
         let all_replaced = featured.glyphs.len() == plain.glyphs.len() && featured.glyphs.iter().zip(plain.glyphs.iter()).all(|(f, p)| f.id != p.id);
         if all_replaced {
             featured
         } else {
-            self.shifted_by_size(span, size)
+            self.shifted_by_size(span, text, size)
         }
     }
 
-    /// A span's text smaller and moved off the baseline (or as it is, on it).
-    fn shifted_by_size(&mut self, span: &Span, size: f32) -> Rc<Piece> {
+    /// `text` in `span`'s face, smaller and moved off the baseline (or as it is, on it).
+    fn shifted_by_size(&mut self, span: &Span, text: &str, size: f32) -> Rc<Piece> {
         if span.shift == Shift::Baseline {
-            return self.shared_piece_in(&span.text, span.face, size);
+            return self.shared_piece_in(text, span.face, size);
         }
-        let piece = self.shared_piece_in(&span.text, span.face, size * SHIFTED_SIZE);
+        let piece = self.shared_piece_in(text, span.face, size * SHIFTED_SIZE);
         Rc::new(Piece { rise: size * span.shift.rise(), ..Piece::clone(&piece) })
+    }
+
+    /// The hyphen drawn where a word in `face` breaks at a hyphenation
+    /// point; it copies out as a soft hyphen (nothing), so the word pastes
+    /// whole. One for each face, features and size, shared by every break.
+    fn soft_hyphen(&mut self, face: FaceStyle, size: f32) -> Rc<Piece> {
+        let key = (face, self.current_features, size.to_bits());
+        if let Some(hyphen) = self.hyphens.get(&key) {
+            return Rc::clone(hyphen);
+        }
+        let mut hyphen = self.piece("-", face, size, None);
+        if !hyphen.glyphs.is_empty() {
+            hyphen.glyphs.set_text(0, "\u{ad}");
+        }
+        let hyphen = Rc::new(hyphen);
+        self.hyphens.insert(key, Rc::clone(&hyphen));
+        hyphen
     }
 
     /// A picture span's picture at text height, or (should print not have it after all) its alt text.
@@ -452,6 +485,42 @@ impl<'a> TextSetter<'a> {
             Some(piece) => Rc::new(piece),
             None => self.shared_piece(&span.text, span.face, size),
         }
+    }
+
+    /// The piece of a span that is one piece whatever its text (a note's
+    /// mark, a picture); `None` for an empty one.
+    fn whole_span_piece(&mut self, span: &Span, size: f32) -> Option<Rc<Piece>> {
+        Some(match &span.anchor {
+            _ if span.picture.is_some() => self.picture_piece(span, size),
+            _ if span.text.is_empty() => return None,
+            Some(Anchor::NoteRef { .. }) => {
+                let mut p = self.piece(&span.text, FaceStyle::Regular, size * SHIFTED_SIZE, span.anchor.clone());
+                p.rise = size * SUPERSCRIPT_RISE;
+                Rc::new(p)
+            }
+            _ => self.text_piece(span, &span.text, size),
+        })
+    }
+
+    /// Where a span of a word may be cut, in order: hyphenation points,
+    /// explicit dashes, between ideographs; an address's or inline code's
+    /// punctuation instead.
+    fn cut_points(&mut self, span: &Span, address: bool, hyphenate: bool) -> Vec<(usize, Cut)> {
+        let as_cut = |(at, soft): (usize, bool)| (at, if soft { Cut::Hyphen } else { Cut::Plain });
+        if address || span.face == FaceStyle::Mono {
+            return address_break_points(&span.text).into_iter().map(as_cut).collect();
+        }
+        // Inline code is never hyphenated: a hyphen would read as part of it.
+        // Nor raised or lowered text: the hyphen would be at the text's size.
+        // Nor an address, which must read exactly as it is typed.
+        let hyphenator = if hyphenate && span.shift == Shift::Baseline { self.hyphenator_for(span.lang.as_ref()) } else { None };
+        let mut points: Vec<(usize, Cut)> = break_points(&span.text, hyphenator).into_iter().map(as_cut).collect();
+        if may_hold_ideographs(&span.text) {
+            let ideographic: Vec<(usize, Cut)> = ideographic_break_points(&span.text).into_iter().filter(|at| !points.iter().any(|(p, _)| p == at)).map(|at| (at, Cut::Ideographic)).collect();
+            points.extend(ideographic);
+            points.sort_by_key(|(at, _)| *at);
+        }
+        points
     }
 
     /// How far the piece's last glyph may hang into the right margin.
@@ -515,6 +584,7 @@ impl<'a> TextSetter<'a> {
         let glue = |space_width: f32, j: &Justification| Item::Glue { width: space_width, stretch: space_width * j.stretch, shrink: space_width * j.shrink };
 
         let words = split_words(&spans);
+        let mut pieces = Vec::new();
         for (w, (word, broken)) in words.iter().enumerate() {
             if *broken {
                 // The line before a forced break is ragged, as a paragraph's last.
@@ -544,7 +614,7 @@ impl<'a> TextSetter<'a> {
                 prepared.items.push(glue(space.width, self.justification));
                 prepared.payloads.push(Payload::Space(space));
             }
-            self.push_word(word, style, &mut prepared);
+            self.push_word(word, style, &mut prepared, &mut pieces);
         }
         // The last line is ragged: nothing to hang into the margin there.
         if let (Some(Item::Penalty { flagged: false, .. }), Some(Payload::None)) = (prepared.items.last(), prepared.payloads.last()) {
@@ -558,93 +628,66 @@ impl<'a> TextSetter<'a> {
         prepared
     }
 
-    fn push_word(&mut self, word: &[Span], style: TextStyle, prepared: &mut Prepared) {
-        // Cut the word into fragments at hyphenation points and after explicit dashes.
-        let mut fragments: Vec<(Vec<Span>, Option<Cut>)> = vec![(Vec::new(), None)];
+    /// A word's boxes and breaks: cut into fragments at hyphenation points,
+    /// after explicit dashes and between ideographs, each fragment a box.
+    /// `pieces` is room for a fragment's pieces, kept from word to word.
+    fn push_word(&mut self, word: &[Span], style: TextStyle, prepared: &mut Prepared, pieces: &mut Vec<Rc<Piece>>) {
         let address = looks_like_an_address(word.iter().map(|s| s.text.as_str()));
         for span in word {
             if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.picture.is_some() {
-                fragments.last_mut().expect("one fragment at least").0.push(span.clone());
+                pieces.extend(self.whole_span_piece(span, style.size));
                 continue;
             }
             let mut start = 0;
-            // Inline code is never hyphenated: a hyphen would read as part of it.
-            // Nor raised or lowered text: the hyphen would be at the text's size.
-            // Nor an address, which must read exactly as it is typed.
-            let hyphenator = if style.hyphenate && span.face != FaceStyle::Mono && span.shift == Shift::Baseline && !address { self.hyphenator_for(span.lang.as_ref()) } else { None };
-            let points = if address || span.face == FaceStyle::Mono { address_break_points(&span.text) } else { break_points(&span.text, hyphenator) };
-            let mut points: Vec<(usize, Cut)> = points.into_iter().map(|(at, soft)| (at, if soft { Cut::Hyphen } else { Cut::Plain })).collect();
-            if !address && span.face != FaceStyle::Mono {
-                let ideographic: Vec<(usize, Cut)> = ideographic_break_points(&span.text).into_iter().filter(|at| !points.iter().any(|(p, _)| p == at)).map(|at| (at, Cut::Ideographic)).collect();
-                points.extend(ideographic);
-                points.sort_by_key(|(at, _)| *at);
-            }
-            for (at, soft) in points {
-                let piece = span.part(&span.text[start..at]);
-                let current = fragments.last_mut().expect("one fragment at least");
-                current.0.push(piece);
-                current.1 = Some(soft);
-                fragments.push((Vec::new(), None));
+            for (at, cut) in self.cut_points(span, address, style.hyphenate) {
+                if start < at {
+                    pieces.push(self.text_piece(span, &span.text[start..at], style.size));
+                }
+                self.push_fragment(pieces, Some((cut, span.face)), style, prepared);
                 start = at;
             }
-            fragments.last_mut().expect("one fragment at least").0.push(span.part(&span.text[start..]));
-        }
-        for (spans, break_after) in fragments {
-            let pieces: Vec<Rc<Piece>> = spans
-                .iter()
-                .filter(|s| !s.text.is_empty() || s.picture.is_some())
-                .map(|s| match &s.anchor {
-                    _ if s.picture.is_some() => self.picture_piece(s, style.size),
-                    Some(Anchor::NoteRef { .. }) => {
-                        let mut p = self.piece(&s.text, FaceStyle::Regular, style.size * SHIFTED_SIZE, s.anchor.clone());
-                        p.rise = style.size * SUPERSCRIPT_RISE;
-                        Rc::new(p)
-                    }
-                    None if !s.strike => self.span_piece(s, style.size),
-                    anchor => {
-                        let piece = self.span_piece(s, style.size);
-                        Rc::new(Piece { anchor: anchor.clone(), strike: s.strike.then(|| self.strike_through(&piece)), ..Piece::clone(&piece) })
-                    }
-                })
-                .collect();
-            let width = pieces.iter().map(|p| p.width).sum();
-            let hang = pieces.last().map_or(0.0, |p| self.hang(p));
-            prepared.items.push(Item::Box { width });
-            prepared.payloads.push(match <[_; 1]>::try_from(pieces) {
-                Ok([piece]) => Payload::Word(piece),
-                Err(pieces) => Payload::Pieces(pieces.into_boxed_slice()),
-            });
-            match break_after {
-                // Between ideographs: no hyphen, and a little room to justify the line.
-                Some(Cut::Ideographic) => {
-                    prepared.items.push(Item::Glue { width: 0.0, stretch: style.size * IDEOGRAPHIC_STRETCH, shrink: 0.0 });
-                    prepared.payloads.push(Payload::None);
-                }
-                Some(Cut::Hyphen) => {
-                    let face = spans.last().map_or(style.face, |s| s.face);
-                    let mut hyphen = self.piece("-", face, style.size, None);
-                    // A soft hyphen copies out as nothing, so the word pastes whole.
-                    if !hyphen.glyphs.is_empty() {
-                        hyphen.glyphs.set_text(0, "\u{ad}");
-                    }
-                    let width = hyphen.width - self.justification.protrusion_of('-', hyphen.width);
-                    prepared.items.push(Item::Penalty { width, cost: self.justification.hyphen_penalty, flagged: true });
-                    prepared.payloads.push(Payload::Break(Some(Rc::new(hyphen))));
-                }
-                Some(Cut::Plain) => {
-                    prepared.items.push(Item::Penalty { width: -hang, cost: self.justification.hyphen_penalty, flagged: true });
-                    prepared.payloads.push(Payload::Break(None));
-                }
-                // The word's end: if its last mark may hang into the margin, a
-                // break here is a penalty whose (negative) width is that margin
-                // kern. It sits before the space, so the space is no longer a
-                // breakpoint of its own and the line breaker sees one break.
-                None if hang > 0.0 => {
-                    prepared.items.push(Item::Penalty { width: -hang, cost: 0.0, flagged: false });
-                    prepared.payloads.push(Payload::None);
-                }
-                None => {}
+            if start < span.text.len() {
+                pieces.push(self.text_piece(span, &span.text[start..], style.size));
             }
+        }
+        self.push_fragment(pieces, None, style, prepared);
+    }
+
+    /// One fragment of a word (its `pieces`, emptied), and the break after it
+    /// with the face of the text before the break.
+    fn push_fragment(&mut self, pieces: &mut Vec<Rc<Piece>>, break_after: Option<(Cut, FaceStyle)>, style: TextStyle, prepared: &mut Prepared) {
+        let width = pieces.iter().map(|p| p.width).sum();
+        let hang = pieces.last().map_or(0.0, |p| self.hang(p));
+        prepared.items.push(Item::Box { width });
+        prepared.payloads.push(match pieces.len() {
+            1 => Payload::Word(pieces.pop().expect("one piece")),
+            _ => Payload::Pieces(pieces.drain(..).collect()),
+        });
+        match break_after {
+            // Between ideographs: no hyphen, and a little room to justify the line.
+            Some((Cut::Ideographic, _)) => {
+                prepared.items.push(Item::Glue { width: 0.0, stretch: style.size * IDEOGRAPHIC_STRETCH, shrink: 0.0 });
+                prepared.payloads.push(Payload::None);
+            }
+            Some((Cut::Hyphen, face)) => {
+                let hyphen = self.soft_hyphen(face, style.size);
+                let width = hyphen.width - self.justification.protrusion_of('-', hyphen.width);
+                prepared.items.push(Item::Penalty { width, cost: self.justification.hyphen_penalty, flagged: true });
+                prepared.payloads.push(Payload::Break(Some(hyphen)));
+            }
+            Some((Cut::Plain, _)) => {
+                prepared.items.push(Item::Penalty { width: -hang, cost: self.justification.hyphen_penalty, flagged: true });
+                prepared.payloads.push(Payload::Break(None));
+            }
+            // The word's end: if its last mark may hang into the margin, a
+            // break here is a penalty whose (negative) width is that margin
+            // kern. It sits before the space, so the space is no longer a
+            // breakpoint of its own and the line breaker sees one break.
+            None if hang > 0.0 => {
+                prepared.items.push(Item::Penalty { width: -hang, cost: 0.0, flagged: false });
+                prepared.payloads.push(Payload::None);
+            }
+            None => {}
         }
     }
 }
@@ -730,20 +773,22 @@ fn split_words(spans: &[Span]) -> Vec<(Vec<Span>, bool)> {
 fn break_points(text: &str, hyphenator: Option<&Hyphenator>) -> Vec<(usize, bool)> {
     let mut points = Vec::new();
     let mut letters_start: Option<usize> = None;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (i, &(at, c)) in chars.iter().enumerate() {
+    let mut before: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
         if c.is_alphabetic() {
             letters_start.get_or_insert(at);
         } else {
             if let (Some(start), Some(h)) = (letters_start.take(), hyphenator) {
                 points.extend(h.breaks(&text[start..at]).into_iter().map(|b| (start + b, true)));
             }
-            let next_is_letter = chars.get(i + 1).is_some_and(|(_, n)| n.is_alphabetic());
-            let before_is_letter = i > 0 && chars[i - 1].1.is_alphanumeric();
+            let next_is_letter = chars.peek().is_some_and(|(_, n)| n.is_alphabetic());
+            let before_is_letter = before.is_some_and(char::is_alphanumeric);
             if matches!(c, '-' | '—' | '–' | '/') && next_is_letter && before_is_letter {
                 points.push((at + c.len_utf8(), false));
             }
         }
+        before = Some(c);
     }
     if let (Some(start), Some(h)) = (letters_start, hyphenator) {
         points.extend(h.breaks(&text[start..]).into_iter().map(|b| (start + b, true)));
@@ -752,11 +797,21 @@ fn break_points(text: &str, hyphenator: Option<&Hyphenator>) -> Vec<(usize, bool
     points
 }
 
+/// Whether `text` may hold an ideograph: every one (U+2E80 and after) is
+/// three or four bytes in UTF-8, led by a byte of 0xE2 or more.
+fn may_hold_ideographs(text: &str) -> bool {
+    text.bytes().any(|b| b >= 0xe2)
+}
+
 /// Whether a word is a web or mail address or a path, which breaks at its
 /// punctuation rather than with hyphens.
 fn looks_like_an_address<'a>(parts: impl Iterator<Item = &'a str> + Clone) -> bool {
     let has = |needle: &str| parts.clone().any(|p| p.contains(needle));
     let starts = |prefix: &str| parts.clone().find(|p| !p.is_empty()).is_some_and(|p| p.trim_start_matches(['(', '<', '[', '“', '‘']).starts_with(prefix));
+    // Most words have none of an address's marks: answered in one pass.
+    if !parts.clone().any(|p| p.bytes().any(|b| matches!(b, b'/' | b':' | b'@'))) {
+        return starts("www.");
+    }
     has("://") || starts("www.") || starts("mailto:") || (has("@") && has(".")) || parts.clone().map(|p| p.matches('/').count()).sum::<usize>() >= 2
 }
 

@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -215,7 +217,7 @@ pub struct TextSetter<'a> {
     /// Shaping is the costly step; most words recur, so set each (face,
     /// feature set, size, word) once. Keyed by word inside, so a word is
     /// looked up without making a string of it.
-    cache: HashMap<(FaceStyle, usize, u32), HashMap<String, Rc<Piece>>>,
+    cache: FxHashMap<(FaceStyle, usize, u32), FxHashMap<String, Rc<Piece>>>,
     /// The OpenType feature sets the style asks for, by their tags; text is
     /// shaped with `feature_sets[current_features]`.
     feature_sets: Vec<(Vec<String>, Vec<rustybuzz::Feature>)>,
@@ -231,7 +233,7 @@ pub struct TextSetter<'a> {
     /// The pictures set inline, and the book's to find them in.
     pub pictures: PictureList<'a>,
     /// The hyphen of each face, feature set and size (see [`TextSetter::soft_hyphen`]).
-    hyphens: HashMap<(FaceStyle, usize, u32), Rc<Piece>>,
+    hyphens: FxHashMap<(FaceStyle, usize, u32), Rc<Piece>>,
 }
 
 /// Inline code's size as a fraction of the text around it (the monospaced
@@ -284,7 +286,7 @@ impl<'a> TextSetter<'a> {
             hyphenator,
             justification,
             shaper: Shaper::new(fonts),
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
             feature_sets: vec![(Vec::new(), Vec::new())],
             current_features: 0,
             missing: Vec::new(),
@@ -292,7 +294,7 @@ impl<'a> TextSetter<'a> {
             hyphenation_minima: (2, 3),
             other_languages: HashMap::new(),
             pictures: PictureList::default(),
-            hyphens: HashMap::new(),
+            hyphens: FxHashMap::default(),
         }
     }
 

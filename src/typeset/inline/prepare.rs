@@ -504,21 +504,21 @@ impl<'a> TextSetter<'a> {
         })
     }
 
-    /// Where a span of a word may be cut, in order: hyphenation points,
+    /// Where `text`, a span's part in a word, may be cut, in order: hyphenation points,
     /// explicit dashes, between ideographs; an address's or inline code's
     /// punctuation instead.
-    fn cut_points(&mut self, span: &Span, address: bool, hyphenate: bool) -> Vec<(usize, Cut)> {
+    fn cut_points(&mut self, span: &Span, text: &str, address: bool, hyphenate: bool) -> Vec<(usize, Cut)> {
         let as_cut = |(at, soft): (usize, bool)| (at, if soft { Cut::Hyphen } else { Cut::Plain });
         if address || span.face == FaceStyle::Mono {
-            return address_break_points(&span.text).into_iter().map(as_cut).collect();
+            return address_break_points(text).into_iter().map(as_cut).collect();
         }
         // Inline code is never hyphenated: a hyphen would read as part of it.
         // Nor raised or lowered text: the hyphen would be at the text's size.
         // Nor an address, which must read exactly as it is typed.
         let hyphenator = if hyphenate && span.shift == Shift::Baseline { self.hyphenator_for(span.lang.as_ref()) } else { None };
-        let mut points: Vec<(usize, Cut)> = break_points(&span.text, hyphenator).into_iter().map(as_cut).collect();
-        if may_hold_ideographs(&span.text) {
-            let ideographic: Vec<(usize, Cut)> = ideographic_break_points(&span.text).into_iter().filter(|at| !points.iter().any(|(p, _)| p == at)).map(|at| (at, Cut::Ideographic)).collect();
+        let mut points: Vec<(usize, Cut)> = break_points(text, hyphenator).into_iter().map(as_cut).collect();
+        if may_hold_ideographs(text) {
+            let ideographic: Vec<(usize, Cut)> = ideographic_break_points(text).into_iter().filter(|at| !points.iter().any(|(p, _)| p == at)).map(|at| (at, Cut::Ideographic)).collect();
             points.extend(ideographic);
             points.sort_by_key(|(at, _)| *at);
         }
@@ -587,8 +587,9 @@ impl<'a> TextSetter<'a> {
 
         let words = split_words(&spans);
         let mut pieces = Vec::new();
-        for (w, (word, broken)) in words.iter().enumerate() {
-            if *broken {
+        for (w, &(ref range, broken)) in words.words.iter().enumerate() {
+            let word = &words.parts[range.clone()];
+            if broken {
                 // The line before a forced break is ragged, as a paragraph's last.
                 for item in Item::paragraph_end() {
                     prepared.items.push(item);
@@ -598,14 +599,14 @@ impl<'a> TextSetter<'a> {
                 // A space takes the face of the word it precedes (an italic space
                 // before an italic word), but not the monospaced face's, which is
                 // as wide as a letter.
-                let mut space = match word.first().map(|s| s.face) {
+                let mut space = match word.first().map(|(s, _)| s.face) {
                     Some(face) if face != style.face && face != FaceStyle::Mono => self.shared_piece(" ", face, style.size),
                     _ => Rc::clone(&space),
                 };
                 // A space inside a link's text is part of the link, so that the
                 // link is one clickable area on each line, not one for each word.
-                let before = words[w - 1].0.last();
-                let after = word.first();
+                let before = words.parts[words.words[w - 1].0.clone()].last().map(|(s, _)| *s);
+                let after = word.first().map(|(s, _)| *s);
                 let link = before.and_then(|s| s.anchor.as_ref()).filter(|a| a.is_uri() && after.and_then(|s| s.anchor.as_ref()) == Some(*a));
                 // And the rule through struck-through words runs through the spaces between them.
                 let strike = before.is_some_and(|s| s.strike) && after.is_some_and(|s| s.strike);
@@ -633,23 +634,23 @@ impl<'a> TextSetter<'a> {
     /// A word's boxes and breaks: cut into fragments at hyphenation points,
     /// after explicit dashes and between ideographs, each fragment a box.
     /// `pieces` is room for a fragment's pieces, kept from word to word.
-    fn push_word(&mut self, word: &[Span], style: TextStyle, prepared: &mut Prepared, pieces: &mut Vec<Rc<Piece>>) {
-        let address = looks_like_an_address(word.iter().map(|s| s.text.as_str()));
-        for span in word {
+    fn push_word(&mut self, word: &[(&Span, &str)], style: TextStyle, prepared: &mut Prepared, pieces: &mut Vec<Rc<Piece>>) {
+        let address = looks_like_an_address(word.iter().map(|&(_, text)| text));
+        for &(span, text) in word {
             if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.picture.is_some() {
                 pieces.extend(self.whole_span_piece(span, style.size));
                 continue;
             }
             let mut start = 0;
-            for (at, cut) in self.cut_points(span, address, style.hyphenate) {
+            for (at, cut) in self.cut_points(span, text, address, style.hyphenate) {
                 if start < at {
-                    pieces.push(self.text_piece(span, &span.text[start..at], style.size));
+                    pieces.push(self.text_piece(span, &text[start..at], style.size));
                 }
                 self.push_fragment(pieces, Some((cut, span.face)), style, prepared);
                 start = at;
             }
-            if start < span.text.len() {
-                pieces.push(self.text_piece(span, &span.text[start..], style.size));
+            if start < text.len() {
+                pieces.push(self.text_piece(span, &text[start..], style.size));
             }
         }
         self.push_fragment(pieces, None, style, prepared);
@@ -732,41 +733,52 @@ fn flatten(inlines: &[Inline], around: &Span, placeable: &dyn Fn(&Image) -> bool
     }
 }
 
-/// Splits spans into words at ordinary spaces (no-break spaces stay inside
-/// words); each word says whether a forced line break comes before it.
-fn split_words(spans: &[Span]) -> Vec<(Vec<Span>, bool)> {
-    // A word is nearly always one span: room for one, not the four a first push
-    // would make, since every word of a paragraph is held until it is set.
-    let new_word = || Vec::with_capacity(1);
-    let mut words: Vec<(Vec<Span>, bool)> = vec![(new_word(), false)];
+/// A paragraph's words: each a run of `parts`, a span's text or a part of
+/// it with the span that gives its look, borrowed, not copied: every word of
+/// a paragraph is held until it is set.
+struct Words<'s> {
+    parts: Vec<(&'s Span, &'s str)>,
+    /// Each word's parts, and whether a forced line break comes before it.
+    words: Vec<(std::ops::Range<usize>, bool)>,
+}
+
+/// Splits spans into words at ordinary spaces (no-break spaces stay inside words).
+fn split_words(spans: &[Span]) -> Words<'_> {
+    let mut split = Words { parts: Vec::with_capacity(spans.len()), words: Vec::new() };
+    // The word being gathered: where its parts start, and whether a break comes before it.
+    let mut start = 0;
+    let mut broken = false;
     for span in spans {
         if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.picture.is_some() {
-            words.last_mut().expect("one word at least").0.push(span.clone());
+            split.parts.push((span, span.text.as_str()));
             continue;
         }
         let mut rest = span.text.as_str();
         loop {
             let end = rest.find([' ', '\n', '\t', LINE_BREAK]).unwrap_or(rest.len());
             if end > 0 {
-                words.last_mut().expect("one word at least").0.push(span.part(&rest[..end]));
+                split.parts.push((span, &rest[..end]));
             }
             let Some(separator) = rest[end..].chars().next() else { break };
-            if !words.last().expect("one word at least").0.is_empty() {
-                words.push((new_word(), false));
+            if split.parts.len() > start {
+                split.words.push((start..split.parts.len(), broken));
+                start = split.parts.len();
+                broken = false;
             }
             if separator == LINE_BREAK {
-                words.last_mut().expect("one word at least").1 = true;
+                broken = true;
             }
             rest = &rest[end + separator.len_utf8()..];
         }
     }
-    // Only the last word can be empty; a break before no word, or before the
-    // first, has no line to end.
-    words.retain(|(word, _)| !word.is_empty());
-    if let Some(first) = words.first_mut() {
+    if split.parts.len() > start {
+        split.words.push((start..split.parts.len(), broken));
+    }
+    // A break before no word, or before the first, has no line to end.
+    if let Some(first) = split.words.first_mut() {
         first.1 = false;
     }
-    words
+    split
 }
 
 /// Places inside `text` where a line may break: `(byte offset, true)` for a

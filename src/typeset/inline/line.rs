@@ -25,15 +25,15 @@ impl SetLine {
     /// only them; those of one web address join, to be one link.
     pub(super) fn push(&mut self, x: f32, piece: Piece) {
         if let Some((last_x, last)) = self.pieces.last_mut() {
-            if last.anchor.as_ref().is_none_or(Anchor::is_uri)
-                && last.picture.is_none()
-                && piece.picture.is_none()
-                && last.anchor == piece.anchor
+            if last.anchor().is_none_or(Anchor::is_uri)
+                && last.picture().is_none()
+                && piece.picture().is_none()
+                && last.anchor() == piece.anchor()
                 && last.face == piece.face
                 && last.size == piece.size
                 && last.rise == piece.rise
                 && last.scale == piece.scale
-                && last.strike == piece.strike
+                && last.strike() == piece.strike()
             {
                 last.glyphs.append_shifted(&piece.glyphs, x - *last_x);
                 last.width = x - *last_x + piece.width;
@@ -46,7 +46,7 @@ impl SetLine {
 
 /// The rule through a struck-through piece set at `origin` (its baseline's left end).
 pub fn strike_rule(piece: &Piece, origin: Point) -> Option<layout::Item> {
-    let strike = piece.strike?;
+    let strike = piece.strike()?;
     let y = origin.y - strike.height;
     Some(layout::Item::Rule { from: Point { x: origin.x, y }, to: Point { x: origin.x + piece.width, y }, thickness: strike.thickness })
 }
@@ -313,7 +313,7 @@ mod tests {
         // Regular words and spaces, the superscript reference, regular, italic
         // (with the space before it, set in the face of the word it precedes), regular.
         assert_eq!(texts, ["Workers ran the factories and", "1", " the railways,", " and", " peasants took the land."]);
-        assert!(pieces[1].1.anchor.is_some(), "the reference keeps its own piece for its link");
+        assert!(pieces[1].1.anchor().is_some(), "the reference keeps its own piece for its link");
         // Each piece's width runs to where the next begins.
         for pair in pieces.windows(2) {
             assert!((pair[0].0 + pair[0].1.width - pair[1].0).abs() < 0.01, "{:?} then {:?}", texts, pair[1].0);

@@ -59,13 +59,20 @@ pub struct Piece {
     pub rise: f32,
     pub glyphs: Glyphs,
     pub width: f32,
-    pub anchor: Option<Anchor>,
     /// Horizontal scale of the glyphs (font expansion); 1 for none.
     pub scale: f32,
-    /// Struck through: the rule drawn through the piece's glyphs.
-    pub strike: Option<Strike>,
-    /// A picture in the text (with no glyphs), as wide as the piece.
-    pub picture: Option<InlinePicture>,
+    /// What few pieces carry (a link, a rule, a picture), out of line: every
+    /// line holds copies of its pieces until the book's pages are made, and
+    /// nearly all are plain text. `None` when it carries none of them.
+    pub(super) marks: Option<Box<Marks>>,
+}
+
+/// A piece's rarer parts (see [`Piece::anchor`], [`Piece::strike`], [`Piece::picture`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Marks {
+    anchor: Option<Anchor>,
+    strike: Option<Strike>,
+    picture: Option<InlinePicture>,
 }
 
 /// A rule through a piece's glyphs, its centre `height` above the baseline (points).
@@ -76,10 +83,42 @@ pub struct Strike {
 }
 
 impl Piece {
+    /// Glyphs of `face` at `size` on the baseline, `width` wide, carrying nothing else.
+    pub fn plain(face: FaceStyle, size: f32, glyphs: Glyphs, width: f32) -> Piece {
+        Piece { face, size, rise: 0.0, glyphs, width, scale: 1.0, marks: None }
+    }
+
+    /// Where the piece leads or is led to, for PDF links.
+    pub fn anchor(&self) -> Option<&Anchor> {
+        self.marks.as_ref().and_then(|m| m.anchor.as_ref())
+    }
+
+    /// Struck through: the rule drawn through the piece's glyphs.
+    pub fn strike(&self) -> Option<Strike> {
+        self.marks.as_ref().and_then(|m| m.strike)
+    }
+
+    /// A picture in the text (with no glyphs), as wide as the piece.
+    pub fn picture(&self) -> Option<InlinePicture> {
+        self.marks.as_ref().and_then(|m| m.picture)
+    }
+
+    /// The piece with these marks instead of its own.
+    pub fn marked(self, anchor: Option<Anchor>, strike: Option<Strike>, picture: Option<InlinePicture>) -> Piece {
+        let marks = (anchor.is_some() || strike.is_some() || picture.is_some()).then(|| Box::new(Marks { anchor, strike, picture }));
+        Piece { marks, ..self }
+    }
+
+    /// The piece with this anchor instead of its own, keeping its rule and picture.
+    pub fn with_anchor(self, anchor: Option<Anchor>) -> Piece {
+        let (strike, picture) = (self.strike(), self.picture());
+        self.marked(anchor, strike, picture)
+    }
+
     /// The piece with its glyphs widened (or narrowed) by `scale`.
     pub fn expanded(&self, scale: f32) -> Piece {
         // A picture keeps its aspect: only letters are widened.
-        if scale == 1.0 || self.picture.is_some() {
+        if scale == 1.0 || self.picture().is_some() {
             return self.clone();
         }
         let mut piece = Piece { width: self.width * scale, scale: self.scale * scale, ..self.clone() };
@@ -325,7 +364,7 @@ impl<'a> TextSetter<'a> {
 
     /// Shapes `text` in `face` at `size` into a piece whose glyphs carry their source text.
     pub fn piece(&mut self, text: &str, face: FaceStyle, size: f32, anchor: Option<Anchor>) -> Piece {
-        Piece { anchor, ..(*self.shared_piece(text, face, size)).clone() }
+        Piece::clone(&self.shared_piece(text, face, size)).with_anchor(anchor)
     }
 
     /// [`TextSetter::piece`] without an anchor, shared with every other use of
@@ -360,7 +399,7 @@ impl<'a> TextSetter<'a> {
             glyphs.push(Glyph::new(g.id, x + g.x_offset as f32 * scale, 0.0), source);
             x += g.x_advance as f32 * scale;
         }
-        let piece = Rc::new(Piece { face, size, rise: 0.0, glyphs, width: x, anchor: None, scale: 1.0, strike: None, picture: None });
+        let piece = Rc::new(Piece::plain(face, size, glyphs, x));
         words.insert(text.to_owned(), Rc::clone(&piece));
         piece
     }
@@ -428,7 +467,8 @@ impl<'a> TextSetter<'a> {
             return piece;
         }
         let strike = span.strike.then(|| self.strike_through(&piece));
-        Rc::new(Piece { anchor: span.anchor.clone(), strike, ..Piece::clone(&piece) })
+        let picture = piece.picture();
+        Rc::new(Piece::clone(&piece).marked(span.anchor.clone(), strike, picture))
     }
 
     /// `text`, a part of `span`, in the span's face and shift, in a paragraph set at `size`.
@@ -529,7 +569,7 @@ impl<'a> TextSetter<'a> {
     fn hang(&self, piece: &Piece) -> f32 {
         let Some(last) = piece.glyphs.last() else { return 0.0 };
         let Some(character) = piece.glyphs.text().chars().last() else { return 0.0 };
-        if piece.anchor.as_ref().is_some_and(|a| !a.is_uri()) {
+        if piece.anchor().is_some_and(|a| !a.is_uri()) {
             return 0.0;
         }
         self.justification.protrusion_of(character, piece.width - last.x)
@@ -612,7 +652,8 @@ impl<'a> TextSetter<'a> {
                 let strike = before.is_some_and(|s| s.strike) && after.is_some_and(|s| s.strike);
                 if link.is_some() || strike {
                     let strike = strike.then(|| self.strike_through(&space));
-                    space = Rc::new(Piece { anchor: link.cloned(), strike, ..Piece::clone(&space) });
+                    let picture = space.picture();
+                    space = Rc::new(Piece::clone(&space).marked(link.cloned(), strike, picture));
                 }
                 prepared.items.push(glue(space.width, self.justification));
                 prepared.payloads.push(Payload::Space(space));
@@ -968,12 +1009,12 @@ mod tests {
             .payloads
             .iter()
             .filter_map(|p| match p {
-                Payload::Word(piece) | Payload::Space(piece) => Some((piece.glyphs.text(), piece.strike.is_some())),
+                Payload::Word(piece) | Payload::Space(piece) => Some((piece.glyphs.text(), piece.strike().is_some())),
                 _ => None,
             })
             .collect();
         assert_eq!(struck, [("kept", false), (" ", false), ("struck", true), (" ", true), ("out", true), (" ", false), ("kept", false)]);
-        let strike = pieces(&prepared)[1].strike.unwrap();
+        let strike = pieces(&prepared)[1].strike().unwrap();
         // Through the small letters: above the baseline, below the x-height.
         assert!(strike.height > 1.5 && strike.height < 4.5 && strike.thickness > 0.2 && strike.thickness < 1.0, "{strike:?}");
         let lines = crate::typeset::inline::line::set_paragraph(&prepared, &|_| 300.0, &crate::typeset::inline::line::params(&style.justification), true);

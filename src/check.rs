@@ -6,6 +6,8 @@
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
+use crate::manuscript::book_plan;
+use crate::model::metadata::Metadata;
 use crate::model::Book;
 use crate::resources::fonts::FontFamily;
 use crate::resources::Resources;
@@ -37,14 +39,24 @@ impl Checked {
     }
 }
 
-/// Checks the manuscript file at `path` against the fonts and styles in `resources`.
+/// Checks the manuscript at `path` (a file, or a book's folder) against the fonts and styles in `resources`.
 pub fn check(path: &Path, resources: &Resources) -> Checked {
     let fonts = resources.fonts();
-    let text = match manuscript::read_file(path) {
-        Ok(text) => text,
-        Err(diagnostic) => return Checked::failed(diagnostic),
+    let mut checked = if path.is_dir() {
+        check_book(path, fonts.as_ref().ok())
+    } else {
+        match manuscript::read_file(path) {
+            Ok(text) => check_text(path, &text, fonts.as_ref().ok()),
+            Err(diagnostic) => return Checked::failed(diagnostic),
+        }
     };
-    let mut checked = check_text(path, &text, fonts.as_ref().ok());
+    // The labels from the resources' styles/labels.toml, a file of the user's own first.
+    if let Some(book) = &mut checked.book {
+        if let Err(message) = label(book, resources) {
+            checked.diagnostics.push(Diagnostic::error(Path::new("styles/labels.toml"), None, message));
+            checked.book = None;
+        }
+    }
     match fonts {
         Ok(family) => {
             checked.diagnostics.splice(0..0, family.warnings.iter().cloned());
@@ -62,7 +74,7 @@ pub fn check(path: &Path, resources: &Resources) -> Checked {
 /// Without `fonts`, characters are not checked against the book face.
 pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checked {
     let (book, mut diagnostics, unsupported_characters) = match manuscript::parse(path, text) {
-        Ok(manuscript) => match passes::run(path, text, manuscript.book, fonts) {
+        Ok(manuscript) => match passes::run(&[(path, text)], manuscript.book, fonts) {
             Ok(passed) => {
                 let mut diagnostics = manuscript.warnings;
                 diagnostics.extend(passed.warnings);
@@ -86,10 +98,127 @@ pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checke
     }
     diagnostics.sort_by_key(|d| d.at.map(|at| (at.line, at.column)));
     diagnostics.dedup();
+    let mut book = book.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
+    if let Some(book) = &mut book {
+        // quire's own words; `check` reads them again from the resources it is given.
+        let _ = label(book, &Resources::built_in());
+    }
+    Checked { diagnostics, book, fonts: None, unsupported_characters, images }
+}
+
+
+/// Checks the book in `folder`: its plan, then each chapter file as a manuscript
+/// of its own (every diagnostic names the chapter's file), then the book as a whole.
+pub fn check_book(folder: &Path, fonts: Option<&FontFamily>) -> Checked {
+    let (plan, mut diagnostics) = match book_plan::read(folder) {
+        Ok(read) => read,
+        Err(diagnostics) => return Checked { diagnostics, book: None, fonts: None, unsupported_characters: Vec::new(), images: Images::default() },
+    };
+    let mut texts = Vec::new();
+    for chapter in &plan.chapters {
+        match manuscript::read_file(&chapter.file) {
+            Ok(text) => texts.push(text),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    if texts.len() < plan.chapters.len() {
+        return Checked { diagnostics, book: None, fonts: None, unsupported_characters: Vec::new(), images: Images::default() };
+    }
+    let (metadata, first_chapter_gives_it) = match &plan.metadata {
+        Some(metadata) => (metadata.clone(), false),
+        None => (book_metadata_from_first_chapter(&plan, &texts[0], &mut diagnostics), true),
+    };
+    let mut read = Vec::new();
+    let mut images = Images::default();
+    let mut failed = false;
+    for (index, (chapter, text)) in plan.chapters.iter().zip(&texts).enumerate() {
+        match manuscript::parse_chapter(&chapter.file, text, &metadata) {
+            Ok(mut manuscript) => {
+                if index == 0 && first_chapter_gives_it {
+                    // Its front matter is the book's: its title is the book's title.
+                    manuscript.book.metadata.title.clear();
+                }
+                let in_chapter: Vec<Diagnostic> = manuscript.warnings.into_iter().collect();
+                if !in_chapter.iter().any(Diagnostic::is_error) {
+                    let (loaded, found) = images::load(&chapter.file, &manuscript.book, fonts, None);
+                    images.extend(loaded);
+                    failed |= found.iter().any(Diagnostic::is_error);
+                    diagnostics.extend(found.into_iter().map(|d| d.with_source(text)));
+                }
+                diagnostics.extend(in_chapter);
+                read.push(manuscript.book);
+            }
+            Err(errors) => {
+                failed = true;
+                diagnostics.extend(errors);
+            }
+        }
+    }
+    let (cover, found) = images::load(&plan.file.with_file_name(book_plan::BOOK_FILE), &Book::of_sections(metadata.clone(), Vec::new(), Vec::new()), fonts, cover_image_key_at(&plan));
+    images.extend(cover);
+    failed |= found.iter().any(Diagnostic::is_error);
+    diagnostics.extend(found);
+    if failed {
+        return Checked { diagnostics, book: None, fonts: None, unsupported_characters: Vec::new(), images };
+    }
+    let mut book = manuscript::assemble(&plan, metadata, read);
+    book.metadata.label_overrides = plan.labels.clone();
+    let sources: Vec<(&Path, &str)> = plan.chapters.iter().zip(&texts).map(|(c, t)| (c.file.as_path(), t.as_str())).collect();
+    let (book, unsupported_characters) = match passes::run(&sources, book, fonts) {
+        Ok(passed) => {
+            diagnostics.extend(passed.warnings);
+            (Some(passed.book), passed.unsupported_characters)
+        }
+        Err(errors) => {
+            diagnostics.extend(errors);
+            (None, Vec::new())
+        }
+    };
+    // In the order of the chapters, and of their places in each.
+    let order = |d: &Diagnostic| (plan.chapters.iter().position(|c| c.file == d.file).unwrap_or(0), d.at.map(|at| (at.line, at.column)));
+    diagnostics.sort_by_key(order);
+    diagnostics.dedup();
     let book = book.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
     Checked { diagnostics, book, fonts: None, unsupported_characters, images }
 }
 
+/// A book without `book.toml` takes its metadata from its first chapter's front
+/// matter; what that leaves out is assumed, each assumption a warning.
+fn book_metadata_from_first_chapter(plan: &book_plan::BookPlan, first: &str, diagnostics: &mut Vec<Diagnostic>) -> Metadata {
+    let file = &plan.chapters[0].file;
+    let mut metadata = manuscript::parse_chapter(file, first, &Metadata::default()).map(|m| m.book.metadata).unwrap_or_default();
+    let top = Some(crate::model::SourcePos { line: 1, column: 1 });
+    let folder = plan.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "Untitled".into());
+    let help = format!("write a {} in the book's folder with `title = \"…\"`, `author = \"…\"` and `language = \"…\"` and the chapters' order", book_plan::BOOK_FILE);
+    if metadata.title.trim().is_empty() {
+        diagnostics.push(Diagnostic::warning(&plan.file, None, format!("the book has no title; the editions take “{folder}” from its folder's name")).with_help(&help));
+        metadata.title = folder;
+    }
+    if metadata.language.is_empty() {
+        diagnostics.push(Diagnostic::warning(file, top, "the book does not say its language; the editions assume English (`en`)").with_help(&help));
+        metadata.language = "en".into();
+    }
+    if metadata.author.is_none() {
+        diagnostics.push(Diagnostic::warning(file, top, "the book names no author; no edition names one").with_help(&help));
+    }
+    metadata
+}
+
+/// Where `book.toml` gives the cover image, for a diagnostic about it.
+fn cover_image_key_at(plan: &book_plan::BookPlan) -> Option<crate::model::SourcePos> {
+    let text = std::fs::read_to_string(&plan.file).ok()?;
+    ["cover_image", "cover-image"].iter().find_map(|key| crate::manuscript::key_position(&text, key))
+}
+
+/// The book's labels in its language, from `resources`, with the book's own `[labels]` over them.
+fn label(book: &mut Book, resources: &Resources) -> Result<(), String> {
+    let mut labels = resources.labels(&book.metadata.language)?;
+    for (name, value) in &book.metadata.label_overrides {
+        labels.set(name, value.clone());
+    }
+    book.metadata.labels = labels;
+    Ok(())
+}
 
 /// Where the front matter (the lines up to its closing `+++` or `---`) gives one
 /// of `keys` a value: the key's line and column, for a diagnostic about the value.

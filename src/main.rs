@@ -4,7 +4,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use quire::{BuildError, BuildOptions, Edition};
 use quire::diagnostics::{self, Diagnostic};
-use quire::Resources;
 
 /// See Cargo.toml: glibc's malloc and free were a third of a long book's build.
 #[global_allocator]
@@ -24,7 +23,8 @@ struct Cli {
 enum Command {
     /// Build editions of a manuscript.
     Build {
-        /// The manuscript: a .md file, or a folder holding one.
+        /// The manuscript: a .md file, a folder holding one, or a book's folder
+        /// (a book.toml listing the chapters, or its .md files in name order).
         #[arg(default_value = "manuscript")]
         manuscript: PathBuf,
         /// Where the editions are written.
@@ -54,7 +54,7 @@ enum Command {
     },
     /// Report a manuscript's problems without building (exit 0 clean or warnings only, 1 errors).
     Check {
-        /// The manuscript: a .md file, or a folder holding one.
+        /// The manuscript: a .md file, a folder holding one, or a book's folder.
         #[arg(default_value = "manuscript")]
         manuscript: PathBuf,
         /// Folder with fonts/ and styles/ of your own; each file there overrides the one
@@ -147,7 +147,7 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            let checked = quire::check(&path, &Resources::for_manuscript(&path, resources.as_deref()));
+            let checked = quire::check(&path, &quire::resources_for(&path, resources.as_deref()));
             report(&checked.diagnostics);
             eprintln!("{}: {}", path.display(), diagnostics::summary(&checked.diagnostics));
             if checked.has_errors() {

@@ -24,9 +24,9 @@ fn three_chapters_have_three_times_the_notes_and_one_back_matter() {
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(book.metadata.title, article.metadata.title);
     assert_eq!(book.notes.len(), 3 * article.notes.len(), "every chapter's notes are its own");
-    let chapters: Vec<String> = book.sections.iter().filter_map(|s| s.heading.as_deref().map(plain_text)).filter(|t| t.starts_with("Chapter")).collect();
+    let chapters: Vec<String> = book.sections().filter_map(|s| s.heading.as_deref().map(plain_text)).filter(|t| t.starts_with("Chapter")).collect();
     assert_eq!(chapters, ["Chapter 1", "Chapter 2", "Chapter 3"]);
-    let back = |b: &quire::model::Book| b.sections.iter().filter(|s| s.matter == Matter::Back).count();
+    let back = |b: &quire::model::Book| b.sections().filter(|s| s.matter == Matter::Back).count();
     assert_eq!(back(&book), back(&article), "the back matter is kept once");
     std::fs::remove_dir_all(&dir).unwrap();
 }

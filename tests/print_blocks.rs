@@ -167,7 +167,7 @@ fn verse_keeps_each_line_and_turns_a_long_one_over_with_a_hanging_indent() {
     let mut book = quire::check_text(Path::new("poem.md"), &text, Some(&r.fonts)).book.unwrap();
     let long = "and this line runs on far longer than any measure of the page could hold, so it must turn over";
     let lines = ["The first line", long, "The last line"].map(|l| vec![Inline::Text(l.to_owned())]).to_vec();
-    book.sections[0].blocks = vec![Block::Verse(lines)];
+    book.chapters[0].sections[0].blocks = vec![Block::Verse(lines)];
     let pdf = quire::pdf_edition(&book, &quire::images::Images::default(), &r.style, &r.fonts).unwrap().bytes;
     let path = std::env::temp_dir().join(format!("quire-verse-{}.pdf", std::process::id()));
     std::fs::write(&path, pdf).unwrap();

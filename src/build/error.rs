@@ -18,8 +18,6 @@ pub enum BuildError {
     FolderUnreadable { folder: PathBuf, source: std::io::Error },
     /// The manuscript folder holds no `.md` file.
     NoManuscript { folder: PathBuf },
-    /// The manuscript folder holds several `.md` files and none was named.
-    ManyManuscripts { folder: PathBuf, names: Vec<String> },
     /// A print style cannot be read or is not valid.
     Style(String),
     /// The EPUB's stylesheet cannot be read; the message names the file.
@@ -47,9 +45,6 @@ impl std::fmt::Display for BuildError {
             }
             BuildError::FolderUnreadable { folder, source } => write!(f, "{}: cannot read the folder: {source}", folder.display()),
             BuildError::NoManuscript { folder } => write!(f, "{}: no .md manuscript in this folder", folder.display()),
-            BuildError::ManyManuscripts { folder, names } => {
-                write!(f, "{}: more than one .md file ({}); name the manuscript to build", folder.display(), names.join(", "))
-            }
             BuildError::Style(message) | BuildError::Stylesheet(message) => f.write_str(message),
             BuildError::Epub(e) => write!(f, "{e}"),
             BuildError::Pdf { what, source } => write!(f, "cannot write the {what}: {source}"),
@@ -67,7 +62,7 @@ impl std::error::Error for BuildError {
             BuildError::Epub(e) => Some(e),
             BuildError::Pdf { source, .. } => Some(source),
             BuildError::Imposition { source, .. } => Some(source),
-            BuildError::Manuscript(_) | BuildError::NoManuscript { .. } | BuildError::ManyManuscripts { .. } | BuildError::Style(_) | BuildError::Stylesheet(_) | BuildError::Panicked(_) => None,
+            BuildError::Manuscript(_) | BuildError::NoManuscript { .. } | BuildError::Style(_) | BuildError::Stylesheet(_) | BuildError::Panicked(_) => None,
         }
     }
 }

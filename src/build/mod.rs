@@ -68,9 +68,13 @@ pub struct BuildReport {
     pub timings: Timings,
 }
 
-/// Finds the manuscript file: the path itself, or the one `.md` file in a folder.
+/// What to build: the path itself when it is a file; for a folder, its one `.md`
+/// file, or the folder itself when it is a book (a `book.toml`, or several `.md` files).
 pub fn manuscript_file(path: &Path) -> Result<PathBuf, BuildError> {
     if !path.is_dir() {
+        return Ok(path.to_path_buf());
+    }
+    if path.join(crate::manuscript::book_plan::BOOK_FILE).is_file() {
         return Ok(path.to_path_buf());
     }
     let mut found: Vec<PathBuf> = std::fs::read_dir(path)
@@ -82,10 +86,17 @@ pub fn manuscript_file(path: &Path) -> Result<PathBuf, BuildError> {
     match found.len() {
         1 => Ok(found.remove(0)),
         0 => Err(BuildError::NoManuscript { folder: path.to_path_buf() }),
-        _ => Err(BuildError::ManyManuscripts {
-            folder: path.to_path_buf(),
-            names: found.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect(),
-        }),
+        _ => Ok(path.to_path_buf()),
+    }
+}
+
+/// Where a manuscript's own `fonts/` and `styles/` are looked for: beside the
+/// file, or in the book's folder.
+pub fn resources_for(path: &Path, chosen: Option<&Path>) -> Resources {
+    if path.is_dir() {
+        Resources::for_manuscript(&path.join(crate::manuscript::book_plan::BOOK_FILE), chosen)
+    } else {
+        Resources::for_manuscript(path, chosen)
     }
 }
 
@@ -104,14 +115,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut timings = Timings::new();
     let path = manuscript_file(&options.manuscript)?;
     // The same checks as `quire check`: a manuscript with errors is never built.
-    let resources = Resources::for_manuscript(&path, options.resources.as_deref());
+    let resources = resources_for(&path, options.resources.as_deref());
     let checked = timings.time(stage::CHECK, || check::check(&path, &resources));
     let (Some(book), Some(family)) = (checked.book, checked.fonts) else {
         return Err(BuildError::Manuscript(checked.diagnostics));
     };
     let mut warnings = checked.diagnostics;
     let reported = checked.unsupported_characters;
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
+    // A book's editions are named after its folder, a manuscript's after its file.
+    let named = if path.is_dir() { path.canonicalize().unwrap_or_else(|_| path.clone()) } else { path.clone() };
+    let stem = named.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
 
     // Every edition is made in memory first; files are written only when all succeeded.
     // Each edition is made on its own thread with its own timings and warnings, and

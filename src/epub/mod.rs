@@ -170,18 +170,18 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     let article = article_body(book, &mut references, &sections, &pictures);
     let article_doc = xhtml::document(&Page { language, title: &m.title, matter: "bodymatter" }, &article);
     let mut article_content = EpubContent::new(ARTICLE_FILE, article_doc.as_bytes()).title(m.title.as_str()).reftype(ReferenceType::Text);
-    for (i, section) in book.sections.iter().enumerate() {
+    for section in book.sections() {
         if section.matter == Matter::Body && section.heading.is_some() && section.listed {
-            let title = xhtml::section_title(book, i);
+            let title = xhtml::section_title(book, section);
             article_content = article_content.child(TocElement::new(format!("{ARTICLE_FILE}#{}", section.id), title));
         }
     }
     epub.add_content(article_content)?;
 
     let mut back_documents = Vec::new();
-    for (i, section) in book.sections.iter().enumerate().filter(|(_, s)| s.matter == Matter::Back) {
+    for section in book.sections().filter(|s| s.matter == Matter::Back) {
         let file = format!("{}.xhtml", section.id);
-        let title = xhtml::section_title(book, i);
+        let title = xhtml::section_title(book, section);
         let mut body = format!("<section id=\"{}\" aria-labelledby=\"{}-title\">\n<h2 id=\"{}-title\">", section.id, section.id, section.id);
         let mut renderer = Renderer { file: &file, references: &mut references, sections: &sections, pictures: &pictures };
         if let Some(heading) = &section.heading {
@@ -218,24 +218,44 @@ fn article_body(book: &Book, references: &mut ReferenceFiles, sections: &Section
     }
     out.push_str("</header>\n");
     let mut renderer = Renderer { file: ARTICLE_FILE, references, sections, pictures };
-    for section in book.sections.iter().filter(|s| s.matter == Matter::Body) {
+    let mut part = None;
+    for chapter in &book.chapters {
+        if chapter.part != part {
+            part = chapter.part;
+            if let Some(p) = part.and_then(|p| book.parts.get(p)) {
+                out.push_str(&format!("<h2 id=\"{}\" class=\"part\">", p.id));
+                renderer.inlines(&p.title, &mut out);
+                out.push_str("</h2>\n");
+            }
+        }
+        if let Some(title) = &chapter.title {
+            out.push_str(&format!("<h2 id=\"{}\" class=\"chapter\">", chapter.id));
+            renderer.inlines(title, &mut out);
+            out.push_str("</h2>\n");
+        }
+        sections_body(&mut renderer, chapter.sections.iter().filter(|s| s.matter == Matter::Body), &mut out);
+    }
+    out.push_str("</article>\n");
+    out
+}
+
+fn sections_body<'a>(renderer: &mut Renderer, sections: impl Iterator<Item = &'a crate::model::Section>, out: &mut String) {
+    for section in sections {
         match &section.heading {
             Some(heading) => {
                 out.push_str(&format!("<section id=\"{}\" aria-labelledby=\"{}-title\">\n<h2 id=\"{}-title\">", section.id, section.id, section.id));
-                renderer.inlines(heading, &mut out);
+                renderer.inlines(heading, out);
                 out.push_str("</h2>\n");
-                renderer.blocks(&section.blocks, &mut out);
+                renderer.blocks(&section.blocks, out);
                 out.push_str("</section>\n");
             }
             None => {
                 out.push_str("<div class=\"opening\">\n");
-                renderer.blocks(&section.blocks, &mut out);
+                renderer.blocks(&section.blocks, out);
                 out.push_str("</div>\n");
             }
         }
     }
-    out.push_str("</article>\n");
-    out
 }
 
 /// Package metadata beyond the basics: publisher, date, and what a reader who

@@ -19,8 +19,8 @@ pub type SectionFiles = HashMap<String, String>;
 /// The article holds the body's sections; each back-matter section has a document of its own.
 pub fn section_files(book: &Book) -> SectionFiles {
     let file = |s: &crate::model::Section| if s.matter == crate::model::Matter::Back { format!("{}.xhtml", s.id) } else { ARTICLE_FILE.to_owned() };
-    let subheadings = book.sections.iter().flat_map(|s| s.subheading_ids().map(move |id| (id.to_owned(), file(s))));
-    book.sections.iter().map(|s| (s.id.clone(), file(s))).chain(subheadings).collect()
+    let subheadings = book.sections().flat_map(|s| s.subheading_ids().map(move |id| (id.to_owned(), file(s))));
+    book.sections().map(|s| (s.id.clone(), file(s))).chain(subheadings).collect()
 }
 
 pub struct Page<'a> {
@@ -283,7 +283,7 @@ impl Renderer<'_> {
                         out,
                         "<a id=\"{id}\" class=\"noteref\" href=\"{NOTES_FILE}#{note}\" epub:type=\"noteref\" role=\"doc-noteref\">{n}</a>",
                         note = note_anchor(r.number),
-                        n = r.number
+                        n = r.mark
                     );
                 }
             }
@@ -316,9 +316,9 @@ pub fn notes_body(notes: &[Note], references: &mut ReferenceFiles, sections: &Se
         for occurrence in 1..=note.references.max(1) {
             let file = references.get(&(note.number, occurrence)).map_or(ARTICLE_FILE, String::as_str);
             let label = if note.references > 1 {
-                format!("Back to reference {occurrence} of note {}", note.number)
+                format!("Back to reference {occurrence} of note {}", note.mark)
             } else {
-                format!("Back to note reference {}", note.number)
+                format!("Back to note reference {}", note.mark)
             };
             let _ = write!(
                 backlinks,
@@ -351,6 +351,6 @@ fn occurrence_mark(occurrence: usize) -> String {
     format!("<sup>{}</sup>", crate::model::occurrence_letter(occurrence))
 }
 
-pub fn section_title(book: &Book, index: usize) -> String {
-    book.sections[index].heading.as_deref().map(plain_text).unwrap_or_else(|| book.metadata.title.clone())
+pub fn section_title(book: &Book, section: &crate::model::Section) -> String {
+    section.heading.as_deref().map(plain_text).unwrap_or_else(|| book.metadata.title.clone())
 }

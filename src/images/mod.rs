@@ -45,6 +45,12 @@ pub struct Images {
 }
 
 impl Images {
+    /// The pictures of another chapter of the same book join these.
+    pub fn extend(&mut self, other: Images) {
+        self.pictures.extend(other.pictures);
+        self.cover = self.cover.take().or(other.cover);
+    }
+
     pub fn get(&self, src: &str) -> Option<&Arc<Picture>> {
         self.pictures.get(src)
     }

@@ -19,10 +19,15 @@ const KEYS: &[(&str, KeyKind)] = &[
     ("rights", KeyKind::Text),
     ("quotes", KeyKind::Text),
     ("cover_image", KeyKind::Text),
+    ("dedication", KeyKind::Text),
+    ("epigraph", KeyKind::Text),
+    ("epigraph_source", KeyKind::Text),
+    ("edition", KeyKind::Text),
     ("subjects", KeyKind::TextList),
     ("back_matter", KeyKind::TextList),
     ("hyphenation_exceptions", KeyKind::TextList),
     ("smart_punctuation", KeyKind::TrueOrFalse),
+    ("toc_depth", KeyKind::Level),
 ];
 
 /// Other names for quire's keys, pandoc's among them: each is read as the key it names.
@@ -72,6 +77,21 @@ struct Entry {
 pub(super) fn read(source: &Source<'_>, text: &str, start: usize, syntax: Syntax) -> (Option<Metadata>, Vec<Diagnostic>) {
     let mut reader = Reader { source, syntax, diagnostics: Vec::new(), metadata: None };
     reader.front_matter(text, start);
+    (reader.metadata, reader.diagnostics)
+}
+
+/// Reads a whole file of front-matter keys (a book's `book.toml`), leaving the
+/// keys in `theirs` to the caller, which reads them itself.
+pub(super) fn read_table(source: &Source<'_>, syntax: Syntax, theirs: &[&str]) -> (Option<Metadata>, Vec<Diagnostic>) {
+    let mut reader = Reader { source, syntax, diagnostics: Vec::new(), metadata: None };
+    let entries = match syntax {
+        Syntax::Toml => reader.toml_entries(source.text, 0),
+        Syntax::Yaml => reader.yaml_entries(source.text, 0),
+    };
+    if let Some(entries) = entries {
+        let entries = entries.into_iter().filter(|e| !theirs.contains(&e.key.as_str())).collect();
+        reader.metadata(entries, 0);
+    }
     (reader.metadata, reader.diagnostics)
 }
 
@@ -283,6 +303,8 @@ pub(super) enum KeyKind {
     /// joined into one byline.
     Names,
     TrueOrFalse,
+    /// A heading level, 1 to 6.
+    Level,
 }
 
 impl KeyKind {
@@ -294,6 +316,9 @@ impl KeyKind {
     fn read(self, value: toml::Value) -> Result<toml::Value, toml::Value> {
         match (self, value) {
             (KeyKind::Text | KeyKind::Date | KeyKind::Names, value @ toml::Value::String(_)) | (KeyKind::TrueOrFalse, value @ toml::Value::Boolean(_)) => Ok(value),
+            (KeyKind::Level, toml::Value::Integer(level)) if (1..=6).contains(&level) => Ok(toml::Value::Integer(level)),
+            // YAML's scalars arrive as text.
+            (KeyKind::Level, toml::Value::String(text)) if text.parse::<i64>().is_ok_and(|l| (1..=6).contains(&l)) => Ok(toml::Value::Integer(text.parse().unwrap_or(2))),
             (KeyKind::TextList, toml::Value::String(text)) => Ok(toml::Value::Array(vec![toml::Value::String(text)])),
             (KeyKind::TextList, value @ toml::Value::Array(_)) if value.as_array().is_some_and(|items| items.iter().all(toml::Value::is_str)) => Ok(value),
             (KeyKind::Names, toml::Value::Array(items)) => {
@@ -320,6 +345,7 @@ impl KeyKind {
             (KeyKind::TextList, Syntax::Yaml) => "a list of texts",
             (KeyKind::Names, Syntax::Yaml) => "a name, or a list of names",
             (KeyKind::TrueOrFalse, _) => "true or false",
+            (KeyKind::Level, _) => "a whole number from 1 to 6",
         }
     }
 
@@ -331,6 +357,7 @@ impl KeyKind {
             (KeyKind::TextList | KeyKind::Names, Syntax::Toml) => format!("{key} = [\"…\", \"…\"]"),
             (KeyKind::TextList | KeyKind::Names, Syntax::Yaml) => format!("{key}: [first, second]"),
             (KeyKind::TrueOrFalse, _) => syntax.line(key, "false"),
+            (KeyKind::Level, _) => syntax.line(key, "2"),
         }
     }
 }
@@ -424,6 +451,7 @@ mod tests {
                 KeyKind::Date => toml::Value::String("2017-10".into()),
                 KeyKind::TextList => toml::Value::Array(vec![toml::Value::String(format!("{key} value"))]),
                 KeyKind::TrueOrFalse => toml::Value::Boolean(false),
+                KeyKind::Level => toml::Value::Integer(2),
             };
             table.insert(key.to_string(), value);
         }

@@ -89,6 +89,9 @@ pub(super) struct Folder<'a> {
     last_heading_level: u8,
     /// The fenced divs' `:::` lines not yet reached, last first.
     fences: Vec<(usize, pandoc::Fence)>,
+    /// The metadata of the book this file is a chapter of: what its front matter
+    /// leaves out is the book's, and its title is the chapter's, not the book's.
+    book: Option<&'a Metadata>,
 }
 
 impl<'a> Folder<'a> {
@@ -111,6 +114,7 @@ impl<'a> Folder<'a> {
             by_line: false,
             math_named: false,
             fences: Vec::new(),
+            book: None,
             undefined_notes: Vec::new(),
             last_heading_level: 0,
         }
@@ -126,6 +130,12 @@ impl<'a> Folder<'a> {
 
     fn warning(&mut self, offset: usize, message: String, help: &str) {
         self.diagnostics.push(self.source.warning(offset, message, help));
+    }
+
+    /// Reads the file as a chapter of a book with `metadata`.
+    pub(super) fn in_book(mut self, metadata: &'a Metadata) -> Self {
+        self.book = Some(metadata);
+        self
     }
 
     /// The fenced divs' lines, found before the parse (see [`pandoc::blank_fences`]).
@@ -164,7 +174,7 @@ impl<'a> Folder<'a> {
             Event::HardBreak => self.inline(Inline::LineBreak),
             Event::FootnoteReference(label) => {
                 let at = self.pos(offset);
-                self.inline(Inline::NoteRef(NoteRef { label: label.into_string(), number: 0, occurrence: 0, at }))
+                self.inline(Inline::NoteRef(NoteRef { label: label.into_string(), number: 0, mark: 0, occurrence: 0, at }))
             }
             Event::Rule => self.block(Block::Rule),
             Event::Html(html) => self.html_line(&html, offset),
@@ -296,7 +306,7 @@ impl<'a> Folder<'a> {
                             .with_source(self.text),
                     );
                 }
-                self.notes.push(Note { label, number: 0, blocks, references: 0, at });
+                self.notes.push(Note { label, number: 0, mark: 0, chapter: 0, blocks, references: 0, at });
             }
             Frame::Emphasis(content) => self.inline(Inline::Emphasis(content)),
             Frame::Strong(content) => self.inline(Inline::Strong(content)),
@@ -542,15 +552,7 @@ impl<'a> Folder<'a> {
     }
 
     fn unique_section_id(&self, heading: &str) -> String {
-        let slug: String = heading
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-            .collect::<String>()
-            .split('-')
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
-        let base = if slug.is_empty() { "section".to_owned() } else { format!("sec-{slug}") };
+        let base = section_id(heading);
         let mut id = base.clone();
         let mut n = 2;
         while self.sections.iter().any(|s| s.id == id) || self.ids.contains(&id) {
@@ -583,8 +585,10 @@ impl<'a> Folder<'a> {
             );
         }
         let mut metadata = self.metadata.take().unwrap_or_default();
-        if !front_matter_failed {
-            self.assume_what_the_front_matter_leaves_out(&mut metadata);
+        match self.book {
+            Some(book) => inherit(&mut metadata, book),
+            None if !front_matter_failed => self.assume_what_the_front_matter_leaves_out(&mut metadata),
+            None => {}
         }
         for section in &mut self.sections {
             let title = section.heading.as_deref().map(crate::model::plain_text).unwrap_or_default();
@@ -606,7 +610,8 @@ impl<'a> Folder<'a> {
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return Err(self.diagnostics);
         }
-        let mut book = Book { metadata, sections: self.sections, notes: self.notes };
+        let mut book = Book::of_sections(metadata, self.sections, self.notes);
+        book.chapters[0].file = self.source.path.to_path_buf();
         for (id, at) in std::mem::take(&mut self.internal_links) {
             if find_heading(&heading_ids(&book), &id).is_none() {
                 let pos = self.source.pos(at);
@@ -683,6 +688,35 @@ impl Folder<'_> {
     }
 }
 
+/// The id quire gives a section whose heading is `heading`: `sec-` and its words
+/// in lower case joined by hyphens (made unique by the caller).
+pub(super) fn section_id(heading: &str) -> String {
+    let slug: String = heading
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() { "section".to_owned() } else { format!("sec-{slug}") }
+}
+
+/// A chapter's front matter says only what differs from the book's: the rest is the book's.
+fn inherit(chapter: &mut Metadata, book: &Metadata) {
+    if chapter.language.is_empty() {
+        chapter.language.clone_from(&book.language);
+    }
+    chapter.quotes = chapter.quotes.take().or_else(|| book.quotes.clone());
+    chapter.smart_punctuation = chapter.smart_punctuation.or(book.smart_punctuation);
+    chapter.hyphenation_exceptions.extend(book.hyphenation_exceptions.iter().cloned());
+    if chapter.authors.is_empty() {
+        chapter.authors.clone_from(&book.authors);
+    }
+    chapter.authors.retain(|a| !a.trim().is_empty());
+    chapter.author = chapter.byline();
+}
+
 /// A title for a manuscript that gives none: its file's name, with the hyphens and
 /// underscores that stand for spaces in file names made spaces again.
 fn title_from_file_name(path: &std::path::Path) -> String {
@@ -733,8 +767,8 @@ fn resolve_internal_links(book: &mut Book) {
 /// The ids a link can lead to: sections with a heading (the text before the first heading
 /// has none to link to).
 fn heading_ids(book: &Book) -> Vec<String> {
-    let sections = book.sections.iter().filter(|s| s.heading.is_some()).map(|s| s.id.clone());
-    sections.chain(book.sections.iter().flat_map(|s| s.subheading_ids()).map(str::to_owned)).collect()
+    let sections = book.sections().filter(|s| s.heading.is_some()).map(|s| s.id.clone());
+    sections.chain(book.sections().flat_map(|s| s.subheading_ids()).map(str::to_owned)).collect()
 }
 
 /// The heading `id` names, as quire writes ids (`sec-further-reading`) or as pandoc does
@@ -806,7 +840,7 @@ mod tests {
                 }
             }
         }
-        manuscript.book.sections.iter().for_each(|s| collect(&s.blocks, &mut found));
+        manuscript.book.sections().for_each(|s| collect(&s.blocks, &mut found));
         found
     }
 

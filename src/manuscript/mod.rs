@@ -5,6 +5,8 @@
 //! ([`markdown`]) and the checks made on the source itself ([`lint`]);
 //! [`front_matter`] reads the TOML or YAML at the top ([`yaml`] builds YAML's tree).
 
+pub mod book_plan;
+mod chapters;
 mod front_matter;
 mod html;
 mod lint;
@@ -17,6 +19,7 @@ use std::path::Path;
 use pulldown_cmark::{Options, Parser};
 
 use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::model::metadata::Metadata;
 use crate::model::{Book, SourcePos};
 
 /// A manuscript read into the model, with the warnings found on the way.
@@ -59,6 +62,18 @@ fn markdown_options() -> Options {
 /// Reads manuscript `text` into the model; `path` labels the diagnostics and is
 /// where image paths start. With any error, all that was found is returned.
 pub fn parse(path: &Path, text: &str) -> Result<Manuscript, Vec<Diagnostic>> {
+    parse_in(path, text, None)
+}
+
+/// Reads manuscript `text` as a chapter of a book whose metadata is `book`: its
+/// front matter says only what differs, and its title is the chapter's.
+pub fn parse_chapter(path: &Path, text: &str, book: &Metadata) -> Result<Manuscript, Vec<Diagnostic>> {
+    parse_in(path, text, Some(book))
+}
+
+pub use chapters::assemble;
+
+fn parse_in(path: &Path, text: &str, book: Option<&Metadata>) -> Result<Manuscript, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(vec![Diagnostic::error(path, Some(SourcePos { line: 1, column: 1 }), "the manuscript is empty")
@@ -70,6 +85,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Manuscript, Vec<Diagnostic>> {
     // pandoc's fenced divs are found first: the parser would read their `:` lines as definitions.
     let (mut parsed, fences) = markdown::blank_fences(text);
     let mut folder = markdown::Folder::new(&source).with_fences(fences);
+    if let Some(book) = book {
+        folder = folder.in_book(book);
+    }
     // pandoc's `%` title block is front matter; the parser sees blank lines in its place.
     if let Some(block) = title_block::read(text) {
         title_block::blank(&mut parsed, block.end);
@@ -125,4 +143,9 @@ impl<'a> Source<'a> {
     fn warning(&self, offset: usize, message: String, help: &str) -> Diagnostic {
         Diagnostic::warning(self.path, Some(self.pos(offset)), message).with_help(help).with_source(self.text)
     }
+}
+
+/// Where a TOML or YAML `text` (front matter, `book.toml`) gives `key` its value.
+pub fn key_position(text: &str, key: &str) -> Option<SourcePos> {
+    front_matter::key_line(text, key).map(|(_, value)| LineIndex::new(text, 1).position(value))
 }

@@ -132,6 +132,57 @@ pub struct Metadata {
     /// manuscript's folder; without it the covers are drawn from the title.
     #[serde(default)]
     pub cover_image: Option<String>,
+    /// A dedication, printed on a page of its own after the copyright page.
+    #[serde(default)]
+    pub dedication: Option<String>,
+    /// An epigraph, printed on a page of its own before the first chapter…
+    #[serde(default)]
+    pub epigraph: Option<String>,
+    /// …and whose words it is.
+    #[serde(default)]
+    pub epigraph_source: Option<String>,
+    /// Which edition this is (“Second edition, 2024”), for the copyright page.
+    #[serde(default)]
+    pub edition: Option<String>,
+    /// Whether note numbers run through the book or restart in each chapter
+    /// (a book's `book.toml`: `[notes] numbering`).
+    #[serde(skip)]
+    pub note_numbering: NoteNumbering,
+    /// Where the notes are set: all at the end of the book, or each chapter's at its end
+    /// (a book's `book.toml`: `[notes] placement`).
+    #[serde(skip)]
+    pub note_placement: NotePlacement,
+    /// How many levels of headings the contents list: 1 chapters (and parts), 2 their
+    /// sections too, … (`toc_depth`, pandoc's name); 2 unless given.
+    #[serde(default)]
+    pub toc_depth: Option<u8>,
+    /// The words the editions print around the text, in the book's language
+    /// (`styles/labels.toml`, then `book.toml`'s `[labels]`), filled in by the check.
+    #[serde(skip)]
+    pub labels: super::labels::Labels,
+    /// The book's own `[labels]`, by name, which replace the language's.
+    #[serde(skip)]
+    pub label_overrides: Vec<(String, String)>,
+}
+
+/// Where a book's notes are set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NotePlacement {
+    /// In one notes section at the end of the book, under a heading for each chapter.
+    #[default]
+    EndOfBook,
+    /// At the end of each chapter.
+    EndOfChapter,
+}
+
+/// How a book numbers its notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NoteNumbering {
+    /// 1…n through the book: a one-file manuscript's way.
+    #[default]
+    Book,
+    /// From 1 in each chapter: the default for a book of several chapters.
+    Chapter,
 }
 
 impl Metadata {
@@ -203,6 +254,10 @@ impl Metadata {
             ("rights", self.rights.as_ref()),
             ("quotes", self.quotes.as_ref()),
             ("cover_image", self.cover_image.as_ref()),
+            ("dedication", self.dedication.as_ref()),
+            ("epigraph", self.epigraph.as_ref()),
+            ("epigraph_source", self.epigraph_source.as_ref()),
+            ("edition", self.edition.as_ref()),
         ];
         let lists = [("subjects", &self.subjects), ("back_matter", &self.back_matter), ("hyphenation_exceptions", &self.hyphenation_exceptions)];
         let single = single.into_iter().filter_map(|(key, value)| value.map(|v| (key, v.as_str())));
@@ -212,7 +267,17 @@ impl Metadata {
     /// The texts the editions print as prose (title page, covers, running heads),
     /// which the typography pass sets as it sets the text.
     pub fn printed_texts_mut(&mut self) -> impl Iterator<Item = &mut String> {
-        let single = [Some(&mut self.title), self.subtitle.as_mut(), self.author.as_mut(), self.publisher.as_mut(), self.rights.as_mut()];
+        let single = [
+            Some(&mut self.title),
+            self.subtitle.as_mut(),
+            self.author.as_mut(),
+            self.publisher.as_mut(),
+            self.rights.as_mut(),
+            self.dedication.as_mut(),
+            self.epigraph.as_mut(),
+            self.epigraph_source.as_mut(),
+            self.edition.as_mut(),
+        ];
         single.into_iter().flatten().chain(self.authors.iter_mut())
     }
 }

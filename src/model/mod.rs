@@ -3,6 +3,7 @@
 //! Nothing from the Markdown parser crosses this line. Later stages (notes,
 //! typography, EPUB writer, typesetter) see only these types.
 
+pub mod labels;
 pub mod metadata;
 pub mod walk;
 
@@ -20,10 +21,69 @@ pub struct SourcePos {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Book {
     pub metadata: Metadata,
-    /// The text before the first heading is a section without a heading.
-    pub sections: Vec<Section>,
-    /// Numbered 1…n in the order of their first reference (after the notes pass).
+    /// The parts that group the chapters, in order; none in a book without parts.
+    pub parts: Vec<Part>,
+    /// One for each chapter file, in reading order. A one-file manuscript is a
+    /// book of one chapter without a title of its own: the article's form.
+    pub chapters: Vec<Chapter>,
+    /// Every note of the book, numbered 1…n through the book in the order of their
+    /// first reference (after the notes pass); each says which chapter it belongs to.
     pub notes: Vec<Note>,
+}
+
+impl Book {
+    /// A book of one untitled chapter: a one-file manuscript.
+    pub fn of_sections(metadata: Metadata, sections: Vec<Section>, notes: Vec<Note>) -> Book {
+        let chapter = Chapter { title: None, id: "chapter-1".into(), number: None, part: None, file: std::path::PathBuf::new(), sections };
+        Book { metadata, parts: Vec::new(), chapters: vec![chapter], notes }
+    }
+
+    /// Every section of the book, chapter after chapter.
+    pub fn sections(&self) -> impl DoubleEndedIterator<Item = &Section> {
+        self.chapters.iter().flat_map(|c| c.sections.iter())
+    }
+
+    pub fn sections_mut(&mut self) -> impl Iterator<Item = &mut Section> {
+        self.chapters.iter_mut().flat_map(|c| c.sections.iter_mut())
+    }
+
+    /// A book of several chapters, or of chapters with titles of their own: not an article.
+    pub fn has_chapters(&self) -> bool {
+        self.chapters.iter().any(|c| c.title.is_some())
+    }
+
+    /// The notes of chapter `index`, in their order.
+    pub fn notes_of(&self, index: usize) -> impl Iterator<Item = &Note> {
+        self.notes.iter().filter(move |n| n.chapter == index)
+    }
+}
+
+/// A chapter: one file of a book.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chapter {
+    /// The chapter's title; `None` for the one chapter of a one-file manuscript,
+    /// which the book's title opens.
+    pub title: Option<Vec<Inline>>,
+    /// Stable anchor of the chapter's opening (`chapter-3`).
+    pub id: String,
+    /// The chapter's number as printed; `None` for an unnumbered chapter (a preface).
+    pub number: Option<usize>,
+    /// Index into [`Book::parts`] of the part the chapter is in.
+    pub part: Option<usize>,
+    /// The file the chapter was read from, as diagnostics name it.
+    pub file: std::path::PathBuf,
+    /// The text before the chapter's first section heading is a section without a heading.
+    pub sections: Vec<Section>,
+}
+
+/// A part: a group of chapters under a title of its own (“Part One: Before 1917”).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub title: Vec<Inline>,
+    /// Stable anchor of the part's title page (`part-1`).
+    pub id: String,
+    /// 1, 2, 3 … in reading order.
+    pub number: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,8 +218,11 @@ pub enum Inline {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoteRef {
     pub label: String,
-    /// The note's number; 0 until the notes pass has run.
+    /// The note's number through the book, which names its anchors; 0 until the notes pass has run.
     pub number: usize,
+    /// The number printed at the reference: `number`, or the note's number within its
+    /// chapter when numbering restarts per chapter.
+    pub mark: usize,
     /// 1 for the first reference to a note, 2 for the second, …; each gets its own backlink.
     pub occurrence: usize,
     pub at: SourcePos,
@@ -167,8 +230,14 @@ pub struct NoteRef {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Note {
+    /// The label as written, unique within its chapter's file.
     pub label: String,
+    /// The note's number through the book, which names its anchors.
     pub number: usize,
+    /// The number printed before the note (see [`NoteRef::mark`]).
+    pub mark: usize,
+    /// Index into [`Book::chapters`] of the chapter the note belongs to.
+    pub chapter: usize,
     pub blocks: Vec<Block>,
     /// How many references point here; one backlink for each.
     pub references: usize,

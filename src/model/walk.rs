@@ -2,7 +2,7 @@
 //! the text goes through it, so that no pass forgets a kind of block or inline
 //! (a note reference inside a link, alt text, a table cell) when the model grows.
 
-use super::{Block, Book, Image, Inline, NoteRef};
+use super::{Block, Book, Image, Inline, NoteRef, Section};
 
 /// How the inline at hand is emphasised by the inlines around it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -175,33 +175,70 @@ pub fn for_each_inlines_in_language_mut(blocks: &mut [Block], lang: &str, visit:
     }
 }
 
+/// A part's or chapter's title, or a section, in the book's reading order.
+enum TitleOrSection<'a> {
+    Title(&'a Vec<Inline>),
+    Section(&'a Section),
+}
+
+impl<'a> TitleOrSection<'a> {
+    fn heading_and_blocks(&self) -> (Option<&'a Vec<Inline>>, &'a [Block]) {
+        match *self {
+            TitleOrSection::Title(title) => (Some(title), &[]),
+            TitleOrSection::Section(section) => (section.heading.as_ref(), &section.blocks),
+        }
+    }
+}
+
 impl Book {
-    /// Every run of text of the book in reading order: each section's heading
-    /// and blocks, then the notes.
+    /// The titles of parts and chapters and the sections of each chapter, in
+    /// reading order: a part's title before its first chapter.
+    fn titles_and_sections(&self) -> Vec<TitleOrSection<'_>> {
+        let mut order = Vec::new();
+        let mut part = None;
+        for chapter in &self.chapters {
+            if chapter.part != part {
+                part = chapter.part;
+                if let Some(p) = part.and_then(|p| self.parts.get(p)) {
+                    order.push(TitleOrSection::Title(&p.title));
+                }
+            }
+            if let Some(title) = &chapter.title {
+                order.push(TitleOrSection::Title(title));
+            }
+            order.extend(chapter.sections.iter().map(TitleOrSection::Section));
+        }
+        order
+    }
+
+    /// Every run of text of the book in reading order: part and chapter titles,
+    /// each section's heading and blocks, then the notes.
     pub fn runs<'a>(&'a self, visit: &mut dyn FnMut(Run<'a>)) {
-        for section in &self.sections {
-            if let Some(heading) = &section.heading {
+        for item in self.titles_and_sections() {
+            let (heading, blocks) = item.heading_and_blocks();
+            if let Some(heading) = heading {
                 visit(Run::Inlines { content: heading, heading: true });
             }
-            runs(&section.blocks, visit);
+            runs(blocks, visit);
         }
         for note in &self.notes {
             runs(&note.blocks, visit);
         }
     }
 
-    /// Every picture of the book (sections, then notes), in reading order, with
-    /// whether it is a figure's; see [`images`].
+    /// Every picture of the book (titles and sections, then notes), in reading
+    /// order, with whether it is a figure's; see [`images`].
     pub fn images<'a>(&'a self, visit: &mut dyn FnMut(&'a Image, bool)) {
-        for section in &self.sections {
-            if let Some(heading) = &section.heading {
+        for item in self.titles_and_sections() {
+            let (heading, blocks) = item.heading_and_blocks();
+            if let Some(heading) = heading {
                 leaves(heading, Emphasis::default(), &mut |leaf, _| {
                     if let Leaf::Image(image) = leaf {
                         visit(image, false);
                     }
                 });
             }
-            images(&section.blocks, visit);
+            images(blocks, visit);
         }
         for note in &self.notes {
             images(&note.blocks, visit);
@@ -216,11 +253,23 @@ impl Book {
     /// [`Book::for_each_inlines_mut`] with the language of each sequence: `lang`
     /// (the book's) or that of the language block it is in.
     pub fn for_each_inlines_in_language_mut(&mut self, lang: &str, visit: &mut dyn FnMut(&mut Vec<Inline>, &str)) {
-        for section in &mut self.sections {
-            if let Some(heading) = &mut section.heading {
-                visit(heading, lang);
+        let mut part = None;
+        for chapter in &mut self.chapters {
+            if chapter.part != part {
+                part = chapter.part;
+                if let Some(p) = part.and_then(|p| self.parts.get_mut(p)) {
+                    visit(&mut p.title, lang);
+                }
             }
-            for_each_inlines_in_language_mut(&mut section.blocks, lang, visit);
+            if let Some(title) = &mut chapter.title {
+                visit(title, lang);
+            }
+            for section in &mut chapter.sections {
+                if let Some(heading) = &mut section.heading {
+                    visit(heading, lang);
+                }
+                for_each_inlines_in_language_mut(&mut section.blocks, lang, visit);
+            }
         }
         for note in &mut self.notes {
             for_each_inlines_in_language_mut(&mut note.blocks, lang, visit);
@@ -234,7 +283,7 @@ mod tests {
     use crate::model::{Align, Definition, Figure, List, ListItem, Matter, Note, Section, Table};
 
     fn note_ref(label: &str) -> Inline {
-        Inline::NoteRef(NoteRef { label: label.into(), number: 0, occurrence: 0, at: Default::default() })
+        Inline::NoteRef(NoteRef { label: label.into(), number: 0, mark: 0, occurrence: 0, at: Default::default() })
     }
 
     /// A book with one of every block and inline, each holding text named after its place.
@@ -266,11 +315,11 @@ mod tests {
             Block::Definitions(vec![Definition { term: vec![Inline::Text("term".into())], details: vec![para("detail")] }]),
             Block::Language { lang: "de".into(), blocks: para("deutsch") },
         ];
-        Book {
-            metadata: Default::default(),
-            sections: vec![Section { heading: Some(vec![Inline::Text("heading".into())]), listed: true, id: "s".into(), matter: Matter::Body, blocks }],
-            notes: vec![Note { label: "n".into(), number: 1, blocks: vec![Block::Paragraph(vec![Inline::Text("note".into())])], references: 1, at: Default::default() }],
-        }
+        Book::of_sections(
+            Default::default(),
+            vec![Section { heading: Some(vec![Inline::Text("heading".into())]), listed: true, id: "s".into(), matter: Matter::Body, blocks }],
+            vec![Note { label: "n".into(), number: 1, mark: 1, chapter: 0, blocks: vec![Block::Paragraph(vec![Inline::Text("note".into())])], references: 1, at: Default::default() }],
+        )
     }
 
     fn image() -> crate::model::Image {

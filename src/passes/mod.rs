@@ -6,8 +6,6 @@ pub mod notes;
 pub mod quotes;
 pub mod typography;
 
-use std::path::Path;
-
 use crate::diagnostics::Diagnostic;
 use crate::model::Book;
 use crate::resources::fonts::FontFamily;
@@ -20,16 +18,18 @@ pub struct Passed {
     pub unsupported_characters: Vec<char>,
 }
 
-/// Runs the passes over a book read from `source` (the manuscript's text, for
-/// the places of what they find). Without `fonts`, characters are not checked.
-pub fn run(path: &Path, source: &str, book: Book, fonts: Option<&FontFamily>) -> Result<Passed, Vec<Diagnostic>> {
-    let (numbered, mut warnings) = notes::number_notes(book, path, source)?;
+/// Runs the passes over a book read from `sources` (each chapter's file and
+/// text, for the places of what they find). Without `fonts`, characters are not checked.
+pub fn run(sources: &notes::Sources, book: Book, fonts: Option<&FontFamily>) -> Result<Passed, Vec<Diagnostic>> {
+    let (numbered, mut warnings) = notes::number_notes(book, sources)?;
     let book = typography::apply(numbered);
     let mut unsupported_characters = Vec::new();
     if let Some(fonts) = fonts {
         for (character, face) in coverage::unsupported(&book, fonts) {
             unsupported_characters.push(character);
-            warnings.push(coverage::missing_glyph(path, Some(source), character, face, fonts));
+            // Named in the first chapter whose text holds it (a title's may be in none).
+            let (path, text) = sources.iter().find(|(_, text)| text.contains(character)).or(sources.first()).copied().unwrap_or((std::path::Path::new(""), ""));
+            warnings.push(coverage::missing_glyph(path, Some(text), character, face, fonts));
         }
     }
     Ok(Passed { book, warnings, unsupported_characters })

@@ -276,7 +276,7 @@ mod tests {
         let mut inlines = vec![Inline::Text(typed.into())];
         smarten(&mut inlines, false, quotes::for_language("en"));
         assert_eq!(inlines[0], Inline::Text("\"It's\" -- so... V.\u{a0}I.\u{a0}Lenin".into()));
-        let mut book = crate::model::Book { metadata: Default::default(), sections: Vec::new(), notes: Vec::new() };
+        let mut book = crate::model::Book::of_sections(Default::default(), Vec::new(), Vec::new());
         book.metadata.title = typed.into();
         book.metadata.smart_punctuation = Some(false);
         assert_eq!(apply(book.clone()).metadata.title, "\"It's\" -- so... V.\u{a0}I.\u{a0}Lenin");

@@ -18,6 +18,7 @@ const FILES: &[(&str, &[u8])] = &[
     ("styles/booklet-half-letter.toml", include_bytes!("../../styles/booklet-half-letter.toml")),
     ("styles/large-print.toml", include_bytes!("../../styles/large-print.toml")),
     ("styles/epub.css", include_bytes!("../../styles/epub.css")),
+    ("styles/labels.toml", include_bytes!("../../styles/labels.toml")),
 ];
 
 /// The style every other style is read over: what a style file leaves out, it takes from here.

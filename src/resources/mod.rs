@@ -4,6 +4,7 @@
 
 pub mod built_in;
 pub mod fonts;
+pub mod labels;
 pub mod shaping;
 pub mod style;
 
@@ -180,6 +181,12 @@ impl Resources {
     pub fn epub_stylesheet(&self) -> Result<String, String> {
         let found = self.find("styles/epub.css").map_err(|(path, e)| format!("{}: {e}", path.display()))?.expect("styles/epub.css is built in");
         found.text().map(str::to_owned)
+    }
+
+    /// The labels for `language` from `styles/labels.toml`.
+    pub fn labels(&self, language: &str) -> Result<crate::model::labels::Labels, String> {
+        let found = self.find("styles/labels.toml").map_err(|(path, e)| format!("{}: {e}", path.display()))?.expect("styles/labels.toml is built in");
+        labels::for_language(found.text()?, language)
     }
 
     /// The book face's licence, `fonts/OFL.txt`, to ship beside the fonts, taken

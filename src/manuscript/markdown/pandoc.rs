@@ -116,8 +116,8 @@ impl Folder<'_> {
         if blocks.is_empty() {
             self.error(opened, "the inline note `^[]` is empty".into(), "write the note's text between the brackets, or delete them");
         }
-        self.notes.push(Note { label: label.clone(), number: 0, blocks, references: 0, at });
-        self.inline(Inline::NoteRef(NoteRef { label, number: 0, occurrence: 0, at }));
+        self.notes.push(Note { label: label.clone(), number: 0, mark: 0, chapter: 0, blocks, references: 0, at });
+        self.inline(Inline::NoteRef(NoteRef { label, number: 0, mark: 0, occurrence: 0, at }));
     }
 
     /// A bracket left open when its paragraph (or emphasis) ends was text.

@@ -250,7 +250,34 @@ impl<'a> Collector<'a> {
     fn body(&mut self, book: &'a Book) {
         let s = self.style;
         self.features = &s.body.features;
-        for section in book.sections.iter().filter(|s| s.matter == Matter::Body) {
+        let mut part = None;
+        for chapter in &book.chapters {
+            if chapter.part != part {
+                part = chapter.part;
+                if let Some(p) = part.and_then(|p| book.parts.get(p)) {
+                    self.chapter_heading(&p.title, &p.id);
+                }
+            }
+            if let Some(title) = &chapter.title {
+                self.chapter_heading(title, &chapter.id);
+            }
+            self.sections(chapter.sections.iter().filter(|s| s.matter == Matter::Body));
+        }
+    }
+
+    /// A part's or chapter's title, as a heading of the outline's first level.
+    fn chapter_heading(&mut self, title: &'a [Inline], id: &str) {
+        let s = self.style;
+        self.section += 1;
+        let text = plain_text(title);
+        self.collected.section_titles.push(text.clone());
+        self.collected.outline.push(OutlineEntry { title: text, level: 1, destination: id.to_owned() });
+        self.heading(Cow::Borrowed(title), Some(id.to_owned()), s.body.leading_pt * s.heading.space_above_lines);
+    }
+
+    fn sections(&mut self, sections: impl Iterator<Item = &'a crate::model::Section>) {
+        let s = self.style;
+        for section in sections {
             if let Some(heading) = &section.heading {
                 self.section += 1;
                 let title = plain_text(heading);
@@ -407,7 +434,7 @@ impl<'a> Collector<'a> {
             };
             let last = note.blocks.len().saturating_sub(1);
             for (i, block) in note.blocks.iter().enumerate() {
-                let prefix = (i == 0).then(|| (format!("{}.", note.number), Anchor::NoteLabel { number: note.number }));
+                let prefix = (i == 0).then(|| (format!("{}.", note.mark), Anchor::NoteLabel { number: note.number }));
                 let suffix = if i == last { backlinks.clone() } else { Vec::new() };
                 let text = ParagraphText { prefix, suffix, ..self.text(block_inlines(block), style) };
                 self.paragraph(text, 0.0, s.notes.leading_pt);
@@ -417,7 +444,7 @@ impl<'a> Collector<'a> {
     }
 
     fn back_matter(&mut self, book: &'a Book) {
-        for section in book.sections.iter().filter(|s| s.matter == Matter::Back) {
+        for section in book.sections().filter(|s| s.matter == Matter::Back) {
             self.features = &self.style.body.features;
             self.collected.material.push(Material::Vertical(VItem::ForcedBreak));
             self.section += 1;

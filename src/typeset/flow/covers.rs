@@ -43,7 +43,9 @@ pub fn typeset_pamphlet(book: &Book, images: &Images, style: &Style, fonts: &Fon
     let mut covers = Covers::new(style, fonts, hyphenator);
     let back = covers.back_cover(book);
     let article_book = if back.holds_back_matter {
-        Book { sections: book.sections.iter().filter(|s| s.matter == Matter::Body).cloned().collect(), ..book.clone() }
+        let mut body = book.clone();
+        body.chapters.iter_mut().for_each(|c| c.sections.retain(|s| s.matter == Matter::Body));
+        body
     } else {
         book.clone()
     };
@@ -214,7 +216,7 @@ impl<'a> Covers<'a> {
         // Each section is set before the next is collected: whether space
         // goes above it depends on whether the sections before it set anything.
         let mut flow = Flow::default();
-        for section in book.sections.iter().filter(|s| s.matter == Matter::Back) {
+        for section in book.sections().filter(|s| s.matter == Matter::Back) {
             if !flow.items.is_empty() {
                 flow.push(VItem::Space { height: leading * s.heading.space_above_lines, stretch: 0.0, shrink: 0.0 }, None);
             }

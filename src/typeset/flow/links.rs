@@ -17,7 +17,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::path::Path;
 
 use crate::model::walk::Run;
 use crate::model::{plain_text, Block, Book, Inline, Note, NoteRef, SourcePos};
@@ -39,7 +38,7 @@ pub(crate) fn for_print(original: &Book, links: LinkStyle) -> Cow<'_, Book> {
     // Numbered again with the book's own notes, in the order of first reference.
     // Every reference added has its note, so this does not fail; if it did, the
     // book would be set with its links only clickable, as with `none`.
-    match crate::passes::notes::number_notes(book, Path::new(""), "") {
+    match crate::passes::notes::number_notes(book, &[]) {
         Ok((numbered, _)) => Cow::Owned(numbered),
         Err(_) => Cow::Borrowed(original),
     }
@@ -93,7 +92,7 @@ impl AddressNotes {
         // No manuscript label can hold a space and a colon this way: no clash with the book's own.
         let label = format!("link address: {}", self.notes.len() + 1);
         let address = Block::Paragraph(vec![Inline::Code(shown_address(url).to_owned())]);
-        self.notes.push(Note { label: label.clone(), number: 0, blocks: vec![address], references: 0, at: SourcePos::default() });
+        self.notes.push(Note { label: label.clone(), number: 0, mark: 0, chapter: 0, blocks: vec![address], references: 0, at: SourcePos::default() });
         self.labels.insert(url.to_owned(), label.clone());
         label
     }
@@ -107,7 +106,7 @@ fn add_addresses(inlines: &mut Vec<Inline>, links: LinkStyle, notes: &mut Addres
             Inline::Link { url, content } if printable(url, content) => match links {
                 LinkStyle::Endnote => {
                     let label = notes.label(url);
-                    vec![Inline::NoteRef(NoteRef { label, number: 0, occurrence: 0, at: SourcePos::default() })]
+                    vec![Inline::NoteRef(NoteRef { label, number: 0, mark: 0, occurrence: 0, at: SourcePos::default() })]
                 }
                 LinkStyle::Inline => vec![Inline::Text(" (".into()), Inline::Code(shown_address(url).to_owned()), Inline::Text(")".into())],
                 LinkStyle::None => Vec::new(),
@@ -136,11 +135,11 @@ mod tests {
 
     fn book(inlines: Vec<Inline>) -> Book {
         let section = Section { heading: None, listed: true, id: "s".into(), matter: Matter::Body, blocks: vec![Block::Paragraph(inlines)] };
-        Book { metadata: Metadata::default(), sections: vec![section], notes: Vec::new() }
+        Book::of_sections(Metadata::default(), vec![section], Vec::new())
     }
 
     fn paragraph(book: &Book) -> &[Inline] {
-        match &book.sections[0].blocks[0] {
+        match &book.chapters[0].sections[0].blocks[0] {
             Block::Paragraph(inlines) => inlines,
             _ => unreachable!(),
         }

@@ -327,7 +327,7 @@ mod tests {
         let (family, style) = bundled();
         let j = &style.justification;
         let mut setter = TextSetter::new(&family, None, j);
-        let note = crate::model::NoteRef { label: "a".into(), number: 1, occurrence: 1, at: Default::default() };
+        let note = crate::model::NoteRef { label: "a".into(), number: 1, mark: 1, occurrence: 1, at: Default::default() };
         let inlines = [
             Inline::Text("Workers ran the factories and".into()),
             Inline::NoteRef(note),

@@ -768,7 +768,7 @@ fn flatten(inlines: &[Inline], around: &Span, placeable: &dyn Fn(&Image) -> bool
             Inline::LineBreak => out.push(Span { anchor: None, ..around.part(&LINE_BREAK.to_string()) }),
             Inline::NoteRef(r) => out.push(Span {
                 anchor: Some(Anchor::NoteRef { number: r.number, occurrence: r.occurrence }),
-                ..text(&r.number.to_string(), around.face)
+                ..text(&r.mark.to_string(), around.face)
             }),
         }
     }

@@ -1,0 +1,83 @@
+//! Books: a folder of chapter files, read in the order its `book.toml` gives,
+//! with parts, each chapter's notes its own, and diagnostics in the chapters' files.
+
+use std::path::{Path, PathBuf};
+
+use quire::model::plain_text;
+use quire::{check, resources_for};
+
+fn small_book() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/books/small")
+}
+
+/// A copy of a book to change, in a folder of its own.
+fn copy_of(book: &Path, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("quire-books-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(book).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_book_folder_is_read_in_the_order_and_parts_of_its_book_toml() {
+    let folder = small_book();
+    let checked = check(&folder, &resources_for(&folder, None));
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    let book = checked.book.unwrap();
+    let titles: Vec<String> = book.chapters.iter().map(|c| c.title.as_deref().map(plain_text).unwrap_or_default()).collect();
+    assert_eq!(titles, ["Preface", "The first chapter", "The second chapter"]);
+    let numbers: Vec<Option<usize>> = book.chapters.iter().map(|c| c.number).collect();
+    assert_eq!(numbers, [None, Some(1), Some(2)], "the preface is unnumbered");
+    assert_eq!(book.parts.len(), 1);
+    assert_eq!(book.chapters.iter().map(|c| c.part).collect::<Vec<_>>(), [None, Some(0), Some(0)]);
+    // Every chapter has its `[^1]`; numbers restart in each chapter, anchors stay unique.
+    let marks: Vec<(usize, usize, usize)> = book.notes.iter().map(|n| (n.chapter, n.mark, n.number)).collect();
+    assert_eq!(marks, [(0, 1, 1), (1, 1, 2), (1, 2, 3), (2, 1, 4), (2, 2, 5)]);
+    // `##` in a chapter whose only `#` is its title is a section of the chapter.
+    let sections: Vec<String> = book.chapters[1].sections.iter().filter_map(|s| s.heading.as_deref().map(plain_text)).collect();
+    assert_eq!(sections, ["A section of the first"]);
+}
+
+#[test]
+fn a_book_builds_into_every_edition_with_its_chapter_titles() {
+    let out = std::env::temp_dir().join(format!("quire-books-out-{}", std::process::id()));
+    let options = quire::BuildOptions { manuscript: small_book(), out_dir: out.clone(), editions: quire::Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false };
+    let report = quire::build(&options).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<String> = report.written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert!(names.contains(&"small.pdf".to_owned()) && names.contains(&"small.epub".to_owned()), "named after the folder: {names:?}");
+    let text = String::from_utf8(std::process::Command::new("pdftotext").arg(out.join("small.pdf")).arg("-").output().expect("pdftotext runs").stdout).unwrap();
+    for words in ["Beginnings", "The first chapter", "A section of the first", "The second chapter", "The second note of chapter two."] {
+        assert!(text.contains(words), "`{words}` is in the PDF:\n{text}");
+    }
+    std::fs::remove_dir_all(out).unwrap();
+}
+
+#[test]
+fn a_chapter_s_error_names_the_chapter_s_own_file_line_and_column() {
+    let dir = copy_of(&small_book(), "error");
+    std::fs::write(dir.join("02-two.md"), "# Two\n\nFine.\n\nA note that is not there[^gone].\n").unwrap();
+    let checked = check(&dir, &resources_for(&dir, None));
+    let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{:?}", checked.diagnostics);
+    assert_eq!(errors[0].file, dir.join("02-two.md"));
+    assert_eq!(errors[0].at.map(|a| (a.line, a.column)), Some((5, 25)));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn without_book_toml_the_chapters_are_the_md_files_in_name_order() {
+    let dir = copy_of(&small_book(), "no-toml");
+    std::fs::remove_file(dir.join("book.toml")).unwrap();
+    let checked = check(&dir, &resources_for(&dir, None));
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    let book = checked.book.unwrap();
+    assert_eq!(book.chapters.len(), 3);
+    assert!(book.parts.is_empty());
+    // With no book.toml, what the book lacks is said, not silently assumed.
+    assert!(checked.diagnostics.iter().any(|d| d.message.contains("has no title")), "{:?}", checked.diagnostics);
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -612,18 +612,22 @@ impl<'a> Folder<'a> {
         }
         let mut book = Book::of_sections(metadata, self.sections, self.notes);
         book.chapters[0].file = self.source.path.to_path_buf();
+        let mut links_to_other_chapters = Vec::new();
         for (id, at) in std::mem::take(&mut self.internal_links) {
             if find_heading(&heading_ids(&book), &id).is_none() {
                 let pos = self.source.pos(at);
-                self.diagnostics.push(
-                    Diagnostic::warning(self.source.path, Some(pos), format!("link `#{id}` is to no heading of the book; its text stays, unlinked"))
-                        .with_help("link to a heading by its id: its words in lower case joined by hyphens (`#further-reading`)")
-                        .with_source(self.text),
-                );
+                let warning = Diagnostic::warning(self.source.path, Some(pos), format!("link `#{id}` is to no heading of the book; its text stays, unlinked"))
+                    .with_help("link to a heading by its id: its words in lower case joined by hyphens (`#further-reading`)")
+                    .with_source(self.text);
+                // A chapter's link may lead to another chapter's heading: the book decides.
+                match self.book {
+                    Some(_) => links_to_other_chapters.push((id, warning)),
+                    None => self.diagnostics.push(warning),
+                }
             }
         }
-        resolve_internal_links(&mut book);
-        Ok(Manuscript { book, warnings: self.diagnostics })
+        resolve_internal_links(&mut book, self.book.is_some());
+        Ok(Manuscript { book, warnings: self.diagnostics, links_to_other_chapters })
     }
 }
 
@@ -758,10 +762,20 @@ fn link_target(url: &str) -> LinkTarget<'_> {
 }
 
 /// Links to a heading lead to its section's id, pandoc's form (`#further-reading`) too;
-/// a link to no heading keeps its text only (the check has said so).
-fn resolve_internal_links(book: &mut Book) {
+/// a link to no heading keeps its text only (the check has said so), unless
+/// `others_may_hold_it` (a chapter, whose book resolves it later).
+fn resolve_internal_links(book: &mut Book, others_may_hold_it: bool) {
     let ids = heading_ids(book);
-    book.for_each_inlines_mut(&mut |inlines| resolve_in(inlines, &|id| find_heading(&ids, id)));
+    book.for_each_inlines_mut(&mut |inlines| resolve_in(inlines, &|id| find_heading(&ids, id).or_else(|| others_may_hold_it.then(|| id.to_owned()))));
+}
+
+/// A book's chapters' links to headings their own files do not hold, resolved
+/// through the whole book once it is assembled: the warnings of those that lead nowhere.
+pub fn resolve_links_between_chapters(book: &mut Book, links: Vec<(String, Diagnostic)>) -> Vec<Diagnostic> {
+    let ids = heading_ids(book);
+    let nowhere = links.into_iter().filter(|(id, _)| find_heading(&ids, id).is_none()).map(|(_, warning)| warning).collect();
+    resolve_internal_links(book, false);
+    nowhere
 }
 
 /// The ids a link can lead to: sections with a heading (the text before the first heading

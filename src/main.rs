@@ -52,6 +52,11 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Start a book: a folder with a book.toml, a first chapter and a README on the format.
+    New {
+        /// The book's folder, made here (it must not exist, or be empty).
+        folder: PathBuf,
+    },
     /// Report a manuscript's problems without building (exit 0 clean or warnings only, 1 errors).
     Check {
         /// The manuscript: a .md file, a folder holding one, or a book's folder.
@@ -139,6 +144,19 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::New { folder } => match quire::new_book(&folder) {
+            Ok(written) => {
+                for file in &written {
+                    println!("wrote {}", file.display());
+                }
+                println!("build it with `quire build {}`", folder.display());
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Check { manuscript, resources } => {
             let path = match quire::manuscript_file(&manuscript) {
                 Ok(path) => path,

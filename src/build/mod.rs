@@ -13,10 +13,12 @@ use crate::typeset::inline::hyphenate;
 use crate::{check, epub, impose, layout, passes, pdf, typeset};
 
 mod error;
+mod new_book;
 pub mod output;
 pub mod timings;
 
 pub use error::BuildError;
+pub use new_book::{new_book, NewBookError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Edition {

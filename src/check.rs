@@ -129,7 +129,6 @@ pub fn check_book(folder: &Path, fonts: Option<&FontFamily>) -> Checked {
         None => (book_metadata_from_first_chapter(&plan, &texts[0], &mut diagnostics), true),
     };
     let mut read = Vec::new();
-    let mut links_to_other_chapters = Vec::new();
     let mut images = Images::default();
     let mut failed = false;
     for (index, (chapter, text)) in plan.chapters.iter().zip(&texts).enumerate() {
@@ -139,7 +138,6 @@ pub fn check_book(folder: &Path, fonts: Option<&FontFamily>) -> Checked {
                     // Its front matter is the book's: its title is the book's title.
                     manuscript.book.metadata.title.clear();
                 }
-                links_to_other_chapters.append(&mut manuscript.links_to_other_chapters);
                 let in_chapter: Vec<Diagnostic> = manuscript.warnings.into_iter().collect();
                 if !in_chapter.iter().any(Diagnostic::is_error) {
                     let (loaded, found) = images::load(&chapter.file, &manuscript.book, fonts, None);
@@ -148,7 +146,7 @@ pub fn check_book(folder: &Path, fonts: Option<&FontFamily>) -> Checked {
                     diagnostics.extend(found.into_iter().map(|d| d.with_source(text)));
                 }
                 diagnostics.extend(in_chapter);
-                read.push(manuscript.book);
+                read.push(manuscript::ReadChapter { book: manuscript.book, links: manuscript.book_links });
             }
             Err(errors) => {
                 failed = true;
@@ -163,10 +161,10 @@ pub fn check_book(folder: &Path, fonts: Option<&FontFamily>) -> Checked {
     if failed {
         return Checked { diagnostics, book: None, fonts: None, unsupported_characters: Vec::new(), images };
     }
-    let mut book = manuscript::assemble(&plan, metadata, read);
-    diagnostics.extend(manuscript::resolve_links_between_chapters(&mut book, links_to_other_chapters));
-    book.metadata.label_overrides = plan.labels.clone();
     let sources: Vec<(&Path, &str)> = plan.chapters.iter().zip(&texts).map(|(c, t)| (c.file.as_path(), t.as_str())).collect();
+    let (mut book, found) = manuscript::assemble(&plan, metadata, read, &sources);
+    diagnostics.extend(found);
+    book.metadata.label_overrides = plan.labels.clone();
     let (book, unsupported_characters) = match passes::run(&sources, book, fonts) {
         Ok(passed) => {
             diagnostics.extend(passed.warnings);

@@ -35,7 +35,7 @@ chapters = [{{ file = \"00-preface.md\", numbered = false }}]\n{tables}\n\
 /// The book's EPUB, built into a temporary folder: its XHTML, OPF and NCX files by name.
 fn epub_of(book: &Path, name: &str) -> HashMap<String, String> {
     let out = std::env::temp_dir().join(format!("quire-epub-book-out-{name}-{}", std::process::id()));
-    let options = BuildOptions { manuscript: book.to_path_buf(), out_dir: out.clone(), editions: vec![Edition::Epub], resources: None, style: None, marks: false, two_pass: false };
+    let options = BuildOptions { manuscript: book.to_path_buf(), out_dir: out.clone(), editions: vec![Edition::Epub], resources: None, style: None, marks: false, two_pass: false, signatures: None };
     let report = build(&options).unwrap_or_else(|e| panic!("{e}"));
     let epub = report.written.iter().find(|p| p.extension().is_some_and(|e| e == "epub")).expect("an EPUB");
     let mut zip = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
@@ -278,4 +278,25 @@ fn a_link_to_a_heading_or_chapter_in_another_chapter_leads_into_its_document() {
     assert!(chapter.contains("<a href=\"chapter-2.xhtml#chapter-2\">the first</a>"), "{chapter}");
     links_resolve(&files);
     std::fs::remove_dir_all(book.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn the_french_twelve_chapter_book_has_a_document_per_chapter_and_french_labels() {
+    let book = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/books/douze");
+    let files = epub_of(&book, "douze");
+    let spine = spine(&files);
+    let chapters: Vec<&String> = spine.iter().filter(|f| f.starts_with("chapter-")).collect();
+    assert_eq!(chapters.len(), 13, "the preface and twelve chapters: {spine:?}");
+    assert_eq!(spine.iter().filter(|f| f.starts_with("part-")).count(), 2);
+    assert!(files["chapter-2.xhtml"].contains("<span class=\"chapter-number\">Chapitre 1</span> Avant la presse</h1>"));
+    assert!(files["part-2.xhtml"].contains("<span class=\"part-number\">Partie 2</span>"));
+    assert!(files["nav.xhtml"].contains("<h1 id=\"toc-title\">Table des matières</h1>"));
+    let toc = toc(&files);
+    assert_eq!(toc.iter().map(|e| e.title.as_str()).collect::<Vec<_>>()[..2], ["Page de titre", "Préface"]);
+    assert_eq!(toc[2].children.len(), 6, "six chapters in the first part");
+    // Notes per chapter, every reference and backlink resolves.
+    let (references, backlinks) = links_resolve(&files);
+    assert!(references > 12 && backlinks == references, "{references} references, {backlinks} backlinks");
+    assert!(files["endnotes.xhtml"].contains("aria-label=\"Retour à l’appel de note 1\""));
+    assert!(files["copyright.xhtml"].contains("Première édition, 2026") && files["copyright.xhtml"].contains("Composé avec quire"));
 }

@@ -237,3 +237,12 @@ fn the_epub_with_its_fonts_stays_small() {
     assert!(size < 400_000, "the EPUB is {size} bytes");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_note_cited_twice_links_back_to_each_citation() {
+    let text = format!("{}One[^a] and again[^a].\n\n[^a]: The note.\n", common::HEAD);
+    let editions = common::pipeline(&text).expect("builds");
+    let xhtml = common::epub_text(&editions.epub);
+    assert!(xhtml.contains("id=\"noteref-1\"") && xhtml.contains("id=\"noteref-1-2\""), "both citations are anchored");
+    assert!(xhtml.contains("#noteref-1\"") && xhtml.contains("#noteref-1-2\""), "the note leads back to each");
+}

@@ -49,9 +49,24 @@ impl Renderer<'_> {
         format!("<img class=\"{class}\" src=\"{}\" alt=\"{}\"/>", escape(src), escape(&image.alt))
     }
 
+    /// Each subheading opens a `<section>` of its own, closed where a heading of
+    /// its level or above (or the blocks) end: a section holds one ranked heading,
+    /// as the EPUB's structure rules ask.
     pub fn blocks(&mut self, blocks: &[Block], out: &mut String) {
+        let mut open: Vec<u8> = Vec::new();
         for block in blocks {
+            if let Block::Subheading { level, .. } = block {
+                while open.last().is_some_and(|l| l >= level) {
+                    open.pop();
+                    out.push_str("</section>\n");
+                }
+                open.push(*level);
+                out.push_str("<section>\n");
+            }
             self.block(block, out);
+        }
+        for _ in open {
+            out.push_str("</section>\n");
         }
     }
 

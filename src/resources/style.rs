@@ -39,6 +39,8 @@ pub struct Style {
     pub rule: RuleStyle,
     /// A book's chapter openings, part pages and section headings.
     pub chapters: ChapterStyle,
+    /// A book's pages before its first chapter.
+    pub front_matter: FrontMatterStyle,
     /// The pamphlet's covers; a style without this table gets the defaults.
     #[serde(default)]
     pub booklet: BookletStyle,
@@ -300,6 +302,31 @@ pub struct ChapterStyle {
     pub section_face: String,
     pub notes_heading_size_pt: f32,
     pub notes_heading_face: String,
+}
+
+/// A book's front matter: half-title, title page, copyright page, dedication,
+/// epigraph and contents.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatterStyle {
+    /// The titles (and a dedication, an epigraph) this fraction of the text block down.
+    pub sink_fraction: f32,
+    pub half_title_size_pt: f32,
+    pub title_size_pt: f32,
+    pub title_leading_pt: f32,
+    pub subtitle_size_pt: f32,
+    pub author_size_pt: f32,
+    /// The copyright page's type.
+    pub small_size_pt: f32,
+    pub small_leading_pt: f32,
+    pub inscription_size_pt: f32,
+    pub contents_size_pt: f32,
+    pub contents_leading_pt: f32,
+    /// How much further in each level of the contents stands, in ems of its size.
+    pub contents_indent_em: f32,
+    /// The leaders' mark, and the white between two, in ems.
+    pub leader: String,
+    pub leader_space_em: f32,
 }
 
 impl ChapterStyle {

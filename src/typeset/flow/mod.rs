@@ -5,6 +5,7 @@ pub mod chapters;
 pub mod collect;
 pub mod covers;
 pub mod figure;
+pub mod front_matter;
 pub mod display;
 pub mod furniture;
 pub mod links;

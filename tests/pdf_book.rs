@@ -1,0 +1,161 @@
+//! The reader PDF of a book of chapters: front matter with a contents page,
+//! chapters opening on rectos with no running head, parts on pages of their
+//! own, notes grouped under their chapters, an outline that nests.
+//! Read back with pdftotext page by page, and with lopdf.
+
+use std::path::{Path, PathBuf};
+
+use lopdf::{Document, Object};
+
+fn small_book() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/books/small")
+}
+
+/// A copy of the small book whose first chapter runs over several pages.
+fn long_small_book(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("quire-pdf-book-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(small_book()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    let one = std::fs::read_to_string(dir.join("01-one.md")).unwrap();
+    let paragraph = "A paragraph of the first chapter, long enough to fill some lines of the page, so that the chapter runs on over several pages and its running heads can be read. ";
+    let more: String = (0..40).map(|_| format!("{}\n\n", paragraph.repeat(3))).collect();
+    std::fs::write(dir.join("01-one.md"), one.replacen("## A section of the first", &format!("{more}## A section of the first"), 1)).unwrap();
+    dir
+}
+
+/// The book built into its reader PDF; the PDF's path.
+fn build(book: &Path, name: &str) -> PathBuf {
+    let out = std::env::temp_dir().join(format!("quire-pdf-book-out-{name}-{}", std::process::id()));
+    let options = quire::BuildOptions { manuscript: book.to_owned(), out_dir: out.clone(), editions: vec![quire::Edition::Pdf], resources: None, style: None, marks: false, two_pass: false };
+    let report = quire::build(&options).unwrap_or_else(|e| panic!("{e}"));
+    report.written.into_iter().find(|p| p.extension().is_some_and(|e| e == "pdf")).expect("a PDF is written")
+}
+
+/// Each page's text, 1-based pages at index - 1 (`pdftotext -f N -l N`).
+fn pages(pdf: &Path) -> Vec<String> {
+    let doc = Document::load(pdf).unwrap();
+    (1..=doc.get_pages().len())
+        .map(|n| {
+            let output = std::process::Command::new("pdftotext").args(["-f", &n.to_string(), "-l", &n.to_string(), "-layout"]).arg(pdf).arg("-").output().expect("pdftotext runs");
+            String::from_utf8(output.stdout).unwrap()
+        })
+        .collect()
+}
+
+fn first_line(page: &str) -> &str {
+    page.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+}
+
+/// The contents' entries: title and page number, read off the contents page.
+fn contents(pages: &[String]) -> Vec<(String, usize)> {
+    let page = pages.iter().find(|p| first_line(p) == "Contents").expect("a contents page");
+    page.lines()
+        .filter_map(|line| {
+            let (title, number) = line.trim().rsplit_once(' ')?;
+            let title = title.trim_end_matches([' ', '.']).trim();
+            Some((title.to_owned(), number.parse().ok()?))
+        })
+        .collect()
+}
+
+#[test]
+fn chapters_open_on_rectos_at_the_pages_the_contents_give_without_running_heads() {
+    let pdf = build(&small_book(), "small");
+    let pages = pages(&pdf);
+    // Body page 1 is the preface's opening: the front matter before it is folioed apart.
+    let body = pages.iter().position(|p| p.contains("Why this book was written")).expect("the preface is set");
+    assert_eq!(body % 2, 0, "the body begins on a recto (an odd page of the PDF)");
+    let entries = contents(&pages);
+    let titles: Vec<&str> = entries.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(titles, ["Preface", "Part 1. Beginnings", "1. The first chapter", "A section of the first", "2. The second chapter", "Notes"]);
+    for (title, folio) in &entries {
+        let index = body + folio - 1;
+        let page = &pages[index];
+        let words = title.split_once(". ").filter(|_| title.starts_with(char::is_numeric) || title.starts_with("Part")).map_or(title.as_str(), |(_, t)| t);
+        assert!(page.contains(words), "contents say {title:?} is on page {folio}, which reads:\n{page}");
+        if title == "A section of the first" {
+            continue;
+        }
+        assert_eq!(index % 2, 0, "{title:?} opens on a recto");
+        // An opening has no running head: its first line is its own number or title.
+        let opening = first_line(page);
+        assert!(opening.starts_with("Chapter") || opening.starts_with("Part") || opening == words, "{title:?} opens under {opening:?}");
+    }
+    // A part's page: its number and title, and neither running head nor folio.
+    let part = &pages[body + 2];
+    assert_eq!(part.split_whitespace().collect::<Vec<_>>(), ["Part", "1", "Beginnings"]);
+    assert!(pages[body + 3].trim().is_empty(), "the part's verso is blank");
+    // The preface takes one recto: the verso after it is blank, with no folio.
+    assert!(pages[body + 1].trim().is_empty(), "{}", pages[body + 1]);
+}
+
+#[test]
+fn running_heads_are_the_title_on_versos_and_the_chapter_on_rectos() {
+    let book = long_small_book("heads");
+    let pdf = build(&book, "heads");
+    let pages = pages(&pdf);
+    let opening = pages.iter().position(|p| first_line(p) == "Chapter 1").expect("chapter 1 opens");
+    let next_chapter = pages.iter().position(|p| first_line(p) == "Chapter 2").expect("chapter 2 opens");
+    assert!(next_chapter > opening + 2, "the first chapter runs over pages");
+    assert_eq!(first_line(&pages[opening + 1]), "A Small Book", "a verso carries the book's title");
+    assert_eq!(first_line(&pages[opening + 2]), "The first chapter", "a recto carries the chapter's title");
+    std::fs::remove_dir_all(book).unwrap();
+}
+
+#[test]
+fn notes_are_grouped_under_their_chapters() {
+    let pdf = build(&small_book(), "notes");
+    let pages = pages(&pdf);
+    let notes = pages.iter().rposition(|p| first_line(p) == "Notes").expect("a notes page");
+    let text = pages[notes..].concat();
+    let order = ["Preface", "Because the preface says so.", "Chapter 1. The first chapter", "1. The first note of chapter one.", "2. The second note of chapter one.", "Chapter 2. The second chapter", "1. The first note of chapter two.", "2. The second note of chapter two."];
+    let mut at = 0;
+    for words in order {
+        let found = text[at..].find(words).unwrap_or_else(|| panic!("{words:?} after the one before in the notes:\n{text}"));
+        at += found + words.len();
+    }
+}
+
+/// Titles of the outline's entries, each with its children's.
+fn outline(doc: &Document, first: Option<&Object>) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut next = first.map(|o| o.as_reference().unwrap());
+    while let Some(id) = next {
+        let item = doc.get_dictionary(id).unwrap();
+        let title = title(item.get(b"Title").unwrap());
+        let children = outline(doc, item.get(b"First").ok()).into_iter().map(|(t, grand)| if grand.is_empty() { t } else { format!("{t} > {}", grand.join(", ")) }).collect();
+        out.push((title, children));
+        next = item.get(b"Next").ok().map(|o| o.as_reference().unwrap());
+    }
+    out
+}
+
+fn title(object: &Object) -> String {
+    let Object::String(bytes, _) = object else { panic!("a title is a string") };
+    if bytes.starts_with(&[0xfe, 0xff]) {
+        String::from_utf16_lossy(&bytes[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect::<Vec<_>>())
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
+#[test]
+fn the_outline_nests_parts_chapters_and_sections() {
+    let pdf = build(&small_book(), "outline");
+    let doc = Document::load(&pdf).unwrap();
+    let catalog = doc.catalog().unwrap();
+    let root = doc.dereference(catalog.get(b"Outlines").unwrap()).unwrap().1.as_dict().unwrap();
+    let tree = outline(&doc, root.get(b"First").ok());
+    let expected = [
+        ("Contents", vec![]),
+        ("Preface", vec![]),
+        ("Beginnings", vec!["The first chapter > A section of the first", "The second chapter"]),
+        ("Notes", vec![]),
+    ];
+    let expected: Vec<(String, Vec<String>)> = expected.into_iter().map(|(t, c)| (t.to_owned(), c.into_iter().map(str::to_owned).collect())).collect();
+    assert_eq!(tree, expected);
+}

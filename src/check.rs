@@ -146,7 +146,7 @@ pub fn check_book(folder: &Path, fonts: Option<&FontFamily>) -> Checked {
                     diagnostics.extend(found.into_iter().map(|d| d.with_source(text)));
                 }
                 diagnostics.extend(in_chapter);
-                read.push(manuscript.book);
+                read.push(manuscript::ReadChapter { book: manuscript.book, links: manuscript.book_links });
             }
             Err(errors) => {
                 failed = true;
@@ -161,9 +161,10 @@ pub fn check_book(folder: &Path, fonts: Option<&FontFamily>) -> Checked {
     if failed {
         return Checked { diagnostics, book: None, fonts: None, unsupported_characters: Vec::new(), images };
     }
-    let mut book = manuscript::assemble(&plan, metadata, read);
-    book.metadata.label_overrides = plan.labels.clone();
     let sources: Vec<(&Path, &str)> = plan.chapters.iter().zip(&texts).map(|(c, t)| (c.file.as_path(), t.as_str())).collect();
+    let (mut book, found) = manuscript::assemble(&plan, metadata, read, &sources);
+    diagnostics.extend(found);
+    book.metadata.label_overrides = plan.labels.clone();
     let (book, unsupported_characters) = match passes::run(&sources, book, fonts) {
         Ok(passed) => {
             diagnostics.extend(passed.warnings);

@@ -407,7 +407,7 @@ impl<'a> Folder<'a> {
         let refused = match link_target(&url) {
             LinkTarget::Web => None,
             LinkTarget::Heading(id) => {
-                self.internal_links.push((id.to_owned(), at));
+                self.internal_links.push((if self.book.is_some() { url.clone() } else { id.to_owned() }, at));
                 None
             }
             LinkTarget::Scheme(scheme) => Some((
@@ -418,6 +418,11 @@ impl<'a> Folder<'a> {
                 format!("link `{url}` is to a page of a web site, not to the book; its text stays, unlinked"),
                 "write the whole address (`https://example.org/about`), or link to a heading of the book (`#id`)",
             )),
+            // In a book, a link to a chapter's file is the book's to resolve.
+            LinkTarget::File if self.book.is_some() && is_markdown_file(&url) => {
+                self.internal_links.push((url.clone(), at));
+                None
+            }
             LinkTarget::File => Some((
                 format!("link `{url}` is to a file outside the book; its text stays, unlinked"),
                 "an edition carries only the manuscript's text: write the whole address (`https://…`) of a copy on the web, or remove the link",
@@ -612,6 +617,10 @@ impl<'a> Folder<'a> {
         }
         let mut book = Book::of_sections(metadata, self.sections, self.notes);
         book.chapters[0].file = self.source.path.to_path_buf();
+        if self.book.is_some() {
+            let links = std::mem::take(&mut self.internal_links).into_iter().map(|(url, at)| (url, self.source.pos(at))).collect();
+            return Ok(Manuscript { book, warnings: self.diagnostics, book_links: links });
+        }
         for (id, at) in std::mem::take(&mut self.internal_links) {
             if find_heading(&heading_ids(&book), &id).is_none() {
                 let pos = self.source.pos(at);
@@ -623,7 +632,7 @@ impl<'a> Folder<'a> {
             }
         }
         resolve_internal_links(&mut book);
-        Ok(Manuscript { book, warnings: self.diagnostics })
+        Ok(Manuscript { book, warnings: self.diagnostics, book_links: Vec::new() })
     }
 }
 
@@ -761,23 +770,32 @@ fn link_target(url: &str) -> LinkTarget<'_> {
 /// a link to no heading keeps its text only (the check has said so).
 fn resolve_internal_links(book: &mut Book) {
     let ids = heading_ids(book);
-    book.for_each_inlines_mut(&mut |inlines| resolve_in(inlines, &|id| find_heading(&ids, id)));
+    book.for_each_inlines_mut(&mut |inlines| resolve_in(inlines, &|url| find_heading(&ids, url.trim_start_matches('#'))));
+}
+
+/// `chapter.md` or `chapter.md#id`: a file a book's chapter may be.
+pub(super) fn is_markdown_file(url: &str) -> bool {
+    let path = url.split('#').next().unwrap_or("");
+    path.ends_with(".md") && !path.contains(':')
 }
 
 /// The ids a link can lead to: sections with a heading (the text before the first heading
 /// has none to link to).
-fn heading_ids(book: &Book) -> Vec<String> {
+pub(super) fn heading_ids(book: &Book) -> Vec<String> {
     let sections = book.sections().filter(|s| s.heading.is_some()).map(|s| s.id.clone());
     sections.chain(book.sections().flat_map(|s| s.subheading_ids()).map(str::to_owned)).collect()
 }
 
 /// The heading `id` names, as quire writes ids (`sec-further-reading`) or as pandoc does
 /// (`further-reading`).
-fn find_heading(ids: &[String], id: &str) -> Option<String> {
+pub(super) fn find_heading(ids: &[String], id: &str) -> Option<String> {
     ids.iter().find(|s| *s == id || **s == format!("sec-{id}")).cloned()
 }
 
-fn resolve_in(inlines: &mut Vec<Inline>, resolve: &dyn Fn(&str) -> Option<String>) {
+/// Each link to a part of the book in `inlines` leads where `resolve` says: it is given
+/// the link's whole address (`#id`, or in a book `chapter.md#id`) and gives the id it
+/// leads to; a link it cannot resolve keeps its text only.
+pub(super) fn resolve_in(inlines: &mut Vec<Inline>, resolve: &dyn Fn(&str) -> Option<String>) {
     let mut i = 0;
     while i < inlines.len() {
         if let Inline::Emphasis(c)
@@ -791,8 +809,8 @@ fn resolve_in(inlines: &mut Vec<Inline>, resolve: &dyn Fn(&str) -> Option<String
         }
         if let Inline::Link { url, content } = &mut inlines[i] {
             resolve_in(content, resolve);
-            if let Some(id) = url.strip_prefix('#') {
-                match resolve(id) {
+            if url.starts_with('#') || is_markdown_file(url) {
+                match resolve(url) {
                     Some(found) => *url = format!("#{found}"),
                     None => {
                         let content = std::mem::take(content);

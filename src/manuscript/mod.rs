@@ -27,6 +27,9 @@ use crate::model::{Book, SourcePos};
 pub struct Manuscript {
     pub book: Book,
     pub warnings: Vec<Diagnostic>,
+    /// A chapter's links to headings (`#id`) and to chapter files (`02-july.md#id`),
+    /// with their places: resolved when the whole book is known ([`assemble`]).
+    pub book_links: Vec<(String, SourcePos)>,
 }
 
 /// The manuscript file's text, or an error saying why it cannot be read.
@@ -71,7 +74,7 @@ pub fn parse_chapter(path: &Path, text: &str, book: &Metadata) -> Result<Manuscr
     parse_in(path, text, Some(book))
 }
 
-pub use chapters::assemble;
+pub use chapters::{assemble, ReadChapter};
 
 fn parse_in(path: &Path, text: &str, book: Option<&Metadata>) -> Result<Manuscript, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -110,7 +113,7 @@ fn parse_in(path: &Path, text: &str, book: Option<&Metadata>) -> Result<Manuscri
             if diagnostics.iter().any(Diagnostic::is_error) {
                 return Err(diagnostics);
             }
-            Ok(Manuscript { book: manuscript.book, warnings: diagnostics })
+            Ok(Manuscript { book: manuscript.book, warnings: diagnostics, book_links: manuscript.book_links })
         }
         Err(mut errors) => {
             diagnostics.append(&mut errors);

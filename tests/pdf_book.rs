@@ -29,8 +29,13 @@ fn long_small_book(name: &str) -> PathBuf {
 
 /// The book built into its reader PDF; the PDF's path.
 fn build(book: &Path, name: &str) -> PathBuf {
+    build_with(book, name, None)
+}
+
+/// The book built into its reader PDF in the style file `style`.
+fn build_with(book: &Path, name: &str, style: Option<PathBuf>) -> PathBuf {
     let out = std::env::temp_dir().join(format!("quire-pdf-book-out-{name}-{}", std::process::id()));
-    let options = quire::BuildOptions { manuscript: book.to_owned(), out_dir: out.clone(), editions: vec![quire::Edition::Pdf], resources: None, style: None, marks: false, two_pass: false };
+    let options = quire::BuildOptions { manuscript: book.to_owned(), out_dir: out.clone(), editions: vec![quire::Edition::Pdf], resources: None, style, marks: false, two_pass: false };
     let report = quire::build(&options).unwrap_or_else(|e| panic!("{e}"));
     report.written.into_iter().find(|p| p.extension().is_some_and(|e| e == "pdf")).expect("a PDF is written")
 }
@@ -118,6 +123,61 @@ fn notes_are_grouped_under_their_chapters() {
         let found = text[at..].find(words).unwrap_or_else(|| panic!("{words:?} after the one before in the notes:\n{text}"));
         at += found + words.len();
     }
+}
+
+#[test]
+fn notes_pages_may_be_headed_with_the_pages_of_their_references() {
+    let book = long_small_book("pages-head");
+    // Forty more notes in the first chapter, one a paragraph: the notes run over pages.
+    let one = std::fs::read_to_string(book.join("01-one.md")).unwrap();
+    let more: String = (3..43).map(|n| format!("A paragraph that calls a note of its own, number {n} of this chapter.[^m{n}]\n\n")).collect();
+    let definitions: String = (3..43).map(|n| format!("[^m{n}]: A note of the first chapter, called from its own paragraph.\n\n")).collect();
+    let one = one.replacen("## A section of the first", &format!("{more}## A section of the first"), 1);
+    std::fs::write(book.join("01-one.md"), format!("{one}\n{definitions}")).unwrap();
+    let style = book.join("pages.toml");
+    std::fs::write(&style, "[furniture]\nnotes_head = \"pages\"\n").unwrap();
+    let pdf = build_with(&book, "pages-head", Some(style));
+    let pages = pages(&pdf);
+    let body = pages.iter().position(|p| p.contains("Why this book was written")).unwrap();
+    let folio = |index: usize| index - body + 1;
+    let one = pages.iter().position(|p| first_line(p) == "Chapter 1").unwrap();
+    let two = pages.iter().position(|p| first_line(p) == "Chapter 2").unwrap();
+    let notes = pages.iter().rposition(|p| first_line(p) == "Notes").expect("the notes open");
+    // The notes run on from their opening (which has no head) to pages headed with their references' pages.
+    let head = first_line(&pages[notes + 1]);
+    let (first, last) = head.strip_prefix("Notes to pages ").and_then(|r| r.split_once('–')).unwrap_or_else(|| panic!("{head:?}"));
+    let (first, last): (usize, usize) = (first.parse().unwrap(), last.parse().unwrap());
+    assert!(folio(one) <= first && first <= last && last <= folio(two), "{head}: chapter 1 on {}, chapter 2 on {}", folio(one), folio(two));
+    std::fs::remove_dir_all(book).unwrap();
+}
+
+#[test]
+fn notes_may_stand_at_the_end_of_each_chapter() {
+    let dir = long_small_book("end-of-chapter");
+    let toml = std::fs::read_to_string(dir.join("book.toml")).unwrap();
+    std::fs::write(dir.join("book.toml"), format!("{toml}\n[notes]\nplacement = \"chapter\"\n")).unwrap();
+    let pdf = build(&dir, "end-of-chapter");
+    let pages = pages(&pdf);
+    let two = pages.iter().position(|p| first_line(p) == "Chapter 2").unwrap();
+    let before: String = pages[..two].concat();
+    assert!(before.contains("The second note of chapter one.") && !before.contains("The first note of chapter two."), "chapter one's notes end chapter one");
+    assert!(pages[two..].concat().contains("The second note of chapter two."));
+    assert!(!pages.iter().any(|p| first_line(p) == "Notes"), "no notes section at the end");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn viewers_number_the_front_matter_in_roman_and_the_body_from_1() {
+    let pdf = build(&small_book(), "labels");
+    let body = pages(&pdf).iter().position(|p| p.contains("Why this book was written")).unwrap();
+    let doc = Document::load(&pdf).unwrap();
+    let labels = doc.dereference(doc.catalog().unwrap().get(b"PageLabels").unwrap()).unwrap().1.as_dict().unwrap().clone();
+    let nums = labels.get(b"Nums").unwrap().as_array().unwrap();
+    let style = |o: &Object| doc.dereference(o).unwrap().1.as_dict().unwrap().get(b"S").unwrap().as_name().unwrap().to_vec();
+    assert_eq!(nums[0].as_i64().unwrap(), 0);
+    assert_eq!(style(&nums[1]), b"r");
+    assert_eq!(nums[2].as_i64().unwrap(), body as i64);
+    assert_eq!(style(&nums[3]), b"D");
 }
 
 /// Titles of the outline's entries, each with its children's.

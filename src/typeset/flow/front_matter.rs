@@ -51,6 +51,7 @@ pub(crate) fn prepend(book: &Book, style: &Style, fonts: &FontFamily, hyphenator
     let mut outline = vec![OutlineEntry { title: m.labels.contents.clone(), level: 1, destination: "contents".into() }];
     outline.append(&mut doc.outline);
     doc.outline = outline;
+    doc.front_matter_pages = pages.len();
     pages.append(&mut doc.pages);
     doc.pages = pages;
     body.missing_glyphs.append(&mut front.setter.take_missing());

@@ -127,6 +127,7 @@ pub(crate) fn document(book: &Book, fonts: &FontFamily, date: Option<chrono::Nai
         pages,
         outline,
         images,
+        front_matter_pages: 0,
     }
 }
 

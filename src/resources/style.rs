@@ -302,6 +302,8 @@ pub struct ChapterStyle {
     pub section_face: String,
     pub notes_heading_size_pt: f32,
     pub notes_heading_face: String,
+    /// Each note's first line indented as the body's paragraphs are.
+    pub notes_indented: bool,
 }
 
 /// A book's front matter: half-title, title page, copyright page, dedication,

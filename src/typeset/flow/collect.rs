@@ -428,10 +428,12 @@ impl<'a> Collector<'a> {
     }
 
     /// Each note as a paragraph (or several) in the notes' type, its number
-    /// linked to its first reference and a mark for each further one.
+    /// linked to its first reference and a mark for each further one; a
+    /// book's indented as the body's paragraphs when its style says so.
     pub(super) fn note_entries(&mut self, notes: impl Iterator<Item = &'a crate::model::Note>) {
         let s = self.style;
-        let style = TextStyle { size: s.notes.size_pt, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
+        let indent = if self.book && s.chapters.notes_indented { s.body.indent_em * s.body.size_pt } else { 0.0 };
+        let style = TextStyle { size: s.notes.size_pt, face: FaceStyle::Regular, indent, hyphenate: true };
         self.features = &s.notes.features;
         for note in notes {
             // The label leads back to the first reference. A note cited more

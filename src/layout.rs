@@ -185,6 +185,12 @@ impl Glyphs {
         self.glyphs[index].text_len = text_len(text);
     }
 
+    /// Room for `glyphs` more glyphs whose texts take `text` more bytes, and no more.
+    pub fn reserve_exact(&mut self, glyphs: usize, text: usize) {
+        self.glyphs.reserve_exact(glyphs);
+        self.text.reserve_exact(text);
+    }
+
     /// Appends `other`'s glyphs and texts, each glyph moved `dx` to the right.
     pub fn append_shifted(&mut self, other: &Glyphs, dx: f32) {
         self.glyphs.extend(other.glyphs.iter().map(|g| Glyph { x: g.x + dx, ..*g }));

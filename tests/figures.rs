@@ -206,3 +206,12 @@ fn no_word_is_beyond_the_page_or_on_a_picture() {
     }
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+/// An SVG's resources are named in a hash map's order inside svg2pdf: two builds
+/// of the same manuscript must still be the same bytes (reproducible builds).
+#[test]
+fn a_book_with_pictures_builds_to_the_same_bytes_twice() {
+    let first = std::fs::read(build(&root().join("tests/manuscripts/figures.md"), "same-bytes-1").join("figures.pdf")).unwrap();
+    let second = std::fs::read(build(&root().join("tests/manuscripts/figures.md"), "same-bytes-2").join("figures.pdf")).unwrap();
+    assert!(first == second, "two builds of figures.md differ");
+}

@@ -134,10 +134,30 @@ fn svg_form(lo: &mut lopdf::Document, tree: &usvg::Tree) -> Result<ObjectId, Str
             continue;
         }
         renumber_references(&mut object, &renumber);
+        sort_keys(&mut object);
         lo.objects.insert(renumber(id), object);
     }
     lo.max_id = base + last as u32;
     Ok(renumber((form.get() as u32, 0)))
+}
+
+/// svg2pdf writes a resource dictionary's names (`/fo0`, `/fo1`) in the order of a
+/// hash map, which differs from run to run; sorted, the same SVG makes the same bytes.
+fn sort_keys(object: &mut Object) {
+    let sorted = |dict: &mut Dictionary| {
+        let mut entries: Vec<(Vec<u8>, Object)> = std::mem::take(dict).into_iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, mut value) in entries {
+            sort_keys(&mut value);
+            dict.set(key, value);
+        }
+    };
+    match object {
+        Object::Array(items) => items.iter_mut().for_each(sort_keys),
+        Object::Dictionary(dict) => sorted(dict),
+        Object::Stream(stream) => sorted(&mut stream.dict),
+        _ => {}
+    }
 }
 
 fn renumber_references(object: &mut Object, renumber: &dyn Fn(ObjectId) -> ObjectId) {

@@ -190,7 +190,7 @@ pub(super) fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top
     for (x, piece) in line.line.pieces {
         let origin = Point { x: x0 + x, y: baseline };
         let area = Rect { x: origin.x - 1.0, y: baseline - piece.rise - piece.size, width: piece.width + 2.0, height: piece.size * 1.25 };
-        let anchor = piece.anchor.clone();
+        let anchor = piece.anchor().cloned();
         page.items.extend(crate::typeset::inline::line::strike_rule(&piece, origin));
         if let Some(picture) = crate::typeset::inline::picture::placed(&piece, origin) {
             page.items.push(picture);

@@ -2,7 +2,7 @@
 //! the TeX exception list that ships with them and the manuscript's own exceptions.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use hyphenation::{Hyphenator as _, Language, Load, Standard};
 
@@ -10,7 +10,7 @@ pub struct Hyphenator {
     dictionary: Standard,
     /// Breaks of each word already seen: a book repeats its words, and the
     /// pattern lookup was a tenth of a long book's build.
-    known: RefCell<HashMap<String, Vec<usize>>>,
+    known: RefCell<FxHashMap<String, Vec<usize>>>,
 }
 
 /// Patterns for a BCP 47 tag: British English for every English but the
@@ -52,18 +52,21 @@ impl Hyphenator {
             breaks.pop();
             dictionary.exceptions.0.insert(word, breaks);
         }
-        Some(Hyphenator { dictionary, known: RefCell::new(HashMap::new()) })
+        Some(Hyphenator { dictionary, known: RefCell::new(FxHashMap::default()) })
     }
 
     /// Byte offsets inside `word` where it may break with a hyphen.
     /// Only plain alphabetic words are hyphenated; names with digits or marks are left whole.
     pub fn breaks(&self, word: &str) -> Vec<usize> {
-        if word.chars().count() < self.dictionary.minima.0 + self.dictionary.minima.1 || !word.chars().all(char::is_alphabetic) {
+        // Most words are ASCII: counted by their bytes, and lower-cased without changing length.
+        let ascii = word.is_ascii();
+        let letters = if ascii { word.len() } else { word.chars().count() };
+        if letters < self.dictionary.minima.0 + self.dictionary.minima.1 || !word.chars().all(char::is_alphabetic) {
             return Vec::new();
         }
         // The patterns work on the lower-cased word; where lower-casing changes a letter's
         // length in bytes (Ⱥ → ⱥ), their offsets would cut a character in two.
-        if word.to_lowercase().len() != word.len() {
+        if !ascii && word.to_lowercase().len() != word.len() {
             return Vec::new();
         }
         let known = self.known.borrow().get(word).cloned();

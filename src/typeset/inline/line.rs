@@ -25,16 +25,7 @@ impl SetLine {
     /// only them; those of one web address join, to be one link.
     pub(super) fn push(&mut self, x: f32, piece: Piece) {
         if let Some((last_x, last)) = self.pieces.last_mut() {
-            if last.anchor.as_ref().is_none_or(Anchor::is_uri)
-                && last.picture.is_none()
-                && piece.picture.is_none()
-                && last.anchor == piece.anchor
-                && last.face == piece.face
-                && last.size == piece.size
-                && last.rise == piece.rise
-                && last.scale == piece.scale
-                && last.strike == piece.strike
-            {
+            if joins(last, &piece) {
                 last.glyphs.append_shifted(&piece.glyphs, x - *last_x);
                 last.width = x - *last_x + piece.width;
                 return;
@@ -42,11 +33,53 @@ impl SetLine {
         }
         self.pieces.push((x, piece));
     }
+
+    /// The line of `placed` pieces, joined as [`SetLine::push`] joins them,
+    /// each run made with room for its glyphs and no more: a book's lines
+    /// are all held until its pages are made, and runs grown a word at a time
+    /// held half as much again as their glyphs.
+    fn of(placed: Vec<(f32, Piece)>) -> SetLine {
+        // Each run's glyphs and the bytes of their texts. A piece joins the
+        // run before it when it joins the piece before it: a run's pieces
+        // all look the same.
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for (i, (_, piece)) in placed.iter().enumerate() {
+            let size = (piece.glyphs.len(), piece.glyphs.text().len());
+            match runs.last_mut() {
+                Some(run) if joins(&placed[i - 1].1, piece) => *run = (run.0 + size.0, run.1 + size.1),
+                _ => runs.push(size),
+            }
+        }
+        let mut set = SetLine { pieces: Vec::with_capacity(runs.len()), ..SetLine::default() };
+        let mut runs = runs.into_iter();
+        for (x, mut piece) in placed {
+            if !set.pieces.last().is_some_and(|(_, last)| joins(last, &piece)) {
+                let (glyphs, text) = runs.next().expect("a run for each piece that starts one");
+                piece.glyphs.reserve_exact(glyphs - piece.glyphs.len(), text - piece.glyphs.text().len());
+            }
+            set.push(x, piece);
+        }
+        set
+    }
+}
+
+/// Whether `piece` joins `last` in one run: the same face, size, rise,
+/// scale and rule, and no link to a note nor a picture.
+fn joins(last: &Piece, piece: &Piece) -> bool {
+    last.anchor().is_none_or(Anchor::is_uri)
+        && last.picture().is_none()
+        && piece.picture().is_none()
+        && last.anchor() == piece.anchor()
+        && last.face == piece.face
+        && last.size == piece.size
+        && last.rise == piece.rise
+        && last.scale == piece.scale
+        && last.strike() == piece.strike()
 }
 
 /// The rule through a struck-through piece set at `origin` (its baseline's left end).
 pub fn strike_rule(piece: &Piece, origin: Point) -> Option<layout::Item> {
-    let strike = piece.strike?;
+    let strike = piece.strike()?;
     let y = origin.y - strike.height;
     Some(layout::Item::Rule { from: Point { x: origin.x, y }, to: Point { x: origin.x + piece.width, y }, thickness: strike.thickness })
 }
@@ -172,7 +205,7 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool, mea
     };
     let payloads = &prepared.payloads[line.start..end];
     // The pieces in the text's order, each where it starts.
-    let mut placed: Vec<(f32, Piece)> = Vec::new();
+    let mut placed: Vec<(f32, Piece)> = Vec::with_capacity(items.len() + 1);
     let mut x = 0.0;
     for (item, payload) in items.iter().zip(payloads) {
         match (item, payload) {
@@ -214,10 +247,7 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool, mea
     if let Some(right_to_left) = prepared.right_to_left {
         placed = in_visual_order(placed, x, right_to_left, measure);
     }
-    let mut set = SetLine::default();
-    for (x, piece) in placed {
-        set.push(x, piece);
-    }
+    let mut set = SetLine::of(placed);
     set.width = x;
     set
 }
@@ -313,7 +343,7 @@ mod tests {
         // Regular words and spaces, the superscript reference, regular, italic
         // (with the space before it, set in the face of the word it precedes), regular.
         assert_eq!(texts, ["Workers ran the factories and", "1", " the railways,", " and", " peasants took the land."]);
-        assert!(pieces[1].1.anchor.is_some(), "the reference keeps its own piece for its link");
+        assert!(pieces[1].1.anchor().is_some(), "the reference keeps its own piece for its link");
         // Each piece's width runs to where the next begins.
         for pair in pieces.windows(2) {
             assert!((pair[0].0 + pair[0].1.width - pair[1].0).abs() < 0.01, "{:?} then {:?}", texts, pair[1].0);

@@ -57,7 +57,7 @@ impl PictureList<'_> {
         let height = text_height(font) * size;
         let width = height * natural_width / natural_height;
         let glyphs = crate::layout::Glyphs::default();
-        Some(Piece { glyphs, width, rise: 0.0, scale: 1.0, strike: None, anchor: None, picture: Some(InlinePicture { image: id, height }), ..template.clone() })
+        Some(Piece { glyphs, width, rise: 0.0, scale: 1.0, ..template.clone() }.marked(None, None, Some(InlinePicture { image: id, height })))
     }
 }
 
@@ -77,17 +77,18 @@ fn text_height(font: &LoadedFont) -> f32 {
 /// `piece` made no wider than `room`, its height shrunk with it: a picture
 /// wider than the measure (a panorama at text height) still fits the line.
 pub fn narrowed(piece: &Piece, room: f32) -> Option<Piece> {
-    let picture = piece.picture?;
+    let picture = piece.picture()?;
     if piece.width <= room || piece.width <= 0.0 {
         return None;
     }
     let scale = room / piece.width;
-    Some(Piece { width: room, picture: Some(InlinePicture { height: picture.height * scale, ..picture }), ..piece.clone() })
+    let (anchor, strike) = (piece.anchor().cloned(), piece.strike());
+    Some(Piece { width: room, ..piece.clone() }.marked(anchor, strike, Some(InlinePicture { height: picture.height * scale, ..picture })))
 }
 
 /// The layout item of a picture piece set at `origin` (its baseline's left end): standing on the baseline.
 pub fn placed(piece: &Piece, origin: Point) -> Option<Item> {
-    let picture = piece.picture?;
+    let picture = piece.picture()?;
     Some(Item::Image { image: picture.image, area: Rect { x: origin.x, y: origin.y - piece.rise - picture.height, width: piece.width, height: picture.height } })
 }
 
@@ -99,11 +100,12 @@ mod tests {
     #[test]
     fn a_picture_wider_than_the_measure_is_narrowed_with_its_aspect_and_text_is_not() {
         let picture = InlinePicture { image: 0, height: 10.0 };
-        let wide = Piece { face: FaceStyle::Regular, size: 11.0, rise: 0.0, glyphs: Default::default(), width: 500.0, anchor: None, scale: 1.0, strike: None, picture: Some(picture) };
+        let text = Piece::plain(FaceStyle::Regular, 11.0, Default::default(), 500.0);
+        let wide = text.clone().marked(None, None, Some(picture));
         let narrow = narrowed(&wide, 250.0).unwrap();
-        assert_eq!((narrow.width, narrow.picture.unwrap().height), (250.0, 5.0));
+        assert_eq!((narrow.width, narrow.picture().unwrap().height), (250.0, 5.0));
         assert!(narrowed(&wide, 600.0).is_none(), "a picture that fits keeps its size");
-        assert!(narrowed(&Piece { picture: None, ..wide }, 250.0).is_none(), "only pictures");
+        assert!(narrowed(&text, 250.0).is_none(), "only pictures");
         let foot = placed(&narrow, Point { x: 3.0, y: 100.0 }).unwrap();
         assert!(matches!(foot, Item::Image { area: Rect { x: 3.0, y: 95.0, width: 250.0, height: 5.0 }, .. }), "{foot:?}");
     }

@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -57,13 +59,20 @@ pub struct Piece {
     pub rise: f32,
     pub glyphs: Glyphs,
     pub width: f32,
-    pub anchor: Option<Anchor>,
     /// Horizontal scale of the glyphs (font expansion); 1 for none.
     pub scale: f32,
-    /// Struck through: the rule drawn through the piece's glyphs.
-    pub strike: Option<Strike>,
-    /// A picture in the text (with no glyphs), as wide as the piece.
-    pub picture: Option<InlinePicture>,
+    /// What few pieces carry (a link, a rule, a picture), out of line: every
+    /// line holds copies of its pieces until the book's pages are made, and
+    /// nearly all are plain text. `None` when it carries none of them.
+    pub(super) marks: Option<Box<Marks>>,
+}
+
+/// A piece's rarer parts (see [`Piece::anchor`], [`Piece::strike`], [`Piece::picture`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Marks {
+    anchor: Option<Anchor>,
+    strike: Option<Strike>,
+    picture: Option<InlinePicture>,
 }
 
 /// A rule through a piece's glyphs, its centre `height` above the baseline (points).
@@ -74,10 +83,42 @@ pub struct Strike {
 }
 
 impl Piece {
+    /// Glyphs of `face` at `size` on the baseline, `width` wide, carrying nothing else.
+    pub fn plain(face: FaceStyle, size: f32, glyphs: Glyphs, width: f32) -> Piece {
+        Piece { face, size, rise: 0.0, glyphs, width, scale: 1.0, marks: None }
+    }
+
+    /// Where the piece leads or is led to, for PDF links.
+    pub fn anchor(&self) -> Option<&Anchor> {
+        self.marks.as_ref().and_then(|m| m.anchor.as_ref())
+    }
+
+    /// Struck through: the rule drawn through the piece's glyphs.
+    pub fn strike(&self) -> Option<Strike> {
+        self.marks.as_ref().and_then(|m| m.strike)
+    }
+
+    /// A picture in the text (with no glyphs), as wide as the piece.
+    pub fn picture(&self) -> Option<InlinePicture> {
+        self.marks.as_ref().and_then(|m| m.picture)
+    }
+
+    /// The piece with these marks instead of its own.
+    pub fn marked(self, anchor: Option<Anchor>, strike: Option<Strike>, picture: Option<InlinePicture>) -> Piece {
+        let marks = (anchor.is_some() || strike.is_some() || picture.is_some()).then(|| Box::new(Marks { anchor, strike, picture }));
+        Piece { marks, ..self }
+    }
+
+    /// The piece with this anchor instead of its own, keeping its rule and picture.
+    pub fn with_anchor(self, anchor: Option<Anchor>) -> Piece {
+        let (strike, picture) = (self.strike(), self.picture());
+        self.marked(anchor, strike, picture)
+    }
+
     /// The piece with its glyphs widened (or narrowed) by `scale`.
     pub fn expanded(&self, scale: f32) -> Piece {
         // A picture keeps its aspect: only letters are widened.
-        if scale == 1.0 || self.picture.is_some() {
+        if scale == 1.0 || self.picture().is_some() {
             return self.clone();
         }
         let mut piece = Piece { width: self.width * scale, scale: self.scale * scale, ..self.clone() };
@@ -215,7 +256,7 @@ pub struct TextSetter<'a> {
     /// Shaping is the costly step; most words recur, so set each (face,
     /// feature set, size, word) once. Keyed by word inside, so a word is
     /// looked up without making a string of it.
-    cache: HashMap<(FaceStyle, usize, u32), HashMap<String, Rc<Piece>>>,
+    cache: FxHashMap<(FaceStyle, usize, u32), FxHashMap<String, Rc<Piece>>>,
     /// The OpenType feature sets the style asks for, by their tags; text is
     /// shaped with `feature_sets[current_features]`.
     feature_sets: Vec<(Vec<String>, Vec<rustybuzz::Feature>)>,
@@ -230,6 +271,8 @@ pub struct TextSetter<'a> {
     other_languages: HashMap<Rc<str>, Option<Hyphenator>>,
     /// The pictures set inline, and the book's to find them in.
     pub pictures: PictureList<'a>,
+    /// The hyphen of each face, feature set and size (see [`TextSetter::soft_hyphen`]).
+    hyphens: FxHashMap<(FaceStyle, usize, u32), Rc<Piece>>,
 }
 
 /// Inline code's size as a fraction of the text around it (the monospaced
@@ -282,7 +325,7 @@ impl<'a> TextSetter<'a> {
             hyphenator,
             justification,
             shaper: Shaper::new(fonts),
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
             feature_sets: vec![(Vec::new(), Vec::new())],
             current_features: 0,
             missing: Vec::new(),
@@ -290,6 +333,7 @@ impl<'a> TextSetter<'a> {
             hyphenation_minima: (2, 3),
             other_languages: HashMap::new(),
             pictures: PictureList::default(),
+            hyphens: FxHashMap::default(),
         }
     }
 
@@ -320,7 +364,7 @@ impl<'a> TextSetter<'a> {
 
     /// Shapes `text` in `face` at `size` into a piece whose glyphs carry their source text.
     pub fn piece(&mut self, text: &str, face: FaceStyle, size: f32, anchor: Option<Anchor>) -> Piece {
-        Piece { anchor, ..(*self.shared_piece(text, face, size)).clone() }
+        Piece::clone(&self.shared_piece(text, face, size)).with_anchor(anchor)
     }
 
     /// [`TextSetter::piece`] without an anchor, shared with every other use of
@@ -355,7 +399,7 @@ impl<'a> TextSetter<'a> {
             glyphs.push(Glyph::new(g.id, x + g.x_offset as f32 * scale, 0.0), source);
             x += g.x_advance as f32 * scale;
         }
-        let piece = Rc::new(Piece { face, size, rise: 0.0, glyphs, width: x, anchor: None, scale: 1.0, strike: None, picture: None });
+        let piece = Rc::new(Piece::plain(face, size, glyphs, x));
         words.insert(text.to_owned(), Rc::clone(&piece));
         piece
     }
@@ -413,35 +457,66 @@ impl<'a> TextSetter<'a> {
         Strike { height: piece.rise + strikeout.height * piece.size, thickness: strikeout.thickness * piece.size }
     }
 
-    /// A span's text in its face and shift, in a paragraph set at `size`.
-    fn span_piece(&mut self, span: &Span, size: f32) -> Rc<Piece> {
+    /// `text`, a part of `span`, in the span's look: its face and shift, and
+    /// its link and rule, in a paragraph set at `size`. The part is set as it
+    /// is, not copied into a span of its own: most words are parts of a
+    /// longer span, and each copy was an allocation.
+    fn text_piece(&mut self, span: &Span, text: &str, size: f32) -> Rc<Piece> {
+        let piece = self.span_piece(span, text, size);
+        if span.anchor.is_none() && !span.strike {
+            return piece;
+        }
+        let strike = span.strike.then(|| self.strike_through(&piece));
+        let picture = piece.picture();
+        Rc::new(Piece::clone(&piece).marked(span.anchor.clone(), strike, picture))
+    }
+
+    /// `text`, a part of `span`, in the span's face and shift, in a paragraph set at `size`.
+    fn span_piece(&mut self, span: &Span, text: &str, size: f32) -> Rc<Piece> {
         let Some(feature) = span.shift.feature().filter(|_| span.face != FaceStyle::Mono) else {
-            return self.shifted_by_size(span, size);
+            return self.shifted_by_size(span, text, size);
         };
         // The font's own superior or inferior glyphs, where it has one for
         // every character: shaped with the feature, each glyph is another.
-        let plain = self.shared_piece(&span.text, span.face, size);
+        let plain = self.shared_piece(text, span.face, size);
         let around = self.current_features;
         let mut tags = self.feature_sets[around].0.clone();
         tags.push(feature.to_owned());
         self.use_features(&tags);
-        let featured = self.shared_piece(&span.text, span.face, size);
+        let featured = self.shared_piece(text, span.face, size);
         self.current_features = around;
         let all_replaced = featured.glyphs.len() == plain.glyphs.len() && featured.glyphs.iter().zip(plain.glyphs.iter()).all(|(f, p)| f.id != p.id);
         if all_replaced {
             featured
         } else {
-            self.shifted_by_size(span, size)
+            self.shifted_by_size(span, text, size)
         }
     }
 
-    /// A span's text smaller and moved off the baseline (or as it is, on it).
-    fn shifted_by_size(&mut self, span: &Span, size: f32) -> Rc<Piece> {
+    /// `text` in `span`'s face, smaller and moved off the baseline (or as it is, on it).
+    fn shifted_by_size(&mut self, span: &Span, text: &str, size: f32) -> Rc<Piece> {
         if span.shift == Shift::Baseline {
-            return self.shared_piece_in(&span.text, span.face, size);
+            return self.shared_piece_in(text, span.face, size);
         }
-        let piece = self.shared_piece_in(&span.text, span.face, size * SHIFTED_SIZE);
+        let piece = self.shared_piece_in(text, span.face, size * SHIFTED_SIZE);
         Rc::new(Piece { rise: size * span.shift.rise(), ..Piece::clone(&piece) })
+    }
+
+    /// The hyphen drawn where a word in `face` breaks at a hyphenation
+    /// point; it copies out as a soft hyphen (nothing), so the word pastes
+    /// whole. One for each face, features and size, shared by every break.
+    fn soft_hyphen(&mut self, face: FaceStyle, size: f32) -> Rc<Piece> {
+        let key = (face, self.current_features, size.to_bits());
+        if let Some(hyphen) = self.hyphens.get(&key) {
+            return Rc::clone(hyphen);
+        }
+        let mut hyphen = self.piece("-", face, size, None);
+        if !hyphen.glyphs.is_empty() {
+            hyphen.glyphs.set_text(0, "\u{ad}");
+        }
+        let hyphen = Rc::new(hyphen);
+        self.hyphens.insert(key, Rc::clone(&hyphen));
+        hyphen
     }
 
     /// A picture span's picture at text height, or (should print not have it after all) its alt text.
@@ -454,11 +529,47 @@ impl<'a> TextSetter<'a> {
         }
     }
 
+    /// The piece of a span that is one piece whatever its text (a note's
+    /// mark, a picture); `None` for an empty one.
+    fn whole_span_piece(&mut self, span: &Span, size: f32) -> Option<Rc<Piece>> {
+        Some(match &span.anchor {
+            _ if span.picture.is_some() => self.picture_piece(span, size),
+            _ if span.text.is_empty() => return None,
+            Some(Anchor::NoteRef { .. }) => {
+                let mut p = self.piece(&span.text, FaceStyle::Regular, size * SHIFTED_SIZE, span.anchor.clone());
+                p.rise = size * SUPERSCRIPT_RISE;
+                Rc::new(p)
+            }
+            _ => self.text_piece(span, &span.text, size),
+        })
+    }
+
+    /// Where `text`, a span's part in a word, may be cut, in order: hyphenation points,
+    /// explicit dashes, between ideographs; an address's or inline code's
+    /// punctuation instead.
+    fn cut_points(&mut self, span: &Span, text: &str, address: bool, hyphenate: bool) -> Vec<(usize, Cut)> {
+        let as_cut = |(at, soft): (usize, bool)| (at, if soft { Cut::Hyphen } else { Cut::Plain });
+        if address || span.face == FaceStyle::Mono {
+            return address_break_points(text).into_iter().map(as_cut).collect();
+        }
+        // Inline code is never hyphenated: a hyphen would read as part of it.
+        // Nor raised or lowered text: the hyphen would be at the text's size.
+        // Nor an address, which must read exactly as it is typed.
+        let hyphenator = if hyphenate && span.shift == Shift::Baseline { self.hyphenator_for(span.lang.as_ref()) } else { None };
+        let mut points: Vec<(usize, Cut)> = break_points(text, hyphenator).into_iter().map(as_cut).collect();
+        if may_hold_ideographs(text) {
+            let ideographic: Vec<(usize, Cut)> = ideographic_break_points(text).into_iter().filter(|at| !points.iter().any(|(p, _)| p == at)).map(|at| (at, Cut::Ideographic)).collect();
+            points.extend(ideographic);
+            points.sort_by_key(|(at, _)| *at);
+        }
+        points
+    }
+
     /// How far the piece's last glyph may hang into the right margin.
     fn hang(&self, piece: &Piece) -> f32 {
         let Some(last) = piece.glyphs.last() else { return 0.0 };
         let Some(character) = piece.glyphs.text().chars().last() else { return 0.0 };
-        if piece.anchor.as_ref().is_some_and(|a| !a.is_uri()) {
+        if piece.anchor().is_some_and(|a| !a.is_uri()) {
             return 0.0;
         }
         self.justification.protrusion_of(character, piece.width - last.x)
@@ -515,8 +626,10 @@ impl<'a> TextSetter<'a> {
         let glue = |space_width: f32, j: &Justification| Item::Glue { width: space_width, stretch: space_width * j.stretch, shrink: space_width * j.shrink };
 
         let words = split_words(&spans);
-        for (w, (word, broken)) in words.iter().enumerate() {
-            if *broken {
+        let mut pieces = Vec::new();
+        for (w, &(ref range, broken)) in words.words.iter().enumerate() {
+            let word = &words.parts[range.clone()];
+            if broken {
                 // The line before a forced break is ragged, as a paragraph's last.
                 for item in Item::paragraph_end() {
                     prepared.items.push(item);
@@ -526,25 +639,26 @@ impl<'a> TextSetter<'a> {
                 // A space takes the face of the word it precedes (an italic space
                 // before an italic word), but not the monospaced face's, which is
                 // as wide as a letter.
-                let mut space = match word.first().map(|s| s.face) {
+                let mut space = match word.first().map(|(s, _)| s.face) {
                     Some(face) if face != style.face && face != FaceStyle::Mono => self.shared_piece(" ", face, style.size),
                     _ => Rc::clone(&space),
                 };
                 // A space inside a link's text is part of the link, so that the
                 // link is one clickable area on each line, not one for each word.
-                let before = words[w - 1].0.last();
-                let after = word.first();
+                let before = words.parts[words.words[w - 1].0.clone()].last().map(|(s, _)| *s);
+                let after = word.first().map(|(s, _)| *s);
                 let link = before.and_then(|s| s.anchor.as_ref()).filter(|a| a.is_uri() && after.and_then(|s| s.anchor.as_ref()) == Some(*a));
                 // And the rule through struck-through words runs through the spaces between them.
                 let strike = before.is_some_and(|s| s.strike) && after.is_some_and(|s| s.strike);
                 if link.is_some() || strike {
                     let strike = strike.then(|| self.strike_through(&space));
-                    space = Rc::new(Piece { anchor: link.cloned(), strike, ..Piece::clone(&space) });
+                    let picture = space.picture();
+                    space = Rc::new(Piece::clone(&space).marked(link.cloned(), strike, picture));
                 }
                 prepared.items.push(glue(space.width, self.justification));
                 prepared.payloads.push(Payload::Space(space));
             }
-            self.push_word(word, style, &mut prepared);
+            self.push_word(word, style, &mut prepared, &mut pieces);
         }
         // The last line is ragged: nothing to hang into the margin there.
         if let (Some(Item::Penalty { flagged: false, .. }), Some(Payload::None)) = (prepared.items.last(), prepared.payloads.last()) {
@@ -558,93 +672,66 @@ impl<'a> TextSetter<'a> {
         prepared
     }
 
-    fn push_word(&mut self, word: &[Span], style: TextStyle, prepared: &mut Prepared) {
-        // Cut the word into fragments at hyphenation points and after explicit dashes.
-        let mut fragments: Vec<(Vec<Span>, Option<Cut>)> = vec![(Vec::new(), None)];
-        let address = looks_like_an_address(word.iter().map(|s| s.text.as_str()));
-        for span in word {
+    /// A word's boxes and breaks: cut into fragments at hyphenation points,
+    /// after explicit dashes and between ideographs, each fragment a box.
+    /// `pieces` is room for a fragment's pieces, kept from word to word.
+    fn push_word(&mut self, word: &[(&Span, &str)], style: TextStyle, prepared: &mut Prepared, pieces: &mut Vec<Rc<Piece>>) {
+        let address = looks_like_an_address(word.iter().map(|&(_, text)| text));
+        for &(span, text) in word {
             if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.picture.is_some() {
-                fragments.last_mut().expect("one fragment at least").0.push(span.clone());
+                pieces.extend(self.whole_span_piece(span, style.size));
                 continue;
             }
             let mut start = 0;
-            // Inline code is never hyphenated: a hyphen would read as part of it.
-            // Nor raised or lowered text: the hyphen would be at the text's size.
-            // Nor an address, which must read exactly as it is typed.
-            let hyphenator = if style.hyphenate && span.face != FaceStyle::Mono && span.shift == Shift::Baseline && !address { self.hyphenator_for(span.lang.as_ref()) } else { None };
-            let points = if address || span.face == FaceStyle::Mono { address_break_points(&span.text) } else { break_points(&span.text, hyphenator) };
-            let mut points: Vec<(usize, Cut)> = points.into_iter().map(|(at, soft)| (at, if soft { Cut::Hyphen } else { Cut::Plain })).collect();
-            if !address && span.face != FaceStyle::Mono {
-                let ideographic: Vec<(usize, Cut)> = ideographic_break_points(&span.text).into_iter().filter(|at| !points.iter().any(|(p, _)| p == at)).map(|at| (at, Cut::Ideographic)).collect();
-                points.extend(ideographic);
-                points.sort_by_key(|(at, _)| *at);
-            }
-            for (at, soft) in points {
-                let piece = span.part(&span.text[start..at]);
-                let current = fragments.last_mut().expect("one fragment at least");
-                current.0.push(piece);
-                current.1 = Some(soft);
-                fragments.push((Vec::new(), None));
+            for (at, cut) in self.cut_points(span, text, address, style.hyphenate) {
+                if start < at {
+                    pieces.push(self.text_piece(span, &text[start..at], style.size));
+                }
+                self.push_fragment(pieces, Some((cut, span.face)), style, prepared);
                 start = at;
             }
-            fragments.last_mut().expect("one fragment at least").0.push(span.part(&span.text[start..]));
-        }
-        for (spans, break_after) in fragments {
-            let pieces: Vec<Rc<Piece>> = spans
-                .iter()
-                .filter(|s| !s.text.is_empty() || s.picture.is_some())
-                .map(|s| match &s.anchor {
-                    _ if s.picture.is_some() => self.picture_piece(s, style.size),
-                    Some(Anchor::NoteRef { .. }) => {
-                        let mut p = self.piece(&s.text, FaceStyle::Regular, style.size * SHIFTED_SIZE, s.anchor.clone());
-                        p.rise = style.size * SUPERSCRIPT_RISE;
-                        Rc::new(p)
-                    }
-                    None if !s.strike => self.span_piece(s, style.size),
-                    anchor => {
-                        let piece = self.span_piece(s, style.size);
-                        Rc::new(Piece { anchor: anchor.clone(), strike: s.strike.then(|| self.strike_through(&piece)), ..Piece::clone(&piece) })
-                    }
-                })
-                .collect();
-            let width = pieces.iter().map(|p| p.width).sum();
-            let hang = pieces.last().map_or(0.0, |p| self.hang(p));
-            prepared.items.push(Item::Box { width });
-            prepared.payloads.push(match <[_; 1]>::try_from(pieces) {
-                Ok([piece]) => Payload::Word(piece),
-                Err(pieces) => Payload::Pieces(pieces.into_boxed_slice()),
-            });
-            match break_after {
-                // Between ideographs: no hyphen, and a little room to justify the line.
-                Some(Cut::Ideographic) => {
-                    prepared.items.push(Item::Glue { width: 0.0, stretch: style.size * IDEOGRAPHIC_STRETCH, shrink: 0.0 });
-                    prepared.payloads.push(Payload::None);
-                }
-                Some(Cut::Hyphen) => {
-                    let face = spans.last().map_or(style.face, |s| s.face);
-                    let mut hyphen = self.piece("-", face, style.size, None);
-                    // A soft hyphen copies out as nothing, so the word pastes whole.
-                    if !hyphen.glyphs.is_empty() {
-                        hyphen.glyphs.set_text(0, "\u{ad}");
-                    }
-                    let width = hyphen.width - self.justification.protrusion_of('-', hyphen.width);
-                    prepared.items.push(Item::Penalty { width, cost: self.justification.hyphen_penalty, flagged: true });
-                    prepared.payloads.push(Payload::Break(Some(Rc::new(hyphen))));
-                }
-                Some(Cut::Plain) => {
-                    prepared.items.push(Item::Penalty { width: -hang, cost: self.justification.hyphen_penalty, flagged: true });
-                    prepared.payloads.push(Payload::Break(None));
-                }
-                // The word's end: if its last mark may hang into the margin, a
-                // break here is a penalty whose (negative) width is that margin
-                // kern. It sits before the space, so the space is no longer a
-                // breakpoint of its own and the line breaker sees one break.
-                None if hang > 0.0 => {
-                    prepared.items.push(Item::Penalty { width: -hang, cost: 0.0, flagged: false });
-                    prepared.payloads.push(Payload::None);
-                }
-                None => {}
+            if start < text.len() {
+                pieces.push(self.text_piece(span, &text[start..], style.size));
             }
+        }
+        self.push_fragment(pieces, None, style, prepared);
+    }
+
+    /// One fragment of a word (its `pieces`, emptied), and the break after it
+    /// with the face of the text before the break.
+    fn push_fragment(&mut self, pieces: &mut Vec<Rc<Piece>>, break_after: Option<(Cut, FaceStyle)>, style: TextStyle, prepared: &mut Prepared) {
+        let width = pieces.iter().map(|p| p.width).sum();
+        let hang = pieces.last().map_or(0.0, |p| self.hang(p));
+        prepared.items.push(Item::Box { width });
+        prepared.payloads.push(match pieces.len() {
+            1 => Payload::Word(pieces.pop().expect("one piece")),
+            _ => Payload::Pieces(pieces.drain(..).collect()),
+        });
+        match break_after {
+            // Between ideographs: no hyphen, and a little room to justify the line.
+            Some((Cut::Ideographic, _)) => {
+                prepared.items.push(Item::Glue { width: 0.0, stretch: style.size * IDEOGRAPHIC_STRETCH, shrink: 0.0 });
+                prepared.payloads.push(Payload::None);
+            }
+            Some((Cut::Hyphen, face)) => {
+                let hyphen = self.soft_hyphen(face, style.size);
+                let width = hyphen.width - self.justification.protrusion_of('-', hyphen.width);
+                prepared.items.push(Item::Penalty { width, cost: self.justification.hyphen_penalty, flagged: true });
+                prepared.payloads.push(Payload::Break(Some(hyphen)));
+            }
+            Some((Cut::Plain, _)) => {
+                prepared.items.push(Item::Penalty { width: -hang, cost: self.justification.hyphen_penalty, flagged: true });
+                prepared.payloads.push(Payload::Break(None));
+            }
+            // The word's end: if its last mark may hang into the margin, a
+            // break here is a penalty whose (negative) width is that margin
+            // kern. It sits before the space, so the space is no longer a
+            // breakpoint of its own and the line breaker sees one break.
+            None if hang > 0.0 => {
+                prepared.items.push(Item::Penalty { width: -hang, cost: 0.0, flagged: false });
+                prepared.payloads.push(Payload::None);
+            }
+            None => {}
         }
     }
 }
@@ -687,41 +774,52 @@ fn flatten(inlines: &[Inline], around: &Span, placeable: &dyn Fn(&Image) -> bool
     }
 }
 
-/// Splits spans into words at ordinary spaces (no-break spaces stay inside
-/// words); each word says whether a forced line break comes before it.
-fn split_words(spans: &[Span]) -> Vec<(Vec<Span>, bool)> {
-    // A word is nearly always one span: room for one, not the four a first push
-    // would make, since every word of a paragraph is held until it is set.
-    let new_word = || Vec::with_capacity(1);
-    let mut words: Vec<(Vec<Span>, bool)> = vec![(new_word(), false)];
+/// A paragraph's words: each a run of `parts`, a span's text or a part of
+/// it with the span that gives its look, borrowed, not copied: every word of
+/// a paragraph is held until it is set.
+struct Words<'s> {
+    parts: Vec<(&'s Span, &'s str)>,
+    /// Each word's parts, and whether a forced line break comes before it.
+    words: Vec<(std::ops::Range<usize>, bool)>,
+}
+
+/// Splits spans into words at ordinary spaces (no-break spaces stay inside words).
+fn split_words(spans: &[Span]) -> Words<'_> {
+    let mut split = Words { parts: Vec::with_capacity(spans.len()), words: Vec::new() };
+    // The word being gathered: where its parts start, and whether a break comes before it.
+    let mut start = 0;
+    let mut broken = false;
     for span in spans {
         if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.picture.is_some() {
-            words.last_mut().expect("one word at least").0.push(span.clone());
+            split.parts.push((span, span.text.as_str()));
             continue;
         }
         let mut rest = span.text.as_str();
         loop {
             let end = rest.find([' ', '\n', '\t', LINE_BREAK]).unwrap_or(rest.len());
             if end > 0 {
-                words.last_mut().expect("one word at least").0.push(span.part(&rest[..end]));
+                split.parts.push((span, &rest[..end]));
             }
             let Some(separator) = rest[end..].chars().next() else { break };
-            if !words.last().expect("one word at least").0.is_empty() {
-                words.push((new_word(), false));
+            if split.parts.len() > start {
+                split.words.push((start..split.parts.len(), broken));
+                start = split.parts.len();
+                broken = false;
             }
             if separator == LINE_BREAK {
-                words.last_mut().expect("one word at least").1 = true;
+                broken = true;
             }
             rest = &rest[end + separator.len_utf8()..];
         }
     }
-    // Only the last word can be empty; a break before no word, or before the
-    // first, has no line to end.
-    words.retain(|(word, _)| !word.is_empty());
-    if let Some(first) = words.first_mut() {
+    if split.parts.len() > start {
+        split.words.push((start..split.parts.len(), broken));
+    }
+    // A break before no word, or before the first, has no line to end.
+    if let Some(first) = split.words.first_mut() {
         first.1 = false;
     }
-    words
+    split
 }
 
 /// Places inside `text` where a line may break: `(byte offset, true)` for a
@@ -730,20 +828,22 @@ fn split_words(spans: &[Span]) -> Vec<(Vec<Span>, bool)> {
 fn break_points(text: &str, hyphenator: Option<&Hyphenator>) -> Vec<(usize, bool)> {
     let mut points = Vec::new();
     let mut letters_start: Option<usize> = None;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (i, &(at, c)) in chars.iter().enumerate() {
+    let mut before: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
         if c.is_alphabetic() {
             letters_start.get_or_insert(at);
         } else {
             if let (Some(start), Some(h)) = (letters_start.take(), hyphenator) {
                 points.extend(h.breaks(&text[start..at]).into_iter().map(|b| (start + b, true)));
             }
-            let next_is_letter = chars.get(i + 1).is_some_and(|(_, n)| n.is_alphabetic());
-            let before_is_letter = i > 0 && chars[i - 1].1.is_alphanumeric();
+            let next_is_letter = chars.peek().is_some_and(|(_, n)| n.is_alphabetic());
+            let before_is_letter = before.is_some_and(char::is_alphanumeric);
             if matches!(c, '-' | '—' | '–' | '/') && next_is_letter && before_is_letter {
                 points.push((at + c.len_utf8(), false));
             }
         }
+        before = Some(c);
     }
     if let (Some(start), Some(h)) = (letters_start, hyphenator) {
         points.extend(h.breaks(&text[start..]).into_iter().map(|b| (start + b, true)));
@@ -752,11 +852,21 @@ fn break_points(text: &str, hyphenator: Option<&Hyphenator>) -> Vec<(usize, bool
     points
 }
 
+/// Whether `text` may hold an ideograph: every one (U+2E80 and after) is
+/// three or four bytes in UTF-8, led by a byte of 0xE2 or more.
+fn may_hold_ideographs(text: &str) -> bool {
+    text.bytes().any(|b| b >= 0xe2)
+}
+
 /// Whether a word is a web or mail address or a path, which breaks at its
 /// punctuation rather than with hyphens.
 fn looks_like_an_address<'a>(parts: impl Iterator<Item = &'a str> + Clone) -> bool {
     let has = |needle: &str| parts.clone().any(|p| p.contains(needle));
     let starts = |prefix: &str| parts.clone().find(|p| !p.is_empty()).is_some_and(|p| p.trim_start_matches(['(', '<', '[', '“', '‘']).starts_with(prefix));
+    // Most words have none of an address's marks: answered in one pass.
+    if !parts.clone().any(|p| p.bytes().any(|b| matches!(b, b'/' | b':' | b'@'))) {
+        return starts("www.");
+    }
     has("://") || starts("www.") || starts("mailto:") || (has("@") && has(".")) || parts.clone().map(|p| p.matches('/').count()).sum::<usize>() >= 2
 }
 
@@ -899,12 +1009,12 @@ mod tests {
             .payloads
             .iter()
             .filter_map(|p| match p {
-                Payload::Word(piece) | Payload::Space(piece) => Some((piece.glyphs.text(), piece.strike.is_some())),
+                Payload::Word(piece) | Payload::Space(piece) => Some((piece.glyphs.text(), piece.strike().is_some())),
                 _ => None,
             })
             .collect();
         assert_eq!(struck, [("kept", false), (" ", false), ("struck", true), (" ", true), ("out", true), (" ", false), ("kept", false)]);
-        let strike = pieces(&prepared)[1].strike.unwrap();
+        let strike = pieces(&prepared)[1].strike().unwrap();
         // Through the small letters: above the baseline, below the x-height.
         assert!(strike.height > 1.5 && strike.height < 4.5 && strike.thickness > 0.2 && strike.thickness < 1.0, "{strike:?}");
         let lines = crate::typeset::inline::line::set_paragraph(&prepared, &|_| 300.0, &crate::typeset::inline::line::params(&style.justification), true);

@@ -48,9 +48,19 @@ enum Command {
         /// for printers that cannot print double-sided.
         #[arg(long)]
         two_pass: bool,
+        /// Booklets: impose in signatures of N sheets (4 if N is not given: 16 pages each),
+        /// each folded and stapled or sewn on its own, then stacked; a booklet longer than its
+        /// style's `saddle_stitch_max_pages` (64) is written only so.
+        #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "4", value_parser = clap::value_parser!(u16).range(1..=64))]
+        signatures: Option<u16>,
         /// Print how long each stage of the build took.
         #[arg(long)]
         timings: bool,
+    },
+    /// Start a book: a folder with a book.toml, a first chapter and a README on the format.
+    New {
+        /// The book's folder, made here (it must not exist, or be empty).
+        folder: PathBuf,
     },
     /// Report a manuscript's problems without building (exit 0 clean or warnings only, 1 errors).
     Check {
@@ -93,10 +103,11 @@ fn main() -> ExitCode {
         style: None,
         marks: false,
         two_pass: false,
+        signatures: None,
         timings: false,
     });
     match command {
-        Command::Build { manuscript, out, format, resources, style, marks, two_pass, timings } => {
+        Command::Build { manuscript, out, format, resources, style, marks, two_pass, signatures, timings } => {
             let editions = if format.is_empty() {
                 Edition::ALL.to_vec()
             } else {
@@ -115,6 +126,7 @@ fn main() -> ExitCode {
                 style,
                 marks,
                 two_pass,
+                signatures: signatures.map(usize::from),
             };
             match quire::build(&options) {
                 Ok(built) => {
@@ -139,6 +151,19 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::New { folder } => match quire::new_book(&folder) {
+            Ok(written) => {
+                for file in &written {
+                    println!("wrote {}", file.display());
+                }
+                println!("build it with `quire build {}`", folder.display());
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Check { manuscript, resources } => {
             let path = match quire::manuscript_file(&manuscript) {
                 Ok(path) => path,

@@ -31,6 +31,7 @@ fn build_booklets(out: &Path, editions: Vec<Edition>, marks: bool, two_pass: boo
         style: None,
         marks,
         two_pass,
+        signatures: None,
     };
     let report = build(&options).expect("the bundled manuscript builds");
     assert!(report.warnings.is_empty(), "warnings: {:?}", report.warnings);
@@ -308,6 +309,7 @@ fn fold_manuscript(name: &str, manuscript: &str) -> (PathBuf, Vec<Half>) {
         style: None,
         marks: false,
         two_pass: false,
+        signatures: None,
     };
     build(&options).expect("the manuscript builds");
     let booklet = read_booklet(&dir.join("out").join("pamphlet-booklet-a4.pdf"), "booklet-a5.toml");
@@ -340,5 +342,98 @@ fn back_matter_too_long_for_the_back_cover_stays_inside() {
     let inside = reading[3..n - 1].iter().position(|p| p.text.contains("Further reading")).expect("the further reading is inside");
     assert!(reading[3 + inside].folio.is_some(), "inside pages are numbered");
     assert!(reading[3..n - 1].iter().any(|p| p.text.contains("Article 40.")));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The tops (in PDF points, from the foot) of the collation marks each sheet side draws:
+/// the strokes 2 mm thick, across the fold.
+fn collation_marks(pdf: &Path) -> Vec<Vec<f32>> {
+    let doc = Document::load(pdf).unwrap();
+    doc.get_pages()
+        .values()
+        .map(|id| {
+            let content = lopdf::content::Content::decode(&doc.get_page_content(*id)).unwrap();
+            let mut width = 1.0;
+            let mut tops = Vec::new();
+            for op in &content.operations {
+                let number = |i: usize| op.operands.get(i).and_then(|o| o.as_float().ok());
+                match op.operator.as_str() {
+                    "w" => width = number(0).unwrap_or(1.0),
+                    "m" if (width - 2.0 * 72.0 / 25.4).abs() < 0.05 => tops.push(number(1).unwrap()),
+                    _ => {}
+                }
+            }
+            tops
+        })
+        .collect()
+}
+
+/// A book of 192 booklet pages (the bundled article 22 times, by `longbook`) is past
+/// saddle stitching: no booklet unless asked for in signatures, and then signatures of
+/// 16 pages that each fold into their own pages in order, marked so the stack collates.
+#[test]
+fn a_long_book_s_booklet_comes_in_signatures_only_when_asked() {
+    let dir = temp_dir("signatures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let manuscript = dir.join("longbook.md");
+    let made = Command::new(env!("CARGO_BIN_EXE_longbook")).arg(root().join("manuscript/russia-1917.md")).arg("22").arg(&manuscript).status().unwrap();
+    assert!(made.success());
+    let options = |signatures, editions| BuildOptions { manuscript: manuscript.clone(), out_dir: dir.join("out"), editions, resources: None, style: None, marks: false, two_pass: false, signatures };
+
+    // Without `--signatures`: the other editions are written, the booklet is not, and a warning says why and how.
+    let report = build(&options(None, vec![Edition::Pdf, Edition::BookletA4])).expect("the long book builds");
+    let names: Vec<String> = report.written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["longbook.pdf"]);
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    let warning = report.warnings[0].render(false);
+    assert!(warning.contains("longbook-booklet-a4.pdf was not written") && warning.contains("at most 64 pages") && warning.contains("--signatures"), "{warning}");
+    let pages: usize = warning.split("the booklet's ").nth(1).and_then(|rest| rest.split(' ').next()).and_then(|n| n.parse().ok()).expect("the warning counts the pages");
+    assert!((180..=220).contains(&pages), "a book of about 200 pages: {pages}");
+
+    // With it: signatures of 4 sheets, the last holding what is left.
+    let report = build(&options(Some(4), vec![Edition::BookletA4])).expect("the long book builds");
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let pdf = dir.join("out/longbook-booklet-a4.pdf");
+    let sides = Document::load(&pdf).unwrap().get_pages().len();
+    let sheets = 4 * (pages / 16) + (pages % 16).div_ceil(4);
+    assert_eq!(sides, 2 * sheets, "{pages} pages in 16-page signatures");
+
+    // The folio of each half of a sheet side, read in the foot margin away from the fold
+    // (where the signature number stands).
+    let style = Style::read(&root().join("styles/booklet-a5.toml")).unwrap();
+    let (width, height) = (style.page_width(), style.page_height());
+    let fold = 842.0 / 2.0;
+    let foot = height - style.bottom() + 1.0;
+    let folio = |side: usize, half: usize| -> Option<usize> {
+        let x = if half == 0 { fold - width + 1.0 } else { fold + 60.0 };
+        text_in(&pdf, side, x, foot, width - 61.0, style.bottom() - 2.0).parse().ok()
+    };
+    // Signature 2 (pages 17–32) opens at sheet 5: its outer sheet carries 32 and 17, then 18 and 31;
+    // its next sheet 30 and 19, then 20 and 29.
+    assert_eq!([folio(9, 0), folio(9, 1), folio(10, 0), folio(10, 1)], [Some(32), Some(17), Some(18), Some(31)]);
+    assert_eq!([folio(11, 0), folio(11, 1), folio(12, 0), folio(12, 1)], [Some(30), Some(19), Some(20), Some(29)]);
+    // Every full signature after the first (whose first pages are the covers) folds on its own into its 16 pages in order.
+    for signature in 1..pages / 16 {
+        let first = 8 * signature + 1;
+        let halves: Vec<[Half; 2]> = (first..first + 8).map(|side| [0, 1].map(|half| Half { folio: folio(side, half), text: String::new() })).collect();
+        let read: Vec<Option<usize>> = fold_and_read(&halves).into_iter().map(|h| h.folio).collect();
+        // The book's last page is the back cover, which has no folio.
+        let expected: Vec<Option<usize>> = (16 * signature + 1..=16 * signature + 16).map(|page| (page < pages).then_some(page)).collect();
+        assert_eq!(read, expected, "signature {}", signature + 1);
+    }
+
+    // The signature number at the foot of each signature's first page, beside the fold; none on the front cover.
+    let number_at = |side: usize| text_in(&pdf, side, fold, height - 30.0, 40.0, 30.0);
+    assert_eq!(number_at(1), "");
+    assert_eq!(number_at(9), "2");
+    assert_eq!(number_at(17), "3");
+    // The collation marks: one on the outside of each signature's outer sheet, each a step lower.
+    let marks = collation_marks(&pdf);
+    for (side, tops) in marks.iter().enumerate() {
+        let outer_front = side % 8 == 0;
+        assert_eq!(tops.len(), usize::from(outer_front), "sheet side {}: {tops:?}", side + 1);
+    }
+    let tops: Vec<f32> = marks.iter().step_by(8).map(|t| t[0]).collect();
+    assert!(tops.windows(2).all(|w| w[1] < w[0]), "each signature's mark is lower down the spine: {tops:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -45,7 +45,7 @@ fn a_book_folder_is_read_in_the_order_and_parts_of_its_book_toml() {
 #[test]
 fn a_book_builds_into_every_edition_with_its_chapter_titles() {
     let out = std::env::temp_dir().join(format!("quire-books-out-{}", std::process::id()));
-    let options = quire::BuildOptions { manuscript: small_book(), out_dir: out.clone(), editions: quire::Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false };
+    let options = quire::BuildOptions { manuscript: small_book(), out_dir: out.clone(), editions: quire::Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None };
     let report = quire::build(&options).unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<String> = report.written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert!(names.contains(&"small.pdf".to_owned()) && names.contains(&"small.epub".to_owned()), "named after the folder: {names:?}");
@@ -80,4 +80,77 @@ fn without_book_toml_the_chapters_are_the_md_files_in_name_order() {
     // With no book.toml, what the book lacks is said, not silently assumed.
     assert!(checked.diagnostics.iter().any(|d| d.message.contains("has no title")), "{:?}", checked.diagnostics);
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// The twelve-chapter test book (tests/books/twelve/) or its French edition (douze/).
+fn test_book(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/books").join(name)
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    String::from_utf8(std::process::Command::new("pdftotext").arg(pdf).arg("-").output().expect("pdftotext runs").stdout).unwrap()
+}
+
+/// The one XHTML document (or all of them) of an EPUB, as text.
+fn epub_documents(epub: &Path) -> String {
+    let out = std::process::Command::new("unzip").arg("-p").arg(epub).arg("*.xhtml").output().expect("unzip runs");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_twelve_chapter_book_and_its_french_edition_build_into_every_edition_without_a_warning() {
+    for (name, part_titles, linked_section) in [("twelve", ["The Press", "The Page"], "sec-punches-and-matrices"), ("douze", ["La presse", "La page"], "sec-poinçons-et-matrices")] {
+        let folder = test_book(name);
+        let checked = check(&folder, &resources_for(&folder, None));
+        assert!(checked.diagnostics.is_empty(), "{name}: {:#?}", checked.diagnostics);
+        let book = checked.book.unwrap();
+        // A preface, then twelve chapters numbered 1–12 in two parts of six.
+        assert_eq!(book.chapters.len(), 13, "{name}");
+        assert_eq!(book.chapters[0].number, None, "{name}: the preface is unnumbered");
+        assert_eq!(book.chapters.iter().map(|c| c.number).skip(1).collect::<Vec<_>>(), (1..=12).map(Some).collect::<Vec<_>>(), "{name}");
+        assert_eq!(book.parts.iter().map(|p| plain_text(&p.title)).collect::<Vec<_>>(), part_titles, "{name}");
+        assert_eq!(book.chapters.iter().map(|c| c.part).collect::<Vec<_>>(), [None].into_iter().chain((0..12).map(|i| Some(i / 6))).collect::<Vec<_>>());
+        let m = &book.metadata;
+        for (key, value) in [("dedication", &m.dedication), ("epigraph", &m.epigraph), ("epigraph_source", &m.epigraph_source), ("edition", &m.edition), ("rights", &m.rights), ("publisher", &m.publisher)] {
+            assert!(value.as_deref().is_some_and(|v| !v.is_empty()), "{name}: `{key}` is read from book.toml");
+        }
+        assert!(m.identifier.as_deref().is_some_and(|i| i.starts_with("urn:uuid:")), "{name}: {:?}", m.identifier);
+        // Every chapter has its own `[^1]`: a note marked 1 in each of the 13 files.
+        for chapter in 0..13 {
+            assert_eq!(book.notes.iter().filter(|n| n.chapter == chapter && n.mark == 1).count(), 1, "{name}: chapter {chapter} has its note 1");
+        }
+        assert!(book.notes.len() > 30, "{name}: several chapters have 2–4 notes ({})", book.notes.len());
+
+        let out = std::env::temp_dir().join(format!("quire-books-{name}-out-{}", std::process::id()));
+        let options = quire::BuildOptions { manuscript: folder.clone(), out_dir: out.clone(), editions: quire::Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None };
+        let report = quire::build(&options).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(report.warnings.is_empty(), "{name}: {:#?}", report.warnings);
+        assert_eq!(report.written.len(), quire::Edition::ALL.len(), "{name}: {:?}", report.written);
+
+        let text = pdf_text(&out.join(format!("{name}.pdf")));
+        let epub = epub_documents(&out.join(format!("{name}.epub")));
+        for chapter in &book.chapters {
+            let title = plain_text(chapter.title.as_deref().unwrap());
+            assert!(text.contains(&title), "{name}: `{title}` is in the PDF");
+            assert!(epub.contains(&title), "{name}: `{title}` is in the EPUB");
+        }
+        // Every reference leads to its note and every note back to each of its references.
+        for note in &book.notes {
+            let n = note.number;
+            assert!(epub.contains(&format!("id=\"note-{n}\"")), "{name}: note {n} is in the EPUB");
+            assert!(epub.contains(&format!("#note-{n}\"")), "{name}: a reference leads to note {n}");
+            assert!(epub.contains(&format!("id=\"noteref-{n}\"")), "{name}: note {n}'s reference has an anchor");
+            assert!(epub.contains(&format!("#noteref-{n}\"")), "{name}: note {n} leads back");
+        }
+        // Chapter 2's note 1 is cited twice: both references are anchored.
+        let twice = book.notes.iter().find(|n| n.chapter == 2 && n.mark == 1).unwrap().number;
+        assert!(epub.contains(&format!("id=\"noteref-{twice}-2\"")), "{name}: the second reference to note {twice}");
+        // Chapter 9 links to a sub-section of chapter 5, in another file.
+        assert!(epub.contains(&format!("href=\"#{linked_section}\"")) || epub.contains(&format!("#{linked_section}\"")), "{name}: the link between chapters leads to {linked_section}");
+        // The French edition is set with French quotation marks.
+        if name == "douze" {
+            assert!(text.contains('«') && text.contains('»'), "douze: French quotes");
+        }
+        std::fs::remove_dir_all(out).unwrap();
+    }
 }

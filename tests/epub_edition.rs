@@ -18,6 +18,7 @@ fn build_epub(out: &Path) -> PathBuf {
         style: None,
         marks: false,
         two_pass: false,
+        signatures: None,
     };
     let report = build(&options).expect("the bundled manuscript builds");
     assert!(report.warnings.is_empty(), "bundled manuscript has warnings: {:?}", report.warnings);

@@ -358,3 +358,47 @@ fn every_real_document_keeps_every_word_in_order() {
         std::fs::remove_dir_all(&out).unwrap();
     }
 }
+
+/// `quire new` starts a book that `quire build` builds at once, with no warning,
+/// its note in place; it never writes into a folder that holds anything.
+#[test]
+fn quire_new_starts_a_book_that_builds_without_a_warning() {
+    let parent = std::env::temp_dir().join(format!("quire-front-door-new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&parent);
+    std::fs::create_dir_all(&parent).unwrap();
+    let folder = parent.join("my-first-book");
+    let made = Command::new(QUIRE).arg("new").arg(&folder).output().expect("quire runs");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    for file in ["book.toml", "01-first-chapter.md", "README.md"] {
+        assert!(folder.join(file).is_file(), "{file} is written");
+    }
+    let toml = std::fs::read_to_string(folder.join("book.toml")).unwrap();
+    assert!(toml.contains("title = \"My first book\"") && toml.contains("chapters = [\"01-first-chapter.md\"]"), "{toml}");
+    let readme = std::fs::read_to_string(folder.join("README.md")).unwrap();
+    for topic in ["[[parts]]", "[notes]", "numbering", "placement", "[labels]", "toc_depth", "[^1]"] {
+        assert!(readme.contains(topic), "the README tells of {topic}");
+    }
+
+    let out = parent.join("dist");
+    let built = Command::new(QUIRE).arg("build").arg(&folder).arg("--out").arg(&out).env("NO_COLOR", "1").output().expect("quire runs");
+    let stderr = String::from_utf8_lossy(&built.stderr);
+    assert!(built.status.success(), "{stderr}");
+    assert!(!stderr.contains("warning"), "a new book builds with no warning: {stderr}");
+    for edition in [".epub", ".pdf", "-booklet-a4.pdf", "-booklet-letter.pdf"] {
+        assert!(out.join(format!("my-first-book{edition}")).is_file(), "{edition} is written: {stderr}");
+    }
+    let pdf = pdf_text(&out.join("my-first-book.pdf"));
+    for words in ["My first book", "The First Chapter", "A section", "The note’s text."] {
+        assert!(pdf.contains(words), "`{words}` is in the PDF: {pdf}");
+    }
+    assert!(!pdf.contains("This book’s folder"), "the README is not a chapter: {pdf}");
+
+    // A second `quire new` into the same folder changes nothing there.
+    let before = std::fs::read_to_string(folder.join("01-first-chapter.md")).unwrap();
+    let again = Command::new(QUIRE).arg("new").arg(&folder).output().expect("quire runs");
+    assert!(!again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("not empty"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(folder.join("01-first-chapter.md")).unwrap(), before);
+    std::fs::remove_dir_all(&parent).unwrap();
+}

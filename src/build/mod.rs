@@ -13,10 +13,12 @@ use crate::typeset::inline::hyphenate;
 use crate::{check, epub, impose, layout, passes, pdf, typeset};
 
 mod error;
+mod new_book;
 pub mod output;
 pub mod timings;
 
 pub use error::BuildError;
+pub use new_book::{new_book, NewBookError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Edition {
@@ -57,6 +59,9 @@ pub struct BuildOptions {
     pub marks: bool,
     /// Booklets: also write `-fronts.pdf` and `-backs.pdf` for printers without duplex.
     pub two_pass: bool,
+    /// Booklets: impose in signatures of this many sheets, each its own gathering; a
+    /// booklet past its style's `saddle_stitch_max_pages` is written only so.
+    pub signatures: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -166,6 +171,24 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     Ok(BuildReport { written, warnings, timings })
 }
 
+/// Why a booklet past its style's limit was not written, and how to ask for it.
+fn too_long_to_saddle_stitch(manuscript: &Path, file: &str, paper: &impose::Paper, pages: usize, most: usize) -> Diagnostic {
+    let sheets = pages.div_ceil(4);
+    Diagnostic::warning(
+        manuscript,
+        None,
+        format!(
+            "{file} was not written: the booklet's {pages} pages would be {sheets} sheets folded as one, and saddle stitching holds at most {most} pages ({} sheets; styles/{}, `saddle_stitch_max_pages`)",
+            most / 4,
+            paper.style_file
+        ),
+    )
+    .with_help(format!(
+        "ask for it in signatures, gatherings to fold and staple or sew one by one and stack: `--signatures` (4 sheets, 16 pages, each: {} signatures) or `--signatures N` for N sheets each",
+        pages.div_ceil(16)
+    ))
+}
+
 /// What every edition's thread reads: the checked book and the build's settings.
 #[derive(Clone, Copy)]
 struct Job<'a> {
@@ -220,11 +243,20 @@ impl Job<'_> {
                 let paper = edition.paper().expect("a booklet edition has a paper");
                 let style = self.resources.style(paper.style_file).map_err(BuildError::Style)?;
                 let pamphlet = self.typeset(&style, Shape::Pamphlet, &mut made);
+                let name = format!("-booklet-{}", paper.name);
+                let binding = match self.options.signatures {
+                    Some(sheets) => impose::Binding::Signatures(sheets),
+                    None if pamphlet.pages.len() > style.imposition.saddle_stitch_max_pages => {
+                        let file = format!("{}{name}.pdf", self.stem);
+                        made.warnings.push(too_long_to_saddle_stitch(self.path, &file, paper, pamphlet.pages.len(), style.imposition.saddle_stitch_max_pages));
+                        return Ok(made);
+                    }
+                    None => impose::Binding::SaddleStitch,
+                };
                 let sheets = made
                     .timings
-                    .time(stage::IMPOSITION, || impose::impose_document(pamphlet, paper, self.options.marks))
+                    .time(stage::IMPOSITION, || impose::impose_document(pamphlet, paper, self.options.marks, binding))
                     .map_err(|source| BuildError::Imposition { style_file: paper.style_file, source })?;
-                let name = format!("-booklet-{}", paper.name);
                 let mut write = |document: &layout::Document| {
                     made.timings.time(stage::PDF, || pdf::write_pdf(document)).map_err(|source| BuildError::Pdf { what: format!("{} booklet", paper.name), source })
                 };
@@ -384,7 +416,7 @@ mod tests {
     fn a_build_reports_every_stage_of_both_editions() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let out = std::env::temp_dir().join(format!("quire-test-timings-{}", std::process::id()));
-        let options = BuildOptions { manuscript: root.join("manuscript"), out_dir: out.clone(), editions: Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false };
+        let options = BuildOptions { manuscript: root.join("manuscript"), out_dir: out.clone(), editions: Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None };
         let report = build(&options).unwrap();
         for name in [
             stage::CHECK,

@@ -77,6 +77,29 @@ pub fn impose(pages: usize) -> Vec<Sheet> {
         .collect()
 }
 
+/// The sheets of a pamphlet of `pages` pages in signatures of `sheets` sheets,
+/// each signature a saddle-stitched gathering of its own of `4 × sheets` pages,
+/// in reading order, each signature's outermost sheet first. The last signature
+/// takes the pages left over, padded as [`impose`] pads: the back cover stays last.
+pub fn impose_in_signatures(pages: usize, sheets: usize) -> Vec<Vec<Sheet>> {
+    let per_signature = 4 * sheets.max(1);
+    (0..pages)
+        .step_by(per_signature)
+        .map(|first| impose(per_signature.min(pages - first)).into_iter().map(|sheet| sheet.shifted(first)).collect())
+        .collect()
+}
+
+impl Sheet {
+    /// The same sheet for pages `offset` further on.
+    fn shifted(self, offset: usize) -> Sheet {
+        let shift = |slot: Slot| match slot {
+            Slot::Page(index) => Slot::Page(index + offset),
+            Slot::Blank => Slot::Blank,
+        };
+        Sheet { front: self.front.map(shift), back: self.back.map(shift) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +163,23 @@ mod tests {
         let sheets = impose(10);
         assert_eq!(sheets[0], Sheet { front: [p(9), p(0)], back: [p(1), Slot::Blank] });
         assert_eq!(sheets[1].front, [Slot::Blank, p(2)]);
+    }
+
+    #[test]
+    fn signatures_each_fold_and_read_in_order_one_after_another() {
+        // 200 pages in signatures of 4 sheets: twelve of 16 pages, then one of 8.
+        let signatures = impose_in_signatures(200, 4);
+        assert_eq!(signatures.iter().map(Vec::len).collect::<Vec<_>>(), [4; 12].into_iter().chain([2]).collect::<Vec<_>>());
+        let reading: Vec<Slot> = signatures.iter().flat_map(|s| fold_and_read(s)).collect();
+        assert_eq!(reading, (0..200).map(Slot::Page).collect::<Vec<_>>());
+        // Signature 2 (pages 17–32, 0-based 16–31): its outer sheet carries 32 and 17, 18 and 31.
+        let p = Slot::Page;
+        assert_eq!(signatures[1][0], Sheet { front: [p(31), p(16)], back: [p(17), p(30)] });
+        assert_eq!(signatures[1][1], Sheet { front: [p(29), p(18)], back: [p(19), p(28)] });
+        // 70 pages in 16-page signatures: the last has 6 pages, padded to 8, the back cover last.
+        let last = impose_in_signatures(70, 4).pop().unwrap();
+        assert_eq!(fold_and_read(&last), [p(64), p(65), p(66), p(67), p(68), Slot::Blank, Slot::Blank, p(69)]);
+        assert!(impose_in_signatures(0, 4).is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! (0.1 mm at 80 g/m²), and an office pamphlet is not trimmed, so no margin is lost.
 
 use super::order::{self as impose, Slot};
+use super::signatures;
 use crate::layout::{Document, Item, Page, Point};
 
 const POINTS_PER_MM: f32 = 72.0 / 25.4;
@@ -36,15 +37,26 @@ pub const LETTER: Paper = Paper { name: "letter", style_file: "booklet-half-lett
 const MARK_LENGTH: f32 = 5.0 * POINTS_PER_MM;
 const MARK_INSET: f32 = 5.0 * POINTS_PER_MM;
 
+/// How the sheets are gathered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// All sheets folded together as one gathering, stapled through the fold.
+    SaddleStitch,
+    /// Gatherings of this many sheets, each folded and stapled or sewn on its own,
+    /// then stacked in order, each with its signature marks ([`super::signatures`]).
+    Signatures(usize),
+}
+
 /// Places `pamphlet`'s pages on sheets: each sheet gives two PDF pages, its
-/// front then its back. The pages meet at the fold, centred vertically, so
-/// both inner margins at the fold are the style's inner margin. Links,
-/// destinations and bookmarks move with their pages. With `marks`, a short
-/// hairline at the head and foot of the fold on each front shows where to fold.
+/// front then its back, the sheets of each signature one after the other. The
+/// pages meet at the fold, centred vertically, so both inner margins at the fold
+/// are the style's inner margin. Links, destinations and bookmarks move with
+/// their pages. With `marks`, a short hairline at the head and foot of the fold
+/// on each front shows where to fold.
 ///
 /// The pamphlet is used up: its pages' contents move onto the sheets rather
 /// than being copied, so a long pamphlet's glyphs are not held twice.
-pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool) -> Result<Document, ImposeError> {
+pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool, binding: Binding) -> Result<Document, ImposeError> {
     let fold = paper.sheet_width / 2.0;
     for (i, page) in pamphlet.pages.iter().enumerate() {
         // A hundredth of a point of slack: A5 is exactly half of A4, but not in f32.
@@ -52,18 +64,32 @@ pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool) -> Re
             return Err(ImposeError { page: i + 1, width: page.width, height: page.height, paper: paper.name, fold, sheet_height: paper.sheet_height });
         }
     }
-    let mut sheets = Vec::new();
-    for sheet in impose::impose(pamphlet.pages.len()) {
+    let gatherings = match binding {
+        Binding::SaddleStitch => vec![impose::impose(pamphlet.pages.len())],
+        Binding::Signatures(sheets) => impose::impose_in_signatures(pamphlet.pages.len(), sheets),
+    };
+    let sheets_in_all = gatherings.iter().map(Vec::len).sum::<usize>();
+    let mut sheets = Vec::with_capacity(2 * sheets_in_all);
+    let each_sheet = gatherings.into_iter().enumerate().flat_map(|(signature, g)| g.into_iter().enumerate().map(move |(k, sheet)| (signature, k, sheet)));
+    for (signature, k, sheet) in each_sheet {
         for (side, slots) in [sheet.front, sheet.back].into_iter().enumerate() {
-            // Room for both pages' items and the marks at once: a long booklet's
+            // Room for both pages' items and the fold and signature marks at once: a long booklet's
             // sheets hold every glyph run of the pamphlet.
-            let items = 2 + slots.iter().map(|slot| if let Slot::Page(index) = slot { pamphlet.pages[*index].items.len() } else { 0 }).sum::<usize>();
+            let items = 4 + slots.iter().map(|slot| if let Slot::Page(index) = slot { pamphlet.pages[*index].items.len() } else { 0 }).sum::<usize>();
             let mut out = Page { width: paper.sheet_width, height: paper.sheet_height, items: Vec::with_capacity(items), links: Vec::new(), destinations: Vec::new() };
             for (half, slot) in slots.into_iter().enumerate() {
                 if let Slot::Page(index) = slot {
                     let page = &mut pamphlet.pages[index];
                     let dx = if half == 0 { fold - page.width } else { fold };
                     place(&mut out, page, dx, (paper.sheet_height - page.height) / 2.0);
+                }
+            }
+            // The outside of each signature's outermost sheet: its spine and its first page.
+            if matches!(binding, Binding::Signatures(_)) && k == 0 && side == 0 {
+                out.items.push(signatures::collation_mark(signature, fold, paper.sheet_height));
+                // The first signature's first page is the front cover: printers leave it unmarked.
+                if signature > 0 {
+                    out.items.extend(signatures::signature_number(signature, &pamphlet.fonts, fold, paper.sheet_height));
                 }
             }
             if marks && side == 0 {
@@ -187,7 +213,7 @@ mod tests {
     #[test]
     fn pages_meet_at_the_fold() {
         let (w, h) = (5.5 * 72.0, 8.5 * 72.0);
-        let sheets = impose_document(pamphlet(8, w, h), &LETTER, false).unwrap();
+        let sheets = impose_document(pamphlet(8, w, h), &LETTER, false, Binding::SaddleStitch).unwrap();
         assert_eq!(sheets.pages.len(), 4, "two sheets, two sides each");
         assert!(sheets.pages.iter().all(|p| p.width == 792.0 && p.height == 612.0));
         // Sheet 0 front: page 8 (index 7) on the left, page 1 (index 0) on the right.
@@ -198,7 +224,7 @@ mod tests {
     #[test]
     fn a5_pages_centre_on_a4_and_blanks_stay_empty() {
         let (w, h) = (148.0 * POINTS_PER_MM, 210.0 * POINTS_PER_MM);
-        let sheets = impose_document(pamphlet(6, w, h), &A4, true).unwrap();
+        let sheets = impose_document(pamphlet(6, w, h), &A4, true, Binding::SaddleStitch).unwrap();
         assert_eq!(sheets.pages.len(), 4);
         // Sheet 0 back: page 2 and a blank (pages 6 and 7 are padding; the back cover comes last).
         let back = runs(&sheets.pages[1]);
@@ -213,14 +239,14 @@ mod tests {
 
     #[test]
     fn pages_larger_than_half_a_sheet_are_an_error() {
-        let error = impose_document(pamphlet(4, 420.0, 595.0), &LETTER, false).unwrap_err();
+        let error = impose_document(pamphlet(4, 420.0, 595.0), &LETTER, false, Binding::SaddleStitch).unwrap_err();
         assert_eq!((error.page, error.paper), (1, "letter"));
         assert!(error.to_string().contains("does not fit"), "{error}");
     }
 
     #[test]
     fn two_pass_splits_fronts_and_backs() {
-        let sheets = impose_document(pamphlet(8, 396.0, 612.0), &LETTER, false).unwrap();
+        let sheets = impose_document(pamphlet(8, 396.0, 612.0), &LETTER, false, Binding::SaddleStitch).unwrap();
         let (fronts, backs) = split_sides(&sheets);
         assert_eq!(fronts.pages.len(), 2);
         assert_eq!(runs(&fronts.pages[1]), runs(&sheets.pages[2]));

@@ -44,6 +44,25 @@ pub struct Style {
     /// The pamphlet's covers; a style without this table gets the defaults.
     #[serde(default)]
     pub booklet: BookletStyle,
+    /// How a booklet's sheets may be bound; a style without this table gets the defaults.
+    #[serde(default)]
+    pub imposition: ImpositionStyle,
+}
+
+/// The booklet's binding.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImpositionStyle {
+    /// The most pages one saddle-stitched gathering holds: past it (64 pages,
+    /// 16 sheets, for office paper and a long-arm stapler) the sheets no longer
+    /// fold flat or take a staple, and the booklet is made only in signatures.
+    pub saddle_stitch_max_pages: usize,
+}
+
+impl Default for ImpositionStyle {
+    fn default() -> Self {
+        ImpositionStyle { saddle_stitch_max_pages: 64 }
+    }
 }
 
 /// The pamphlet edition's own pages: front cover, colophon, back cover.

@@ -35,7 +35,7 @@ fn build(book: &Path, name: &str) -> PathBuf {
 /// The book built into its reader PDF in the style file `style`.
 fn build_with(book: &Path, name: &str, style: Option<PathBuf>) -> PathBuf {
     let out = std::env::temp_dir().join(format!("quire-pdf-book-out-{name}-{}", std::process::id()));
-    let options = quire::BuildOptions { manuscript: book.to_owned(), out_dir: out.clone(), editions: vec![quire::Edition::Pdf], resources: None, style, marks: false, two_pass: false };
+    let options = quire::BuildOptions { manuscript: book.to_owned(), out_dir: out.clone(), editions: vec![quire::Edition::Pdf], resources: None, style, marks: false, two_pass: false, signatures: None };
     let report = quire::build(&options).unwrap_or_else(|e| panic!("{e}"));
     report.written.into_iter().find(|p| p.extension().is_some_and(|e| e == "pdf")).expect("a PDF is written")
 }
@@ -55,10 +55,13 @@ fn first_line(page: &str) -> &str {
     page.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
 }
 
-/// The contents' entries: title and page number, read off the contents page.
-fn contents(pages: &[String]) -> Vec<(String, usize)> {
-    let page = pages.iter().find(|p| first_line(p) == "Contents").expect("a contents page");
-    page.lines()
+/// The contents' entries (title, page number), read off the contents'
+/// pages, which open under `label` and run on to the body's first page `body`.
+fn contents(pages: &[String], label: &str, body: usize) -> Vec<(String, usize)> {
+    let first = pages.iter().position(|p| first_line(p) == label).expect("a contents page");
+    pages[first..body]
+        .iter()
+        .flat_map(|page| page.lines())
         .filter_map(|line| {
             let (title, number) = line.trim().rsplit_once(' ')?;
             let title = title.trim_end_matches([' ', '.']).trim();
@@ -67,35 +70,63 @@ fn contents(pages: &[String]) -> Vec<(String, usize)> {
         .collect()
 }
 
-#[test]
-fn chapters_open_on_rectos_at_the_pages_the_contents_give_without_running_heads() {
-    let pdf = build(&small_book(), "small");
+/// Builds `book` and checks that each contents entry's number is the page
+/// where it begins, and that each chapter, part and the notes open on a recto
+/// without a running head. `opening` is the body's first words; `names` the
+/// labels an opening's first line may begin with ("Chapter", "Part").
+fn check_openings(book: &Path, name: &str, contents_label: &str, opening: &str, names: [&str; 2]) -> (Vec<String>, Vec<(String, usize)>) {
+    let pdf = build(book, name);
     let pages = pages(&pdf);
-    // Body page 1 is the preface's opening: the front matter before it is folioed apart.
-    let body = pages.iter().position(|p| p.contains("Why this book was written")).expect("the preface is set");
+    // Body page 1 is the first chapter's opening: the front matter before it is folioed apart.
+    let body = pages.iter().position(|p| p.contains(opening)).expect("the first chapter is set");
     assert_eq!(body % 2, 0, "the body begins on a recto (an odd page of the PDF)");
-    let entries = contents(&pages);
-    let titles: Vec<&str> = entries.iter().map(|(t, _)| t.as_str()).collect();
-    assert_eq!(titles, ["Preface", "Part 1. Beginnings", "1. The first chapter", "A section of the first", "2. The second chapter", "Notes"]);
+    let entries = contents(&pages, contents_label, body);
+    assert!(!entries.is_empty());
     for (title, folio) in &entries {
         let index = body + folio - 1;
         let page = &pages[index];
-        let words = title.split_once(". ").filter(|_| title.starts_with(char::is_numeric) || title.starts_with("Part")).map_or(title.as_str(), |(_, t)| t);
+        let numbered = title.starts_with(char::is_numeric) || title.starts_with(names[1]);
+        let words = title.split_once(". ").filter(|_| numbered).map_or(title.as_str(), |(_, t)| t);
         assert!(page.contains(words), "contents say {title:?} is on page {folio}, which reads:\n{page}");
-        if title == "A section of the first" {
-            continue;
+        if !numbered && first_line(page) != words {
+            continue; // a section, inside its chapter
         }
         assert_eq!(index % 2, 0, "{title:?} opens on a recto");
         // An opening has no running head: its first line is its own number or title.
-        let opening = first_line(page);
-        assert!(opening.starts_with("Chapter") || opening.starts_with("Part") || opening == words, "{title:?} opens under {opening:?}");
+        let first = first_line(page);
+        assert!(first.starts_with(names[0]) || first.starts_with(names[1]) || first == words, "{title:?} opens under {first:?}");
     }
+    (pages, entries)
+}
+
+#[test]
+fn chapters_open_on_rectos_at_the_pages_the_contents_give_without_running_heads() {
+    let (pages, entries) = check_openings(&small_book(), "small", "Contents", "Why this book was written", ["Chapter", "Part"]);
+    let titles: Vec<&str> = entries.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(titles, ["Preface", "Part 1. Beginnings", "1. The first chapter", "A section of the first", "2. The second chapter", "Notes"]);
+    let body = pages.iter().position(|p| p.contains("Why this book was written")).unwrap();
     // A part's page: its number and title, and neither running head nor folio.
     let part = &pages[body + 2];
     assert_eq!(part.split_whitespace().collect::<Vec<_>>(), ["Part", "1", "Beginnings"]);
     assert!(pages[body + 3].trim().is_empty(), "the part's verso is blank");
     // The preface takes one recto: the verso after it is blank, with no folio.
     assert!(pages[body + 1].trim().is_empty(), "{}", pages[body + 1]);
+}
+
+#[test]
+fn the_twelve_chapter_book_and_its_french_edition_open_their_chapters_where_the_contents_say() {
+    let books = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/books");
+    let (_, entries) = check_openings(&books.join("twelve"), "twelve", "Contents", "This is a short book", ["Chapter", "Part"]);
+    assert_eq!(entries.iter().filter(|(t, _)| t.starts_with(char::is_numeric)).count(), 12, "{entries:?}");
+    let (pages, entries) = check_openings(&books.join("douze"), "douze", "Table des matières", "Ce petit livre raconte", ["Chapitre", "Partie"]);
+    assert_eq!(entries.iter().filter(|(t, _)| t.starts_with("Partie ")).count(), 2, "{entries:?}");
+    assert!(pages.iter().any(|p| first_line(p) == "Chapitre 12"), "French labels open the chapters");
+    assert!(pages.iter().any(|p| p.contains("Composé avec quire")), "the copyright page in French");
+    // The title page: title, subtitle, author.
+    let title_page = &pages[2];
+    for words in ["Petite", "imprimerie", "Du scriptorium à l’écran", "Margaret Ellery"] {
+        assert!(title_page.contains(words), "{words:?} on the title page:\n{title_page}");
+    }
 }
 
 #[test]

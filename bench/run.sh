@@ -32,6 +32,7 @@ words=$(wc -w < "$work/longbook.md")
                  print "" }'
 } > "$work/paragraph.md"
 
+extra=()
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 measure() { # label manuscript format...
@@ -44,7 +45,7 @@ measure() { # label manuscript format...
     for _ in $(seq "$runs"); do
         start=$EPOCHREALTIME
         /usr/bin/time -f "%M" -o "$work/rss" \
-            "$quire" build "$manuscript" --out "$work/out" "${formats[@]}" > /dev/null
+            "$quire" build "$manuscript" --out "$work/out" "${formats[@]}" "${extra[@]}" > /dev/null
         end=$EPOCHREALTIME
         echo "$(echo "$end - $start" | bc -l) $(cat "$work/rss")" >> "$work/times"
     done
@@ -59,10 +60,17 @@ echo "quire $("$quire" --version | cut -d' ' -f2), $(nproc) cores, load $(cut -d
 measure "article" manuscript/russia-1917.md
 measure "article" manuscript/russia-1917.md epub
 measure "article" manuscript/russia-1917.md pdf
+# Past 64 pages a booklet is written only in signatures (gatherings of 4 sheets).
+extra=(--signatures)
 measure "long book ($chapters ch, $words w)" "$work/longbook.md"
+extra=()
 measure "long book ($chapters ch, $words w)" "$work/longbook.md" epub
 measure "long book ($chapters ch, $words w)" "$work/longbook.md" pdf
 measure "one 1 MB paragraph" "$work/paragraph.md"
+# A book folder: thirteen chapter files, two parts, front matter (tests/books/twelve).
+extra=(--signatures)
+measure "book folder (13 chapter files)" tests/books/twelve
+extra=()
 # Tables (one wider than the page, one longer), lists 10 and 60 levels deep, quotes, headings, rules.
 measure "print blocks (test manuscript)" tests/manuscripts/print-blocks.md
 for book in manuscript/russia-1917.md "$work/longbook.md"; do

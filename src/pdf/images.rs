@@ -127,18 +127,53 @@ fn svg_form(lo: &mut lopdf::Document, tree: &usvg::Tree) -> Result<ObjectId, Str
     pdf.pages(page_tree).count(0);
     pdf.extend(&chunk);
     let read = lopdf::Document::load_mem(&pdf.finish()).map_err(|e| e.to_string())?;
+    let mut objects: std::collections::BTreeMap<ObjectId, Object> = read.objects.into_iter().filter(|(id, _)| id.0 <= last as u32).collect();
+    objects.values_mut().for_each(sort_keys);
+    // svg2pdf numbers some objects (a text's fonts) in a hash map's order, which
+    // differs from run to run: numbered again in the order they are reached from
+    // the form, the same SVG makes the same bytes.
+    let form = (form.get() as u32, 0);
+    let order = reading_order(form, &objects);
     let base = lo.max_id;
-    let renumber = |id: ObjectId| (id.0 + base, id.1);
-    for (id, mut object) in read.objects {
-        if id.0 > last as u32 {
+    let numbers: std::collections::HashMap<ObjectId, ObjectId> = order.iter().enumerate().map(|(n, id)| (*id, (base + 1 + n as u32, 0))).collect();
+    let renumber = |id: ObjectId| numbers.get(&id).copied().unwrap_or(id);
+    for id in &order {
+        if let Some(mut object) = objects.remove(id) {
+            renumber_references(&mut object, &renumber);
+            lo.objects.insert(renumber(*id), object);
+        }
+    }
+    lo.max_id = base + order.len() as u32;
+    Ok(renumber(form))
+}
+
+/// The objects reached from `start`, each once, in the order a walk of their
+/// references meets them (keys sorted), then any not reached, by number.
+fn reading_order(start: ObjectId, objects: &std::collections::BTreeMap<ObjectId, Object>) -> Vec<ObjectId> {
+    fn references(object: &Object, out: &mut Vec<ObjectId>) {
+        match object {
+            Object::Reference(id) => out.push(*id),
+            Object::Array(items) => items.iter().for_each(|item| references(item, out)),
+            Object::Dictionary(dict) => dict.iter().for_each(|(_, value)| references(value, out)),
+            Object::Stream(stream) => stream.dict.iter().for_each(|(_, value)| references(value, out)),
+            _ => {}
+        }
+    }
+    let mut order = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(id) = queue.pop_front() {
+        let Some(object) = objects.get(&id) else { continue };
+        if !seen.insert(id) {
             continue;
         }
-        renumber_references(&mut object, &renumber);
-        sort_keys(&mut object);
-        lo.objects.insert(renumber(id), object);
+        order.push(id);
+        let mut found = Vec::new();
+        references(object, &mut found);
+        queue.extend(found);
     }
-    lo.max_id = base + last as u32;
-    Ok(renumber((form.get() as u32, 0)))
+    order.extend(objects.keys().filter(|id| !seen.contains(*id)));
+    order
 }
 
 /// svg2pdf writes a resource dictionary's names (`/fo0`, `/fo1`) in the order of a

@@ -147,6 +147,24 @@ impl<'a> FrontMatter<'a> {
         set_lines(prepared, &block.setting, &self.params)
     }
 
+    /// `text` set as `set` does, in as few lines as at `measure` but on the
+    /// narrowest measure that keeps them so few: a title broken over lines of
+    /// like length, not a long line under a short one.
+    fn balanced(&mut self, text: &str, face: FaceStyle, size: f32, measure: f32) -> Vec<SetLine> {
+        let mut best = self.set(text, face, size, measure);
+        let count = best.len();
+        let mut narrower = measure;
+        while count > 1 && narrower > measure * 0.5 {
+            narrower *= 0.95;
+            let tried = self.set(text, face, size, narrower);
+            if tried.len() != count || tried.iter().any(|line| line.cut_word.is_some() || line.width > narrower) {
+                break;
+            }
+            best = tried;
+        }
+        best
+    }
+
     /// Places `lines` centred on the measure of page `index`, the first
     /// baseline at `baseline`; returns the baseline after the last.
     fn centred(&self, page: &mut layout::Page, lines: Vec<SetLine>, index: usize, baseline: f32, leading: f32) -> f32 {
@@ -163,7 +181,7 @@ impl<'a> FrontMatter<'a> {
     fn half_title(&mut self, book: &Book) -> layout::Page {
         let (s, f) = (self.style, &self.style.front_matter);
         let mut page = blank(s);
-        let lines = self.set(book.metadata.title_parts().0, FaceStyle::Regular, f.half_title_size_pt, s.measure());
+        let lines = self.balanced(book.metadata.title_parts().0, FaceStyle::Regular, f.half_title_size_pt, s.measure());
         self.centred(&mut page, lines, 0, s.top() + s.text_height() * f.sink_fraction, f.half_title_size_pt * 1.3);
         page
     }
@@ -174,10 +192,10 @@ impl<'a> FrontMatter<'a> {
         let mut page = blank(s);
         page.destinations.push(layout::Destination { name: "title".into(), at: Point { x: s.left_margin(2), y: s.top() } });
         let (main, rest) = m.title_parts();
-        let lines = self.set(main, FaceStyle::Bold, f.title_size_pt, s.measure());
+        let lines = self.balanced(main, FaceStyle::Bold, f.title_size_pt, s.measure());
         let mut y = self.centred(&mut page, lines, 2, s.top() + s.text_height() * f.sink_fraction, f.title_leading_pt);
         if let Some(subtitle) = rest.or(m.subtitle.as_deref()) {
-            let lines = self.set(subtitle, FaceStyle::Italic, f.subtitle_size_pt, s.measure());
+            let lines = self.balanced(subtitle, FaceStyle::Italic, f.subtitle_size_pt, s.measure());
             y = self.centred(&mut page, lines, 2, y + f.subtitle_size_pt * 0.5, f.subtitle_size_pt * 1.3);
         }
         if let Some(author) = &m.author {

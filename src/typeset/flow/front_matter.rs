@@ -247,7 +247,7 @@ impl<'a> FrontMatter<'a> {
         let mut page = blank(s);
         let measure = s.measure() * 0.75;
         let leading = f.inscription_size_pt * 1.3;
-        let lines = self.set(text, FaceStyle::Italic, f.inscription_size_pt, measure);
+        let lines = self.balanced(text, FaceStyle::Italic, f.inscription_size_pt, measure);
         let y = self.centred(&mut page, lines, index, s.top() + s.text_height() * f.sink_fraction, leading);
         if let Some(source) = source {
             let lines = self.set(&format!("— {source}"), FaceStyle::Regular, f.inscription_size_pt, measure);

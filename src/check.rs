@@ -125,8 +125,8 @@ pub fn check_book(folder: &Path, fonts: Option<&FontFamily>) -> Checked {
         return Checked { diagnostics, book: None, fonts: None, unsupported_characters: Vec::new(), images: Images::default() };
     }
     let (metadata, first_chapter_gives_it) = match &plan.metadata {
-        // The byline is made once the language is known, as a chapter file's is.
-        Some(metadata) => (Metadata { author: metadata.byline(), ..metadata.clone() }, false),
+        // book.toml's `author` names the authors; their byline is made here, in the book's language.
+        Some(metadata) => (Metadata { author: metadata.author.clone().or_else(|| metadata.byline()), ..metadata.clone() }, false),
         None => (book_metadata_from_first_chapter(&plan, &texts[0], &mut diagnostics), true),
     };
     let mut read = Vec::new();

@@ -163,9 +163,9 @@ fn pandoc_markdown_reaches_the_epub() {
     for kept in [
         // Inline notes are numbered with the written one, in the order they are cited.
         format!("A note inline{} and a regular one{}, then {}.", noteref(1), noteref(2), noteref(3)),
-        "<li id=\"note-1\">\n<p>An <em>inline</em> note with [brackets].".into(),
-        "<li id=\"note-2\">\n<p>Regular note.".into(),
-        "<li id=\"note-3\">\n<p>second inline".into(),
+        "<li id=\"note-1\" epub:type=\"footnote\">\n<div class=\"note-text\">\n<p>An <em>inline</em> note with [brackets].".into(),
+        "<li id=\"note-2\" epub:type=\"footnote\">\n<div class=\"note-text\">\n<p>Regular note.".into(),
+        "<li id=\"note-3\" epub:type=\"footnote\">\n<div class=\"note-text\">\n<p>second inline".into(),
         "A span <span lang=\"fr\" xml:lang=\"fr\">l’été <em>chaud</em></span> and small caps and [just brackets] and".into(),
         "a citation [see @doe99, p.".into(),
         "3] plus mail <a href=\"mailto:ann.lee@example.org\">ann.lee@example.org</a>. and <a href=\"mailto:bob@example.com\">bob@example.com</a>.".into(),

@@ -1,19 +1,27 @@
 //! The EPUB 3 edition: XHTML documents from the model, packaged by epub-builder.
 
 mod cover;
+mod files;
 pub mod fonts;
+mod front;
+mod navigation;
+mod notes;
 mod package;
+mod text;
 mod xhtml;
 
 use std::collections::BTreeSet;
 
-use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
+use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, ZipLibrary};
 
 pub use cover::render_cover;
+use files::{back_matter_file, chapter_file, part_file, Files, ARTICLE_FILE, NOTES_FILE};
+use navigation::{Entry, Landmark, Navigation};
 use package::{escape, read_entries, write_zip, PackageFixes};
-use xhtml::{Page, PictureFiles, ReferenceFiles, Renderer, SectionFiles, ARTICLE_FILE, NOTES_FILE};
+use xhtml::{Page, PictureFiles, ReferenceFiles, Renderer};
 
 use crate::images::Images;
+use crate::model::metadata::NotePlacement;
 use crate::model::{Book, Matter};
 use crate::build::timings::{stage, Timings};
 
@@ -114,12 +122,14 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
         .unwrap_or_else(|| uuid::Uuid::from_u128(fnv128(identifier.as_bytes())));
     let t = assets.modified;
     use chrono::{Datelike, Timelike};
-    let fixes = PackageFixes {
+    let mut fixes = PackageFixes {
         language: m.language.clone(),
         identifier: identifier.clone(),
         builder_uuid: uuid.hyphenated().to_string(),
         timestamp: (t.year() as u16, t.month() as u8, t.day() as u8, t.hour() as u8, t.minute() as u8, t.second() as u8),
         extra_metadata: package_metadata(book, !assets.images.is_empty()),
+        navigation: String::new(),
+        ncx: String::new(),
     };
 
     let mut epub = EpubBuilder::new(ZipLibrary::new()?)?;
@@ -132,7 +142,7 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     epub.set_lang(m.language.as_str());
     epub.set_uuid(uuid);
     epub.set_generator(format!("quire {}", env!("CARGO_PKG_VERSION")));
-    epub.set_toc_name("Contents");
+    epub.set_toc_name(m.labels.contents.as_str());
     epub.set_modified_date(assets.modified);
     if let Some(subtitle) = &m.subtitle {
         epub.add_description(subtitle.as_str());
@@ -158,50 +168,17 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
         pictures.insert(picture.src.clone(), file);
     }
 
-    let language = m.language.as_str();
-    let page = |title: &'static str, matter: &'static str| Page { language, title, matter };
-    let cover = xhtml::document(&page("Cover", "frontmatter"), &xhtml::cover_body(book, &cover_image));
-    epub.add_content(EpubContent::new("cover.xhtml", cover.as_bytes()).title("Cover").reftype(ReferenceType::Cover))?;
-    let title_page = xhtml::document(&Page { language, title: &m.title, matter: "frontmatter" }, &xhtml::title_page_body(book));
-    epub.add_content(EpubContent::new("titlepage.xhtml", title_page.as_bytes()).title("Title page").reftype(ReferenceType::TitlePage))?;
-
-    let mut references = ReferenceFiles::new();
-    let sections = xhtml::section_files(book);
-    let article = article_body(book, &mut references, &sections, &pictures);
-    let article_doc = xhtml::document(&Page { language, title: &m.title, matter: "bodymatter" }, &article);
-    let mut article_content = EpubContent::new(ARTICLE_FILE, article_doc.as_bytes()).title(m.title.as_str()).reftype(ReferenceType::Text);
-    for section in book.sections() {
-        if section.matter == Matter::Body && section.heading.is_some() && section.listed {
-            let title = xhtml::section_title(book, section);
-            article_content = article_content.child(TocElement::new(format!("{ARTICLE_FILE}#{}", section.id), title));
+    let text = text_documents(book, &pictures, &cover_image);
+    fixes.navigation = navigation::nav_document(book, &text.contents, &text.navigation);
+    fixes.ncx = navigation::ncx_document(book, &identifier, &text.contents, &text.navigation);
+    for document in text.documents {
+        let page = Page { language: &m.language, title: &document.title, matter: document.matter };
+        let xhtml = xhtml::document(&page, &document.body);
+        let mut content = EpubContent::new(document.file.as_str(), xhtml.as_bytes()).title(document.title.as_str());
+        if let Some(reftype) = document.reftype {
+            content = content.reftype(reftype);
         }
-    }
-    epub.add_content(article_content)?;
-
-    let mut back_documents = Vec::new();
-    for section in book.sections().filter(|s| s.matter == Matter::Back) {
-        let file = format!("{}.xhtml", section.id);
-        let title = xhtml::section_title(book, section);
-        let mut body = format!("<section id=\"{}\" aria-labelledby=\"{}-title\">\n<h2 id=\"{}-title\">", section.id, section.id, section.id);
-        let mut renderer = Renderer { file: &file, references: &mut references, sections: &sections, pictures: &pictures };
-        if let Some(heading) = &section.heading {
-            renderer.inlines(heading, &mut body);
-        }
-        body.push_str("</h2>\n");
-        renderer.blocks(&section.blocks, &mut body);
-        body.push_str("</section>\n");
-        back_documents.push((file, title, body));
-    }
-    // Reading order: article, notes, back matter. The notes are rendered after the
-    // back matter's text so that references made there have registered their file.
-    let notes = (!book.notes.is_empty()).then(|| xhtml::notes_body(&book.notes, &mut references, &sections, &pictures));
-    if let Some(notes) = notes {
-        let doc = xhtml::document(&page("Notes", "backmatter"), &notes);
-        epub.add_content(EpubContent::new(NOTES_FILE, doc.as_bytes()).title("Notes").reftype(ReferenceType::Notes))?;
-    }
-    for (file, title, body) in back_documents {
-        let doc = xhtml::document(&Page { language, title: &title, matter: "backmatter" }, &body);
-        epub.add_content(EpubContent::new(file.as_str(), doc.as_bytes()).title(title.as_str()))?;
+        epub.add_content(content)?;
     }
 
     let mut bytes = Vec::new();
@@ -209,53 +186,129 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     Ok((bytes, fixes))
 }
 
-fn article_body(book: &Book, references: &mut ReferenceFiles, sections: &SectionFiles, pictures: &PictureFiles) -> String {
-    let m = &book.metadata;
-    let mut out = String::from("<article id=\"article\" aria-labelledby=\"article-title\">\n");
-    out.push_str(&format!("<header>\n<h1 id=\"article-title\">{}</h1>\n", escape(&m.title)));
-    if let Some(subtitle) = &m.subtitle {
-        out.push_str(&format!("<p class=\"standfirst\">{}</p>\n", escape(subtitle)));
-    }
-    out.push_str("</header>\n");
-    let mut renderer = Renderer { file: ARTICLE_FILE, references, sections, pictures };
-    let mut part = None;
-    for chapter in &book.chapters {
-        if chapter.part != part {
-            part = chapter.part;
-            if let Some(p) = part.and_then(|p| book.parts.get(p)) {
-                out.push_str(&format!("<h2 id=\"{}\" class=\"part\">", p.id));
-                renderer.inlines(&p.title, &mut out);
-                out.push_str("</h2>\n");
-            }
-        }
-        if let Some(title) = &chapter.title {
-            out.push_str(&format!("<h2 id=\"{}\" class=\"chapter\">", chapter.id));
-            renderer.inlines(title, &mut out);
-            out.push_str("</h2>\n");
-        }
-        sections_body(&mut renderer, chapter.sections.iter().filter(|s| s.matter == Matter::Body), &mut out);
-    }
-    out.push_str("</article>\n");
-    out
+/// One XHTML document of the book, before it is wrapped in its `<html>`.
+struct Document {
+    file: String,
+    /// Its `<title>`, and its name in the package's guide.
+    title: String,
+    /// `epub:type` of its body: frontmatter, bodymatter or backmatter.
+    matter: &'static str,
+    /// What the package's guide calls it, if it is one of the places it names.
+    reftype: Option<ReferenceType>,
+    body: String,
 }
 
-fn sections_body<'a>(renderer: &mut Renderer, sections: impl Iterator<Item = &'a crate::model::Section>, out: &mut String) {
-    for section in sections {
-        match &section.heading {
-            Some(heading) => {
-                out.push_str(&format!("<section id=\"{}\" aria-labelledby=\"{}-title\">\n<h2 id=\"{}-title\">", section.id, section.id, section.id));
-                renderer.inlines(heading, out);
-                out.push_str("</h2>\n");
-                renderer.blocks(&section.blocks, out);
-                out.push_str("</section>\n");
-            }
-            None => {
-                out.push_str("<div class=\"opening\">\n");
-                renderer.blocks(&section.blocks, out);
-                out.push_str("</div>\n");
-            }
-        }
+impl Document {
+    fn new(file: &str, title: &str, matter: &'static str, reftype: Option<ReferenceType>, body: String) -> Document {
+        Document { file: file.to_owned(), title: title.to_owned(), matter, reftype, body }
     }
+}
+
+/// The book's documents in reading order, with what the navigation lists.
+struct TextDocuments {
+    documents: Vec<Document>,
+    /// The contents of the text: parts, chapters, sections.
+    contents: Vec<Entry>,
+    navigation: Navigation,
+}
+
+/// Front matter, then the text (an article's one document, or each part's title
+/// page and each chapter), the notes, and the back matter.
+fn text_documents(book: &Book, pictures: &PictureFiles, cover_image: &str) -> TextDocuments {
+    let m = &book.metadata;
+    let labels = &m.labels;
+    let files = Files::of(book);
+    let mut references = ReferenceFiles::new();
+    let (front, mut landmarks) = front_documents(book, cover_image);
+
+    // The text, then the back matter, each rendered before the notes, so that
+    // every reference has registered its document before a backlink is written.
+    let mut text = Vec::new();
+    // Where each chapter's document is in `text`: its notes may follow, then its end.
+    let mut chapter_documents = Vec::new();
+    if book.has_chapters() {
+        let mut part = None;
+        for (index, chapter) in book.chapters.iter().enumerate() {
+            if chapter.part != part {
+                part = chapter.part;
+                if let Some(p) = part.and_then(|p| book.parts.get(p)) {
+                    let file = part_file(&p.id);
+                    let mut renderer = Renderer { file: &file, references: &mut references, files: &files, pictures };
+                    let body = text::part_body(book, p, &mut renderer);
+                    text.push(Document::new(&file, &crate::model::plain_text(&p.title), "bodymatter", None, body));
+                }
+            }
+            let file = chapter_file(book, index);
+            let mut renderer = Renderer { file: &file, references: &mut references, files: &files, pictures };
+            let body = text::chapter_text(book, index, &mut renderer);
+            chapter_documents.push((index, text.len()));
+            text.push(Document::new(&file, &text::chapter_title(book, index), "bodymatter", None, body));
+        }
+    } else {
+        let mut renderer = Renderer { file: ARTICLE_FILE, references: &mut references, files: &files, pictures };
+        let body = text::article_body(book, &mut renderer);
+        text.push(Document::new(ARTICLE_FILE, &m.title, "bodymatter", None, body));
+    }
+    if let Some(first) = text.first_mut() {
+        first.reftype = Some(ReferenceType::Text);
+        landmarks.push(Landmark { kind: "bodymatter", href: first.file.clone(), title: labels.start.clone() });
+    }
+    let mut back = Vec::new();
+    for section in book.sections().filter(|s| s.matter == Matter::Back) {
+        let file = back_matter_file(section);
+        let mut renderer = Renderer { file: &file, references: &mut references, files: &files, pictures };
+        let body = text::back_matter_body(section, &mut renderer);
+        back.push(Document::new(&file, &xhtml::section_title(book, section), "backmatter", None, body));
+    }
+
+    let note_texts = notes::render_texts(book, &mut references, &files, pictures);
+    let mut back_entries = Vec::new();
+    if book.has_chapters() && m.note_placement == NotePlacement::EndOfChapter {
+        for &(index, at) in &chapter_documents {
+            text[at].body.push_str(&notes::chapter_notes(book, index, &note_texts, &references));
+        }
+    } else if !book.notes.is_empty() {
+        let body = notes::notes_document_body(book, &note_texts, &references);
+        back.insert(0, Document::new(NOTES_FILE, &labels.notes, "backmatter", Some(ReferenceType::Notes), body));
+        back_entries.push(navigation::notes_entry(book));
+        landmarks.push(Landmark { kind: "endnotes", href: NOTES_FILE.into(), title: labels.notes.clone() });
+    }
+    for &(_, at) in &chapter_documents {
+        text[at].body.push_str(text::CHAPTER_END);
+    }
+    back_entries.extend(navigation::back_matter_entries(book));
+
+    let front_entries = vec![Entry { href: "titlepage.xhtml".into(), title: labels.title_page.clone(), children: Vec::new() }];
+    let contents = navigation::text_entries(book, &files);
+    let documents = front.into_iter().chain(text).chain(back).collect();
+    TextDocuments { documents, contents, navigation: Navigation { front: front_entries, back: back_entries, landmarks } }
+}
+
+/// The front matter's documents: cover, title page, and a book's copyright page,
+/// dedication and epigraph; with their landmarks.
+fn front_documents(book: &Book, cover_image: &str) -> (Vec<Document>, Vec<Landmark>) {
+    let m = &book.metadata;
+    let labels = &m.labels;
+    let mut front = vec![
+        Document::new("cover.xhtml", &labels.cover, "frontmatter", Some(ReferenceType::Cover), front::cover_body(book, cover_image)),
+        Document::new("titlepage.xhtml", &m.title, "frontmatter", Some(ReferenceType::TitlePage), front::title_page_body(book)),
+    ];
+    // No landmark for the cover: calibre turns `cover.xhtml` into the Kindle cover
+    // and drops it, leaving the landmark a dead link (the package still names the
+    // cover: its image's `cover-image` property and the guide). None for the
+    // contents either: the nav is not in the spine, and EPUBCheck forbids a link to it (RSC-011).
+    let mut landmarks = vec![Landmark { kind: "titlepage", href: "titlepage.xhtml".into(), title: labels.title_page.clone() }];
+    if book.has_chapters() {
+        front.push(Document::new("copyright.xhtml", &labels.copyright, "frontmatter", Some(ReferenceType::Copyright), front::copyright_body(book)));
+        landmarks.push(Landmark { kind: "copyright-page", href: "copyright.xhtml".into(), title: labels.copyright.clone() });
+    }
+    if let Some(body) = front::dedication_body(book) {
+        front.push(Document::new("dedication.xhtml", &labels.dedication, "frontmatter", Some(ReferenceType::Dedication), body));
+    }
+    if let Some(body) = front::epigraph_body(book) {
+        front.push(Document::new("epigraph.xhtml", &labels.epigraph, "frontmatter", Some(ReferenceType::Epigraph), body));
+    }
+    (front, landmarks)
 }
 
 /// Package metadata beyond the basics: publisher, date, and what a reader who

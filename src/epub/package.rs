@@ -19,6 +19,11 @@ pub struct PackageFixes {
     pub timestamp: (u16, u8, u8, u8, u8, u8),
     /// Package metadata epub-builder has no setter for, inserted before `</metadata>`.
     pub extra_metadata: Vec<String>,
+    /// `nav.xhtml` and `toc.ncx` as quire writes them, in place of epub-builder's:
+    /// its templates cannot leave the cover out of the contents, nest parts, or
+    /// speak the book's language.
+    pub navigation: String,
+    pub ncx: String,
 }
 
 /// The files of the zip epub-builder made, in its order, less `mimetype` and folders.
@@ -57,8 +62,8 @@ pub fn write_zip(files: Vec<(String, Vec<u8>)>, fixes: &PackageFixes) -> Result<
     for (name, bytes) in files {
         let bytes = match name.as_str() {
             "OEBPS/content.opf" => fix_package_document(&bytes, fixes),
-            "OEBPS/nav.xhtml" => fix_navigation_document(&bytes, fixes),
-            "OEBPS/toc.ncx" => fix_ncx(&bytes, fixes),
+            "OEBPS/nav.xhtml" => fixes.navigation.clone().into_bytes(),
+            "OEBPS/toc.ncx" => fixes.ncx.clone().into_bytes(),
             _ => bytes,
         };
         // PNG is already compressed; deflating it again costs time for nothing.
@@ -82,30 +87,6 @@ fn fix_package_document(bytes: &[u8], fixes: &PackageFixes) -> Vec<u8> {
     opf = opf.replacen("  </metadata>", &format!("{extra}  </metadata>"), 1);
     // epub-builder's blank template lines make the OPF hard to read; drop them.
     opf.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n").into_bytes()
-}
-
-fn fix_navigation_document(bytes: &[u8], fixes: &PackageFixes) -> Vec<u8> {
-    let nav = String::from_utf8_lossy(bytes);
-    let lang = &fixes.language;
-    nav.replacen(
-        "xmlns:epub=\"http://www.idpf.org/2007/ops\">",
-        &format!("xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"),
-        1,
-    )
-    .replacen("<nav epub:type = \"toc\" id=\"toc\">", "<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\" aria-labelledby=\"toc-title\">", 1)
-    .replacen("<nav epub:type = \"landmarks\">", "<nav epub:type=\"landmarks\" aria-label=\"Landmarks\" hidden=\"hidden\">", 1)
-    .into_bytes()
-}
-
-fn fix_ncx(bytes: &[u8], fixes: &PackageFixes) -> Vec<u8> {
-    let ncx = String::from_utf8_lossy(bytes);
-    // Older readers match the NCX to the book by dtb:uid.
-    ncx.replacen(
-        "<head>",
-        &format!("<head>\n    <meta name=\"dtb:uid\" content=\"{}\" />", escape(&fixes.identifier)),
-        1,
-    )
-    .into_bytes()
 }
 
 pub fn escape(text: &str) -> String {

@@ -3,25 +3,12 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use super::files::Files;
 use super::package::escape;
-use crate::model::metadata::Metadata;
-use crate::model::{note_anchor, noteref_anchor, plain_text, Align, Block, Book, Inline, List, Note, Table};
-
-pub const ARTICLE_FILE: &str = "article.xhtml";
-pub const NOTES_FILE: &str = "endnotes.xhtml";
+use crate::model::{note_anchor, plain_text, Align, Block, Book, Inline, List, Table};
 
 /// Which document each note reference sits in, so backlinks know where to go.
 pub type ReferenceFiles = HashMap<(usize, usize), String>;
-
-/// Which document each section is in, so a link to a heading (`#id`) leads into it.
-pub type SectionFiles = HashMap<String, String>;
-
-/// The article holds the body's sections; each back-matter section has a document of its own.
-pub fn section_files(book: &Book) -> SectionFiles {
-    let file = |s: &crate::model::Section| if s.matter == crate::model::Matter::Back { format!("{}.xhtml", s.id) } else { ARTICLE_FILE.to_owned() };
-    let subheadings = book.sections().flat_map(|s| s.subheading_ids().map(move |id| (id.to_owned(), file(s))));
-    book.sections().map(|s| (s.id.clone(), file(s))).chain(subheadings).collect()
-}
 
 pub struct Page<'a> {
     pub language: &'a str,
@@ -42,53 +29,12 @@ pub fn document(page: &Page<'_>, body: &str) -> String {
     )
 }
 
-pub fn cover_body(book: &Book, image: &str) -> String {
-    let m = &book.metadata;
-    format!(
-        "<div epub:type=\"cover\" class=\"cover\">\n<h1 class=\"visually-hidden\">Cover</h1>\n<img src=\"{image}\" alt=\"Cover: {}{}\" role=\"doc-cover\"/>\n</div>\n",
-        escape(&m.title),
-        m.author.as_deref().map(|a| format!(", by {}", escape(a))).unwrap_or_default()
-    )
-}
-
-pub fn title_page_body(book: &Book) -> String {
-    let m = &book.metadata;
-    let mut out = String::from("<section epub:type=\"titlepage\" class=\"titlepage\" aria-label=\"Title page\">\n");
-    let _ = writeln!(out, "<h1 class=\"title\">{}</h1>", title_markup(m));
-    if let Some(subtitle) = &m.subtitle {
-        let _ = writeln!(out, "<p class=\"standfirst\">{}</p>", escape(subtitle));
-    }
-    if let Some(author) = &m.author {
-        let _ = writeln!(out, "<p class=\"author\">{}</p>", escape(author));
-    }
-    if let Some(publisher) = &m.publisher {
-        let year = m.date.map(|d| format!(" · {:04}", d.year)).unwrap_or_default();
-        let _ = writeln!(out, "<p class=\"publisher\">{}{year}</p>", escape(publisher));
-    }
-    if let Some(rights) = &m.rights {
-        let _ = writeln!(out, "<p class=\"rights\">{}</p>", escape(rights));
-    }
-    out.push_str("</section>\n");
-    out
-}
-
-/// "Main title: subtitle" keeps its colon but sets the part after it on its own line.
-fn title_markup(m: &Metadata) -> String {
-    match m.title_parts() {
-        (main, Some(sub)) => format!(
-            "<span class=\"title-main\">{}:</span> <span class=\"title-sub\">{}</span>",
-            escape(main),
-            escape(sub)
-        ),
-        (title, None) => escape(title),
-    }
-}
-
 pub struct Renderer<'a> {
     /// The file this document will be written to, for note links.
     pub file: &'a str,
     pub references: &'a mut ReferenceFiles,
-    pub sections: &'a SectionFiles,
+    /// The document of each anchor and note, for links into other documents.
+    pub files: &'a Files,
     /// Where each picture the book places is in the package, by its `src`.
     pub pictures: &'a PictureFiles,
 }
@@ -264,7 +210,7 @@ impl Renderer<'_> {
                 }
                 Inline::Link { url, content } => {
                     // The manuscript stage let through only web links and links to a heading it found.
-                    let href = match url.strip_prefix('#').and_then(|id| self.sections.get(id).map(|file| (file, id))) {
+                    let href = match url.strip_prefix('#').and_then(|id| self.files.of_anchor(id).map(|file| (file, id))) {
                         Some((file, id)) => format!("{file}#{id}"),
                         None => url.clone(),
                     };
@@ -281,7 +227,8 @@ impl Renderer<'_> {
                     self.references.insert((r.number, r.occurrence), self.file.to_owned());
                     let _ = write!(
                         out,
-                        "<a id=\"{id}\" class=\"noteref\" href=\"{NOTES_FILE}#{note}\" epub:type=\"noteref\" role=\"doc-noteref\">{n}</a>",
+                        "<a id=\"{id}\" class=\"noteref\" href=\"{file}#{note}\" epub:type=\"noteref\" role=\"doc-noteref\">{n}</a>",
+                        file = self.files.of_note(r.number),
                         note = note_anchor(r.number),
                         n = r.mark
                     );
@@ -297,58 +244,11 @@ impl Renderer<'_> {
     }
 }
 
-/// The notes document: one `<li>` per note, each ending in a backlink to every reference.
-pub fn notes_body(notes: &[Note], references: &mut ReferenceFiles, sections: &SectionFiles, pictures: &PictureFiles) -> String {
-    // Render the notes first: references inside notes register themselves.
-    let mut rendered = Vec::with_capacity(notes.len());
-    for note in notes {
-        let mut text = String::new();
-        let mut renderer = Renderer { file: NOTES_FILE, references, sections, pictures };
-        renderer.blocks(&note.blocks, &mut text);
-        rendered.push(text);
-    }
-    let mut out = String::from(
-        "<section id=\"endnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\" aria-labelledby=\"endnotes-title\">\n\
-<h2 id=\"endnotes-title\">Notes</h2>\n<ol>\n",
-    );
-    for (note, text) in notes.iter().zip(rendered) {
-        let mut backlinks = String::new();
-        for occurrence in 1..=note.references.max(1) {
-            let file = references.get(&(note.number, occurrence)).map_or(ARTICLE_FILE, String::as_str);
-            let label = if note.references > 1 {
-                format!("Back to reference {occurrence} of note {}", note.mark)
-            } else {
-                format!("Back to note reference {}", note.mark)
-            };
-            let _ = write!(
-                backlinks,
-                // A no-break space keeps the arrow with the note's last word.
-                "\u{a0}<a href=\"{file}#{anchor}\" class=\"backlink\" epub:type=\"backlink\" role=\"doc-backlink\" aria-label=\"{label}\">↩{mark}</a>",
-                anchor = noteref_anchor(note.number, occurrence),
-                mark = if note.references > 1 { occurrence_mark(occurrence) } else { String::new() },
-            );
-        }
-        // The backlink goes inside the note's last paragraph so it reads as part of it.
-        let text = match text.rfind("</p>") {
-            Some(at) if text[at..].trim_end() == "</p>" => format!("{}{backlinks}{}", &text[..at], &text[at..]),
-            _ => format!("{text}<p>{}</p>\n", backlinks.trim_start_matches('\u{a0}')),
-        };
-        let _ = write!(out, "<li id=\"{}\">\n{text}</li>\n", note_anchor(note.number));
-    }
-    out.push_str("</ol>\n</section>\n");
-    out
-}
-
-/// a, b, c … for the second and later backlinks of a note cited more than once.
 /// Whether text's first strong character runs right to left (Hebrew, Arabic):
 /// it is then marked so, and the reader sets it from the right. Text with
 /// only some right-to-left words is ordered by the reader's own bidi algorithm.
 fn runs_right_to_left(inlines: &[Inline]) -> bool {
     unicode_bidi::get_base_direction(crate::model::plain_text(inlines).as_str()) == unicode_bidi::Direction::Rtl
-}
-
-fn occurrence_mark(occurrence: usize) -> String {
-    format!("<sup>{}</sup>", crate::model::occurrence_letter(occurrence))
 }
 
 pub fn section_title(book: &Book, section: &crate::model::Section) -> String {

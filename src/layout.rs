@@ -24,6 +24,9 @@ pub struct Document {
     pub outline: Vec<OutlineEntry>,
     /// The pictures the pages place, each embedded once however often it is placed.
     pub images: Vec<Arc<Picture>>,
+    /// How many pages come before the page folioed 1 (a book's front matter,
+    /// folioed i, ii, …): the PDF's page labels say so to the reader's viewer.
+    pub front_matter_pages: usize,
 }
 
 /// Index into [`Document::images`].

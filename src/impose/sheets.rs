@@ -101,7 +101,7 @@ pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool, bindi
             sheets.push(out);
         }
     }
-    Ok(Document { info: pamphlet.info, fonts: pamphlet.fonts, pages: sheets, outline: pamphlet.outline, images: pamphlet.images })
+    Ok(Document { info: pamphlet.info, fonts: pamphlet.fonts, pages: sheets, outline: pamphlet.outline, images: pamphlet.images, front_matter_pages: 0 })
 }
 
 /// A pamphlet page larger than half its sheet: the style's page is too large for the paper.
@@ -173,6 +173,7 @@ pub fn split_sides(sheets: &Document) -> (Document, Document) {
             .collect(),
         outline: Vec::new(),
         images: sheets.images.clone(),
+        front_matter_pages: 0,
     };
     (side(0), side(1))
 }
@@ -195,7 +196,7 @@ mod tests {
                 destinations: Vec::new(),
             }
         };
-        Document { info: DocumentInfo::default(), fonts: Vec::new(), pages: (0..pages).map(page).collect(), outline: Vec::new(), images: Vec::new() }
+        Document { info: DocumentInfo::default(), fonts: Vec::new(), pages: (0..pages).map(page).collect(), outline: Vec::new(), images: Vec::new(), front_matter_pages: 0 }
     }
 
     /// (page id, x, y) of every run on a sheet side.

@@ -43,6 +43,9 @@ pub(super) fn finish(
     if !doc.info.language.is_empty() {
         catalog.set("Lang", text_string(&doc.info.language));
     }
+    if doc.front_matter_pages > 0 {
+        catalog.set("PageLabels", page_labels(doc.front_matter_pages));
+    }
     catalog.set(
         "ViewerPreferences",
         Object::Dictionary(Dictionary::from_iter([(
@@ -188,6 +191,14 @@ fn add_links(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -> Re
         }
     }
     Ok(())
+}
+
+/// Page labels as the book's folios: the front matter i, ii, …, then 1, 2, …
+/// from the body's first page, so a viewer's "go to page 5" finds folio 5.
+fn page_labels(front_matter_pages: usize) -> Object {
+    let style = |name: &[u8]| Object::Dictionary(Dictionary::from_iter([("S", Object::Name(name.to_vec()))]));
+    let nums = vec![Object::Integer(0), style(b"r"), Object::Integer(front_matter_pages as i64), style(b"D")];
+    Object::Dictionary(Dictionary::from_iter([("Nums", Object::Array(nums))]))
 }
 
 struct OutlineNode<'a> {

@@ -37,6 +37,10 @@ pub struct Style {
     pub quote: QuoteStyle,
     pub verse: VerseStyle,
     pub rule: RuleStyle,
+    /// A book's chapter openings, part pages and section headings.
+    pub chapters: ChapterStyle,
+    /// A book's pages before its first chapter.
+    pub front_matter: FrontMatterStyle,
     /// The pamphlet's covers; a style without this table gets the defaults.
     #[serde(default)]
     pub booklet: BookletStyle,
@@ -287,12 +291,83 @@ pub struct CodeStyle {
     pub features: Vec<String>,
 }
 
+/// How a book's chapters open and its parts stand: display type a sink down
+/// a page of its own; and its sections' headings, above the sub-sections'.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ChapterStyle {
+    /// Chapters (and the notes) open on a recto, after a blank verso when needed.
+    pub on_recto: bool,
+    /// White above a chapter's number, as a fraction of the text block's height.
+    pub sink_fraction: f32,
+    /// "left" or "centre": how the number and title stand on the measure.
+    pub align: String,
+    pub number_size_pt: f32,
+    pub number_leading_pt: f32,
+    /// "bold", "italic", "bold-italic" or "regular".
+    pub number_face: String,
+    pub title_size_pt: f32,
+    pub title_leading_pt: f32,
+    pub title_face: String,
+    /// In body lines.
+    pub number_space_below_lines: f32,
+    pub title_space_below_lines: f32,
+    pub part_sink_fraction: f32,
+    pub part_number_size_pt: f32,
+    pub part_title_size_pt: f32,
+    pub part_title_leading_pt: f32,
+    pub section_size_pt: f32,
+    pub section_leading_pt: f32,
+    pub section_face: String,
+    pub notes_heading_size_pt: f32,
+    pub notes_heading_face: String,
+    /// Each note's first line indented as the body's paragraphs are.
+    pub notes_indented: bool,
+}
+
+/// A book's front matter: half-title, title page, copyright page, dedication,
+/// epigraph and contents.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatterStyle {
+    /// The titles (and a dedication, an epigraph) this fraction of the text block down.
+    pub sink_fraction: f32,
+    pub half_title_size_pt: f32,
+    pub title_size_pt: f32,
+    pub title_leading_pt: f32,
+    pub subtitle_size_pt: f32,
+    pub author_size_pt: f32,
+    /// The copyright page's type.
+    pub small_size_pt: f32,
+    pub small_leading_pt: f32,
+    pub inscription_size_pt: f32,
+    pub contents_size_pt: f32,
+    pub contents_leading_pt: f32,
+    /// How much further in each level of the contents stands, in ems of its size.
+    pub contents_indent_em: f32,
+    /// The leaders' mark, and the white between two, in ems.
+    pub leader: String,
+    pub leader_space_em: f32,
+}
+
+impl ChapterStyle {
+    /// Whether openings are centred on the measure.
+    pub fn centred(&self) -> bool {
+        self.align == "centre"
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct FurnitureStyle {
     pub size_pt: f32,
     pub verso: String,
     pub recto: String,
+    /// The running heads of a book of chapters: "title", "author", "chapter" or "section".
+    pub book_verso: String,
+    pub book_recto: String,
+    /// Over a book's notes: "notes" (the label) or "pages" (the pages their references are on).
+    pub notes_head: String,
     /// OpenType features to switch on, e.g. `["onum"]` for old-style figures
     /// or `["smcp"]` for small capitals; the font must have them.
     #[serde(default)]
@@ -361,8 +436,23 @@ impl Style {
         if let Some(bad) = lists.iter().flat_map(|l| l.iter()).find(|tag| tag.parse::<rustybuzz::Feature>().is_err()) {
             return Err(format!("{}: invalid style: `{bad}` is not an OpenType feature setting (write a tag such as \"onum\" or \"smcp\")", path.display()));
         }
-        if let Some(bad) = style.subheadings.iter().find(|h| !["regular", "italic", "bold", "bold-italic"].contains(&h.face.as_str())) {
+        let faces = ["regular", "italic", "bold", "bold-italic"];
+        if let Some(bad) = style.subheadings.iter().find(|h| !faces.contains(&h.face.as_str())) {
             return Err(format!("{}: invalid style: subheading face `{}` is not one of \"regular\", \"italic\", \"bold\" or \"bold-italic\"", path.display(), bad.face));
+        }
+        let c = &style.chapters;
+        if let Some(bad) = [&c.number_face, &c.title_face, &c.section_face, &c.notes_heading_face].into_iter().find(|face| !faces.contains(&face.as_str())) {
+            return Err(format!("{}: invalid style: chapters face `{bad}` is not one of \"regular\", \"italic\", \"bold\" or \"bold-italic\"", path.display()));
+        }
+        if !["left", "centre"].contains(&c.align.as_str()) {
+            return Err(format!("{}: invalid style: chapters.align `{}` is not \"left\" or \"centre\"", path.display(), c.align));
+        }
+        let heads = ["title", "author", "chapter", "section", "none"];
+        if let Some(bad) = [&style.furniture.book_verso, &style.furniture.book_recto].into_iter().find(|h| !heads.contains(&h.as_str())) {
+            return Err(format!("{}: invalid style: furniture running head `{bad}` is not one of \"title\", \"author\", \"chapter\", \"section\" or \"none\"", path.display()));
+        }
+        if !["notes", "pages"].contains(&style.furniture.notes_head.as_str()) {
+            return Err(format!("{}: invalid style: furniture.notes_head `{}` is not \"notes\" or \"pages\"", path.display(), style.furniture.notes_head));
         }
         if style.subheadings.is_empty() || style.lists.bullets.is_empty() {
             return Err(format!("{}: invalid style: `subheadings` and `lists.bullets` need at least one entry", path.display()));

@@ -56,8 +56,13 @@ pub struct Typeset {
 
 /// Typesets the book as the reader edition's pages, dated `date`,
 /// adding the time of each step to `timings`.
+/// A book of chapters begins with its front matter, set once the body's pages are known.
 pub fn typeset(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, timings: &mut Timings) -> Typeset {
-    typeset_from(book, images, style, fonts, hyphenator, date, 0, timings)
+    let mut set = typeset_from(book, images, style, fonts, hyphenator, date, 0, timings);
+    if book.has_chapters() {
+        timings.time(stage::PAGE_BREAKING, || flow::front_matter::prepend(book, style, fonts, hyphenator, &mut set));
+    }
+    set
 }
 
 /// Typesets the book as pages that follow `first_page` other pages (a
@@ -84,7 +89,7 @@ pub(crate) fn typeset_from(
     let small_pictures = collected.small_pictures;
     // Pictures set inline join the figures' in the document's list.
     setter.pictures = inline::picture::PictureList { images: Some(images), placed: collected.pictures };
-    let mut flow = Flow { outline: collected.outline, section_titles: collected.section_titles, ..Flow::default() };
+    let mut flow = Flow { outline: collected.outline, sections: collected.sections, ..Flow::default() };
     // Prepare (looking up hyphenation points is part of it), then break lines,
     // a galley at a time: a prepared paragraph takes more room than its set
     // lines, and preparing a long book whole before breaking any of it held

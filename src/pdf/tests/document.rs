@@ -177,6 +177,7 @@ fn bad_input_is_an_error_not_a_panic() {
         pages: vec![],
         outline: vec![],
         images: vec![],
+        front_matter_pages: 0,
     };
     assert!(write_pdf(&empty)
         .unwrap_err()

@@ -222,6 +222,7 @@ fn sample() -> Document {
             },
         ],
         images: vec![],
+        front_matter_pages: 0,
     }
 }
 

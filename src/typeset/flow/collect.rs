@@ -16,6 +16,7 @@ use crate::resources::style::Style;
 use crate::typeset::inline::prepare::{Anchor, ParagraphText, TextStyle};
 
 use super::figure::{self, FigureBlock, FigureFrame};
+use super::{RunningSection, SectionKind};
 use super::pagebreak::VItem;
 use crate::images::Images;
 use crate::model::{Figure, SourcePos};
@@ -27,7 +28,8 @@ use super::table::TableBlock;
 pub(crate) struct Collected<T> {
     pub material: Vec<Material<T>>,
     pub outline: Vec<OutlineEntry>,
-    pub section_titles: Vec<String>,
+    /// What the running heads say over each section, by [`Setting::section`].
+    pub sections: Vec<RunningSection>,
     /// The pictures the figures place, by id.
     pub pictures: figure::Pictures,
     /// Figures whose pictures print smaller than the measure for want of pixels.
@@ -123,9 +125,16 @@ const CODE_KEPT_WHOLE_UP_TO: usize = 8;
 pub(crate) fn collect<'a>(book: &'a Book, style: &'a Style, images: &'a Images) -> Collected<ParagraphText<'a>> {
     let mut collector = Collector::new(style);
     collector.images = Some(images);
-    collector.title_block(book);
-    collector.body(book);
-    collector.notes(book);
+    if book.has_chapters() {
+        // A book's title is on its own pages (`front_matter`), set after the body.
+        collector.book = true;
+        collector.book_body(book);
+        collector.book_notes(book);
+    } else {
+        collector.title_block(book);
+        collector.body(book);
+        collector.notes(book);
+    }
     collector.back_matter(book);
     collector.collected
 }
@@ -136,10 +145,14 @@ pub(crate) struct Collector<'a> {
     /// The features the text is shaped with from here on: the title, the
     /// headings, the body and the notes each have their own, switched as the
     /// book is read, and a block is shaped with those in force where it is.
-    features: &'a [String],
+    pub(super) features: &'a [String],
     /// The language of the block being read, if not the book's.
     language: Option<&'a str>,
     pub(super) section: usize,
+    /// The title of the chapter being read, for the running heads.
+    pub(super) chapter_title: String,
+    /// A book of chapters, not an article: its sections have headings of their own.
+    pub(super) book: bool,
     pub(super) collected: Collected<ParagraphText<'a>>,
     /// The book's pictures; without them a figure is set as its caption.
     images: Option<&'a Images>,
@@ -147,8 +160,15 @@ pub(crate) struct Collector<'a> {
 
 impl<'a> Collector<'a> {
     pub fn new(style: &'a Style) -> Self {
-        let collected = Collected { material: Vec::new(), outline: Vec::new(), section_titles: Vec::new(), pictures: Vec::new(), small_pictures: Vec::new() };
-        Collector { style, features: &[], language: None, section: 0, collected, images: None }
+        let collected = Collected { material: Vec::new(), outline: Vec::new(), sections: Vec::new(), pictures: Vec::new(), small_pictures: Vec::new() };
+        Collector { style, features: &[], language: None, section: 0, chapter_title: String::new(), book: false, collected, images: None }
+    }
+
+    /// Starts a running-head section titled `title`: the blocks collected from
+    /// here on belong to it.
+    pub(super) fn open_section(&mut self, title: String, kind: SectionKind) {
+        self.section = self.collected.sections.len();
+        self.collected.sections.push(RunningSection { title, chapter: self.chapter_title.clone(), kind });
     }
 
     /// The material collected since the last call, to be set on its own.
@@ -196,7 +216,7 @@ impl<'a> Collector<'a> {
         let m = &book.metadata;
         let s = self.style;
         self.features = &s.title.features;
-        self.collected.section_titles.push(m.title.clone());
+        self.open_section(m.title.clone(), SectionKind::Text);
         self.collected.outline.push(OutlineEntry { title: m.title.clone(), level: 1, destination: "title".into() });
         let mut title = self.ragged(&m.title, FaceStyle::Bold, s.title.size_pt);
         title.setting.destination = Some("title".into());
@@ -214,14 +234,14 @@ impl<'a> Collector<'a> {
     }
 
     /// A heading inside a section (`##` to `######`), in its level's style.
-    fn subheading(&mut self, content: &'a [Inline], level: u8, place: Place) {
+    pub(super) fn subheading(&mut self, content: Cow<'a, [Inline]>, level: u8, place: Place) {
         let s = self.style;
         let Some(level_style) = s.subheadings.get(usize::from(level.saturating_sub(2))).or(s.subheadings.last()) else {
-            return self.heading(Cow::Borrowed(content), None, s.body.leading_pt);
+            return self.heading(content, None, s.body.leading_pt);
         };
         self.features = &s.heading.features;
         let face = face_named(&level_style.face);
-        let text = self.text(Cow::Borrowed(content), TextStyle { size: level_style.size_pt, face, indent: 0.0, hyphenate: false });
+        let text = self.text(content, TextStyle { size: level_style.size_pt, face, indent: 0.0, hyphenate: false });
         let keep = Keep::Heading { space_above: s.body.leading_pt * level_style.space_above_lines, space_below: s.body.leading_pt * level_style.space_below_lines };
         let setting = Setting { spacing: Spacing::Ragged, keep, ..self.place_setting(Spacing::Ragged, place, level_style.leading_pt) };
         self.push_text(text, setting);
@@ -247,45 +267,30 @@ impl<'a> Collector<'a> {
         self.features = &s.body.features;
     }
 
+    /// An article's body: its one chapter's sections.
     fn body(&mut self, book: &'a Book) {
-        let s = self.style;
-        self.features = &s.body.features;
-        let mut part = None;
+        self.features = &self.style.body.features;
         for chapter in &book.chapters {
-            if chapter.part != part {
-                part = chapter.part;
-                if let Some(p) = part.and_then(|p| book.parts.get(p)) {
-                    self.chapter_heading(&p.title, &p.id);
-                }
-            }
-            if let Some(title) = &chapter.title {
-                self.chapter_heading(title, &chapter.id);
-            }
-            self.sections(chapter.sections.iter().filter(|s| s.matter == Matter::Body));
+            self.sections(chapter.sections.iter().filter(|s| s.matter == Matter::Body), 2);
         }
     }
 
-    /// A part's or chapter's title, as a heading of the outline's first level.
-    fn chapter_heading(&mut self, title: &'a [Inline], id: &str) {
-        let s = self.style;
-        self.section += 1;
-        let text = plain_text(title);
-        self.collected.section_titles.push(text.clone());
-        self.collected.outline.push(OutlineEntry { title: text, level: 1, destination: id.to_owned() });
-        self.heading(Cow::Borrowed(title), Some(id.to_owned()), s.body.leading_pt * s.heading.space_above_lines);
-    }
-
-    fn sections(&mut self, sections: impl Iterator<Item = &'a crate::model::Section>) {
+    /// Sections with their headings, listed in the outline at `level`.
+    pub(super) fn sections(&mut self, sections: impl Iterator<Item = &'a crate::model::Section>, level: u8) {
         let s = self.style;
         for section in sections {
             if let Some(heading) = &section.heading {
-                self.section += 1;
                 let title = plain_text(heading);
-                self.collected.section_titles.push(title.clone());
+                self.open_section(title.clone(), SectionKind::Text);
                 if section.listed {
-                    self.collected.outline.push(OutlineEntry { title, level: 2, destination: section.id.clone() });
+                    self.collected.outline.push(OutlineEntry { title, level, destination: section.id.clone() });
                 }
-                self.heading(Cow::Borrowed(heading), Some(section.id.clone()), s.body.leading_pt * s.heading.space_above_lines);
+                let space_above = s.body.leading_pt * s.heading.space_above_lines;
+                if self.book {
+                    self.section_heading(heading, section.id.clone(), space_above);
+                } else {
+                    self.heading(Cow::Borrowed(heading), Some(section.id.clone()), space_above);
+                }
             }
             self.blocks(&section.blocks, Place::text(s), true);
         }
@@ -308,7 +313,7 @@ impl<'a> Collector<'a> {
                     self.push_text(self.text(Cow::Borrowed(inlines), style), setting);
                 }
                 Block::Subheading { content, level, .. } => {
-                    self.subheading(content, *level, place);
+                    self.subheading(Cow::Borrowed(content), *level, place);
                     first = true;
                     continue;
                 }
@@ -416,13 +421,21 @@ impl<'a> Collector<'a> {
         }
         let s = self.style;
         self.collected.material.push(Material::Vertical(VItem::ForcedBreak));
-        self.section += 1;
-        self.collected.section_titles.push(s.notes.heading.clone());
+        self.open_section(s.notes.heading.clone(), SectionKind::Text);
         self.collected.outline.push(OutlineEntry { title: s.notes.heading.clone(), level: 1, destination: "notes".into() });
         self.heading(Cow::Owned(vec![Inline::Text(s.notes.heading.clone())]), Some("notes".into()), 0.0);
-        let style = TextStyle { size: s.notes.size_pt, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
+        self.note_entries(book.notes.iter());
+    }
+
+    /// Each note as a paragraph (or several) in the notes' type, its number
+    /// linked to its first reference and a mark for each further one; a
+    /// book's indented as the body's paragraphs when its style says so.
+    pub(super) fn note_entries(&mut self, notes: impl Iterator<Item = &'a crate::model::Note>) {
+        let s = self.style;
+        let indent = if self.book && s.chapters.notes_indented { s.body.indent_em * s.body.size_pt } else { 0.0 };
+        let style = TextStyle { size: s.notes.size_pt, face: FaceStyle::Regular, indent, hyphenate: true };
         self.features = &s.notes.features;
-        for note in &book.notes {
+        for note in notes {
             // The label leads back to the first reference. A note cited more
             // than once ends with a mark for each reference, as in the EPUB.
             let backlinks: Vec<(String, Anchor)> = if note.references > 1 {
@@ -447,9 +460,9 @@ impl<'a> Collector<'a> {
         for section in book.sections().filter(|s| s.matter == Matter::Back) {
             self.features = &self.style.body.features;
             self.collected.material.push(Material::Vertical(VItem::ForcedBreak));
-            self.section += 1;
             let title = section.heading.as_deref().map(plain_text).unwrap_or_default();
-            self.collected.section_titles.push(title.clone());
+            self.chapter_title = title.clone();
+            self.open_section(title.clone(), SectionKind::Text);
             self.collected.outline.push(OutlineEntry { title, level: 1, destination: section.id.clone() });
             if let Some(heading) = &section.heading {
                 self.heading(Cow::Borrowed(heading), Some(section.id.clone()), 0.0);

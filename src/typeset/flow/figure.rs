@@ -129,7 +129,7 @@ pub(crate) fn break_pages(flow: &mut Flow, page_height: &dyn Fn(usize) -> f32, p
         // The page the picture is on.
         let Some(picture) = span.clone().find(|&i| matches!(flow.items[i], VItem::Line { .. })) else { continue };
         let Some(page) = ranges.iter().position(|r| (r.start..r.end).contains(&picture)) else { continue };
-        if page == 0 || matches!(flow.items.get(ranges[page - 1].end), Some(VItem::ForcedBreak)) {
+        if page == 0 || matches!(flow.items.get(ranges[page - 1].end), Some(VItem::ForcedBreak | VItem::RectoBreak)) {
             continue;
         }
         // What went to the page with the figure, before it (a heading kept with
@@ -171,7 +171,7 @@ fn fill_point(items: &[VItem], lines: &[Option<FlowLine>], from: usize, limit: u
             }
             between_lines = Some(i);
         }
-        if matches!(items[i], VItem::ForcedBreak) {
+        if matches!(items[i], VItem::ForcedBreak | VItem::RectoBreak) {
             break;
         }
         filled += height(&items[i]);
@@ -185,7 +185,7 @@ fn fill_point(items: &[VItem], lines: &[Option<FlowLine>], from: usize, limit: u
 fn height(item: &VItem) -> f32 {
     match item {
         VItem::Line { height } | VItem::Space { height, .. } => *height,
-        VItem::Penalty { .. } | VItem::ForcedBreak | VItem::BreakRepeating { .. } => 0.0,
+        VItem::Penalty { .. } | VItem::ForcedBreak | VItem::RectoBreak | VItem::BreakRepeating { .. } => 0.0,
     }
 }
 
@@ -195,7 +195,7 @@ fn may_break_before(item: &VItem) -> bool {
         VItem::Line { .. } | VItem::Space { .. } => true,
         VItem::Penalty { cost } => *cost < INFINITE_PENALTY,
         // Between a table's rows: a figure is never put inside a table.
-        VItem::ForcedBreak | VItem::BreakRepeating { .. } => false,
+        VItem::ForcedBreak | VItem::RectoBreak | VItem::BreakRepeating { .. } => false,
     }
 }
 

@@ -1,6 +1,8 @@
 //! A page's furniture: the running head and the folio. Versos (even page
 //! numbers) carry one text at the left, rectos another at the right, as the
-//! style says; the folio is centred at the foot.
+//! style says (an article's and a book's each their own); over a book's
+//! notes, their label or the pages of their references. The folio is centred
+//! at the foot.
 
 use crate::layout::{self, Item, Point};
 use crate::model::Book;
@@ -9,6 +11,8 @@ use crate::resources::style::Style;
 use crate::typeset::inline::prepare::TextSetter;
 
 use super::pages::run;
+use super::{RunningSection, SectionKind};
+use crate::model::labels::Labels;
 
 /// Sets the furniture of every page of a book, with the book's text setter:
 /// a repeated head is shaped once, and the faces are not parsed again.
@@ -24,24 +28,55 @@ impl<'s, 'a> Furniture<'s, 'a> {
         Furniture { book, style, setter }
     }
 
-    /// Adds the running head and folio of page `index` (counted from 0)
-    /// whose first line is in the section titled `section`.
-    pub fn dress(&mut self, page: &mut layout::Page, index: usize, section: &str) {
+    /// A book of chapters, whose running heads the style's `book_verso` and `book_recto` choose.
+    pub fn is_book(&self) -> bool {
+        self.book.has_chapters()
+    }
+
+    /// Whether the notes' running heads name the pages of their references.
+    pub fn wants_reference_pages(&self) -> bool {
+        self.is_book() && self.style.furniture.notes_head == "pages"
+    }
+
+    /// The running head of page `index` (counted from 0) whose first line is
+    /// in `section`; over notes, `references` are the first and last page
+    /// their references are on.
+    pub fn head(&self, index: usize, section: &RunningSection, references: Option<(usize, usize)>) -> String {
         let (book, style) = (self.book, self.style);
+        let labels = &book.metadata.labels;
+        if section.kind == SectionKind::Notes {
+            return match references {
+                Some((first, last)) if self.wants_reference_pages() => Labels::fill(&labels.notes_to_pages, &[("first", &first.to_string()), ("last", &last.to_string())]),
+                _ => labels.notes.clone(),
+            };
+        }
+        let recto = index.is_multiple_of(2);
+        let f = &style.furniture;
+        let which = match (self.is_book(), recto) {
+            (true, true) => &f.book_recto,
+            (true, false) => &f.book_verso,
+            (false, true) => &f.recto,
+            (false, false) => &f.verso,
+        };
+        match which.as_str() {
+            "author" => book.metadata.author.clone().unwrap_or_default(),
+            "section" => section.title.clone(),
+            "chapter" => section.chapter.clone(),
+            "title" => book.metadata.title_parts().0.to_owned(),
+            _ => String::new(),
+        }
+    }
+
+    /// Adds the running head `head` (none if empty) and the folio of page `index` (counted from 0).
+    pub fn dress(&mut self, page: &mut layout::Page, index: usize, head: &str) {
+        let style = self.style;
         let size = style.furniture.size_pt;
         let folio_number = index + 1;
         let recto = index.is_multiple_of(2);
-        let which = if recto { &style.furniture.recto } else { &style.furniture.verso };
-        let head = match which.as_str() {
-            "author" => book.metadata.author.clone().unwrap_or_default(),
-            "section" => section.to_owned(),
-            "title" => book.metadata.title_parts().0.to_owned(),
-            _ => String::new(),
-        };
         let left = style.left_margin(index);
         let head_baseline = style.top() - size * 1.6;
         if !head.is_empty() {
-            let piece = self.setter.piece(&head, FaceStyle::Italic, size, None);
+            let piece = self.setter.piece(head, FaceStyle::Italic, size, None);
             let x = if recto { left + style.measure() - piece.width } else { left };
             page.items.push(Item::Glyphs(run(piece, Point { x, y: head_baseline })));
         }

@@ -1,9 +1,11 @@
 //! Block layout: what the book asks to be set, collected from the model; its
 //! lines stacked into one vertical flow, broken into pages and dressed.
 
+pub mod chapters;
 pub mod collect;
 pub mod covers;
 pub mod figure;
+pub mod front_matter;
 pub mod display;
 pub mod furniture;
 pub mod links;
@@ -38,6 +40,29 @@ pub(crate) struct FlowLine {
     pub rules: Vec<LineRule>,
 }
 
+/// A stretch of the flow under one running head: the title block, a section,
+/// a chapter's opening, a part's page, the notes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RunningSection {
+    /// The section's own title.
+    pub title: String,
+    /// The title of the chapter it is in (a book's running heads on rectos).
+    pub chapter: String,
+    pub kind: SectionKind,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum SectionKind {
+    #[default]
+    Text,
+    /// A chapter's (or the notes') opening: no running head over the page it opens.
+    Opening,
+    /// A part's page: neither running head nor folio.
+    Part,
+    /// The notes: headed with their label, or the pages of their references.
+    Notes,
+}
+
 /// A horizontal rule drawn with a line: `y` down from the top of the line's
 /// slot, from `from` to `to` right of the line's indent.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,7 +79,8 @@ pub(crate) struct Flow {
     pub items: Vec<VItem>,
     pub lines: Vec<Option<FlowLine>>,
     pub outline: Vec<layout::OutlineEntry>,
-    pub section_titles: Vec<String>,
+    /// What the running heads say over each section of the flow, by `FlowLine::section`.
+    pub sections: Vec<RunningSection>,
     /// Where each figure's items are, in flow order (the page breaker may move them).
     pub figures: Vec<figure::FigureSpan>,
     /// The pictures the flow places, by id.

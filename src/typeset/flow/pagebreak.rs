@@ -74,6 +74,10 @@ pub enum VItem {
     Penalty { cost: f32 },
     /// Start a new page (end of chapter).
     ForcedBreak,
+    /// Start a new page that is a recto (a book's chapter or part opens so):
+    /// when the page after the break would be a verso, a blank page comes
+    /// first ([`PageRange::blank_before`]).
+    RectoBreak,
     /// A free break (between two rows of a table) after which the next page
     /// begins with `height` of material repeated from before (the table's
     /// head, the caller's `repeat`): if the break is taken, that page has
@@ -117,6 +121,8 @@ pub struct PageRange {
     pub overfull: bool,
     /// The page ends at a forbidden break (a keep taller than the page).
     pub keep_broken: bool,
+    /// A blank page comes before this one, so that it is a recto ([`VItem::RectoBreak`]).
+    pub blank_before: bool,
 }
 
 /// How to protect a paragraph's first and last lines: costs of the break
@@ -230,6 +236,8 @@ struct Breakpoint {
     cost: f64,
     forced: bool,
     forbidden: bool,
+    /// The page that follows a break here is a recto ([`VItem::RectoBreak`]).
+    recto: bool,
     /// First item of the page that follows a break here.
     next_page_start: usize,
     /// Height the page that follows a break here begins with (a repeated table head).
@@ -252,6 +260,8 @@ struct Node {
     /// Fill of the page ending here if it is the first page of a spread whose
     /// facing page should match it.
     spread_fill: Option<f64>,
+    /// A blank page follows the page ending here (a recto break after a recto).
+    blank_after: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -262,6 +272,7 @@ struct Candidate {
     previous: usize,
     content_height: f64,
     overfull: bool,
+    blank_after: bool,
 }
 
 struct Flow<'a> {
@@ -271,6 +282,9 @@ struct Flow<'a> {
     /// Room on pages `0..=easy_page + 1`; later pages repeat the last one.
     heights: Vec<f64>,
     easy_page: usize,
+    /// Page numbers keep their parity past `easy_page` even without
+    /// balancing: a recto break must know whether the next page is one.
+    keeps_parity: bool,
     first_content: usize,
     end: usize,
 }
@@ -293,7 +307,7 @@ impl<'a> Flow<'a> {
                     running.stretch += finite(stretch).max(0.0);
                     running.shrink += finite(shrink).max(0.0);
                 }
-                VItem::Penalty { .. } | VItem::ForcedBreak | VItem::BreakRepeating { .. } => {}
+                VItem::Penalty { .. } | VItem::ForcedBreak | VItem::RectoBreak | VItem::BreakRepeating { .. } => {}
             }
             prefix.push(running);
         }
@@ -319,14 +333,16 @@ impl<'a> Flow<'a> {
                     (FORBIDDEN_BREAK_DEMERITS, false, true)
                 }
                 VItem::Penalty { cost } => (cost as f64, false, false),
-                VItem::ForcedBreak => (0.0, true, false),
+                VItem::ForcedBreak | VItem::RectoBreak => (0.0, true, false),
                 VItem::BreakRepeating { .. } => (0.0, false, false),
                 VItem::Space { .. } | VItem::Line { .. } if after_line => (0.0, false, false),
                 _ => continue,
             };
-            breakpoints.push(Breakpoint { position, cost, forced, forbidden, next_page_start: content_from[position], carried });
+            let recto = matches!(items[position], VItem::RectoBreak);
+            breakpoints.push(Breakpoint { position, cost, forced, forbidden, recto, next_page_start: content_from[position], carried });
         }
-        breakpoints.push(Breakpoint { position: end, cost: 0.0, forced: true, forbidden: false, next_page_start: end, carried: 0.0 });
+        breakpoints.push(Breakpoint { position: end, cost: 0.0, forced: true, forbidden: false, recto: false, next_page_start: end, carried: 0.0 });
+        let keeps_parity = breakpoints.iter().any(|b| b.recto);
 
         // At most one page per breakpoint: probing that many heights tells
         // from which page on they are constant.
@@ -336,7 +352,7 @@ impl<'a> Flow<'a> {
         let easy_page = heights.iter().rposition(|&height| height != last_height).map_or(0, |index| index + 1);
         heights.truncate(easy_page + 2);
 
-        Some(Flow { params, prefix, breakpoints, heights, easy_page, first_content: content_from[0], end })
+        Some(Flow { params, prefix, breakpoints, heights, easy_page, keeps_parity, first_content: content_from[0], end })
     }
 
     /// Page numbers past `easy_page` only matter by parity, and only when
@@ -345,7 +361,7 @@ impl<'a> Flow<'a> {
         let next = page + 1;
         if next < self.easy_page {
             next
-        } else if self.params.balance_spreads {
+        } else if self.params.balance_spreads || self.keeps_parity {
             self.easy_page + ((next - self.easy_page) & 1)
         } else {
             self.easy_page
@@ -355,6 +371,17 @@ impl<'a> Flow<'a> {
     fn is_spread_start(&self, page: usize) -> bool {
         let odd = page & 1 == 1;
         odd == self.params.first_page_is_recto
+    }
+
+    /// The page after a break at `breakpoint` from a page numbered `page`,
+    /// and whether a blank page goes before it to make it a recto.
+    fn page_after(&self, page: usize, breakpoint: &Breakpoint) -> (usize, bool) {
+        let next = self.next_page(page);
+        if breakpoint.recto && self.is_spread_start(next) {
+            (self.next_page(next), true)
+        } else {
+            (next, false)
+        }
     }
 
     fn run(&self) -> Vec<PageRange> {
@@ -372,6 +399,7 @@ impl<'a> Flow<'a> {
             overfull: false,
             keep_broken: false,
             spread_fill: None,
+            blank_after: false,
         }];
         let mut active: Vec<usize> = vec![0];
         let mut candidates: Vec<Candidate> = Vec::new();
@@ -431,13 +459,15 @@ impl<'a> Flow<'a> {
                     }
                 }
                 let spread_fill = (balance && !ragged && self.is_spread_start(node.page)).then_some(fill);
+                let (page, blank_after) = self.page_after(node.page, breakpoint);
                 candidates.push(Candidate {
-                    page: self.next_page(node.page),
+                    page,
                     spread_fill,
                     total_demerits: node.total_demerits + demerits,
                     previous: node_index,
                     content_height: natural,
                     overfull: false,
+                    blank_after,
                 });
                 if !breakpoint.forced {
                     active[kept] = node_index;
@@ -448,13 +478,15 @@ impl<'a> Flow<'a> {
 
             if candidates.is_empty() && active.is_empty() {
                 let Some((_, _, previous, natural)) = rescue else { break };
+                let (page, blank_after) = self.page_after(nodes[previous].page, breakpoint);
                 candidates.push(Candidate {
-                    page: self.next_page(nodes[previous].page),
+                    page,
                     spread_fill: None,
                     total_demerits: nodes[previous].total_demerits,
                     previous,
                     content_height: natural,
                     overfull: true,
+                    blank_after,
                 });
             }
             self.add_best_candidates(&candidates, breakpoint, mismatch_demerits, &mut nodes, &mut active);
@@ -474,6 +506,7 @@ impl<'a> Flow<'a> {
                 content_height: (self.prefix[self.end].height - self.prefix[self.first_content].height) as f32,
                 overfull: true,
                 keep_broken: false,
+                blank_before: false,
             }],
         }
     }
@@ -524,6 +557,7 @@ impl<'a> Flow<'a> {
                 overfull: candidate.overfull,
                 keep_broken: breakpoint.forbidden,
                 spread_fill: candidate.spread_fill,
+                blank_after: candidate.blank_after,
             });
         }
     }
@@ -539,6 +573,7 @@ impl<'a> Flow<'a> {
                 content_height: node.content_height as f32,
                 overfull: node.overfull,
                 keep_broken: node.keep_broken,
+                blank_before: nodes[node.previous].blank_after,
             });
             index = node.previous;
         }
@@ -698,6 +733,31 @@ mod tests {
         let pages = break_pages(&items, &|_| 10.0, &PageParams::default());
         assert_well_formed(&items, &pages, &|_| 10.0);
         assert_eq!(spans(&pages), vec![(2, 7), (second, second + 5)]);
+    }
+
+    /// Chapters of 3, 12 and 5 lines on 10-line pages, each after a recto
+    /// break: the second opens on page 2 after a blank verso; the third, after
+    /// the second's two pages, opens on page 4 with no blank.
+    #[test]
+    fn a_recto_break_puts_a_blank_verso_before_a_page_that_would_be_one() {
+        for balance_spreads in [false, true] {
+            let mut items = Vec::new();
+            paragraph(&mut items, 3);
+            items.push(VItem::RectoBreak);
+            paragraph(&mut items, 12);
+            items.push(VItem::RectoBreak);
+            paragraph(&mut items, 5);
+            let pages = break_pages(&items, &|_| 10.0, &PageParams { balance_spreads, ..PageParams::default() });
+            assert_well_formed(&items, &pages, &|_| 10.0);
+            let counts: Vec<usize> = pages.iter().map(|page| line_count(&items, page)).collect();
+            assert_eq!(counts, [3, 10, 2, 5]);
+            let blanks: Vec<bool> = pages.iter().map(|page| page.blank_before).collect();
+            assert_eq!(blanks, [false, true, false, false], "balance_spreads: {balance_spreads}");
+            // In a flow that begins on a verso, pages 1 and 3 are rectos: no blank.
+            let verso_first = PageParams { balance_spreads, first_page_is_recto: false, ..PageParams::default() };
+            let pages = break_pages(&items, &|_| 10.0, &verso_first);
+            assert_eq!(pages.iter().map(|page| page.blank_before).collect::<Vec<_>>(), [false; 4]);
+        }
     }
 
     #[test]
@@ -936,7 +996,7 @@ mod tests {
                 .filter(|&position| match items[position] {
                     VItem::Penalty { .. } => true,
                     VItem::Space { .. } | VItem::Line { .. } => matches!(items[position - 1], VItem::Line { .. }),
-                    VItem::ForcedBreak | VItem::BreakRepeating { .. } => unreachable!("not generated"),
+                    VItem::ForcedBreak | VItem::RectoBreak | VItem::BreakRepeating { .. } => unreachable!("not generated"),
                 })
                 .collect();
             let room = 4.0 + next(4) as f64;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::typeset::inline::prepare::{Anchor, Piece};
 use super::figure;
 use super::furniture::Furniture;
-use super::{Flow, FlowLine};
+use super::{Flow, FlowLine, SectionKind};
 use crate::resources::fonts::{FaceStyle, FontFamily};
 use crate::layout::{self, Destination, Document, DocumentInfo, FamilyMember, FamilyStyle, FontResource, GlyphRun, Item, Link, LinkTarget, Point, Rect};
 use crate::model::{note_anchor, noteref_anchor, Book};
@@ -25,13 +25,20 @@ pub(crate) fn break_pages(flow: &mut Flow, style: &Style, first_page: usize) -> 
     figure::break_pages(flow, &|_| text_height, &params, style.body.leading_pt)
 }
 
-/// The pages of `ranges`, each with its lines moved out of the flow and,
-/// but for the opening page, its running head and folio.
+/// The pages of `ranges`, each with its lines moved out of the flow, and
+/// a blank page before each that must open on a recto; then dressed with
+/// running heads and folios (`furniture`), once every page is placed: a notes
+/// page's head may name the pages of its notes' references.
 pub(crate) fn make_up(flow: &mut Flow, ranges: &[PageRange], style: &Style, first_page: usize, furniture: &mut Furniture<'_, '_>) -> Vec<layout::Page> {
     let mut pages = Vec::with_capacity(ranges.len());
+    let mut dress = Vec::with_capacity(ranges.len());
     for (index, range) in ranges.iter().enumerate() {
-        let number = first_page + index;
-        let mut page = layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new() };
+        if range.blank_before {
+            pages.push(blank_page(style));
+            dress.push(Dress::Bare);
+        }
+        let number = first_page + pages.len();
+        let mut page = blank_page(style);
         // After a break between a table's rows, the page begins with the table's head.
         let mut top = style.top();
         if let Some(VItem::BreakRepeating { repeat, .. }) = index.checked_sub(1).map(|previous| flow.items[ranges[previous].end]) {
@@ -40,15 +47,66 @@ pub(crate) fn make_up(flow: &mut Flow, ranges: &[PageRange], style: &Style, firs
                 top += height;
             }
         }
+        let opens = flow.lines[range.start..range.end].iter().flatten().next().map(|line| line.destination.is_some());
         let first_section = place_lines(&mut page, flow, range.start..range.end, style.left_margin(number), top);
-        // The opening page of the flow has no running head or folio.
-        if index > 0 {
-            let section = first_section.and_then(|s| flow.section_titles.get(s)).cloned().unwrap_or_default();
-            furniture.dress(&mut page, number, &section);
-        }
+        let kind = first_section.and_then(|s| flow.sections.get(s)).map(|s| s.kind).unwrap_or_default();
+        dress.push(match (kind, opens) {
+            // The opening page of an article has no running head or folio.
+            _ if index == 0 && !furniture.is_book() => Dress::Bare,
+            (SectionKind::Part, _) => Dress::Bare,
+            (SectionKind::Opening, Some(true)) => Dress::Folio,
+            _ => Dress::Full(first_section),
+        });
         pages.push(page);
     }
+    let notes_pages = furniture.wants_reference_pages().then(|| reference_pages(&pages, first_page));
+    for (index, (page, dress)) in pages.iter_mut().zip(dress).enumerate() {
+        let number = first_page + index;
+        match dress {
+            Dress::Bare => {}
+            Dress::Folio => furniture.dress(page, number, ""),
+            Dress::Full(section) => {
+                let section = section.and_then(|s| flow.sections.get(s)).cloned().unwrap_or_default();
+                let references = notes_pages.as_ref().and_then(|pages| pages[index]);
+                let head = furniture.head(number, &section, references);
+                furniture.dress(page, number, &head);
+            }
+        }
+    }
     pages
+}
+
+/// What a page carries besides its text.
+enum Dress {
+    /// Nothing: a blank page, a part's page, an article's first page.
+    Bare,
+    /// A folio but no running head: a chapter's opening.
+    Folio,
+    /// Running head and folio, for the section of the page's first line.
+    Full(Option<usize>),
+}
+
+fn blank_page(style: &Style) -> layout::Page {
+    layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new() }
+}
+
+/// For each page, the folios of the first and last page on which the notes
+/// set on it are referred to (`None` for a page without notes).
+fn reference_pages(pages: &[layout::Page], first_page: usize) -> Vec<Option<(usize, usize)>> {
+    let mut page_of = std::collections::HashMap::new();
+    for (index, page) in pages.iter().enumerate() {
+        for destination in &page.destinations {
+            page_of.insert(destination.name.as_str(), first_page + index + 1);
+        }
+    }
+    pages
+        .iter()
+        .map(|page| {
+            let notes = page.destinations.iter().filter_map(|d| d.name.strip_prefix("note-")?.parse::<usize>().ok().filter(|&n| note_anchor(n) == d.name));
+            let folios = notes.filter_map(|number| page_of.get(noteref_anchor(number, 1).as_str()).copied());
+            folios.fold(None, |range: Option<(usize, usize)>, folio| Some(range.map_or((folio, folio), |(first, last)| (first.min(folio), last.max(folio)))))
+        })
+        .collect()
 }
 
 /// The document of `pages`, dated `date`.
@@ -69,6 +127,7 @@ pub(crate) fn document(book: &Book, fonts: &FontFamily, date: Option<chrono::Nai
         pages,
         outline,
         images,
+        front_matter_pages: 0,
     }
 }
 
@@ -109,7 +168,7 @@ pub(super) fn place_lines(page: &mut layout::Page, flow: &mut Flow, range: std::
                 y += height;
             }
             VItem::Space { height, .. } => y += height,
-            VItem::Penalty { .. } | VItem::ForcedBreak | VItem::BreakRepeating { .. } => {}
+            VItem::Penalty { .. } | VItem::ForcedBreak | VItem::RectoBreak | VItem::BreakRepeating { .. } => {}
         }
     }
     first_section

@@ -268,6 +268,16 @@ mod tests {
     }
 
     #[test]
+    fn book_toml_s_mistakes_are_named_as_book_toml_s() {
+        let dir = folder("typo", &[("book.toml", "title = \"B\"\ntilte = \"C\"\nchapters = [\"a.md\"]\n"), ("a.md", "x")]);
+        let (_, warnings) = read(&dir).unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].message, "unknown book.toml key `tilte` is ignored");
+        assert_eq!(warnings[0].at.map(|a| a.line), Some(2));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
     fn without_book_toml_the_md_files_in_name_order() {
         let dir = folder("names", &[("02-b.md", "x"), ("01-a.md", "x"), ("README.md", "about"), ("notes.txt", "")]);
         let (plan, warnings) = read(&dir).unwrap();

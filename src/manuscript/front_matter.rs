@@ -75,7 +75,7 @@ struct Entry {
 /// could be read, and what was found wrong on the way. Keys left out (`title`,
 /// `language`, `author`) are the caller's to supply: it knows the rest of the book.
 pub(super) fn read(source: &Source<'_>, text: &str, start: usize, syntax: Syntax) -> (Option<Metadata>, Vec<Diagnostic>) {
-    let mut reader = Reader { source, syntax, diagnostics: Vec::new(), metadata: None };
+    let mut reader = Reader { source, syntax, diagnostics: Vec::new(), metadata: None, named: "front matter" };
     reader.front_matter(text, start);
     (reader.metadata, reader.diagnostics)
 }
@@ -83,7 +83,8 @@ pub(super) fn read(source: &Source<'_>, text: &str, start: usize, syntax: Syntax
 /// Reads a whole file of front-matter keys (a book's `book.toml`), leaving the
 /// keys in `theirs` to the caller, which reads them itself.
 pub(super) fn read_table(source: &Source<'_>, syntax: Syntax, theirs: &[&str]) -> (Option<Metadata>, Vec<Diagnostic>) {
-    let mut reader = Reader { source, syntax, diagnostics: Vec::new(), metadata: None };
+    let named = if source.path.file_name().is_some_and(|n| n == "book.toml") { "book.toml" } else { "front matter" };
+    let mut reader = Reader { source, syntax, diagnostics: Vec::new(), metadata: None, named };
     let entries = match syntax {
         Syntax::Toml => reader.toml_entries(source.text, 0),
         Syntax::Yaml => reader.yaml_entries(source.text, 0),
@@ -97,6 +98,8 @@ pub(super) fn read_table(source: &Source<'_>, syntax: Syntax, theirs: &[&str]) -
 
 struct Reader<'a> {
     source: &'a Source<'a>,
+    /// How messages name what is read: "front matter", or a book's "book.toml".
+    named: &'static str,
     syntax: Syntax,
     diagnostics: Vec<Diagnostic>,
     metadata: Option<Metadata>,
@@ -141,10 +144,11 @@ impl Reader<'_> {
                 let line_start = self.source.text[..at].rfind('\n').map_or(0, |n| n + 1);
                 let key = self.source.text[line_start..].split(['=', '\n']).next().map(str::trim).filter(|k| is_bare_key(k));
                 let message = match key {
-                    Some(key) => format!("invalid front matter at `{key}`: {message}"),
-                    None => format!("invalid front matter: {message}"),
+                    Some(key) => format!("invalid {} at `{key}`: {message}", self.named),
+                    None => format!("invalid {}: {message}", self.named),
                 };
-                self.error(at, message, "front matter is TOML: `key = \"value\"`, text in double quotes");
+                let help = format!("{} is TOML: `key = \"value\"`, text in double quotes", self.named);
+                self.error(at, message, &help);
                 return None;
             }
         };
@@ -163,7 +167,7 @@ impl Reader<'_> {
                 entries.into_iter().map(|e| Entry { key: e.key, key_at: byte(e.key_at), value: e.value, value_at: byte(e.value_at) }).collect(),
             ),
             Err(e) => {
-                self.error(byte(e.at), format!("invalid front matter: {}", e.message), e.help);
+                self.error(byte(e.at), format!("invalid {}: {}", self.named, e.message), e.help);
                 None
             }
         }
@@ -179,7 +183,7 @@ impl Reader<'_> {
             let canonical = match ALIASES.iter().find(|(alias, _)| *alias == key) {
                 Some((_, canonical)) => {
                     if known.contains_key(*canonical) || given.iter().any(|g| g == canonical) {
-                        self.warning(key_at, format!("`{key}` is ignored: the front matter gives `{canonical}` already"), &format!("keep one of `{key}` and `{canonical}`"));
+                        self.warning(key_at, format!("`{key}` is ignored: the {} gives `{canonical}` already", self.named), &format!("keep one of `{key}` and `{canonical}`"));
                         continue;
                     }
                     canonical.to_string()
@@ -197,7 +201,7 @@ impl Reader<'_> {
                         let article = if found.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
                         self.error(
                             at,
-                            format!("invalid front matter: `{key}` is {article} {found}, but it must be {}", kind.description(syntax)),
+                            format!("invalid {}: `{key}` is {article} {found}, but it must be {}", self.named, kind.description(syntax)),
                             &format!("write `{}`", kind.example(&key, syntax)),
                         );
                     }
@@ -207,7 +211,7 @@ impl Reader<'_> {
                         Some(k) => format!("did you mean `{k}`?"),
                         None => format!("known keys: {}", KEYS.iter().map(|(key, _)| *key).collect::<Vec<_>>().join(", ")),
                     };
-                    self.warning(key_at, format!("unknown front-matter key `{key}` is ignored"), &help);
+                    self.warning(key_at, format!("unknown {} key `{key}` is ignored", self.named.replace(' ', "-")), &help);
                 }
             }
         }
@@ -246,7 +250,7 @@ impl Reader<'_> {
             }
             Err(e) => {
                 let message = e.message().trim_end().to_owned();
-                self.error(start, format!("invalid front matter: {message}"), "check the type of each value: text in quotes, lists in [ ]");
+                self.error(start, format!("invalid {}: {message}", self.named), "check the type of each value: text in quotes, lists in [ ]");
             }
         }
     }

@@ -51,7 +51,8 @@ enum Command {
         /// Booklets: impose in signatures of N sheets (4 if N is not given: 16 pages each),
         /// each folded and stapled or sewn on its own, then stacked; a booklet longer than its
         /// style's `saddle_stitch_max_pages` (64) is written only so.
-        #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "4", value_parser = clap::value_parser!(u16).range(1..=64))]
+        /// N is given with `=` (`--signatures=8`), so that `--signatures book/` never takes the book for N.
+        #[arg(long, value_name = "N", num_args = 0..=1, require_equals = true, default_missing_value = "4", value_parser = clap::value_parser!(u16).range(1..=64))]
         signatures: Option<u16>,
         /// Print how long each stage of the build took.
         #[arg(long)]

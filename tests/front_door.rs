@@ -402,3 +402,17 @@ fn quire_new_starts_a_book_that_builds_without_a_warning() {
     assert_eq!(std::fs::read_to_string(folder.join("01-first-chapter.md")).unwrap(), before);
     std::fs::remove_dir_all(&parent).unwrap();
 }
+
+/// `--signatures` takes its N only with `=`: before the manuscript, it must not take
+/// the manuscript's name for N.
+#[test]
+fn signatures_before_the_manuscript_leave_the_manuscript_alone() {
+    let book = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/books/small");
+    let out = std::env::temp_dir().join(format!("quire-signatures-flag-{}", std::process::id()));
+    let run = Command::new(QUIRE).args(["build", "--signatures"]).arg(&book).arg("--out").arg(&out).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(out.join("small-booklet-a4.pdf").is_file());
+    let run = Command::new(QUIRE).arg("build").arg(&book).arg("--signatures=2").arg("--out").arg(&out).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    std::fs::remove_dir_all(out).unwrap();
+}

@@ -35,7 +35,11 @@ impl Checked {
     }
 
     fn failed(diagnostic: Diagnostic) -> Checked {
-        Checked { diagnostics: vec![diagnostic], book: None, fonts: None, unsupported_characters: Vec::new(), images: Images::default() }
+        Checked::failed_with(vec![diagnostic], Images::default())
+    }
+
+    fn failed_with(diagnostics: Vec<Diagnostic>, images: Images) -> Checked {
+        Checked { diagnostics, book: None, fonts: None, unsupported_characters: Vec::new(), images }
     }
 }
 
@@ -112,7 +116,7 @@ pub fn check_text(path: &Path, text: &str, fonts: Option<&FontFamily>) -> Checke
 pub fn check_book(folder: &Path, fonts: Option<&FontFamily>) -> Checked {
     let (plan, mut diagnostics) = match book_plan::read(folder) {
         Ok(read) => read,
-        Err(diagnostics) => return Checked { diagnostics, book: None, fonts: None, unsupported_characters: Vec::new(), images: Images::default() },
+        Err(diagnostics) => return Checked::failed_with(diagnostics, Images::default()),
     };
     let mut texts = Vec::new();
     for chapter in &plan.chapters {
@@ -122,13 +126,9 @@ pub fn check_book(folder: &Path, fonts: Option<&FontFamily>) -> Checked {
         }
     }
     if texts.len() < plan.chapters.len() {
-        return Checked { diagnostics, book: None, fonts: None, unsupported_characters: Vec::new(), images: Images::default() };
+        return Checked::failed_with(diagnostics, Images::default());
     }
-    let (metadata, first_chapter_gives_it) = match &plan.metadata {
-        // book.toml's `author` names the authors; their byline is made here, in the book's language.
-        Some(metadata) => (Metadata { author: metadata.author.clone().or_else(|| metadata.byline()), ..metadata.clone() }, false),
-        None => (book_metadata_from_first_chapter(&plan, &texts[0], &mut diagnostics), true),
-    };
+    let (metadata, first_chapter_gives_it) = book_metadata(folder, &plan, &texts[0], &mut diagnostics);
     let mut read = Vec::new();
     let mut images = Images::default();
     let mut failed = false;
@@ -139,14 +139,12 @@ pub fn check_book(folder: &Path, fonts: Option<&FontFamily>) -> Checked {
                     // Its front matter is the book's: its title is the book's title.
                     manuscript.book.metadata.title.clear();
                 }
-                let in_chapter: Vec<Diagnostic> = manuscript.warnings.into_iter().collect();
-                if !in_chapter.iter().any(Diagnostic::is_error) {
-                    let (loaded, found) = images::load(&chapter.file, &manuscript.book, fonts, None);
-                    images.extend(loaded);
-                    failed |= found.iter().any(Diagnostic::is_error);
-                    diagnostics.extend(found.into_iter().map(|d| d.with_source(text)));
-                }
-                diagnostics.extend(in_chapter);
+                // A chapter read without errors: its pictures can be read.
+                let (loaded, found) = images::load(&chapter.file, &manuscript.book, fonts, None);
+                images.extend(loaded);
+                failed |= found.iter().any(Diagnostic::is_error);
+                diagnostics.extend(found.into_iter().map(|d| d.with_source(text)));
+                diagnostics.extend(manuscript.warnings);
                 read.push(manuscript::ReadChapter { book: manuscript.book, links: manuscript.book_links });
             }
             Err(errors) => {
@@ -155,12 +153,13 @@ pub fn check_book(folder: &Path, fonts: Option<&FontFamily>) -> Checked {
             }
         }
     }
-    let (cover, found) = images::load(&plan.file.with_file_name(book_plan::BOOK_FILE), &Book::of_sections(metadata.clone(), Vec::new(), Vec::new()), fonts, cover_image_key_at(&plan));
+    // The cover's path is from the book's folder, as its chapters' are from theirs.
+    let (cover, found) = images::load(&folder.join(book_plan::BOOK_FILE), &Book::of_sections(metadata.clone(), Vec::new(), Vec::new()), fonts, cover_image_key_at(&plan));
     images.extend(cover);
     failed |= found.iter().any(Diagnostic::is_error);
     diagnostics.extend(found);
     if failed {
-        return Checked { diagnostics, book: None, fonts: None, unsupported_characters: Vec::new(), images };
+        return Checked::failed_with(diagnostics, images);
     }
     let sources: Vec<(&Path, &str)> = plan.chapters.iter().zip(&texts).map(|(c, t)| (c.file.as_path(), t.as_str())).collect();
     let (mut book, found) = manuscript::assemble(&plan, metadata, read, &sources);
@@ -184,26 +183,37 @@ pub fn check_book(folder: &Path, fonts: Option<&FontFamily>) -> Checked {
     Checked { diagnostics, book, fonts: None, unsupported_characters, images }
 }
 
-/// A book without `book.toml` takes its metadata from its first chapter's front
-/// matter; what that leaves out is assumed, each assumption a warning.
-fn book_metadata_from_first_chapter(plan: &book_plan::BookPlan, first: &str, diagnostics: &mut Vec<Diagnostic>) -> Metadata {
-    let file = &plan.chapters[0].file;
-    let mut metadata = manuscript::parse_chapter(file, first, &Metadata::default()).map(|m| m.book.metadata).unwrap_or_default();
+/// The book's metadata: its `book.toml`'s or, without one, its first chapter's front
+/// matter. What that leaves out is assumed, each assumption a warning that says how to
+/// state it; `true` when the first chapter gave it (its title is then the book's).
+fn book_metadata(folder: &Path, plan: &book_plan::BookPlan, first: &str, diagnostics: &mut Vec<Diagnostic>) -> (Metadata, bool) {
     let top = Some(crate::model::SourcePos { line: 1, column: 1 });
-    let folder = plan.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "Untitled".into());
-    let help = format!("write a {} in the book's folder with `title = \"…\"`, `author = \"…\"` and `language = \"…\"` and the chapters' order", book_plan::BOOK_FILE);
+    let (mut metadata, said_in, help) = match &plan.metadata {
+        // book.toml's `author` names the authors; their byline is made here, in the book's language.
+        Some(metadata) => {
+            let help = format!("add the line to {}: `title = \"…\"`, `author = \"…\"`, `language = \"…\"`", book_plan::BOOK_FILE);
+            (Metadata { author: metadata.author.clone().or_else(|| metadata.byline()), ..metadata.clone() }, plan.file.clone(), help)
+        }
+        None => {
+            let file = &plan.chapters[0].file;
+            let metadata = manuscript::parse_chapter(file, first, &Metadata::default()).map(|m| m.book.metadata).unwrap_or_default();
+            let help = format!("write a {} in the book's folder with `title = \"…\"`, `author = \"…\"` and `language = \"…\"` and the chapters' order", book_plan::BOOK_FILE);
+            (metadata, file.clone(), help)
+        }
+    };
+    let named = folder.canonicalize().ok().and_then(|f| f.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_else(|| "Untitled".into());
     if metadata.title.trim().is_empty() {
-        diagnostics.push(Diagnostic::warning(&plan.file, None, format!("the book has no title; the editions take “{folder}” from its folder's name")).with_help(&help));
-        metadata.title = folder;
+        diagnostics.push(Diagnostic::warning(&said_in, top, format!("the book has no title; the editions take “{named}” from its folder's name")).with_help(&help));
+        metadata.title = named;
     }
     if metadata.language.is_empty() {
-        diagnostics.push(Diagnostic::warning(file, top, "the book does not say its language; the editions assume English (`en`)").with_help(&help));
+        diagnostics.push(Diagnostic::warning(&said_in, top, "the book does not say its language; the editions assume English (`en`)").with_help(&help));
         metadata.language = "en".into();
     }
     if metadata.author.is_none() {
-        diagnostics.push(Diagnostic::warning(file, top, "the book names no author; no edition names one").with_help(&help));
+        diagnostics.push(Diagnostic::warning(&said_in, top, "the book names no author; no edition names one").with_help(&help));
     }
-    metadata
+    (metadata, plan.metadata.is_none())
 }
 
 /// Where `book.toml` gives the cover image, for a diagnostic about it.

@@ -153,3 +153,16 @@ fn the_twelve_chapter_book_and_its_french_edition_build_into_every_edition_witho
         std::fs::remove_dir_all(out).unwrap();
     }
 }
+
+#[test]
+fn what_book_toml_leaves_out_is_assumed_with_a_warning_at_book_toml() {
+    let dir = copy_of(&small_book(), "assumed");
+    std::fs::write(dir.join("book.toml"), "title = \"A Small Book\"\nchapters = [\"00-preface.md\", \"01-one.md\", \"02-two.md\"]\n").unwrap();
+    let checked = check(&dir, &resources_for(&dir, None));
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    assert_eq!(checked.book.as_ref().unwrap().metadata.language, "en");
+    let at_book_toml: Vec<&str> = checked.diagnostics.iter().filter(|d| d.file == dir.join("book.toml")).map(|d| d.message.as_str()).collect();
+    assert!(at_book_toml.iter().any(|m| m.contains("does not say its language")), "{at_book_toml:?}");
+    assert!(at_book_toml.iter().any(|m| m.contains("names no author")), "{at_book_toml:?}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -147,6 +147,17 @@ impl Renderer<'_> {
                 }
                 out.push_str("</p>\n");
             }
+            // No role on the entries: `doc-biblioentry` is deprecated in DPUB-ARIA 1.1
+            // (EPUBCheck RSC-017), as `doc-endnote` is; the `epub:type` says it.
+            Block::Bibliography(entries) => {
+                out.push_str("<ul class=\"bibliography\">\n");
+                for entry in entries {
+                    let _ = write!(out, "<li id=\"{}\" epub:type=\"biblioentry\">", escape(&entry.id));
+                    self.inlines(&entry.content, out);
+                    out.push_str("</li>\n");
+                }
+                out.push_str("</ul>\n");
+            }
             Block::Definitions(definitions) => {
                 out.push_str("<dl>\n");
                 for definition in definitions {
@@ -237,6 +248,8 @@ impl Renderer<'_> {
                 // A picture on the web is not packaged: its description stands in for it.
                 Inline::Image(image) => out.push_str(&escape(&image.alt)),
                 Inline::LineBreak => out.push_str("<br/>"),
+                // The citations pass leaves none; one it could not resolve stands as typed.
+                Inline::Citation(c) => out.push_str(&escape(&c.source)),
                 Inline::NoteRef(r) => {
                     let id = r.anchor();
                     self.references.insert((r.number, r.occurrence), self.file.to_owned());

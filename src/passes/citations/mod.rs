@@ -145,7 +145,7 @@ fn make_notes(book: &mut Book) {
 /// Sets every citation (the notes numbered) and adds the bibliography as back matter.
 pub fn render(mut book: Book, bibliography: Bibliography) -> Book {
     let notes_style = bibliography.is_notes_style();
-    let locale = Some(LocaleCode(book.metadata.language.clone()));
+    let locale = Some(citation_locale(&book.metadata.language, &bibliography.locales));
     let library = &bibliography.library;
     let style = &bibliography.style;
     let locales = bibliography.locales.as_slice();
@@ -177,7 +177,7 @@ pub fn render(mut book: Book, bibliography: Bibliography) -> Book {
         driver.citation(CitationRequest::new(items, style, locale.clone(), locales, *note));
     }
     let rendered = driver.finish(BibliographyRequest::new(style, locale.clone(), locales));
-    let punctuation_in_quotes = matches!(book.metadata.language.as_str(), "en" | "en-US");
+    let punctuation_in_quotes = locale.as_ref().is_some_and(|l| l.0 == "en-US");
     let mut set = rendered.citations.iter().zip(&order).map(|(r, (citation, _))| with_items(&r.citation, citation, punctuation_in_quotes));
 
     // The authors named in a notes style's text, each on its own: they are not
@@ -267,6 +267,24 @@ fn place_anonymous(entries: Vec<BibliographyEntry>, library: &hayagriva::Library
         placed.insert(at, entry);
     }
     placed
+}
+
+/// The CSL locale for the book's language: its own if the engine has it, British
+/// English for the English of Australia, Ireland, India, New Zealand, South Africa and
+/// Britain (day before month, stops outside quotes), else the first of its language, else US English.
+fn citation_locale(language: &str, locales: &[hayagriva::citationberg::Locale]) -> LocaleCode {
+    let has = |code: &str| locales.iter().any(|l| l.lang.as_ref().is_some_and(|c| c.0.eq_ignore_ascii_case(code)));
+    if has(language) {
+        return LocaleCode(language.to_owned());
+    }
+    let primary = language.split('-').next().unwrap_or("").to_ascii_lowercase();
+    if primary == "en" {
+        let region = language.split('-').nth(1).unwrap_or("").to_ascii_uppercase();
+        let british = ["GB", "AU", "NZ", "IE", "IN", "ZA"].contains(&region.as_str());
+        return LocaleCode(if british { "en-GB" } else { "en-US" }.into());
+    }
+    let same_language = locales.iter().filter_map(|l| l.lang.as_ref()).find(|c| c.0.split('-').next().is_some_and(|p| p.eq_ignore_ascii_case(&primary)));
+    same_language.cloned().unwrap_or_else(|| LocaleCode("en-US".into()))
 }
 
 /// The engine's item for `item`: its entry, its locator, and what it is for.

@@ -411,7 +411,7 @@ fn pandoc_markdown_is_read_and_citations_and_math_are_named() {
         "pandoc-markdown",
         0,
         &[
-            warning("citations are not processed yet: this one is set as written", 9, 12),
+            warning("the manuscript names no bibliography: this citation is set as written", 9, 12),
             warning("math is set as its TeX source: quire does not typeset math yet", 10, 6),
         ],
     );

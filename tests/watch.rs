@@ -229,3 +229,37 @@ fn a_folder_that_is_not_there_cannot_be_watched() {
     assert!(stderr.starts_with("error: cannot watch no-such-folder:"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A `--style` file outside the manuscript's folder is watched on its own: a change to it
+/// rebuilds, a change to another file beside it does not, and a broken style is an error
+/// like any other, after which the fixed style builds again.
+#[test]
+fn the_style_file_given_is_watched_and_its_neighbours_are_not() {
+    let dir = temp_dir("style");
+    std::fs::create_dir_all(dir.join("text")).unwrap();
+    let clean = std::fs::read_to_string(root().join("tests/manuscripts/clean.md")).unwrap();
+    std::fs::write(dir.join("text/book.md"), &clean).unwrap();
+    let style = std::fs::read_to_string(root().join("styles/large-print.toml")).unwrap();
+    std::fs::write(dir.join("big.toml"), &style).unwrap();
+    let watching = Watching::start(&dir, &["text/book.md", "--style", "big.toml", "--format", "pdf", "-o", "out"]);
+    assert!(watching.next_line().contains("] 1 edition of \"A short test\""));
+
+    std::fs::write(dir.join("big.toml"), style.replace("size_pt = 14\nleading_pt = 18", "size_pt = 16\nleading_pt = 20")).unwrap();
+    let line = watching.next_line();
+    assert!(line.contains("] big.toml changed: 1 edition of \"A short test\""), "{line}");
+
+    // Beside the style, but not the style: no rebuild, so the next line is the broken style's.
+    std::fs::write(dir.join("other.toml"), "name = \"another style\"\n").unwrap();
+    std::fs::write(dir.join("big.toml"), "[body\n").unwrap();
+    let line = watching.next_line();
+    assert!(line.contains("] big.toml changed: 1 error; the editions in out/ are kept as they were"), "{line}");
+    assert!(watching.stderr().contains("error: big.toml:1:6: invalid style"), "{}", watching.stderr());
+    std::fs::write(dir.join("big.toml"), &style).unwrap();
+    let line = watching.next_line();
+    assert!(line.contains("] big.toml changed: 1 edition of"), "{line}");
+
+    let (status, rest, stderr) = watching.interrupt();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(rest.is_empty(), "{rest:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -65,7 +65,11 @@ fn rebuild(options: &BuildOptions, printer: &Printer, changed: &[PathBuf]) {
             printer.diagnostics(&found);
             println!("[{clock}] {cause}{}; the editions in {} are kept as they were", diagnostics::summary(&found), report::folder(&options.out_dir));
         }
-        Err(error) => println!("[{clock}] {cause}error: {error}; the editions in {} are kept as they were", report::folder(&options.out_dir)),
+        // The error's own words may take several lines: they go with the other reports.
+        Err(error) => {
+            eprintln!("error: {error}\n");
+            println!("[{clock}] {cause}1 error; the editions in {} are kept as they were", report::folder(&options.out_dir));
+        }
     }
 }
 

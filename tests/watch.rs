@@ -34,6 +34,7 @@ struct Watching {
     child: Child,
     lines: Receiver<String>,
     stderr: Arc<Mutex<String>>,
+    stderr_reader: std::thread::JoinHandle<()>,
 }
 
 impl Watching {
@@ -58,7 +59,7 @@ impl Watching {
         let stderr = Arc::new(Mutex::new(String::new()));
         let mut pipe = child.stderr.take().unwrap();
         let kept = Arc::clone(&stderr);
-        std::thread::spawn(move || {
+        let stderr_reader = std::thread::spawn(move || {
             let mut buffer = [0u8; 4096];
             while let Ok(n) = pipe.read(&mut buffer) {
                 if n == 0 {
@@ -67,11 +68,22 @@ impl Watching {
                 kept.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
             }
         });
-        Watching { child, lines, stderr }
+        Watching { child, lines, stderr, stderr_reader }
     }
 
     fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
+    }
+
+    /// Waits until standard error holds `needle`: it is read on its own thread, so what
+    /// quire wrote there before a line on standard output may not have been read yet.
+    fn wait_for_stderr(&self, needle: &str) {
+        let mut waited = Duration::ZERO;
+        while !self.stderr().contains(needle) {
+            assert!(waited < PATIENCE, "{needle:?} not in quire watch's standard error:\n{}", self.stderr());
+            std::thread::sleep(Duration::from_millis(20));
+            waited += Duration::from_millis(20);
+        }
     }
 
     /// The next line on standard output: one rebuild's.
@@ -100,9 +112,12 @@ impl Watching {
             std::thread::sleep(Duration::from_millis(50));
             waited += Duration::from_millis(50);
         };
-        // The pipe closes when the process has ended: every line it wrote is in the channel.
+        // The pipes close when the process has ended: every line it wrote is in the channel,
+        // and all it wrote to standard error is read once its reader ends.
         let rest = self.lines.iter().collect();
-        (status, rest, self.stderr())
+        self.stderr_reader.join().unwrap();
+        let stderr = self.stderr.lock().unwrap().clone();
+        (status, rest, stderr)
     }
 }
 
@@ -124,7 +139,7 @@ fn one_save_is_one_rebuild_and_an_error_then_its_fix_recovers() {
     let first = watching.next_line();
     assert!(first.contains("] 4 editions of \"A short test\" in "), "{first}");
     assert!(first.starts_with('[') && first.ends_with(" → dist/"), "{first}");
-    assert!(watching.stderr().contains("for changes; Ctrl-C to stop"), "{}", watching.stderr());
+    watching.wait_for_stderr("for changes; Ctrl-C to stop");
 
     // A save: one rebuild, which names the file and carries the new text.
     std::fs::write(dir.join("book.md"), format!("{clean}\nA paragraph written while watching.\n")).unwrap();
@@ -142,7 +157,7 @@ fn one_save_is_one_rebuild_and_an_error_then_its_fix_recovers() {
     let broken = watching.next_line();
     assert!(broken.contains("] book.md changed: 1 error, 0 warnings; the editions in dist/ are kept as they were"), "{broken}");
     assert_eq!(std::fs::read(dir.join("dist/book.pdf")).unwrap(), good, "the PDF is the last good one");
-    assert!(watching.stderr().contains("error: note reference `[^missing]` has no definition\n  --> book.md:11:8"), "{}", watching.stderr());
+    watching.wait_for_stderr("error: note reference `[^missing]` has no definition\n  --> book.md:11:8");
 
     // The fix: built again.
     std::fs::write(dir.join("book.md"), format!("{clean}\nA claim[^found].\n\n[^found]: Its source.\n")).unwrap();
@@ -172,7 +187,7 @@ fn a_deleted_manuscript_is_a_message_and_its_return_a_rebuild() {
     std::fs::remove_file(dir.join("book.md")).unwrap();
     let gone = watching.next_line();
     assert!(gone.contains("] book.md changed: 1 error, 0 warnings; the editions in out/ are kept as they were"), "{gone}");
-    assert!(watching.stderr().contains("error: cannot read the manuscript:"), "{}", watching.stderr());
+    watching.wait_for_stderr("error: cannot read the manuscript:");
     assert!(dir.join("out/book.epub").is_file(), "the last EPUB stays");
 
     std::fs::write(dir.join("book.md"), &clean).unwrap();
@@ -253,7 +268,7 @@ fn the_style_file_given_is_watched_and_its_neighbours_are_not() {
     std::fs::write(dir.join("big.toml"), "[body\n").unwrap();
     let line = watching.next_line();
     assert!(line.contains("] big.toml changed: 1 error; the editions in out/ are kept as they were"), "{line}");
-    assert!(watching.stderr().contains("error: big.toml:1:6: invalid style"), "{}", watching.stderr());
+    watching.wait_for_stderr("error: big.toml:1:6: invalid style");
     std::fs::write(dir.join("big.toml"), &style).unwrap();
     let line = watching.next_line();
     assert!(line.contains("] big.toml changed: 1 edition of"), "{line}");

@@ -278,3 +278,40 @@ fn the_style_file_given_is_watched_and_its_neighbours_are_not() {
     assert!(rest.is_empty(), "{rest:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A book's folder removed takes its watch with it: its going is a message, and when it is
+/// back (moved into place whole) it is watched and built again.
+#[test]
+fn a_deleted_book_folder_is_a_message_and_its_return_a_rebuild() {
+    let dir = temp_dir("book-gone");
+    let copy_book = |to: &Path| {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(root().join("tests/books/small")).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    };
+    copy_book(&dir.join("small"));
+    let watching = Watching::start(&dir, &["small", "--format", "epub"]);
+    assert!(watching.next_line().contains("] 1 edition of \"A Small Book\""));
+
+    std::fs::remove_dir_all(dir.join("small")).unwrap();
+    let gone = watching.next_line();
+    assert!(gone.contains("changed: 1 error, 0 warnings; the editions in dist/ are kept as they were"), "{gone}");
+    watching.wait_for_stderr("error: cannot read the manuscript:");
+
+    copy_book(&dir.join("staging"));
+    std::fs::rename(dir.join("staging"), dir.join("small")).unwrap();
+    let back = watching.next_line();
+    assert!(back.contains("] small changed: 1 edition of \"A Small Book\""), "{back}");
+    // Watched again: a save in it rebuilds.
+    std::fs::write(dir.join("small/02-two.md"), "# Two\n\nThe second chapter, rewritten.\n").unwrap();
+    let saved = watching.next_line();
+    assert!(saved.contains("] small/02-two.md changed: 1 edition of"), "{saved}");
+
+    let (status, rest, stderr) = watching.interrupt();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(rest.is_empty(), "{rest:?}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

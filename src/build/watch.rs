@@ -22,6 +22,10 @@ use super::BuildOptions;
 /// (open, write, close, a rename, the attributes), and they are taken as one.
 const QUIET: Duration = Duration::from_millis(200);
 
+/// How often a watched folder is looked for while nothing happens: a folder removed takes
+/// its watch with it, so its going and its coming back are seen only so.
+const LOOK_AGAIN: Duration = Duration::from_secs(1);
+
 /// The kinds of file a build reads, by extension: manuscripts and book.toml, front matter
 /// and bibliographies, the pictures it places (and those it names in a warning), fonts, styles.
 const READ: &[&str] = &[
@@ -44,8 +48,10 @@ pub struct Watch {
     wakes: mpsc::Receiver<Wake>,
     sender: mpsc::Sender<Wake>,
     inputs: Inputs,
+    /// Watched folders that were removed, looked for again every [`LOOK_AGAIN`].
+    gone: Vec<PathBuf>,
     /// Watching stops when this is dropped.
-    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
 }
 
 /// Why a watch could not start.
@@ -145,7 +151,7 @@ impl Watch {
             let folder = file.parent().unwrap_or(file);
             debouncer.watch(folder, RecursiveMode::NonRecursive).map_err(|e| failed(folder, e))?;
         }
-        Ok(Watch { wakes, sender, inputs, _debouncer: debouncer })
+        Ok(Watch { wakes, sender, inputs, gone: Vec::new(), debouncer })
     }
 
     pub fn inputs(&self) -> &Inputs {
@@ -162,11 +168,23 @@ impl Watch {
     }
 
     /// Waits until a file that matters changes, and returns them all; changes that came
-    /// while the last build ran are taken together, for one rebuild.
-    pub fn next(&self) -> Wake {
+    /// while the last build ran are taken together, for one rebuild. A watched folder
+    /// removed, or back again, is a change of its own.
+    pub fn next(&mut self) -> Wake {
         let mut changed = Vec::new();
         loop {
-            let wake = if changed.is_empty() { self.wakes.recv().ok() } else { self.wakes.try_recv().ok() };
+            let wake = if changed.is_empty() {
+                match self.wakes.recv_timeout(LOOK_AGAIN) {
+                    Ok(wake) => Some(wake),
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        changed = self.folders_gone_or_back();
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => None,
+                }
+            } else {
+                self.wakes.try_recv().ok()
+            };
             match wake {
                 Some(Wake::Changed(paths)) => changed.extend(paths.into_iter().filter(|p| self.inputs.matters(p))),
                 Some(other) => return other,
@@ -174,9 +192,28 @@ impl Watch {
                 None => break,
             }
         }
+        // A folder removed with its files is one change, whichever is seen first.
+        changed.extend(self.folders_gone_or_back());
         changed.sort();
         changed.dedup();
         Wake::Changed(changed)
+    }
+
+    /// The watched folders that have gone since last looked at, or come back (watched again).
+    fn folders_gone_or_back(&mut self) -> Vec<PathBuf> {
+        let mut changed = Vec::new();
+        for folder in &self.inputs.folders {
+            let was_gone = self.gone.contains(folder);
+            if !was_gone && !folder.is_dir() {
+                let _ = self.debouncer.unwatch(folder);
+                self.gone.push(folder.clone());
+                changed.push(folder.clone());
+            } else if was_gone && folder.is_dir() && self.debouncer.watch(folder, RecursiveMode::Recursive).is_ok() {
+                self.gone.retain(|f| f != folder);
+                changed.push(folder.clone());
+            }
+        }
+        changed
     }
 }
 

@@ -12,7 +12,7 @@ use super::exit;
 
 pub fn watch(options: &BuildOptions, printer: &Printer) -> ExitCode {
     // The watch starts before the first build, so that a save during it is seen.
-    let watch = match Watch::new(options) {
+    let mut watch = match Watch::new(options) {
         Ok(watch) => watch,
         Err(error) => {
             eprintln!("error: {error}");

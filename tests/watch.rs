@@ -34,7 +34,17 @@ struct Watching {
     child: Child,
     lines: Receiver<String>,
     stderr: Arc<Mutex<String>>,
-    stderr_reader: std::thread::JoinHandle<()>,
+    stderr_reader: Option<std::thread::JoinHandle<()>>,
+}
+
+/// A test that fails part-way leaves no watch running behind it.
+impl Drop for Watching {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
 
 impl Watching {
@@ -68,7 +78,7 @@ impl Watching {
                 kept.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
             }
         });
-        Watching { child, lines, stderr, stderr_reader }
+        Watching { child, lines, stderr, stderr_reader: Some(stderr_reader) }
     }
 
     fn stderr(&self) -> String {
@@ -115,7 +125,9 @@ impl Watching {
         // The pipes close when the process has ended: every line it wrote is in the channel,
         // and all it wrote to standard error is read once its reader ends.
         let rest = self.lines.iter().collect();
-        self.stderr_reader.join().unwrap();
+        if let Some(reader) = self.stderr_reader.take() {
+            reader.join().unwrap();
+        }
         let stderr = self.stderr.lock().unwrap().clone();
         (status, rest, stderr)
     }

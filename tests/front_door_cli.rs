@@ -149,6 +149,12 @@ fn color_always_and_never_override_the_default() {
     assert!(run("always", true).contains("\x1b[1;31merror\x1b[0m"));
     assert!(!run("auto", false).contains('\x1b'), "a pipe is not coloured");
     assert!(!run("never", false).contains('\x1b'));
+    // clap's usage errors follow it too.
+    let usage = Command::new(QUIRE).args(["--color=always", "build", "--no-such-option"]).output().unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(text(&usage.stderr).contains("\x1b["), "{:?}", text(&usage.stderr));
+    let usage = Command::new(QUIRE).args(["build", "--no-such-option", "--color", "never"]).output().unwrap();
+    assert!(!text(&usage.stderr).contains('\x1b'), "{:?}", text(&usage.stderr));
     let Ok(_) = Command::new("script").arg("--version").output() else {
         panic!("`script` (util-linux) is needed to give quire a terminal");
     };

@@ -34,7 +34,17 @@ struct Watching {
     child: Child,
     lines: Receiver<String>,
     stderr: Arc<Mutex<String>>,
-    stderr_reader: std::thread::JoinHandle<()>,
+    stderr_reader: Option<std::thread::JoinHandle<()>>,
+}
+
+/// A test that fails part-way leaves no watch running behind it.
+impl Drop for Watching {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
 
 impl Watching {
@@ -68,7 +78,7 @@ impl Watching {
                 kept.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
             }
         });
-        Watching { child, lines, stderr, stderr_reader }
+        Watching { child, lines, stderr, stderr_reader: Some(stderr_reader) }
     }
 
     fn stderr(&self) -> String {
@@ -115,7 +125,9 @@ impl Watching {
         // The pipes close when the process has ended: every line it wrote is in the channel,
         // and all it wrote to standard error is read once its reader ends.
         let rest = self.lines.iter().collect();
-        self.stderr_reader.join().unwrap();
+        if let Some(reader) = self.stderr_reader.take() {
+            reader.join().unwrap();
+        }
         let stderr = self.stderr.lock().unwrap().clone();
         (status, rest, stderr)
     }
@@ -313,5 +325,30 @@ fn a_deleted_book_folder_is_a_message_and_its_return_a_rebuild() {
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(rest.is_empty(), "{rest:?}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// With `--quiet` a good build prints nothing, and a failed one its errors and its line.
+#[test]
+fn quiet_watching_prints_only_what_failed() {
+    let dir = temp_dir("quiet");
+    let clean = std::fs::read_to_string(root().join("tests/manuscripts/clean.md")).unwrap();
+    std::fs::write(dir.join("book.md"), &clean).unwrap();
+    std::fs::create_dir_all(dir.join("dist")).unwrap();
+    let watching = Watching::start(&dir, &["book.md", "-q", "--format", "epub"]);
+    // The first build prints nothing: wait for its EPUB before saving.
+    let mut waited = Duration::ZERO;
+    while !dir.join("dist/book.epub").is_file() {
+        assert!(waited < PATIENCE, "no EPUB: {}", watching.stderr());
+        std::thread::sleep(Duration::from_millis(20));
+        waited += Duration::from_millis(20);
+    }
+    std::fs::write(dir.join("book.md"), format!("{clean}\nA claim[^missing].\n")).unwrap();
+    let line = watching.next_line();
+    assert!(line.contains("] book.md changed: 1 error, 0 warnings;"), "the failed rebuild is the first line: {line}");
+    let (status, rest, stderr) = watching.interrupt();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(rest.is_empty(), "{rest:?}");
+    assert!(stderr.starts_with("error: note reference `[^missing]`") && !stderr.contains("watching"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

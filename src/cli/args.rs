@@ -9,7 +9,7 @@ use quire::{BuildOptions, Edition};
 /// Printed at the end of the top-level `--help` and in the man page.
 const EXIT_CODES: &str = "Exit codes:
   0    success (warnings allowed)
-  1    the manuscript has errors, or an edition could not be written
+  1    the manuscript has errors, an edition could not be written, or a watch could not start
   2    a usage error (an unknown option, a missing argument)
   130  `quire watch` stopped by Ctrl-C (128 + SIGINT, as a shell reports it)";
 
@@ -37,13 +37,16 @@ pub enum Command {
         timings: bool,
     },
     /// Build, then rebuild on every save of the manuscript, its chapters, pictures,
-    /// book.toml, styles or fonts, until Ctrl-C.
+    /// bibliography, book.toml, styles or fonts, until Ctrl-C.
     ///
     /// Watches the manuscript's folder (a book's folder) with its subfolders, the
-    /// --resources folder and the --style file; hidden files, editors' backups and the
-    /// output folder are left out. Each rebuild prints one line: the time, what changed,
-    /// and what was built or how many errors stopped it. A rebuild with errors leaves the
-    /// editions as they were, and watching goes on. Ctrl-C ends it (exit code 130).
+    /// --resources folder and the --style file. In them, any file of a kind a build reads
+    /// counts (.md, .toml, .yaml, .json, .bib, pictures, fonts, anything in fonts/ or
+    /// styles/); hidden files, editors' backups and the output folder never do. Each
+    /// rebuild prints one line on standard output: the time, what changed, and what was
+    /// built or how many errors stopped it (with --quiet, only a rebuild that failed). A
+    /// rebuild with errors leaves the editions as they were, and watching goes on. Ctrl-C
+    /// ends it, after the build in progress (exit code 130).
     #[command(after_help = EXIT_CODES)]
     Watch {
         #[command(flatten)]

@@ -8,7 +8,7 @@ mod watch;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{CommandFactory, Parser};
+use clap::{ColorChoice, CommandFactory, FromArgMatches, Parser};
 use quire::{diagnostics, BuildError};
 
 use args::{check_options, Cli, Command};
@@ -23,7 +23,9 @@ pub mod exit {
 }
 
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    // clap's own help and usage errors follow --color too, so it is known before parsing.
+    let matches = Cli::command().color(clap_colour(std::env::args_os().skip(1))).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
     let printer = Printer::new(&cli.output);
     // No command is `quire build` with its defaults.
     let command = cli.command.unwrap_or_else(|| Cli::parse_from(["quire", "build"]).command.expect("`build` is a command"));
@@ -98,6 +100,21 @@ pub fn run() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// The `--color` the arguments ask for (`--color WHEN` or `--color=WHEN`), as clap takes it.
+fn clap_colour(args: impl Iterator<Item = std::ffi::OsString>) -> ColorChoice {
+    let args: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).collect();
+    let asked = args.iter().enumerate().rev().find_map(|(i, arg)| match arg.strip_prefix("--color") {
+        Some("") => args.get(i + 1).cloned(),
+        Some(value) => value.strip_prefix('=').map(str::to_owned),
+        None => None,
+    });
+    match asked.as_deref() {
+        Some("always") => ColorChoice::Always,
+        Some("never") => ColorChoice::Never,
+        _ => ColorChoice::Auto,
     }
 }
 

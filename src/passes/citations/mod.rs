@@ -21,7 +21,6 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use hayagriva::citationberg::taxonomy::Locator;
-use hayagriva::citationberg::LocaleCode;
 use hayagriva::{BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, LocatorPayload, SpecificLocator};
 
 use crate::diagnostics::{edit_distance, Diagnostic};
@@ -145,10 +144,11 @@ fn make_notes(book: &mut Book) {
 /// Sets every citation (the notes numbered) and adds the bibliography as back matter.
 pub fn render(mut book: Book, bibliography: Bibliography) -> Book {
     let notes_style = bibliography.is_notes_style();
-    let locale = Some(citation_locale(&book.metadata.language, &bibliography.locales));
+    let (code, locale_files) = library::locale_for(&book.metadata.language);
+    let locale = Some(code);
     let library = &bibliography.library;
     let style = &bibliography.style;
-    let locales = bibliography.locales.as_slice();
+    let locales = locale_files.as_slice();
 
     // The citations in reading order: in a notes style, note by note (a citation in the
     // text is in its note now), the authors named in the text (`@key`) apart.
@@ -271,24 +271,6 @@ fn place_anonymous(entries: Vec<BibliographyEntry>, library: &hayagriva::Library
         placed.insert(at, entry);
     }
     placed
-}
-
-/// The CSL locale for the book's language: its own if the engine has it, British
-/// English for the English of Australia, Ireland, India, New Zealand, South Africa and
-/// Britain (day before month, stops outside quotes), else the first of its language, else US English.
-fn citation_locale(language: &str, locales: &[hayagriva::citationberg::Locale]) -> LocaleCode {
-    let has = |code: &str| locales.iter().any(|l| l.lang.as_ref().is_some_and(|c| c.0.eq_ignore_ascii_case(code)));
-    if has(language) {
-        return LocaleCode(language.to_owned());
-    }
-    let primary = language.split('-').next().unwrap_or("").to_ascii_lowercase();
-    if primary == "en" {
-        let region = language.split('-').nth(1).unwrap_or("").to_ascii_uppercase();
-        let british = ["GB", "AU", "NZ", "IE", "IN", "ZA"].contains(&region.as_str());
-        return LocaleCode(if british { "en-GB" } else { "en-US" }.into());
-    }
-    let same_language = locales.iter().filter_map(|l| l.lang.as_ref()).find(|c| c.0.split('-').next().is_some_and(|p| p.eq_ignore_ascii_case(&primary)));
-    same_language.cloned().unwrap_or_else(|| LocaleCode("en-US".into()))
 }
 
 /// The engine's item for `item`: its entry, its locator, and what it is for.

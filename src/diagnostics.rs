@@ -117,12 +117,29 @@ impl Diagnostic {
     }
 }
 
-/// Colour for reports on standard error: only on a terminal, and never when `NO_COLOR` is set
-/// (no-color.org: any non-empty value).
-pub fn colour_on_stderr() -> bool {
+/// When reports are coloured (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColourChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Colour for reports on standard error. By default only on a terminal, and never when
+/// `NO_COLOR` is set (no-color.org: any non-empty value); a choice on the command line
+/// overrides both, as no-color.org asks.
+pub fn colour_on_stderr(choice: ColourChoice) -> bool {
     use std::io::IsTerminal;
-    let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    !no_colour && std::io::stderr().is_terminal()
+    match choice {
+        ColourChoice::Always => true,
+        ColourChoice::Never => false,
+        ColourChoice::Auto => {
+            let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            !no_colour && std::io::stderr().is_terminal()
+        }
+    }
 }
 
 /// "2 errors, 1 warning": the closing line of a check.

@@ -266,8 +266,17 @@ fn both_editions_carry_the_bibliography_and_link_to_it() {
     assert!(flat.contains("Bibliography"));
     assert!(flat.contains("Smith, Zadie. Swing Time. Penguin Press, 2016."), "{flat}");
     assert!(flat.contains("1. Zadie Smith, Swing Time (Penguin Press, 2016), 315–16."), "{flat}");
+    // In the PDF too, each citation's text leads to its entry, which is a destination.
     let doc = lopdf::Document::load(pdf).unwrap();
-    let destinations = format!("{:?}", doc.catalog().unwrap());
-    let _ = destinations;
+    let names = common::destination_names(&doc);
+    let to_entries: Vec<String> = common::link_actions(&doc)
+        .into_iter()
+        .filter_map(|(_, action)| action.get(b"D").ok().and_then(|d| d.as_str().ok()).map(|d| String::from_utf8_lossy(d).into_owned()))
+        .filter(|d| d.starts_with("bib-"))
+        .collect();
+    assert!(to_entries.iter().any(|d| d == "bib-smith2016"), "{to_entries:?}");
+    assert!(to_entries.len() >= 72, "every citation of a listed work links: {}", to_entries.len());
+    assert!(to_entries.iter().all(|d| names.contains(d)), "{to_entries:?}");
+    assert_eq!(names.iter().filter(|n| n.starts_with("bib-")).count(), 30);
     std::fs::remove_dir_all(&out).unwrap();
 }

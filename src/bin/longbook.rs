@@ -10,6 +10,25 @@
 //! notes of its own (50 chapters of an 11-note article: 550 notes).
 
 use std::process::ExitCode;
+use std::path::Path;
+
+/// The files the front matter names beside the manuscript (`bibliography`, a `csl` file)
+/// copied beside the long book, whose paths start from its own folder.
+fn copy_cited_files(book: &str, from: &Path, to: &Path) -> std::io::Result<()> {
+    let front_matter = book.split("\n+++\n").next().unwrap_or("");
+    for line in front_matter.lines() {
+        let Some((key, value)) = line.split_once('=') else { continue };
+        if !["bibliography", "csl"].contains(&key.trim()) {
+            continue;
+        }
+        let file = value.trim().trim_matches('"');
+        let source = from.parent().unwrap_or(Path::new("")).join(file);
+        if source.is_file() {
+            std::fs::copy(&source, to.parent().unwrap_or(Path::new("")).join(file))?;
+        }
+    }
+    Ok(())
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,7 +57,11 @@ fn main() -> ExitCode {
     };
     match args.get(2) {
         Some(out) => {
-            if let Err(e) = std::fs::write(out, book) {
+            if let Err(e) = std::fs::write(out, &book) {
+                eprintln!("{out}: {e}");
+                return ExitCode::FAILURE;
+            }
+            if let Err(e) = copy_cited_files(&book, Path::new(path), Path::new(out)) {
                 eprintln!("{out}: {e}");
                 return ExitCode::FAILURE;
             }

@@ -113,7 +113,9 @@ pub(crate) fn typeset_from(
     // Finalize.
     let document = timings.time(stage::PAGE_BREAKING, || {
         let pages = pages::make_up(&mut flow, &ranges, style, first_page, &mut Furniture::new(book, style, &mut setter));
-        pages::document(book, fonts, date, pages, flow.outline, flow.pictures)
+        let mut document = pages::document(book, fonts, date, pages, flow.outline, flow.pictures);
+        pages::drop_links_to_nowhere(&mut document);
+        document
     });
     let unhyphenated_languages = setter.unhyphenated_languages();
     Typeset { document, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, warnings }

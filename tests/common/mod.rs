@@ -116,3 +116,12 @@ pub fn drawn(content: &str) -> Vec<(String, [f32; 4])> {
     }
     found
 }
+
+/// The names of a PDF's named destinations (its `/Names /Dests` tree, one level, as quire writes it).
+pub fn destination_names(doc: &lopdf::Document) -> std::collections::HashSet<String> {
+    let catalog = doc.catalog().unwrap();
+    let names = doc.dereference(catalog.get(b"Names").unwrap()).unwrap().1.as_dict().unwrap().clone();
+    let dests = doc.dereference(names.get(b"Dests").unwrap()).unwrap().1.as_dict().unwrap().clone();
+    let array = dests.get(b"Names").unwrap().as_array().unwrap().clone();
+    array.chunks(2).filter_map(|pair| pair[0].as_str().ok().map(|b| String::from_utf8_lossy(b).into_owned())).collect()
+}

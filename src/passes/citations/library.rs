@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use hayagriva::archive::ArchivedStyle;
-use hayagriva::citationberg::{IndependentStyle, Locale, Style, StyleClass};
+use hayagriva::citationberg::{IndependentStyle, Locale, LocaleCode, Style, StyleClass};
 use hayagriva::Library;
 
 use crate::diagnostics::{Diagnostic, LineIndex};
@@ -14,7 +14,6 @@ use crate::diagnostics::{Diagnostic, LineIndex};
 pub struct Sources {
     pub library: Library,
     pub style: IndependentStyle,
-    pub locales: Vec<Locale>,
     /// The bibliography file, for the diagnostics about its entries.
     pub file: PathBuf,
     pub text: String,
@@ -66,7 +65,36 @@ pub fn read(named: &Named, bibliography: &str, csl: Option<&str>) -> Result<Sour
             Style::Dependent(_) => unreachable!("the bundled Chicago style is independent"),
         },
     };
-    Ok(Sources { library, style, locales: hayagriva::archive::locales(), file, text })
+    Ok(Sources { library, style, file, text })
+}
+
+/// The CSL locale for the book's `language` and the one locale file it needs, decoded
+/// from the archive alone: its own if the
+/// archive has it, British English for the English of Australia, Ireland, India, New
+/// Zealand, South Africa and Britain (day before month, stops outside quotes), else the
+/// first of its language, else US English.
+pub fn locale_for(language: &str) -> (LocaleCode, Vec<Locale>) {
+    // Each locale file names its language as text near its start: found without decoding.
+    let names = |code: &str, bytes: &[u8]| bytes.windows(code.len()).take(512).any(|w| w.eq_ignore_ascii_case(code.as_bytes()));
+    let decode = |code: &str| -> Option<Locale> {
+        hayagriva::archive::LOCALES
+            .iter()
+            .filter(|bytes| names(code, bytes))
+            .filter_map(|bytes| ciborium::de::from_reader::<Locale, _>(*bytes).ok())
+            .find(|l| l.lang.as_ref().is_some_and(|c| c.0.eq_ignore_ascii_case(code) || c.0.split('-').next().is_some_and(|p| p.eq_ignore_ascii_case(code))))
+    };
+    let primary = language.split('-').next().unwrap_or("").to_ascii_lowercase();
+    let region = language.split('-').nth(1).unwrap_or("").to_ascii_uppercase();
+    let own = match primary.as_str() {
+        "en" if ["GB", "AU", "NZ", "IE", "IN", "ZA"].contains(&region.as_str()) => decode("en-GB"),
+        "en" => None,
+        _ => decode(language).or_else(|| decode(&primary)),
+    };
+    // A locale file of the archive is whole: US English is needed only in its stead.
+    match own {
+        Some(own) => (own.lang.clone().unwrap_or_else(|| LocaleCode(language.to_owned())), vec![own]),
+        None => (LocaleCode("en-US".into()), decode("en-US").into_iter().collect()),
+    }
 }
 
 fn extension(file: &Path) -> String {

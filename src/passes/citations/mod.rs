@@ -21,7 +21,6 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use hayagriva::citationberg::taxonomy::Locator;
-use hayagriva::citationberg::LocaleCode;
 use hayagriva::{BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, LocatorPayload, SpecificLocator};
 
 use crate::diagnostics::{edit_distance, Diagnostic};
@@ -145,10 +144,11 @@ fn make_notes(book: &mut Book) {
 /// Sets every citation (the notes numbered) and adds the bibliography as back matter.
 pub fn render(mut book: Book, bibliography: Bibliography) -> Book {
     let notes_style = bibliography.is_notes_style();
-    let locale = Some(citation_locale(&book.metadata.language, &bibliography.locales));
+    let (code, locale_files) = library::locale_for(&book.metadata.language);
+    let locale = Some(code);
     let library = &bibliography.library;
     let style = &bibliography.style;
-    let locales = bibliography.locales.as_slice();
+    let locales = locale_files.as_slice();
 
     // The citations in reading order: in a notes style, note by note (a citation in the
     // text is in its note now), the authors named in the text (`@key`) apart.
@@ -178,7 +178,9 @@ pub fn render(mut book: Book, bibliography: Bibliography) -> Book {
     }
     let rendered = driver.finish(BibliographyRequest::new(style, locale.clone(), locales));
     let punctuation_in_quotes = locale.as_ref().is_some_and(|l| l.0 == "en-US");
-    let mut set = rendered.citations.iter().zip(&order).map(|(r, (citation, _))| with_items(&r.citation, citation, punctuation_in_quotes));
+    let entries = rendered.bibliography.as_ref().map(|b| bibliography_entries(b, library, notes_style)).unwrap_or_default();
+    let listed: HashSet<String> = entries.iter().map(|e| e.id.clone()).collect();
+    let mut set = rendered.citations.iter().zip(&order).map(|(r, (citation, _))| with_items(&r.citation, citation, punctuation_in_quotes, &listed));
 
     // The authors named in a notes style's text, each on its own: they are not
     // citations the notes' ibid and short forms count.
@@ -215,39 +217,41 @@ pub fn render(mut book: Book, bibliography: Bibliography) -> Book {
         });
     }
 
-    if let Some(rendered) = rendered.bibliography {
-        let mut ids = HashSet::new();
-        let entries: Vec<BibliographyEntry> = rendered
-            .items
-            .iter()
-            .map(|item| {
-                let mut id = entry_id(&item.key);
-                while !ids.insert(id.clone()) {
-                    id.push('-');
-                }
-                let mut content = Vec::new();
-                if let Some(first) = &item.first_field {
-                    content.extend(render::inlines(&hayagriva::ElemChildren(vec![first.clone()]), &mut |_, inner| inner));
-                    content.push(Inline::Text(" ".into()));
-                }
-                content.extend(render::inlines(&item.content, &mut |_, inner| inner));
-                BibliographyEntry { id, key: item.key.clone(), content: render::merge_text(content) }
-            })
-            // A work the style leaves out of its bibliography (Chicago's letters) renders empty.
-            .filter(|entry| !crate::model::plain_text(&entry.content).trim().is_empty())
-            .collect();
-        let entries = if notes_style { place_anonymous(entries, library) } else { entries };
-        if !entries.is_empty() {
-            let heading = Some(vec![Inline::Text(Labels::default().bibliography)]);
-            let section = Section { heading, listed: true, id: "bibliography".into(), matter: Matter::Back, blocks: vec![Block::Bibliography(entries)] };
-            if let Some(last) = book.chapters.last_mut() {
-                // After the notes, before the back matter the manuscript wrote.
-                let at = last.sections.iter().position(|s| s.matter == Matter::Back).unwrap_or(last.sections.len());
-                last.sections.insert(at, section);
-            }
+    if !entries.is_empty() {
+        let heading = Some(vec![Inline::Text(Labels::default().bibliography)]);
+        let section = Section { heading, listed: true, id: "bibliography".into(), matter: Matter::Back, blocks: vec![Block::Bibliography(entries)] };
+        if let Some(last) = book.chapters.last_mut() {
+            // After the notes, before the back matter the manuscript wrote.
+            let at = last.sections.iter().position(|s| s.matter == Matter::Back).unwrap_or(last.sections.len());
+            last.sections.insert(at, section);
         }
     }
     book
+}
+
+/// The bibliography's entries as the model's, each with its anchor.
+fn bibliography_entries(rendered: &hayagriva::RenderedBibliography, library: &hayagriva::Library, notes_style: bool) -> Vec<BibliographyEntry> {
+    let mut ids = HashSet::new();
+    let entries: Vec<BibliographyEntry> = rendered
+        .items
+        .iter()
+        .map(|item| {
+            let mut id = entry_id(&item.key);
+            while !ids.insert(id.clone()) {
+                id.push('-');
+            }
+            let mut content = Vec::new();
+            if let Some(first) = &item.first_field {
+                content.extend(render::inlines(&hayagriva::ElemChildren(vec![first.clone()]), &mut |_, inner| inner));
+                content.push(Inline::Text(" ".into()));
+            }
+            content.extend(render::inlines(&item.content, &mut |_, inner| inner));
+            BibliographyEntry { id, key: item.key.clone(), content: render::merge_text(content) }
+        })
+        // A work the style leaves out of its bibliography (Chicago's letters) renders empty.
+        .filter(|entry| !crate::model::plain_text(&entry.content).trim().is_empty())
+        .collect();
+    if notes_style { place_anonymous(entries, library) } else { entries }
 }
 
 /// A work without an author or editor goes where its title falls among the authors'
@@ -267,24 +271,6 @@ fn place_anonymous(entries: Vec<BibliographyEntry>, library: &hayagriva::Library
         placed.insert(at, entry);
     }
     placed
-}
-
-/// The CSL locale for the book's language: its own if the engine has it, British
-/// English for the English of Australia, Ireland, India, New Zealand, South Africa and
-/// Britain (day before month, stops outside quotes), else the first of its language, else US English.
-fn citation_locale(language: &str, locales: &[hayagriva::citationberg::Locale]) -> LocaleCode {
-    let has = |code: &str| locales.iter().any(|l| l.lang.as_ref().is_some_and(|c| c.0.eq_ignore_ascii_case(code)));
-    if has(language) {
-        return LocaleCode(language.to_owned());
-    }
-    let primary = language.split('-').next().unwrap_or("").to_ascii_lowercase();
-    if primary == "en" {
-        let region = language.split('-').nth(1).unwrap_or("").to_ascii_uppercase();
-        let british = ["GB", "AU", "NZ", "IE", "IN", "ZA"].contains(&region.as_str());
-        return LocaleCode(if british { "en-GB" } else { "en-US" }.into());
-    }
-    let same_language = locales.iter().filter_map(|l| l.lang.as_ref()).find(|c| c.0.split('-').next().is_some_and(|p| p.eq_ignore_ascii_case(&primary)));
-    same_language.cloned().unwrap_or_else(|| LocaleCode("en-US".into()))
 }
 
 /// The engine's item for `item`: its entry, its locator, and what it is for.
@@ -319,14 +305,26 @@ fn locator_kind(kind: &str) -> Locator {
 
 /// A rendered citation with each work's prefix and suffix as written, the work linked
 /// to its entry in the bibliography.
-fn with_items(children: &hayagriva::ElemChildren, citation: &Citation, punctuation_in_quotes: bool) -> Vec<Inline> {
+fn with_items(children: &hayagriva::ElemChildren, citation: &Citation, punctuation_in_quotes: bool, listed: &HashSet<String>) -> Vec<Inline> {
     let set = render::inlines(children, &mut |index, inner| {
         let Some(item) = citation.items.get(index) else { return inner };
         let mut out = Vec::new();
         if !item.prefix.is_empty() {
             out.push(Inline::Text(format!("{} ", item.prefix)));
         }
-        out.push(Inline::Link { url: format!("#{}", entry_id(&item.key)), content: inner });
+        // A work the bibliography leaves out (Chicago's letters) has no entry to lead to.
+        let id = entry_id(&item.key);
+        match listed.contains(&id) {
+            // Links do not nest: the work's own address (a DOI, a web page's) stays its own.
+            true => {
+                let mut inner = inner;
+                let own = inner.iter().position(|i| matches!(i, Inline::Link { .. })).unwrap_or(inner.len());
+                let rest = inner.split_off(own);
+                out.push(Inline::Link { url: format!("#{id}"), content: inner });
+                out.extend(rest);
+            }
+            false => out.extend(inner),
+        }
         if !item.suffix.is_empty() {
             out.push(Inline::Text(item.suffix.clone()));
         }

@@ -64,6 +64,7 @@ pub fn typeset_pamphlet(book: &Book, images: &Images, style: &Style, fonts: &Fon
     pages.push(back.page);
     document.pages = pages;
     document.outline.append(&mut covers.outline);
+    super::pages::drop_links_to_nowhere(document);
     article.missing_glyphs.append(&mut covers.setter.take_missing());
     article.missing_glyphs.sort();
     article.missing_glyphs.dedup();

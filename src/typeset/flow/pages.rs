@@ -132,6 +132,15 @@ pub(crate) fn document(book: &Book, fonts: &FontFamily, date: Option<chrono::Nai
     }
 }
 
+/// Links to a place of the book that this edition does not set (a booklet's back cover
+/// carries the bibliography without its anchors) are left as the text they are.
+pub(crate) fn drop_links_to_nowhere(document: &mut Document) {
+    let names: std::collections::HashSet<String> = document.pages.iter().flat_map(|p| p.destinations.iter().map(|d| d.name.clone())).collect();
+    for page in &mut document.pages {
+        page.links.retain(|link| !matches!(&link.target, LinkTarget::Destination(name) if !names.contains(name)));
+    }
+}
+
 /// The face of `style` and what it is: one style of the family, or a face
 /// that stands alone (the fallback and monospaced faces).
 fn font_resource(fonts: &FontFamily, style: FaceStyle) -> FontResource {
@@ -212,6 +221,7 @@ pub(super) fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top
                 page.destinations.push(Destination { name: note_anchor(number), at: Point { x: x0, y: top } });
             }
             Some(Anchor::Uri(url)) => page.links.push(Link { area, target: LinkTarget::Uri(url.to_string()) }),
+            Some(Anchor::Destination(name)) => page.links.push(Link { area, target: LinkTarget::Destination(name.to_string()) }),
             None => {}
         }
     }

@@ -28,6 +28,9 @@ use std::collections::BTreeMap;
 pub enum Anchor {
     /// Link text: opens this web or mail address (`http`, `https` or `mailto` only).
     Uri(Arc<str>),
+    /// Link text leading to a place in the book (`#bib-reed1919`, a citation's work in
+    /// the bibliography); a place this edition does not set leaves it plain text.
+    Destination(Arc<str>),
     /// A note number in the text: links to the note, is the target of its backlink.
     NoteRef { number: usize, occurrence: usize },
     /// A note's own number in the notes: links back to the (first) reference.
@@ -40,7 +43,7 @@ impl Anchor {
     /// Link text is text like any other (broken, hyphenated, in any face);
     /// a note's marks are each one piece.
     pub fn is_uri(&self) -> bool {
-        matches!(self, Anchor::Uri(_))
+        matches!(self, Anchor::Uri(_) | Anchor::Destination(_))
     }
 }
 
@@ -809,6 +812,9 @@ fn flatten(inlines: &[Inline], around: &Span, placeable: &dyn Fn(&Image) -> bool
             Inline::Language { lang, content: c } => flatten(c, &with(&|s| s.lang = Some(Rc::from(lang.as_str()))), placeable, out),
             Inline::Link { url, content } if around.anchor.is_none() && is_followable(url) => {
                 flatten(content, &with(&|s| s.anchor = Some(Anchor::Uri(Arc::from(url.as_str())))), placeable, out)
+            }
+            Inline::Link { url, content } if around.anchor.is_none() && url.len() > 1 && url.starts_with('#') => {
+                flatten(content, &with(&|s| s.anchor = Some(Anchor::Destination(Arc::from(&url[1..])))), placeable, out)
             }
             Inline::Link { content, .. } => flatten(content, around, placeable, out),
             Inline::Image(image) if placeable(image) => out.push(Span { picture: Some(Rc::new(image.clone())), ..around.part(&image.alt) }),

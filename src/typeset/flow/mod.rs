@@ -8,6 +8,7 @@ pub mod figure;
 pub mod front_matter;
 pub mod display;
 pub mod furniture;
+pub mod grid;
 pub mod links;
 pub mod list;
 pub mod pagebreak;
@@ -38,6 +39,9 @@ pub(crate) struct FlowLine {
     pub opens_block: bool,
     /// Rules drawn with the line (a table's).
     pub rules: Vec<LineRule>,
+    /// A line of running text (not a heading's, a table's or a figure's):
+    /// at the body's leading it sits on the page's baseline grid (`grid`).
+    pub body: bool,
 }
 
 /// A stretch of the flow under one running head: the title block, a section,

@@ -291,6 +291,7 @@ impl Flow {
             rules: row_line.rules.clone(),
             picture: None,
             opens_block: false,
+            body: false,
         };
         let head = if block.has_head && row_count > 1 {
             // The head as repeated after a break: with the rule above it, not

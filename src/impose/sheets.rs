@@ -76,7 +76,7 @@ pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool, bindi
             // Room for both pages' items and the fold and signature marks at once: a long booklet's
             // sheets hold every glyph run of the pamphlet.
             let items = 4 + slots.iter().map(|slot| if let Slot::Page(index) = slot { pamphlet.pages[*index].items.len() } else { 0 }).sum::<usize>();
-            let mut out = Page { width: paper.sheet_width, height: paper.sheet_height, items: Vec::with_capacity(items), links: Vec::new(), destinations: Vec::new() };
+            let mut out = Page { width: paper.sheet_width, height: paper.sheet_height, items: Vec::with_capacity(items), links: Vec::new(), destinations: Vec::new(), begins_at: None };
             for (half, slot) in slots.into_iter().enumerate() {
                 if let Slot::Page(index) = slot {
                     let page = &mut pamphlet.pages[index];
@@ -169,7 +169,7 @@ pub fn split_sides(sheets: &Document) -> (Document, Document) {
             .iter()
             .skip(parity)
             .step_by(2)
-            .map(|p| Page { links: Vec::new(), destinations: Vec::new(), ..p.clone() })
+            .map(|p| Page { links: Vec::new(), destinations: Vec::new(), begins_at: None, ..p.clone() })
             .collect(),
         outline: Vec::new(),
         images: sheets.images.clone(),
@@ -194,6 +194,7 @@ mod tests {
                 items: vec![Item::Glyphs(GlyphRun { font: 0, size: 10.0, origin: Point { x: 50.0, y: 60.0 }, glyphs, horizontal_scale: 1.0 })],
                 links: Vec::new(),
                 destinations: Vec::new(),
+                begins_at: None,
             }
         };
         Document { info: DocumentInfo::default(), fonts: Vec::new(), pages: (0..pages).map(page).collect(), outline: Vec::new(), images: Vec::new(), front_matter_pages: 0 }

@@ -274,6 +274,7 @@ fn odd_but_valid_input_still_writes() {
         items: vec![],
         links: vec![],
         destinations: vec![],
+        begins_at: None,
     });
     let lo = load(&write_pdf(&doc).unwrap());
     let root = dict(&lo, catalog(&lo), "Outlines");

@@ -152,6 +152,7 @@ fn sample() -> Document {
                 at: pt(50.0, 124.0),
             },
         ],
+        begins_at: None,
     };
     let page2 = Page {
         width: PAGE_W,
@@ -191,6 +192,7 @@ fn sample() -> Document {
                 at: pt(50.0, 501.0),
             },
         ],
+        begins_at: None,
     };
     Document {
         info: DocumentInfo {

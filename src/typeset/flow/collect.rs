@@ -10,6 +10,8 @@
 use std::borrow::Cow;
 
 use crate::layout::OutlineEntry;
+use crate::model::print_pages::RunKeys;
+use crate::model::walk::Run;
 use crate::model::{plain_text, Block, Book, Inline, Matter};
 use crate::resources::fonts::FaceStyle;
 use crate::resources::style::Style;
@@ -34,6 +36,8 @@ pub(crate) struct Collected<T> {
     pub pictures: figure::Pictures,
     /// Figures whose pictures print smaller than the measure for want of pixels.
     pub small_pictures: Vec<(SourcePos, String)>,
+    /// The book's runs of text, which [`TextBlock::run`] points into.
+    pub run_keys: RunKeys,
 }
 
 #[derive(Debug)]
@@ -50,10 +54,10 @@ pub(crate) enum Material<T> {
 impl<T> Material<T> {
     pub fn map_text<U>(self, mut make: impl FnMut(T) -> U) -> Material<U> {
         match self {
-            Material::Text(TextBlock { text, setting }) => Material::Text(TextBlock { text: make(text), setting }),
+            Material::Text(TextBlock { text, setting, run }) => Material::Text(TextBlock { text: make(text), setting, run }),
             Material::Vertical(item) => Material::Vertical(item),
             Material::Figure(FigureBlock { frame, caption }) => {
-                Material::Figure(FigureBlock { frame, caption: caption.map(|TextBlock { text, setting }| TextBlock { text: make(text), setting }) })
+                Material::Figure(FigureBlock { frame, caption: caption.map(|TextBlock { text, setting, run }| TextBlock { text: make(text), setting, run }) })
             }
             Material::Table(table) => Material::Table(table.map_text(&mut make)),
         }
@@ -65,6 +69,17 @@ impl<T> Material<T> {
 pub(crate) struct TextBlock<T> {
     pub text: T,
     pub setting: Setting,
+    /// The run of the book's text the block sets, if it sets one as it is.
+    pub run: Option<RunStart>,
+}
+
+/// Where a block's words are in the book's text: its run, an index into
+/// [`Collected::run_keys`], and how many words are set before the run's own
+/// (a note's number).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RunStart {
+    pub run: u32,
+    pub words_before: u32,
 }
 
 /// How a block's lines are broken, placed and kept together.
@@ -125,6 +140,7 @@ const CODE_KEPT_WHOLE_UP_TO: usize = 8;
 pub(crate) fn collect<'a>(book: &'a Book, style: &'a Style, images: &'a Images) -> Collected<ParagraphText<'a>> {
     let mut collector = Collector::new(style);
     collector.images = Some(images);
+    collector.collected.run_keys = RunKeys::of(book);
     if book.has_chapters() {
         // A book's title is on its own pages (`front_matter`), set after the body.
         collector.book = true;
@@ -160,7 +176,7 @@ pub(crate) struct Collector<'a> {
 
 impl<'a> Collector<'a> {
     pub fn new(style: &'a Style) -> Self {
-        let collected = Collected { material: Vec::new(), outline: Vec::new(), sections: Vec::new(), pictures: Vec::new(), small_pictures: Vec::new() };
+        let collected = Collected { material: Vec::new(), outline: Vec::new(), sections: Vec::new(), pictures: Vec::new(), small_pictures: Vec::new(), run_keys: RunKeys::default() };
         Collector { style, features: &[], language: None, section: 0, chapter_title: String::new(), book: false, collected, images: None }
     }
 
@@ -180,8 +196,24 @@ impl<'a> Collector<'a> {
         self.collected.material.push(Material::Vertical(VItem::Space { height, stretch: 0.0, shrink: 0.0 }));
     }
 
+    /// Adds a block of text; when it sets one of the book's runs as it is, the
+    /// pages can say where in the text they begin.
     pub(super) fn push_text(&mut self, text: ParagraphText<'a>, setting: Setting) {
-        self.collected.material.push(Material::Text(TextBlock { text, setting }));
+        let run = match &text.inlines {
+            Cow::Borrowed(content) => self.run_start(Run::Inlines { content, heading: false }, &text),
+            Cow::Owned(_) => None,
+        };
+        self.collected.material.push(Material::Text(TextBlock { text, setting, run }));
+    }
+
+    fn run_start(&self, run: Run<'_>, text: &ParagraphText<'_>) -> Option<RunStart> {
+        let run = self.collected.run_keys.find(run)?;
+        Some(RunStart { run, words_before: u32::from(text.prefix.is_some()) })
+    }
+
+    /// The index of `inlines` among the book's runs, if they are one.
+    pub(super) fn run_of(&self, inlines: &[Inline]) -> Option<u32> {
+        self.collected.run_keys.find(Run::Inlines { content: inlines, heading: false })
     }
 
     pub(super) fn text(&self, inlines: Cow<'a, [Inline]>, style: TextStyle) -> ParagraphText<'a> {
@@ -202,7 +234,7 @@ impl<'a> Collector<'a> {
             destination: None,
             section: self.section,
         };
-        TextBlock { text, setting }
+        TextBlock { text, setting, run: None }
     }
 
     /// A part of the title block, kept with what follows.
@@ -340,7 +372,8 @@ impl<'a> Collector<'a> {
                     let style = TextStyle { size: s.code.size_pt, face: FaceStyle::Mono, indent: 0.0, hyphenate: false };
                     let text = ParagraphText { code: Some(&s.code), ..self.text(Cow::Owned(vec![Inline::Text(code.clone())]), style) };
                     let setting = Setting { keep: Keep::Together { up_to_lines: CODE_KEPT_WHOLE_UP_TO }, ..self.place_setting(Spacing::Code, place, s.code.leading_pt) };
-                    self.push_text(text, setting);
+                    let run = self.run_start(Run::Verbatim(code), &text);
+                    self.collected.material.push(Material::Text(TextBlock { text, setting, run }));
                     self.push_space(space);
                 }
                 Block::Rule => self.rule(place),
@@ -375,7 +408,7 @@ impl<'a> Collector<'a> {
             let face = if c.italic { FaceStyle::Italic } else { FaceStyle::Regular };
             let text = self.text(Cow::Borrowed(&figure.caption), TextStyle { size: c.size_pt, face, indent: 0.0, hyphenate: false });
             let setting = Setting { baseline: c.leading_pt * 0.8, ..self.place_setting(Spacing::Ragged, place, c.leading_pt) };
-            TextBlock { text, setting }
+            TextBlock { text, setting, run: None }
         });
         let frame = FigureFrame {
             image,

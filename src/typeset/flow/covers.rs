@@ -106,14 +106,14 @@ impl<'a> Covers<'a> {
     }
 
     fn blank_page(&self) -> layout::Page {
-        layout::Page { width: self.style.page_width(), height: self.style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new() }
+        layout::Page { width: self.style.page_width(), height: self.style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new(), begins_at: None }
     }
 
     /// Places ragged lines with the first baseline at `baseline`; returns the next line's baseline.
     fn put(&self, page: &mut layout::Page, lines: Vec<SetLine>, left: f32, baseline: f32, leading: f32) -> f32 {
         let mut y = baseline;
         for line in lines {
-            place_line(page, FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new(), picture: None, opens_block: false, body: false }, left, y);
+            place_line(page, FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false }, left, y);
             y += leading;
         }
         y

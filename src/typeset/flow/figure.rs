@@ -99,14 +99,14 @@ impl Flow {
         self.push(VItem::Space { height: figure.space_around, stretch: 0.0, shrink: 0.0 }, None);
         let picture = PlacedPicture { image: figure.image, width: figure.width, height: figure.height };
         let gap = if caption.is_empty() { 0.0 } else { figure.gap };
-        let line = FlowLine { line: SetLine::default(), indent: figure.indent, baseline: 0.0, destination: None, section: figure.section, rules: Vec::new(), picture: Some(picture), opens_block: true, body: false };
+        let line = FlowLine { line: SetLine::default(), indent: figure.indent, baseline: 0.0, destination: None, section: figure.section, rules: Vec::new(), picture: Some(picture), opens_block: true, first_word: None, body: false };
         self.push(VItem::Line { height: figure.height + gap }, Some(line));
         let (left, width) = figure.column;
         let (leading, baseline) = setting.map_or((0.0, 0.0), |s| (s.leading, s.baseline));
         for set in caption {
             self.push(VItem::Penalty { cost: INFINITE_PENALTY }, None);
             let indent = left + ((width - set.width) / 2.0).max(0.0);
-            let line = FlowLine { line: set, indent, baseline, destination: None, section: figure.section, rules: Vec::new(), picture: None, opens_block: false, body: false };
+            let line = FlowLine { line: set, indent, baseline, destination: None, section: figure.section, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false };
             self.push(VItem::Line { height: leading }, Some(line));
         }
         self.push(VItem::Space { height: figure.space_around, stretch: 0.0, shrink: 0.0 }, None);

@@ -75,20 +75,7 @@ struct Entry {
 }
 
 fn blank(style: &Style) -> layout::Page {
-    layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new() }
-}
-
-/// `n` in lower-case roman numerals, as front matter is folioed.
-fn roman(mut n: usize) -> String {
-    let table = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")];
-    let mut out = String::new();
-    for (value, letters) in table {
-        while n >= value {
-            out.push_str(letters);
-            n -= value;
-        }
-    }
-    out
+    layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new(), begins_at: None }
 }
 
 /// The contents: parts and chapters, then their sections to the book's
@@ -318,7 +305,7 @@ impl<'a> FrontMatter<'a> {
     fn folio(&mut self, page: &mut layout::Page, index: usize) {
         let s = self.style;
         let size = s.furniture.size_pt;
-        let piece = self.setter.piece(&roman(index + 1), FaceStyle::Regular, size, None);
+        let piece = self.setter.piece(&layout::roman_numeral(index + 1), FaceStyle::Regular, size, None);
         let x = s.left_margin(index) + (s.measure() - piece.width) / 2.0;
         page.items.push(Item::Glyphs(super::pages::run(piece, Point { x, y: s.page_height() - s.bottom() + size * 2.4 })));
     }
@@ -326,14 +313,14 @@ impl<'a> FrontMatter<'a> {
 
 /// A set line to place on its own, its baseline where it is put.
 fn flow_line(line: SetLine, indent: f32) -> FlowLine {
-    FlowLine { line, indent, baseline: 0.0, destination: None, section: 0, picture: None, opens_block: false, rules: Vec::new(), body: false }
+    FlowLine { line, indent, baseline: 0.0, destination: None, section: 0, picture: None, opens_block: false, rules: Vec::new(), first_word: None, body: false }
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn front_matter_is_folioed_in_roman_numerals() {
-        let folios: Vec<String> = [1, 4, 9, 14, 40, 1994].into_iter().map(super::roman).collect();
+        let folios: Vec<String> = [1, 4, 9, 14, 40, 1994].into_iter().map(crate::layout::roman_numeral).collect();
         assert_eq!(folios, ["i", "iv", "ix", "xiv", "xl", "mcmxciv"]);
     }
 }

@@ -42,6 +42,9 @@ pub(crate) struct FlowLine {
     /// A line of running text (not a heading's, a table's or a figure's):
     /// at the body's leading it sits on the page's baseline grid (`grid`).
     pub body: bool,
+    /// The run of the book's text (an index into [`Flow::run_keys`]) and the
+    /// word of it the line begins with, when the line sets one of the book's runs.
+    pub first_word: Option<(u32, u32)>,
 }
 
 /// A stretch of the flow under one running head: the title block, a section,
@@ -94,6 +97,8 @@ pub(crate) struct Flow {
     pub repeated: Vec<Vec<(f32, FlowLine)>>,
     /// What the typesetter could not do as the style asks, for the user.
     pub warnings: Vec<String>,
+    /// The book's runs of text, which [`FlowLine::first_word`] points into.
+    pub run_keys: crate::model::print_pages::RunKeys,
     /// A list item's label, set and waiting for the item's first line, with
     /// its setting (`Keep::Hung`: where its right edge goes).
     pub hung: Option<(SetLine, collect::Setting)>,

@@ -11,6 +11,7 @@ use super::furniture::Furniture;
 use super::{Flow, FlowLine, SectionKind};
 use crate::resources::fonts::{FaceStyle, FontFamily};
 use crate::layout::{self, Destination, Document, DocumentInfo, FamilyMember, FamilyStyle, FontResource, GlyphRun, Item, Link, LinkTarget, Point, Rect};
+use crate::model::print_pages::TextPosition;
 use crate::model::{note_anchor, noteref_anchor, Book};
 use crate::typeset::flow::pagebreak::{PageParams, PageRange, VItem};
 use crate::resources::style::Style;
@@ -100,7 +101,7 @@ enum Dress {
 }
 
 fn blank_page(style: &Style) -> layout::Page {
-    layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new() }
+    layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new(), begins_at: None }
 }
 
 /// For each page, the folios of the first and last page on which the notes
@@ -176,6 +177,9 @@ pub(super) fn place_lines(page: &mut layout::Page, flow: &mut Flow, range: std::
                 // than copying them, keeps a long book from holding both at once.
                 if let Some(line) = flow.lines[i].take() {
                     first_section.get_or_insert(line.section);
+                    if let (None, Some((run, word))) = (&page.begins_at, line.first_word) {
+                        page.begins_at = Some(TextPosition { run: flow.run_keys.key(run).clone(), word: word as usize });
+                    }
                     place_line(page, line, left, y);
                 }
                 y += height;

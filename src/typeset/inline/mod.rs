@@ -9,3 +9,4 @@ pub mod picture;
 pub mod linebreak;
 pub mod prepare;
 pub mod ties;
+pub mod words;

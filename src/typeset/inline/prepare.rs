@@ -796,6 +796,8 @@ fn flatten(inlines: &[Inline], around: &Span, placeable: &dyn Fn(&Image) -> bool
     for inline in inlines {
         match inline {
             Inline::Text(t) => out.push(around.part(t)),
+            // The citations pass leaves none; one it could not resolve stands as typed.
+            Inline::Citation(c) => out.push(around.part(&c.source)),
             Inline::Code(t) => out.push(text(t, FaceStyle::Mono)),
             // Not set as math yet: its TeX source, as code is.
             Inline::Math { tex, .. } => out.push(text(tex, FaceStyle::Mono)),

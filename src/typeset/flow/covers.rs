@@ -114,7 +114,7 @@ impl<'a> Covers<'a> {
     fn put(&self, page: &mut layout::Page, lines: Vec<SetLine>, left: f32, baseline: f32, leading: f32) -> f32 {
         let mut y = baseline;
         for line in lines {
-            place_line(page, FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new(), picture: None, opens_block: false, first_word: None }, left, y);
+            place_line(page, FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false }, left, y);
             y += leading;
         }
         y
@@ -234,6 +234,7 @@ impl<'a> Covers<'a> {
             return BackCover { page, holds_back_matter: false };
         }
         let room = s.text_height() - foot_height - leading;
+        super::grid::align(&mut flow, leading);
         let ranges = pagebreak::break_pages(&flow.items, &|_| room, &PageParams::default());
         match ranges.as_slice() {
             [one] if !one.overfull => {

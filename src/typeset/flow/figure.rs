@@ -99,14 +99,14 @@ impl Flow {
         self.push(VItem::Space { height: figure.space_around, stretch: 0.0, shrink: 0.0 }, None);
         let picture = PlacedPicture { image: figure.image, width: figure.width, height: figure.height };
         let gap = if caption.is_empty() { 0.0 } else { figure.gap };
-        let line = FlowLine { line: SetLine::default(), indent: figure.indent, baseline: 0.0, destination: None, section: figure.section, rules: Vec::new(), picture: Some(picture), opens_block: true, first_word: None };
+        let line = FlowLine { line: SetLine::default(), indent: figure.indent, baseline: 0.0, destination: None, section: figure.section, rules: Vec::new(), picture: Some(picture), opens_block: true, first_word: None, body: false };
         self.push(VItem::Line { height: figure.height + gap }, Some(line));
         let (left, width) = figure.column;
         let (leading, baseline) = setting.map_or((0.0, 0.0), |s| (s.leading, s.baseline));
         for set in caption {
             self.push(VItem::Penalty { cost: INFINITE_PENALTY }, None);
             let indent = left + ((width - set.width) / 2.0).max(0.0);
-            let line = FlowLine { line: set, indent, baseline, destination: None, section: figure.section, rules: Vec::new(), picture: None, opens_block: false, first_word: None };
+            let line = FlowLine { line: set, indent, baseline, destination: None, section: figure.section, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false };
             self.push(VItem::Line { height: leading }, Some(line));
         }
         self.push(VItem::Space { height: figure.space_around, stretch: 0.0, shrink: 0.0 }, None);
@@ -185,7 +185,7 @@ fn fill_point(items: &[VItem], lines: &[Option<FlowLine>], from: usize, limit: u
 fn height(item: &VItem) -> f32 {
     match item {
         VItem::Line { height } | VItem::Space { height, .. } => *height,
-        VItem::Penalty { .. } | VItem::ForcedBreak | VItem::RectoBreak | VItem::BreakRepeating { .. } => 0.0,
+        VItem::Penalty { .. } | VItem::TurnPenalty { .. } | VItem::SectionStart | VItem::ForcedBreak | VItem::RectoBreak | VItem::BreakRepeating { .. } => 0.0,
     }
 }
 
@@ -194,6 +194,7 @@ fn may_break_before(item: &VItem) -> bool {
     match item {
         VItem::Line { .. } | VItem::Space { .. } => true,
         VItem::Penalty { cost } => *cost < INFINITE_PENALTY,
+        VItem::TurnPenalty { .. } | VItem::SectionStart => true,
         // Between a table's rows: a figure is never put inside a table.
         VItem::ForcedBreak | VItem::RectoBreak | VItem::BreakRepeating { .. } => false,
     }

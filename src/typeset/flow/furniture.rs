@@ -74,7 +74,12 @@ impl<'s, 'a> Furniture<'s, 'a> {
         let folio_number = index + 1;
         let recto = index.is_multiple_of(2);
         let left = style.left_margin(index);
-        let head_baseline = style.top() - size * 1.6;
+        // On the body's baseline grid, the grid line nearest a line and a
+        // half of the head's size above the text block, so that the head
+        // backs a line of the page behind it as the text does.
+        let leading = style.body.leading_pt;
+        let first_baseline = style.top() + leading * 0.8;
+        let head_baseline = if leading > 0.0 { first_baseline - ((first_baseline - (style.top() - size * 1.6)) / leading).round() * leading } else { style.top() - size * 1.6 };
         if !head.is_empty() {
             let piece = self.setter.piece(head, FaceStyle::Italic, size, None);
             let x = if recto { left + style.measure() - piece.width } else { left };

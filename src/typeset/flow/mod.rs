@@ -9,6 +9,7 @@ pub mod figure;
 pub mod front_matter;
 pub mod display;
 pub mod furniture;
+pub mod grid;
 pub mod links;
 pub mod list;
 pub mod pagebreak;
@@ -39,6 +40,9 @@ pub(crate) struct FlowLine {
     pub opens_block: bool,
     /// Rules drawn with the line (a table's).
     pub rules: Vec<LineRule>,
+    /// A line of running text (not a heading's, a table's or a figure's):
+    /// at the body's leading it sits on the page's baseline grid (`grid`).
+    pub body: bool,
     /// The run of the book's text (an index into [`Flow::run_keys`]) and the
     /// word of it the line begins with, when the line sets one of the book's runs.
     pub first_word: Option<(u32, u32)>,

@@ -72,6 +72,14 @@ pub enum VItem {
     /// here, ≤ [`FORCED_PENALTY`] forces one, anything between is added to the
     /// cost of breaking here (negative encourages).
     Penalty { cost: f32 },
+    /// A break opportunity that costs `cost` only when the page it ends is a
+    /// recto, whose foot the reader turns over (after a line that ends inside
+    /// a word); on a verso it is free, as a break between two lines is.
+    TurnPenalty { cost: f32 },
+    /// The line after it opens a section (a heading): a page that ends
+    /// before it ends a section, and may be shorter than the page it faces
+    /// ("short by design"). A break when it follows a line, as a space is.
+    SectionStart,
     /// Start a new page (end of chapter).
     ForcedBreak,
     /// Start a new page that is a recto (a book's chapter or part opens so):
@@ -180,6 +188,7 @@ pub fn push_heading(list: &mut Vec<VItem>, space_above: f32, line_heights: &[f32
     if space_above != 0.0 {
         list.push(VItem::Space { height: space_above, stretch: 0.0, shrink: 0.0 });
     }
+    list.push(VItem::SectionStart);
     for &height in line_heights {
         list.push(VItem::Line { height });
         list.push(VItem::Penalty { cost: INFINITE_PENALTY });
@@ -234,10 +243,14 @@ struct Totals {
 struct Breakpoint {
     position: usize,
     cost: f64,
+    /// Added to `cost` when the page ending here is a recto ([`VItem::TurnPenalty`]).
+    turn_cost: f64,
     forced: bool,
     forbidden: bool,
     /// The page that follows a break here is a recto ([`VItem::RectoBreak`]).
     recto: bool,
+    /// The page ending here ends a section ([`VItem::SectionStart`]).
+    ends_section: bool,
     /// First item of the page that follows a break here.
     next_page_start: usize,
     /// Height the page that follows a break here begins with (a repeated table head).
@@ -307,7 +320,7 @@ impl<'a> Flow<'a> {
                     running.stretch += finite(stretch).max(0.0);
                     running.shrink += finite(shrink).max(0.0);
                 }
-                VItem::Penalty { .. } | VItem::ForcedBreak | VItem::RectoBreak | VItem::BreakRepeating { .. } => {}
+                VItem::Penalty { .. } | VItem::TurnPenalty { .. } | VItem::SectionStart | VItem::ForcedBreak | VItem::RectoBreak | VItem::BreakRepeating { .. } => {}
             }
             prefix.push(running);
         }
@@ -327,6 +340,10 @@ impl<'a> Flow<'a> {
                 VItem::BreakRepeating { height, .. } => finite(height).max(0.0),
                 _ => 0.0,
             };
+            let turn_cost = match items[position] {
+                VItem::TurnPenalty { cost } => finite(cost).max(0.0),
+                _ => 0.0,
+            };
             let (cost, forced, forbidden) = match items[position] {
                 VItem::Penalty { cost } if cost <= FORCED_PENALTY => (0.0, true, false),
                 VItem::Penalty { cost } if cost.is_nan() || cost >= INFINITE_PENALTY => {
@@ -334,14 +351,15 @@ impl<'a> Flow<'a> {
                 }
                 VItem::Penalty { cost } => (cost as f64, false, false),
                 VItem::ForcedBreak | VItem::RectoBreak => (0.0, true, false),
-                VItem::BreakRepeating { .. } => (0.0, false, false),
-                VItem::Space { .. } | VItem::Line { .. } if after_line => (0.0, false, false),
+                VItem::BreakRepeating { .. } | VItem::TurnPenalty { .. } => (0.0, false, false),
+                VItem::Space { .. } | VItem::Line { .. } | VItem::SectionStart if after_line => (0.0, false, false),
                 _ => continue,
             };
             let recto = matches!(items[position], VItem::RectoBreak);
-            breakpoints.push(Breakpoint { position, cost, forced, forbidden, recto, next_page_start: content_from[position], carried });
+            let ends_section = items[position..content_from[position]].iter().any(|item| matches!(item, VItem::SectionStart));
+            breakpoints.push(Breakpoint { position, cost, turn_cost, forced, forbidden, recto, ends_section, next_page_start: content_from[position], carried });
         }
-        breakpoints.push(Breakpoint { position: end, cost: 0.0, forced: true, forbidden: false, recto: false, next_page_start: end, carried: 0.0 });
+        breakpoints.push(Breakpoint { position: end, cost: 0.0, turn_cost: 0.0, forced: true, forbidden: false, recto: false, ends_section: true, next_page_start: end, carried: 0.0 });
         let keeps_parity = breakpoints.iter().any(|b| b.recto);
 
         // At most one page per breakpoint: probing that many heights tells
@@ -447,18 +465,24 @@ impl<'a> Flow<'a> {
                 let ragged = breakpoint.forced;
                 let fill = (natural + stretch).min(room);
                 let mut demerits = breakpoint.cost;
+                if breakpoint.turn_cost > 0.0 && !self.is_spread_start(node.page) {
+                    demerits += breakpoint.turn_cost;
+                }
                 if !ragged && room > 0.0 {
                     let gap = (room - fill).max(0.0) / room;
                     demerits += UNDERFULL_BADNESS_SCALE * gap * gap;
                 }
                 if balance && !ragged {
                     if let Some(facing_fill) = node.spread_fill {
-                        if (facing_fill - fill).abs() > HEIGHT_EPSILON {
+                        // A page that ends a section may be the shorter.
+                        let by_design = breakpoint.ends_section && fill < facing_fill;
+                        if (facing_fill - fill).abs() > HEIGHT_EPSILON && !by_design {
                             demerits += mismatch_demerits;
                         }
                     }
                 }
-                let spread_fill = (balance && !ragged && self.is_spread_start(node.page)).then_some(fill);
+                // A first page of a spread that ends a section sets no depth for the page it faces.
+                let spread_fill = (balance && !ragged && !breakpoint.ends_section && self.is_spread_start(node.page)).then_some(fill);
                 let (page, blank_after) = self.page_after(node.page, breakpoint);
                 candidates.push(Candidate {
                     page,
@@ -705,6 +729,47 @@ mod tests {
         assert_eq!(line_count(&items, &pages[0]), 9);
     }
 
+    /// Lines of one paragraph with a [`VItem::TurnPenalty`] after each line in `hyphenated` (1-based).
+    fn lines_with_turns(count: usize, hyphenated: &[usize]) -> Vec<VItem> {
+        let mut items = Vec::new();
+        for n in 1..=count {
+            items.push(VItem::Line { height: LINE });
+            if hyphenated.contains(&n) && n < count {
+                items.push(VItem::TurnPenalty { cost: 3_000.0 });
+            }
+        }
+        items
+    }
+
+    #[test]
+    fn a_page_ends_inside_a_word_on_a_verso_but_not_on_a_recto() {
+        // Pages of ten lines; the lines ending in a hyphen are the 10th (a
+        // recto's foot: page 0 is a recto) and the 20th (a verso's).
+        let items = lines_with_turns(25, &[10, 20]);
+        let pages = break_pages(&items, &|_| 10.0, &no_balancing());
+        let counts: Vec<usize> = pages.iter().map(|page| line_count(&items, page)).collect();
+        assert_eq!(counts[0], 9, "the recto gives up a line rather than turn inside a word: {counts:?}");
+        assert_eq!(counts[1], 10, "a verso may end inside a word: {counts:?}");
+    }
+
+    #[test]
+    fn a_page_that_ends_a_section_may_be_shorter_than_the_page_it_faces() {
+        // Page 0 is alone (a recto); pages 1 and 2 face each other. Page 2
+        // ends where a heading must open the next page: it is two lines short,
+        // and page 1 stays full rather than come out as short (8 and 8).
+        let mut items = Vec::new();
+        paragraph(&mut items, 10);
+        items.push(VItem::ForcedBreak);
+        paragraph(&mut items, 10);
+        paragraph(&mut items, 8);
+        push_heading(&mut items, LINE, &[LINE]);
+        paragraph(&mut items, 12);
+        let params = PageParams::default();
+        let pages = break_pages(&items, &|_| 10.0, &PageParams { spread_mismatch_demerits: 10_000.0, ..params });
+        let counts: Vec<usize> = pages.iter().map(|page| line_count(&items, page)).collect();
+        assert_eq!(counts[..3], [10, 10, 8], "{counts:?}");
+    }
+
     #[test]
     fn heading_is_never_last_on_a_page() {
         // 8 lines, then space + heading: filling puts the heading on line 10.
@@ -713,12 +778,13 @@ mod tests {
         let space = items.len();
         push_heading(&mut items, LINE, &[LINE]);
         paragraph(&mut items, 6);
-        assert_eq!(naive_page_starts(&items, 10.0)[1], space + 3, "naive fill strands the heading");
+        // The space, the mark that a section starts, the heading and its keep, then the text.
+        assert_eq!(naive_page_starts(&items, 10.0)[1], space + 4, "naive fill strands the heading");
 
         let pages = break_pages(&items, &|_| 10.0, &no_balancing());
         assert_well_formed(&items, &pages, &|_| 10.0);
         // The page breaks at the space above the heading, which is discarded.
-        assert_eq!(spans(&pages), vec![(0, space), (space + 1, items.len())]);
+        assert_eq!(spans(&pages), vec![(0, space), (space + 2, items.len())]);
     }
 
     #[test]
@@ -995,8 +1061,8 @@ mod tests {
             let legal: Vec<usize> = (1..end)
                 .filter(|&position| match items[position] {
                     VItem::Penalty { .. } => true,
-                    VItem::Space { .. } | VItem::Line { .. } => matches!(items[position - 1], VItem::Line { .. }),
-                    VItem::ForcedBreak | VItem::RectoBreak | VItem::BreakRepeating { .. } => unreachable!("not generated"),
+                    VItem::Space { .. } | VItem::Line { .. } | VItem::SectionStart => matches!(items[position - 1], VItem::Line { .. }),
+                    VItem::ForcedBreak | VItem::RectoBreak | VItem::BreakRepeating { .. } | VItem::TurnPenalty { .. } => unreachable!("not generated"),
                 })
                 .collect();
             let room = 4.0 + next(4) as f64;

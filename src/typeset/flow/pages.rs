@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::typeset::inline::prepare::{Anchor, Piece};
-use super::figure;
+use super::{figure, grid};
 use super::furniture::Furniture;
 use super::{Flow, FlowLine, SectionKind};
 use crate::resources::fonts::{FaceStyle, FontFamily};
@@ -20,11 +20,24 @@ use crate::resources::style::Style;
 /// the flow's first page (a pamphlet's covers): the recto/verso margins count
 /// them, and so do folios, so that a page's folio is its place in the printed object.
 /// Figures that do not fit where they stand move down the flow (`figure::break_pages`).
+///
+/// Every body line is on the baseline grid (`grid`), and a page holds as many
+/// whole lines as its text block has room for: a full page is that deep, and
+/// the white left under the last line (less than a line) is no page's shortfall.
 pub(crate) fn break_pages(flow: &mut Flow, style: &Style, first_page: usize) -> Vec<PageRange> {
+    let leading = style.body.leading_pt;
+    grid::align(flow, leading);
     let text_height = style.text_height();
-    let params = PageParams { first_page_is_recto: first_page.is_multiple_of(2), ..PageParams::default() };
-    figure::break_pages(flow, &|_| text_height, &params, style.body.leading_pt)
+    let room = if leading > 0.0 { ((text_height / leading + 1e-3).floor() * leading).max(leading) } else { text_height };
+    let params = PageParams { first_page_is_recto: first_page.is_multiple_of(2), spread_mismatch_demerits: SPREAD_MISMATCH_DEMERITS, ..PageParams::default() };
+    figure::break_pages(flow, &|_| room, &params, leading)
 }
+
+/// Facing pages that end on different lines cost more than both a line short
+/// (about 9 each on a 34-line page) and than a hyphen at a recto's foot, so a
+/// spread is short only as a pair; less than a widow (forbidden), so balancing
+/// never brings one back.
+const SPREAD_MISMATCH_DEMERITS: f32 = 10_000.0;
 
 /// The pages of `ranges`, each with its lines moved out of the flow, and
 /// a blank page before each that must open on a recto; then dressed with
@@ -181,7 +194,7 @@ pub(super) fn place_lines(page: &mut layout::Page, flow: &mut Flow, range: std::
                 y += height;
             }
             VItem::Space { height, .. } => y += height,
-            VItem::Penalty { .. } | VItem::ForcedBreak | VItem::RectoBreak | VItem::BreakRepeating { .. } => {}
+            VItem::Penalty { .. } | VItem::TurnPenalty { .. } | VItem::SectionStart | VItem::ForcedBreak | VItem::RectoBreak | VItem::BreakRepeating { .. } => {}
         }
     }
     first_section

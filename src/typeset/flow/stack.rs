@@ -71,6 +71,8 @@ impl Flow {
             *last += space_below;
         }
         let mut destination = setting.destination;
+        let body = !matches!(setting.keep, Keep::Heading { .. });
+        let hyphenated: Vec<bool> = lines.iter().map(|line| line.hyphenated).collect();
         let contents = lines.into_iter().enumerate().map(|(n, line)| FlowLine {
             indent: setting.indent,
             baseline: setting.baseline,
@@ -79,6 +81,7 @@ impl Flow {
             picture: None,
             opens_block: n == 0,
             rules: Vec::new(),
+            body,
             first_word: run.map(|r| (r.run, line.first_word.saturating_sub(r.words_before))),
             line,
         });
@@ -90,7 +93,7 @@ impl Flow {
             Keep::Together { .. } => pagebreak::push_paragraph(&mut new_items, &heights, &Keeps::default()),
             Keep::Heading { space_above, .. } => pagebreak::push_heading(&mut new_items, space_above, &heights),
         }
-        self.extend(new_items, contents);
+        self.extend(with_turn_penalties(new_items, &hyphenated), contents);
     }
 
     /// Appends items built by `pagebreak`'s helpers, pairing each line with its content.
@@ -100,6 +103,35 @@ impl Flow {
             self.push(item, line);
         }
     }
+}
+
+/// What a page that ends inside a word costs on a recto: the reader turns
+/// the leaf in the middle of the word. Above the badness of two facing pages
+/// a line short each (about 17), so a spread is shortened rather than turn
+/// inside a word, far below a mismatched spread or a widow.
+const RECTO_FOOT_HYPHEN_PENALTY: f32 = 3_000.0;
+
+/// `items` (one block's, its `n`th line the `n`th [`VItem::Line`]) with a
+/// [`VItem::TurnPenalty`] wherever a page could end after a line that ends
+/// inside a word (`hyphenated`), that is where nothing else stands between it
+/// and the next line.
+fn with_turn_penalties(items: Vec<VItem>, hyphenated: &[bool]) -> Vec<VItem> {
+    if !hyphenated.iter().any(|&h| h) {
+        return items;
+    }
+    let mut out = Vec::with_capacity(items.len() + 4);
+    let mut line = 0;
+    let mut items = items.into_iter().peekable();
+    while let Some(item) = items.next() {
+        out.push(item);
+        if let VItem::Line { .. } = item {
+            if hyphenated.get(line) == Some(&true) && matches!(items.peek(), Some(VItem::Line { .. })) {
+                out.push(VItem::TurnPenalty { cost: RECTO_FOOT_HYPHEN_PENALTY });
+            }
+            line += 1;
+        }
+    }
+    out
 }
 
 /// Breaks and sets a prepared paragraph as its setting asks.

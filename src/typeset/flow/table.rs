@@ -298,6 +298,7 @@ impl Flow {
             rules: row_line.rules.clone(),
             picture: None,
             opens_block: false,
+            body: false,
             first_word: row_line.first_word,
         };
         let head = if block.has_head && row_count > 1 {

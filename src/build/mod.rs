@@ -302,6 +302,10 @@ impl Job<'_> {
             warn(Diagnostic::warning(path, Some(*at), format!("image `{src}` has too few pixels to fill the measure at 150 ppi; it is printed smaller, at its pixels' size at 150 ppi"))
                 .with_help("use a picture with more pixels if it should be printed larger"));
         }
+        for (at, src) in &typeset.pictures_without_alt {
+            warn(Diagnostic::warning(path, Some(*at), format!("image `{src}` has no alt text; the tagged PDF marks it as decoration, which screen readers skip"))
+                .with_help("say what the picture shows in its alt text: ![what it shows](file)"));
+        }
         // The check named every character of the manuscript the faces lack; what the
         // typesetter finds beyond those is in the editions' own words, from the style.
         let mut reported: std::collections::BTreeSet<char> = reported.iter().copied().collect();

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
 use super::fonts::{number, width_array, EmbeddedFont};
+use super::tagged::{self, PdfStandard};
 use super::{fnv1a, PdfError, FNV_OFFSET};
 use crate::layout::{Document, DocumentInfo, LinkTarget, OutlineEntry, Point};
 
@@ -14,6 +15,7 @@ pub(super) fn finish(
     lo: &mut lopdf::Document,
     doc: &Document,
     fonts: &[Option<EmbeddedFont>],
+    standard: PdfStandard,
 ) -> Result<(), PdfError> {
     // printpdf says 1.3, but `/Lang` and `/DisplayDocTitle` are 1.4 features;
     // 1.7 (ISO 32000-1) is what current readers implement.
@@ -33,7 +35,16 @@ pub(super) fn finish(
             )])),
         );
     }
-    add_links(lo, doc, &pages)?;
+    let annotations = add_links(lo, doc, &pages)?;
+    if let Some(structure) = &doc.structure {
+        let tree = tagged::structure_tree(lo, doc, structure, &pages, &annotations)?;
+        catalog.set("StructTreeRoot", Object::Reference(tree));
+        catalog.set("MarkInfo", Object::Dictionary(Dictionary::from_iter([("Marked", Object::Boolean(true))])));
+        catalog.set("Metadata", Object::Reference(tagged::metadata(lo, &doc.info, standard)));
+        if standard.pdfa().is_some() {
+            catalog.set("OutputIntents", tagged::output_intent(lo));
+        }
+    }
     if let Some(outlines) = add_outline(lo, &doc.outline) {
         catalog.set("Outlines", Object::Reference(outlines));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
@@ -159,7 +170,9 @@ fn go_to(name: &str) -> Object {
     ]))
 }
 
-fn add_links(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -> Result<(), PdfError> {
+/// Each page's link annotations, which are returned by page, in the order of its links.
+fn add_links(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -> Result<Vec<Vec<ObjectId>>, PdfError> {
+    let mut all = Vec::with_capacity(pages.len());
     for (page, &page_id) in doc.pages.iter().zip(pages) {
         let annots = page
             .links
@@ -170,14 +183,21 @@ fn add_links(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -> Re
                 let (y0, y1) = (a.y.min(a.y + a.height), a.y.max(a.y + a.height));
                 let rect =
                     [x0, page.height - y1, x1, page.height - y0].map(|v| number(f64::from(v)));
-                Object::Dictionary(Dictionary::from_iter([
+                let mut annotation = Dictionary::from_iter([
                     ("Type", Object::Name(b"Annot".to_vec())),
                     ("Subtype", Object::Name(b"Link".to_vec())),
                     ("Rect", Object::Array(rect.to_vec())),
                     ("Border", Object::Array(vec![Object::Integer(0); 3])),
+                    // Printed (PDF/A asks every annotation to say so); a link prints as nothing.
+                    ("F", Object::Integer(4)),
                     ("P", Object::Reference(page_id)),
                     ("A", action(&link.target)),
-                ]))
+                ]);
+                if !link.description.is_empty() {
+                    annotation.set("Contents", text_string(&link.description));
+                }
+                // Indirect, so that the structure tree can name it.
+                lo.add_object(annotation)
             })
             .collect::<Vec<_>>();
         let page_dict = lo
@@ -187,10 +207,11 @@ fn add_links(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -> Re
         if annots.is_empty() {
             page_dict.remove(b"Annots");
         } else {
-            page_dict.set("Annots", Object::Array(annots));
+            page_dict.set("Annots", Object::Array(annots.iter().copied().map(Object::Reference).collect()));
         }
+        all.push(annots);
     }
-    Ok(())
+    Ok(all)
 }
 
 /// Page labels as the book's folios: the front matter i, ii, …, then 1, 2, …
@@ -371,7 +392,7 @@ fn set_widths(
 }
 
 /// A PDF text string: literal when plain ASCII, UTF-16BE otherwise.
-fn text_string(text: &str) -> Object {
+pub(super) fn text_string(text: &str) -> Object {
     if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         Object::String(text.as_bytes().to_vec(), StringFormat::Literal)
     } else {

@@ -178,6 +178,7 @@ fn bad_input_is_an_error_not_a_panic() {
         outline: vec![],
         images: vec![],
         front_matter_pages: 0,
+        structure: None,
     };
     assert!(write_pdf(&empty)
         .unwrap_err()
@@ -274,6 +275,7 @@ fn odd_but_valid_input_still_writes() {
         items: vec![],
         links: vec![],
         destinations: vec![],
+        marks: vec![],
     });
     let lo = load(&write_pdf(&doc).unwrap());
     let root = dict(&lo, catalog(&lo), "Outlines");

@@ -141,6 +141,8 @@ fn sample() -> Document {
                 height: 9.0,
             },
             target: LinkTarget::Destination("note-1".into()),
+            description: String::new(),
+            element: None,
         }],
         destinations: vec![
             Destination {
@@ -152,6 +154,7 @@ fn sample() -> Document {
                 at: pt(50.0, 124.0),
             },
         ],
+        marks: Vec::new(),
     };
     let page2 = Page {
         width: PAGE_W,
@@ -180,6 +183,8 @@ fn sample() -> Document {
                 height: 9.0,
             },
             target: LinkTarget::Destination("noteref-1".into()),
+            description: String::new(),
+            element: None,
         }],
         destinations: vec![
             Destination {
@@ -191,6 +196,7 @@ fn sample() -> Document {
                 at: pt(50.0, 501.0),
             },
         ],
+        marks: Vec::new(),
     };
     Document {
         info: DocumentInfo {
@@ -223,6 +229,7 @@ fn sample() -> Document {
         ],
         images: vec![],
         front_matter_pages: 0,
+        structure: None,
     }
 }
 

@@ -9,6 +9,7 @@ use crate::typeset::inline::linebreak::{Item, Params};
 use crate::typeset::inline::prepare::Prepared;
 
 use super::collect::{Keep, Material, Setting, Spacing};
+use crate::layout::{Artifact, Tag};
 use super::pagebreak::{self, Keeps, VItem};
 use super::{Flow, FlowLine};
 
@@ -61,9 +62,13 @@ impl Flow {
     /// Appends a block's lines with the keeps its setting asks for, and a
     /// label waiting for them on the first.
     fn push_lines(&mut self, mut lines: Vec<SetLine>, setting: Setting) {
+        let tag = setting.tag.unwrap_or(Tag::Artifact(Artifact::Layout));
+        let mut first_tags = Vec::new();
         if let Some(first) = lines.first_mut() {
-            if let Some((label, Setting { keep: Keep::Hung { right }, .. })) = self.hung.take() {
-                first.pieces.splice(0..0, hung(label, right, setting.indent).pieces);
+            if let Some((label, Setting { keep: Keep::Hung { right }, tag: label_tag, .. })) = self.hung.take() {
+                let label = hung(label, right, setting.indent).pieces;
+                first_tags = vec![(0, label_tag.unwrap_or(tag)), (label.len(), tag)];
+                first.pieces.splice(0..0, label);
             }
         }
         let mut heights = vec![setting.leading; lines.len()];
@@ -80,6 +85,8 @@ impl Flow {
             picture: None,
             opens_block: n == 0,
             rules: Vec::new(),
+            tag,
+            tags: if n == 0 { std::mem::take(&mut first_tags) } else { Vec::new() },
         });
         let mut new_items = Vec::new();
         match setting.keep {
@@ -173,6 +180,7 @@ mod tests {
             keep: Keep::Together { up_to_lines: 8 },
             destination: None,
             section: 0,
+            tag: None,
         };
         let mut flow = Flow::default();
         flow.push_lines(vec![SetLine::default(); count], setting);

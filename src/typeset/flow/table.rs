@@ -24,6 +24,7 @@
 
 use std::borrow::Cow;
 
+use crate::layout::{Role, Tag};
 use crate::model::{plain_text, Align, Table};
 use crate::resources::fonts::FaceStyle;
 use crate::typeset::inline::line::SetLine;
@@ -51,6 +52,8 @@ pub(crate) struct TableBlock<T> {
     pub section: usize,
     pub outer_rule: f32,
     pub head_rule: f32,
+    /// Each cell's tag, by row and column (the head's cells are `TH`).
+    pub cells: Vec<Vec<Tag>>,
 }
 
 /// A table's cells at one size, and the spacing that goes with that size.
@@ -69,7 +72,7 @@ pub(crate) struct TableText<T> {
 
 impl<T> TableBlock<T> {
     pub fn map_text<U>(self, make: &mut impl FnMut(T) -> U) -> TableBlock<U> {
-        let TableBlock { alignments, has_head, sizes, name, indent, measure, section, outer_rule, head_rule } = self;
+        let TableBlock { alignments, has_head, sizes, name, indent, measure, section, outer_rule, head_rule, cells } = self;
         let sizes = sizes.map(|text| TableText {
             rows: text.rows.into_iter().map(|row| row.into_iter().map(&mut *make).collect()).collect(),
             size: text.size,
@@ -78,7 +81,7 @@ impl<T> TableBlock<T> {
             rule_space: text.rule_space,
             row_space: text.row_space,
         });
-        TableBlock { alignments, has_head, sizes, name, indent, measure, section, outer_rule, head_rule }
+        TableBlock { alignments, has_head, sizes, name, indent, measure, section, outer_rule, head_rule, cells }
     }
 }
 
@@ -93,6 +96,18 @@ impl<'a> Collector<'a> {
         if rows.is_empty() || columns == 0 {
             return;
         }
+        self.open(Role::Table);
+        // Each cell an element of its row, the head's cells headers of their columns.
+        let cells: Vec<Vec<Tag>> = (0..rows.len())
+            .map(|r| {
+                self.open(Role::TR);
+                let role = if has_head && r == 0 { Role::TH } else { Role::TD };
+                let row = (0..columns).map(|_| Tag::Element(self.element(role))).collect();
+                self.close();
+                row
+            })
+            .collect();
+        self.close();
         let text_at = |size: f32, leading: f32| TableText {
             rows: rows
                 .iter()
@@ -124,6 +139,7 @@ impl<'a> Collector<'a> {
             section: self.section,
             outer_rule: t.outer_rule_pt,
             head_rule: t.head_rule_pt,
+            cells,
         };
         let space = s.body.leading_pt * t.space_around_lines;
         self.push_space(space);
@@ -211,6 +227,8 @@ struct RowLine {
     height: f32,
     baseline: f32,
     rules: Vec<LineRule>,
+    /// From which piece on each cell's text is (`FlowLine::tags`).
+    tags: Vec<(usize, Tag)>,
 }
 
 impl Flow {
@@ -248,8 +266,12 @@ impl Flow {
             let mut lines: Vec<RowLine> = (0..height)
                 .map(|i| {
                     let mut line = SetLine { pieces: Vec::new(), width: table_width, ..SetLine::default() };
+                    let mut tags = Vec::new();
                     for (c, cell) in set.iter().enumerate() {
                         let Some(cell_line) = cell.get(i) else { continue };
+                        if let Some(&tag) = block.cells.get(r).and_then(|row| row.get(c)) {
+                            tags.push((line.pieces.len(), tag));
+                        }
                         let room = widths[c] - cell_line.width;
                         let dx = lefts[c]
                             + match block.alignments.get(c) {
@@ -259,7 +281,7 @@ impl Flow {
                             };
                         line.pieces.extend(cell_line.pieces.iter().map(|(x, piece)| (x + dx, piece.clone())));
                     }
-                    RowLine { line, height: leading, baseline: leading * 0.8, rules: Vec::new() }
+                    RowLine { line, height: leading, baseline: leading * 0.8, rules: Vec::new(), tags }
                 })
                 .collect();
             let first = lines.first_mut().expect("a row has a line");
@@ -291,6 +313,8 @@ impl Flow {
             rules: row_line.rules.clone(),
             picture: None,
             opens_block: false,
+            tag: super::tagging::REPEATED,
+            tags: row_line.tags.clone(),
         };
         let head = if block.has_head && row_count > 1 {
             // The head as repeated after a break: with the rule above it, not

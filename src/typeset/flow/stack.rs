@@ -108,8 +108,44 @@ impl Flow {
     }
 }
 
-/// Breaks and sets a prepared paragraph as its setting asks.
+/// Breaks and sets a prepared paragraph as its setting asks. Text (not code)
+/// keeps the word spaces its lines were broken at (`keep_line_end_spaces`).
 pub(crate) fn set_lines(prepared: Prepared, setting: &Setting, params: &Params) -> Vec<SetLine> {
+    let mut lines = set_lines_as_asked(prepared, setting, params);
+    if setting.spacing != Spacing::Code {
+        keep_line_end_spaces(&mut lines);
+    }
+    lines
+}
+
+/// A line broken at a word space loses the space, which the text still has:
+/// its last glyph stands for its text and the space, so that the words either
+/// side of the line end read (aloud, in the tagged PDF's structure) and copy
+/// as two. Not after a soft or hard hyphen or a dash, which end a line without
+/// a space, nor inside one web address, nor between ideographs.
+fn keep_line_end_spaces(lines: &mut [SetLine]) {
+    for i in 0..lines.len().saturating_sub(1) {
+        let next = lines[i + 1].pieces.first().and_then(|(_, p)| p.anchor().cloned());
+        let Some((_, last)) = lines[i].pieces.last_mut() else { continue };
+        if last.anchor().is_some_and(|a| a.is_uri() && Some(a) == next.as_ref()) {
+            continue;
+        }
+        let Some((index, text)) = last.glyphs.with_texts().map(|(_, t)| t).enumerate().last() else { continue };
+        let Some(end) = text.chars().last().or_else(|| last.glyphs.text().chars().last()) else { continue };
+        if end.is_whitespace() || matches!(end, '\u{ad}' | '-' | '\u{2010}' | '\u{2011}' | '–' | '—' | '/') || is_ideographic(end) {
+            continue;
+        }
+        let text = format!("{text} ");
+        last.glyphs.set_text(index, &text);
+    }
+}
+
+/// Scripts written without spaces between words: a line may end anywhere in them.
+fn is_ideographic(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
+fn set_lines_as_asked(prepared: Prepared, setting: &Setting, params: &Params) -> Vec<SetLine> {
     let measure = setting.measure;
     match setting.spacing {
         Spacing::Justified => set_paragraph(&prepared, &|_| measure, params, true),

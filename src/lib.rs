@@ -26,6 +26,7 @@ mod typeset;
 
 pub use build::{build, epub_bytes, load, manuscript_file, new_book, pdf_edition, resources_for, BuildError, BuildOptions, BuildReport, Edition, NewBookError, PdfEdition};
 pub use check::{check, check_text, Checked};
+pub use pdf::PdfStandard;
 pub use resources::fonts::FontFamily;
 pub use resources::Resources;
 pub use resources::style::Style;

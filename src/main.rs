@@ -2,7 +2,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use quire::{BuildError, BuildOptions, Edition};
+use quire::{BuildError, BuildOptions, Edition, PdfStandard};
 use quire::diagnostics::{self, Diagnostic};
 
 /// See Cargo.toml: glibc's malloc and free were a third of a long book's build.
@@ -54,6 +54,9 @@ enum Command {
         /// N is given with `=` (`--signatures=8`), so that `--signatures book/` never takes the book for N.
         #[arg(long, value_name = "N", num_args = 0..=1, require_equals = true, default_missing_value = "4", value_parser = clap::value_parser!(u16).range(1..=64))]
         signatures: Option<u16>,
+        /// The reader PDF is tagged PDF/UA-1; `a-2a` or `a-2u` makes it PDF/A-2 (level A or U) as well, for archives.
+        #[arg(long, value_enum, default_value = "ua-1")]
+        pdf_standard: Standard,
         /// Print how long each stage of the build took.
         #[arg(long)]
         timings: bool,
@@ -94,6 +97,19 @@ enum Format {
     BookletLetter,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum Standard {
+    /// PDF/UA-1 (tagged, accessible).
+    #[value(name = "ua-1")]
+    Ua1,
+    /// PDF/UA-1 and PDF/A-2a.
+    #[value(name = "a-2a")]
+    A2a,
+    /// PDF/UA-1 and PDF/A-2u.
+    #[value(name = "a-2u")]
+    A2u,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Build {
@@ -105,10 +121,11 @@ fn main() -> ExitCode {
         marks: false,
         two_pass: false,
         signatures: None,
+        pdf_standard: Standard::Ua1,
         timings: false,
     });
     match command {
-        Command::Build { manuscript, out, format, resources, style, marks, two_pass, signatures, timings } => {
+        Command::Build { manuscript, out, format, resources, style, marks, two_pass, signatures, pdf_standard, timings } => {
             let editions = if format.is_empty() {
                 Edition::ALL.to_vec()
             } else {
@@ -128,6 +145,11 @@ fn main() -> ExitCode {
                 marks,
                 two_pass,
                 signatures: signatures.map(usize::from),
+                pdf_standard: match pdf_standard {
+                    Standard::Ua1 => PdfStandard::Ua1,
+                    Standard::A2a => PdfStandard::Ua1A2a,
+                    Standard::A2u => PdfStandard::Ua1A2u,
+                },
             };
             match quire::build(&options) {
                 Ok(built) => {

@@ -32,6 +32,7 @@ fn build_booklets(out: &Path, editions: Vec<Edition>, marks: bool, two_pass: boo
         marks,
         two_pass,
         signatures: None,
+        pdf_standard: Default::default(),
     };
     let report = build(&options).expect("the bundled manuscript builds");
     assert!(report.warnings.is_empty(), "warnings: {:?}", report.warnings);
@@ -310,6 +311,7 @@ fn fold_manuscript(name: &str, manuscript: &str) -> (PathBuf, Vec<Half>) {
         marks: false,
         two_pass: false,
         signatures: None,
+        pdf_standard: Default::default(),
     };
     build(&options).expect("the manuscript builds");
     let booklet = read_booklet(&dir.join("out").join("pamphlet-booklet-a4.pdf"), "booklet-a5.toml");

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
-use quire::{build, BuildOptions, Edition};
+use quire::{build, BuildOptions, Edition, PdfStandard};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -16,6 +16,10 @@ fn root() -> PathBuf {
 
 /// The reader PDF of `manuscript` (a file or a book's folder), with `style`.
 fn reader_pdf(manuscript: &Path, style: Option<&str>, name: &str) -> Document {
+    reader_pdf_as(manuscript, style, name, PdfStandard::Ua1)
+}
+
+fn reader_pdf_as(manuscript: &Path, style: Option<&str>, name: &str, pdf_standard: PdfStandard) -> Document {
     let out = std::env::temp_dir().join(format!("quire-tagged-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let options = BuildOptions {
@@ -27,6 +31,7 @@ fn reader_pdf(manuscript: &Path, style: Option<&str>, name: &str) -> Document {
         marks: false,
         two_pass: false,
         signatures: None,
+        pdf_standard,
     };
     let report = build(&options).expect("the manuscript builds");
     let pdf = report.written.iter().find(|p| p.extension().is_some_and(|e| e == "pdf")).expect("a PDF");
@@ -421,4 +426,39 @@ fn the_large_print_style_is_tagged_too() {
     assert_headings_in_order(&tagged.tree);
     assert_eq!(tagged.tree.of_role("Reference").len(), 11);
     assert_links_joined(&tagged);
+}
+
+/// The XMP metadata: the title, author and language, and the claims made.
+fn xmp(doc: &Document) -> String {
+    let catalog = doc.catalog().unwrap();
+    let Object::Stream(stream) = resolve(doc, catalog.get(b"Metadata").expect("XMP metadata")) else { panic!("the metadata is a stream") };
+    assert!(stream.dict.get(b"Filter").is_err(), "the XMP is left unfiltered");
+    String::from_utf8(stream.content.clone()).expect("XMP is UTF-8")
+}
+
+#[test]
+fn the_pdf_claims_pdf_ua_and_on_request_pdf_a_with_an_srgb_output_intent() {
+    let manuscript = root().join("manuscript");
+    let ua = reader_pdf(&manuscript, None, "ua");
+    let metadata = xmp(&ua);
+    for part in ["<pdfuaid:part>1</pdfuaid:part>", "When workers took power</rdf:li>", "<rdf:li>David Glanz</rdf:li>", "<dc:language><rdf:Bag><rdf:li>en-AU</rdf:li>"] {
+        assert!(metadata.contains(part), "the XMP lacks {part}: {metadata}");
+    }
+    assert!(!metadata.contains("pdfaid:part"), "no PDF/A claim unless asked");
+    assert!(ua.catalog().unwrap().get(b"OutputIntents").is_err());
+
+    for (standard, level) in [(PdfStandard::Ua1A2a, "A"), (PdfStandard::Ua1A2u, "U")] {
+        let archival = reader_pdf_as(&manuscript, None, "archival", standard);
+        let metadata = xmp(&archival);
+        assert!(metadata.contains("<pdfaid:part>2</pdfaid:part>") && metadata.contains(&format!("<pdfaid:conformance>{level}</pdfaid:conformance>")), "{metadata}");
+        assert!(metadata.contains("<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"), "PDF/A is told of the PDF/UA schema");
+        assert!(metadata.contains("<pdfuaid:part>1</pdfuaid:part>"), "still PDF/UA");
+        let Ok(Object::Array(intents)) = archival.catalog().unwrap().get(b"OutputIntents") else { panic!("an output intent") };
+        let intent = resolve(&archival, &intents[0]).as_dict().unwrap();
+        assert_eq!(text_of(intent.get(b"OutputConditionIdentifier").unwrap()), "sRGB IEC61966-2.1");
+        let Object::Stream(profile) = resolve(&archival, intent.get(b"DestOutputProfile").unwrap()) else { panic!("an ICC profile") };
+        let icc = profile.decompressed_content().unwrap_or_else(|_| profile.content.clone());
+        assert_eq!(&icc[36..40], b"acsp", "an ICC profile");
+        assert_eq!(&icc[16..20], b"RGB ", "of an RGB colour space");
+    }
 }

@@ -62,6 +62,8 @@ pub struct BuildOptions {
     /// Booklets: impose in signatures of this many sheets, each its own gathering; a
     /// booklet past its style's `saddle_stitch_max_pages` is written only so.
     pub signatures: Option<usize>,
+    /// The reader PDF is tagged, PDF/UA-1; it may claim PDF/A-2 as well, for archives.
+    pub pdf_standard: crate::pdf::PdfStandard,
 }
 
 #[derive(Debug)]
@@ -236,7 +238,7 @@ impl Job<'_> {
                 }
                 .map_err(BuildError::Style)?;
                 let document = self.typeset(&style, Shape::Reader, &mut made);
-                let bytes = made.timings.time(stage::PDF, || pdf::write_pdf(&document)).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
+                let bytes = made.timings.time(stage::PDF, || pdf::write_pdf_as(&document, self.options.pdf_standard)).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
                 made.files.push((out(".pdf"), bytes));
             }
             Edition::BookletA4 | Edition::BookletLetter => {
@@ -420,7 +422,7 @@ mod tests {
     fn a_build_reports_every_stage_of_both_editions() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let out = std::env::temp_dir().join(format!("quire-test-timings-{}", std::process::id()));
-        let options = BuildOptions { manuscript: root.join("manuscript"), out_dir: out.clone(), editions: Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None };
+        let options = BuildOptions { manuscript: root.join("manuscript"), out_dir: out.clone(), editions: Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None, pdf_standard: Default::default() };
         let report = build(&options).unwrap();
         for name in [
             stage::CHECK,

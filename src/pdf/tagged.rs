@@ -36,16 +36,6 @@ impl PdfStandard {
             PdfStandard::Ua1A2u => Some("U"),
         }
     }
-
-    /// The standard named on the command line: `ua-1`, `a-2a` or `a-2u`.
-    pub fn parse(name: &str) -> Option<PdfStandard> {
-        match name {
-            "ua-1" | "ua1" => Some(PdfStandard::Ua1),
-            "a-2a" | "2a" => Some(PdfStandard::Ua1A2a),
-            "a-2u" | "2u" => Some(PdfStandard::Ua1A2u),
-            _ => None,
-        }
-    }
 }
 
 /// A page's marks that tag items (a mark after the last item tags nothing and

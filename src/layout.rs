@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 pub use crate::images::Picture;
+use crate::model::print_pages::TextPosition;
 
 /// Index into [`Document::fonts`].
 pub type FontId = usize;
@@ -125,6 +126,30 @@ pub enum Artifact {
 /// Index into [`Document::images`].
 pub type ImageId = usize;
 
+impl Document {
+    /// Page `index`'s number as printed and as the PDF's page labels give it:
+    /// the front matter's in roman numerals, the body's from 1.
+    pub fn page_label(&self, index: usize) -> String {
+        match index.checked_sub(self.front_matter_pages) {
+            Some(body) => (body + 1).to_string(),
+            None => roman_numeral(index + 1),
+        }
+    }
+}
+
+/// `n` in lower-case roman numerals, as front matter is folioed.
+pub fn roman_numeral(mut n: usize) -> String {
+    let table = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")];
+    let mut out = String::new();
+    for (value, letters) in table {
+        while n >= value {
+            out.push_str(letters);
+            n -= value;
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct DocumentInfo {
     pub title: String,
@@ -186,12 +211,15 @@ pub struct Page {
     /// items after it up to the next mark. Items before the first mark are
     /// untagged (the booklets' sheets).
     pub marks: Vec<(usize, Tag)>,
+    /// Where in the book's text the page begins: its first word of the book's own
+    /// (a page-list in the EPUB points there). `None` for a page with none.
+    pub begins_at: Option<TextPosition>,
 }
 
 impl Page {
     /// A page with nothing on it.
     pub fn new(width: f32, height: f32) -> Page {
-        Page { width, height, items: Vec::new(), links: Vec::new(), destinations: Vec::new(), marks: Vec::new() }
+        Page { width, height, items: Vec::new(), links: Vec::new(), destinations: Vec::new(), marks: Vec::new(), begins_at: None }
     }
 
     /// Tags the items pushed from now on with `tag`.

@@ -380,7 +380,7 @@ fn a_long_book_s_booklet_comes_in_signatures_only_when_asked() {
     let manuscript = dir.join("longbook.md");
     let made = Command::new(env!("CARGO_BIN_EXE_longbook")).arg(root().join("manuscript/russia-1917.md")).arg("22").arg(&manuscript).status().unwrap();
     assert!(made.success());
-    let options = |signatures, editions| BuildOptions { manuscript: manuscript.clone(), out_dir: dir.join("out"), editions, resources: None, style: None, marks: false, two_pass: false, signatures };
+    let options = |signatures, editions| BuildOptions { manuscript: manuscript.clone(), out_dir: dir.join("out"), editions, resources: None, style: None, marks: false, two_pass: false, signatures, pdf_standard: Default::default() };
 
     // Without `--signatures`: the other editions are written, the booklet is not, and a warning says why and how.
     let report = build(&options(None, vec![Edition::Pdf, Edition::BookletA4])).expect("the long book builds");

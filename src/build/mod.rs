@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
 use crate::images::Images;
+use crate::model::print_pages::{PrintPage, PrintPages};
 use crate::model::Book;
 use crate::resources::fonts::FontFamily;
 use crate::resources::style::Style;
@@ -139,7 +140,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     // warnings do not depend on which thread finishes first.
     let jobs: Vec<Edition> = Edition::ALL.into_iter().filter(|e| options.editions.contains(e)).collect();
     let images = checked.images;
-    let job = Job { book: &book, images: &images, family: &family, resources: &resources, options, path: &path, stem: &stem, reported: &reported };
+    let print_pages = std::sync::OnceLock::new();
+    let job = Job { book: &book, images: &images, family: &family, resources: &resources, options, path: &path, stem: &stem, reported: &reported, print_pages: &print_pages, pdf_too: jobs.contains(&Edition::Pdf) };
     let results: Vec<Result<Made, BuildError>> = std::thread::scope(|scope| {
         let threads: Vec<_> = jobs.iter().map(|&edition| scope.spawn(move || job.make(edition))).collect();
         threads
@@ -204,6 +206,21 @@ struct Job<'a> {
     stem: &'a str,
     /// Characters the manuscript check already warned about.
     reported: &'a [char],
+    /// The reader PDF's pages, for the EPUB's page numbers: set by the PDF's
+    /// thread once its pages are made (`None` if it fails first).
+    print_pages: &'a std::sync::OnceLock<Option<PrintPages>>,
+    /// Whether the reader PDF is made in this build, or the EPUB must paginate for itself.
+    pdf_too: bool,
+}
+
+/// Makes sure the EPUB's thread, waiting for the reader PDF's pages, is not kept
+/// waiting when the PDF's thread ends without them (an error, a panic).
+struct PagesPromised<'a>(&'a std::sync::OnceLock<Option<PrintPages>>);
+
+impl Drop for PagesPromised<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.set(None);
+    }
 }
 
 /// One edition's files, in memory, with the time of its stages and its warnings.
@@ -232,12 +249,10 @@ impl Job<'_> {
                 made.files.push((out(".epub"), bytes));
             }
             Edition::Pdf => {
-                let style = match &self.options.style {
-                    Some(path) => Style::read(path),
-                    None => self.resources.style("reader-a5.toml"),
-                }
-                .map_err(BuildError::Style)?;
+                let _promised = PagesPromised(self.print_pages);
+                let style = self.reader_style()?;
                 let document = self.typeset(&style, Shape::Reader, &mut made);
+                let _ = self.print_pages.set(Some(self.pages_of(&document)));
                 let bytes = made.timings.time(stage::PDF, || pdf::write_pdf_as(&document, self.options.pdf_standard)).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
                 made.files.push((out(".pdf"), bytes));
             }
@@ -278,7 +293,35 @@ impl Job<'_> {
     fn epub(&self, timings: &mut Timings) -> Result<Vec<u8>, BuildError> {
         let stylesheet = self.resources.epub_stylesheet().map_err(BuildError::Stylesheet)?;
         let licence = self.resources.font_licence();
-        epub_bytes_timed(self.book, self.images, self.family, stylesheet, licence, timings).map_err(BuildError::Epub)
+        // The EPUB carries the reader PDF's page numbers: the PDF's own pages
+        // when this build makes it, or else pages set for the EPUB alone.
+        let pages = move |timings: &mut Timings| match self.pdf_too {
+            true => self.print_pages.wait().clone(),
+            false => {
+                let style = self.reader_style().ok()?;
+                let mut made = Made { files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
+                let document = self.typeset(&style, Shape::Reader, &mut made);
+                timings.merge(made.timings);
+                Some(self.pages_of(&document))
+            }
+        };
+        epub_bytes_timed(self.book, self.images, self.family, stylesheet, licence, pages, timings).map_err(BuildError::Epub)
+    }
+
+    /// The reader PDF's style: the one asked for, or the resources' `reader-a5.toml`.
+    fn reader_style(&self) -> Result<Style, BuildError> {
+        match &self.options.style {
+            Some(path) => Style::read(path),
+            None => self.resources.style("reader-a5.toml"),
+        }
+        .map_err(BuildError::Style)
+    }
+
+    /// The reader PDF's pages as places in the text, named as the PDF is.
+    fn pages_of(&self, document: &layout::Document) -> PrintPages {
+        let source = format!("{}, reader edition in print ({}.pdf)", self.book.metadata.title, self.stem);
+        let pages = document.pages.iter().enumerate().map(|(i, page)| PrintPage { label: document.page_label(i), starts_at: page.begins_at.clone() }).collect();
+        PrintPages { source, pages }
     }
 
     /// Typesets the book for print with `style`, adding the time of its stages
@@ -333,16 +376,19 @@ impl Job<'_> {
 
 /// The EPUB of a checked book, made in memory.
 pub fn epub_bytes(book: &Book, images: &Images, family: &FontFamily, stylesheet: String) -> Result<Vec<u8>, epub::EpubError> {
-    epub_bytes_timed(book, images, family, stylesheet, None, &mut Timings::new())
+    epub_bytes_timed(book, images, family, stylesheet, None, |_| None, &mut Timings::new())
 }
 
-/// [`epub_bytes`] with the fonts' licence file to ship beside them, timing its stages.
+/// [`epub_bytes`] with the fonts' licence file to ship beside them and the
+/// print edition's pages (asked for once the cover is drawn, as they may be
+/// in the making on another thread), timing its stages.
 fn epub_bytes_timed(
     book: &Book,
     images: &Images,
     family: &FontFamily,
     stylesheet: String,
     font_licence: Option<(String, Vec<u8>)>,
+    print_pages: impl FnOnce(&mut Timings) -> Option<PrintPages>,
     timings: &mut Timings,
 ) -> Result<Vec<u8>, epub::EpubError> {
     // The front matter's picture, or a cover drawn from the title.
@@ -358,6 +404,7 @@ fn epub_bytes_timed(
         cover_format,
         modified: build_time(book),
         images: images.clone(),
+        print_pages: print_pages(timings),
     };
     epub::write_epub(book, &assets, timings)
 }

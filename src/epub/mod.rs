@@ -7,6 +7,7 @@ mod front;
 mod navigation;
 mod notes;
 mod package;
+mod page_list;
 mod text;
 mod xhtml;
 
@@ -22,7 +23,9 @@ use xhtml::{Page, PictureFiles, ReferenceFiles, Renderer};
 
 use crate::images::Images;
 use crate::model::metadata::NotePlacement;
+use crate::model::print_pages::PrintPages;
 use crate::model::{Book, Matter};
+use page_list::PageMarks;
 use crate::build::timings::{stage, Timings};
 
 /// Files that go into the book besides its text.
@@ -41,6 +44,8 @@ pub struct EpubAssets {
     pub images: Images,
     /// Time written as `dcterms:modified` and on every zip entry, never the clock.
     pub modified: chrono::DateTime<chrono::Utc>,
+    /// The print edition's pages, whose numbers the EPUB carries; `None` for none.
+    pub print_pages: Option<PrintPages>,
 }
 
 /// Why the EPUB could not be made, with the cause kept.
@@ -127,7 +132,7 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
         identifier: identifier.clone(),
         builder_uuid: uuid.hyphenated().to_string(),
         timestamp: (t.year() as u16, t.month() as u8, t.day() as u8, t.hour() as u8, t.minute() as u8, t.second() as u8),
-        extra_metadata: package_metadata(book, !assets.images.is_empty()),
+        extra_metadata: Vec::new(),
         navigation: String::new(),
         ncx: String::new(),
     };
@@ -168,8 +173,9 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
         pictures.insert(picture.src.clone(), file);
     }
 
-    let text = text_documents(book, &pictures, &cover_image);
-    fixes.navigation = navigation::nav_document(book, &text.contents, &text.navigation);
+    let text = text_documents(book, &pictures, &cover_image, assets.print_pages.as_ref());
+    fixes.extra_metadata = package_metadata(book, !assets.images.is_empty(), text.page_source.as_deref());
+    fixes.navigation = navigation::nav_document(book, &text.contents, &text.navigation, &text.pages);
     fixes.ncx = navigation::ncx_document(book, &identifier, &text.contents, &text.navigation);
     for document in text.documents {
         let page = Page { language: &m.language, title: &document.title, matter: document.matter };
@@ -210,15 +216,20 @@ struct TextDocuments {
     /// The contents of the text: parts, chapters, sections.
     contents: Vec<Entry>,
     navigation: Navigation,
+    /// The print edition's pages: (label, href) of each, for the page-list.
+    pages: Vec<(String, String)>,
+    /// The print edition the pages are those of, when the documents mark them.
+    page_source: Option<String>,
 }
 
 /// Front matter, then the text (an article's one document, or each part's title
 /// page and each chapter), the notes, and the back matter.
-fn text_documents(book: &Book, pictures: &PictureFiles, cover_image: &str) -> TextDocuments {
+fn text_documents(book: &Book, pictures: &PictureFiles, cover_image: &str, print_pages: Option<&PrintPages>) -> TextDocuments {
     let m = &book.metadata;
     let labels = &m.labels;
     let files = Files::of(book);
     let mut references = ReferenceFiles::new();
+    let mut pages = print_pages.map(|p| PageMarks::new(book, p)).unwrap_or_default();
     let (front, mut landmarks) = front_documents(book, cover_image);
 
     // The text, then the back matter, each rendered before the notes, so that
@@ -233,19 +244,19 @@ fn text_documents(book: &Book, pictures: &PictureFiles, cover_image: &str) -> Te
                 part = chapter.part;
                 if let Some(p) = part.and_then(|p| book.parts.get(p)) {
                     let file = part_file(&p.id);
-                    let mut renderer = Renderer { file: &file, references: &mut references, files: &files, pictures };
+                    let mut renderer = Renderer { file: &file, references: &mut references, files: &files, pictures, pages: &mut pages };
                     let body = text::part_body(book, p, &mut renderer);
                     text.push(Document::new(&file, &crate::model::plain_text(&p.title), "bodymatter", None, body));
                 }
             }
             let file = chapter_file(book, index);
-            let mut renderer = Renderer { file: &file, references: &mut references, files: &files, pictures };
+            let mut renderer = Renderer { file: &file, references: &mut references, files: &files, pictures, pages: &mut pages };
             let body = text::chapter_text(book, index, &mut renderer);
             chapter_documents.push((index, text.len()));
             text.push(Document::new(&file, &text::chapter_title(book, index), "bodymatter", None, body));
         }
     } else {
-        let mut renderer = Renderer { file: ARTICLE_FILE, references: &mut references, files: &files, pictures };
+        let mut renderer = Renderer { file: ARTICLE_FILE, references: &mut references, files: &files, pictures, pages: &mut pages };
         let body = text::article_body(book, &mut renderer);
         text.push(Document::new(ARTICLE_FILE, &m.title, "bodymatter", None, body));
     }
@@ -256,12 +267,12 @@ fn text_documents(book: &Book, pictures: &PictureFiles, cover_image: &str) -> Te
     let mut back = Vec::new();
     for section in book.sections().filter(|s| s.matter == Matter::Back) {
         let file = back_matter_file(section);
-        let mut renderer = Renderer { file: &file, references: &mut references, files: &files, pictures };
+        let mut renderer = Renderer { file: &file, references: &mut references, files: &files, pictures, pages: &mut pages };
         let body = text::back_matter_body(section, &mut renderer);
         back.push(Document::new(&file, &xhtml::section_title(book, section), "backmatter", None, body));
     }
 
-    let note_texts = notes::render_texts(book, &mut references, &files, pictures);
+    let note_texts = notes::render_texts(book, &mut references, &files, pictures, &mut pages);
     let mut back_entries = Vec::new();
     if book.has_chapters() && m.note_placement == NotePlacement::EndOfChapter {
         for &(index, at) in &chapter_documents {
@@ -281,7 +292,9 @@ fn text_documents(book: &Book, pictures: &PictureFiles, cover_image: &str) -> Te
     let front_entries = vec![Entry { href: "titlepage.xhtml".into(), title: labels.title_page.clone(), children: Vec::new() }];
     let contents = navigation::text_entries(book, &files);
     let documents = front.into_iter().chain(text).chain(back).collect();
-    TextDocuments { documents, contents, navigation: Navigation { front: front_entries, back: back_entries, landmarks } }
+    let page_entries = pages.entries();
+    let page_source = (!page_entries.is_empty()).then(|| pages.source.clone());
+    TextDocuments { documents, contents, navigation: Navigation { front: front_entries, back: back_entries, landmarks }, pages: page_entries, page_source }
 }
 
 /// The front matter's documents: cover, title page, and a book's copyright page,
@@ -313,17 +326,23 @@ fn front_documents(book: &Book, cover_image: &str) -> (Vec<Document>, Vec<Landma
 
 /// Package metadata beyond the basics: publisher, date, and what a reader who
 /// cannot see the page needs to know before buying (EPUB Accessibility 1.1).
-fn package_metadata(book: &Book, has_pictures: bool) -> Vec<String> {
+fn package_metadata(book: &Book, has_pictures: bool, page_source: Option<&str>) -> Vec<String> {
     let m = &book.metadata;
     let mut lines = Vec::new();
     if let Some(publisher) = &m.publisher {
         lines.push(format!("<dc:publisher>{}</dc:publisher>", escape(publisher)));
+    }
+    // The edition whose page numbers the page-list and page breaks carry.
+    if let Some(source) = page_source {
+        lines.push(format!("<dc:source id=\"pagination-source\">{}</dc:source>", escape(source)));
+        lines.push("<meta refines=\"#pagination-source\" property=\"source-of\">pagination</meta>".to_owned());
     }
     if let Some(date) = m.date {
         lines.push(format!("<dc:date>{date}</dc:date>"));
     }
     let pictures = if has_pictures { "every picture, the cover included, has a text description" } else { "the only image is the cover, which has a text description" };
     let notes = if book.notes.is_empty() { String::new() } else { format!(" {} endnotes are linked both ways.", book.notes.len()) };
+    let pages = if page_source.is_some() { " Page numbers and a page list follow the print edition." } else { "" };
     let a11y = [
         ("schema:accessMode", "textual"),
         ("schema:accessMode", "visual"),
@@ -333,18 +352,20 @@ fn package_metadata(book: &Book, has_pictures: bool) -> Vec<String> {
         ("schema:accessibilityFeature", "readingOrder"),
         ("schema:accessibilityFeature", "alternativeText"),
         ("schema:accessibilityFeature", "displayTransformability"),
+        ("schema:accessibilityFeature", if page_source.is_some() { "printPageNumbers" } else { "" }),
+        ("schema:accessibilityFeature", if page_source.is_some() { "pageNavigation" } else { "" }),
         ("schema:accessibilityHazard", "none"),
         ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
         // Whoever stands behind the book; with neither publisher nor author, the tool that checked it.
         ("a11y:certifiedBy", m.publisher.as_deref().or(m.author.as_deref()).unwrap_or("quire")),
     ];
-    for (property, value) in a11y {
+    for (property, value) in a11y.into_iter().filter(|(_, value)| !value.is_empty()) {
         lines.push(format!("<meta property=\"{property}\">{}</meta>", escape(value)));
     }
     lines.push(format!(
         "<meta property=\"schema:accessibilitySummary\">{}</meta>",
         escape(&format!(
-            "Text with headings, a table of contents and landmarks, in reading order; {pictures}; no colour carries meaning and the text can be resized and restyled.{notes}"
+            "Text with headings, a table of contents and landmarks, in reading order; {pictures}; no colour carries meaning and the text can be resized and restyled.{notes}{pages}"
         ))
     ));
     lines

@@ -123,7 +123,7 @@ pub fn notes_entry(book: &Book) -> Entry {
 }
 
 /// `nav.xhtml`: the contents, then the landmarks (hidden: reading systems show them in their menus).
-pub fn nav_document(book: &Book, text: &[Entry], navigation: &Navigation) -> String {
+pub fn nav_document(book: &Book, text: &[Entry], navigation: &Navigation, pages: &[(String, String)]) -> String {
     let m = &book.metadata;
     let lang = escape(&m.language);
     let contents = escape(&m.labels.contents);
@@ -138,7 +138,7 @@ pub fn nav_document(book: &Book, text: &[Entry], navigation: &Navigation) -> Str
     let all: Vec<&Entry> = navigation.front.iter().chain(text).chain(&navigation.back).collect();
     nav_list(&all, 0, &mut out);
     out.push_str("</nav>\n");
-    // The print edition's page-list nav goes here, when the EPUB carries its page numbers.
+    out.push_str(&super::page_list::page_list_nav(book, pages));
     let _ = writeln!(out, "<nav epub:type=\"landmarks\" aria-label=\"{}\" hidden=\"hidden\">\n<ol>", escape(&m.labels.landmarks));
     for landmark in &navigation.landmarks {
         let _ = writeln!(out, "<li><a epub:type=\"{}\" href=\"{}\">{}</a></li>", landmark.kind, escape(&landmark.href), escape(&landmark.title));
@@ -172,7 +172,7 @@ pub fn ncx_document(book: &Book, identifier: &str, text: &[Entry], navigation: &
     for entry in all {
         nav_point(entry, 2, &mut order, &mut points);
     }
-    // The print edition's pageList goes after the navMap, when the EPUB carries its page numbers.
+    // No pageList: the print pages are in the nav's page-list, which EPUB 3 readers use.
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ncx version=\"2005-1\" xmlns=\"http://www.daisy.org/z3986/2005/ncx/\">\n  <head>\n\
     <meta name=\"dtb:uid\" content=\"{}\" />\n    <meta name=\"dtb:depth\" content=\"{depth}\" />\n\

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::files::{chapter_file, Files};
 use super::package::escape;
+use super::page_list::PageMarks;
 use super::text::chapter_title;
 use super::xhtml::{PictureFiles, ReferenceFiles, Renderer};
 use crate::model::labels::Labels;
@@ -24,12 +25,12 @@ const NOTE_TYPE: &str = "epub:type=\"footnote\"";
 /// Every note's text, rendered in the document it is set in, in the order of
 /// `book.notes`. Rendering registers the references inside notes, so this runs
 /// after every other text and before any backlink is written.
-pub fn render_texts(book: &Book, references: &mut ReferenceFiles, files: &Files, pictures: &PictureFiles) -> Vec<String> {
+pub fn render_texts(book: &Book, references: &mut ReferenceFiles, files: &Files, pictures: &PictureFiles, pages: &mut PageMarks) -> Vec<String> {
     book.notes
         .iter()
         .map(|note| {
             let mut text = String::new();
-            let mut renderer = Renderer { file: files.of_note(note.number), references, files, pictures };
+            let mut renderer = Renderer { file: files.of_note(note.number), references, files, pictures, pages: &mut *pages };
             renderer.blocks(&note.blocks, &mut text);
             text
         })

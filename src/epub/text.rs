@@ -27,12 +27,9 @@ pub fn article_body(book: &Book, renderer: &mut Renderer) -> String {
 /// A part's title page: "Part 1" over its title.
 pub fn part_body(book: &Book, part: &Part, renderer: &mut Renderer) -> String {
     let label = Labels::fill(&book.metadata.labels.part, &[("number", &part.number.to_string())]);
-    let mut out = format!(
-        "<section id=\"{id}\" epub:type=\"part\" role=\"doc-part\" aria-labelledby=\"{id}-title\">\n\
-<h1 id=\"{id}-title\" class=\"part\"><span class=\"part-number\">{}</span> ",
-        escape(&label),
-        id = part.id
-    );
+    let mut out = format!("<section id=\"{id}\" epub:type=\"part\" role=\"doc-part\" aria-labelledby=\"{id}-title\">\n", id = part.id);
+    renderer.page_opening(&part.title, &mut out);
+    let _ = write!(out, "<h1 id=\"{id}-title\" class=\"part\"><span class=\"part-number\">{}</span> ", escape(&label), id = part.id);
     renderer.inlines(&part.title, &mut out);
     out.push_str("</h1>\n</section>\n");
     out
@@ -43,7 +40,11 @@ pub fn part_body(book: &Book, part: &Part, renderer: &mut Renderer) -> String {
 pub fn chapter_text(book: &Book, index: usize, renderer: &mut Renderer) -> String {
     let chapter = &book.chapters[index];
     let id = &chapter.id;
-    let mut out = format!("<section id=\"{id}\" epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"{id}-title\">\n<h1 id=\"{id}-title\" class=\"chapter\">");
+    let mut out = format!("<section id=\"{id}\" epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"{id}-title\">\n");
+    if let Some(title) = &chapter.title {
+        renderer.page_opening(title, &mut out);
+    }
+    let _ = write!(out, "<h1 id=\"{id}-title\" class=\"chapter\">");
     if let Some(number) = chapter.number {
         let label = Labels::fill(&book.metadata.labels.chapter, &[("number", &number.to_string())]);
         let _ = write!(out, "<span class=\"chapter-number\">{}</span> ", escape(&label));

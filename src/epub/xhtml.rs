@@ -4,6 +4,8 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::files::Files;
+use super::page_list::PageMarks;
+use crate::model::walk::Run;
 use super::package::escape;
 use crate::model::{note_anchor, plain_text, Align, Block, Book, Inline, List, Table};
 
@@ -37,6 +39,8 @@ pub struct Renderer<'a> {
     pub files: &'a Files,
     /// Where each picture the book places is in the package, by its `src`.
     pub pictures: &'a PictureFiles,
+    /// Where the print edition's pages begin, marked as the runs are written.
+    pub pages: &'a mut PageMarks,
 }
 
 /// The package path of each picture, by the `src` the manuscript gave it.
@@ -116,7 +120,13 @@ impl Renderer<'_> {
                 out.push_str(if start.is_some() { "</ol>\n" } else { "</ul>\n" });
             }
             Block::Code { text, .. } => {
-                let _ = writeln!(out, "<pre><code>{}</code></pre>", escape(text));
+                let open = self.pages.open(Run::Verbatim(text));
+                out.push_str("<pre><code>");
+                self.pages.text(text, self.file, out);
+                if open {
+                    self.pages.close(self.file, out);
+                }
+                out.push_str("</code></pre>\n");
             }
             Block::Rule => out.push_str("<hr/>\n"),
             Block::Figure(figure) if self.pictures.contains_key(&figure.image.src) => {
@@ -202,26 +212,45 @@ impl Renderer<'_> {
         }
     }
 
+    /// The marker of a page that begins with the heading `title` opens, written
+    /// before the heading, whose label ("Chapter 3") the page begins with too.
+    pub fn page_opening(&mut self, title: &[Inline], out: &mut String) {
+        self.pages.before(Run::Inlines { content: title, heading: true }, self.file, out);
+    }
+
+    /// A run of the book's text: its inlines, with a marker where a printed page begins.
     pub fn inlines(&mut self, inlines: &[Inline], out: &mut String) {
+        let open = self.pages.open(Run::Inlines { content: inlines, heading: false });
+        self.run(inlines, out);
+        if open {
+            self.pages.close(self.file, out);
+        }
+    }
+
+    fn run(&mut self, inlines: &[Inline], out: &mut String) {
         for inline in inlines {
             match inline {
-                Inline::Text(t) => out.push_str(&escape(t)),
+                Inline::Text(t) => self.pages.text(t, self.file, out),
                 Inline::Emphasis(c) => self.wrap("em", c, out),
                 Inline::Strong(c) => self.wrap("strong", c, out),
                 Inline::Strikethrough(c) => self.wrap("del", c, out),
                 Inline::Superscript(c) => self.wrap("sup", c, out),
                 Inline::Subscript(c) => self.wrap("sub", c, out),
                 Inline::Math { tex, .. } => {
-                    let _ = write!(out, "<code class=\"math\">{}</code>", escape(tex));
+                    out.push_str("<code class=\"math\">");
+                    self.pages.text(tex, self.file, out);
+                    out.push_str("</code>");
                 }
                 Inline::Language { lang, content } => {
                     let dir = if runs_right_to_left(content) { " dir=\"rtl\"" } else { "" };
                     let _ = write!(out, "<span lang=\"{0}\" xml:lang=\"{0}\"{dir}>", escape(lang));
-                    self.inlines(content, out);
+                    self.run(content, out);
                     out.push_str("</span>");
                 }
                 Inline::Code(t) => {
-                    let _ = write!(out, "<code>{}</code>", escape(t));
+                    out.push_str("<code>");
+                    self.pages.text(t, self.file, out);
+                    out.push_str("</code>");
                 }
                 Inline::Link { url, content } => {
                     // The manuscript stage let through only web links and links to a heading it found.
@@ -230,14 +259,21 @@ impl Renderer<'_> {
                         None => url.clone(),
                     };
                     let _ = write!(out, "<a href=\"{}\">", escape(&href));
-                    self.inlines(content, out);
+                    self.run(content, out);
                     out.push_str("</a>");
                 }
-                Inline::Image(image) if self.pictures.contains_key(&image.src) => out.push_str(&self.img(image, "inline-picture")),
+                Inline::Image(image) if self.pictures.contains_key(&image.src) => {
+                    self.pages.word(self.file, out);
+                    out.push_str(&self.img(image, "inline-picture"));
+                }
                 // A picture on the web is not packaged: its description stands in for it.
-                Inline::Image(image) => out.push_str(&escape(&image.alt)),
-                Inline::LineBreak => out.push_str("<br/>"),
+                Inline::Image(image) => self.pages.text(&image.alt, self.file, out),
+                Inline::LineBreak => {
+                    self.pages.separator();
+                    out.push_str("<br/>");
+                }
                 Inline::NoteRef(r) => {
+                    self.pages.word(self.file, out);
                     let id = r.anchor();
                     self.references.insert((r.number, r.occurrence), self.file.to_owned());
                     let _ = write!(
@@ -254,7 +290,7 @@ impl Renderer<'_> {
 
     fn wrap(&mut self, tag: &str, content: &[Inline], out: &mut String) {
         let _ = write!(out, "<{tag}>");
-        self.inlines(content, out);
+        self.run(content, out);
         let _ = write!(out, "</{tag}>");
     }
 }

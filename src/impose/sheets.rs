@@ -169,7 +169,7 @@ pub fn split_sides(sheets: &Document) -> (Document, Document) {
             .iter()
             .skip(parity)
             .step_by(2)
-            .map(|p| Page { links: Vec::new(), destinations: Vec::new(), ..p.clone() })
+            .map(|p| Page { links: Vec::new(), destinations: Vec::new(), begins_at: None, ..p.clone() })
             .collect(),
         outline: Vec::new(),
         images: sheets.images.clone(),
@@ -196,6 +196,7 @@ mod tests {
                 links: Vec::new(),
                 destinations: Vec::new(),
                 marks: Vec::new(),
+                begins_at: None,
             }
         };
         Document { info: DocumentInfo::default(), fonts: Vec::new(), pages: (0..pages).map(page).collect(), outline: Vec::new(), images: Vec::new(), front_matter_pages: 0, structure: None }

@@ -5,6 +5,7 @@
 
 pub mod labels;
 pub mod metadata;
+pub mod print_pages;
 pub mod walk;
 
 pub use walk::for_each_inlines_mut;

@@ -211,9 +211,8 @@ impl Book {
         order
     }
 
-    /// Every run of text of the book in reading order: part and chapter titles,
-    /// each section's heading and blocks, then the notes.
-    pub fn runs<'a>(&'a self, visit: &mut dyn FnMut(Run<'a>)) {
+    /// The runs of the book's titles and sections in reading order: [`Book::runs`] without the notes.
+    pub fn text_runs<'a>(&'a self, visit: &mut dyn FnMut(Run<'a>)) {
         for item in self.titles_and_sections() {
             let (heading, blocks) = item.heading_and_blocks();
             if let Some(heading) = heading {
@@ -221,6 +220,12 @@ impl Book {
             }
             runs(blocks, visit);
         }
+    }
+
+    /// Every run of text of the book in reading order: part and chapter titles,
+    /// each section's heading and blocks, then the notes.
+    pub fn runs<'a>(&'a self, visit: &mut dyn FnMut(Run<'a>)) {
+        self.text_runs(visit);
         for note in &self.notes {
             runs(&note.blocks, visit);
         }

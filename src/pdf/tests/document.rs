@@ -276,6 +276,7 @@ fn odd_but_valid_input_still_writes() {
         links: vec![],
         destinations: vec![],
         marks: vec![],
+        begins_at: None,
     });
     let lo = load(&write_pdf(&doc).unwrap());
     let root = dict(&lo, catalog(&lo), "Outlines");

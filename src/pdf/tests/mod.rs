@@ -155,6 +155,7 @@ fn sample() -> Document {
             },
         ],
         marks: Vec::new(),
+        begins_at: None,
     };
     let page2 = Page {
         width: PAGE_W,
@@ -197,6 +198,7 @@ fn sample() -> Document {
             },
         ],
         marks: Vec::new(),
+        begins_at: None,
     };
     Document {
         info: DocumentInfo {

@@ -10,6 +10,8 @@
 use std::borrow::Cow;
 
 use crate::layout::{Artifact, ElementId, OutlineEntry, Role, Tag};
+use crate::model::print_pages::RunKeys;
+use crate::model::walk::Run;
 use crate::model::{plain_text, Block, Book, Inline, Matter};
 use crate::resources::fonts::FaceStyle;
 use crate::resources::style::Style;
@@ -39,6 +41,8 @@ pub(crate) struct Collected<T> {
     pub pictures_without_alt: Vec<(SourcePos, String)>,
     /// The document's structure, and the tags the material carries.
     pub tagging: Tagging,
+    /// The book's runs of text, which [`TextBlock::run`] points into.
+    pub run_keys: RunKeys,
 }
 
 #[derive(Debug)]
@@ -55,10 +59,10 @@ pub(crate) enum Material<T> {
 impl<T> Material<T> {
     pub fn map_text<U>(self, mut make: impl FnMut(T) -> U) -> Material<U> {
         match self {
-            Material::Text(TextBlock { text, setting }) => Material::Text(TextBlock { text: make(text), setting }),
+            Material::Text(TextBlock { text, setting, run }) => Material::Text(TextBlock { text: make(text), setting, run }),
             Material::Vertical(item) => Material::Vertical(item),
             Material::Figure(FigureBlock { frame, caption }) => {
-                Material::Figure(FigureBlock { frame, caption: caption.map(|TextBlock { text, setting }| TextBlock { text: make(text), setting }) })
+                Material::Figure(FigureBlock { frame, caption: caption.map(|TextBlock { text, setting, run }| TextBlock { text: make(text), setting, run }) })
             }
             Material::Table(table) => Material::Table(table.map_text(&mut make)),
         }
@@ -70,6 +74,17 @@ impl<T> Material<T> {
 pub(crate) struct TextBlock<T> {
     pub text: T,
     pub setting: Setting,
+    /// The run of the book's text the block sets, if it sets one as it is.
+    pub run: Option<RunStart>,
+}
+
+/// Where a block's words are in the book's text: its run, an index into
+/// [`Collected::run_keys`], and how many words are set before the run's own
+/// (a note's number).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RunStart {
+    pub run: u32,
+    pub words_before: u32,
 }
 
 /// How a block's lines are broken, placed and kept together.
@@ -133,6 +148,7 @@ pub(crate) fn collect<'a>(book: &'a Book, style: &'a Style, images: &'a Images) 
     let mut collector = Collector::new(style);
     collector.images = Some(images);
     collector.collected.tagging.labels = book.metadata.labels.clone();
+    collector.collected.run_keys = RunKeys::of(book);
     if book.has_chapters() {
         // A book's title is on its own pages (`front_matter`), set after the body.
         collector.book = true;
@@ -176,6 +192,7 @@ impl<'a> Collector<'a> {
             sections: Vec::new(),
             pictures: Vec::new(),
             small_pictures: Vec::new(),
+            run_keys: RunKeys::default(),
             pictures_without_alt: Vec::new(),
             tagging: Tagging::default(),
         };
@@ -198,12 +215,28 @@ impl<'a> Collector<'a> {
         self.collected.material.push(Material::Vertical(VItem::Space { height, stretch: 0.0, shrink: 0.0 }));
     }
 
-    /// A block of text; a paragraph in the document's structure unless its setting tags it otherwise.
+    /// Adds a block of text; when it sets one of the book's runs as it is, the
+    /// pages can say where in the text they begin.
+    /// It is a paragraph in the document's structure unless its setting tags it otherwise.
     pub(super) fn push_text(&mut self, text: ParagraphText<'a>, mut setting: Setting) {
         if setting.tag.is_none() {
             setting.tag = Some(Tag::Element(self.element(Role::P)));
         }
-        self.collected.material.push(Material::Text(TextBlock { text, setting }));
+        let run = match &text.inlines {
+            Cow::Borrowed(content) => self.run_start(Run::Inlines { content, heading: false }, &text),
+            Cow::Owned(_) => None,
+        };
+        self.collected.material.push(Material::Text(TextBlock { text, setting, run }));
+    }
+
+    fn run_start(&self, run: Run<'_>, text: &ParagraphText<'_>) -> Option<RunStart> {
+        let run = self.collected.run_keys.find(run)?;
+        Some(RunStart { run, words_before: u32::from(text.prefix.is_some()) })
+    }
+
+    /// The index of `inlines` among the book's runs, if they are one.
+    pub(super) fn run_of(&self, inlines: &[Inline]) -> Option<u32> {
+        self.collected.run_keys.find(Run::Inlines { content: inlines, heading: false })
     }
 
     /// A block of text that is a `role` in the document's structure.
@@ -255,7 +288,7 @@ impl<'a> Collector<'a> {
             section: self.section,
             tag: None,
         };
-        TextBlock { text, setting }
+        TextBlock { text, setting, run: None }
     }
 
     /// A part of the title block, kept with what follows.
@@ -407,7 +440,9 @@ impl<'a> Collector<'a> {
                     let style = TextStyle { size: s.code.size_pt, face: FaceStyle::Mono, indent: 0.0, hyphenate: false };
                     let text = ParagraphText { code: Some(&s.code), ..self.text(Cow::Owned(vec![Inline::Text(code.clone())]), style) };
                     let setting = Setting { keep: Keep::Together { up_to_lines: CODE_KEPT_WHOLE_UP_TO }, ..self.place_setting(Spacing::Code, place, s.code.leading_pt) };
-                    self.push_block(Role::Code, text, setting);
+                    let setting = Setting { tag: Some(Tag::Element(self.element(Role::Code))), ..setting };
+                    let run = self.run_start(Run::Verbatim(code), &text);
+                    self.collected.material.push(Material::Text(TextBlock { text, setting, run }));
                     self.push_space(space);
                 }
                 Block::Rule => self.rule(place),
@@ -453,7 +488,7 @@ impl<'a> Collector<'a> {
             let text = self.text(Cow::Borrowed(&figure.caption), TextStyle { size: c.size_pt, face, indent: 0.0, hyphenate: false });
             let caption = Tag::Element(self.element(Role::Caption));
             let setting = Setting { baseline: c.leading_pt * 0.8, tag: Some(caption), ..self.place_setting(Spacing::Ragged, place, c.leading_pt) };
-            TextBlock { text, setting }
+            TextBlock { text, setting, run: None }
         });
         let frame = FigureFrame {
             image,

@@ -110,6 +110,7 @@ impl Flow {
             rules: Vec::new(),
             picture: Some(picture),
             opens_block: true,
+            first_word: None,
             tag: figure.tag,
             tags: Vec::new(),
         };
@@ -120,7 +121,7 @@ impl Flow {
         for set in caption {
             self.push(VItem::Penalty { cost: INFINITE_PENALTY }, None);
             let indent = left + ((width - set.width) / 2.0).max(0.0);
-            let line = FlowLine { line: set, indent, baseline, destination: None, section: figure.section, rules: Vec::new(), picture: None, opens_block: false, tag, tags: Vec::new() };
+            let line = FlowLine { line: set, indent, baseline, destination: None, section: figure.section, rules: Vec::new(), picture: None, opens_block: false, first_word: None, tag, tags: Vec::new() };
             self.push(VItem::Line { height: leading }, Some(line));
         }
         self.push(VItem::Space { height: figure.space_around, stretch: 0.0, shrink: 0.0 }, None);

@@ -83,19 +83,6 @@ fn blank(style: &Style) -> layout::Page {
     layout::Page::new(style.page_width(), style.page_height())
 }
 
-/// `n` in lower-case roman numerals, as front matter is folioed.
-fn roman(mut n: usize) -> String {
-    let table = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")];
-    let mut out = String::new();
-    for (value, letters) in table {
-        while n >= value {
-            out.push_str(letters);
-            n -= value;
-        }
-    }
-    out
-}
-
 /// The contents: parts and chapters, then their sections to the book's
 /// `toc_depth`, the notes and the back matter, each with the folio of the
 /// body page its destination is on.
@@ -343,7 +330,7 @@ impl<'a> FrontMatter<'a> {
     fn folio(&mut self, page: &mut layout::Page, index: usize) {
         let s = self.style;
         let size = s.furniture.size_pt;
-        let piece = self.setter.piece(&roman(index + 1), FaceStyle::Regular, size, None);
+        let piece = self.setter.piece(&layout::roman_numeral(index + 1), FaceStyle::Regular, size, None);
         let x = s.left_margin(index) + (s.measure() - piece.width) / 2.0;
         page.tag(Tag::Artifact(Artifact::Footer));
         page.items.push(Item::Glyphs(super::pages::run(piece, Point { x, y: s.page_height() - s.bottom() + size * 2.4 })));
@@ -352,14 +339,14 @@ impl<'a> FrontMatter<'a> {
 
 /// A set line to place on its own, its baseline where it is put, tagged `tag`.
 fn flow_line(line: SetLine, indent: f32, tag: Tag) -> FlowLine {
-    FlowLine { line, indent, baseline: 0.0, destination: None, section: 0, picture: None, opens_block: false, rules: Vec::new(), tag, tags: Vec::new() }
+    FlowLine { line, indent, baseline: 0.0, destination: None, section: 0, picture: None, opens_block: false, rules: Vec::new(), first_word: None, tag, tags: Vec::new() }
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn front_matter_is_folioed_in_roman_numerals() {
-        let folios: Vec<String> = [1, 4, 9, 14, 40, 1994].into_iter().map(super::roman).collect();
+        let folios: Vec<String> = [1, 4, 9, 14, 40, 1994].into_iter().map(crate::layout::roman_numeral).collect();
         assert_eq!(folios, ["i", "iv", "ix", "xiv", "xl", "mcmxciv"]);
     }
 }

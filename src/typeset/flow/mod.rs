@@ -39,6 +39,9 @@ pub(crate) struct FlowLine {
     pub opens_block: bool,
     /// Rules drawn with the line (a table's).
     pub rules: Vec<LineRule>,
+    /// The run of the book's text (an index into [`Flow::run_keys`]) and the
+    /// word of it the line begins with, when the line sets one of the book's runs.
+    pub first_word: Option<(u32, u32)>,
     /// What the line is in the document's structure (its block's element).
     pub tag: layout::Tag,
     /// Where the line holds the text of several elements (a table's cells, a
@@ -104,6 +107,8 @@ pub(crate) struct Flow {
     pub repeated: Vec<Vec<(f32, FlowLine)>>,
     /// What the typesetter could not do as the style asks, for the user.
     pub warnings: Vec<String>,
+    /// The book's runs of text, which [`FlowLine::first_word`] points into.
+    pub run_keys: crate::model::print_pages::RunKeys,
     /// A list item's label, set and waiting for the item's first line, with
     /// its setting (`Keep::Hung`: where its right edge goes).
     pub hung: Option<(SetLine, collect::Setting)>,

@@ -12,6 +12,7 @@ use super::{Flow, FlowLine, SectionKind};
 use crate::resources::fonts::{FaceStyle, FontFamily};
 use super::tagging::Tagging;
 use crate::layout::{self, Artifact, Destination, Document, DocumentInfo, FamilyMember, FamilyStyle, FontResource, GlyphRun, Item, Link, LinkTarget, Point, Rect, Tag};
+use crate::model::print_pages::TextPosition;
 use crate::model::{note_anchor, noteref_anchor, Book};
 use crate::typeset::flow::pagebreak::{PageParams, PageRange, VItem};
 use crate::resources::style::Style;
@@ -166,6 +167,9 @@ pub(super) fn place_lines(page: &mut layout::Page, flow: &mut Flow, range: std::
                 // than copying them, keeps a long book from holding both at once.
                 if let Some(line) = flow.lines[i].take() {
                     first_section.get_or_insert(line.section);
+                    if let (None, Some((run, word))) = (&page.begins_at, line.first_word) {
+                        page.begins_at = Some(TextPosition { run: flow.run_keys.key(run).clone(), word: word as usize });
+                    }
                     place_line(page, line, left, y, &mut flow.tagging);
                 }
                 y += height;

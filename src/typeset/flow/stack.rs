@@ -8,7 +8,7 @@ use crate::typeset::inline::line::{set_paragraph, SetLine};
 use crate::typeset::inline::linebreak::{Item, Params};
 use crate::typeset::inline::prepare::Prepared;
 
-use super::collect::{Keep, Material, Setting, Spacing};
+use super::collect::{Keep, Material, RunStart, Setting, Spacing};
 use crate::layout::{Artifact, Tag};
 use super::pagebreak::{self, Keeps, VItem};
 use super::{Flow, FlowLine};
@@ -27,7 +27,7 @@ impl Flow {
                         self.flush_hung();
                         self.hung = lines.into_iter().next().map(|line| (line, block.setting));
                     } else {
-                        self.push_lines(lines, block.setting);
+                        self.push_lines(lines, block.setting, block.run);
                     }
                 }
                 Material::Table(table) => {
@@ -55,13 +55,13 @@ impl Flow {
         if let Some((label, setting)) = self.hung.take() {
             let Keep::Hung { right } = setting.keep else { return };
             let indent = setting.indent;
-            self.push_lines(vec![hung(label, right, indent)], Setting { keep: Keep::Paragraph, ..setting });
+            self.push_lines(vec![hung(label, right, indent)], Setting { keep: Keep::Paragraph, ..setting }, None);
         }
     }
 
     /// Appends a block's lines with the keeps its setting asks for, and a
-    /// label waiting for them on the first.
-    fn push_lines(&mut self, mut lines: Vec<SetLine>, setting: Setting) {
+    /// label waiting for them on the first; `run`, the book's text it sets.
+    fn push_lines(&mut self, mut lines: Vec<SetLine>, setting: Setting, run: Option<RunStart>) {
         let tag = setting.tag.unwrap_or(Tag::Artifact(Artifact::Layout));
         let mut first_tags = Vec::new();
         if let Some(first) = lines.first_mut() {
@@ -77,7 +77,6 @@ impl Flow {
         }
         let mut destination = setting.destination;
         let contents = lines.into_iter().enumerate().map(|(n, line)| FlowLine {
-            line,
             indent: setting.indent,
             baseline: setting.baseline,
             destination: destination.take(),
@@ -87,6 +86,8 @@ impl Flow {
             rules: Vec::new(),
             tag,
             tags: if n == 0 { std::mem::take(&mut first_tags) } else { Vec::new() },
+            first_word: run.map(|r| (r.run, line.first_word.saturating_sub(r.words_before))),
+            line,
         });
         let mut new_items = Vec::new();
         match setting.keep {
@@ -219,7 +220,7 @@ mod tests {
             tag: None,
         };
         let mut flow = Flow::default();
-        flow.push_lines(vec![SetLine::default(); count], setting);
+        flow.push_lines(vec![SetLine::default(); count], setting, None);
         let mut breakable = Vec::new();
         for pair in flow.items.split(|item| matches!(item, VItem::Line { .. })).skip(1).take(count - 1) {
             breakable.push(!pair.iter().any(|item| matches!(item, VItem::Penalty { cost } if *cost >= INFINITE_PENALTY)));

@@ -54,6 +54,9 @@ pub(crate) struct TableBlock<T> {
     pub head_rule: f32,
     /// Each cell's tag, by row and column (the head's cells are `TH`).
     pub cells: Vec<Vec<Tag>>,
+    /// Each row's first cell with text, as one of the book's runs (an index
+    /// into `Collected::run_keys`): where a page that begins with the row begins.
+    pub row_runs: Vec<Option<u32>>,
 }
 
 /// A table's cells at one size, and the spacing that goes with that size.
@@ -72,7 +75,7 @@ pub(crate) struct TableText<T> {
 
 impl<T> TableBlock<T> {
     pub fn map_text<U>(self, make: &mut impl FnMut(T) -> U) -> TableBlock<U> {
-        let TableBlock { alignments, has_head, sizes, name, indent, measure, section, outer_rule, head_rule, cells } = self;
+        let TableBlock { alignments, has_head, sizes, name, indent, measure, section, outer_rule, head_rule, cells, row_runs } = self;
         let sizes = sizes.map(|text| TableText {
             rows: text.rows.into_iter().map(|row| row.into_iter().map(&mut *make).collect()).collect(),
             size: text.size,
@@ -81,7 +84,7 @@ impl<T> TableBlock<T> {
             rule_space: text.rule_space,
             row_space: text.row_space,
         });
-        TableBlock { alignments, has_head, sizes, name, indent, measure, section, outer_rule, head_rule, cells }
+        TableBlock { alignments, has_head, sizes, name, indent, measure, section, outer_rule, head_rule, cells, row_runs }
     }
 }
 
@@ -140,6 +143,7 @@ impl<'a> Collector<'a> {
             outer_rule: t.outer_rule_pt,
             head_rule: t.head_rule_pt,
             cells,
+            row_runs: rows.iter().map(|row| row.iter().find(|cell| !cell.is_empty()).and_then(|cell| self.run_of(cell))).collect(),
         };
         let space = s.body.leading_pt * t.space_around_lines;
         self.push_space(space);
@@ -229,6 +233,8 @@ struct RowLine {
     rules: Vec<LineRule>,
     /// From which piece on each cell's text is (`FlowLine::tags`).
     tags: Vec<(usize, Tag)>,
+    /// A row's first line begins with its first cell's first word.
+    first_word: Option<(u32, u32)>,
 }
 
 impl Flow {
@@ -281,7 +287,8 @@ impl Flow {
                             };
                         line.pieces.extend(cell_line.pieces.iter().map(|(x, piece)| (x + dx, piece.clone())));
                     }
-                    RowLine { line, height: leading, baseline: leading * 0.8, rules: Vec::new(), tags }
+                    let first_word = if i == 0 { block.row_runs.get(r).copied().flatten().map(|run| (run, 0)) } else { None };
+                    RowLine { line, height: leading, baseline: leading * 0.8, rules: Vec::new(), first_word, tags }
                 })
                 .collect();
             let first = lines.first_mut().expect("a row has a line");
@@ -315,6 +322,7 @@ impl Flow {
             opens_block: false,
             tag: super::tagging::REPEATED,
             tags: row_line.tags.clone(),
+            first_word: row_line.first_word,
         };
         let head = if block.has_head && row_count > 1 {
             // The head as repeated after a break: with the rule above it, not

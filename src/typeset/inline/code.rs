@@ -96,11 +96,15 @@ fn expand_tabs(line: &str, tab_columns: usize) -> String {
 pub fn set_code(prepared: &Prepared, measure: f32) -> Vec<SetLine> {
     let items = &prepared.items;
     let mut lines = Vec::new();
+    let mut starts = Vec::new();
     let mut start = 0;
     while start < items.len() {
         let end = (start..items.len()).find(|&i| is_forced(&items[i])).unwrap_or(items.len());
-        turn_over(prepared, start, end, measure, &mut lines);
+        turn_over(prepared, start, end, measure, &mut lines, &mut starts);
         start = end + 1;
+    }
+    for (line, first_word) in lines.iter_mut().zip(super::words::first_words(prepared, starts)) {
+        line.first_word = first_word;
     }
     lines
 }
@@ -111,7 +115,8 @@ fn is_forced(item: &Item) -> bool {
 
 /// Sets the source line `items[start..end]` as one line or, if it is too
 /// long for `measure`, as several.
-fn turn_over(prepared: &Prepared, start: usize, end: usize, measure: f32, lines: &mut Vec<SetLine>) {
+/// Each line's first item goes into `starts`.
+fn turn_over(prepared: &Prepared, start: usize, end: usize, measure: f32, lines: &mut Vec<SetLine>, starts: &mut Vec<usize>) {
     let items = &prepared.items;
     let indentation: f32 = items[start..end].iter().map_while(|item| if let Item::Glue { width, .. } = item { Some(*width) } else { None }).sum();
     // The continuation's indent is capped, so a deeply indented line still
@@ -139,6 +144,7 @@ fn turn_over(prepared: &Prepared, start: usize, end: usize, measure: f32, lines:
         }
         line.width = x;
         lines.push(line);
+        starts.push(from);
         if next >= end {
             return;
         }

@@ -14,6 +14,8 @@ pub struct SetLine {
     /// A word too wide for the measure that had to be cut at it, named on
     /// the line that holds its first part, for the warning.
     pub cut_word: Option<Box<str>>,
+    /// Which word of its paragraph the line begins with, counted from 0 (`words`).
+    pub first_word: u32,
 }
 
 impl SetLine {
@@ -103,6 +105,10 @@ pub fn set_paragraph(prepared: &Prepared, measure: &dyn Fn(usize) -> f32, params
     let prepared = cut.as_ref().map_or(prepared, |(cut, _)| cut);
     let breaks = linebreak::break_lines(&prepared.items, measure, params);
     let mut lines: Vec<SetLine> = breaks.iter().enumerate().map(|(n, line)| set_line(prepared, line, params.expansion, justify, measure(n))).collect();
+    let first_words = super::words::first_words(prepared, breaks.iter().map(|line| line.start));
+    for (line, first_word) in lines.iter_mut().zip(first_words) {
+        line.first_word = first_word;
+    }
     for (at, word) in cut.into_iter().flat_map(|(_, words)| words) {
         if let Some(line) = breaks.iter().position(|line| line.end > at) {
             lines[line].cut_word.get_or_insert(word);

@@ -8,3 +8,4 @@ pub mod line;
 pub mod picture;
 pub mod linebreak;
 pub mod prepare;
+pub mod words;

@@ -214,9 +214,10 @@ fn margins_are_equal_at_the_fold_and_nothing_leaves_the_text_block() {
         let (inner, outer) = (style.left_margin(0), style.left_margin(1));
         let top = (booklet.sheet.1 - height) / 2.0;
         // How far a word may hang into the right margin: its last mark's protrusion, at most one em
-        // wide. A hyphen added at a line break copies out as a soft hyphen.
+        // wide. A hyphen added at a line break copies out as a soft hyphen; a line broken at a
+        // word space keeps the space in its last glyph's text, which the mark before it hangs.
         let hang = |word: &Word| {
-            let last = word.text.chars().last().map(|c| if c == '\u{ad}' { '-' } else { c });
+            let last = word.text.trim_end_matches(' ').chars().last().map(|c| if c == '\u{ad}' { '-' } else { c });
             last.map_or(0.0, |c| style.justification.protrusion_of(c, style.body.size_pt))
         };
         for side in 1..=booklet.sides.len() {

@@ -122,18 +122,13 @@ pub(crate) fn set_lines(prepared: Prepared, setting: &Setting, params: &Params) 
 /// A line broken at a word space loses the space, which the text still has:
 /// its last glyph stands for its text and the space, so that the words either
 /// side of the line end read (aloud, in the tagged PDF's structure) and copy
-/// as two. Not after a soft or hard hyphen or a dash, which end a line without
-/// a space, nor inside one web address, nor between ideographs.
+/// as two. Not between ideographs, which have no space to keep.
 fn keep_line_end_spaces(lines: &mut [SetLine]) {
-    for i in 0..lines.len().saturating_sub(1) {
-        let next = lines[i + 1].pieces.first().and_then(|(_, p)| p.anchor().cloned());
-        let Some((_, last)) = lines[i].pieces.last_mut() else { continue };
-        if last.anchor().is_some_and(|a| a.is_uri() && Some(a) == next.as_ref()) {
-            continue;
-        }
+    for line in lines.iter_mut().filter(|line| line.broken_at_space) {
+        let Some((_, last)) = line.pieces.last_mut() else { continue };
         let Some((index, text)) = last.glyphs.with_texts().map(|(_, t)| t).enumerate().last() else { continue };
         let Some(end) = text.chars().last().or_else(|| last.glyphs.text().chars().last()) else { continue };
-        if end.is_whitespace() || matches!(end, '\u{ad}' | '-' | '\u{2010}' | '\u{2011}' | '–' | '—' | '/') || is_ideographic(end) {
+        if end.is_whitespace() || is_ideographic(end) {
             continue;
         }
         let text = format!("{text} ");

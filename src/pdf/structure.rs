@@ -115,7 +115,41 @@ pub(super) fn save_with_content_id(lo: &mut lopdf::Document) -> Result<Vec<u8>, 
 /// paragraph, note and link of its structure, which written out one by one
 /// made the file a third larger.
 fn save(lo: &mut lopdf::Document, out: &mut Vec<u8>) -> std::io::Result<()> {
-    lo.save_with_options(out, lopdf::SaveOptions::builder().use_object_streams(true).use_xref_streams(true).max_objects_per_stream(200).compression_level(6).build())
+    let mut bytes = Vec::new();
+    lo.save_with_options(&mut bytes, lopdf::SaveOptions::builder().use_object_streams(true).use_xref_streams(true).max_objects_per_stream(200).compression_level(6).build())?;
+    *out = deflate_xref_stream(bytes);
+    Ok(())
+}
+
+/// lopdf writes the cross-reference stream unfiltered (70 KB in a long book):
+/// it is the file's last object, so deflating it in place moves no other
+/// object and leaves `startxref` right. The bytes as they were if they are
+/// not laid out as expected.
+fn deflate_xref_stream(bytes: Vec<u8>) -> Vec<u8> {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).rposition(|w| w == needle);
+    let Some(startxref) = find(&bytes, b"startxref") else { return bytes };
+    let Some(offset) = std::str::from_utf8(&bytes[startxref + 9..]).ok().and_then(|t| t.split_whitespace().next()?.parse::<usize>().ok()) else { return bytes };
+    let Some(object) = bytes.get(offset..startxref) else { return bytes };
+    let (Some(open), Some(close)) = (find(object, b">>stream\n"), find(object, b"endstream")) else { return bytes };
+    let dict = &object[..open];
+    let data = &object[open + 9..close];
+    let data = data.strip_suffix(b"\n").unwrap_or(data);
+    let Some(length) = find(dict, b"/Length ") else { return bytes };
+    let digits = dict[length + 8..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if dict.windows(7).any(|w| w == b"/Filter") || !std::str::from_utf8(&dict[length + 8..length + 8 + digits]).is_ok_and(|n| n.parse() == Ok(data.len())) {
+        return bytes;
+    }
+    let (deflated, true) = super::compress(data.to_vec()) else { return bytes };
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..offset]);
+    out.extend_from_slice(&dict[..length]);
+    out.extend_from_slice(format!("/Filter/FlateDecode/Length {}", deflated.len()).as_bytes());
+    out.extend_from_slice(&dict[length + 8 + digits..]);
+    out.extend_from_slice(b">>stream\n");
+    out.extend_from_slice(&deflated);
+    out.extend_from_slice(b"\nendstream\nendobj\n");
+    out.extend_from_slice(&bytes[startxref..]);
+    out
 }
 
 /// The `/Dests` name tree: a single root node holding every name, sorted by

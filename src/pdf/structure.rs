@@ -93,12 +93,13 @@ pub(super) fn finish(
     set_widths(lo, &pages, fonts)
 }
 
-/// Serialises twice: the `/ID` is a hash of the file written without one, so
-/// it identifies the content and never changes between identical builds.
+/// Serialises twice: the `/ID` is a hash of the file's objects written
+/// without one (plainly, which is quicker than in object streams), so it
+/// identifies the content and never changes between identical builds.
 pub(super) fn save_with_content_id(lo: &mut lopdf::Document) -> Result<Vec<u8>, PdfError> {
     lo.trailer.remove(b"ID");
     let mut draft = Vec::new();
-    save(lo, &mut draft)
+    lo.save_to(&mut draft)
         .map_err(|e| internal(&format!("serialising failed ({e})")))?;
     let mut id = fnv1a(FNV_OFFSET, &draft).to_be_bytes().to_vec();
     id.extend(fnv1a(fnv1a(FNV_OFFSET, b"quire"), &draft).to_be_bytes());

@@ -6,9 +6,12 @@
 #   bench/run.sh [RUNS] [CHAPTERS]      # defaults: 7 runs, 50 chapters
 #
 # Builds release first (honours CARGO_TARGET_DIR). Needs GNU time at /usr/bin/time.
-# Prints one line per case: editions, median wall seconds, median peak RSS in MB
-# (GNU time's %M), and the spread (min–max seconds), then one --timings breakdown
-# per book. Wall time is read from bash's $EPOCHREALTIME around the whole process,
+# Prints one line per case: editions, median wall seconds, median CPU seconds (user +
+# system: more than the wall time when the editions' threads run side by side), median
+# peak RSS in MB (GNU time's %M), and the spread (min–max wall seconds), then one
+# --timings breakdown per book. When pandoc (Debian) is on the PATH, and typst (its
+# binary, or PyPI's `pip install typst`) too, the long book is also set by them in the
+# same run, and the ratios are printed: typst's PDF against quire's, pandoc's EPUB against quire's. Wall time is read from bash's $EPOCHREALTIME around the whole process,
 # because GNU time's %e has only 10 ms resolution; it includes starting
 # /usr/bin/time itself (about 1 ms).
 set -euo pipefail
@@ -44,16 +47,30 @@ measure() { # label manuscript format...
     local start end
     for _ in $(seq "$runs"); do
         start=$EPOCHREALTIME
-        /usr/bin/time -f "%M" -o "$work/rss" \
+        /usr/bin/time -f "%M %U %S" -o "$work/rss" \
             "$quire" build "$manuscript" --out "$work/out" "${formats[@]}" "${extra[@]}" > /dev/null
         end=$EPOCHREALTIME
-        echo "$(echo "$end - $start" | bc -l) $(cat "$work/rss")" >> "$work/times"
+        read -r rss user sys < "$work/rss"
+        echo "$(echo "$end - $start" | bc -l) $rss $(echo "$user + $sys" | bc -l)" >> "$work/times"
     done
-    local secs kb
+    local secs kb cpu
     secs=$(cut -d' ' -f1 "$work/times" | median)
     kb=$(cut -d' ' -f2 "$work/times" | median)
-    printf '%-28s %-5s %6.3f s  %6.1f MB   (%.3f–%.3f s)\n' "$label" "${*:-all}" "$secs" "$(echo "$kb / 1024" | bc -l)" \
+    cpu=$(cut -d' ' -f3 "$work/times" | median)
+    printf '%-28s %-5s %6.3f s  cpu %6.2f s  %6.1f MB   (%.3f–%.3f s)\n' "$label" "${*:-all}" "$secs" "$cpu" "$(echo "$kb / 1024" | bc -l)" \
         "$(cut -d' ' -f1 "$work/times" | sort -n | head -1)" "$(cut -d' ' -f1 "$work/times" | sort -n | tail -1)"
+    last=$secs
+}
+
+# The median wall time of a command run $runs times.
+time_of() {
+    : > "$work/others"
+    for _ in $(seq "$runs"); do
+        local start=$EPOCHREALTIME
+        "$@" > /dev/null 2>&1
+        echo "$(echo "$EPOCHREALTIME - $start" | bc -l)" >> "$work/others"
+    done
+    median < "$work/others"
 }
 
 echo "quire $("$quire" --version | cut -d' ' -f2), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), median of $runs runs"
@@ -65,7 +82,23 @@ extra=(--signatures)
 measure "long book ($chapters ch, $words w)" "$work/longbook.md"
 extra=()
 measure "long book ($chapters ch, $words w)" "$work/longbook.md" epub
+quire_epub=$last
 measure "long book ($chapters ch, $words w)" "$work/longbook.md" pdf
+quire_pdf=$last
+if command -v pandoc > /dev/null; then
+    pandoc_epub=$(time_of pandoc "$work/longbook.md" -o "$work/pandoc.epub")
+    printf '%-28s %-5s %6.3f s  = %.1f × quire\n' "  pandoc (same book)" epub "$pandoc_epub" "$(echo "$pandoc_epub / $quire_epub" | bc -l)"
+    typst=()
+    if command -v typst > /dev/null; then
+        typst=(typst compile "$work/longbook.typ" "$work/typst.pdf")
+    elif python3 -c 'import typst' 2> /dev/null; then
+        typst=(python3 -c "import typst; typst.compile('$work/longbook.typ', output='$work/typst.pdf')")
+    fi
+    if [ ${#typst[@]} -gt 0 ] && pandoc "$work/longbook.md" -s -t typst -o "$work/longbook.typ" 2> /dev/null; then
+        typst_pdf=$(time_of "${typst[@]}")
+        printf '%-28s %-5s %6.3f s  = %.1f × quire\n' "  typst (same book)" pdf "$typst_pdf" "$(echo "$typst_pdf / $quire_pdf" | bc -l)"
+    fi
+fi
 measure "one 1 MB paragraph" "$work/paragraph.md"
 # A book folder: thirteen chapter files, two parts, front matter (tests/books/twelve).
 extra=(--signatures)

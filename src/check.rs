@@ -165,7 +165,10 @@ pub fn check_book(folder: &Path, fonts: Option<&FontFamily>) -> Checked {
     let (mut book, found) = manuscript::assemble(&plan, metadata, read, &sources);
     diagnostics.extend(found);
     book.metadata.label_overrides = plan.labels.clone();
-    let (book, unsupported_characters) = match passes::run(&sources, book, fonts) {
+    // `bibliography` and `csl` are book.toml's keys when it has them.
+    let book_file = plan.metadata.as_ref().and_then(|_| std::fs::read_to_string(&plan.file).ok());
+    let book_file = book_file.as_deref().map(|text| (plan.file.as_path(), text));
+    let (book, unsupported_characters) = match passes::run_book(&sources, book_file, book, fonts) {
         Ok(passed) => {
             diagnostics.extend(passed.warnings);
             (Some(passed.book), passed.unsupported_characters)
@@ -227,6 +230,10 @@ fn label(book: &mut Book, resources: &Resources) -> Result<(), String> {
     let mut labels = resources.labels(&book.metadata.language)?;
     for (name, value) in &book.metadata.label_overrides {
         labels.set(name, value.clone());
+    }
+    // The bibliography's heading is a label too, in the book's language (none if empty).
+    for section in book.sections_mut().filter(|s| s.is_bibliography()) {
+        section.heading = Some(vec![crate::model::Inline::Text(labels.bibliography.clone())]).filter(|_| !labels.bibliography.is_empty());
     }
     book.metadata.labels = labels;
     Ok(())

@@ -117,12 +117,29 @@ impl Diagnostic {
     }
 }
 
-/// Colour for reports on standard error: only on a terminal, and never when `NO_COLOR` is set
-/// (no-color.org: any non-empty value).
-pub fn colour_on_stderr() -> bool {
+/// When reports are coloured (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColourChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Colour for reports on standard error. By default only on a terminal, and never when
+/// `NO_COLOR` is set (no-color.org: any non-empty value); a choice on the command line
+/// overrides both, as no-color.org asks.
+pub fn colour_on_stderr(choice: ColourChoice) -> bool {
     use std::io::IsTerminal;
-    let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    !no_colour && std::io::stderr().is_terminal()
+    match choice {
+        ColourChoice::Always => true,
+        ColourChoice::Never => false,
+        ColourChoice::Auto => {
+            let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            !no_colour && std::io::stderr().is_terminal()
+        }
+    }
 }
 
 /// "2 errors, 1 warning": the closing line of a check.
@@ -131,6 +148,22 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let warnings = diagnostics.len() - errors;
     let count = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!("{}, {}", count(errors, "error"), count(warnings, "warning"))
+}
+
+/// Levenshtein distance, in characters: how far a misspelt name is from a known one.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous_diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous_diagonal + usize::from(ca != *cb);
+            previous_diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// Maps byte offsets of a text to 1-based line and column (columns in characters).

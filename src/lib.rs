@@ -24,7 +24,8 @@ mod pdf;
 mod resources;
 mod typeset;
 
-pub use build::{build, epub_bytes, load, manuscript_file, new_book, pdf_edition, resources_for, BuildError, BuildOptions, BuildReport, Edition, NewBookError, PdfEdition};
+pub use build::{build, check_build, epub_bytes, load, manuscript_file, new_book, pdf_edition, resources_for, BuildError, BuildOptions, BuildReport, Edition, NewBookError, PdfEdition};
+pub use build::watch;
 pub use check::{check, check_text, Checked};
 pub use pdf::PdfStandard;
 pub use resources::fonts::FontFamily;

@@ -17,6 +17,7 @@ mod error;
 mod new_book;
 pub mod output;
 pub mod timings;
+pub mod watch;
 
 pub use error::BuildError;
 pub use new_book::{new_book, NewBookError};
@@ -69,7 +70,12 @@ pub struct BuildOptions {
 
 #[derive(Debug)]
 pub struct BuildReport {
+    /// The files written, in the order of `Edition::ALL`; none for [`check_build`].
     pub written: Vec<PathBuf>,
+    /// The editions made (a booklet too long to saddle-stitch is not), in the order of `Edition::ALL`.
+    pub editions: Vec<Edition>,
+    /// The book's title, for the closing line of a build.
+    pub title: String,
     pub warnings: Vec<Diagnostic>,
     /// How long each stage took. Each edition is made on its own thread, so
     /// the stages add up to more than the build's wall time.
@@ -120,6 +126,26 @@ pub fn load(path: &Path) -> Result<(Book, Vec<Diagnostic>), Vec<Diagnostic>> {
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    make(options, Making::Files)
+}
+
+/// Everything [`build`] does except making and writing the files: the manuscript's
+/// check, then the print editions typeset, so that every warning and error a build
+/// would give is found (`quire check`). Nothing is written.
+pub fn check_build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    make(options, Making::WarningsOnly)
+}
+
+/// How far a build goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Making {
+    /// Every edition made and written.
+    Files,
+    /// Only as far as every check has run: the print editions typeset, no file made.
+    WarningsOnly,
+}
+
+fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildError> {
     let mut timings = Timings::new();
     let path = manuscript_file(&options.manuscript)?;
     // The same checks as `quire check`: a manuscript with errors is never built.
@@ -141,7 +167,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let jobs: Vec<Edition> = Edition::ALL.into_iter().filter(|e| options.editions.contains(e)).collect();
     let images = checked.images;
     let print_pages = std::sync::OnceLock::new();
-    let job = Job { book: &book, images: &images, family: &family, resources: &resources, options, path: &path, stem: &stem, reported: &reported, print_pages: &print_pages, pdf_too: jobs.contains(&Edition::Pdf) };
+    let job = Job { book: &book, images: &images, family: &family, resources: &resources, options, path: &path, stem: &stem, reported: &reported, print_pages: &print_pages, pdf_too: jobs.contains(&Edition::Pdf), making };
     let results: Vec<Result<Made, BuildError>> = std::thread::scope(|scope| {
         let threads: Vec<_> = jobs.iter().map(|&edition| scope.spawn(move || job.make(edition))).collect();
         threads
@@ -153,8 +179,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             .collect()
     });
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for made in results {
+    let mut editions = Vec::new();
+    for (made, edition) in results.into_iter().zip(jobs) {
         let made = made?;
+        if made.made {
+            editions.push(edition);
+        }
         timings.merge(made.timings);
         for warning in made.warnings {
             if !warnings.iter().any(|w| w.message == warning.message) {
@@ -172,7 +202,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
         Ok::<(), BuildError>(())
     })?;
-    Ok(BuildReport { written, warnings, timings })
+    Ok(BuildReport { written, editions, title: book.metadata.title.clone(), warnings, timings })
 }
 
 /// Why a booklet past its style's limit was not written, and how to ask for it.
@@ -206,6 +236,7 @@ struct Job<'a> {
     stem: &'a str,
     /// Characters the manuscript check already warned about.
     reported: &'a [char],
+    making: Making,
     /// The reader PDF's pages, for the EPUB's page numbers: set by the PDF's
     /// thread once its pages are made (`None` if it fails first).
     print_pages: &'a std::sync::OnceLock<Option<PrintPages>>,
@@ -225,6 +256,8 @@ impl Drop for PagesPromised<'_> {
 
 /// One edition's files, in memory, with the time of its stages and its warnings.
 struct Made {
+    /// False for a booklet too long to saddle-stitch, which is not written.
+    made: bool,
     files: Vec<(PathBuf, Vec<u8>)>,
     timings: Timings,
     warnings: Vec<Diagnostic>,
@@ -241,9 +274,14 @@ enum Shape {
 
 impl Job<'_> {
     fn make(self, edition: Edition) -> Result<Made, BuildError> {
-        let mut made = Made { files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
+        let mut made = Made { made: true, files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
+        let only_checking = self.making == Making::WarningsOnly;
         let out = |suffix: &str| self.options.out_dir.join(format!("{}{suffix}", self.stem));
         match edition {
+            Edition::Epub if only_checking => {
+                // The EPUB gives no warning of its own; its stylesheet can still be wrong.
+                self.resources.epub_stylesheet().map_err(BuildError::Stylesheet)?;
+            }
             Edition::Epub => {
                 let bytes = self.epub(&mut made.timings)?;
                 made.files.push((out(".epub"), bytes));
@@ -252,6 +290,9 @@ impl Job<'_> {
                 let _promised = PagesPromised(self.print_pages);
                 let style = self.reader_style()?;
                 let document = self.typeset(&style, Shape::Reader, &mut made);
+                if only_checking {
+                    return Ok(made);
+                }
                 let _ = self.print_pages.set(Some(self.pages_of(&document)));
                 let bytes = made.timings.time(stage::PDF, || pdf::write_pdf_as(&document, self.options.pdf_standard)).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
                 made.files.push((out(".pdf"), bytes));
@@ -266,6 +307,7 @@ impl Job<'_> {
                     None if pamphlet.pages.len() > style.imposition.saddle_stitch_max_pages => {
                         let file = format!("{}{name}.pdf", self.stem);
                         made.warnings.push(too_long_to_saddle_stitch(self.path, &file, paper, pamphlet.pages.len(), style.imposition.saddle_stitch_max_pages));
+                        made.made = false;
                         return Ok(made);
                     }
                     None => impose::Binding::SaddleStitch,
@@ -274,6 +316,9 @@ impl Job<'_> {
                     .timings
                     .time(stage::IMPOSITION, || impose::impose_document(pamphlet, paper, self.options.marks, binding))
                     .map_err(|source| BuildError::Imposition { style_file: paper.style_file, source })?;
+                if only_checking {
+                    return Ok(made);
+                }
                 let mut write = |document: &layout::Document| {
                     made.timings.time(stage::PDF, || pdf::write_pdf(document)).map_err(|source| BuildError::Pdf { what: format!("{} booklet", paper.name), source })
                 };
@@ -299,7 +344,7 @@ impl Job<'_> {
             true => self.print_pages.wait().clone(),
             false => {
                 let style = self.reader_style().ok()?;
-                let mut made = Made { files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
+                let mut made = Made { made: true, files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
                 let document = self.typeset(&style, Shape::Reader, &mut made);
                 timings.merge(made.timings);
                 Some(self.pages_of(&document))

@@ -30,7 +30,7 @@ impl Files {
             anchors.insert(chapter.id.clone(), chapter_file.clone());
             for section in &chapter.sections {
                 let file = if section.matter == Matter::Back { back_matter_file(section) } else { chapter_file.clone() };
-                anchors.extend(section.subheading_ids().map(|id| (id.to_owned(), file.clone())));
+                anchors.extend(section.subheading_ids().chain(section.entry_ids()).map(|id| (id.to_owned(), file.clone())));
                 anchors.insert(section.id.clone(), file);
             }
         }

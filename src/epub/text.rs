@@ -74,10 +74,16 @@ pub fn chapter_title(book: &Book, index: usize) -> String {
 
 /// A back-matter section's document: its heading and text.
 pub fn back_matter_body(section: &Section, renderer: &mut Renderer) -> String {
-    let mut body = format!("<section id=\"{}\" aria-labelledby=\"{}-title\">\n<h2 id=\"{}-title\">", section.id, section.id, section.id);
-    if let Some(heading) = &section.heading {
-        renderer.inlines(heading, &mut body);
-    }
+    let kind = if section.is_bibliography() { " epub:type=\"bibliography\" role=\"doc-bibliography\"" } else { "" };
+    let Some(heading) = &section.heading else {
+        // A bibliography the book asked to have no heading.
+        let mut body = format!("<section id=\"{}\"{kind}>\n", section.id);
+        renderer.blocks(&section.blocks, &mut body);
+        body.push_str("</section>\n");
+        return body;
+    };
+    let mut body = format!("<section id=\"{}\"{kind} aria-labelledby=\"{}-title\">\n<h2 id=\"{}-title\">", section.id, section.id, section.id);
+    renderer.inlines(heading, &mut body);
     body.push_str("</h2>\n");
     renderer.blocks(&section.blocks, &mut body);
     body.push_str("</section>\n");

@@ -157,6 +157,17 @@ impl Renderer<'_> {
                 }
                 out.push_str("</p>\n");
             }
+            // No role on the entries: `doc-biblioentry` is deprecated in DPUB-ARIA 1.1
+            // (EPUBCheck RSC-017), as `doc-endnote` is; the `epub:type` says it.
+            Block::Bibliography(entries) => {
+                out.push_str("<ul class=\"bibliography\">\n");
+                for entry in entries {
+                    let _ = write!(out, "<li id=\"{}\" epub:type=\"biblioentry\">", escape(&entry.id));
+                    self.inlines(&entry.content, out);
+                    out.push_str("</li>\n");
+                }
+                out.push_str("</ul>\n");
+            }
             Block::Definitions(definitions) => {
                 out.push_str("<dl>\n");
                 for definition in definitions {
@@ -272,6 +283,8 @@ impl Renderer<'_> {
                     self.pages.separator();
                     out.push_str("<br/>");
                 }
+                // The citations pass leaves none; one it could not resolve stands as typed.
+                Inline::Citation(c) => self.pages.text(&c.source, self.file, out),
                 Inline::NoteRef(r) => {
                     self.pages.word(self.file, out);
                     let id = r.anchor();

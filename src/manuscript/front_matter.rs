@@ -19,6 +19,8 @@ const KEYS: &[(&str, KeyKind)] = &[
     ("rights", KeyKind::Text),
     ("quotes", KeyKind::Text),
     ("cover_image", KeyKind::Text),
+    ("bibliography", KeyKind::Text),
+    ("csl", KeyKind::Text),
     ("dedication", KeyKind::Text),
     ("epigraph", KeyKind::Text),
     ("epigraph_source", KeyKind::Text),
@@ -388,20 +390,7 @@ fn nearest_key(key: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
-pub(super) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous_diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous_diagonal + usize::from(ca != *cb);
-            previous_diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
-}
+pub(super) use crate::diagnostics::edit_distance;
 
 
 #[cfg(test)]

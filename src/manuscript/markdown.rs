@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{Event, HeadingLevel, LinkType, MetadataBlockKind, Tag, TagEnd};
 
+mod citations;
 mod pandoc;
 mod raw_html;
 

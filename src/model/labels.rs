@@ -11,6 +11,8 @@ use serde::Deserialize;
 pub struct Labels {
     pub contents: String,
     pub notes: String,
+    /// The bibliography's heading; empty for none.
+    pub bibliography: String,
     pub cover: String,
     pub title_page: String,
     pub copyright: String,
@@ -35,6 +37,7 @@ impl Default for Labels {
         Labels {
             contents: "Contents".into(),
             notes: "Notes".into(),
+            bibliography: "Bibliography".into(),
             cover: "Cover".into(),
             title_page: "Title page".into(),
             copyright: "Copyright".into(),
@@ -69,6 +72,7 @@ impl Labels {
         let field = match name {
             "contents" => &mut self.contents,
             "notes" => &mut self.notes,
+            "bibliography" => &mut self.bibliography,
             "cover" => &mut self.cover,
             "title_page" => &mut self.title_page,
             "copyright" => &mut self.copyright,

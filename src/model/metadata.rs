@@ -132,6 +132,14 @@ pub struct Metadata {
     /// manuscript's folder; without it the covers are drawn from the title.
     #[serde(default)]
     pub cover_image: Option<String>,
+    /// The bibliography the citations (`[@key]`) cite: a BibTeX or BibLaTeX file (`.bib`) or
+    /// hayagriva's YAML (`.yaml`, `.yml`), relative to the manuscript's (or book's) folder.
+    #[serde(default)]
+    pub bibliography: Option<String>,
+    /// A CSL style for the citations, relative to the same folder; Chicago's notes and
+    /// bibliography unless given.
+    #[serde(default)]
+    pub csl: Option<String>,
     /// A dedication, printed on a page of its own after the copyright page.
     #[serde(default)]
     pub dedication: Option<String>,
@@ -254,6 +262,8 @@ impl Metadata {
             ("rights", self.rights.as_ref()),
             ("quotes", self.quotes.as_ref()),
             ("cover_image", self.cover_image.as_ref()),
+            ("bibliography", self.bibliography.as_ref()),
+            ("csl", self.csl.as_ref()),
             ("dedication", self.dedication.as_ref()),
             ("epigraph", self.epigraph.as_ref()),
             ("epigraph_source", self.epigraph_source.as_ref()),

@@ -106,6 +106,19 @@ pub struct Section {
 }
 
 impl Section {
+    /// The anchors of the bibliography's entries in this section, for the citations' links.
+    pub fn entry_ids(&self) -> impl Iterator<Item = &str> {
+        self.blocks.iter().flat_map(|b| match b {
+            Block::Bibliography(entries) => entries.as_slice(),
+            _ => &[],
+        }).map(|e| e.id.as_str())
+    }
+
+    /// Whether this section is the bibliography (the EPUB types it so).
+    pub fn is_bibliography(&self) -> bool {
+        self.blocks.iter().any(|b| matches!(b, Block::Bibliography(_)))
+    }
+
     /// The ids the manuscript gave the subheadings of this section, for links to them.
     pub fn subheading_ids(&self) -> impl Iterator<Item = &str> {
         self.blocks.iter().filter_map(|b| match b {
@@ -132,6 +145,9 @@ pub enum Block {
     Figure(Figure),
     /// Lines kept as lines: pandoc's line blocks (`| ` lines), verse.
     Verse(Vec<Vec<Inline>>),
+    /// The works a book cites, as its citation style sets them, in the style's order
+    /// (made by the citations pass from the bibliography).
+    Bibliography(Vec<BibliographyEntry>),
     /// A definition list: each term with its definitions.
     Definitions(Vec<Definition>),
     /// Blocks in a language other than the book's (`<div lang="fr">`, `::: {lang=fr}`).
@@ -189,6 +205,15 @@ pub struct Image {
     pub at: SourcePos,
 }
 
+/// One work of the bibliography: its anchor (`bib-reed1919`, the target of the
+/// citations' links), its key in the bibliography file, and its text as the style sets it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BibliographyEntry {
+    pub id: String,
+    pub key: String,
+    pub content: Vec<Inline>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Definition {
     pub term: Vec<Inline>,
@@ -214,8 +239,52 @@ pub enum Inline {
     NoteRef(NoteRef),
     /// A hard line break: the line ends here in every edition.
     LineBreak,
+    /// A citation of the bibliography as written (`[see @reed1919, p. 12]`, `@reed1919`),
+    /// until the citations pass makes it a note or text; no edition sees one.
+    Citation(Citation),
 }
 
+impl Inline {
+    /// The inlines this one holds (emphasis, a link's text, a span), if it holds any.
+    pub fn content_mut(&mut self) -> Option<&mut Vec<Inline>> {
+        match self {
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Link { content: c, .. }
+            | Inline::Language { content: c, .. } => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// pandoc's citation: one or more works cited together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Citation {
+    pub items: Vec<CiteItem>,
+    /// `@key` in the running text (the author's name is the sentence's), not in brackets.
+    pub in_text: bool,
+    /// The citation as typed, set as it stands when the book has no bibliography.
+    pub source: String,
+    pub at: SourcePos,
+}
+
+/// One work of a citation: `see @key, pp. 3–5, emphasis added`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CiteItem {
+    pub key: String,
+    /// Text before the key (`see`).
+    pub prefix: String,
+    /// Where in the work: its kind as CSL names it (`page`, `chapter`, …) and the value (`3–5`).
+    pub locator: Option<(String, String)>,
+    /// Text after the locator (`emphasis added`).
+    pub suffix: String,
+    /// `-@key`: the author is named in the sentence already.
+    pub suppress_author: bool,
+    pub at: SourcePos,
+}
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoteRef {
     pub label: String,

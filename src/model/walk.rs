@@ -63,6 +63,8 @@ pub fn leaves<'a>(inlines: &'a [Inline], around: Emphasis, visit: &mut dyn FnMut
             Inline::Image(image) => visit(Leaf::Image(image), around),
             Inline::NoteRef(r) => visit(Leaf::NoteRef(r), around),
             Inline::LineBreak => visit(Leaf::LineBreak, around),
+            // Not yet made a note or text: seen as typed.
+            Inline::Citation(c) => visit(Leaf::Text(&c.source), around),
         }
     }
 }
@@ -96,6 +98,8 @@ pub fn leaves_mut(inlines: &mut [Inline], visit: &mut dyn FnMut(LeafMut<'_>)) {
             Inline::Image(_) => visit(LeafMut::Image),
             Inline::NoteRef(r) => visit(LeafMut::NoteRef(r)),
             Inline::LineBreak => visit(LeafMut::LineBreak),
+            // The citations pass, not a text pass, turns it into text.
+            Inline::Citation(_) => {}
         }
     }
 }
@@ -125,6 +129,7 @@ pub fn runs<'a>(blocks: &'a [Block], visit: &mut dyn FnMut(Run<'a>)) {
                 visit(Run::Inlines { content: &d.term, heading: false });
                 d.details.iter().for_each(|detail| runs(detail, visit));
             }),
+            Block::Bibliography(entries) => entries.iter().for_each(|e| visit(Run::Inlines { content: &e.content, heading: false })),
             Block::Rule => {}
         }
     }
@@ -170,6 +175,7 @@ pub fn for_each_inlines_in_language_mut(blocks: &mut [Block], lang: &str, visit:
                 visit(&mut d.term, lang);
                 d.details.iter_mut().for_each(|detail| for_each_inlines_in_language_mut(detail, lang, visit));
             }),
+            Block::Bibliography(entries) => entries.iter_mut().for_each(|e| visit(&mut e.content, lang)),
             Block::Code { .. } | Block::Rule => {}
         }
     }

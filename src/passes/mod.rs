@@ -1,6 +1,7 @@
 //! The passes every edition shares, each a function of the document model:
 //! notes numbered, typography set, and the characters the faces lack found.
 
+pub mod citations;
 pub mod coverage;
 pub mod notes;
 pub mod quotes;
@@ -21,7 +22,19 @@ pub struct Passed {
 /// Runs the passes over a book read from `sources` (each chapter's file and
 /// text, for the places of what they find). Without `fonts`, characters are not checked.
 pub fn run(sources: &notes::Sources, book: Book, fonts: Option<&FontFamily>) -> Result<Passed, Vec<Diagnostic>> {
-    let (numbered, mut warnings) = notes::number_notes(book, sources)?;
+    run_book(sources, None, book, fonts)
+}
+
+/// [`run`] for a book whose settings (`bibliography`, `csl`) are in `book_file`
+/// (book.toml: its path and text) rather than its first chapter's front matter.
+pub fn run_book(sources: &notes::Sources, book_file: Option<(&std::path::Path, &str)>, book: Book, fonts: Option<&FontFamily>) -> Result<Passed, Vec<Diagnostic>> {
+    let (book, bibliography, mut warnings) = citations::prepare(book, sources, book_file)?;
+    let (numbered, found) = notes::number_notes(book, sources)?;
+    warnings.extend(found);
+    let numbered = match bibliography {
+        Some(bibliography) => citations::render(numbered, bibliography),
+        None => numbered,
+    };
     let book = typography::apply(numbered);
     let mut unsupported_characters = Vec::new();
     if let Some(fonts) = fonts {

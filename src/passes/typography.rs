@@ -80,7 +80,7 @@ fn smarten_run(inlines: &mut [Inline], quoting: &mut Quoting, smart: bool, marks
             }
             Inline::Code(t) | Inline::Math { tex: t, .. } => quoting.previous = t.chars().last(),
             Inline::LineBreak => quoting.previous = Some('\n'),
-            Inline::NoteRef(_) => quoting.previous = Some('0'),
+            Inline::NoteRef(_) | Inline::Citation(_) => quoting.previous = Some('0'),
             Inline::Image(_) => {}
         }
     }

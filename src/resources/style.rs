@@ -47,6 +47,10 @@ pub struct Style {
     /// How a booklet's sheets may be bound; a style without this table gets the defaults.
     #[serde(default)]
     pub imposition: ImpositionStyle,
+    /// Pairs of words no line breaks between, by language (its primary
+    /// subtag: `en`, `fr`); a language without a table has none.
+    #[serde(default)]
+    pub ties: BTreeMap<String, Ties>,
 }
 
 /// The booklet's binding.
@@ -383,6 +387,11 @@ pub struct Justification {
     pub tolerance: f32,
     pub hyphen_penalty: f32,
     pub double_hyphen_demerits: f32,
+    /// A hyphen on a paragraph's second-last line, which leaves a fragment
+    /// of a word alone on the short last line.
+    pub final_hyphen_demerits: f32,
+    /// Two adjacent lines more than one fitness class apart (a tight line
+    /// under a loose one), as TeX's `\adjdemerits`.
     pub fitness_demerits: f32,
     /// Font expansion: how much letters may widen or narrow to even out word
     /// spaces, as a fraction (0.02 = 2 %); 0 turns it off.
@@ -407,9 +416,41 @@ impl Justification {
 pub struct HyphenationStyle {
     pub left_min: usize,
     pub right_min: usize,
+    /// Whether words that begin with a capital (names, mostly: "Mo-scow",
+    /// "Ker-ensky's") may be hyphenated. Patterns are made for common words
+    /// and often cut a name at the wrong place; a name cut in two is also
+    /// harder to read. Off unless the style says so.
+    #[serde(default)]
+    pub capitalised: bool,
+}
+
+/// The ties of `language` (a BCP 47 tag, looked up by its primary subtag) in `ties`.
+pub fn ties_in<'a>(ties: &'a BTreeMap<String, Ties>, language: &str) -> Option<&'a Ties> {
+    let primary = language.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    ties.get(&primary)
+}
+
+/// Where a line must not break between two words in one language: pairs
+/// that read as one ("St Petersburg", "25 October", "p. 12").
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Ties {
+    /// Abbreviations kept with the capitalised word after them ("St", "Dr.").
+    pub before_names: Vec<String>,
+    /// Words kept with the number after them ("p.", "No.").
+    pub before_numbers: Vec<String>,
+    /// Words kept with the number before them: months, units ("October", "km").
+    pub after_numbers: Vec<String>,
+    /// Endings that leave a number a number ("25th"; German's "25.").
+    pub ordinal_suffixes: Vec<String>,
 }
 
 impl Style {
+    /// The ties of `language` (a BCP 47 tag, looked up by its primary subtag).
+    pub fn ties_for(&self, language: &str) -> Option<&Ties> {
+        ties_in(&self.ties, language)
+    }
+
     /// Reads the style file at `path` over the default style.
     pub fn read(path: &Path) -> Result<Style, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read the style: {e}", path.display()))?;

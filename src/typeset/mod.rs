@@ -84,6 +84,9 @@ pub(crate) fn typeset_from(
     let mut setter = TextSetter::new(fonts, hyphenator, &style.justification);
     setter.inline_code = InlineCode::of(&style.code);
     setter.hyphenation_minima = (style.hyphenation.left_min, style.hyphenation.right_min);
+    setter.hyphenate_capitalised = style.hyphenation.capitalised;
+    setter.ties = Some(&style.ties);
+    setter.language = std::rc::Rc::from(book.metadata.language.as_str());
     let params = line::params(&style.justification);
     // Collect, from the book as the style prints its links.
     let book = &*flow::links::for_print(book, style.links);

@@ -1,28 +1,28 @@
 //! pandoc's Markdown that pulldown-cmark hands over as plain text, folded into the
 //! model: inline notes `^[…]`, bracketed spans `[texte]{lang=fr}`, citations
-//! `[@key]` (kept as written, with a warning), bare e-mail addresses (made `mailto:`
+//! `[@key]` and `@key` (read in `citations.rs`), bare e-mail addresses (made `mailto:`
 //! links), line blocks (`| ` lines), and fenced divs (`::: {lang=fr}` … `:::`), which
 //! are found in the text before it is parsed.
 //!
 //! Brackets are read from the source, not from the parser's text: only a `[` that is
 //! in the file as typed (not `\[`, not `&#91;`) opens anything.
 
-use super::{Folder, Frame};
-use crate::model::{plain_text, Block, Inline, Note, NoteRef};
+use super::{citations, Folder, Frame};
+use crate::model::{plain_text, Block, Citation, CiteItem, Inline, Note, NoteRef};
 
 impl Folder<'_> {
     /// Text of the prose (not code, not alt text), as the parser found it at `offset`.
     pub(super) fn prose(&mut self, text: &str, offset: usize) {
         let exact = self.text.get(offset..offset + text.len()) == Some(text);
         if !exact {
-            return self.plain(text);
+            return self.plain(text, None);
         }
         let (mut rest, mut at) = (text, offset);
         // The attributes of a span just closed, already read.
         if at < self.skip_to {
             let n = (self.skip_to - at).min(rest.len());
             if !rest.is_char_boundary(n) {
-                return self.plain(text);
+                return self.plain(text, None);
             }
             (rest, at) = (&rest[n..], at + n);
         }
@@ -31,7 +31,7 @@ impl Folder<'_> {
             let source_after = |i: usize| self.text.get(at + i + 1..).unwrap_or("");
             let special = rest.char_indices().find(|&(i, c)| c == '[' || (c == ']' && in_bracket) || (c == '^' && source_after(i).starts_with('[')));
             let Some((i, c)) = special else { break };
-            self.plain(&rest[..i]);
+            self.plain(&rest[..i], Some(at));
             let resume = match c {
                 '[' => {
                     self.stack.push(Frame::Bracket { note: false, content: Vec::new(), at: at + i });
@@ -50,15 +50,25 @@ impl Folder<'_> {
             }
             (rest, at) = (&rest[advance..], resume);
         }
-        self.plain(rest);
+        self.plain(rest, Some(at));
     }
 
-    /// Text with nothing of pandoc's in it but, perhaps, e-mail addresses.
-    fn plain(&mut self, text: &str) {
+    /// Text with nothing of pandoc's in it but, perhaps, e-mail addresses and citations
+    /// in the running text (`@key`, when the text is the source's from `offset`).
+    fn plain(&mut self, text: &str, offset: Option<usize>) {
         if text.is_empty() {
             return;
         }
         let in_link = self.stack.iter().any(|f| matches!(f, Frame::Link { .. } | Frame::HtmlInline { meaning: super::html::Meaning::Link, .. }));
+        let in_bracket = self.stack.iter().any(|f| matches!(f, Frame::Bracket { .. }));
+        if let (Some(offset), false, false) = (offset, in_link, in_bracket) {
+            if let Some((start, end)) = citations::in_text(text) {
+                self.plain(&text[..start], None);
+                let item = CiteItem { key: text[start + 1..end].to_owned(), prefix: String::new(), locator: None, suffix: String::new(), suppress_author: false, at: self.pos(offset + start) };
+                self.inline(Inline::Citation(Citation { items: vec![item], in_text: true, source: text[start..end].to_owned(), at: self.pos(offset + start) }));
+                return self.plain(&text[end..], Some(offset + end));
+            }
+        }
         let mut rest = text;
         while !in_link {
             let Some((start, end)) = email_address(rest) else { break };
@@ -93,12 +103,15 @@ impl Folder<'_> {
             }
             return at + 1 + attributes.len() + 2;
         }
-        if is_citation(&plain_text(&content)) {
-            self.warning(
-                opened,
-                "citations are not processed yet: this one is set as written".into(),
-                "write the reference out in the text or in a note until quire reads citations",
-            );
+        let written = &self.text[opened + 1..at];
+        if let Some(items) = citations::bracketed(written).filter(|_| is_citation(&plain_text(&content))) {
+            let items = items
+                .into_iter()
+                .map(|i| CiteItem { key: i.key, prefix: i.prefix, locator: i.locator, suffix: i.suffix, suppress_author: i.suppress_author, at: self.pos(opened + 1 + i.at) })
+                .collect();
+            let source = self.text[opened..=at].to_owned();
+            self.inline(Inline::Citation(Citation { items, in_text: false, source, at: self.pos(opened) }));
+            return at + 1;
         }
         self.inline(Inline::Text("[".into()));
         content.into_iter().for_each(|inline| self.inline(inline));

@@ -434,6 +434,7 @@ impl<'a> Collector<'a> {
                 }
                 Block::Verse(lines) => self.verse(lines, place),
                 Block::Definitions(definitions) => self.definitions(definitions, place),
+                Block::Bibliography(entries) => self.bibliography(entries, place),
                 Block::Code { text: code, .. } => {
                     let space = s.body.leading_pt * s.code.space_around_lines;
                     self.push_space(space);
@@ -648,6 +649,7 @@ fn block_inlines(block: &Block) -> Cow<'_, [Inline]> {
         // In a note (set as plain paragraphs), a figure's picture at text height, then its caption.
         Block::Figure(figure) => joined(vec![Cow::Owned(vec![Inline::Image(figure.image.clone())]), Cow::Borrowed(&figure.caption)]),
         Block::Verse(lines) => joined(lines.iter().map(|line| Cow::Borrowed(line.as_slice())).collect()),
+        Block::Bibliography(entries) => joined(entries.iter().map(|e| Cow::Borrowed(e.content.as_slice())).collect()),
         Block::Definitions(definitions) => joined(
             definitions
                 .iter()

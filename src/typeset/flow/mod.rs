@@ -1,6 +1,7 @@
 //! Block layout: what the book asks to be set, collected from the model; its
 //! lines stacked into one vertical flow, broken into pages and dressed.
 
+pub mod bibliography;
 pub mod chapters;
 pub mod collect;
 pub mod covers;

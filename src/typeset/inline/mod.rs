@@ -8,4 +8,5 @@ pub mod line;
 pub mod picture;
 pub mod linebreak;
 pub mod prepare;
+pub mod ties;
 pub mod words;

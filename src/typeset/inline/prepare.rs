@@ -18,7 +18,10 @@ use crate::typeset::inline::linebreak::Item;
 use crate::typeset::inline::breaks::{ideographic_break_points, Cut, IDEOGRAPHIC_STRETCH};
 use crate::model::{Image, Inline};
 use crate::typeset::inline::picture::{InlinePicture, PictureList};
-use crate::resources::style::{CodeStyle, Justification};
+use crate::resources::style::{ties_in, CodeStyle, Justification, Ties};
+use crate::typeset::inline::linebreak::INFINITE_PENALTY;
+use crate::typeset::inline::ties::tied;
+use std::collections::BTreeMap;
 
 /// Where a piece of text leads or is led to, for PDF links.
 #[derive(Debug, Clone, PartialEq)]
@@ -207,6 +210,12 @@ const SHIFTED_SIZE: f32 = 0.68;
 /// ...and raised by this fraction, so their tops stand a little above the capitals'.
 const SUPERSCRIPT_RISE: f32 = 0.36;
 
+/// The cost of a break the style asks to avoid, a tie's or a hyphen in a
+/// capitalised word (a name, mostly): just short of forbidding it, so that
+/// it is taken only where every setting without it is looser than the
+/// tolerance, never to buy a better-looking line.
+const LAST_RESORT_PENALTY: f32 = INFINITE_PENALTY - 1.0;
+
 /// A forced line break inside a paragraph (Markdown's backslash or two
 /// spaces at a line's end), as Unicode's own LINE SEPARATOR: it stands in
 /// the spans until the paragraph is cut into words.
@@ -273,6 +282,12 @@ pub struct TextSetter<'a> {
     pub pictures: PictureList<'a>,
     /// The hyphen of each face, feature set and size (see [`TextSetter::soft_hyphen`]).
     hyphens: FxHashMap<(FaceStyle, usize, u32), Rc<Piece>>,
+    /// Whether words that begin with a capital may be hyphenated (the style's `hyphenation.capitalised`).
+    pub hyphenate_capitalised: bool,
+    /// The style's pairs of words no line breaks between, by language, and
+    /// the book's language, for text that does not name its own.
+    pub ties: Option<&'a BTreeMap<String, Ties>>,
+    pub language: Rc<str>,
 }
 
 /// Inline code's size as a fraction of the text around it (the monospaced
@@ -334,7 +349,21 @@ impl<'a> TextSetter<'a> {
             other_languages: HashMap::new(),
             pictures: PictureList::default(),
             hyphens: FxHashMap::default(),
+            hyphenate_capitalised: false,
+            ties: None,
+            language: Rc::from(""),
         }
+    }
+
+    /// Whether no line may break between the words `before` and `after` of
+    /// a paragraph in `language` (the book's if `None`).
+    fn tied(&self, language: Option<&str>, before: &[(&Span, &str)], after: &[(&Span, &str)]) -> bool {
+        let Some(ties) = self.ties.and_then(|ties| ties_in(ties, language.unwrap_or(&self.language))) else { return false };
+        // A note's mark is not part of the word it follows.
+        let text = |word: &[(&Span, &str)]| -> String {
+            word.iter().filter(|(span, _)| span.anchor.as_ref().is_none_or(Anchor::is_uri) && span.picture.is_none()).map(|(_, text)| *text).collect()
+        };
+        tied(ties, &text(before), &text(after))
     }
 
     /// The languages of text set so far that have no hyphenation patterns, in order.
@@ -555,8 +584,9 @@ impl<'a> TextSetter<'a> {
         // Inline code is never hyphenated: a hyphen would read as part of it.
         // Nor raised or lowered text: the hyphen would be at the text's size.
         // Nor an address, which must read exactly as it is typed.
+        let capitalised = self.hyphenate_capitalised;
         let hyphenator = if hyphenate && span.shift == Shift::Baseline { self.hyphenator_for(span.lang.as_ref()) } else { None };
-        let mut points: Vec<(usize, Cut)> = break_points(text, hyphenator).into_iter().map(as_cut).collect();
+        let mut points: Vec<(usize, Cut)> = break_points(text, hyphenator, capitalised);
         if may_hold_ideographs(text) {
             let ideographic: Vec<(usize, Cut)> = ideographic_break_points(text).into_iter().filter(|at| !points.iter().any(|(p, _)| p == at)).map(|at| (at, Cut::Ideographic)).collect();
             points.extend(ideographic);
@@ -655,6 +685,19 @@ impl<'a> TextSetter<'a> {
                     let picture = space.picture();
                     space = Rc::new(Piece::clone(&space).marked(link.cloned(), strike, picture));
                 }
+                let language = word.first().and_then(|(s, _)| s.lang.as_deref()).or(language);
+                if self.tied(language, &words.parts[words.words[w - 1].0.clone()], word) {
+                    // The break is the word's end (with its margin kern, if
+                    // it has one), at the last resort's cost; the space after
+                    // a penalty is no break of its own.
+                    match (prepared.items.last_mut(), prepared.payloads.last()) {
+                        (Some(Item::Penalty { cost, flagged: false, .. }), Some(Payload::None)) => *cost = LAST_RESORT_PENALTY,
+                        _ => {
+                            prepared.items.push(Item::Penalty { width: 0.0, cost: LAST_RESORT_PENALTY, flagged: false });
+                            prepared.payloads.push(Payload::None);
+                        }
+                    }
+                }
                 prepared.items.push(glue(space.width, self.justification));
                 prepared.payloads.push(Payload::Space(space));
             }
@@ -713,10 +756,13 @@ impl<'a> TextSetter<'a> {
                 prepared.items.push(Item::Glue { width: 0.0, stretch: style.size * IDEOGRAPHIC_STRETCH, shrink: 0.0 });
                 prepared.payloads.push(Payload::None);
             }
-            Some((Cut::Hyphen, face)) => {
+            Some((cut @ (Cut::Hyphen | Cut::NameHyphen), face)) => {
                 let hyphen = self.soft_hyphen(face, style.size);
                 let width = hyphen.width - self.justification.protrusion_of('-', hyphen.width);
-                prepared.items.push(Item::Penalty { width, cost: self.justification.hyphen_penalty, flagged: true });
+                // A name is cut only where no setting within the tolerance
+                // is found without it: the dearest break the line breaker takes.
+                let cost = if cut == Cut::NameHyphen { LAST_RESORT_PENALTY } else { self.justification.hyphen_penalty };
+                prepared.items.push(Item::Penalty { width, cost, flagged: true });
                 prepared.payloads.push(Payload::Break(Some(hyphen)));
             }
             Some((Cut::Plain, _)) => {
@@ -750,6 +796,8 @@ fn flatten(inlines: &[Inline], around: &Span, placeable: &dyn Fn(&Image) -> bool
     for inline in inlines {
         match inline {
             Inline::Text(t) => out.push(around.part(t)),
+            // The citations pass leaves none; one it could not resolve stands as typed.
+            Inline::Citation(c) => out.push(around.part(&c.source)),
             Inline::Code(t) => out.push(text(t, FaceStyle::Mono)),
             // Not set as math yet: its TeX source, as code is.
             Inline::Math { tex, .. } => out.push(text(tex, FaceStyle::Mono)),
@@ -822,11 +870,17 @@ fn split_words(spans: &[Span]) -> Words<'_> {
     split
 }
 
-/// Places inside `text` where a line may break: `(byte offset, true)` for a
-/// hyphenation point (a hyphen is added), `(offset, false)` after an explicit
-/// hyphen or dash (nothing is added).
-fn break_points(text: &str, hyphenator: Option<&Hyphenator>) -> Vec<(usize, bool)> {
+/// Places inside `text` where a line may break: [`Cut::Hyphen`] at a
+/// hyphenation point (a hyphen is added), [`Cut::Plain`] after an explicit
+/// hyphen or dash (nothing is added). In a run of letters that begins with a
+/// capital the hyphenation points are [`Cut::NameHyphen`] unless `capitalised`.
+fn break_points(text: &str, hyphenator: Option<&Hyphenator>, capitalised: bool) -> Vec<(usize, Cut)> {
     let mut points = Vec::new();
+    let hyphenate = |start: usize, letters: &str, points: &mut Vec<(usize, Cut)>| {
+        let Some(h) = hyphenator else { return };
+        let cut = if !capitalised && letters.chars().next().is_some_and(char::is_uppercase) { Cut::NameHyphen } else { Cut::Hyphen };
+        points.extend(h.breaks(letters).into_iter().map(|b| (start + b, cut)));
+    };
     let mut letters_start: Option<usize> = None;
     let mut before: Option<char> = None;
     let mut chars = text.char_indices().peekable();
@@ -834,21 +888,21 @@ fn break_points(text: &str, hyphenator: Option<&Hyphenator>) -> Vec<(usize, bool
         if c.is_alphabetic() {
             letters_start.get_or_insert(at);
         } else {
-            if let (Some(start), Some(h)) = (letters_start.take(), hyphenator) {
-                points.extend(h.breaks(&text[start..at]).into_iter().map(|b| (start + b, true)));
+            if let Some(start) = letters_start.take() {
+                hyphenate(start, &text[start..at], &mut points);
             }
             let next_is_letter = chars.peek().is_some_and(|(_, n)| n.is_alphabetic());
             let before_is_letter = before.is_some_and(char::is_alphanumeric);
             if matches!(c, '-' | '—' | '–' | '/') && next_is_letter && before_is_letter {
-                points.push((at + c.len_utf8(), false));
+                points.push((at + c.len_utf8(), Cut::Plain));
             }
         }
         before = Some(c);
     }
-    if let (Some(start), Some(h)) = (letters_start, hyphenator) {
-        points.extend(h.breaks(&text[start..]).into_iter().map(|b| (start + b, true)));
+    if let Some(start) = letters_start {
+        hyphenate(start, &text[start..], &mut points);
     }
-    points.sort();
+    points.sort_by_key(|&(at, _)| at);
     points
 }
 
@@ -917,17 +971,54 @@ mod tests {
 
     #[test]
     fn explicit_hyphens_and_dashes_break_without_adding_a_hyphen() {
-        assert_eq!(break_points("rank-and-file", None), vec![(5, false), (9, false)]);
-        assert_eq!(break_points("order—from", None), vec![(8, false)]);
-        assert!(break_points("1917—", None).is_empty());
+        assert_eq!(break_points("rank-and-file", None, false), vec![(5, Cut::Plain), (9, Cut::Plain)]);
+        assert_eq!(break_points("order—from", None, false), vec![(8, Cut::Plain)]);
+        assert!(break_points("1917—", None, false).is_empty());
     }
 
     #[test]
     fn hyphenation_points_inside_letters_only() {
         let h = Hyphenator::new("en-AU", 2, 3, &[]).unwrap();
-        let points = break_points("“revolutionary”", Some(&h));
+        let points = break_points("“revolutionary”", Some(&h), false);
         assert!(!points.is_empty());
-        assert!(points.iter().all(|&(at, soft)| soft && at > 3 && at < "“revolutionary".len()));
+        assert!(points.iter().all(|&(at, cut)| cut == Cut::Hyphen && at > 3 && at < "“revolutionary".len()));
+    }
+
+    #[test]
+    fn capitalised_words_are_hyphenated_only_if_the_style_says_so() {
+        let h = Hyphenator::new("en-AU", 2, 3, &[]).unwrap();
+        let cuts = |word: &str, capitalised: bool| break_points(word, Some(&h), capitalised).into_iter().map(|(_, cut)| cut).collect::<Vec<_>>();
+        assert!(!cuts("Provisional", false).is_empty());
+        assert!(cuts("Provisional", false).iter().all(|&cut| cut == Cut::NameHyphen), "a name is cut only as a last resort");
+        assert!(cuts("Provisional", true).iter().all(|&cut| cut == Cut::Hyphen));
+        assert!(cuts("provisional", false).iter().all(|&cut| cut == Cut::Hyphen));
+        // Each run of letters on its own: the common word after a name's hyphen breaks as any.
+        let points = break_points("Kerensky-revolutionary", Some(&h), false);
+        assert!(points.iter().all(|&(at, cut)| (at <= "Kerensky".len()) == (cut == Cut::NameHyphen) || cut == Cut::Plain), "{points:?}");
+    }
+
+    #[test]
+    fn no_line_breaks_between_tied_words() {
+        let family = crate::resources::Resources::built_in().fonts().unwrap();
+        let style = crate::resources::style::Style::over_default(std::path::Path::new("default"), "").unwrap();
+        let mut setter = TextSetter::new(&family, None, &style.justification);
+        setter.ties = Some(&style.ties);
+        setter.language = Rc::from("en");
+        let text = TextStyle { size: 11.0, face: FaceStyle::Regular, indent: 0.0, hyphenate: false };
+        let inlines = [Inline::Text("in St Petersburg on 25 October (8 March) and so on".into())];
+        let prepared = setter.prepare(&inlines, text, None, &[]);
+        // The words before each space that may end a line at no more than a hyphen's cost.
+        let mut breakable = Vec::new();
+        let mut last_word = String::new();
+        for (k, (item, payload)) in prepared.items.iter().zip(&prepared.payloads).enumerate() {
+            if !payload.pieces().is_empty() {
+                last_word = payload.pieces().iter().map(|p| p.glyphs.text()).collect();
+            }
+            if matches!(item, Item::Glue { stretch, .. } if stretch.is_finite()) && matches!(prepared.items[k - 1], Item::Box { .. }) {
+                breakable.push(last_word.clone());
+            }
+        }
+        assert_eq!(breakable, ["in", "Petersburg", "on", "October", "March)", "and", "so"]);
     }
 
     #[test]

@@ -28,6 +28,99 @@ pub struct Document {
     /// How many pages come before the page folioed 1 (a book's front matter,
     /// folioed i, ii, …): the PDF's page labels say so to the reader's viewer.
     pub front_matter_pages: usize,
+    /// What the pages' content is (headings, paragraphs, notes, …), for a tagged
+    /// PDF; `None` for a print file that is only sheets (the booklets).
+    pub structure: Option<Structure>,
+}
+
+/// Index into [`Structure::elements`].
+pub type ElementId = usize;
+
+/// The document's logical structure, from the model: element 0 is the whole
+/// document, every other element names its parent. An element's children, its
+/// own and its content, are in the order its content appears on the pages.
+#[derive(Debug, Clone, Default)]
+pub struct Structure {
+    pub elements: Vec<Element>,
+}
+
+impl Structure {
+    /// A structure holding only the document's element.
+    pub fn new() -> Structure {
+        Structure { elements: vec![Element::new(Role::Document, None)] }
+    }
+
+    /// Adds an element of `role` under `parent`.
+    pub fn add(&mut self, role: Role, parent: ElementId) -> ElementId {
+        self.elements.push(Element::new(role, Some(parent)));
+        self.elements.len() - 1
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    pub role: Role,
+    pub parent: Option<ElementId>,
+    /// A text alternative (a figure's alt text).
+    pub alt: Option<String>,
+    /// BCP 47 tag of an element in another language than the document's.
+    pub lang: Option<String>,
+    /// A unique name (a note's, which PDF/UA asks of every `Note`).
+    pub id: Option<String>,
+}
+
+impl Element {
+    pub fn new(role: Role, parent: Option<ElementId>) -> Element {
+        Element { role, parent, alt: None, lang: None, id: None }
+    }
+}
+
+/// The standard structure types of PDF 1.7 (ISO 32000-1, 14.8.4) quire writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Document,
+    Part,
+    Sect,
+    Div,
+    /// A heading of level 1 to 6.
+    H(u8),
+    P,
+    L,
+    LI,
+    Lbl,
+    LBody,
+    Table,
+    TR,
+    /// A header cell of its column.
+    TH,
+    TD,
+    Figure,
+    Caption,
+    Code,
+    BlockQuote,
+    TOC,
+    TOCI,
+    Note,
+    Reference,
+    Link,
+}
+
+/// What a page's content is: part of a structure element, or an artifact,
+/// which a reader of the text skips (running heads, folios, rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    Element(ElementId),
+    Artifact(Artifact),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Artifact {
+    /// A running head.
+    Header,
+    /// A folio.
+    Footer,
+    /// Rules and ornaments, and what repeats the text (a table's head on a later page).
+    Layout,
 }
 
 /// Index into [`Document::images`].
@@ -114,9 +207,29 @@ pub struct Page {
     pub links: Vec<Link>,
     /// Named places on this page that links and outline entries point to.
     pub destinations: Vec<Destination>,
+    /// What the items are, from an item on: `(i, tag)` tags `items[i]` and the
+    /// items after it up to the next mark. Items before the first mark are
+    /// untagged (the booklets' sheets).
+    pub marks: Vec<(usize, Tag)>,
     /// Where in the book's text the page begins: its first word of the book's own
     /// (a page-list in the EPUB points there). `None` for a page with none.
     pub begins_at: Option<TextPosition>,
+}
+
+impl Page {
+    /// A page with nothing on it.
+    pub fn new(width: f32, height: f32) -> Page {
+        Page { width, height, items: Vec::new(), links: Vec::new(), destinations: Vec::new(), marks: Vec::new(), begins_at: None }
+    }
+
+    /// Tags the items pushed from now on with `tag`.
+    pub fn tag(&mut self, tag: Tag) {
+        match self.marks.last_mut() {
+            Some((_, last)) if *last == tag => {}
+            Some((at, last)) if *at == self.items.len() => *last = tag,
+            _ => self.marks.push((self.items.len(), tag)),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -300,6 +413,10 @@ pub struct Rect {
 pub struct Link {
     pub area: Rect,
     pub target: LinkTarget,
+    /// What following the link does, in words ("Back to note reference 3").
+    pub description: String,
+    /// The `Link` structure element of the link's text.
+    pub element: Option<ElementId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

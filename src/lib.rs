@@ -27,6 +27,7 @@ mod typeset;
 pub use build::{build, check_build, epub_bytes, load, manuscript_file, new_book, pdf_edition, resources_for, BuildError, BuildOptions, BuildReport, Edition, NewBookError, PdfEdition};
 pub use build::watch;
 pub use check::{check, check_text, Checked};
+pub use pdf::PdfStandard;
 pub use resources::fonts::FontFamily;
 pub use resources::Resources;
 pub use resources::style::Style;

@@ -32,6 +32,7 @@ fn build_booklets(out: &Path, editions: Vec<Edition>, marks: bool, two_pass: boo
         marks,
         two_pass,
         signatures: None,
+        pdf_standard: Default::default(),
     };
     let report = build(&options).expect("the bundled manuscript builds");
     assert!(report.warnings.is_empty(), "warnings: {:?}", report.warnings);
@@ -213,9 +214,10 @@ fn margins_are_equal_at_the_fold_and_nothing_leaves_the_text_block() {
         let (inner, outer) = (style.left_margin(0), style.left_margin(1));
         let top = (booklet.sheet.1 - height) / 2.0;
         // How far a word may hang into the right margin: its last mark's protrusion, at most one em
-        // wide. A hyphen added at a line break copies out as a soft hyphen.
+        // wide. A hyphen added at a line break copies out as a soft hyphen; a line broken at a
+        // word space keeps the space in its last glyph's text, which the mark before it hangs.
         let hang = |word: &Word| {
-            let last = word.text.chars().last().map(|c| if c == '\u{ad}' { '-' } else { c });
+            let last = word.text.trim_end_matches(' ').chars().last().map(|c| if c == '\u{ad}' { '-' } else { c });
             last.map_or(0.0, |c| style.justification.protrusion_of(c, style.body.size_pt))
         };
         for side in 1..=booklet.sides.len() {
@@ -310,6 +312,7 @@ fn fold_manuscript(name: &str, manuscript: &str) -> (PathBuf, Vec<Half>) {
         marks: false,
         two_pass: false,
         signatures: None,
+        pdf_standard: Default::default(),
     };
     build(&options).expect("the manuscript builds");
     let booklet = read_booklet(&dir.join("out").join("pamphlet-booklet-a4.pdf"), "booklet-a5.toml");
@@ -378,7 +381,7 @@ fn a_long_book_s_booklet_comes_in_signatures_only_when_asked() {
     let manuscript = dir.join("longbook.md");
     let made = Command::new(env!("CARGO_BIN_EXE_longbook")).arg(root().join("manuscript/russia-1917.md")).arg("22").arg(&manuscript).status().unwrap();
     assert!(made.success());
-    let options = |signatures, editions| BuildOptions { manuscript: manuscript.clone(), out_dir: dir.join("out"), editions, resources: None, style: None, marks: false, two_pass: false, signatures };
+    let options = |signatures, editions| BuildOptions { manuscript: manuscript.clone(), out_dir: dir.join("out"), editions, resources: None, style: None, marks: false, two_pass: false, signatures, pdf_standard: Default::default() };
 
     // Without `--signatures`: the other editions are written, the booklet is not, and a warning says why and how.
     let report = build(&options(None, vec![Edition::Pdf, Edition::BookletA4])).expect("the long book builds");

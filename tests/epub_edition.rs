@@ -19,6 +19,7 @@ fn build_epub(out: &Path) -> PathBuf {
         marks: false,
         two_pass: false,
         signatures: None,
+        pdf_standard: Default::default(),
     };
     let report = build(&options).expect("the bundled manuscript builds");
     assert!(report.warnings.is_empty(), "bundled manuscript has warnings: {:?}", report.warnings);

@@ -64,6 +64,8 @@ pub struct BuildOptions {
     /// Booklets: impose in signatures of this many sheets, each its own gathering; a
     /// booklet past its style's `saddle_stitch_max_pages` is written only so.
     pub signatures: Option<usize>,
+    /// The reader PDF is tagged, PDF/UA-1; it may claim PDF/A-2 as well, for archives.
+    pub pdf_standard: crate::pdf::PdfStandard,
 }
 
 #[derive(Debug)]
@@ -292,7 +294,7 @@ impl Job<'_> {
                     return Ok(made);
                 }
                 let _ = self.print_pages.set(Some(self.pages_of(&document)));
-                let bytes = made.timings.time(stage::PDF, || pdf::write_pdf(&document)).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
+                let bytes = made.timings.time(stage::PDF, || pdf::write_pdf_as(&document, self.options.pdf_standard)).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
                 made.files.push((out(".pdf"), bytes));
             }
             Edition::BookletA4 | Edition::BookletLetter => {
@@ -389,6 +391,10 @@ impl Job<'_> {
         for (at, src) in &typeset.small_pictures {
             warn(Diagnostic::warning(path, Some(*at), format!("image `{src}` has too few pixels to fill the measure at 150 ppi; it is printed smaller, at its pixels' size at 150 ppi"))
                 .with_help("use a picture with more pixels if it should be printed larger"));
+        }
+        for (at, src) in &typeset.pictures_without_alt {
+            warn(Diagnostic::warning(path, Some(*at), format!("image `{src}` has no alt text; the tagged PDF marks it as decoration, which screen readers skip"))
+                .with_help("say what the picture shows in its alt text: ![what it shows](file)"));
         }
         // The check named every character of the manuscript the faces lack; what the
         // typesetter finds beyond those is in the editions' own words, from the style.
@@ -508,7 +514,7 @@ mod tests {
     fn a_build_reports_every_stage_of_both_editions() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let out = std::env::temp_dir().join(format!("quire-test-timings-{}", std::process::id()));
-        let options = BuildOptions { manuscript: root.join("manuscript"), out_dir: out.clone(), editions: Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None };
+        let options = BuildOptions { manuscript: root.join("manuscript"), out_dir: out.clone(), editions: Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None, pdf_standard: Default::default() };
         let report = build(&options).unwrap();
         for name in [
             stage::CHECK,

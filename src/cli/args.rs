@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use quire::{BuildOptions, Edition};
+use quire::{BuildOptions, Edition, PdfStandard};
 
 /// Printed at the end of the top-level `--help` and in the man page.
 const EXIT_CODES: &str = "Exit codes:
@@ -168,6 +168,22 @@ pub struct Editions {
     /// N is given with `=` (`--signatures=8`), so that `--signatures book/` never takes the book for N.
     #[arg(long, value_name = "N", num_args = 0..=1, require_equals = true, default_missing_value = "4", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub signatures: Option<u16>,
+    /// The reader PDF is tagged PDF/UA-1; `a-2a` or `a-2u` makes it PDF/A-2 (level A or U) as well, for archives.
+    #[arg(long, value_enum, value_name = "STANDARD", default_value = "ua-1")]
+    pub pdf_standard: Standard,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Standard {
+    /// PDF/UA-1 (tagged, accessible).
+    #[value(name = "ua-1")]
+    Ua1,
+    /// PDF/UA-1 and PDF/A-2a.
+    #[value(name = "a-2a")]
+    A2a,
+    /// PDF/UA-1 and PDF/A-2u.
+    #[value(name = "a-2u")]
+    A2u,
 }
 
 /// How the booklets' files are made; they change no check.
@@ -222,5 +238,10 @@ fn build_options(source: Source, editions: Editions, out: Option<Out>, booklets:
         marks: booklets.marks,
         two_pass: booklets.two_pass,
         signatures: editions.signatures.map(usize::from),
+        pdf_standard: match editions.pdf_standard {
+            Standard::Ua1 => PdfStandard::Ua1,
+            Standard::A2a => PdfStandard::Ua1A2a,
+            Standard::A2u => PdfStandard::Ua1A2u,
+        },
     }
 }

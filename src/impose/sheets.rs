@@ -76,7 +76,7 @@ pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool, bindi
             // Room for both pages' items and the fold and signature marks at once: a long booklet's
             // sheets hold every glyph run of the pamphlet.
             let items = 4 + slots.iter().map(|slot| if let Slot::Page(index) = slot { pamphlet.pages[*index].items.len() } else { 0 }).sum::<usize>();
-            let mut out = Page { width: paper.sheet_width, height: paper.sheet_height, items: Vec::with_capacity(items), links: Vec::new(), destinations: Vec::new(), begins_at: None };
+            let mut out = Page { items: Vec::with_capacity(items), ..Page::new(paper.sheet_width, paper.sheet_height) };
             for (half, slot) in slots.into_iter().enumerate() {
                 if let Slot::Page(index) = slot {
                     let page = &mut pamphlet.pages[index];
@@ -101,7 +101,7 @@ pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool, bindi
             sheets.push(out);
         }
     }
-    Ok(Document { info: pamphlet.info, fonts: pamphlet.fonts, pages: sheets, outline: pamphlet.outline, images: pamphlet.images, front_matter_pages: 0 })
+    Ok(Document { info: pamphlet.info, fonts: pamphlet.fonts, pages: sheets, outline: pamphlet.outline, images: pamphlet.images, front_matter_pages: 0, structure: None })
 }
 
 /// A pamphlet page larger than half its sheet: the style's page is too large for the paper.
@@ -174,6 +174,7 @@ pub fn split_sides(sheets: &Document) -> (Document, Document) {
         outline: Vec::new(),
         images: sheets.images.clone(),
         front_matter_pages: 0,
+        structure: None,
     };
     (side(0), side(1))
 }
@@ -194,10 +195,11 @@ mod tests {
                 items: vec![Item::Glyphs(GlyphRun { font: 0, size: 10.0, origin: Point { x: 50.0, y: 60.0 }, glyphs, horizontal_scale: 1.0 })],
                 links: Vec::new(),
                 destinations: Vec::new(),
+                marks: Vec::new(),
                 begins_at: None,
             }
         };
-        Document { info: DocumentInfo::default(), fonts: Vec::new(), pages: (0..pages).map(page).collect(), outline: Vec::new(), images: Vec::new(), front_matter_pages: 0 }
+        Document { info: DocumentInfo::default(), fonts: Vec::new(), pages: (0..pages).map(page).collect(), outline: Vec::new(), images: Vec::new(), front_matter_pages: 0, structure: None }
     }
 
     /// (page id, x, y) of every run on a sheet side.

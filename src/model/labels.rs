@@ -26,6 +26,8 @@ pub struct Labels {
     pub notes_to_pages: String,
     pub back_to_note_reference: String,
     pub back_to_reference_of_note: String,
+    /// What a note reference is, said by a screen reader (the PDF's link text).
+    pub note_reference: String,
     pub typeset_with: String,
 }
 
@@ -49,6 +51,7 @@ impl Default for Labels {
             notes_to_pages: "Notes to pages {first}–{last}".into(),
             back_to_note_reference: "Back to note reference {number}".into(),
             back_to_reference_of_note: "Back to reference {occurrence} of note {number}".into(),
+            note_reference: "Note {number}".into(),
             typeset_with: "Typeset with quire".into(),
         }
     }
@@ -83,6 +86,7 @@ impl Labels {
             "notes_to_pages" => &mut self.notes_to_pages,
             "back_to_note_reference" => &mut self.back_to_note_reference,
             "back_to_reference_of_note" => &mut self.back_to_reference_of_note,
+            "note_reference" => &mut self.note_reference,
             "typeset_with" => &mut self.typeset_with,
             _ => return false,
         };

@@ -11,7 +11,8 @@ use std::io::Write;
 use printpdf::{Codepoint, Op, PdfFontHandle, Pt, TextItem};
 
 use super::fonts::EmbeddedFont;
-use crate::layout::{Glyph, GlyphRun, Item, Page};
+use super::tagged;
+use crate::layout::{Glyph, GlyphRun, Item, Page, Structure, Tag};
 
 /// Operations that show every glyph each font needs once, with its text:
 /// printpdf builds each font's `/W` and ToUnicode CMap from the glyphs its
@@ -27,13 +28,31 @@ pub(super) fn font_usage(fonts: &[Option<EmbeddedFont>]) -> Vec<Op> {
     ops
 }
 
-/// The content stream of one page.
-pub(super) fn page(page: &Page, fonts: &[Option<EmbeddedFont>]) -> Vec<u8> {
+/// The content stream of one page; with `structure`, each stretch of items
+/// that a mark tags is a marked-content sequence (`tagged`).
+pub(super) fn page(page: &Page, fonts: &[Option<EmbeddedFont>], structure: Option<&Structure>) -> Vec<u8> {
     let height = page.height;
     let mut out = Vec::with_capacity(page.items.len() * 256);
     let mut in_text = false;
     let mut line_width = None;
-    for item in &page.items {
+    let mut marks = structure.map(|_| tagged::content_marks(page).peekable());
+    let (mut marked, mut mcid) = (false, 0);
+    for (index, item) in page.items.iter().enumerate() {
+        if let (Some(marks), Some(structure)) = (marks.as_mut(), structure) {
+            if let Some((_, tag)) = marks.next_if(|(at, _)| *at == index) {
+                // A marked-content sequence and a text object must nest.
+                if in_text {
+                    out.extend_from_slice(b"ET\n");
+                    in_text = false;
+                }
+                if marked {
+                    out.extend_from_slice(b"EMC\n");
+                }
+                tagged::begin_marked(&mut out, tag, structure, mcid);
+                mcid += usize::from(matches!(tag, Tag::Element(_)));
+                marked = true;
+            }
+        }
         match item {
             Item::Glyphs(run) => {
                 // Validation guarantees the index; a font is embedded iff a run uses it.
@@ -81,6 +100,9 @@ pub(super) fn page(page: &Page, fonts: &[Option<EmbeddedFont>]) -> Vec<u8> {
     }
     if in_text {
         out.extend_from_slice(b"ET\n");
+    }
+    if marked {
+        out.extend_from_slice(b"EMC\n");
     }
     out
 }

@@ -19,6 +19,7 @@ mod content;
 mod fonts;
 mod images;
 mod structure;
+mod tagged;
 #[cfg(test)]
 mod tests;
 
@@ -51,8 +52,16 @@ impl fmt::Display for PdfError {
 
 impl std::error::Error for PdfError {}
 
+pub use tagged::PdfStandard;
+
 /// Writes `doc` as a PDF. The same document always gives the same bytes.
+/// A document with a structure is tagged, PDF/UA-1.
 pub fn write_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
+    write_pdf_as(doc, PdfStandard::default())
+}
+
+/// Writes `doc` as a PDF that also claims `standard` when it is tagged (PDF/A-2).
+pub fn write_pdf_as(doc: &Document, standard: PdfStandard) -> Result<Vec<u8>, PdfError> {
     validate(doc)?;
     let fonts = fonts::embed_fonts(doc)?;
 
@@ -88,10 +97,10 @@ pub fn write_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
     };
     let mut warnings: Vec<PdfWarnMsg> = Vec::new();
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
-    structure::finish(&mut lo, doc, &fonts)?;
+    structure::finish(&mut lo, doc, &fonts, standard)?;
     images::embed(&mut lo, &doc.images)?;
     let contents = in_halves(&doc.pages, |pages| {
-        pages.iter().map(|page| compress(content::page(page, &fonts))).collect()
+        pages.iter().map(|page| compress(content::page(page, &fonts, doc.structure.as_ref()))).collect()
     });
     set_contents(&mut lo, contents)?;
     compress_streams(&mut lo);

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
 use super::fonts::{number, width_array, EmbeddedFont};
+use super::tagged::{self, PdfStandard};
 use super::{fnv1a, PdfError, FNV_OFFSET};
 use crate::layout::{Document, DocumentInfo, LinkTarget, OutlineEntry, Point};
 
@@ -14,6 +15,7 @@ pub(super) fn finish(
     lo: &mut lopdf::Document,
     doc: &Document,
     fonts: &[Option<EmbeddedFont>],
+    standard: PdfStandard,
 ) -> Result<(), PdfError> {
     // printpdf says 1.3, but `/Lang` and `/DisplayDocTitle` are 1.4 features;
     // 1.7 (ISO 32000-1) is what current readers implement.
@@ -33,7 +35,16 @@ pub(super) fn finish(
             )])),
         );
     }
-    add_links(lo, doc, &pages)?;
+    let annotations = add_links(lo, doc, &pages)?;
+    if let Some(structure) = &doc.structure {
+        let tree = tagged::structure_tree(lo, doc, structure, &pages, &annotations)?;
+        catalog.set("StructTreeRoot", Object::Reference(tree));
+        catalog.set("MarkInfo", Object::Dictionary(Dictionary::from_iter([("Marked", Object::Boolean(true))])));
+        catalog.set("Metadata", Object::Reference(tagged::metadata(lo, &doc.info, standard)));
+        if standard.pdfa().is_some() {
+            catalog.set("OutputIntents", tagged::output_intent(lo));
+        }
+    }
     if let Some(outlines) = add_outline(lo, &doc.outline) {
         catalog.set("Outlines", Object::Reference(outlines));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
@@ -82,8 +93,9 @@ pub(super) fn finish(
     set_widths(lo, &pages, fonts)
 }
 
-/// Serialises twice: the `/ID` is a hash of the file written without one, so
-/// it identifies the content and never changes between identical builds.
+/// Serialises twice: the `/ID` is a hash of the file's objects written
+/// without one (plainly, which is quicker than in object streams), so it
+/// identifies the content and never changes between identical builds.
 pub(super) fn save_with_content_id(lo: &mut lopdf::Document) -> Result<Vec<u8>, PdfError> {
     lo.trailer.remove(b"ID");
     let mut draft = Vec::new();
@@ -94,9 +106,51 @@ pub(super) fn save_with_content_id(lo: &mut lopdf::Document) -> Result<Vec<u8>, 
     let id = Object::String(id, StringFormat::Hexadecimal);
     lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     let mut out = Vec::with_capacity(draft.len() + 64);
-    lo.save_to(&mut out)
+    save(lo, &mut out)
         .map_err(|e| internal(&format!("serialising failed ({e})")))?;
     Ok(out)
+}
+
+/// The objects other than streams go into object streams, deflated, with a
+/// cross-reference stream (PDF 1.5): a tagged book has an object for every
+/// paragraph, note and link of its structure, which written out one by one
+/// made the file a third larger.
+fn save(lo: &mut lopdf::Document, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut bytes = Vec::new();
+    lo.save_with_options(&mut bytes, lopdf::SaveOptions::builder().use_object_streams(true).use_xref_streams(true).max_objects_per_stream(200).compression_level(6).build())?;
+    *out = deflate_xref_stream(bytes);
+    Ok(())
+}
+
+/// lopdf writes the cross-reference stream unfiltered (70 KB in a long book):
+/// it is the file's last object, so deflating it in place moves no other
+/// object and leaves `startxref` right. The bytes as they were if they are
+/// not laid out as expected.
+fn deflate_xref_stream(bytes: Vec<u8>) -> Vec<u8> {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).rposition(|w| w == needle);
+    let Some(startxref) = find(&bytes, b"startxref") else { return bytes };
+    let Some(offset) = std::str::from_utf8(&bytes[startxref + 9..]).ok().and_then(|t| t.split_whitespace().next()?.parse::<usize>().ok()) else { return bytes };
+    let Some(object) = bytes.get(offset..startxref) else { return bytes };
+    let (Some(open), Some(close)) = (find(object, b">>stream\n"), find(object, b"endstream")) else { return bytes };
+    let dict = &object[..open];
+    let data = &object[open + 9..close];
+    let data = data.strip_suffix(b"\n").unwrap_or(data);
+    let Some(length) = find(dict, b"/Length ") else { return bytes };
+    let digits = dict[length + 8..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if dict.windows(7).any(|w| w == b"/Filter") || !std::str::from_utf8(&dict[length + 8..length + 8 + digits]).is_ok_and(|n| n.parse() == Ok(data.len())) {
+        return bytes;
+    }
+    let (deflated, true) = super::compress(data.to_vec()) else { return bytes };
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..offset]);
+    out.extend_from_slice(&dict[..length]);
+    out.extend_from_slice(format!("/Filter/FlateDecode/Length {}", deflated.len()).as_bytes());
+    out.extend_from_slice(&dict[length + 8 + digits..]);
+    out.extend_from_slice(b">>stream\n");
+    out.extend_from_slice(&deflated);
+    out.extend_from_slice(b"\nendstream\nendobj\n");
+    out.extend_from_slice(&bytes[startxref..]);
+    out
 }
 
 /// The `/Dests` name tree: a single root node holding every name, sorted by
@@ -159,7 +213,9 @@ fn go_to(name: &str) -> Object {
     ]))
 }
 
-fn add_links(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -> Result<(), PdfError> {
+/// Each page's link annotations, which are returned by page, in the order of its links.
+fn add_links(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -> Result<Vec<Vec<ObjectId>>, PdfError> {
+    let mut all = Vec::with_capacity(pages.len());
     for (page, &page_id) in doc.pages.iter().zip(pages) {
         let annots = page
             .links
@@ -170,14 +226,21 @@ fn add_links(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -> Re
                 let (y0, y1) = (a.y.min(a.y + a.height), a.y.max(a.y + a.height));
                 let rect =
                     [x0, page.height - y1, x1, page.height - y0].map(|v| number(f64::from(v)));
-                Object::Dictionary(Dictionary::from_iter([
+                let mut annotation = Dictionary::from_iter([
                     ("Type", Object::Name(b"Annot".to_vec())),
                     ("Subtype", Object::Name(b"Link".to_vec())),
                     ("Rect", Object::Array(rect.to_vec())),
                     ("Border", Object::Array(vec![Object::Integer(0); 3])),
+                    // Printed (PDF/A asks every annotation to say so); a link prints as nothing.
+                    ("F", Object::Integer(4)),
                     ("P", Object::Reference(page_id)),
                     ("A", action(&link.target)),
-                ]))
+                ]);
+                if !link.description.is_empty() {
+                    annotation.set("Contents", text_string(&link.description));
+                }
+                // Indirect, so that the structure tree can name it.
+                lo.add_object(annotation)
             })
             .collect::<Vec<_>>();
         let page_dict = lo
@@ -187,10 +250,11 @@ fn add_links(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -> Re
         if annots.is_empty() {
             page_dict.remove(b"Annots");
         } else {
-            page_dict.set("Annots", Object::Array(annots));
+            page_dict.set("Annots", Object::Array(annots.iter().copied().map(Object::Reference).collect()));
         }
+        all.push(annots);
     }
-    Ok(())
+    Ok(all)
 }
 
 /// Page labels as the book's folios: the front matter i, ii, …, then 1, 2, …
@@ -371,7 +435,7 @@ fn set_widths(
 }
 
 /// A PDF text string: literal when plain ASCII, UTF-16BE otherwise.
-fn text_string(text: &str) -> Object {
+pub(super) fn text_string(text: &str) -> Object {
     if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         Object::String(text.as_bytes().to_vec(), StringFormat::Literal)
     } else {

@@ -50,6 +50,8 @@ pub struct Typeset {
     /// Figures set smaller than the measure because their pictures have too few
     /// pixels for it at 150 ppi: where each stands, and its `src`.
     pub small_pictures: Vec<(crate::model::SourcePos, String)>,
+    /// Figures without alt text, which the tagged PDF marks as decoration: where each stands, and its `src`.
+    pub pictures_without_alt: Vec<(crate::model::SourcePos, String)>,
     /// What could not be set as the style asks (a table too wide for the page).
     pub warnings: Vec<String>,
 }
@@ -90,9 +92,10 @@ pub(crate) fn typeset_from(
     let book = &*flow::links::for_print(book, style.links);
     let collected = timings.time(stage::TEXT, || collect::collect(book, style, images));
     let small_pictures = collected.small_pictures;
+    let pictures_without_alt = collected.pictures_without_alt;
     // Pictures set inline join the figures' in the document's list.
     setter.pictures = inline::picture::PictureList { images: Some(images), placed: collected.pictures };
-    let mut flow = Flow { outline: collected.outline, sections: collected.sections, run_keys: collected.run_keys, ..Flow::default() };
+    let mut flow = Flow { outline: collected.outline, sections: collected.sections, run_keys: collected.run_keys, tagging: collected.tagging, ..Flow::default() };
     // Prepare (looking up hyphenation points is part of it), then break lines,
     // a galley at a time: a prepared paragraph takes more room than its set
     // lines, and preparing a long book whole before breaking any of it held
@@ -113,12 +116,12 @@ pub(crate) fn typeset_from(
     // Finalize.
     let document = timings.time(stage::PAGE_BREAKING, || {
         let pages = pages::make_up(&mut flow, &ranges, style, first_page, &mut Furniture::new(book, style, &mut setter));
-        let mut document = pages::document(book, fonts, date, pages, flow.outline, flow.pictures);
+        let mut document = pages::document(book, fonts, date, pages, flow.outline, flow.pictures, flow.tagging.structure);
         pages::drop_links_to_nowhere(&mut document);
         document
     });
     let unhyphenated_languages = setter.unhyphenated_languages();
-    Typeset { document, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, warnings }
+    Typeset { document, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, pictures_without_alt, warnings }
 }
 
 #[cfg(test)]

@@ -141,6 +141,8 @@ fn sample() -> Document {
                 height: 9.0,
             },
             target: LinkTarget::Destination("note-1".into()),
+            description: String::new(),
+            element: None,
         }],
         destinations: vec![
             Destination {
@@ -152,6 +154,7 @@ fn sample() -> Document {
                 at: pt(50.0, 124.0),
             },
         ],
+        marks: Vec::new(),
         begins_at: None,
     };
     let page2 = Page {
@@ -181,6 +184,8 @@ fn sample() -> Document {
                 height: 9.0,
             },
             target: LinkTarget::Destination("noteref-1".into()),
+            description: String::new(),
+            element: None,
         }],
         destinations: vec![
             Destination {
@@ -192,6 +197,7 @@ fn sample() -> Document {
                 at: pt(50.0, 501.0),
             },
         ],
+        marks: Vec::new(),
         begins_at: None,
     };
     Document {
@@ -225,6 +231,7 @@ fn sample() -> Document {
         ],
         images: vec![],
         front_matter_pages: 0,
+        structure: None,
     }
 }
 

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use crate::layout::OutlineEntry;
+use crate::layout::{OutlineEntry, Role};
 use crate::model::labels::Labels;
 use crate::model::metadata::NotePlacement;
 use crate::model::{plain_text, Book, Chapter, Inline, Matter};
@@ -36,10 +36,17 @@ impl<'a> Collector<'a> {
         let mut page_begun = true;
         for (index, chapter) in book.chapters.iter().enumerate() {
             if chapter.part != part {
+                if part.is_some() {
+                    self.close();
+                }
                 part = chapter.part;
                 if let Some(p) = part.and_then(|p| book.parts.get(p)) {
+                    self.open(Role::Part);
                     self.part_page(book, p, page_begun);
                     page_begun = true;
+                } else if part.is_some() {
+                    // A part the book does not have: its chapters in a part all the same.
+                    self.open(Role::Part);
                 }
             }
             if !page_begun {
@@ -47,16 +54,24 @@ impl<'a> Collector<'a> {
             }
             page_begun = false;
             let level = if chapter.part.is_some() { 2 } else { 1 };
+            self.open(Role::Sect);
             self.chapter_opening(book, chapter, level);
             self.sections(chapter.sections.iter().filter(|s| s.matter == Matter::Body), level + 1);
             if book.metadata.note_placement == NotePlacement::EndOfChapter && book.notes_of(index).next().is_some() {
                 let s = self.style;
                 let labels = &book.metadata.labels;
                 self.open_section(labels.notes.clone(), SectionKind::Text);
+                self.open(Role::Sect);
+                self.section_level = level;
                 self.subheading(Cow::Owned(vec![Inline::Text(labels.notes.clone())]), 2, Place::text(s));
                 self.note_entries(book.notes_of(index));
+                self.close();
                 self.features = &s.body.features;
             }
+            self.close();
+        }
+        if part.is_some() {
+            self.close();
         }
     }
 
@@ -71,9 +86,11 @@ impl<'a> Collector<'a> {
         self.chapter_title = labels.notes.clone();
         self.open_section(labels.notes.clone(), SectionKind::Opening);
         self.collected.outline.push(OutlineEntry { title: labels.notes.clone(), level: 1, destination: "notes".into() });
+        self.open(Role::Sect);
         self.sink(s.chapters.sink_fraction);
         let title = self.title_display();
-        self.display(Cow::Owned(vec![Inline::Text(labels.notes.clone())]), &title, Some("notes".into()));
+        let role = self.collected.tagging.heading(1);
+        self.display(Cow::Owned(vec![Inline::Text(labels.notes.clone())]), &title, Some("notes".into()), role);
         let c = &s.chapters;
         let heading = Display { size: c.notes_heading_size_pt, leading: s.body.leading_pt, face: &c.notes_heading_face, space_below: s.body.leading_pt * 0.4 };
         for (index, chapter) in book.chapters.iter().enumerate() {
@@ -83,9 +100,13 @@ impl<'a> Collector<'a> {
             let name = chapter_name(chapter, labels);
             self.open_section(name.clone(), SectionKind::Notes);
             self.push_space(s.body.leading_pt);
-            self.display(Cow::Owned(vec![Inline::Text(name)]), &heading, None);
+            self.open(Role::Sect);
+            let role = self.collected.tagging.heading(2);
+            self.display(Cow::Owned(vec![Inline::Text(name)]), &heading, None, role);
             self.note_entries(book.notes_of(index));
+            self.close();
         }
+        self.close();
         self.features = &s.body.features;
     }
 
@@ -117,9 +138,10 @@ impl<'a> Collector<'a> {
         self.sink(c.part_sink_fraction);
         let number = Labels::fill(&labels.part, &[("number", &part.number.to_string())]);
         let number_display = Display { size: c.part_number_size_pt, leading: c.part_number_size_pt * 1.3, face: &c.number_face, space_below: s.body.leading_pt * c.number_space_below_lines };
-        self.centred_display(Cow::Owned(vec![Inline::Text(number)]), &number_display, Some(part.id.clone()));
+        self.centred_display(Cow::Owned(vec![Inline::Text(number)]), &number_display, Some(part.id.clone()), Role::P);
         let title_display = Display { size: c.part_title_size_pt, leading: c.part_title_leading_pt, face: &c.title_face, space_below: 0.0 };
-        self.centred_display(Cow::Borrowed(&part.title), &title_display, None);
+        let role = self.collected.tagging.heading(1);
+        self.centred_display(Cow::Borrowed(&part.title), &title_display, None, role);
         // The verso after a part's page stays blank: the chapter after it opens on a recto.
         self.collected.material.push(Material::Vertical(VItem::RectoBreak));
     }
@@ -137,11 +159,12 @@ impl<'a> Collector<'a> {
         if let Some(number) = chapter.number {
             let label = Labels::fill(&labels.chapter, &[("number", &number.to_string())]);
             let display = Display { size: c.number_size_pt, leading: c.number_leading_pt, face: &c.number_face, space_below: s.body.leading_pt * c.number_space_below_lines };
-            self.display(Cow::Owned(vec![Inline::Text(label)]), &display, destination.take());
+            self.display(Cow::Owned(vec![Inline::Text(label)]), &display, destination.take(), Role::P);
         }
         if let Some(title) = &chapter.title {
             let display = self.title_display();
-            self.display(Cow::Borrowed(title), &display, destination.take());
+            let role = self.collected.tagging.heading(level);
+            self.display(Cow::Borrowed(title), &display, destination.take(), role);
         }
     }
 
@@ -151,24 +174,25 @@ impl<'a> Collector<'a> {
     }
 
     /// A section's heading in a book: its own size and face, above the sub-sections'.
-    pub(super) fn section_heading(&mut self, heading: &'a [Inline], id: String, space_above: f32) {
+    pub(super) fn section_heading(&mut self, heading: &'a [Inline], id: String, space_above: f32, level: u8) {
         let (s, c) = (self.style, &self.style.chapters);
         let display = Display { size: c.section_size_pt, leading: c.section_leading_pt, face: &c.section_face, space_below: s.body.leading_pt * s.heading.space_below_lines };
-        self.heading_block(Cow::Borrowed(heading), &display, Some(id), space_above, Spacing::Ragged);
+        let role = self.collected.tagging.heading(level);
+        self.heading_block(Cow::Borrowed(heading), &display, Some(id), space_above, Spacing::Ragged, role);
     }
 
-    /// Display type aligned as the style says, kept with what follows.
-    fn display(&mut self, text: Cow<'a, [Inline]>, display: &Display, destination: Option<String>) {
+    /// Display type aligned as the style says, kept with what follows, a `role` in the structure.
+    fn display(&mut self, text: Cow<'a, [Inline]>, display: &Display, destination: Option<String>, role: Role) {
         let spacing = if self.style.chapters.centred() { Spacing::Centred } else { Spacing::Ragged };
-        self.heading_block(text, display, destination, 0.0, spacing);
+        self.heading_block(text, display, destination, 0.0, spacing, role);
     }
 
     /// Display type centred on the measure (a part's page).
-    fn centred_display(&mut self, text: Cow<'a, [Inline]>, display: &Display, destination: Option<String>) {
-        self.heading_block(text, display, destination, 0.0, Spacing::Centred);
+    fn centred_display(&mut self, text: Cow<'a, [Inline]>, display: &Display, destination: Option<String>, role: Role) {
+        self.heading_block(text, display, destination, 0.0, Spacing::Centred, role);
     }
 
-    fn heading_block(&mut self, text: Cow<'a, [Inline]>, display: &Display, destination: Option<String>, space_above: f32, spacing: Spacing) {
+    fn heading_block(&mut self, text: Cow<'a, [Inline]>, display: &Display, destination: Option<String>, space_above: f32, spacing: Spacing, role: Role) {
         let s = self.style;
         self.features = &s.heading.features;
         let text = self.text(text, TextStyle { size: display.size, face: face_named(display.face), indent: 0.0, hyphenate: false });
@@ -177,7 +201,7 @@ impl<'a> Collector<'a> {
             destination,
             ..self.place_setting(spacing, Place::text(s), display.leading)
         };
-        self.push_text(text, setting);
+        self.push_block(role, text, setting);
         self.features = &s.body.features;
     }
 }

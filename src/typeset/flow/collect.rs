@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use crate::layout::OutlineEntry;
+use crate::layout::{Artifact, ElementId, OutlineEntry, Role, Tag};
 use crate::model::print_pages::RunKeys;
 use crate::model::walk::Run;
 use crate::model::{plain_text, Block, Book, Inline, Matter};
@@ -23,6 +23,7 @@ use super::pagebreak::VItem;
 use crate::images::Images;
 use crate::model::{Figure, SourcePos};
 use super::table::TableBlock;
+use super::tagging::Tagging;
 
 /// The book's material with its text at one stage: `T` is a
 /// [`ParagraphText`] when collected, a prepared paragraph after that.
@@ -36,6 +37,10 @@ pub(crate) struct Collected<T> {
     pub pictures: figure::Pictures,
     /// Figures whose pictures print smaller than the measure for want of pixels.
     pub small_pictures: Vec<(SourcePos, String)>,
+    /// Figures without alt text, tagged as decoration: where each stands, and its `src`.
+    pub pictures_without_alt: Vec<(SourcePos, String)>,
+    /// The document's structure, and the tags the material carries.
+    pub tagging: Tagging,
     /// The book's runs of text, which [`TextBlock::run`] points into.
     pub run_keys: RunKeys,
 }
@@ -98,6 +103,8 @@ pub(crate) struct Setting {
     pub destination: Option<String>,
     /// Which running-head section the block belongs to.
     pub section: usize,
+    /// What the block is in the document's structure; a paragraph when not said.
+    pub tag: Option<Tag>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -140,6 +147,7 @@ const CODE_KEPT_WHOLE_UP_TO: usize = 8;
 pub(crate) fn collect<'a>(book: &'a Book, style: &'a Style, images: &'a Images) -> Collected<ParagraphText<'a>> {
     let mut collector = Collector::new(style);
     collector.images = Some(images);
+    collector.collected.tagging.labels = book.metadata.labels.clone();
     collector.collected.run_keys = RunKeys::of(book);
     if book.has_chapters() {
         // A book's title is on its own pages (`front_matter`), set after the body.
@@ -169,6 +177,8 @@ pub(crate) struct Collector<'a> {
     pub(super) chapter_title: String,
     /// A book of chapters, not an article: its sections have headings of their own.
     pub(super) book: bool,
+    /// The heading level of the section being read: its subheadings are below it.
+    pub(super) section_level: u8,
     pub(super) collected: Collected<ParagraphText<'a>>,
     /// The book's pictures; without them a figure is set as its caption.
     images: Option<&'a Images>,
@@ -176,8 +186,17 @@ pub(crate) struct Collector<'a> {
 
 impl<'a> Collector<'a> {
     pub fn new(style: &'a Style) -> Self {
-        let collected = Collected { material: Vec::new(), outline: Vec::new(), sections: Vec::new(), pictures: Vec::new(), small_pictures: Vec::new(), run_keys: RunKeys::default() };
-        Collector { style, features: &[], language: None, section: 0, chapter_title: String::new(), book: false, collected, images: None }
+        let collected = Collected {
+            material: Vec::new(),
+            outline: Vec::new(),
+            sections: Vec::new(),
+            pictures: Vec::new(),
+            small_pictures: Vec::new(),
+            run_keys: RunKeys::default(),
+            pictures_without_alt: Vec::new(),
+            tagging: Tagging::default(),
+        };
+        Collector { style, features: &[], language: None, section: 0, chapter_title: String::new(), book: false, section_level: 1, collected, images: None }
     }
 
     /// Starts a running-head section titled `title`: the blocks collected from
@@ -198,7 +217,11 @@ impl<'a> Collector<'a> {
 
     /// Adds a block of text; when it sets one of the book's runs as it is, the
     /// pages can say where in the text they begin.
-    pub(super) fn push_text(&mut self, text: ParagraphText<'a>, setting: Setting) {
+    /// It is a paragraph in the document's structure unless its setting tags it otherwise.
+    pub(super) fn push_text(&mut self, text: ParagraphText<'a>, mut setting: Setting) {
+        if setting.tag.is_none() {
+            setting.tag = Some(Tag::Element(self.element(Role::P)));
+        }
         let run = match &text.inlines {
             Cow::Borrowed(content) => self.run_start(Run::Inlines { content, heading: false }, &text),
             Cow::Owned(_) => None,
@@ -214,6 +237,36 @@ impl<'a> Collector<'a> {
     /// The index of `inlines` among the book's runs, if they are one.
     pub(super) fn run_of(&self, inlines: &[Inline]) -> Option<u32> {
         self.collected.run_keys.find(Run::Inlines { content: inlines, heading: false })
+    }
+
+    /// A block of text that is a `role` in the document's structure.
+    pub(super) fn push_block(&mut self, role: Role, text: ParagraphText<'a>, setting: Setting) -> ElementId {
+        let element = self.element(role);
+        self.push_text(text, Setting { tag: Some(Tag::Element(element)), ..setting });
+        element
+    }
+
+    /// A block of text that is decoration (an ornament), not read.
+    pub(super) fn push_ornament(&mut self, text: ParagraphText<'a>, setting: Setting) {
+        self.push_text(text, Setting { tag: Some(Tag::Artifact(Artifact::Layout)), ..setting });
+    }
+
+    /// A new element of `role` in the open container, in the block's language.
+    pub(super) fn element(&mut self, role: Role) -> ElementId {
+        let element = self.collected.tagging.element(role);
+        self.collected.tagging.set_lang(element, self.language);
+        element
+    }
+
+    /// Opens a container of `role` for what is collected until [`Collector::close`].
+    pub(super) fn open(&mut self, role: Role) -> ElementId {
+        let element = self.collected.tagging.open(role);
+        self.collected.tagging.set_lang(element, self.language);
+        element
+    }
+
+    pub(super) fn close(&mut self) {
+        self.collected.tagging.close();
     }
 
     pub(super) fn text(&self, inlines: Cow<'a, [Inline]>, style: TextStyle) -> ParagraphText<'a> {
@@ -233,6 +286,7 @@ impl<'a> Collector<'a> {
             keep: Keep::Paragraph,
             destination: None,
             section: self.section,
+            tag: None,
         };
         TextBlock { text, setting, run: None }
     }
@@ -252,6 +306,8 @@ impl<'a> Collector<'a> {
         self.collected.outline.push(OutlineEntry { title: m.title.clone(), level: 1, destination: "title".into() });
         let mut title = self.ragged(&m.title, FaceStyle::Bold, s.title.size_pt);
         title.setting.destination = Some("title".into());
+        let heading = self.collected.tagging.heading(1);
+        title.setting.tag = Some(Tag::Element(self.element(heading)));
         self.title_part(title, 0.0, s.title.leading_pt, s.title.size_pt);
         if let Some(subtitle) = &m.subtitle {
             let leading = s.body.leading_pt * s.title.standfirst_size_pt / s.body.size_pt;
@@ -268,20 +324,23 @@ impl<'a> Collector<'a> {
     /// A heading inside a section (`##` to `######`), in its level's style.
     pub(super) fn subheading(&mut self, content: Cow<'a, [Inline]>, level: u8, place: Place) {
         let s = self.style;
+        let tag_level = self.section_level + level.saturating_sub(1);
         let Some(level_style) = s.subheadings.get(usize::from(level.saturating_sub(2))).or(s.subheadings.last()) else {
-            return self.heading(content, None, s.body.leading_pt);
+            return self.heading(content, None, s.body.leading_pt, tag_level);
         };
         self.features = &s.heading.features;
         let face = face_named(&level_style.face);
         let text = self.text(content, TextStyle { size: level_style.size_pt, face, indent: 0.0, hyphenate: false });
         let keep = Keep::Heading { space_above: s.body.leading_pt * level_style.space_above_lines, space_below: s.body.leading_pt * level_style.space_below_lines };
         let setting = Setting { spacing: Spacing::Ragged, keep, ..self.place_setting(Spacing::Ragged, place, level_style.leading_pt) };
-        self.push_text(text, setting);
+        let role = self.collected.tagging.heading(tag_level);
+        self.push_block(role, text, setting);
         self.features = &s.body.features;
     }
 
-    /// A heading, after which text is set with the body's features again.
-    pub fn heading(&mut self, inlines: Cow<'a, [Inline]>, destination: Option<String>, space_above: f32) {
+    /// A heading of `level` (1 to 6 in the document's structure), after which
+    /// text is set with the body's features again.
+    pub fn heading(&mut self, inlines: Cow<'a, [Inline]>, destination: Option<String>, space_above: f32, level: u8) {
         let s = self.style;
         self.features = &s.heading.features;
         let text = self.text(inlines, TextStyle { size: s.heading.size_pt, face: FaceStyle::Bold, indent: 0.0, hyphenate: false });
@@ -294,8 +353,10 @@ impl<'a> Collector<'a> {
             keep: Keep::Heading { space_above, space_below: s.body.leading_pt * s.heading.space_below_lines },
             destination,
             section: self.section,
+            tag: None,
         };
-        self.push_text(text, setting);
+        let role = self.collected.tagging.heading(level);
+        self.push_block(role, text, setting);
         self.features = &s.body.features;
     }
 
@@ -311,6 +372,8 @@ impl<'a> Collector<'a> {
     pub(super) fn sections(&mut self, sections: impl Iterator<Item = &'a crate::model::Section>, level: u8) {
         let s = self.style;
         for section in sections {
+            self.open(Role::Sect);
+            self.section_level = level;
             if let Some(heading) = &section.heading {
                 let title = plain_text(heading);
                 self.open_section(title.clone(), SectionKind::Text);
@@ -319,12 +382,13 @@ impl<'a> Collector<'a> {
                 }
                 let space_above = s.body.leading_pt * s.heading.space_above_lines;
                 if self.book {
-                    self.section_heading(heading, section.id.clone(), space_above);
+                    self.section_heading(heading, section.id.clone(), space_above, level);
                 } else {
-                    self.heading(Cow::Borrowed(heading), Some(section.id.clone()), space_above);
+                    self.heading(Cow::Borrowed(heading), Some(section.id.clone()), space_above, level);
                 }
             }
             self.blocks(&section.blocks, Place::text(s), true);
+            self.close();
         }
     }
 
@@ -349,7 +413,11 @@ impl<'a> Collector<'a> {
                     first = true;
                     continue;
                 }
-                Block::Quote(inner) => self.quote(inner, place),
+                Block::Quote(inner) => {
+                    self.open(Role::BlockQuote);
+                    self.quote(inner, place);
+                    self.close();
+                }
                 Block::Language { blocks: inner, lang } => {
                     let around = self.language.replace(lang);
                     self.blocks(inner, place, first);
@@ -373,6 +441,7 @@ impl<'a> Collector<'a> {
                     let style = TextStyle { size: s.code.size_pt, face: FaceStyle::Mono, indent: 0.0, hyphenate: false };
                     let text = ParagraphText { code: Some(&s.code), ..self.text(Cow::Owned(vec![Inline::Text(code.clone())]), style) };
                     let setting = Setting { keep: Keep::Together { up_to_lines: CODE_KEPT_WHOLE_UP_TO }, ..self.place_setting(Spacing::Code, place, s.code.leading_pt) };
+                    let setting = Setting { tag: Some(Tag::Element(self.element(Role::Code))), ..setting };
                     let run = self.run_start(Run::Verbatim(code), &text);
                     self.collected.material.push(Material::Text(TextBlock { text, setting, run }));
                     self.push_space(space);
@@ -404,11 +473,22 @@ impl<'a> Collector<'a> {
                 self.collected.pictures.len() - 1
             }
         };
+        // The picture is read as its alt text; one without is decoration.
+        let alt = figure.image.alt.trim();
+        let tag = if alt.is_empty() {
+            self.collected.pictures_without_alt.push((figure.image.at, figure.image.src.clone()));
+            Tag::Artifact(Artifact::Layout)
+        } else {
+            let element = self.element(Role::Figure);
+            self.collected.tagging.structure.elements[element].alt = Some(alt.to_owned());
+            Tag::Element(element)
+        };
         let c = &s.caption;
         let caption = (!figure.caption.is_empty()).then(|| {
             let face = if c.italic { FaceStyle::Italic } else { FaceStyle::Regular };
             let text = self.text(Cow::Borrowed(&figure.caption), TextStyle { size: c.size_pt, face, indent: 0.0, hyphenate: false });
-            let setting = Setting { baseline: c.leading_pt * 0.8, ..self.place_setting(Spacing::Ragged, place, c.leading_pt) };
+            let caption = Tag::Element(self.element(Role::Caption));
+            let setting = Setting { baseline: c.leading_pt * 0.8, tag: Some(caption), ..self.place_setting(Spacing::Ragged, place, c.leading_pt) };
             TextBlock { text, setting, run: None }
         });
         let frame = FigureFrame {
@@ -420,6 +500,7 @@ impl<'a> Collector<'a> {
             space_around: s.body.leading_pt * c.space_around_lines,
             gap: c.gap_pt,
             section: self.section,
+            tag,
         };
         self.collected.material.push(Material::Figure(FigureBlock { frame, caption }));
         true
@@ -436,6 +517,7 @@ impl<'a> Collector<'a> {
             keep: Keep::Paragraph,
             destination: None,
             section: self.section,
+            tag: None,
         }
     }
 
@@ -457,8 +539,10 @@ impl<'a> Collector<'a> {
         self.collected.material.push(Material::Vertical(VItem::ForcedBreak));
         self.open_section(s.notes.heading.clone(), SectionKind::Text);
         self.collected.outline.push(OutlineEntry { title: s.notes.heading.clone(), level: 1, destination: "notes".into() });
-        self.heading(Cow::Owned(vec![Inline::Text(s.notes.heading.clone())]), Some("notes".into()), 0.0);
+        self.open(Role::Sect);
+        self.heading(Cow::Owned(vec![Inline::Text(s.notes.heading.clone())]), Some("notes".into()), 0.0, 2);
         self.note_entries(book.notes.iter());
+        self.close();
     }
 
     /// Each note as a paragraph (or several) in the notes' type, its number
@@ -480,12 +564,14 @@ impl<'a> Collector<'a> {
                 Vec::new()
             };
             let last = note.blocks.len().saturating_sub(1);
+            self.collected.tagging.open_note(crate::model::note_anchor(note.number), note.mark.to_string());
             for (i, block) in note.blocks.iter().enumerate() {
                 let prefix = (i == 0).then(|| (format!("{}.", note.mark), Anchor::NoteLabel { number: note.number }));
                 let suffix = if i == last { backlinks.clone() } else { Vec::new() };
                 let text = ParagraphText { prefix, suffix, ..self.text(block_inlines(block), style) };
                 self.paragraph(text, 0.0, s.notes.leading_pt);
             }
+            self.close();
             self.push_space(s.notes.leading_pt * 0.3);
         }
     }
@@ -498,10 +584,15 @@ impl<'a> Collector<'a> {
             self.chapter_title = title.clone();
             self.open_section(title.clone(), SectionKind::Text);
             self.collected.outline.push(OutlineEntry { title, level: 1, destination: section.id.clone() });
+            self.open(Role::Sect);
             if let Some(heading) = &section.heading {
-                self.heading(Cow::Borrowed(heading), Some(section.id.clone()), 0.0);
+                // A book's back matter is of its chapters' rank; an article's, of its sections'.
+                let level = if self.book { 1 } else { 2 };
+                self.section_level = level;
+                self.heading(Cow::Borrowed(heading), Some(section.id.clone()), 0.0, level);
             }
             self.blocks(&section.blocks, Place::text(self.style), true);
+            self.close();
         }
     }
 }

@@ -16,6 +16,8 @@ use std::borrow::Cow;
 use super::collect::Collector;
 use crate::images::Images;
 use super::pages::{place_line, place_lines};
+use super::tagging::Tagging;
+use crate::layout::{Artifact, Tag};
 use super::stack::set_lines;
 use super::{Flow, FlowLine};
 use crate::build::timings::Timings;
@@ -107,14 +109,16 @@ impl<'a> Covers<'a> {
     }
 
     fn blank_page(&self) -> layout::Page {
-        layout::Page { width: self.style.page_width(), height: self.style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new(), begins_at: None }
+        layout::Page::new(self.style.page_width(), self.style.page_height())
     }
 
     /// Places ragged lines with the first baseline at `baseline`; returns the next line's baseline.
     fn put(&self, page: &mut layout::Page, lines: Vec<SetLine>, left: f32, baseline: f32, leading: f32) -> f32 {
         let mut y = baseline;
         for line in lines {
-            place_line(page, FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false }, left, y);
+            // The covers are print only: the booklets are not tagged.
+            let line = FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false, tag: Tag::Artifact(Artifact::Layout), tags: Vec::new() };
+            place_line(page, line, left, y, &mut Tagging::default());
             y += leading;
         }
         y
@@ -224,7 +228,7 @@ impl<'a> Covers<'a> {
             if let Some(heading) = &section.heading {
                 let title = crate::model::plain_text(heading);
                 self.outline.push(layout::OutlineEntry { title, level: 1, destination: section.id.clone() });
-                self.collector.heading(Cow::Borrowed(heading), Some(section.id.clone()), 0.0);
+                self.collector.heading(Cow::Borrowed(heading), Some(section.id.clone()), 0.0, 2);
             }
             self.collector.blocks(&section.blocks, super::collect::Place::text(self.style), true);
             let material = self.collector.take_material().into_iter().map(|m| m.map_text(|text| self.setter.prepare_text(text))).collect();

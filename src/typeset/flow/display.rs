@@ -34,6 +34,8 @@ impl<'a> Collector<'a> {
         let inner = Place { left: (place.left + v.indent_em * s.body.size_pt).min(s.measure() / 2.0), ..place };
         let space = s.body.leading_pt * v.space_around_lines;
         self.push_space(space);
+        // The poem one block of the structure, each line a paragraph in it.
+        self.open(crate::layout::Role::Div);
         for line in lines {
             let style = TextStyle { size: place.size, face: FaceStyle::Regular, indent: 0.0, hyphenate: false };
             let keep = Keep::Together { up_to_lines: usize::MAX };
@@ -41,6 +43,7 @@ impl<'a> Collector<'a> {
             let setting = super::collect::Setting { keep, ..self.place_setting(spacing, inner, place.leading) };
             self.push_text(self.text(Cow::Borrowed(line), style), setting);
         }
+        self.close();
         self.push_space(space);
     }
 
@@ -53,7 +56,7 @@ impl<'a> Collector<'a> {
         let style = TextStyle { size: place.size, face: FaceStyle::Regular, indent: 0.0, hyphenate: false };
         let text = self.text(Cow::Owned(vec![Inline::Text(s.rule.ornament.clone())]), style);
         let setting = self.place_setting(Spacing::Centred, place, place.leading);
-        self.push_text(text, setting);
+        self.push_ornament(text, setting);
         self.push_space(space);
     }
 }

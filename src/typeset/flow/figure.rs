@@ -24,7 +24,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::images::Picture;
-use crate::layout::{ImageId, Item, Page, Rect};
+use crate::layout::{ImageId, Item, Page, Rect, Tag};
 use crate::resources::style::Style;
 use crate::typeset::inline::line::SetLine;
 
@@ -61,6 +61,8 @@ pub(crate) struct FigureFrame {
     pub space_around: f32,
     pub gap: f32,
     pub section: usize,
+    /// What the picture is in the document's structure: a figure, or decoration.
+    pub tag: Tag,
 }
 
 /// Where a picture stands on its page, from its line's slot.
@@ -99,14 +101,28 @@ impl Flow {
         self.push(VItem::Space { height: figure.space_around, stretch: 0.0, shrink: 0.0 }, None);
         let picture = PlacedPicture { image: figure.image, width: figure.width, height: figure.height };
         let gap = if caption.is_empty() { 0.0 } else { figure.gap };
-        let line = FlowLine { line: SetLine::default(), indent: figure.indent, baseline: 0.0, destination: None, section: figure.section, rules: Vec::new(), picture: Some(picture), opens_block: true, first_word: None, body: false };
+        let line = FlowLine {
+            line: SetLine::default(),
+            indent: figure.indent,
+            baseline: 0.0,
+            destination: None,
+            section: figure.section,
+            rules: Vec::new(),
+            picture: Some(picture),
+            opens_block: true,
+            first_word: None,
+            body: false,
+            tag: figure.tag,
+            tags: Vec::new(),
+        };
         self.push(VItem::Line { height: figure.height + gap }, Some(line));
         let (left, width) = figure.column;
         let (leading, baseline) = setting.map_or((0.0, 0.0), |s| (s.leading, s.baseline));
+        let tag = setting.and_then(|s| s.tag).unwrap_or(figure.tag);
         for set in caption {
             self.push(VItem::Penalty { cost: INFINITE_PENALTY }, None);
             let indent = left + ((width - set.width) / 2.0).max(0.0);
-            let line = FlowLine { line: set, indent, baseline, destination: None, section: figure.section, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false };
+            let line = FlowLine { line: set, indent, baseline, destination: None, section: figure.section, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false, tag, tags: Vec::new() };
             self.push(VItem::Line { height: leading }, Some(line));
         }
         self.push(VItem::Space { height: figure.space_around, stretch: 0.0, shrink: 0.0 }, None);

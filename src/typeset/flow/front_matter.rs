@@ -13,7 +13,8 @@ use super::collect::Collector;
 use super::pages::place_line;
 use super::stack::set_lines;
 use super::FlowLine;
-use crate::layout::{self, Item, Link, LinkTarget, OutlineEntry, Point, Rect};
+use super::tagging::Tagging;
+use crate::layout::{self, Artifact, Item, Link, LinkTarget, OutlineEntry, Point, Rect, Role, Tag};
 use crate::model::labels::Labels;
 use crate::model::{plain_text, Book, Matter};
 use crate::resources::fonts::{FaceStyle, FontFamily};
@@ -31,6 +32,7 @@ pub(crate) fn prepend(book: &Book, style: &Style, fonts: &FontFamily, hyphenator
         setter: TextSetter::new(fonts, hyphenator, &style.justification),
         params: line::params(&style.justification),
         collector: Collector::new(style),
+        tagging: Tagging::new(body.document.structure.take().unwrap_or_default(), book.metadata.labels.clone()),
     };
     front.setter.use_features(&style.title.features);
     let m = &book.metadata;
@@ -48,6 +50,7 @@ pub(crate) fn prepend(book: &Book, style: &Style, fonts: &FontFamily, hyphenator
         pages.push(blank(style));
     }
     let doc = &mut body.document;
+    doc.structure = Some(front.tagging.structure);
     let mut outline = vec![OutlineEntry { title: m.labels.contents.clone(), level: 1, destination: "contents".into() }];
     outline.append(&mut doc.outline);
     doc.outline = outline;
@@ -64,6 +67,8 @@ struct FrontMatter<'a> {
     setter: TextSetter<'a>,
     params: Params,
     collector: Collector<'a>,
+    /// The book's structure, which the front matter's elements join.
+    tagging: Tagging,
 }
 
 /// A line of the contents: what it names, how deep, where it links, the folio.
@@ -75,7 +80,7 @@ struct Entry {
 }
 
 fn blank(style: &Style) -> layout::Page {
-    layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new(), begins_at: None }
+    layout::Page::new(style.page_width(), style.page_height())
 }
 
 /// The contents: parts and chapters, then their sections to the book's
@@ -154,11 +159,13 @@ impl<'a> FrontMatter<'a> {
 
     /// Places `lines` centred on the measure of page `index`, the first
     /// baseline at `baseline`; returns the baseline after the last.
-    fn centred(&self, page: &mut layout::Page, lines: Vec<SetLine>, index: usize, baseline: f32, leading: f32) -> f32 {
+    /// The lines are one element of `role` in the book's structure.
+    fn centred(&mut self, page: &mut layout::Page, lines: Vec<SetLine>, index: usize, baseline: f32, leading: f32, role: Role) -> f32 {
+        let tag = Tag::Element(self.tagging.element(role));
         let mut y = baseline;
         for line in lines {
             let indent = ((self.style.measure() - line.width) / 2.0).max(0.0);
-            place_line(page, flow_line(line, indent), self.style.left_margin(index), y);
+            place_line(page, flow_line(line, indent, tag), self.style.left_margin(index), y, &mut self.tagging);
             y += leading;
         }
         y
@@ -169,7 +176,7 @@ impl<'a> FrontMatter<'a> {
         let (s, f) = (self.style, &self.style.front_matter);
         let mut page = blank(s);
         let lines = self.balanced(book.metadata.title_parts().0, FaceStyle::Regular, f.half_title_size_pt, s.measure());
-        self.centred(&mut page, lines, 0, s.top() + s.text_height() * f.sink_fraction, f.half_title_size_pt * 1.3);
+        self.centred(&mut page, lines, 0, s.top() + s.text_height() * f.sink_fraction, f.half_title_size_pt * 1.3, Role::P);
         page
     }
 
@@ -180,18 +187,18 @@ impl<'a> FrontMatter<'a> {
         page.destinations.push(layout::Destination { name: "title".into(), at: Point { x: s.left_margin(2), y: s.top() } });
         let (main, rest) = m.title_parts();
         let lines = self.balanced(main, FaceStyle::Bold, f.title_size_pt, s.measure());
-        let mut y = self.centred(&mut page, lines, 2, s.top() + s.text_height() * f.sink_fraction, f.title_leading_pt);
+        let mut y = self.centred(&mut page, lines, 2, s.top() + s.text_height() * f.sink_fraction, f.title_leading_pt, Role::H(1));
         if let Some(subtitle) = rest.or(m.subtitle.as_deref()) {
             let lines = self.balanced(subtitle, FaceStyle::Italic, f.subtitle_size_pt, s.measure());
-            y = self.centred(&mut page, lines, 2, y + f.subtitle_size_pt * 0.5, f.subtitle_size_pt * 1.3);
+            y = self.centred(&mut page, lines, 2, y + f.subtitle_size_pt * 0.5, f.subtitle_size_pt * 1.3, Role::P);
         }
         if let Some(author) = &m.author {
             let lines = self.set(author, FaceStyle::Regular, f.author_size_pt, s.measure());
-            self.centred(&mut page, lines, 2, y + f.author_size_pt * 2.5, f.author_size_pt * 1.3);
+            self.centred(&mut page, lines, 2, y + f.author_size_pt * 2.5, f.author_size_pt * 1.3, Role::P);
         }
         if let Some(publisher) = &m.publisher {
             let lines = self.set(publisher, FaceStyle::Italic, s.furniture.size_pt, s.measure());
-            self.centred(&mut page, lines, 2, s.page_height() - s.bottom(), s.furniture.size_pt * 1.3);
+            self.centred(&mut page, lines, 2, s.page_height() - s.bottom(), s.furniture.size_pt * 1.3, Role::P);
         }
         page
     }
@@ -218,8 +225,9 @@ impl<'a> FrontMatter<'a> {
         let mut page = blank(s);
         let mut y = s.page_height() - s.bottom() - height;
         for paragraph in set {
+            let tag = Tag::Element(self.tagging.element(Role::P));
             for line in paragraph {
-                place_line(&mut page, flow_line(line, 0.0), s.left_margin(3), y);
+                place_line(&mut page, flow_line(line, 0.0, tag), s.left_margin(3), y, &mut self.tagging);
                 y += leading;
             }
             y += gap;
@@ -235,11 +243,13 @@ impl<'a> FrontMatter<'a> {
         let measure = s.measure() * 0.75;
         let leading = f.inscription_size_pt * 1.3;
         let lines = self.balanced(text, FaceStyle::Italic, f.inscription_size_pt, measure);
-        let y = self.centred(&mut page, lines, index, s.top() + s.text_height() * f.sink_fraction, leading);
+        self.tagging.open(Role::BlockQuote);
+        let y = self.centred(&mut page, lines, index, s.top() + s.text_height() * f.sink_fraction, leading, Role::P);
         if let Some(source) = source {
             let lines = self.set(&format!("— {source}"), FaceStyle::Regular, f.inscription_size_pt, measure);
-            self.centred(&mut page, lines, index, y + leading * 0.5, leading);
+            self.centred(&mut page, lines, index, y + leading * 0.5, leading, Role::P);
         }
+        self.tagging.close();
         page
     }
 
@@ -255,10 +265,13 @@ impl<'a> FrontMatter<'a> {
         let heading = self.set(&book.metadata.labels.contents, FaceStyle::Regular, s.chapters.title_size_pt, s.measure());
         let mut y = s.top() + s.text_height() * s.chapters.sink_fraction;
         pages[0].destinations.push(layout::Destination { name: "contents".into(), at: Point { x: s.left_margin(index), y: s.top() } });
+        self.tagging.open(Role::Sect);
+        let heading_tag = Tag::Element(self.tagging.element(Role::H(1)));
         for line in heading {
-            place_line(&mut pages[0], flow_line(line, 0.0), s.left_margin(index), y);
+            place_line(&mut pages[0], flow_line(line, 0.0, heading_tag), s.left_margin(index), y, &mut self.tagging);
             y += s.chapters.title_leading_pt;
         }
+        self.tagging.open(Role::TOC);
         y += f.contents_leading_pt;
         let dot = self.setter.piece(&f.leader, FaceStyle::Regular, size, None);
         let pitch = dot.width + f.leader_space_em * size;
@@ -277,26 +290,38 @@ impl<'a> FrontMatter<'a> {
             } else {
                 y += space_above;
             }
+            // The entry is an item of the contents whose text is its link; the dots are decoration.
+            let item = self.tagging.open(Role::TOCI);
+            let link = self.tagging.structure.add(Role::Link, item);
+            self.tagging.close();
+            let (tag, mut dots) = (Tag::Element(link), Vec::new());
             // Dots on one grid for every entry, from after the title to before the folio.
             if let Some(last) = lines.last_mut() {
+                dots = vec![(last.pieces.len(), Tag::Artifact(Artifact::Layout))];
                 let folio_x = s.measure() - indent - folio.width;
                 let mut x = ((last.width + pitch) / pitch).ceil() * pitch;
                 while x + dot.width + pitch <= folio_x {
                     last.pieces.push((x, dot.clone()));
                     x += pitch;
                 }
+                dots.push((last.pieces.len(), tag));
                 last.pieces.push((folio_x, folio));
             }
+            let last = lines.len().saturating_sub(1);
             let left = s.left_margin(index);
             let page = pages.last_mut().expect("a page");
             let top = y - size;
-            for line in lines {
-                place_line(page, flow_line(line, indent), left, y);
+            for (n, line) in lines.into_iter().enumerate() {
+                let line = FlowLine { tags: if n == last { std::mem::take(&mut dots) } else { Vec::new() }, ..flow_line(line, indent, tag) };
+                place_line(page, line, left, y, &mut self.tagging);
                 y += f.contents_leading_pt;
             }
             let area = Rect { x: left + indent, y: top, width: s.measure() - indent, height: y - top - f.contents_leading_pt + size * 0.3 };
-            page.links.push(Link { area, target: LinkTarget::Destination(entry.destination.clone()) });
+            let description = format!("{} {}", entry.title, entry.folio);
+            page.links.push(Link { area, target: LinkTarget::Destination(entry.destination.clone()), description, element: Some(link) });
         }
+        self.tagging.close();
+        self.tagging.close();
         self.folio(pages.last_mut().expect("a page"), index);
         pages
     }
@@ -307,13 +332,14 @@ impl<'a> FrontMatter<'a> {
         let size = s.furniture.size_pt;
         let piece = self.setter.piece(&layout::roman_numeral(index + 1), FaceStyle::Regular, size, None);
         let x = s.left_margin(index) + (s.measure() - piece.width) / 2.0;
+        page.tag(Tag::Artifact(Artifact::Footer));
         page.items.push(Item::Glyphs(super::pages::run(piece, Point { x, y: s.page_height() - s.bottom() + size * 2.4 })));
     }
 }
 
-/// A set line to place on its own, its baseline where it is put.
-fn flow_line(line: SetLine, indent: f32) -> FlowLine {
-    FlowLine { line, indent, baseline: 0.0, destination: None, section: 0, picture: None, opens_block: false, rules: Vec::new(), first_word: None, body: false }
+/// A set line to place on its own, its baseline where it is put, tagged `tag`.
+fn flow_line(line: SetLine, indent: f32, tag: Tag) -> FlowLine {
+    FlowLine { line, indent, baseline: 0.0, destination: None, section: 0, picture: None, opens_block: false, rules: Vec::new(), first_word: None, body: false, tag, tags: Vec::new() }
 }
 
 #[cfg(test)]

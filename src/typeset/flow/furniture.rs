@@ -4,7 +4,7 @@
 //! notes, their label or the pages of their references. The folio is centred
 //! at the foot.
 
-use crate::layout::{self, Item, Point};
+use crate::layout::{self, Artifact, Item, Point, Tag};
 use crate::model::Book;
 use crate::resources::fonts::FaceStyle;
 use crate::resources::style::Style;
@@ -83,11 +83,13 @@ impl<'s, 'a> Furniture<'s, 'a> {
         if !head.is_empty() {
             let piece = self.setter.piece(head, FaceStyle::Italic, size, None);
             let x = if recto { left + style.measure() - piece.width } else { left };
+            page.tag(Tag::Artifact(Artifact::Header));
             page.items.push(Item::Glyphs(run(piece, Point { x, y: head_baseline })));
         }
         let folio = self.setter.piece(&folio_number.to_string(), FaceStyle::Regular, size, None);
         let x = left + (style.measure() - folio.width) / 2.0;
         let y = style.page_height() - style.bottom() + size * 2.4;
+        page.tag(Tag::Artifact(Artifact::Footer));
         page.items.push(Item::Glyphs(run(folio, Point { x, y })));
     }
 }

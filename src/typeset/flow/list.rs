@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use crate::layout::Role;
 use crate::model::{Definition, Inline, List};
 use crate::resources::fonts::FaceStyle;
 use crate::resources::style::ListStyle;
@@ -39,13 +40,19 @@ impl<'a> Collector<'a> {
         if place.lists == 0 {
             self.push_space(around);
         }
+        self.open(Role::L);
         for (n, (item, label)) in list.items.iter().zip(labels).enumerate() {
             if n > 0 && !list.tight {
                 self.push_space(s.body.leading_pt * s.lists.loose_space_lines);
             }
+            self.open(Role::LI);
             self.hung_label(&label, inner);
+            self.open(Role::LBody);
             self.blocks(&item.blocks, inner, true);
+            self.close();
+            self.close();
         }
+        self.close();
         if place.lists == 0 {
             self.push_space(around);
         }
@@ -62,20 +69,27 @@ impl<'a> Collector<'a> {
             measure: self.style.measure(),
             ..self.place_setting(Spacing::Ragged, place, place.leading)
         };
-        self.push_text(text, setting);
+        self.push_block(Role::Lbl, text, setting);
     }
 
     /// Terms in bold; their definitions stand in under them.
     pub(super) fn definitions(&mut self, definitions: &'a [Definition], place: Place) {
         let inner = Place { left: self.list_left(place, 0), lists: place.lists + 1, ..place };
+        // A list whose items' labels are the terms.
+        self.open(Role::L);
         for definition in definitions {
+            self.open(Role::LI);
             let term = TextStyle { size: place.size, face: FaceStyle::Bold, indent: 0.0, hyphenate: true };
             let setting = self.place_setting(Spacing::Ragged, place, place.leading);
-            self.push_text(self.text(Cow::Borrowed(&definition.term), term), setting);
+            self.push_block(Role::Lbl, self.text(Cow::Borrowed(&definition.term), term), setting);
+            self.open(Role::LBody);
             for detail in &definition.details {
                 self.blocks(detail, inner, true);
             }
+            self.close();
+            self.close();
         }
+        self.close();
     }
 }
 

@@ -16,6 +16,7 @@ pub mod pagebreak;
 pub mod pages;
 pub mod stack;
 pub mod table;
+pub mod tagging;
 
 use crate::layout;
 use crate::typeset::inline::line::SetLine;
@@ -46,6 +47,19 @@ pub(crate) struct FlowLine {
     /// The run of the book's text (an index into [`Flow::run_keys`]) and the
     /// word of it the line begins with, when the line sets one of the book's runs.
     pub first_word: Option<(u32, u32)>,
+    /// What the line is in the document's structure (its block's element).
+    pub tag: layout::Tag,
+    /// Where the line holds the text of several elements (a table's cells, a
+    /// list item's label before its text): `(i, tag)` tags the pieces from
+    /// the `i`th on. Empty when [`FlowLine::tag`] tags every piece.
+    pub tags: Vec<(usize, layout::Tag)>,
+}
+
+impl FlowLine {
+    /// The tag of the line's `index`th piece.
+    pub fn tag_of(&self, index: usize) -> layout::Tag {
+        self.tags.iter().rev().find(|(from, _)| *from <= index).map_or(self.tag, |(_, tag)| *tag)
+    }
 }
 
 /// A stretch of the flow under one running head: the title block, a section,
@@ -103,4 +117,6 @@ pub(crate) struct Flow {
     /// A list item's label, set and waiting for the item's first line, with
     /// its setting (`Keep::Hung`: where its right edge goes).
     pub hung: Option<(SetLine, collect::Setting)>,
+    /// The document's structure, which placing links adds to.
+    pub tagging: tagging::Tagging,
 }

@@ -10,7 +10,8 @@ use super::{figure, grid};
 use super::furniture::Furniture;
 use super::{Flow, FlowLine, SectionKind};
 use crate::resources::fonts::{FaceStyle, FontFamily};
-use crate::layout::{self, Destination, Document, DocumentInfo, FamilyMember, FamilyStyle, FontResource, GlyphRun, Item, Link, LinkTarget, Point, Rect};
+use super::tagging::Tagging;
+use crate::layout::{self, Artifact, Destination, Document, DocumentInfo, FamilyMember, FamilyStyle, FontResource, GlyphRun, Item, Link, LinkTarget, Point, Rect, Tag};
 use crate::model::print_pages::TextPosition;
 use crate::model::{note_anchor, noteref_anchor, Book};
 use crate::typeset::flow::pagebreak::{PageParams, PageRange, VItem};
@@ -57,7 +58,8 @@ pub(crate) fn make_up(flow: &mut Flow, ranges: &[PageRange], style: &Style, firs
         let mut top = style.top();
         if let Some(VItem::BreakRepeating { repeat, .. }) = index.checked_sub(1).map(|previous| flow.items[ranges[previous].end]) {
             for (height, line) in flow.repeated[repeat].clone() {
-                place_line(&mut page, line, style.left_margin(number), top);
+                let line = FlowLine { tag: super::tagging::REPEATED, tags: Vec::new(), ..line };
+                place_line(&mut page, line, style.left_margin(number), top, &mut flow.tagging);
                 top += height;
             }
         }
@@ -101,7 +103,7 @@ enum Dress {
 }
 
 fn blank_page(style: &Style) -> layout::Page {
-    layout::Page { width: style.page_width(), height: style.page_height(), items: Vec::new(), links: Vec::new(), destinations: Vec::new(), begins_at: None }
+    layout::Page::new(style.page_width(), style.page_height())
 }
 
 /// For each page, the folios of the first and last page on which the notes
@@ -124,7 +126,7 @@ fn reference_pages(pages: &[layout::Page], first_page: usize) -> Vec<Option<(usi
 }
 
 /// The document of `pages`, dated `date`.
-pub(crate) fn document(book: &Book, fonts: &FontFamily, date: Option<chrono::NaiveDate>, pages: Vec<layout::Page>, outline: Vec<layout::OutlineEntry>, images: figure::Pictures) -> Document {
+pub(crate) fn document(book: &Book, fonts: &FontFamily, date: Option<chrono::NaiveDate>, pages: Vec<layout::Page>, outline: Vec<layout::OutlineEntry>, images: figure::Pictures, structure: layout::Structure) -> Document {
     let m = &book.metadata;
     Document {
         info: DocumentInfo {
@@ -142,6 +144,7 @@ pub(crate) fn document(book: &Book, fonts: &FontFamily, date: Option<chrono::Nai
         outline,
         images,
         front_matter_pages: 0,
+        structure: Some(structure),
     }
 }
 
@@ -189,7 +192,7 @@ pub(super) fn place_lines(page: &mut layout::Page, flow: &mut Flow, range: std::
                     if let (None, Some((run, word))) = (&page.begins_at, line.first_word) {
                         page.begins_at = Some(TextPosition { run: flow.run_keys.key(run).clone(), word: word as usize });
                     }
-                    place_line(page, line, left, y);
+                    place_line(page, line, left, y, &mut flow.tagging);
                 }
                 y += height;
             }
@@ -200,41 +203,56 @@ pub(super) fn place_lines(page: &mut layout::Page, flow: &mut Flow, range: std::
     first_section
 }
 
-pub(super) fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top: f32) {
+/// Places `line` on `page`, its slot's top at `top`, each of its pieces
+/// tagged as what it is in the document's structure (`tagging`), which
+/// gains an element for each link.
+pub(super) fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top: f32, tagging: &mut Tagging) {
     let baseline = top + line.baseline;
     let x0 = left + line.indent;
     if let Some(picture) = line.picture {
+        page.tag(line.tag);
         figure::place_picture(page, picture, x0, top);
     }
-    if let Some(name) = line.destination {
-        page.destinations.push(Destination { name, at: Point { x: x0, y: top } });
+    if let Some(name) = &line.destination {
+        page.destinations.push(Destination { name: name.clone(), at: Point { x: x0, y: top } });
+    }
+    if !line.rules.is_empty() {
+        page.tag(Tag::Artifact(Artifact::Layout));
     }
     for rule in &line.rules {
         let y = top + rule.y;
         page.items.push(Item::Rule { from: Point { x: x0 + rule.from, y }, to: Point { x: x0 + rule.to, y }, thickness: rule.thickness });
     }
-    for (x, piece) in line.line.pieces {
+    let tags: Vec<Tag> = (0..line.line.pieces.len()).map(|i| line.tag_of(i)).collect();
+    for ((x, piece), tag) in line.line.pieces.into_iter().zip(tags) {
         let origin = Point { x: x0 + x, y: baseline };
         let area = Rect { x: origin.x - 1.0, y: baseline - piece.rise - piece.size, width: piece.width + 2.0, height: piece.size * 1.25 };
         let anchor = piece.anchor().cloned();
-        page.items.extend(crate::typeset::inline::line::strike_rule(&piece, origin));
+        let (tag, link) = tagging.piece(&piece, tag);
+        let (description, element) = link.map_or((String::new(), None), |(element, description)| (description, Some(element)));
+        if let Some(strike) = crate::typeset::inline::line::strike_rule(&piece, origin) {
+            page.tag(Tag::Artifact(Artifact::Layout));
+            page.items.push(strike);
+        }
+        page.tag(tag);
         if let Some(picture) = crate::typeset::inline::picture::placed(&piece, origin) {
             page.items.push(picture);
             continue;
         }
         page.items.push(Item::Glyphs(run(piece, origin)));
+        let link = |target| Link { area, target, description, element };
         match anchor {
             Some(Anchor::NoteRef { number, occurrence }) => {
-                page.links.push(Link { area, target: LinkTarget::Destination(note_anchor(number)) });
+                page.links.push(link(LinkTarget::Destination(note_anchor(number))));
                 page.destinations.push(Destination { name: noteref_anchor(number, occurrence), at: Point { x: x0, y: top } });
             }
-            Some(Anchor::Backlink { number, occurrence }) => page.links.push(Link { area, target: LinkTarget::Destination(noteref_anchor(number, occurrence)) }),
+            Some(Anchor::Backlink { number, occurrence }) => page.links.push(link(LinkTarget::Destination(noteref_anchor(number, occurrence)))),
             Some(Anchor::NoteLabel { number }) => {
-                page.links.push(Link { area, target: LinkTarget::Destination(noteref_anchor(number, 1)) });
+                page.links.push(link(LinkTarget::Destination(noteref_anchor(number, 1))));
                 page.destinations.push(Destination { name: note_anchor(number), at: Point { x: x0, y: top } });
             }
-            Some(Anchor::Uri(url)) => page.links.push(Link { area, target: LinkTarget::Uri(url.to_string()) }),
-            Some(Anchor::Destination(name)) => page.links.push(Link { area, target: LinkTarget::Destination(name.to_string()) }),
+            Some(Anchor::Uri(url)) => page.links.push(link(LinkTarget::Uri(url.to_string()))),
+            Some(Anchor::Destination(name)) => page.links.push(link(LinkTarget::Destination(name.to_string()))),
             None => {}
         }
     }

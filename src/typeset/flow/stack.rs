@@ -9,6 +9,7 @@ use crate::typeset::inline::linebreak::{Item, Params};
 use crate::typeset::inline::prepare::Prepared;
 
 use super::collect::{Keep, Material, RunStart, Setting, Spacing};
+use crate::layout::{Artifact, Tag};
 use super::pagebreak::{self, Keeps, VItem};
 use super::{Flow, FlowLine};
 
@@ -61,9 +62,13 @@ impl Flow {
     /// Appends a block's lines with the keeps its setting asks for, and a
     /// label waiting for them on the first; `run`, the book's text it sets.
     fn push_lines(&mut self, mut lines: Vec<SetLine>, setting: Setting, run: Option<RunStart>) {
+        let tag = setting.tag.unwrap_or(Tag::Artifact(Artifact::Layout));
+        let mut first_tags = Vec::new();
         if let Some(first) = lines.first_mut() {
-            if let Some((label, Setting { keep: Keep::Hung { right }, .. })) = self.hung.take() {
-                first.pieces.splice(0..0, hung(label, right, setting.indent).pieces);
+            if let Some((label, Setting { keep: Keep::Hung { right }, tag: label_tag, .. })) = self.hung.take() {
+                let label = hung(label, right, setting.indent).pieces;
+                first_tags = vec![(0, label_tag.unwrap_or(tag)), (label.len(), tag)];
+                first.pieces.splice(0..0, label);
             }
         }
         let mut heights = vec![setting.leading; lines.len()];
@@ -82,6 +87,8 @@ impl Flow {
             opens_block: n == 0,
             rules: Vec::new(),
             body,
+            tag,
+            tags: if n == 0 { std::mem::take(&mut first_tags) } else { Vec::new() },
             first_word: run.map(|r| (r.run, line.first_word.saturating_sub(r.words_before))),
             line,
         });
@@ -134,8 +141,39 @@ fn with_turn_penalties(items: Vec<VItem>, hyphenated: &[bool]) -> Vec<VItem> {
     out
 }
 
-/// Breaks and sets a prepared paragraph as its setting asks.
+/// Breaks and sets a prepared paragraph as its setting asks. Text (not code)
+/// keeps the word spaces its lines were broken at (`keep_line_end_spaces`).
 pub(crate) fn set_lines(prepared: Prepared, setting: &Setting, params: &Params) -> Vec<SetLine> {
+    let mut lines = set_lines_as_asked(prepared, setting, params);
+    if setting.spacing != Spacing::Code {
+        keep_line_end_spaces(&mut lines);
+    }
+    lines
+}
+
+/// A line broken at a word space loses the space, which the text still has:
+/// its last glyph stands for its text and the space, so that the words either
+/// side of the line end read (aloud, in the tagged PDF's structure) and copy
+/// as two. Not between ideographs, which have no space to keep.
+fn keep_line_end_spaces(lines: &mut [SetLine]) {
+    for line in lines.iter_mut().filter(|line| line.broken_at_space) {
+        let Some((_, last)) = line.pieces.last_mut() else { continue };
+        let Some((index, text)) = last.glyphs.with_texts().map(|(_, t)| t).enumerate().last() else { continue };
+        let Some(end) = text.chars().last().or_else(|| last.glyphs.text().chars().last()) else { continue };
+        if end.is_whitespace() || is_ideographic(end) {
+            continue;
+        }
+        let text = format!("{text} ");
+        last.glyphs.set_text(index, &text);
+    }
+}
+
+/// Scripts written without spaces between words: a line may end anywhere in them.
+fn is_ideographic(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
+fn set_lines_as_asked(prepared: Prepared, setting: &Setting, params: &Params) -> Vec<SetLine> {
     let measure = setting.measure;
     match setting.spacing {
         Spacing::Justified => set_paragraph(&prepared, &|_| measure, params, true),
@@ -206,6 +244,7 @@ mod tests {
             keep: Keep::Together { up_to_lines: 8 },
             destination: None,
             section: 0,
+            tag: None,
         };
         let mut flow = Flow::default();
         flow.push_lines(vec![SetLine::default(); count], setting, None);

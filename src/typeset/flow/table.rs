@@ -24,6 +24,7 @@
 
 use std::borrow::Cow;
 
+use crate::layout::{Role, Tag};
 use crate::model::{plain_text, Align, Table};
 use crate::resources::fonts::FaceStyle;
 use crate::typeset::inline::line::SetLine;
@@ -51,6 +52,8 @@ pub(crate) struct TableBlock<T> {
     pub section: usize,
     pub outer_rule: f32,
     pub head_rule: f32,
+    /// Each cell's tag, by row and column (the head's cells are `TH`).
+    pub cells: Vec<Vec<Tag>>,
     /// Each row's first cell with text, as one of the book's runs (an index
     /// into `Collected::run_keys`): where a page that begins with the row begins.
     pub row_runs: Vec<Option<u32>>,
@@ -72,7 +75,7 @@ pub(crate) struct TableText<T> {
 
 impl<T> TableBlock<T> {
     pub fn map_text<U>(self, make: &mut impl FnMut(T) -> U) -> TableBlock<U> {
-        let TableBlock { alignments, has_head, sizes, name, indent, measure, section, outer_rule, head_rule, row_runs } = self;
+        let TableBlock { alignments, has_head, sizes, name, indent, measure, section, outer_rule, head_rule, cells, row_runs } = self;
         let sizes = sizes.map(|text| TableText {
             rows: text.rows.into_iter().map(|row| row.into_iter().map(&mut *make).collect()).collect(),
             size: text.size,
@@ -81,7 +84,7 @@ impl<T> TableBlock<T> {
             rule_space: text.rule_space,
             row_space: text.row_space,
         });
-        TableBlock { alignments, has_head, sizes, name, indent, measure, section, outer_rule, head_rule, row_runs }
+        TableBlock { alignments, has_head, sizes, name, indent, measure, section, outer_rule, head_rule, cells, row_runs }
     }
 }
 
@@ -96,6 +99,18 @@ impl<'a> Collector<'a> {
         if rows.is_empty() || columns == 0 {
             return;
         }
+        self.open(Role::Table);
+        // Each cell an element of its row, the head's cells headers of their columns.
+        let cells: Vec<Vec<Tag>> = (0..rows.len())
+            .map(|r| {
+                self.open(Role::TR);
+                let role = if has_head && r == 0 { Role::TH } else { Role::TD };
+                let row = (0..columns).map(|_| Tag::Element(self.element(role))).collect();
+                self.close();
+                row
+            })
+            .collect();
+        self.close();
         let text_at = |size: f32, leading: f32| TableText {
             rows: rows
                 .iter()
@@ -127,6 +142,7 @@ impl<'a> Collector<'a> {
             section: self.section,
             outer_rule: t.outer_rule_pt,
             head_rule: t.head_rule_pt,
+            cells,
             row_runs: rows.iter().map(|row| row.iter().find(|cell| !cell.is_empty()).and_then(|cell| self.run_of(cell))).collect(),
         };
         let space = s.body.leading_pt * t.space_around_lines;
@@ -215,6 +231,8 @@ struct RowLine {
     height: f32,
     baseline: f32,
     rules: Vec<LineRule>,
+    /// From which piece on each cell's text is (`FlowLine::tags`).
+    tags: Vec<(usize, Tag)>,
     /// A row's first line begins with its first cell's first word.
     first_word: Option<(u32, u32)>,
 }
@@ -254,8 +272,12 @@ impl Flow {
             let mut lines: Vec<RowLine> = (0..height)
                 .map(|i| {
                     let mut line = SetLine { pieces: Vec::new(), width: table_width, ..SetLine::default() };
+                    let mut tags = Vec::new();
                     for (c, cell) in set.iter().enumerate() {
                         let Some(cell_line) = cell.get(i) else { continue };
+                        if let Some(&tag) = block.cells.get(r).and_then(|row| row.get(c)) {
+                            tags.push((line.pieces.len(), tag));
+                        }
                         let room = widths[c] - cell_line.width;
                         let dx = lefts[c]
                             + match block.alignments.get(c) {
@@ -266,7 +288,7 @@ impl Flow {
                         line.pieces.extend(cell_line.pieces.iter().map(|(x, piece)| (x + dx, piece.clone())));
                     }
                     let first_word = if i == 0 { block.row_runs.get(r).copied().flatten().map(|run| (run, 0)) } else { None };
-                    RowLine { line, height: leading, baseline: leading * 0.8, rules: Vec::new(), first_word }
+                    RowLine { line, height: leading, baseline: leading * 0.8, rules: Vec::new(), first_word, tags }
                 })
                 .collect();
             let first = lines.first_mut().expect("a row has a line");
@@ -299,6 +321,8 @@ impl Flow {
             picture: None,
             opens_block: false,
             body: false,
+            tag: super::tagging::REPEATED,
+            tags: row_line.tags.clone(),
             first_word: row_line.first_word,
         };
         let head = if block.has_head && row_count > 1 {

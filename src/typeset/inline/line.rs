@@ -19,6 +19,8 @@ pub struct SetLine {
     pub hyphenated: bool,
     /// Which word of its paragraph the line begins with, counted from 0 (`words`).
     pub first_word: u32,
+    /// The line ends where the paragraph went on after a word space, which the break dropped.
+    pub broken_at_space: bool,
 }
 
 impl SetLine {
@@ -110,8 +112,9 @@ pub fn set_paragraph(prepared: &Prepared, measure: &dyn Fn(usize) -> f32, params
     let breaks = linebreak::break_lines(&prepared.items, measure, params);
     let mut lines: Vec<SetLine> = breaks.iter().enumerate().map(|(n, line)| SetLine { hyphenated: line.hyphenated, ..set_line(prepared, line, params.expansion, justify, measure(n)) }).collect();
     let first_words = super::words::first_words(prepared, breaks.iter().map(|line| line.start));
-    for (line, first_word) in lines.iter_mut().zip(first_words) {
+    for ((line, first_word), at) in lines.iter_mut().zip(first_words).zip(&breaks) {
         line.first_word = first_word;
+        line.broken_at_space = matches!(prepared.items.get(at.end), Some(Item::Glue { .. }));
     }
     for (at, word) in cut.into_iter().flat_map(|(_, words)| words) {
         if let Some(line) = breaks.iter().position(|line| line.end > at) {

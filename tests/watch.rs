@@ -105,6 +105,14 @@ impl Watching {
         }
     }
 
+    /// Interrupted, the watch ends with 130, having printed nothing more and without a panic.
+    fn stops_cleanly(self) {
+        let (status, rest, stderr) = self.interrupt();
+        assert_eq!(status.code(), Some(130), "{stderr}");
+        assert!(rest.is_empty(), "{rest:?}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+
     /// Sends SIGINT, as Ctrl-C does, and returns how the process ended, the lines it printed
     /// that were not yet read, and its standard error.
     fn interrupt(mut self) -> (ExitStatus, Vec<String>, String) {
@@ -206,10 +214,7 @@ fn a_deleted_manuscript_is_a_message_and_its_return_a_rebuild() {
     let back = watching.next_line();
     assert!(back.contains("] book.md changed: 1 edition of \"A short test\" in "), "{back}");
 
-    let (status, rest, stderr) = watching.interrupt();
-    assert_eq!(status.code(), Some(130), "{stderr}");
-    assert!(rest.is_empty(), "{rest:?}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    watching.stops_cleanly();
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -321,10 +326,7 @@ fn a_deleted_book_folder_is_a_message_and_its_return_a_rebuild() {
     let saved = watching.next_line();
     assert!(saved.contains("] small/02-two.md changed: 1 edition of"), "{saved}");
 
-    let (status, rest, stderr) = watching.interrupt();
-    assert_eq!(status.code(), Some(130), "{stderr}");
-    assert!(rest.is_empty(), "{rest:?}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    watching.stops_cleanly();
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

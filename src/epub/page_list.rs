@@ -113,13 +113,14 @@ impl PageMarks {
         for (at, c) in text.char_indices() {
             if separates_words(c) {
                 self.separator();
-            } else if self.due() {
+                continue;
+            }
+            // The text so far goes out before a marker that is due at this word.
+            if self.due() {
                 out.push_str(&escape(&text[written..at]));
                 written = at;
-                self.word(file, out);
-            } else {
-                self.word(file, out);
             }
+            self.word(file, out);
         }
         out.push_str(&escape(&text[written..]));
     }

@@ -13,6 +13,7 @@ use crate::build::timings::{stage, Timings};
 use crate::typeset::inline::hyphenate;
 use crate::{check, epub, impose, layout, passes, pdf, typeset};
 
+mod cache;
 mod error;
 mod new_book;
 pub mod output;
@@ -439,7 +440,16 @@ fn epub_bytes_timed(
     // The front matter's picture, or a cover drawn from the title.
     let (cover_image, cover_format) = match images.cover() {
         Some(picture) => (picture.file.clone(), (picture.extension(), picture.media_type())),
-        None => (timings.time(stage::EPUB_COVER, || epub::render_cover(&book.metadata, family)).map_err(epub::EpubError::Cover)?, ("png", "image/png")),
+        None => {
+            let cover = || {
+                let mut key = cache::Key::new("cover");
+                epub::cover_inputs(&book.metadata, family, |input| {
+                    key.add(input);
+                });
+                cache::cached("cover", &key, || epub::render_cover(&book.metadata, family))
+            };
+            (timings.time(stage::EPUB_COVER, cover).map_err(epub::EpubError::Cover)?, ("png", "image/png"))
+        }
     };
     let assets = epub::EpubAssets {
         stylesheet,

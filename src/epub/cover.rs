@@ -18,6 +18,7 @@ const INK: (u8, u8, u8) = (0xfb, 0xf5, 0xe9);
 /// palette PNG whose entries are those shades: the same picture as a full RGBA
 /// drawing, in a quarter of the memory and a fraction of the file size and time.
 pub fn render_cover(metadata: &Metadata, fonts: &FontFamily) -> Result<Vec<u8>, String> {
+    // Every input read here is one of `cover_inputs`: a new one goes there too.
     let mask = Mask::new(WIDTH, HEIGHT).ok_or("cannot allocate the cover image")?;
     let mut ink = Ink { mask, shaper: Shaper::new(fonts) };
     let measure = WIDTH as f32 - 2.0 * MARGIN;
@@ -45,6 +46,25 @@ pub fn render_cover(metadata: &Metadata, fonts: &FontFamily) -> Result<Vec<u8>, 
         ink.draw_paragraph(FaceStyle::Bold, publisher, 64.0, 1.2, HEIGHT as f32 - 230.0, measure);
     }
     encode(&ink.mask).map_err(|e| format!("cannot encode the cover image: {e}"))
+}
+
+/// Everything [`render_cover`] draws from, for a cache to name the picture by:
+/// the metadata it sets, the faces it sets them in, and the code that draws
+/// (this file and the shaper, whole, so that any change to either is a new picture).
+pub fn cover_inputs(metadata: &Metadata, fonts: &FontFamily, mut input: impl FnMut(&[u8])) {
+    input(include_str!("cover.rs").as_bytes());
+    input(include_str!("../resources/shaping.rs").as_bytes());
+    // The crates that draw, encode and shape, at their versions.
+    input(include_str!("../../Cargo.lock").as_bytes());
+    let (main, sub) = metadata.title_parts();
+    for text in [Some(main), sub, metadata.subtitle.as_deref(), metadata.author.as_deref(), metadata.publisher.as_deref()] {
+        input(text.unwrap_or("\u{0}").as_bytes());
+    }
+    for face in [FaceStyle::Regular, FaceStyle::Italic, FaceStyle::Bold] {
+        let font = fonts.get(face);
+        input(&font.data);
+        input(&font.face_index.to_le_bytes());
+    }
 }
 
 /// Palette entry `i` is the background with ink of coverage `i`/255 over it.

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, ZipLibrary};
 
-pub use cover::render_cover;
+pub use cover::{cover_inputs, render_cover};
 use files::{back_matter_file, chapter_file, part_file, Files, ARTICLE_FILE, NOTES_FILE};
 use navigation::{Entry, Landmark, Navigation};
 use package::{escape, read_entries, write_zip, PackageFixes};

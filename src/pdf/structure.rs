@@ -98,17 +98,40 @@ pub(super) fn finish(
 /// identifies the content and never changes between identical builds.
 pub(super) fn save_with_content_id(lo: &mut lopdf::Document) -> Result<Vec<u8>, PdfError> {
     lo.trailer.remove(b"ID");
-    let mut draft = Vec::new();
+    // The draft is only hashed, never kept: hashed as it is written, it costs
+    // no copy of the whole file.
+    let mut draft = DraftHash { plain: FNV_OFFSET, seeded: fnv1a(FNV_OFFSET, b"quire"), length: 0 };
     lo.save_to(&mut draft)
         .map_err(|e| internal(&format!("serialising failed ({e})")))?;
-    let mut id = fnv1a(FNV_OFFSET, &draft).to_be_bytes().to_vec();
-    id.extend(fnv1a(fnv1a(FNV_OFFSET, b"quire"), &draft).to_be_bytes());
+    let mut id = draft.plain.to_be_bytes().to_vec();
+    id.extend(draft.seeded.to_be_bytes());
     let id = Object::String(id, StringFormat::Hexadecimal);
     lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    let mut out = Vec::with_capacity(draft.len() + 64);
+    let mut out = Vec::with_capacity(draft.length + 64);
     save(lo, &mut out)
         .map_err(|e| internal(&format!("serialising failed ({e})")))?;
     Ok(out)
+}
+
+/// The file's two FNV-1a hashes, one from the plain offset and one seeded with
+/// "quire", taken as the draft is written.
+struct DraftHash {
+    plain: u64,
+    seeded: u64,
+    length: usize,
+}
+
+impl std::io::Write for DraftHash {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.plain = fnv1a(self.plain, bytes);
+        self.seeded = fnv1a(self.seeded, bytes);
+        self.length += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The objects other than streams go into object streams, deflated, with a

@@ -428,6 +428,7 @@ impl<'a> Flow<'a> {
             // used only if nothing else reaches this breakpoint.
             let mut rescue: Option<(f64, f64, usize, f64)> = None;
             let mut kept = 0;
+            let (mut group_position, mut group_start) = (usize::MAX, 0);
             for slot in 0..active.len() {
                 let node_index = active[slot];
                 let node = &nodes[node_index];
@@ -484,7 +485,7 @@ impl<'a> Flow<'a> {
                 // A first page of a spread that ends a section sets no depth for the page it faces.
                 let spread_fill = (balance && !ragged && !breakpoint.ends_section && self.is_spread_start(node.page)).then_some(fill);
                 let (page, blank_after) = self.page_after(node.page, breakpoint);
-                candidates.push(Candidate {
+                let candidate = Candidate {
                     page,
                     spread_fill,
                     total_demerits: node.total_demerits + demerits,
@@ -492,7 +493,21 @@ impl<'a> Flow<'a> {
                     content_height: natural,
                     overfull: false,
                     blank_after,
-                });
+                };
+                // The nodes of one position are side by side in the active list and
+                // give candidates in only a few states: only the first of the least
+                // in each state can be kept, so the others are dropped here rather
+                // than compared with every kept state (most of the breaker's time).
+                if node.position != group_position {
+                    group_position = node.position;
+                    group_start = candidates.len();
+                }
+                let key = fill_key(spread_fill);
+                match candidates[group_start..].iter_mut().find(|c| c.page == page && fill_key(c.spread_fill) == key) {
+                    Some(kept) if candidate.total_demerits < kept.total_demerits => *kept = candidate,
+                    Some(_) => {}
+                    None => candidates.push(candidate),
+                }
                 if !breakpoint.forced {
                     active[kept] = node_index;
                     kept += 1;
@@ -546,7 +561,6 @@ impl<'a> Flow<'a> {
         nodes: &mut Vec<Node>,
         active: &mut Vec<usize>,
     ) {
-        let fill_key = |fill: Option<f64>| fill.map(|fill| (fill / HEIGHT_EPSILON).round() as i64);
         // Each kept state with its fill key, worked out once: comparing keys
         // recomputed for every pair was a fifth of the page breaker's time.
         let mut best: Vec<(Candidate, Option<i64>)> = Vec::new();
@@ -604,6 +618,11 @@ impl<'a> Flow<'a> {
         pages.reverse();
         pages
     }
+}
+
+/// The state a spread's first page leaves: its fill, to the breaker's precision.
+fn fill_key(fill: Option<f64>) -> Option<i64> {
+    fill.map(|fill| (fill / HEIGHT_EPSILON).round() as i64)
 }
 
 fn finite(value: f32) -> f64 {

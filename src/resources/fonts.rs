@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
@@ -135,14 +135,16 @@ pub struct LoadedFont {
     /// The characters of the Basic Multilingual Plane the font has a glyph
     /// for, one bit each. Asking the cmap for every character of a book (to
     /// find those that need the fallback face) was a tenth of a long build.
-    basic_plane: Arc<Vec<u64>>,
+    /// Made when first asked: a fallback or monospaced face a book never
+    /// needs (most books) costs nothing, and the fallback's cmap is the largest.
+    basic_plane: Arc<OnceLock<Vec<u64>>>,
 }
 
 impl LoadedFont {
     /// Whether the cmap maps `c` to a real glyph (not `.notdef`).
     pub fn has_glyph(&self, c: char) -> bool {
         let code = c as usize;
-        match self.basic_plane.get(code / 64) {
+        match self.basic_plane.get_or_init(|| basic_plane_coverage(&self.face())).get(code / 64) {
             Some(bits) if code < 0x10000 => bits & (1 << (code % 64)) != 0,
             _ => maps_to_a_glyph(&self.face(), c),
         }
@@ -236,7 +238,7 @@ pub fn parse_font(path: &Path, data: Cow<'static, [u8]>, face_index: u32) -> Res
         .unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
     let units_per_em = face.units_per_em();
     let file_name = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let basic_plane = Arc::new(basic_plane_coverage(&face));
+    let basic_plane = Arc::new(OnceLock::new());
     let em = f32::from(units_per_em.max(1));
     // A font without the metrics: the rule through the middle of the small letters.
     let strikeout = face

@@ -172,6 +172,8 @@ pub struct FontFamily {
     /// What loading the family found wrong but could go on without (a
     /// fallback face that is not there).
     pub warnings: Vec<crate::diagnostics::Diagnostic>,
+    /// Words shaped in these faces, for every thread that sets them.
+    pub shaped: Arc<super::shaping::ShapedWords>,
 }
 
 impl FontFamily {

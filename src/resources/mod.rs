@@ -126,7 +126,7 @@ impl Resources {
         let faces = [&files.regular, &files.italic, &files.bold, &files.bold_italic].into_iter().map(|name| load(name)).collect::<Result<_, _>>()?;
         let mono = files.mono.as_deref().map(load).transpose()?;
         let (fallbacks, warnings) = self.fallbacks(&list.path, text, files.fallback.entries());
-        Ok(FontFamily { faces, fallbacks, mono, warnings })
+        Ok(FontFamily { faces, fallbacks, mono, warnings, shaped: Default::default() })
     }
 
     /// The fallback faces `entries` name that can be loaded; one that cannot

@@ -6,6 +6,9 @@
 //! EPUB cover; each makes its own shaper.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
 
 use rustybuzz::{Direction, Face, Feature, Language, Script, ShapePlan, UnicodeBuffer};
 
@@ -24,6 +27,8 @@ pub struct ShapedGlyph {
 
 /// A family's faces, parsed for shaping, and the plans made for them so far.
 pub struct Shaper<'f> {
+    /// The family's words shaped so far, by any thread.
+    shaped: &'f ShapedWords,
     /// Indexed by [`FaceStyle::index`]; the fallback and monospaced faces
     /// (or the regular face standing in for them) come last.
     faces: Vec<Face<'f>>,
@@ -53,7 +58,7 @@ impl<'f> Shaper<'f> {
                 Face::from_slice(&font.data, font.face_index).expect("font was validated when loaded")
             })
             .collect();
-        Shaper { faces, plans: HashMap::new() }
+        Shaper { shaped: &fonts.shaped, faces, plans: HashMap::new() }
     }
 
     /// The face for `style`, for what shaping does not give (outlines, metrics).
@@ -70,6 +75,16 @@ impl<'f> Shaper<'f> {
     /// word): the glyphs then come in visual order, from the left, their
     /// clusters descending, and Arabic letters take their joining forms.
     pub fn shape_in(&mut self, style: FaceStyle, text: &str, features: &[Feature], right_to_left: bool) -> Vec<ShapedGlyph> {
+        let setting = Setting { face: style, right_to_left, features: features.iter().map(|f| (f.tag.as_u32(), f.value, f.start, f.end)).collect() };
+        if let Some(glyphs) = self.shaped.get(&setting, text) {
+            return glyphs;
+        }
+        let glyphs = self.shape_afresh(style, text, features, right_to_left);
+        self.shaped.put(setting, text, &glyphs);
+        glyphs
+    }
+
+    fn shape_afresh(&mut self, style: FaceStyle, text: &str, features: &[Feature], right_to_left: bool) -> Vec<ShapedGlyph> {
         let mut buffer = UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.set_direction(if right_to_left { Direction::RightToLeft } else { Direction::LeftToRight });
@@ -105,6 +120,43 @@ impl<'f> Shaper<'f> {
     /// Width of `text` in `style`, in font units.
     pub fn width(&mut self, style: FaceStyle, text: &str) -> i32 {
         self.shape(style, text, &[]).iter().map(|g| g.x_advance).sum()
+    }
+}
+
+/// What a shaped word depends on besides its text (the script and language
+/// are the text's own).
+#[derive(PartialEq, Eq, Hash)]
+struct Setting {
+    face: FaceStyle,
+    right_to_left: bool,
+    features: Vec<(u32, u32, u32, u32)>,
+}
+
+/// The words a family's shapers have shaped, shared by the threads of a
+/// build: the reader edition and each booklet set the same words, and
+/// shaping them once rather than once per edition was a tenth of the
+/// article's build. A word's glyphs depend only on its face, direction,
+/// features and text, so the table never needs to forget one.
+#[derive(Default)]
+pub struct ShapedWords {
+    words: Mutex<FxHashMap<Setting, FxHashMap<Box<str>, Arc<[ShapedGlyph]>>>>,
+}
+
+impl ShapedWords {
+    fn get(&self, setting: &Setting, text: &str) -> Option<Vec<ShapedGlyph>> {
+        let words = self.words.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        words.get(setting)?.get(text).map(|glyphs| glyphs.to_vec())
+    }
+
+    fn put(&self, setting: Setting, text: &str, glyphs: &[ShapedGlyph]) {
+        let mut words = self.words.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        words.entry(setting).or_default().insert(text.into(), glyphs.into());
+    }
+}
+
+impl std::fmt::Debug for ShapedWords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ShapedWords")
     }
 }
 

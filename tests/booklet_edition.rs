@@ -32,6 +32,7 @@ fn build_booklets(out: &Path, editions: Vec<Edition>, marks: bool, two_pass: boo
         marks,
         two_pass,
         signatures: None,
+        pages: None,
         pdf_standard: Default::default(),
     };
     let report = build(&options).expect("the bundled manuscript builds");
@@ -312,6 +313,7 @@ fn fold_manuscript(name: &str, manuscript: &str) -> (PathBuf, Vec<Half>) {
         marks: false,
         two_pass: false,
         signatures: None,
+        pages: None,
         pdf_standard: Default::default(),
     };
     build(&options).expect("the manuscript builds");
@@ -381,7 +383,7 @@ fn a_long_book_s_booklet_comes_in_signatures_only_when_asked() {
     let manuscript = dir.join("longbook.md");
     let made = Command::new(env!("CARGO_BIN_EXE_longbook")).arg(root().join("manuscript/russia-1917.md")).arg("22").arg(&manuscript).status().unwrap();
     assert!(made.success());
-    let options = |signatures, editions| BuildOptions { manuscript: manuscript.clone(), out_dir: dir.join("out"), editions, resources: None, style: None, marks: false, two_pass: false, signatures, pdf_standard: Default::default() };
+    let options = |signatures, editions| BuildOptions { manuscript: manuscript.clone(), out_dir: dir.join("out"), editions, resources: None, style: None, marks: false, two_pass: false, signatures, pages: None, pdf_standard: Default::default() };
 
     // Without `--signatures`: the other editions are written, the booklet is not, and a warning says why and how.
     let report = build(&options(None, vec![Edition::Pdf, Edition::BookletA4])).expect("the long book builds");

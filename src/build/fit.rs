@@ -92,6 +92,11 @@ pub(super) struct NotMet {
 /// When no candidate fills whole sheets, the natural setting is kept, blank
 /// pages and all; when none comes to `asked` pages, that is the error.
 pub(super) fn fit<T>(style: &Style, asked: Option<usize>, mut typeset: impl FnMut(&Style, Colophon) -> (Document, T)) -> Result<(Document, T), NotMet> {
+    // No booklet has such a count: the error names the one it fills when fitted.
+    if let Some(asked) = asked.filter(|n| !n.is_multiple_of(4)) {
+        let fitted = fit(style, None, typeset)?.0.pages.len();
+        return Err(NotMet { asked, reached: vec![fitted] });
+    }
     let mut tried = candidates(style).into_iter();
     let natural = tried.next().expect("the natural setting is always a candidate");
     let first = typeset(&natural.style(style), natural.colophon);
@@ -105,9 +110,6 @@ pub(super) fn fit<T>(style: &Style, asked: Option<usize>, mut typeset: impl FnMu
         return Ok(first);
     }
     let mut reached = vec![count];
-    if let Some(asked) = asked.filter(|n| !n.is_multiple_of(4)) {
-        return Err(NotMet { asked, reached });
-    }
     let may_change_type = style.booklet.fit == Fit::Sheets;
     for candidate in tried.filter(|c| may_change_type || c.is_natural_type(style)) {
         let set = typeset(&candidate.style(style), candidate.colophon);
@@ -127,12 +129,20 @@ impl NotMet {
     /// The error for `file`'s booklet, set with `style` from `style_file`.
     pub fn diagnostic(&self, manuscript: &Path, style: &Style, style_file: &str) -> Diagnostic {
         let asked = self.asked;
-        let whole: std::collections::BTreeSet<usize> = self.reached.iter().copied().filter(|n| n.is_multiple_of(4)).collect();
+        let whole: std::collections::BTreeSet<usize> = self.reached.iter().copied().filter(|&n| whole_count(n, &self.reached)).collect();
         let natural = impose::padded(self.reached[0]);
         // The counts it can have, nearest first: those it fills, else the natural one with its blanks.
         let mut possible: Vec<usize> = if whole.is_empty() { vec![natural] } else { whole.into_iter().collect() };
         possible.sort_by_key(|&n| (n.abs_diff(asked), n));
-        let list = possible.iter().map(|n| format!("{n} ({} sheet{})", n / 4, if n / 4 == 1 { "" } else { "s" })).collect::<Vec<_>>().join(" or ");
+        let list = possible
+            .iter()
+            .map(|&n| {
+                let sheets = format!("{} sheet{}", n / 4, if n / 4 == 1 { "" } else { "s" });
+                let blanks = n - self.reached[0].min(n);
+                if whole_count(n, &self.reached) { format!("{n} pages ({sheets})") } else { format!("{n} pages ({sheets}, {blanks} of them blank)") }
+            })
+            .collect::<Vec<_>>()
+            .join(" or ");
         let why = if !asked.is_multiple_of(4) {
             let below = asked / 4 * 4;
             let near = if below == 0 { format!("{}", below + 4) } else { format!("{below} or {}", below + 4) };
@@ -141,13 +151,20 @@ impl NotMet {
             let (least, most) = (self.reached.iter().min().copied().unwrap_or(0), self.reached.iter().max().copied().unwrap_or(0));
             let b = &style.booklet;
             format!(
-                "set within the style's bounds (body {}–{} pt on {}–{} pt leading, the notes run on, the colophon moved), the text takes {least} to {most} pages, none of them {asked}",
+                "set within the style's bounds (body {}–{} pt on {}–{} pt leading, the notes run on, the colophon moved), the booklet comes to {least} to {most} pages, never {asked}",
                 b.fit_size_pt[0], b.fit_size_pt[1], b.fit_leading_pt[0], b.fit_leading_pt[1]
             )
         };
         Diagnostic::error(manuscript, None, format!("the booklet cannot have {asked} pages (--pages {asked}): {why}"))
-            .with_help(format!("this booklet can have {list} pages; ask for that, or leave out --pages; `fit_size_pt` and `fit_leading_pt` in styles/{style_file} ([booklet]) bound the fitting"))
+            .with_help(format!(
+                "this booklet can have {list}: ask for that, or leave out --pages to fit it to the fewest whole sheets; `fit_size_pt` and `fit_leading_pt` in styles/{style_file} ([booklet]) bound the fitting"
+            ))
     }
+}
+
+/// Whether a candidate came to exactly `pages`, filling its sheets.
+fn whole_count(pages: usize, reached: &[usize]) -> bool {
+    pages.is_multiple_of(4) && reached.contains(&pages)
 }
 
 #[cfg(test)]
@@ -190,9 +207,11 @@ mod tests {
         .unwrap();
         assert_eq!((document.pages.len(), kept), (12, (14.0, false, Colophon::AfterText)));
         assert_eq!(tried, [(false, Colophon::InsideFrontCover), (true, Colophon::InsideFrontCover), (false, Colophon::AfterText)]);
-        // Fewer pages than the natural setting's whole sheets, or as many: a setting that
-        // would take another sheet is never kept.
+        // As many sheets as the natural setting's or fewer: a looser setting may fill the
+        // blank pages of its last sheet, but one that would take another sheet is never kept.
         let (document, _) = fit(&style, None, |set, _| (pages(if set.body.leading_pt > 14.0 { 16 } else { 13 }), ())).unwrap();
+        assert_eq!(document.pages.len(), 16, "the looser setting fills the fourth sheet");
+        let (document, _) = fit(&style, None, |set, _| (pages(if set.body.leading_pt > 14.0 { 20 } else { 13 }), ())).unwrap();
         assert_eq!(document.pages.len(), 13, "no fit within the bounds: the natural setting, blanks and all");
         // Already whole: the natural setting alone, typeset once.
         let mut times = 0;
@@ -213,7 +232,7 @@ mod tests {
         let d = not_met.diagnostic(Path::new("a.md"), &style, "booklet-a5.toml");
         assert!(d.is_error());
         let text = d.render(false);
-        assert!(text.contains("cannot have 8 pages") && text.contains("11 to 12 pages") && text.contains("12 (3 sheets)"), "{text}");
+        assert!(text.contains("cannot have 8 pages") && text.contains("11 to 12 pages") && text.contains("can have 12 pages (3 sheets)"), "{text}");
         // Not a multiple of four: said at once, with the multiples either side.
         let mut times = 0;
         let not_met = fit(&style, Some(6), |_, _| {
@@ -222,7 +241,7 @@ mod tests {
         })
         .unwrap_err();
         let text = not_met.diagnostic(Path::new("a.md"), &style, "booklet-a5.toml").render(false);
-        assert!(text.contains("multiple of 4 pages (4 or 8, not 6)") && text.contains("12 (3 sheets)"), "{text}");
+        assert!(text.contains("multiple of 4 pages (4 or 8, not 6)") && text.contains("can have 12 pages (3 sheets)"), "{text}");
         assert_eq!(times, 1);
     }
 }

@@ -89,12 +89,18 @@ pub(super) struct NotMet {
 ///
 /// With fitting off (`fit = "none"`) and no count asked for, the style's setting
 /// is kept; with fitting off and a count asked for, only the layout may change.
+/// Unasked, a booklet too long to saddle-stitch (a book, in signatures) is set as
+/// the style says: each candidate would typeset the whole book again, its blank
+/// pages are at most three of hundreds, and half a point of leading moves its
+/// length by sheets, not pages. Without `notes_may_run_on`
+/// (no notes, or a book's, which close each chapter or the book) no candidate
+/// runs them on.
 /// When no candidate fills whole sheets, the natural setting is kept, blank
 /// pages and all; when none comes to `asked` pages, that is the error.
-pub(super) fn fit<T>(style: &Style, asked: Option<usize>, mut typeset: impl FnMut(&Style, Colophon) -> (Document, T)) -> Result<(Document, T), NotMet> {
+pub(super) fn fit<T>(style: &Style, asked: Option<usize>, notes_may_run_on: bool, mut typeset: impl FnMut(&Style, Colophon) -> (Document, T)) -> Result<(Document, T), NotMet> {
     // No booklet has such a count: the error names the one it fills when fitted.
     if let Some(asked) = asked.filter(|n| !n.is_multiple_of(4)) {
-        let fitted = fit(style, None, typeset)?.0.pages.len();
+        let fitted = fit(style, None, notes_may_run_on, typeset)?.0.pages.len();
         return Err(NotMet { asked, reached: vec![fitted] });
     }
     let mut tried = candidates(style).into_iter();
@@ -106,12 +112,13 @@ pub(super) fn fit<T>(style: &Style, asked: Option<usize>, mut typeset: impl FnMu
         Some(asked) => pages == asked,
         None => pages.is_multiple_of(4) && pages <= whole,
     };
-    if wanted(count) || (style.booklet.fit == Fit::None && asked.is_none()) {
+    let pamphlet = count <= style.imposition.saddle_stitch_max_pages;
+    if wanted(count) || (asked.is_none() && (style.booklet.fit == Fit::None || !pamphlet)) {
         return Ok(first);
     }
     let mut reached = vec![count];
     let may_change_type = style.booklet.fit == Fit::Sheets;
-    for candidate in tried.filter(|c| may_change_type || c.is_natural_type(style)) {
+    for candidate in tried.filter(|c| (may_change_type || c.is_natural_type(style)) && (notes_may_run_on || !c.notes_run_on)) {
         let set = typeset(&candidate.style(style), candidate.colophon);
         let pages = set.0.pages.len();
         if wanted(pages) {
@@ -199,7 +206,7 @@ mod tests {
         // 13 pages as the style sets it, 12 with the colophon moved: the third candidate
         // (the notes run on come second, and still take 13).
         let mut tried = Vec::new();
-        let (document, kept) = fit(&style, None, |set, colophon| {
+        let (document, kept) = fit(&style, None, true, |set, colophon| {
             tried.push((set.notes.run_on, colophon));
             let n = if colophon == Colophon::AfterText { 12 } else { 13 };
             (pages(n), (set.body.leading_pt, set.notes.run_on, colophon))
@@ -209,13 +216,13 @@ mod tests {
         assert_eq!(tried, [(false, Colophon::InsideFrontCover), (true, Colophon::InsideFrontCover), (false, Colophon::AfterText)]);
         // As many sheets as the natural setting's or fewer: a looser setting may fill the
         // blank pages of its last sheet, but one that would take another sheet is never kept.
-        let (document, _) = fit(&style, None, |set, _| (pages(if set.body.leading_pt > 14.0 { 16 } else { 13 }), ())).unwrap();
+        let (document, _) = fit(&style, None, true, |set, _| (pages(if set.body.leading_pt > 14.0 { 16 } else { 13 }), ())).unwrap();
         assert_eq!(document.pages.len(), 16, "the looser setting fills the fourth sheet");
-        let (document, _) = fit(&style, None, |set, _| (pages(if set.body.leading_pt > 14.0 { 20 } else { 13 }), ())).unwrap();
+        let (document, _) = fit(&style, None, true, |set, _| (pages(if set.body.leading_pt > 14.0 { 20 } else { 13 }), ())).unwrap();
         assert_eq!(document.pages.len(), 13, "no fit within the bounds: the natural setting, blanks and all");
         // Already whole: the natural setting alone, typeset once.
         let mut times = 0;
-        let (document, _) = fit(&style, None, |_, _| {
+        let (document, _) = fit(&style, None, true, |_, _| {
             times += 1;
             (pages(8), ())
         })
@@ -224,10 +231,30 @@ mod tests {
     }
 
     #[test]
+    fn a_long_booklet_is_set_as_the_style_says_and_notes_that_cannot_run_on_are_not_tried() {
+        let style = style();
+        let mut tried = Vec::new();
+        let (document, _) = fit(&style, None, true, |set, colophon| {
+            tried.push((set.body.leading_pt, set.notes.run_on, colophon));
+            (pages(201), ())
+        })
+        .unwrap();
+        assert_eq!((document.pages.len(), tried.len()), (201, 1), "past saddle_stitch_max_pages, only the natural setting");
+        let mut tried = Vec::new();
+        fit(&style, None, false, |set, colophon| {
+            tried.push((set.body.leading_pt, set.notes.run_on, colophon));
+            (pages(13), ())
+        })
+        .unwrap();
+        assert_eq!(tried.len(), 5 * 2, "each of the five settings with its two colophons: {tried:?}");
+        assert!(tried.iter().all(|&(_, run_on, _)| !run_on));
+    }
+
+    #[test]
     fn a_count_no_candidate_reaches_is_an_error_naming_the_counts_it_can_have() {
         let style = style();
         // Tighter type makes it shorter: 12 pages at most, 11 at least.
-        let not_met = fit(&style, Some(8), |set, _| (pages(if set.body.leading_pt < 14.0 { 11 } else { 12 }), ())).unwrap_err();
+        let not_met = fit(&style, Some(8), true, |set, _| (pages(if set.body.leading_pt < 14.0 { 11 } else { 12 }), ())).unwrap_err();
         assert_eq!(not_met.asked, 8);
         let d = not_met.diagnostic(Path::new("a.md"), &style, "booklet-a5.toml");
         assert!(d.is_error());
@@ -235,7 +262,7 @@ mod tests {
         assert!(text.contains("cannot have 8 pages") && text.contains("11 to 12 pages") && text.contains("can have 12 pages (3 sheets)"), "{text}");
         // Not a multiple of four: said at once, with the multiples either side.
         let mut times = 0;
-        let not_met = fit(&style, Some(6), |_, _| {
+        let not_met = fit(&style, Some(6), true, |_, _| {
             times += 1;
             (pages(12), ())
         })

@@ -307,7 +307,9 @@ impl Job<'_> {
                 let style = self.resources.style(paper.style_file).map_err(BuildError::Style)?;
                 // Each candidate typesetting makes its own warnings; only the kept one's are given.
                 let timings = &mut made.timings;
-                let fitted = fit::fit(&style, self.options.pages, |style, colophon| {
+                // An article's notes may run on after its text; a book's close each chapter or the book.
+                let notes_may_run_on = !self.book.has_chapters() && !self.book.notes.is_empty();
+                let fitted = fit::fit(&style, self.options.pages, notes_may_run_on, |style, colophon| {
                     let mut candidate = Made { made: true, files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
                     let document = self.typeset(style, Shape::Pamphlet(colophon), &mut candidate);
                     timings.merge(candidate.timings);

@@ -554,3 +554,36 @@ fn the_command_line_s_pages_option() {
     assert!(!dir.join("russia-1917-booklet-a4.pdf").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `fit = "none"` in the booklet's style: the booklet is set as the style says,
+/// the colophon inside the front cover, the notes on a page of their own, and the
+/// article's A4 booklet takes 16 pages, three of them blank before the back cover.
+#[test]
+fn a_style_that_does_not_fit_keeps_its_blank_pages() {
+    let dir = temp_dir("no-fit");
+    let resources = dir.join("resources");
+    std::fs::create_dir_all(resources.join("styles")).unwrap();
+    let own = std::fs::read_to_string(root().join("styles/booklet-a5.toml")).unwrap() + "\n[booklet]\nfit = \"none\"\n";
+    std::fs::write(resources.join("styles/booklet-a5.toml"), own).unwrap();
+    let options = BuildOptions {
+        manuscript: root().join("manuscript"),
+        out_dir: dir.join("out"),
+        editions: vec![Edition::BookletA4],
+        resources: Some(resources),
+        style: None,
+        marks: false,
+        two_pass: false,
+        signatures: None,
+        pages: None,
+        pdf_standard: Default::default(),
+    };
+    build(&options).expect("the manuscript builds");
+    let reading = fold_and_read(&read_booklet(&dir.join("out/russia-1917-booklet-a4.pdf"), "booklet-a5.toml").sides);
+    assert_eq!(reading.len(), 16);
+    assert!(reading[1].text.contains("Typeset with quire") && reading[2].text.contains("This year is the centenary"));
+    assert!(reading[12..15].iter().all(|p| p.text.is_empty()), "pages 13–15 blank");
+    let heads_notes = |p: &Half| p.text.starts_with("Notes") || p.text.contains("\nNotes\n");
+    let notes = reading.iter().position(heads_notes).expect("the notes");
+    assert_eq!(reading[notes].text.lines().nth(1), Some("Notes"), "the notes open a page, under its running head: {:?}", reading[notes].text);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -22,18 +22,24 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn build_booklets(out: &Path, editions: Vec<Edition>, marks: bool, two_pass: bool) -> Vec<PathBuf> {
-    let options = BuildOptions {
-        manuscript: root().join("manuscript"),
+/// A build of `editions` of `manuscript` into `out`, with the default settings.
+fn options(manuscript: PathBuf, out: &Path, editions: Vec<Edition>) -> BuildOptions {
+    BuildOptions {
+        manuscript,
         out_dir: out.to_path_buf(),
         editions,
         resources: None,
         style: None,
-        marks,
-        two_pass,
+        marks: false,
+        two_pass: false,
         signatures: None,
+        pages: None,
         pdf_standard: Default::default(),
-    };
+    }
+}
+
+fn build_booklets(out: &Path, editions: Vec<Edition>, marks: bool, two_pass: bool) -> Vec<PathBuf> {
+    let options = BuildOptions { marks, two_pass, ..options(root().join("manuscript"), out, editions) };
     let report = build(&options).expect("the bundled manuscript builds");
     assert!(report.warnings.is_empty(), "warnings: {:?}", report.warnings);
     report.written
@@ -127,17 +133,24 @@ fn check_fold_order(booklet: &Booklet, expected_sheet: (f32, f32)) {
     assert_eq!(n % 4, 0);
     assert_eq!(booklet.sides.len(), n / 2, "PDF pages are half the padded page count");
 
-    // Page 1: the front cover; page 2: the colophon; page 3: the article opens. No folios.
+    // Page 1: the front cover. Then the colophon on page 2 and the article opening on page 3;
+    // or, fitted to fewer sheets, the article opening on page 2 and the colophon at the foot
+    // of a text page. The covers and the opening page carry no folios.
     assert!(reading[0].text.contains("Russia’s 1917 revolution:") && reading[0].text.contains("David Glanz"), "front cover: {:?}", reading[0].text);
     assert!(reading[0].text.contains("The October revolution is derided"), "front cover has the standfirst");
-    assert!(reading[1].text.contains("Typeset with quire") && reading[1].text.contains("© 2017 David Glanz"), "colophon: {:?}", reading[1].text);
-    assert!(reading[2].text.contains("This year is the centenary"), "page 3 opens the article: {:?}", reading[2].text);
-    for (i, page) in reading.iter().enumerate().take(3) {
+    let opening = reading.iter().position(|p| p.text.contains("This year is the centenary")).expect("the article opens");
+    let colophon = reading.iter().position(|p| p.text.contains("Typeset with quire") && p.text.contains("© 2017 David Glanz")).expect("a colophon");
+    match opening {
+        2 => assert_eq!(colophon, 1, "the colophon on the inside front cover, facing the opening"),
+        1 => assert!(colophon > 1 && colophon < n - 1 && reading[colophon].folio.is_some(), "the colophon at the foot of a text page: page {}", colophon + 1),
+        _ => panic!("the article opens on page {}", opening + 1),
+    }
+    for (i, page) in reading.iter().enumerate().take(opening + 1) {
         assert_eq!(page.folio, None, "page {} carries no folio", i + 1);
     }
 
     // Then every page carries its own number, in order, until the text ends.
-    let mut last = 3;
+    let mut last = opening + 1;
     while last < n && !reading[last].text.is_empty() && reading[last].folio.is_some() {
         assert_eq!(reading[last].folio, Some(last + 1), "after folding, page {} carries folio {:?}", last + 1, reading[last].folio);
         last += 1;
@@ -147,7 +160,7 @@ fn check_fold_order(booklet: &Booklet, expected_sheet: (f32, f32)) {
 
     // Then only blank pages (fewer than four), then the back cover, last.
     let blanks = &reading[last..n - 1];
-    assert!(blanks.len() < 4, "{} blanks: padding never needs a whole sheet", blanks.len());
+    assert!(blanks.is_empty(), "{} blank pages: the article's booklet is fitted to fill its sheets", blanks.len());
     for (i, page) in blanks.iter().enumerate() {
         assert!(page.text.is_empty() && page.folio.is_none(), "page {} is padding and must be blank: {:?}", last + i + 1, page.text);
     }
@@ -167,6 +180,15 @@ fn a4_and_letter_booklets_fold_into_pages_in_order() {
     check_fold_order(&a4, (841.89, 595.28));
     let letter = read_booklet(&dir.join("russia-1917-booklet-letter.pdf"), "booklet-half-letter.toml");
     check_fold_order(&letter, (792.0, 612.0));
+    // Three sheets each, twelve pages, none of them blank: set as the style says, the A4
+    // booklet took 16 pages, the last three before the back cover blank.
+    for (name, booklet) in [("A4", &a4), ("Letter", &letter)] {
+        let reading = fold_and_read(&booklet.sides);
+        assert_eq!(reading.len(), 12, "{name}: 12 pages");
+        for (i, page) in reading.iter().enumerate() {
+            assert!(page.text.chars().filter(|c| c.is_alphabetic()).count() > 20, "{name}: page {} has next to no text: {:?}", i + 1, page.text);
+        }
+    }
     // Typeset at half letter, not A5 scaled: a 5.5 × 8.5 in page.
     assert!((letter.page.0 - 396.0).abs() < 0.1 && (letter.page.1 - 612.0).abs() < 0.1, "{:?}", letter.page);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -199,9 +221,11 @@ fn words(pdf: &Path, page: usize) -> Vec<Word> {
 
 /// Every word of every sheet side lies inside its page's text block (the left
 /// half of a sheet always holds an even page, a verso; the right half an odd
-/// one, a recto), save the margin kerning the style allows a line's last mark,
-/// and on the centre spread the text of the left page ends as far from the
-/// fold as the right page's begins: at the style's inner margin.
+/// one, a recto), moved towards the fold by the creep of its sheet, save the
+/// margin kerning the style allows a line's last mark; the inner margins are
+/// narrower than the outer ones, and on the centre spread the text of the left
+/// page ends as far from the fold as the right page's begins: at the style's
+/// inner margin less the innermost sheet's creep.
 #[test]
 fn margins_are_equal_at_the_fold_and_nothing_leaves_the_text_block() {
     let dir = temp_dir("margins");
@@ -212,6 +236,10 @@ fn margins_are_equal_at_the_fold_and_nothing_leaves_the_text_block() {
         let style = Style::read(&root().join("styles").join(style_file)).unwrap();
         let (fold, (width, height)) = (booklet.sheet.0 / 2.0, booklet.page);
         let (inner, outer) = (style.left_margin(0), style.left_margin(1));
+        assert!(inner < outer * 0.7, "{file}: a book's margins, narrower at the fold: {inner} and {outer} pt");
+        let creep = style.imposition.creep_per_sheet();
+        assert!((creep - 0.1 * 72.0 / 25.4).abs() < 1e-4, "{file}: creep of 0.1 mm paper");
+        let sheets = booklet.sides.len() / 2;
         let top = (booklet.sheet.1 - height) / 2.0;
         // How far a word may hang into the right margin: its last mark's protrusion, at most one em
         // wide. A hyphen added at a line break copies out as a soft hyphen; a line broken at a
@@ -221,8 +249,10 @@ fn margins_are_equal_at_the_fold_and_nothing_leaves_the_text_block() {
             last.map_or(0.0, |c| style.justification.protrusion_of(c, style.body.size_pt))
         };
         for side in 1..=booklet.sides.len() {
+            // Sheet k (0 outermost) has its pages k creeps nearer the fold.
+            let shift = ((side - 1) / 2) as f32 * creep;
             for word in words(&pdf, side) {
-                let (left, right) = if word.x_max <= fold + 5.0 { (fold - width + outer, fold - inner) } else { (fold + inner, fold + width - outer) };
+                let (left, right) = if word.x_max <= fold + 5.0 { (fold - width + outer + shift, fold - inner + shift) } else { (fold + inner - shift, fold + width - outer - shift) };
                 assert!(
                     word.x_min > left - 0.5 && word.x_max < right + hang(&word) + 0.5,
                     "{file}, sheet side {side}: {:?} at {}–{} pt leaves the measure {left}–{right}",
@@ -241,7 +271,8 @@ fn margins_are_equal_at_the_fold_and_nothing_leaves_the_text_block() {
         let right_start = centre.iter().filter(|w| w.x_max > fold).map(|w| w.x_min).fold(f32::MAX, f32::min);
         let (left_gap, right_gap) = (fold - left_end, right_start - fold);
         assert!((left_gap - right_gap).abs() < 1.0, "{file}: {left_gap} pt to the fold on the left, {right_gap} pt on the right");
-        assert!((left_gap - inner).abs() < 1.5, "{file}: {left_gap} pt, inner margin is {inner} pt");
+        let innermost = inner - (sheets - 1) as f32 * creep;
+        assert!((left_gap - innermost).abs() < 1.5, "{file}: {left_gap} pt, inner margin less the creep is {innermost} pt");
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -303,18 +334,7 @@ fn fold_manuscript(name: &str, manuscript: &str) -> (PathBuf, Vec<Half>) {
     let dir = temp_dir(name);
     std::fs::create_dir_all(dir.join("in")).unwrap();
     std::fs::write(dir.join("in").join("pamphlet.md"), manuscript).unwrap();
-    let options = BuildOptions {
-        manuscript: dir.join("in"),
-        out_dir: dir.join("out"),
-        editions: vec![Edition::BookletA4],
-        resources: None,
-        style: None,
-        marks: false,
-        two_pass: false,
-        signatures: None,
-        pdf_standard: Default::default(),
-    };
-    build(&options).expect("the manuscript builds");
+    build(&options(dir.join("in"), &dir.join("out"), vec![Edition::BookletA4])).expect("the manuscript builds");
     let booklet = read_booklet(&dir.join("out").join("pamphlet-booklet-a4.pdf"), "booklet-a5.toml");
     (dir, fold_and_read(&booklet.sides))
 }
@@ -381,7 +401,7 @@ fn a_long_book_s_booklet_comes_in_signatures_only_when_asked() {
     let manuscript = dir.join("longbook.md");
     let made = Command::new(env!("CARGO_BIN_EXE_longbook")).arg(root().join("manuscript/russia-1917.md")).arg("22").arg(&manuscript).status().unwrap();
     assert!(made.success());
-    let options = |signatures, editions| BuildOptions { manuscript: manuscript.clone(), out_dir: dir.join("out"), editions, resources: None, style: None, marks: false, two_pass: false, signatures, pdf_standard: Default::default() };
+    let options = |signatures, editions| BuildOptions { signatures, ..options(manuscript.clone(), &dir.join("out"), editions) };
 
     // Without `--signatures`: the other editions are written, the booklet is not, and a warning says why and how.
     let report = build(&options(None, vec![Edition::Pdf, Edition::BookletA4])).expect("the long book builds");
@@ -438,5 +458,102 @@ fn a_long_book_s_booklet_comes_in_signatures_only_when_asked() {
     }
     let tops: Vec<f32> = marks.iter().step_by(8).map(|t| t[0]).collect();
     assert!(tops.windows(2).all(|w| w[1] < w[0]), "each signature's mark is lower down the spine: {tops:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The A4 booklet of `manuscript` asked for `pages` pages, built into `dir`.
+fn build_a4_booklet(manuscript: PathBuf, dir: &Path, pages: Option<usize>) -> Result<quire::BuildReport, quire::BuildError> {
+    build(&BuildOptions { pages, ..options(manuscript, dir, vec![Edition::BookletA4, Edition::Pdf]) })
+}
+
+/// An article of two pages with two notes: set as the style says, its notes
+/// would open a third page and its colophon take the inside front cover, six
+/// pages on two sheets; fitted, the notes run on after the text, and the
+/// colophon goes to the foot of the last page, one sheet.
+#[test]
+fn two_pages_with_two_notes_make_a_four_page_booklet() {
+    let dir = temp_dir("two-pages");
+    build_a4_booklet(root().join("tests/manuscripts/two-page-pamphlet.md"), &dir, None).expect("the manuscript builds");
+    // The reader edition: two pages of text, the notes on a third.
+    let reader = Document::load(dir.join("two-page-pamphlet.pdf")).unwrap();
+    assert_eq!(reader.get_pages().len(), 3, "two pages of text and one of notes in the reader edition");
+    let booklet = read_booklet(&dir.join("two-page-pamphlet-booklet-a4.pdf"), "booklet-a5.toml");
+    let reading = fold_and_read(&booklet.sides);
+    assert_eq!(reading.len(), 4, "one sheet");
+    assert!(reading[0].text.contains("Why the pamphlet lasts") && reading[0].text.contains("A. Writer"), "front cover: {:?}", reading[0].text);
+    assert!(reading[1].text.contains("A pamphlet is the cheapest book"), "the article opens on the inside front cover: {:?}", reading[1].text);
+    let last = &reading[2].text;
+    assert!(last.contains("leaving the text alone"), "the text ends on page 3: {last:?}");
+    let (text_end, notes) = (last.find("leaving the text alone").unwrap(), last.find("Notes").expect("the notes run on after the text"));
+    assert!(text_end < notes && last.contains("1. Elizabeth Eisenstein") && last.contains("2. A sheet of A4"), "both notes after the text: {last:?}");
+    let colophon = last.find("Typeset with quire").expect("the colophon at the foot of the last text page");
+    assert!(notes < colophon && last.contains("© 2024 A. Writer"), "{last:?}");
+    assert_eq!(reading[2].folio, Some(3));
+    assert_eq!(reading[3].text, "The Press", "the back cover");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `--pages N` (BuildOptions::pages): the article's booklet fills 12 pages, so
+/// 12 is met; 8 is out of reach within the style's bounds and 6 is no booklet
+/// at all, and each is an error that says so and names the count it can have.
+#[test]
+fn pages_asked_for_are_met_or_the_error_names_the_counts_the_booklet_can_have() {
+    let dir = temp_dir("pages");
+    build_a4_booklet(root().join("manuscript"), &dir, Some(12)).expect("12 pages can be met");
+    let sides = Document::load(dir.join("russia-1917-booklet-a4.pdf")).unwrap().get_pages().len();
+    assert_eq!(sides, 6, "12 pages: 3 sheets, 6 sides");
+    let error = |pages: usize| match build_a4_booklet(root().join("manuscript"), &dir, Some(pages)) {
+        Err(quire::BuildError::Manuscript(diagnostics)) => {
+            assert_eq!(diagnostics.len(), 1);
+            assert!(diagnostics[0].is_error());
+            diagnostics[0].render(false)
+        }
+        other => panic!("--pages {pages}: {other:?}"),
+    };
+    let eight = error(8);
+    assert!(eight.contains("the booklet cannot have 8 pages") && eight.contains("never 8"), "{eight}");
+    assert!(eight.contains("can have 12 pages (3 sheets)"), "{eight}");
+    let six = error(6);
+    assert!(six.contains("cannot have 6 pages") && six.contains("a multiple of 4 pages (4 or 8, not 6)") && six.contains("can have 12 pages (3 sheets)"), "{six}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The command line's `--pages`: an impossible count fails the build (exit 1)
+/// with the error on standard error, and nothing is written.
+#[test]
+fn the_command_line_s_pages_option() {
+    let dir = temp_dir("pages-cli");
+    let output = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["build", "--format", "booklet-a4", "--pages", "6", "-o"])
+        .arg(&dir)
+        .arg(root().join("manuscript"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot have 6 pages") && stderr.contains("can have 12 pages (3 sheets)"), "{stderr}");
+    assert!(!dir.join("russia-1917-booklet-a4.pdf").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `fit = "none"` in the booklet's style: the booklet is set as the style says,
+/// the colophon inside the front cover, the notes on a page of their own, and the
+/// article's A4 booklet takes 16 pages, three of them blank before the back cover.
+#[test]
+fn a_style_that_does_not_fit_keeps_its_blank_pages() {
+    let dir = temp_dir("no-fit");
+    let resources = dir.join("resources");
+    std::fs::create_dir_all(resources.join("styles")).unwrap();
+    let own = std::fs::read_to_string(root().join("styles/booklet-a5.toml")).unwrap() + "\n[booklet]\nfit = \"none\"\n";
+    std::fs::write(resources.join("styles/booklet-a5.toml"), own).unwrap();
+    let options = BuildOptions { resources: Some(resources), ..options(root().join("manuscript"), &dir.join("out"), vec![Edition::BookletA4]) };
+    build(&options).expect("the manuscript builds");
+    let reading = fold_and_read(&read_booklet(&dir.join("out/russia-1917-booklet-a4.pdf"), "booklet-a5.toml").sides);
+    assert_eq!(reading.len(), 16);
+    assert!(reading[1].text.contains("Typeset with quire") && reading[2].text.contains("This year is the centenary"));
+    assert!(reading[12..15].iter().all(|p| p.text.is_empty()), "pages 13–15 blank");
+    let heads_notes = |p: &Half| p.text.starts_with("Notes") || p.text.contains("\nNotes\n");
+    let notes = reading.iter().position(heads_notes).expect("the notes");
+    assert_eq!(reading[notes].text.lines().nth(1), Some("Notes"), "the notes open a page, under its running head: {:?}", reading[notes].text);
     std::fs::remove_dir_all(&dir).unwrap();
 }

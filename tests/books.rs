@@ -45,7 +45,7 @@ fn a_book_folder_is_read_in_the_order_and_parts_of_its_book_toml() {
 #[test]
 fn a_book_builds_into_every_edition_with_its_chapter_titles() {
     let out = std::env::temp_dir().join(format!("quire-books-out-{}", std::process::id()));
-    let options = quire::BuildOptions { manuscript: small_book(), out_dir: out.clone(), editions: quire::Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None, pdf_standard: Default::default() };
+    let options = quire::BuildOptions { manuscript: small_book(), out_dir: out.clone(), editions: quire::Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None, pages: None, pdf_standard: Default::default() };
     let report = quire::build(&options).unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<String> = report.written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert!(names.contains(&"small.pdf".to_owned()) && names.contains(&"small.epub".to_owned()), "named after the folder: {names:?}");
@@ -122,7 +122,7 @@ fn the_twelve_chapter_book_and_its_french_edition_build_into_every_edition_witho
         assert!(book.notes.len() > 30, "{name}: several chapters have 2–4 notes ({})", book.notes.len());
 
         let out = std::env::temp_dir().join(format!("quire-books-{name}-out-{}", std::process::id()));
-        let options = quire::BuildOptions { manuscript: folder.clone(), out_dir: out.clone(), editions: quire::Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None, pdf_standard: Default::default() };
+        let options = quire::BuildOptions { manuscript: folder.clone(), out_dir: out.clone(), editions: quire::Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None, pages: None, pdf_standard: Default::default() };
         let report = quire::build(&options).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(report.warnings.is_empty(), "{name}: {:#?}", report.warnings);
         assert_eq!(report.written.len(), quire::Edition::ALL.len(), "{name}: {:?}", report.written);

@@ -236,7 +236,7 @@ fn mistakes_are_located() {
 fn both_editions_carry_the_bibliography_and_link_to_it() {
     let out = std::env::temp_dir().join(format!("quire-cite-editions-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    let options = BuildOptions { manuscript: folder().join("cited.md"), out_dir: out.clone(), editions: vec![Edition::Epub, Edition::Pdf], style: None, resources: None, marks: false, two_pass: false, signatures: None, pdf_standard: Default::default() };
+    let options = BuildOptions { manuscript: folder().join("cited.md"), out_dir: out.clone(), editions: vec![Edition::Epub, Edition::Pdf], style: None, resources: None, marks: false, two_pass: false, signatures: None, pages: None, pdf_standard: Default::default() };
     let report = build(&options).expect("builds");
     let epub = report.written.iter().find(|p| p.extension().is_some_and(|e| e == "epub")).unwrap();
     let files = common::epub_entries(epub);

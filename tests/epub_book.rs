@@ -35,7 +35,7 @@ chapters = [{{ file = \"00-preface.md\", numbered = false }}]\n{tables}\n\
 /// The book's EPUB, built into a temporary folder: its XHTML, OPF and NCX files by name.
 fn epub_of(book: &Path, name: &str) -> HashMap<String, String> {
     let out = std::env::temp_dir().join(format!("quire-epub-book-out-{name}-{}", std::process::id()));
-    let options = BuildOptions { manuscript: book.to_path_buf(), out_dir: out.clone(), editions: vec![Edition::Epub], resources: None, style: None, marks: false, two_pass: false, signatures: None, pdf_standard: Default::default() };
+    let options = BuildOptions { manuscript: book.to_path_buf(), out_dir: out.clone(), editions: vec![Edition::Epub], resources: None, style: None, marks: false, two_pass: false, signatures: None, pages: None, pdf_standard: Default::default() };
     let report = build(&options).unwrap_or_else(|e| panic!("{e}"));
     let epub = report.written.iter().find(|p| p.extension().is_some_and(|e| e == "epub")).expect("an EPUB");
     let mut zip = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();

@@ -19,6 +19,7 @@ fn build_epub(out: &Path) -> PathBuf {
         marks: false,
         two_pass: false,
         signatures: None,
+        pages: None,
         pdf_standard: Default::default(),
     };
     let report = build(&options).expect("the bundled manuscript builds");

@@ -46,9 +46,9 @@ fn options_in_help(command: &str) -> Vec<String> {
 #[test]
 fn each_commands_help_lists_exactly_its_options_and_the_readme_documents_them() {
     let expected: &[(&str, &[&str])] = &[
-        ("build", &["--resources", "--out", "--help", "--format", "--style", "--signatures", "--pdf-standard", "--marks", "--two-pass", "--quiet", "--verbose", "--color", "--timings"]),
-        ("watch", &["--resources", "--out", "--help", "--format", "--style", "--signatures", "--pdf-standard", "--marks", "--two-pass", "--quiet", "--verbose", "--color"]),
-        ("check", &["--resources", "--help", "--format", "--style", "--signatures", "--pdf-standard", "--quiet", "--verbose", "--color"]),
+        ("build", &["--resources", "--out", "--help", "--format", "--style", "--signatures", "--pages", "--pdf-standard", "--marks", "--two-pass", "--quiet", "--verbose", "--color", "--timings"]),
+        ("watch", &["--resources", "--out", "--help", "--format", "--style", "--signatures", "--pages", "--pdf-standard", "--marks", "--two-pass", "--quiet", "--verbose", "--color"]),
+        ("check", &["--resources", "--help", "--format", "--style", "--signatures", "--pages", "--pdf-standard", "--quiet", "--verbose", "--color"]),
         ("new", &["--help", "--quiet", "--verbose", "--color"]),
         ("completions", &["--help", "--quiet", "--verbose", "--color"]),
         ("man", &["--out", "--help", "--quiet", "--verbose", "--color"]),

@@ -85,6 +85,7 @@ fn a_long_address_breaks_at_its_punctuation_and_an_unbreakable_word_is_cut_with_
         marks: false,
         two_pass: false,
         signatures: None,
+        pages: None,
         pdf_standard: Default::default(),
     };
     let report = build(&options).expect("the manuscript builds");

@@ -18,7 +18,7 @@ fn root() -> PathBuf {
 fn built(manuscript: &Path, name: &str, editions: Vec<Edition>) -> PathBuf {
     let out = std::env::temp_dir().join(format!("quire-page-list-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    let options = BuildOptions { manuscript: manuscript.to_path_buf(), out_dir: out.clone(), editions, resources: None, style: None, marks: false, two_pass: false, signatures: None, pdf_standard: Default::default() };
+    let options = BuildOptions { manuscript: manuscript.to_path_buf(), out_dir: out.clone(), editions, resources: None, style: None, marks: false, two_pass: false, signatures: None, pages: None, pdf_standard: Default::default() };
     build(&options).unwrap_or_else(|e| panic!("{e}"));
     out
 }

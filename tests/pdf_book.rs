@@ -35,7 +35,7 @@ fn build(book: &Path, name: &str) -> PathBuf {
 /// The book built into its reader PDF in the style file `style`.
 fn build_with(book: &Path, name: &str, style: Option<PathBuf>) -> PathBuf {
     let out = std::env::temp_dir().join(format!("quire-pdf-book-out-{name}-{}", std::process::id()));
-    let options = quire::BuildOptions { manuscript: book.to_owned(), out_dir: out.clone(), editions: vec![quire::Edition::Pdf], resources: None, style, marks: false, two_pass: false, signatures: None, pdf_standard: Default::default() };
+    let options = quire::BuildOptions { manuscript: book.to_owned(), out_dir: out.clone(), editions: vec![quire::Edition::Pdf], resources: None, style, marks: false, two_pass: false, signatures: None, pages: None, pdf_standard: Default::default() };
     let report = quire::build(&options).unwrap_or_else(|e| panic!("{e}"));
     report.written.into_iter().find(|p| p.extension().is_some_and(|e| e == "pdf")).expect("a PDF is written")
 }

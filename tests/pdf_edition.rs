@@ -19,6 +19,7 @@ fn build_pdf(out: &Path, style: Option<&str>) -> PathBuf {
         marks: false,
         two_pass: false,
         signatures: None,
+        pages: None,
         pdf_standard: Default::default(),
     };
     let report = build(&options).expect("the bundled manuscript builds");
@@ -169,7 +170,7 @@ fn characters_the_book_face_lacks_use_the_fallback_face_and_are_reported() {
         "+++\ntitle = \"Symbols\"\nauthor = \"A. Writer\"\nlanguage = \"en\"\n+++\n\nA snowman ☃ and a king ♔, then 中.\n",
     )
     .unwrap();
-    let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: None, resources: None, marks: false, two_pass: false, signatures: None, pdf_standard: Default::default() };
+    let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: None, resources: None, marks: false, two_pass: false, signatures: None, pages: None, pdf_standard: Default::default() };
     let report = build(&options).expect("builds with warnings");
     let messages: Vec<String> = report.warnings.iter().map(|w| format!("{}:{}: {}", w.at.map_or(0, |p| p.line), w.at.map_or(0, |p| p.column), w.message)).collect();
     assert!(messages.contains(&"7:11: the body font (LinLibertine_R.otf) has no glyph for '☃' (U+2603); the PDF sets it in the fallback face (DejaVuSans.ttf)".to_string()), "{messages:#?}");
@@ -200,7 +201,7 @@ fn a_character_the_faces_lack_in_the_style_s_own_text_is_reported_once() {
     std::fs::write(&manuscript, "+++\ntitle = \"Notes\"\nauthor = \"A. Writer\"\nlanguage = \"en\"\n+++\n\nA claim.[^a]\n\n[^a]: A source.\n").unwrap();
     let style = dir.join("notes.toml");
     std::fs::write(&style, "name = \"Notes in two scripts\"\n[notes]\nheading = \"Notes 注\"\n").unwrap();
-    let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: Some(style), resources: None, marks: false, two_pass: false, signatures: None, pdf_standard: Default::default() };
+    let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: Some(style), resources: None, marks: false, two_pass: false, signatures: None, pages: None, pdf_standard: Default::default() };
     let report = build(&options).expect("builds with a warning");
     let found: Vec<(Option<usize>, &str)> = report.warnings.iter().map(|w| (w.at.map(|p| p.line), w.message.as_str())).collect();
     assert_eq!(
@@ -219,7 +220,7 @@ fn a_note_cited_twice_links_back_to_each_citation() {
     let body = "Workers took power.[^src] Then they held it, for a while.[^other]\n\nThe soviets ran Petrograd.[^src]\n";
     let notes = "\n[^src]: John Reed, *Ten Days that Shook the World*.\n\n[^other]: Cited once.\n";
     std::fs::write(&manuscript, format!("+++\ntitle = \"Twice\"\nauthor = \"A. Writer\"\nlanguage = \"en\"\n+++\n\n{body}{notes}")).unwrap();
-    let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: None, resources: None, marks: false, two_pass: false, signatures: None, pdf_standard: Default::default() };
+    let options = BuildOptions { manuscript, out_dir: dir.join("out"), editions: vec![Edition::Pdf], style: None, resources: None, marks: false, two_pass: false, signatures: None, pages: None, pdf_standard: Default::default() };
     let report = build(&options).expect("builds");
     let doc = Document::load(&report.written[0]).unwrap();
     let dests = destinations(&doc);

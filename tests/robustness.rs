@@ -32,7 +32,7 @@ fn earlier_build(dir: &Path, manuscript: &str) -> (BuildOptions, Vec<(PathBuf, V
     for (path, bytes) in &earlier {
         std::fs::write(path, bytes).unwrap();
     }
-    let options = BuildOptions { manuscript: dir.join("book.md"), out_dir: dist, editions: Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None, pdf_standard: Default::default() };
+    let options = BuildOptions { manuscript: dir.join("book.md"), out_dir: dist, editions: Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None, pages: None, pdf_standard: Default::default() };
     (options, earlier)
 }
 

@@ -31,6 +31,7 @@ fn reader_pdf_as(manuscript: &Path, style: Option<&str>, name: &str, pdf_standar
         marks: false,
         two_pass: false,
         signatures: None,
+        pages: None,
         pdf_standard,
     };
     let report = build(&options).expect("the manuscript builds");

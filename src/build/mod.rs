@@ -15,6 +15,7 @@ use crate::{check, epub, impose, layout, passes, pdf, typeset};
 
 mod cache;
 mod error;
+mod fit;
 mod new_book;
 pub mod output;
 pub mod timings;
@@ -65,6 +66,9 @@ pub struct BuildOptions {
     /// Booklets: impose in signatures of this many sheets, each its own gathering; a
     /// booklet past its style's `saddle_stitch_max_pages` is written only so.
     pub signatures: Option<usize>,
+    /// Booklets: exactly this many pages, the text fitted to them (`build::fit`);
+    /// a count it cannot have is an error naming those it can.
+    pub pages: Option<usize>,
     /// The reader PDF is tagged, PDF/UA-1; it may claim PDF/A-2 as well, for archives.
     pub pdf_standard: crate::pdf::PdfStandard,
 }
@@ -269,8 +273,9 @@ struct Made {
 enum Shape {
     /// The reader edition's pages.
     Reader,
-    /// The pamphlet's pages in reading order: covers, article, back cover.
-    Pamphlet,
+    /// The pamphlet's pages in reading order: covers, article, back cover,
+    /// with the colophon where it says.
+    Pamphlet(typeset::Colophon),
 }
 
 impl Job<'_> {
@@ -301,7 +306,18 @@ impl Job<'_> {
             Edition::BookletA4 | Edition::BookletLetter => {
                 let paper = edition.paper().expect("a booklet edition has a paper");
                 let style = self.resources.style(paper.style_file).map_err(BuildError::Style)?;
-                let pamphlet = self.typeset(&style, Shape::Pamphlet, &mut made);
+                // Each candidate typesetting makes its own warnings; only the kept one's are given.
+                let timings = &mut made.timings;
+                // An article's notes may run on after its text; a book's close each chapter or the book.
+                let notes_may_run_on = !self.book.has_chapters() && !self.book.notes.is_empty();
+                let fitted = fit::fit(&style, self.options.pages, notes_may_run_on, |style, colophon| {
+                    let mut candidate = Made { made: true, files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
+                    let document = self.typeset(style, Shape::Pamphlet(colophon), &mut candidate);
+                    timings.merge(candidate.timings);
+                    (document, candidate.warnings)
+                });
+                let (pamphlet, warnings) = fitted.map_err(|not_met| BuildError::Manuscript(vec![not_met.diagnostic(self.path, &style, paper.style_file)]))?;
+                made.warnings.extend(warnings);
                 let name = format!("-booklet-{}", paper.name);
                 let binding = match self.options.signatures {
                     Some(sheets) => impose::Binding::Signatures(sheets),
@@ -315,7 +331,7 @@ impl Job<'_> {
                 };
                 let sheets = made
                     .timings
-                    .time(stage::IMPOSITION, || impose::impose_document(pamphlet, paper, self.options.marks, binding))
+                    .time(stage::IMPOSITION, || impose::impose_document(pamphlet, paper, self.options.marks, binding, style.imposition.creep_per_sheet()))
                     .map_err(|source| BuildError::Imposition { style_file: paper.style_file, source })?;
                 if only_checking {
                     return Ok(made);
@@ -498,7 +514,7 @@ fn print_typeset(
     };
     match shape {
         Shape::Reader => typeset::typeset(book, images, style, family, hyphenator, date, timings),
-        Shape::Pamphlet => typeset::typeset_pamphlet(book, images, style, family, hyphenator, date, timings),
+        Shape::Pamphlet(colophon) => typeset::typeset_pamphlet(book, images, style, family, hyphenator, date, colophon, timings),
     }
 }
 
@@ -524,7 +540,7 @@ mod tests {
     fn a_build_reports_every_stage_of_both_editions() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let out = std::env::temp_dir().join(format!("quire-test-timings-{}", std::process::id()));
-        let options = BuildOptions { manuscript: root.join("manuscript"), out_dir: out.clone(), editions: Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None, pdf_standard: Default::default() };
+        let options = BuildOptions { manuscript: root.join("manuscript"), out_dir: out.clone(), editions: Edition::ALL.to_vec(), resources: None, style: None, marks: false, two_pass: false, signatures: None, pages: None, pdf_standard: Default::default() };
         let report = build(&options).unwrap();
         for name in [
             stage::CHECK,

@@ -168,6 +168,12 @@ pub struct Editions {
     /// N is given with `=` (`--signatures=8`), so that `--signatures book/` never takes the book for N.
     #[arg(long, value_name = "N", num_args = 0..=1, require_equals = true, default_missing_value = "4", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub signatures: Option<u16>,
+    /// Booklets: exactly N pages (a multiple of 4), the layout and the body's size and
+    /// leading fitted to them within the style's bounds; when the text cannot fill N
+    /// pages, an error names the counts it can. Without it, a booklet fills the fewest
+    /// whole sheets it can with no blank page (the style's `fit = "sheets"`).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub pages: Option<u16>,
     /// The reader PDF is tagged PDF/UA-1; `a-2a` or `a-2u` makes it PDF/A-2 (level A or U) as well, for archives.
     #[arg(long, value_enum, value_name = "STANDARD", default_value = "ua-1")]
     pub pdf_standard: Standard,
@@ -238,6 +244,7 @@ fn build_options(source: Source, editions: Editions, out: Option<Out>, booklets:
         marks: booklets.marks,
         two_pass: booklets.two_pass,
         signatures: editions.signatures.map(usize::from),
+        pages: editions.pages.map(usize::from),
         pdf_standard: match editions.pdf_standard {
             Standard::Ua1 => PdfStandard::Ua1,
             Standard::A2a => PdfStandard::Ua1A2a,

@@ -5,6 +5,7 @@
 //! `signatures` marks the gatherings of a booklet too long for one.
 
 mod order;
+pub use order::padded;
 mod sheets;
 mod signatures;
 

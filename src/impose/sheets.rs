@@ -3,9 +3,13 @@
 //! saddle-stitch order ([`crate::impose`]), as a new layout document that the
 //! PDF writer writes like any other, so the fonts are embedded and subset once.
 //!
-//! No creep compensation: each sheet is folded at its own middle, so the inner
-//! sheets only stand out at the fore-edge by about a paper thickness per sheet
-//! (0.1 mm at 80 g/m²), and an office pamphlet is not trimmed, so no margin is lost.
+//! Creep: folded together, each sheet wraps around those inside it, so the
+//! inner sheets stand out at the fore-edge by about a paper thickness per sheet
+//! (0.1 mm at 80 g/m²); trimmed flush, their outer margins would be that much
+//! narrower. Each sheet's pages are set that much nearer the fold than those of
+//! the sheet around it (`creep` per sheet, from the style), so every page keeps
+//! its outer margin after trimming, and loses as much of its inner one, where the
+//! fold's curve of the inner sheets gives it back.
 
 use super::order::{self as impose, Slot};
 use super::signatures;
@@ -50,13 +54,14 @@ pub enum Binding {
 /// Places `pamphlet`'s pages on sheets: each sheet gives two PDF pages, its
 /// front then its back, the sheets of each signature one after the other. The
 /// pages meet at the fold, centred vertically, so both inner margins at the fold
-/// are the style's inner margin. Links, destinations and bookmarks move with
-/// their pages. With `marks`, a short hairline at the head and foot of the fold
+/// are the style's inner margin on the outermost sheet; each sheet further in
+/// has its pages `creep` points (per sheet) nearer the fold. Links, destinations
+/// and bookmarks move with their pages. With `marks`, a short hairline at the head and foot of the fold
 /// on each front shows where to fold.
 ///
 /// The pamphlet is used up: its pages' contents move onto the sheets rather
 /// than being copied, so a long pamphlet's glyphs are not held twice.
-pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool, binding: Binding) -> Result<Document, ImposeError> {
+pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool, binding: Binding, creep: f32) -> Result<Document, ImposeError> {
     let fold = paper.sheet_width / 2.0;
     for (i, page) in pamphlet.pages.iter().enumerate() {
         // A hundredth of a point of slack: A5 is exactly half of A4, but not in f32.
@@ -80,7 +85,9 @@ pub fn impose_document(mut pamphlet: Document, paper: &Paper, marks: bool, bindi
             for (half, slot) in slots.into_iter().enumerate() {
                 if let Slot::Page(index) = slot {
                     let page = &mut pamphlet.pages[index];
-                    let dx = if half == 0 { fold - page.width } else { fold };
+                    // Sheet `k` of its gathering is `k` sheets in: its pages move that many creeps towards the fold.
+                    let towards_fold = k as f32 * creep;
+                    let dx = if half == 0 { fold - page.width + towards_fold } else { fold - towards_fold };
                     place(&mut out, page, dx, (paper.sheet_height - page.height) / 2.0);
                 }
             }
@@ -216,7 +223,7 @@ mod tests {
     #[test]
     fn pages_meet_at_the_fold() {
         let (w, h) = (5.5 * 72.0, 8.5 * 72.0);
-        let sheets = impose_document(pamphlet(8, w, h), &LETTER, false, Binding::SaddleStitch).unwrap();
+        let sheets = impose_document(pamphlet(8, w, h), &LETTER, false, Binding::SaddleStitch, 0.0).unwrap();
         assert_eq!(sheets.pages.len(), 4, "two sheets, two sides each");
         assert!(sheets.pages.iter().all(|p| p.width == 792.0 && p.height == 612.0));
         // Sheet 0 front: page 8 (index 7) on the left, page 1 (index 0) on the right.
@@ -227,7 +234,7 @@ mod tests {
     #[test]
     fn a5_pages_centre_on_a4_and_blanks_stay_empty() {
         let (w, h) = (148.0 * POINTS_PER_MM, 210.0 * POINTS_PER_MM);
-        let sheets = impose_document(pamphlet(6, w, h), &A4, true, Binding::SaddleStitch).unwrap();
+        let sheets = impose_document(pamphlet(6, w, h), &A4, true, Binding::SaddleStitch, 0.0).unwrap();
         assert_eq!(sheets.pages.len(), 4);
         // Sheet 0 back: page 2 and a blank (pages 6 and 7 are padding; the back cover comes last).
         let back = runs(&sheets.pages[1]);
@@ -242,14 +249,39 @@ mod tests {
 
     #[test]
     fn pages_larger_than_half_a_sheet_are_an_error() {
-        let error = impose_document(pamphlet(4, 420.0, 595.0), &LETTER, false, Binding::SaddleStitch).unwrap_err();
+        let error = impose_document(pamphlet(4, 420.0, 595.0), &LETTER, false, Binding::SaddleStitch, 0.0).unwrap_err();
         assert_eq!((error.page, error.paper), (1, "letter"));
         assert!(error.to_string().contains("does not fit"), "{error}");
     }
 
     #[test]
+    fn each_sheet_further_in_sets_its_pages_one_creep_nearer_the_fold() {
+        let (w, h) = (148.0 * POINTS_PER_MM, 210.0 * POINTS_PER_MM);
+        let creep = 0.1 * POINTS_PER_MM;
+        let fold = A4.sheet_width / 2.0;
+        // 12 pages, 3 sheets: sheet k's front carries pages 12 − 2k (left) and 2k + 1 (right).
+        let sheets = impose_document(pamphlet(12, w, h), &A4, false, Binding::SaddleStitch, creep).unwrap();
+        for k in 0..3 {
+            let front = runs(&sheets.pages[2 * k]);
+            let shift = k as f32 * creep;
+            assert_eq!(front[0].0 as usize, 11 - 2 * k);
+            assert!((front[0].1 - (fold - w + 50.0 + shift)).abs() < 0.01, "sheet {k}, left: {front:?}");
+            assert!((front[1].1 - (fold + 50.0 - shift)).abs() < 0.01, "sheet {k}, right: {front:?}");
+            let back = runs(&sheets.pages[2 * k + 1]);
+            assert!((back[0].1 - (fold - w + 50.0 + shift)).abs() < 0.01 && (back[1].1 - (fold + 50.0 - shift)).abs() < 0.01, "sheet {k}, back: {back:?}");
+        }
+        // The innermost sheet's pages stand two creeps nearer the fold than the outermost's.
+        let (outer, inner) = (runs(&sheets.pages[0])[1].1, runs(&sheets.pages[4])[1].1);
+        assert!((outer - inner - 2.0 * creep).abs() < 0.01);
+        // In signatures, each gathering's creep starts again from its outermost sheet.
+        let signed = impose_document(pamphlet(16, w, h), &A4, false, Binding::Signatures(2), creep).unwrap();
+        assert_eq!(runs(&signed.pages[0])[1].1, runs(&signed.pages[4])[1].1, "both signatures' outer sheets");
+        assert!((runs(&signed.pages[0])[1].1 - runs(&signed.pages[2])[1].1 - creep).abs() < 0.01);
+    }
+
+    #[test]
     fn two_pass_splits_fronts_and_backs() {
-        let sheets = impose_document(pamphlet(8, 396.0, 612.0), &LETTER, false, Binding::SaddleStitch).unwrap();
+        let sheets = impose_document(pamphlet(8, 396.0, 612.0), &LETTER, false, Binding::SaddleStitch, 0.0).unwrap();
         let (fronts, backs) = split_sides(&sheets);
         assert_eq!(fronts.pages.len(), 2);
         assert_eq!(runs(&fronts.pages[1]), runs(&sheets.pages[2]));

@@ -61,11 +61,25 @@ pub struct ImpositionStyle {
     /// 16 sheets, for office paper and a long-arm stapler) the sheets no longer
     /// fold flat or take a staple, and the booklet is made only in signatures.
     pub saddle_stitch_max_pages: usize,
+    /// The paper's thickness: each sheet folded around others stands out at the
+    /// fore-edge by about this much more than the sheet around it.
+    pub paper_thickness_mm: f32,
+    /// How much further towards the fold each sheet's pages are set than the
+    /// sheet around it, so the text keeps its distance from a trimmed fore-edge;
+    /// the paper's thickness when not given, 0 for none.
+    pub creep_mm: Option<f32>,
 }
 
 impl Default for ImpositionStyle {
     fn default() -> Self {
-        ImpositionStyle { saddle_stitch_max_pages: 64 }
+        ImpositionStyle { saddle_stitch_max_pages: 64, paper_thickness_mm: 0.1, creep_mm: None }
+    }
+}
+
+impl ImpositionStyle {
+    /// The shift towards the fold from one sheet to the next one in, in points.
+    pub fn creep_per_sheet(&self) -> f32 {
+        self.creep_mm.unwrap_or(self.paper_thickness_mm) * POINTS_PER_MM
     }
 }
 
@@ -80,6 +94,24 @@ pub struct BookletStyle {
     pub cover_author_size_pt: f32,
     /// The last line of the colophon on the inside front cover; empty for none.
     pub credit: String,
+    /// "sheets": the booklet chooses the layout (notes run on, the colophon moved)
+    /// and, within `fit_size_pt` and `fit_leading_pt`, the body's size and leading
+    /// that fill whole sheets, leaving no blank page; "none": set as the style says.
+    pub fit: Fit,
+    /// The body's size, least and most, that fitting may choose.
+    pub fit_size_pt: [f32; 2],
+    /// The body's leading, least and most, that fitting may choose.
+    pub fit_leading_pt: [f32; 2],
+}
+
+/// How a booklet is fitted to its sheets.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Fit {
+    /// Fill whole sheets: no blank page, the fewest sheets.
+    Sheets,
+    /// Set as the style says; blank pages pad the last sheet.
+    None,
 }
 
 impl Default for BookletStyle {
@@ -91,6 +123,9 @@ impl Default for BookletStyle {
             cover_standfirst_leading_pt: 17.0,
             cover_author_size_pt: 14.0,
             credit: "Typeset with quire".into(),
+            fit: Fit::Sheets,
+            fit_size_pt: [10.5, 11.5],
+            fit_leading_pt: [13.5, 14.5],
         }
     }
 }
@@ -255,6 +290,10 @@ pub struct NotesStyle {
     /// or `["smcp"]` for small capitals; the font must have them.
     #[serde(default)]
     pub features: Vec<String>,
+    /// An article's notes run on after its text, under their heading, instead of
+    /// opening a page: a booklet short of room sets them so (see `booklet.fit`).
+    #[serde(default)]
+    pub run_on: bool,
 }
 
 /// Figures: the space around them and their captions' type.

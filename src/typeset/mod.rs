@@ -20,7 +20,7 @@
 pub mod flow;
 pub mod inline;
 
-pub use flow::covers::typeset_pamphlet;
+pub use flow::covers::{typeset_pamphlet, Colophon};
 pub use inline::prepare::MissingGlyph;
 
 use crate::build::timings::{stage, Timings};

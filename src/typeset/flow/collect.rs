@@ -536,11 +536,15 @@ impl<'a> Collector<'a> {
             return;
         }
         let s = self.style;
-        self.collected.material.push(Material::Vertical(VItem::ForcedBreak));
+        // Run on, the notes' heading takes the space a section's does; otherwise it opens a page.
+        let space_above = if s.notes.run_on { s.body.leading_pt * s.heading.space_above_lines } else { 0.0 };
+        if !s.notes.run_on {
+            self.collected.material.push(Material::Vertical(VItem::ForcedBreak));
+        }
         self.open_section(s.notes.heading.clone(), SectionKind::Text);
         self.collected.outline.push(OutlineEntry { title: s.notes.heading.clone(), level: 1, destination: "notes".into() });
         self.open(Role::Sect);
-        self.heading(Cow::Owned(vec![Inline::Text(s.notes.heading.clone())]), Some("notes".into()), 0.0, 2);
+        self.heading(Cow::Owned(vec![Inline::Text(s.notes.heading.clone())]), Some("notes".into()), space_above, 2);
         self.note_entries(book.notes.iter());
         self.close();
     }

@@ -10,6 +10,10 @@
 //! first page) and every later page's folio is its place in the pamphlet.
 //! The back cover carries none. Padding blanks are added at imposition,
 //! between the article and the back cover, and stay blank.
+//!
+//! A pamphlet short of room (see `build::fit`) may begin its article on the
+//! inside front cover, page 2, and set the colophon at the foot of a text page
+//! that has room for it ([`Colophon::AfterText`]).
 
 use std::borrow::Cow;
 
@@ -32,8 +36,20 @@ use crate::typeset::inline::linebreak::Params;
 use crate::typeset::inline::prepare::TextSetter;
 use crate::typeset::{typeset_from, Typeset};
 
-/// The front cover and the colophon come before the article.
-pub const COVER_PAGES: usize = 2;
+/// Where the pamphlet's colophon goes, and so where its article begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colophon {
+    /// On the inside front cover, page 2, on its own: the article begins on page 3, a recto.
+    InsideFrontCover,
+    /// After the text: the article begins on page 2, and the colophon is set at
+    /// the foot of its last page (the inside back cover of a booklet without
+    /// blank pages) when there is room for it, else at the foot of its first,
+    /// the title page, else on a page of its own before the back cover.
+    AfterText,
+}
+
+/// White kept between a page's last line of text and a colophon set under it, in body lines.
+const COLOPHON_CLEARANCE_LINES: f32 = 2.0;
 
 /// Typesets the whole pamphlet, dated `date`: covers, article (with its
 /// notes) and back cover, adding the time of the article's steps to `timings`.
@@ -41,7 +57,8 @@ pub const COVER_PAGES: usize = 2;
 /// The back matter goes on the back cover when it fits there; when it does
 /// not, it stays after the notes as in the reader edition, and the back cover
 /// carries only the publisher's line.
-pub fn typeset_pamphlet(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, timings: &mut Timings) -> Typeset {
+#[allow(clippy::too_many_arguments)]
+pub fn typeset_pamphlet(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, colophon: Colophon, timings: &mut Timings) -> Typeset {
     let mut covers = Covers::new(style, fonts, hyphenator);
     let back = covers.back_cover(book);
     let article_book = if back.holds_back_matter {
@@ -51,18 +68,42 @@ pub fn typeset_pamphlet(book: &Book, images: &Images, style: &Style, fonts: &Fon
     } else {
         book.clone()
     };
-    let mut article = typeset_from(&article_book, images, style, fonts, hyphenator, date, COVER_PAGES, timings);
+    let before_article = match colophon {
+        Colophon::InsideFrontCover => 2,
+        Colophon::AfterText => 1,
+    };
+    let mut article = typeset_from(&article_book, images, style, fonts, hyphenator, date, before_article, timings);
     // The front matter's cover picture goes on the front cover, between the title and the author.
     let cover = images.cover().map(|picture| {
         article.document.images.push(std::sync::Arc::clone(picture));
         (picture.as_ref(), article.document.images.len() - 1)
     });
     let front = covers.front_cover(book, cover);
-    let colophon = covers.colophon(book);
+    let lines = covers.colophon(book);
 
     let document = &mut article.document;
-    let mut pages = vec![front, colophon];
-    pages.append(&mut document.pages);
+    let mut pages = vec![front];
+    match colophon {
+        Colophon::InsideFrontCover => {
+            let mut page = covers.blank_page();
+            covers.put_colophon(&mut page, 1, lines);
+            pages.push(page);
+            pages.append(&mut document.pages);
+        }
+        Colophon::AfterText => {
+            pages.append(&mut document.pages);
+            // The last text page first: the title page's foot is the text's to fill.
+            let text_pages = [pages.len() - 1, 1];
+            match text_pages.into_iter().filter(|&index| index >= 1).find(|&index| covers.has_room_for(&pages[index], &lines)) {
+                Some(index) => covers.put_colophon(&mut pages[index], index, lines),
+                None => {
+                    let mut page = covers.blank_page();
+                    covers.put_colophon(&mut page, pages.len(), lines);
+                    pages.push(page);
+                }
+            }
+        }
+    }
     pages.push(back.page);
     document.pages = pages;
     document.outline.append(&mut covers.outline);
@@ -180,9 +221,9 @@ impl<'a> Covers<'a> {
         page
     }
 
-    /// Page 2: the colophon, set small at the foot of the page: title, author,
-    /// publisher and date, rights, and the style's credit line.
-    fn colophon(&mut self, book: &Book) -> layout::Page {
+    /// The colophon, set small: title, author, publisher and date, rights, and
+    /// the style's credit line, a paragraph each.
+    fn colophon(&mut self, book: &Book) -> Vec<Vec<SetLine>> {
         let (s, m) = (self.style, &book.metadata);
         let date = m.date.map(|d| d.to_string());
         let imprint = [m.publisher.as_deref(), date.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
@@ -193,17 +234,36 @@ impl<'a> Covers<'a> {
             (m.rights.as_deref().unwrap_or(""), FaceStyle::Regular),
             (s.booklet.credit.as_str(), FaceStyle::Regular),
         ];
-        let (size, leading) = (s.notes.size_pt, s.notes.leading_pt);
-        let gap = leading * 0.5;
-        let set: Vec<Vec<SetLine>> = paragraphs.iter().filter(|(text, _)| !text.trim().is_empty()).map(|(text, face)| self.ragged(text, *face, size)).collect();
-        let lines: usize = set.iter().map(Vec::len).sum();
-        let height = leading * lines.saturating_sub(1) as f32 + gap * set.len().saturating_sub(1) as f32;
-        let mut page = self.blank_page();
-        let mut y = s.page_height() - s.bottom() - height;
-        for paragraph in set {
-            y = self.put(&mut page, paragraph, s.left_margin(1), y, leading) + gap;
+        let size = s.notes.size_pt;
+        paragraphs.iter().filter(|(text, _)| !text.trim().is_empty()).map(|(text, face)| self.ragged(text, *face, size)).collect()
+    }
+
+    /// From the colophon's first baseline to its last.
+    fn colophon_depth(&self, colophon: &[Vec<SetLine>]) -> f32 {
+        let leading = self.style.notes.leading_pt;
+        let lines: usize = colophon.iter().map(Vec::len).sum();
+        leading * lines.saturating_sub(1) as f32 + leading * 0.5 * colophon.len().saturating_sub(1) as f32
+    }
+
+    /// Whether `colophon` fits at the foot of `page`'s text block, under its
+    /// text and clear of it.
+    fn has_room_for(&self, page: &layout::Page, colophon: &[Vec<SetLine>]) -> bool {
+        let s = self.style;
+        let foot = s.page_height() - s.bottom();
+        // The folio stands below the text block; everything else on the page is its text.
+        let lowest = page.items.iter().map(item_foot).filter(|&y| y <= foot + 0.5).fold(s.top(), f32::max);
+        let first_baseline = foot - self.colophon_depth(colophon);
+        first_baseline - s.notes.size_pt >= lowest + s.body.leading_pt * COLOPHON_CLEARANCE_LINES
+    }
+
+    /// Sets `colophon` at the foot of `page`, the pamphlet's page `index` (0-based).
+    fn put_colophon(&self, page: &mut layout::Page, index: usize, colophon: Vec<Vec<SetLine>>) {
+        let s = self.style;
+        let leading = s.notes.leading_pt;
+        let mut y = s.page_height() - s.bottom() - self.colophon_depth(&colophon);
+        for paragraph in colophon {
+            y = self.put(page, paragraph, s.left_margin(index), y, leading) + leading * 0.5;
         }
-        page
     }
 
     /// The last page: the back matter from the top, if it fits on one page,
@@ -250,5 +310,14 @@ impl<'a> Covers<'a> {
                 BackCover { page, holds_back_matter: false }
             }
         }
+    }
+}
+
+/// How far down the page an item reaches: a line's baseline, a rule, a picture's foot.
+fn item_foot(item: &Item) -> f32 {
+    match item {
+        Item::Glyphs(run) => run.origin.y,
+        Item::Rule { from, to, .. } => from.y.max(to.y),
+        Item::Image { area, .. } => area.y + area.height,
     }
 }

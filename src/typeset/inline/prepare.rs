@@ -875,13 +875,13 @@ fn split_words(spans: &[Span]) -> Words<'_> {
 /// Places inside `text` where a line may break: [`Cut::Hyphen`] at a
 /// hyphenation point (a hyphen is added), [`Cut::Plain`] after an explicit
 /// hyphen or dash (nothing is added). In a run of letters that begins with a
-/// capital there are none unless `capitalised`: the line breaker never
-/// sees them, so no cost of its can buy one.
+/// capital there are none unless `capitalised` or the language capitalises
+/// every noun: the line breaker never sees them, so no cost of its can buy one.
 fn break_points(text: &str, hyphenator: Option<&Hyphenator>, capitalised: bool) -> Vec<(usize, Cut)> {
     let mut points = Vec::new();
     let hyphenate = |start: usize, letters: &str, points: &mut Vec<(usize, Cut)>| {
         let Some(h) = hyphenator else { return };
-        if !capitalised && letters.chars().next().is_some_and(char::is_uppercase) {
+        if !capitalised && !h.capitalises_nouns() && letters.chars().next().is_some_and(char::is_uppercase) {
             return;
         }
         points.extend(h.breaks(letters).into_iter().map(|b| (start + b, Cut::Hyphen)));
@@ -1002,6 +1002,9 @@ mod tests {
         let points = break_points("Kerensky-revolutionary", Some(&h), false);
         assert!(points.iter().all(|&(at, _)| at > "Kerensky".len()), "{points:?}");
         assert!(points.iter().any(|&(at, cut)| at > "Kerensky-".len() && cut == Cut::Hyphen), "{points:?}");
+        // German writes every noun with a capital: its nouns are hyphenated all the same.
+        let german = Hyphenator::new("de", 2, 3, &[]).unwrap();
+        assert!(!break_points("Gesellschaft", Some(&german), false).is_empty());
     }
 
     #[test]
@@ -1165,7 +1168,10 @@ mod tests {
         assert_eq!(breaks(&span), german.breaks(word));
         let block = setter.prepare_in(&[Inline::Text(word.into())], body, Some("de-AT"), None, &[]);
         assert_eq!(breaks(&block), german.breaks(word));
-        assert_eq!(breaks(&setter.prepare(&[Inline::Text(word.into())], body, None, &[])), english.breaks(word));
+        // In the English text around it the capitalised word is a name, kept whole; in lower case English breaks it.
+        assert!(breaks(&setter.prepare(&[Inline::Text(word.into())], body, None, &[])).is_empty());
+        let lower = word.to_lowercase();
+        assert_eq!(breaks(&setter.prepare(&[Inline::Text(lower.clone())], body, None, &[])), english.breaks(&lower));
         // A language without patterns: no hyphen, and it is named.
         let hebrew = setter.prepare(&[Inline::Language { lang: "he".into(), content: vec![Inline::Text(word.into())] }], body, None, &[]);
         assert!(breaks(&hebrew).is_empty());

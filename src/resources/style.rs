@@ -429,6 +429,11 @@ pub struct Justification {
     /// A hyphen on a paragraph's second-last line, which leaves a fragment
     /// of a word alone on the short last line.
     pub final_hyphen_demerits: f32,
+    /// Look first for a setting with no hyphen on a paragraph's second-last
+    /// line at all (a little looser than the tolerance if need be), and weigh
+    /// one by `final_hyphen_demerits` only where there is none.
+    #[serde(default = "avoid_final_hyphen")]
+    pub avoid_final_hyphen: bool,
     /// Two adjacent lines more than one fitness class apart (a tight line
     /// under a loose one), as TeX's `\adjdemerits`.
     pub fitness_demerits: f32,
@@ -441,6 +446,10 @@ pub struct Justification {
     /// commas, hyphens) leave a visible dent in a justified edge otherwise.
     #[serde(default)]
     pub protrusion: BTreeMap<char, f32>,
+}
+
+fn avoid_final_hyphen() -> bool {
+    true
 }
 
 impl Justification {

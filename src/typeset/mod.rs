@@ -19,6 +19,8 @@
 
 pub mod flow;
 pub mod inline;
+#[cfg(test)]
+mod break_measures;
 
 pub use flow::covers::{typeset_pamphlet, Colophon};
 pub use inline::prepare::MissingGlyph;

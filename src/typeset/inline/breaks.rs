@@ -13,9 +13,6 @@ use crate::resources::fonts::is_ideographic;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cut {
     Hyphen,
-    /// A hyphenation point in a word that begins with a capital, which the
-    /// style keeps for when nothing else sets the paragraph.
-    NameHyphen,
     Plain,
     Ideographic,
 }

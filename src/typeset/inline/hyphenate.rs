@@ -11,7 +11,14 @@ pub struct Hyphenator {
     /// Breaks of each word already seen: a book repeats its words, and the
     /// pattern lookup was a tenth of a long book's build.
     known: RefCell<FxHashMap<String, Vec<usize>>>,
+    /// The language writes every noun with a capital ([`NOUNS_CAPITALISED`]).
+    capitalises_nouns: bool,
 }
+
+/// Languages that write every noun with a capital: a capital there says
+/// nothing of a name, so a style that keeps names whole still hyphenates
+/// their capitalised words, as German typesetting does.
+const NOUNS_CAPITALISED: [&str; 2] = ["de", "lb"];
 
 /// Patterns for a BCP 47 tag: British English for every English but the
 /// US's, the reformed German spelling for German, and otherwise the
@@ -52,7 +59,15 @@ impl Hyphenator {
             breaks.pop();
             dictionary.exceptions.0.insert(word, breaks);
         }
-        Some(Hyphenator { dictionary, known: RefCell::new(FxHashMap::default()) })
+        let primary = language_tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let capitalises_nouns = NOUNS_CAPITALISED.contains(&primary.as_str());
+        Some(Hyphenator { dictionary, known: RefCell::new(FxHashMap::default()), capitalises_nouns })
+    }
+
+    /// Whether the language writes every noun with a capital (German), so
+    /// that a capitalised word is no more a name than any other.
+    pub fn capitalises_nouns(&self) -> bool {
+        self.capitalises_nouns
     }
 
     /// Byte offsets inside `word` where it may break with a hyphen.

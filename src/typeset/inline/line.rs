@@ -98,6 +98,7 @@ pub fn params(j: &Justification) -> Params {
         double_hyphen_demerits: j.double_hyphen_demerits,
         final_hyphen_demerits: j.final_hyphen_demerits,
         fitness_demerits: j.fitness_demerits,
+        avoid_final_hyphen: j.avoid_final_hyphen,
         // Only if nothing fits within tolerance: a little imaginary stretch beats an overfull line.
         emergency_stretch: 6.0,
         expansion: j.expansion,

@@ -91,6 +91,18 @@ pub const DEFAULT_FINAL_HYPHEN_DEMERITS: f32 = 5_000.0;
 /// costs like a hyphen ladder.
 pub const DEFAULT_FITNESS_DEMERITS: f32 = 3_000.0;
 
+/// When no setting is found within the tolerance, the passes that follow
+/// accept lines this many times as loose, one after the other, before any
+/// emergency stretch: the first that succeeds has the least loose worst line
+/// there is (to a step), and, its badness being the lines' own, the breaker
+/// still weighs every line as it is set, where emergency stretch would make
+/// a line twice as loose look hardly worse than one a little loose.
+const LOOSER_TOLERANCES: [f64; 4] = [1.25, 1.5, 2.0, 3.0];
+
+/// With [`Params::avoid_final_hyphen`], how much looser than the tolerance
+/// a paragraph may be set to keep a hyphen off its second-last line.
+const FINAL_HYPHEN_LOOSENESS: f64 = 1.1;
+
 // ---------------------------------------------------------------------------
 // Public types.
 // ---------------------------------------------------------------------------
@@ -148,6 +160,10 @@ pub struct Params {
     /// Extra demerits when adjacent lines are more than one fitness class apart
     /// (very loose / loose / decent / tight, TeX's four classes).
     pub fitness_demerits: f32,
+    /// Try first to set the paragraph within the tolerance with no hyphen on
+    /// its second-last line at all, and only if that fails weigh such a
+    /// hyphen by `final_hyphen_demerits`.
+    pub avoid_final_hyphen: bool,
     /// Ask for this many more (positive) or fewer (negative) lines than the
     /// optimum, as TeX's `\looseness`; best effort. Non-zero values keep line
     /// numbers apart in the search, which makes long paragraphs slower.
@@ -178,6 +194,7 @@ impl Default for Params {
             double_hyphen_demerits: DEFAULT_DOUBLE_HYPHEN_DEMERITS,
             final_hyphen_demerits: DEFAULT_FINAL_HYPHEN_DEMERITS,
             fitness_demerits: DEFAULT_FITNESS_DEMERITS,
+            avoid_final_hyphen: false,
             looseness: 0,
             emergency_stretch: 0.0,
             expansion: 0.0,
@@ -293,10 +310,13 @@ impl Line {
 /// in long paragraphs.
 ///
 /// Passes, until one succeeds: (1) with `pretolerance`, no hyphen breaks;
-/// (2) with `tolerance`; (3) with `tolerance` plus `emergency_stretch`, if
-/// that is positive; (4) a last resort that accepts any underfull line and,
-/// when no breakpoint can be reached without overflowing, breaks at the least
-/// overfull place. Pass 4 always produces lines, so this function never fails.
+/// (2) with `tolerance` (with [`Params::avoid_final_hyphen`]: no hyphen on
+/// the second-last line, then the same a little looser, then with one);
+/// (3) looser tolerances, step by step ([`LOOSER_TOLERANCES`]); (4) with
+/// `tolerance` plus `emergency_stretch`, if that is positive; (5) a last
+/// resort that accepts any underfull line and, when no breakpoint can be
+/// reached without overflowing, breaks at the least overfull place. Pass 5
+/// always produces lines, so this function never fails.
 pub fn break_lines(items: &[Item], line_width: &dyn Fn(usize) -> f32, params: &Params) -> Vec<Line> {
     if items.is_empty() {
         return Vec::new();
@@ -308,14 +328,22 @@ pub fn break_lines(items: &[Item], line_width: &dyn Fn(usize) -> f32, params: &P
     let mut passes = Vec::with_capacity(4);
     if let Some(pretolerance) = params.pretolerance {
         if pretolerance.is_finite() && pretolerance >= 0.0 {
-            passes.push(Pass { max_ratio: pretolerance as f64, hyphenate: false, emergency_stretch: 0.0, last_resort: false });
+            passes.push(Pass { max_ratio: pretolerance as f64, hyphenate: false, final_hyphen: false, emergency_stretch: 0.0, last_resort: false });
         }
     }
-    passes.push(Pass { max_ratio: tolerance, hyphenate: true, emergency_stretch: 0.0, last_resort: false });
-    if emergency_stretch > 0.0 {
-        passes.push(Pass { max_ratio: tolerance, hyphenate: true, emergency_stretch, last_resort: false });
+    let final_hyphen = !params.avoid_final_hyphen;
+    passes.push(Pass { max_ratio: tolerance, hyphenate: true, final_hyphen, emergency_stretch: 0.0, last_resort: false });
+    if !final_hyphen {
+        passes.push(Pass { max_ratio: tolerance * FINAL_HYPHEN_LOOSENESS, hyphenate: true, final_hyphen, emergency_stretch: 0.0, last_resort: false });
+        passes.push(Pass { max_ratio: tolerance, hyphenate: true, final_hyphen: true, emergency_stretch: 0.0, last_resort: false });
     }
-    passes.push(Pass { max_ratio: f64::INFINITY, hyphenate: true, emergency_stretch, last_resort: true });
+    for step in LOOSER_TOLERANCES {
+        passes.push(Pass { max_ratio: tolerance * step, hyphenate: true, final_hyphen: true, emergency_stretch: 0.0, last_resort: false });
+    }
+    if emergency_stretch > 0.0 {
+        passes.push(Pass { max_ratio: tolerance, hyphenate: true, final_hyphen: true, emergency_stretch, last_resort: false });
+    }
+    passes.push(Pass { max_ratio: f64::INFINITY, hyphenate: true, final_hyphen: true, emergency_stretch, last_resort: true });
 
     // With looseness, a pass that succeeds without reaching the requested
     // line count hands over to the next one (TeX does the same), but the
@@ -382,6 +410,8 @@ struct Breakpoint {
 struct Pass {
     max_ratio: f64,
     hyphenate: bool,
+    /// A hyphen may end the paragraph's second-last line.
+    final_hyphen: bool,
     emergency_stretch: f64,
     last_resort: bool,
 }
@@ -597,6 +627,7 @@ impl<'a> Paragraph<'a> {
                 let fit = self.fit(node, breakpoint, pass);
                 let mut deactivate = breakpoint.forced;
                 match fit {
+                    Fit::Feasible { .. } if node.hyphenated && breakpoint.is_final && !pass.final_hyphen => {}
                     Fit::Feasible { badness, ratio, stretching } => {
                         let fitness = fitness_class(badness, stretching);
                         let mut demerits = line_demerits(line_penalty, badness, breakpoint.cost);

@@ -213,8 +213,7 @@ const SHIFTED_SIZE: f32 = 0.68;
 /// ...and raised by this fraction, so their tops stand a little above the capitals'.
 const SUPERSCRIPT_RISE: f32 = 0.36;
 
-/// The cost of a break the style asks to avoid, a tie's or a hyphen in a
-/// capitalised word (a name, mostly): just short of forbidding it, so that
+/// The cost of a break the style asks to avoid, a tie's: just short of forbidding it, so that
 /// it is taken only where every setting without it is looser than the
 /// tolerance, never to buy a better-looking line.
 const LAST_RESORT_PENALTY: f32 = INFINITE_PENALTY - 1.0;
@@ -759,13 +758,10 @@ impl<'a> TextSetter<'a> {
                 prepared.items.push(Item::Glue { width: 0.0, stretch: style.size * IDEOGRAPHIC_STRETCH, shrink: 0.0 });
                 prepared.payloads.push(Payload::None);
             }
-            Some((cut @ (Cut::Hyphen | Cut::NameHyphen), face)) => {
+            Some((Cut::Hyphen, face)) => {
                 let hyphen = self.soft_hyphen(face, style.size);
                 let width = hyphen.width - self.justification.protrusion_of('-', hyphen.width);
-                // A name is cut only where no setting within the tolerance
-                // is found without it: the dearest break the line breaker takes.
-                let cost = if cut == Cut::NameHyphen { LAST_RESORT_PENALTY } else { self.justification.hyphen_penalty };
-                prepared.items.push(Item::Penalty { width, cost, flagged: true });
+                prepared.items.push(Item::Penalty { width, cost: self.justification.hyphen_penalty, flagged: true });
                 prepared.payloads.push(Payload::Break(Some(hyphen)));
             }
             Some((Cut::Plain, _)) => {
@@ -879,13 +875,16 @@ fn split_words(spans: &[Span]) -> Words<'_> {
 /// Places inside `text` where a line may break: [`Cut::Hyphen`] at a
 /// hyphenation point (a hyphen is added), [`Cut::Plain`] after an explicit
 /// hyphen or dash (nothing is added). In a run of letters that begins with a
-/// capital the hyphenation points are [`Cut::NameHyphen`] unless `capitalised`.
+/// capital there are none unless `capitalised` or the language capitalises
+/// every noun: the line breaker never sees them, so no cost of its can buy one.
 fn break_points(text: &str, hyphenator: Option<&Hyphenator>, capitalised: bool) -> Vec<(usize, Cut)> {
     let mut points = Vec::new();
     let hyphenate = |start: usize, letters: &str, points: &mut Vec<(usize, Cut)>| {
         let Some(h) = hyphenator else { return };
-        let cut = if !capitalised && letters.chars().next().is_some_and(char::is_uppercase) { Cut::NameHyphen } else { Cut::Hyphen };
-        points.extend(h.breaks(letters).into_iter().map(|b| (start + b, cut)));
+        if !capitalised && !h.capitalises_nouns() && letters.chars().next().is_some_and(char::is_uppercase) {
+            return;
+        }
+        points.extend(h.breaks(letters).into_iter().map(|b| (start + b, Cut::Hyphen)));
     };
     let mut letters_start: Option<usize> = None;
     let mut before: Option<char> = None;
@@ -994,13 +993,18 @@ mod tests {
     fn capitalised_words_are_hyphenated_only_if_the_style_says_so() {
         let h = Hyphenator::new("en-AU", 2, 3, &[]).unwrap();
         let cuts = |word: &str, capitalised: bool| break_points(word, Some(&h), capitalised).into_iter().map(|(_, cut)| cut).collect::<Vec<_>>();
-        assert!(!cuts("Provisional", false).is_empty());
-        assert!(cuts("Provisional", false).iter().all(|&cut| cut == Cut::NameHyphen), "a name is cut only as a last resort");
+        assert!(cuts("Provisional", false).is_empty(), "a name is never cut, not even as a last resort");
+        assert!(!cuts("Provisional", true).is_empty());
         assert!(cuts("Provisional", true).iter().all(|&cut| cut == Cut::Hyphen));
+        assert!(!cuts("provisional", false).is_empty());
         assert!(cuts("provisional", false).iter().all(|&cut| cut == Cut::Hyphen));
         // Each run of letters on its own: the common word after a name's hyphen breaks as any.
         let points = break_points("Kerensky-revolutionary", Some(&h), false);
-        assert!(points.iter().all(|&(at, cut)| (at <= "Kerensky".len()) == (cut == Cut::NameHyphen) || cut == Cut::Plain), "{points:?}");
+        assert!(points.iter().all(|&(at, _)| at > "Kerensky".len()), "{points:?}");
+        assert!(points.iter().any(|&(at, cut)| at > "Kerensky-".len() && cut == Cut::Hyphen), "{points:?}");
+        // German writes every noun with a capital: its nouns are hyphenated all the same.
+        let german = Hyphenator::new("de", 2, 3, &[]).unwrap();
+        assert!(!break_points("Gesellschaft", Some(&german), false).is_empty());
     }
 
     #[test]
@@ -1164,7 +1168,10 @@ mod tests {
         assert_eq!(breaks(&span), german.breaks(word));
         let block = setter.prepare_in(&[Inline::Text(word.into())], body, Some("de-AT"), None, &[]);
         assert_eq!(breaks(&block), german.breaks(word));
-        assert_eq!(breaks(&setter.prepare(&[Inline::Text(word.into())], body, None, &[])), english.breaks(word));
+        // In the English text around it the capitalised word is a name, kept whole; in lower case English breaks it.
+        assert!(breaks(&setter.prepare(&[Inline::Text(word.into())], body, None, &[])).is_empty());
+        let lower = word.to_lowercase();
+        assert_eq!(breaks(&setter.prepare(&[Inline::Text(lower.clone())], body, None, &[])), english.breaks(&lower));
         // A language without patterns: no hyphen, and it is named.
         let hebrew = setter.prepare(&[Inline::Language { lang: "he".into(), content: vec![Inline::Text(word.into())] }], body, None, &[]);
         assert!(breaks(&hebrew).is_empty());

@@ -100,7 +100,12 @@ fn check(style: &Style) -> Measures {
 #[test]
 fn no_capitalised_word_is_hyphenated_and_few_hyphens_end_a_second_last_line() {
     for file in [None, Some("large-print.toml")] {
-        let measures = check(&style(file));
+        // Both rules as a style asks for them: they are off by default, as they
+        // cost this article's word spacing more than the meters allow (issue 15).
+        let mut style = style(file);
+        style.hyphenation.capitalised = false;
+        style.justification.avoid_final_hyphen = true;
+        let measures = check(&style);
         assert!(measures.capitalised.is_empty(), "{file:?}: names cut: {:?}", measures.capitalised);
         // Under a tenth in the reader style (1 of 13), 3 of 26 in large print.
         let limit = if file.is_none() { 0.1 } else { 0.15 };

@@ -163,17 +163,7 @@ fn a_title_breaks_after_its_colon_and_a_standfirst_that_names_the_author_has_no_
 fn the_booklet_cover_s_imprint_is_not_set_at_the_text_s_size() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = std::env::temp_dir().join(format!("quire-notes-cover-{}", std::process::id()));
-    let options = quire::BuildOptions {
-        manuscript: root.join("manuscript"),
-        out_dir: out.clone(),
-        editions: vec![quire::Edition::BookletA4],
-        resources: None,
-        style: None,
-        marks: false,
-        two_pass: false,
-        signatures: None,
-        pdf_standard: Default::default(),
-    };
+    let options = common::build_options(&root.join("manuscript"), &out, vec![quire::Edition::BookletA4]);
     let report = quire::build(&options).expect("the bundled manuscript builds");
     let pdf = report.written.iter().find(|p| p.extension().is_some_and(|e| e == "pdf")).unwrap();
     let sheet = words(pdf, 1);

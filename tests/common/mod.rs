@@ -150,3 +150,18 @@ pub fn words(pdf: &Path, page: usize) -> Vec<Word> {
         })
         .collect()
 }
+
+/// What `quire build MANUSCRIPT -o OUT --format …` asks, with every other option at its default.
+pub fn build_options(manuscript: &Path, out: &Path, editions: Vec<quire::Edition>) -> quire::BuildOptions {
+    quire::BuildOptions {
+        manuscript: manuscript.to_path_buf(),
+        out_dir: out.to_path_buf(),
+        editions,
+        resources: None,
+        style: None,
+        marks: false,
+        two_pass: false,
+        signatures: None,
+        pdf_standard: Default::default(),
+    }
+}

@@ -264,9 +264,11 @@ pub struct NotesStyle {
     #[serde(default)]
     pub features: Vec<String>,
     /// Each note's number right-aligned in a box this wide (in ems of the
-    /// notes' size, widened for a longer number), hung before the note's
-    /// text, which stands in by the box and the space after it.
+    /// notes' size, widened for a longer number), hung before the note's text.
     pub number_width_em: f32,
+    /// Where the box is: "margin" (left of the text, which keeps the whole
+    /// measure) or "indent" (the note's lines stand in by the box and the space).
+    pub numbers: String,
     /// The white between the number and the text: fixed, never stretched.
     pub number_space_em: f32,
     /// "ragged" (right) or "justified".
@@ -531,6 +533,9 @@ impl Style {
         }
         if !["notes", "pages"].contains(&style.furniture.notes_head.as_str()) {
             return Err(format!("{}: invalid style: furniture.notes_head `{}` is not \"notes\" or \"pages\"", path.display(), style.furniture.notes_head));
+        }
+        if !["margin", "indent"].contains(&style.notes.numbers.as_str()) {
+            return Err(format!("{}: invalid style: notes.numbers `{}` is not \"margin\" or \"indent\"", path.display(), style.notes.numbers));
         }
         if !["ragged", "justified"].contains(&style.notes.spacing.as_str()) {
             return Err(format!("{}: invalid style: notes.spacing `{}` is not \"ragged\" or \"justified\"", path.display(), style.notes.spacing));

@@ -549,15 +549,17 @@ impl<'a> Collector<'a> {
     /// Each note as a paragraph (or several) in the notes' type, its number
     /// linked to its first reference and a mark for each further one. The
     /// number is hung: right-aligned in a box of the style's width (wider for
-    /// the longest number), a fixed space after it, and every line of the
-    /// note stands in by both.
+    /// the longest number), a fixed space after it, in the margin or in an
+    /// indent that every line of the note stands in by.
     pub(super) fn note_entries(&mut self, notes: impl Iterator<Item = &'a crate::model::Note>) {
         let s = self.style;
         let size = s.notes.size_pt;
         let notes: Vec<&'a crate::model::Note> = notes.collect();
         let widest = notes.iter().map(|note| format!("{}.", note.mark).chars().count()).max().unwrap_or(1);
         let number_width = (s.notes.number_width_em * size).max(super::list::label_width(widest, size));
-        let hang = number_width + s.notes.number_space_em * size;
+        let space = s.notes.number_space_em * size;
+        // Where the number's box ends, from the text's left edge, and how far in the note's lines stand.
+        let (number_right, hang) = if s.notes.numbers == "margin" { (-space, 0.0) } else { (number_width, number_width + space) };
         let spacing = if s.notes.spacing == "justified" { Spacing::Justified } else { Spacing::Ragged };
         let style = TextStyle { size, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
         self.features = &s.notes.features;
@@ -575,7 +577,7 @@ impl<'a> Collector<'a> {
             self.collected.tagging.open_note(crate::model::note_anchor(note.number), note.mark.to_string());
             // The number, in the note's element: the first line's, not a block of its own.
             let number = ParagraphText { prefix: Some((format!("{}.", note.mark), Anchor::NoteLabel { number: note.number })), ..self.text(Cow::Owned(Vec::new()), style) };
-            let keep = Keep::Hung { right: number_width };
+            let keep = Keep::Hung { right: number_right };
             let setting = Setting { keep, ..self.paragraph_setting(Spacing::Ragged, 0.0, s.notes.leading_pt) };
             self.collected.material.push(Material::Text(TextBlock { text: number, setting, run: None }));
             for (i, block) in note.blocks.iter().enumerate() {

@@ -12,6 +12,9 @@ use lopdf::Document;
 use quire::{build, BuildOptions, Edition};
 use quire::Style;
 
+mod common;
+use common::{words, Word};
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -192,31 +195,6 @@ fn a4_and_letter_booklets_fold_into_pages_in_order() {
     // Typeset at half letter, not A5 scaled: a 5.5 × 8.5 in page.
     assert!((letter.page.0 - 396.0).abs() < 0.1 && (letter.page.1 - 612.0).abs() < 0.1, "{:?}", letter.page);
     std::fs::remove_dir_all(&dir).unwrap();
-}
-
-/// A word on a PDF page, as `pdftotext -bbox` reports it (points from the top-left).
-struct Word {
-    x_min: f32,
-    x_max: f32,
-    y_min: f32,
-    y_max: f32,
-    text: String,
-}
-
-fn words(pdf: &Path, page: usize) -> Vec<Word> {
-    let bbox = Command::new("pdftotext").args(["-bbox", "-f", &page.to_string(), "-l", &page.to_string()]).arg(pdf).arg("-").output().unwrap();
-    let html = String::from_utf8(bbox.stdout).unwrap();
-    html.lines()
-        .filter(|l| l.trim_start().starts_with("<word"))
-        .map(|word| {
-            let [x_min, x_max, y_min, y_max] = ["xMin", "xMax", "yMin", "yMax"].map(|name| {
-                let start = word.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-                word[start..].split('"').next().unwrap().parse().unwrap()
-            });
-            let text = word.split_once('>').and_then(|(_, rest)| rest.split_once("</word>")).map(|(t, _)| t.to_owned()).unwrap_or_default();
-            Word { x_min, x_max, y_min, y_max, text }
-        })
-        .collect()
 }
 
 /// Every word of every sheet side lies inside its page's text block (the left

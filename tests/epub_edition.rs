@@ -4,24 +4,13 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use quire::{build, BuildOptions, Edition};
+use quire::{build, Edition};
 
 mod common;
 
 fn build_epub(out: &Path) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let options = BuildOptions {
-        manuscript: root.join("manuscript"),
-        out_dir: out.to_path_buf(),
-        editions: vec![Edition::Epub],
-        resources: None,
-        style: None,
-        marks: false,
-        two_pass: false,
-        signatures: None,
-        pages: None,
-        pdf_standard: Default::default(),
-    };
+    let options = common::build_options(&root.join("manuscript"), out, vec![Edition::Epub]);
     let report = build(&options).expect("the bundled manuscript builds");
     assert!(report.warnings.is_empty(), "bundled manuscript has warnings: {:?}", report.warnings);
     report.written.into_iter().find(|p| p.extension().is_some_and(|e| e == "epub")).expect("an EPUB was written")

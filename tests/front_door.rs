@@ -88,7 +88,9 @@ fn a_pandoc_title_block_is_front_matter() {
     let article = epub_entry(&epub, "article.xhtml");
     assert!(!article.contains('%') && article.contains("A text read under pandoc’s title block."), "{article}");
     let pdf = pdf_text(&out.join("title-block.pdf"));
-    assert!(pdf.starts_with("Les Misérables: Fantine\nVictor Hugo, Anne Traductrice and Bob O’Brien\n"), "{pdf}");
+    // The title breaks after its colon (the style's `title.break_after_colon`), the
+    // space kept in the text at the line's end, as at every line broken at a space.
+    assert!(pdf.starts_with("Les Misérables: \nFantine\nVictor Hugo, Anne Traductrice and Bob O’Brien\n"), "{pdf}");
     std::fs::remove_dir_all(&out).unwrap();
 }
 

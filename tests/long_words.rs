@@ -4,9 +4,11 @@
 //! of them leaves the text block.
 
 use std::path::PathBuf;
+
+mod common;
 use std::process::Command;
 
-use quire::{build, BuildOptions, Edition, Style};
+use quire::{build, Edition, Style};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -76,18 +78,7 @@ fn a_long_address_breaks_at_its_punctuation_and_an_unbreakable_word_is_cut_with_
     let address = long_address();
     assert_eq!(address.len(), 3_000);
     std::fs::write(dir.join("long.md"), manuscript(&address)).unwrap();
-    let options = BuildOptions {
-        manuscript: dir.join("long.md"),
-        out_dir: dir.join("out"),
-        editions: vec![Edition::Pdf],
-        resources: None,
-        style: None,
-        marks: false,
-        two_pass: false,
-        signatures: None,
-        pages: None,
-        pdf_standard: Default::default(),
-    };
+    let options = common::build_options(&dir.join("long.md"), &dir.join("out"), vec![Edition::Pdf]);
     let report = build(&options).expect("the manuscript builds");
     // One warning, for the number: the address and the code break at their punctuation.
     let cut: Vec<_> = report.warnings.iter().filter(|w| w.message.contains("wider than a line")).collect();

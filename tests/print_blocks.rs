@@ -89,8 +89,13 @@ fn a_table_wider_than_the_page_stays_inside_the_text_block() {
     assert!(cells.len() > 20, "the wide table's cells are there");
     // A5 with 20 mm margins on both sides: the text block ends 56.7 pt before
     // the edge; a full stop or comma may hang 2 pt into it (margin kerning).
+    // A note's number hangs in the margin by design (the style's `notes.numbers`):
+    // it ends the notes' fixed space (0.5 em of 9 pt) before the text block.
+    let note_number = |word: &str, x_max: f32| {
+        word.strip_suffix('.').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())) && (x_max - (56.69 - 4.5)).abs() < 0.3
+    };
     for (width, x_min, x_max, word) in &boxes {
-        assert!(*x_min >= 56.0 && *x_max <= width - 54.5, "{word} at {x_min}–{x_max} leaves the text block");
+        assert!((*x_min >= 56.0 || note_number(word, *x_max)) && *x_max <= width - 54.5, "{word} at {x_min}–{x_max} leaves the text block");
     }
 }
 

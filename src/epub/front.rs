@@ -23,7 +23,7 @@ pub fn title_page_body(book: &Book) -> String {
     if let Some(subtitle) = &m.subtitle {
         let _ = writeln!(out, "<p class=\"standfirst\">{}</p>", escape(subtitle));
     }
-    if let Some(author) = &m.author {
+    if let Some(author) = m.title_block_byline() {
         let _ = writeln!(out, "<p class=\"author\">{}</p>", escape(author));
     }
     if let Some(publisher) = &m.publisher {
@@ -39,7 +39,7 @@ pub fn title_page_body(book: &Book) -> String {
 }
 
 /// "Main title: subtitle" keeps its colon but sets the part after it on its own line.
-fn title_markup(m: &Metadata) -> String {
+pub(super) fn title_markup(m: &Metadata) -> String {
     match m.title_parts() {
         (main, Some(sub)) => format!(
             "<span class=\"title-main\">{}:</span> <span class=\"title-sub\">{}</span>",

@@ -12,7 +12,7 @@ use crate::model::{plain_text, Book, Matter, Part, Section};
 pub fn article_body(book: &Book, renderer: &mut Renderer) -> String {
     let m = &book.metadata;
     let mut out = String::from("<article id=\"article\" aria-labelledby=\"article-title\">\n");
-    out.push_str(&format!("<header>\n<h1 id=\"article-title\">{}</h1>\n", escape(&m.title)));
+    out.push_str(&format!("<header>\n<h1 id=\"article-title\">{}</h1>\n", super::front::title_markup(m)));
     if let Some(subtitle) = &m.subtitle {
         out.push_str(&format!("<p class=\"standfirst\">{}</p>\n", escape(subtitle)));
     }

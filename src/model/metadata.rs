@@ -250,6 +250,17 @@ impl Metadata {
         }
     }
 
+    /// The byline under a title block's standfirst: the author, unless the
+    /// standfirst already names every author ("…, writes David Glanz."),
+    /// where a byline would say it twice.
+    pub fn title_block_byline(&self) -> Option<&str> {
+        let author = self.author.as_deref()?;
+        let Some(standfirst) = self.subtitle.as_deref() else { return Some(author) };
+        let names: Vec<&str> = if self.authors.is_empty() { vec![author] } else { self.authors.iter().map(String::as_str).collect() };
+        let named = names.iter().all(|name| contains_name(standfirst, name));
+        (!named).then_some(author)
+    }
+
     /// Every text of the front matter, with its key, in the order of the keys.
     pub fn texts(&self) -> impl Iterator<Item = (&'static str, &str)> {
         let single = [
@@ -290,6 +301,18 @@ impl Metadata {
         ];
         single.into_iter().flatten().chain(self.authors.iter_mut())
     }
+}
+
+/// Whether `text` names `name`: its words, in order, as whole words
+/// (punctuation and a possessive after them, case and line breaks aside).
+fn contains_name(text: &str, name: &str) -> bool {
+    let word = |w: &str| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        w.strip_suffix("’s").or_else(|| w.strip_suffix("'s")).unwrap_or(&w).to_owned()
+    };
+    let text: Vec<String> = text.split_whitespace().map(word).collect();
+    let name: Vec<String> = name.split_whitespace().map(word).filter(|w| !w.is_empty()).collect();
+    !name.is_empty() && text.windows(name.len()).any(|window| window == name.as_slice())
 }
 
 #[cfg(test)]
@@ -341,6 +364,25 @@ mod tests {
         assert_eq!(byline("de", &["A", "B"]).as_deref(), Some("A und B"));
         assert_eq!(byline("ru", &["А", "Б"]).as_deref(), Some("А и Б"));
         assert_eq!(byline("ja", &["A", "B"]).as_deref(), Some("A & B"));
+    }
+
+    #[test]
+    fn no_byline_where_the_standfirst_names_the_author() {
+        let m = |subtitle: Option<&str>, authors: &[&str]| Metadata {
+            subtitle: subtitle.map(str::to_owned),
+            author: Some(authors.join(" and ")),
+            authors: authors.iter().map(|a| a.to_string()).collect(),
+            ..Default::default()
+        };
+        let named = "The October revolution … saw workers overthrow capitalism and establish real democratic control of society, writes David Glanz.";
+        assert_eq!(m(Some(named), &["David Glanz"]).title_block_byline(), None);
+        assert_eq!(m(Some("What DAVID\nGLANZ’S readers knew"), &["David Glanz"]).title_block_byline(), None);
+        assert_eq!(m(Some(named), &["Glanz"]).title_block_byline(), None);
+        assert_eq!(m(None, &["David Glanz"]).title_block_byline(), Some("David Glanz"));
+        // A name only in part, or one author of two, leaves the byline.
+        assert_eq!(m(Some("On David’s revolution"), &["David Glanz"]).title_block_byline(), Some("David Glanz"));
+        assert_eq!(m(Some("Davidglanz writes"), &["David Glanz"]).title_block_byline(), Some("David Glanz"));
+        assert_eq!(m(Some(named), &["David Glanz", "Ann Lee"]).title_block_byline(), Some("David Glanz and Ann Lee"));
     }
 
     #[test]

@@ -92,6 +92,8 @@ pub struct BookletStyle {
     pub cover_standfirst_size_pt: f32,
     pub cover_standfirst_leading_pt: f32,
     pub cover_author_size_pt: f32,
+    /// The publisher's imprint at the head of the front cover.
+    pub cover_publisher_size_pt: f32,
     /// The last line of the colophon on the inside front cover; empty for none.
     pub credit: String,
     /// "sheets": the booklet chooses the layout (notes run on, the colophon moved)
@@ -122,6 +124,7 @@ impl Default for BookletStyle {
             cover_standfirst_size_pt: 13.0,
             cover_standfirst_leading_pt: 17.0,
             cover_author_size_pt: 14.0,
+            cover_publisher_size_pt: 10.0,
             credit: "Typeset with quire".into(),
             fit: Fit::Sheets,
             fit_size_pt: [10.5, 11.5],
@@ -270,6 +273,8 @@ pub enum LinkStyle {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TitleStyle {
+    /// A title "Main: subtitle" breaks after the colon, in the title block and on the cover.
+    pub break_after_colon: bool,
     pub size_pt: f32,
     pub leading_pt: f32,
     pub standfirst_size_pt: f32,
@@ -285,7 +290,10 @@ pub struct TitleStyle {
 pub struct NotesStyle {
     pub size_pt: f32,
     pub leading_pt: f32,
-    pub heading: String,
+    /// The notes' heading, where the style names them itself; otherwise the
+    /// book's language names them (`styles/labels.toml`: "Notes", "Anmerkungen").
+    #[serde(default)]
+    pub heading: Option<String>,
     /// OpenType features to switch on, e.g. `["onum"]` for old-style figures
     /// or `["smcp"]` for small capitals; the font must have them.
     #[serde(default)]
@@ -294,6 +302,38 @@ pub struct NotesStyle {
     /// opening a page: a booklet short of room sets them so (see `booklet.fit`).
     #[serde(default)]
     pub run_on: bool,
+    /// Each note's number right-aligned in a box this wide (in ems of the
+    /// notes' size, widened for a longer number), hung before the note's text.
+    pub number_width_em: f32,
+    /// Where the box is: "margin" (left of the text, which keeps the whole
+    /// measure) or "indent" (the note's lines stand in by the box and the space).
+    pub numbers: String,
+    /// The white between the number and the text: fixed, never stretched.
+    pub number_space_em: f32,
+    /// "ragged" (right) or "justified".
+    pub spacing: String,
+    /// The note reference marks in the text.
+    pub marks: NoteMarkStyle,
+}
+
+/// Note reference marks: the face's own superior figures where it has them
+/// (shaped with `features`), otherwise figures shaped with `fallback_features`
+/// (lining figures: old-style ones hang below each other), `size` times the
+/// text's size, raised by `rise` times it.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NoteMarkStyle {
+    pub features: Vec<String>,
+    pub fallback_features: Vec<String>,
+    pub size: f32,
+    pub rise: f32,
+}
+
+impl Default for NoteMarkStyle {
+    /// What a setter uses before a style configures it (the default style's values).
+    fn default() -> Self {
+        NoteMarkStyle { features: vec!["sups".into()], fallback_features: vec!["lnum".into()], size: 0.68, rise: 0.36 }
+    }
 }
 
 /// Figures: the space around them and their captions' type.
@@ -364,8 +404,6 @@ pub struct ChapterStyle {
     pub section_face: String,
     pub notes_heading_size_pt: f32,
     pub notes_heading_face: String,
-    /// Each note's first line indented as the body's paragraphs are.
-    pub notes_indented: bool,
 }
 
 /// A book's front matter: half-title, title page, copyright page, dedication,
@@ -521,7 +559,8 @@ impl Style {
             let key = key.map(|key| format!(" in {key}")).unwrap_or_default();
             format!("{}: invalid style: {}{key}", path.display(), e.message())
         })?;
-        let lists = [&style.body.features, &style.heading.features, &style.title.features, &style.notes.features, &style.furniture.features, &style.code.features];
+        let m = &style.notes.marks;
+        let lists = [&style.body.features, &style.heading.features, &style.title.features, &style.notes.features, &m.features, &m.fallback_features, &style.furniture.features, &style.code.features];
         if let Some(bad) = lists.iter().flat_map(|l| l.iter()).find(|tag| tag.parse::<rustybuzz::Feature>().is_err()) {
             return Err(format!("{}: invalid style: `{bad}` is not an OpenType feature setting (write a tag such as \"onum\" or \"smcp\")", path.display()));
         }
@@ -542,6 +581,12 @@ impl Style {
         }
         if !["notes", "pages"].contains(&style.furniture.notes_head.as_str()) {
             return Err(format!("{}: invalid style: furniture.notes_head `{}` is not \"notes\" or \"pages\"", path.display(), style.furniture.notes_head));
+        }
+        if !["margin", "indent"].contains(&style.notes.numbers.as_str()) {
+            return Err(format!("{}: invalid style: notes.numbers `{}` is not \"margin\" or \"indent\"", path.display(), style.notes.numbers));
+        }
+        if !["ragged", "justified"].contains(&style.notes.spacing.as_str()) {
+            return Err(format!("{}: invalid style: notes.spacing `{}` is not \"ragged\" or \"justified\"", path.display(), style.notes.spacing));
         }
         if style.subheadings.is_empty() || style.lists.bullets.is_empty() {
             return Err(format!("{}: invalid style: `subheadings` and `lists.bullets` need at least one entry", path.display()));

@@ -85,6 +85,7 @@ pub(crate) fn typeset_from(
     // Configure.
     let mut setter = TextSetter::new(fonts, hyphenator, &style.justification);
     setter.inline_code = InlineCode::of(&style.code);
+    setter.note_marks = style.notes.marks.clone();
     setter.hyphenation_minima = (style.hyphenation.left_min, style.hyphenation.right_min);
     setter.hyphenate_capitalised = style.hyphenation.capitalised;
     setter.ties = Some(&style.ties);

@@ -125,3 +125,44 @@ pub fn destination_names(doc: &lopdf::Document) -> std::collections::HashSet<Str
     let array = dests.get(b"Names").unwrap().as_array().unwrap().clone();
     array.chunks(2).filter_map(|pair| pair[0].as_str().ok().map(|b| String::from_utf8_lossy(b).into_owned())).collect()
 }
+
+/// A word on a PDF page, as `pdftotext -bbox` reports it (points from the top-left).
+pub struct Word {
+    pub x_min: f32,
+    pub x_max: f32,
+    pub y_min: f32,
+    pub y_max: f32,
+    pub text: String,
+}
+
+pub fn words(pdf: &Path, page: usize) -> Vec<Word> {
+    let bbox = std::process::Command::new("pdftotext").args(["-bbox", "-f", &page.to_string(), "-l", &page.to_string()]).arg(pdf).arg("-").output().unwrap();
+    let html = String::from_utf8(bbox.stdout).unwrap();
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word"))
+        .map(|word| {
+            let [x_min, x_max, y_min, y_max] = ["xMin", "xMax", "yMin", "yMax"].map(|name| {
+                let start = word.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                word[start..].split('"').next().unwrap().parse().unwrap()
+            });
+            let text = word.split_once('>').and_then(|(_, rest)| rest.split_once("</word>")).map(|(t, _)| t.to_owned()).unwrap_or_default();
+            Word { x_min, x_max, y_min, y_max, text }
+        })
+        .collect()
+}
+
+/// What `quire build MANUSCRIPT -o OUT --format …` asks, with every other option at its default.
+pub fn build_options(manuscript: &Path, out: &Path, editions: Vec<quire::Edition>) -> quire::BuildOptions {
+    quire::BuildOptions {
+        manuscript: manuscript.to_path_buf(),
+        out_dir: out.to_path_buf(),
+        editions,
+        resources: None,
+        style: None,
+        marks: false,
+        two_pass: false,
+        signatures: None,
+        pages: None,
+        pdf_standard: Default::default(),
+    }
+}

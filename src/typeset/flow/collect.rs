@@ -305,6 +305,9 @@ impl<'a> Collector<'a> {
         self.open_section(m.title.clone(), SectionKind::Text);
         self.collected.outline.push(OutlineEntry { title: m.title.clone(), level: 1, destination: "title".into() });
         let mut title = self.ragged(&m.title, FaceStyle::Bold, s.title.size_pt);
+        if let (true, (main, Some(rest))) = (s.title.break_after_colon, m.title_parts()) {
+            title.text.inlines = Cow::Owned(vec![Inline::Text(format!("{main}:")), Inline::LineBreak, Inline::Text(rest.to_owned())]);
+        }
         title.setting.destination = Some("title".into());
         let heading = self.collected.tagging.heading(1);
         title.setting.tag = Some(Tag::Element(self.element(heading)));
@@ -314,7 +317,7 @@ impl<'a> Collector<'a> {
             let standfirst = self.ragged(subtitle, FaceStyle::Italic, s.title.standfirst_size_pt);
             self.title_part(standfirst, s.body.leading_pt * 0.5, leading, leading * 0.8);
         }
-        if let Some(author) = &m.author {
+        if let Some(author) = m.title_block_byline() {
             let byline = self.ragged(author, FaceStyle::Regular, s.body.size_pt);
             self.title_part(byline, s.body.leading_pt * 0.5, s.body.leading_pt, s.body.leading_pt * 0.8);
         }
@@ -521,14 +524,9 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// A paragraph `indent` from the text's left edge, on every line.
     fn paragraph_setting(&self, spacing: Spacing, indent: f32, leading: f32) -> Setting {
         Setting { indent, measure: self.style.measure() - indent, ..self.place_setting(spacing, Place::text(self.style), leading) }
-    }
-
-    /// A justified paragraph `indent` from the text's left edge.
-    fn paragraph(&mut self, text: ParagraphText<'a>, indent: f32, leading: f32) {
-        let setting = self.paragraph_setting(Spacing::Justified, indent, leading);
-        self.push_text(text, setting);
     }
 
     fn notes(&mut self, book: &'a Book) {
@@ -536,26 +534,42 @@ impl<'a> Collector<'a> {
             return;
         }
         let s = self.style;
-        // Run on, the notes' heading takes the space a section's does; otherwise it opens a page.
-        let space_above = if s.notes.run_on { s.body.leading_pt * s.heading.space_above_lines } else { 0.0 };
-        if !s.notes.run_on {
+        let title = s.notes.heading.clone().unwrap_or_else(|| book.metadata.labels.notes.clone());
+        if s.notes.run_on {
+            // Run on, the notes' heading takes the space a section's does, on a text page.
+            self.collected.outline.push(OutlineEntry { title: title.clone(), level: 1, destination: "notes".into() });
+            self.open(Role::Sect);
+            self.heading(Cow::Owned(vec![Inline::Text(title.clone())]), Some("notes".into()), s.body.leading_pt * s.heading.space_above_lines, 2);
+        } else {
             self.collected.material.push(Material::Vertical(VItem::ForcedBreak));
+            // The page the notes open on has their heading, and no running head
+            // over it; the pages they run on to are headed with their name.
+            self.open_section(title.clone(), SectionKind::Opening);
+            self.collected.outline.push(OutlineEntry { title: title.clone(), level: 1, destination: "notes".into() });
+            self.open(Role::Sect);
+            self.heading(Cow::Owned(vec![Inline::Text(title.clone())]), Some("notes".into()), 0.0, 2);
         }
-        self.open_section(s.notes.heading.clone(), SectionKind::Text);
-        self.collected.outline.push(OutlineEntry { title: s.notes.heading.clone(), level: 1, destination: "notes".into() });
-        self.open(Role::Sect);
-        self.heading(Cow::Owned(vec![Inline::Text(s.notes.heading.clone())]), Some("notes".into()), space_above, 2);
+        self.open_section(title, SectionKind::Notes);
         self.note_entries(book.notes.iter());
         self.close();
     }
 
     /// Each note as a paragraph (or several) in the notes' type, its number
-    /// linked to its first reference and a mark for each further one; a
-    /// book's indented as the body's paragraphs when its style says so.
+    /// linked to its first reference and a mark for each further one. The
+    /// number is hung: right-aligned in a box of the style's width (wider for
+    /// the longest number), a fixed space after it, in the margin or in an
+    /// indent that every line of the note stands in by.
     pub(super) fn note_entries(&mut self, notes: impl Iterator<Item = &'a crate::model::Note>) {
         let s = self.style;
-        let indent = if self.book && s.chapters.notes_indented { s.body.indent_em * s.body.size_pt } else { 0.0 };
-        let style = TextStyle { size: s.notes.size_pt, face: FaceStyle::Regular, indent, hyphenate: true };
+        let size = s.notes.size_pt;
+        let notes: Vec<&'a crate::model::Note> = notes.collect();
+        let widest = notes.iter().map(|note| format!("{}.", note.mark).chars().count()).max().unwrap_or(1);
+        let number_width = (s.notes.number_width_em * size).max(super::list::label_width(widest, size));
+        let space = s.notes.number_space_em * size;
+        // Where the number's box ends, from the text's left edge, and how far in the note's lines stand.
+        let (number_right, hang) = if s.notes.numbers == "margin" { (-space, 0.0) } else { (number_width, number_width + space) };
+        let spacing = if s.notes.spacing == "justified" { Spacing::Justified } else { Spacing::Ragged };
+        let style = TextStyle { size, face: FaceStyle::Regular, indent: 0.0, hyphenate: true };
         self.features = &s.notes.features;
         for note in notes {
             // The label leads back to the first reference. A note cited more
@@ -569,11 +583,16 @@ impl<'a> Collector<'a> {
             };
             let last = note.blocks.len().saturating_sub(1);
             self.collected.tagging.open_note(crate::model::note_anchor(note.number), note.mark.to_string());
+            // The number, in the note's element: the first line's, not a block of its own.
+            let number = ParagraphText { prefix: Some((format!("{}.", note.mark), Anchor::NoteLabel { number: note.number })), ..self.text(Cow::Owned(Vec::new()), style) };
+            let keep = Keep::Hung { right: number_right };
+            let setting = Setting { keep, ..self.paragraph_setting(Spacing::Ragged, 0.0, s.notes.leading_pt) };
+            self.collected.material.push(Material::Text(TextBlock { text: number, setting, run: None }));
             for (i, block) in note.blocks.iter().enumerate() {
-                let prefix = (i == 0).then(|| (format!("{}.", note.mark), Anchor::NoteLabel { number: note.number }));
                 let suffix = if i == last { backlinks.clone() } else { Vec::new() };
-                let text = ParagraphText { prefix, suffix, ..self.text(block_inlines(block), style) };
-                self.paragraph(text, 0.0, s.notes.leading_pt);
+                let text = ParagraphText { suffix, ..self.text(block_inlines(block), style) };
+                let setting = self.paragraph_setting(spacing, hang, s.notes.leading_pt);
+                self.push_text(text, setting);
             }
             self.close();
             self.push_space(s.notes.leading_pt * 0.3);

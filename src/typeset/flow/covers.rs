@@ -180,14 +180,16 @@ impl<'a> Covers<'a> {
         let (left, top, measure) = (s.left_margin(0), s.top(), s.measure());
         self.rule(&mut page, left, top, measure, 2.0);
         if let Some(publisher) = &m.publisher {
-            let lines = self.ragged(publisher, FaceStyle::Italic, s.furniture.size_pt);
-            self.put(&mut page, lines, left, top + s.furniture.size_pt * 2.0, s.furniture.size_pt * 1.3);
+            // In a size of the cover's own: at the text's, it would read as a line of text.
+            let size = b.cover_publisher_size_pt;
+            let lines = self.ragged(publisher, FaceStyle::Italic, size);
+            self.put(&mut page, lines, left, top + size * 2.0, size * 1.3);
         }
         // A title with a subtitle after a colon breaks there, as the running heads cut it.
         let mut y = top + s.text_height() * 0.2 + b.cover_title_size_pt;
-        let parts = match m.title_parts() {
-            (main, Some(rest)) => vec![format!("{main}:"), rest.to_owned()],
-            (title, None) => vec![title.to_owned()],
+        let parts = match (s.title.break_after_colon, m.title_parts()) {
+            (true, (main, Some(rest))) => vec![format!("{main}:"), rest.to_owned()],
+            _ => vec![m.title.clone()],
         };
         for part in parts {
             let lines = self.ragged(&part, FaceStyle::Bold, b.cover_title_size_pt);
@@ -200,8 +202,8 @@ impl<'a> Covers<'a> {
             y = self.put(&mut page, lines, left, y + b.cover_standfirst_size_pt, b.cover_standfirst_leading_pt);
         }
         let mut foot = s.page_height() - s.bottom();
-        // No author, no byline: the rule above it goes too.
-        if let Some(author) = &m.author {
+        // No byline (no author, or a standfirst that names them): the rule above it goes too.
+        if let Some(author) = m.title_block_byline() {
             let author = self.ragged(author, FaceStyle::Regular, b.cover_author_size_pt);
             let leading = b.cover_author_size_pt * 1.25;
             let first = s.page_height() - s.bottom() - leading * (author.len().max(1) - 1) as f32;

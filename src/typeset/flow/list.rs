@@ -26,7 +26,7 @@ impl<'a> Collector<'a> {
     /// where the text would have less than the style's fraction of the measure.
     fn list_left(&self, place: Place, label_chars: usize) -> f32 {
         let s = self.style;
-        let step = (s.lists.indent_em * s.body.size_pt).max((label_chars as f32 * LABEL_CHARACTER_EM + LABEL_GAP_EM) * place.size);
+        let step = (s.lists.indent_em * s.body.size_pt).max(label_width(label_chars, place.size) + LABEL_GAP_EM * place.size);
         let deepest = s.measure() * (1.0 - s.lists.min_measure_fraction) - place.right;
         (place.left + step).min(deepest.max(place.left))
     }
@@ -91,6 +91,12 @@ impl<'a> Collector<'a> {
         }
         self.close();
     }
+}
+
+/// About how wide a label of `chars` figures and stops is at `size`: room
+/// enough for it (a list's, a note's number).
+pub(super) fn label_width(chars: usize, size: f32) -> f32 {
+    chars as f32 * LABEL_CHARACTER_EM * size
 }
 
 /// The label of item `n` of a list at nesting `depth`: its number (from the

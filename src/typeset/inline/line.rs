@@ -115,7 +115,10 @@ pub fn set_paragraph(prepared: &Prepared, measure: &dyn Fn(usize) -> f32, params
     let first_words = super::words::first_words(prepared, breaks.iter().map(|line| line.start));
     for ((line, first_word), at) in lines.iter_mut().zip(first_words).zip(&breaks) {
         line.first_word = first_word;
-        line.broken_at_space = matches!(prepared.items.get(at.end), Some(Item::Glue { .. }));
+        // A hard line break inside the paragraph stands between two words too
+        // (a title's "revolution: / When"); the paragraph's own end does not.
+        let hard_break = at.end + 1 < prepared.items.len() && matches!(prepared.items.get(at.end), Some(Item::Penalty { cost, .. }) if *cost <= linebreak::FORCED_PENALTY);
+        line.broken_at_space = hard_break || matches!(prepared.items.get(at.end), Some(Item::Glue { .. }));
     }
     for (at, word) in cut.into_iter().flat_map(|(_, words)| words) {
         if let Some(line) = breaks.iter().position(|line| line.end > at) {

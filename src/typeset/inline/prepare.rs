@@ -18,7 +18,7 @@ use crate::typeset::inline::linebreak::Item;
 use crate::typeset::inline::breaks::{ideographic_break_points, Cut, IDEOGRAPHIC_STRETCH};
 use crate::model::{Image, Inline};
 use crate::typeset::inline::picture::{InlinePicture, PictureList};
-use crate::resources::style::{ties_in, CodeStyle, Justification, Ties};
+use crate::resources::style::{ties_in, CodeStyle, Justification, NoteMarkStyle, Ties};
 use crate::typeset::inline::linebreak::INFINITE_PENALTY;
 use crate::typeset::inline::ties::tied;
 use std::collections::BTreeMap;
@@ -275,6 +275,8 @@ pub struct TextSetter<'a> {
     missing: Vec<MissingGlyph>,
     /// How inline code is set in the text around it.
     pub inline_code: InlineCode,
+    /// How note reference marks are set (the style's `notes.marks`).
+    pub note_marks: NoteMarkStyle,
     /// The shortest fragments hyphenation leaves before and after a break,
     /// for the patterns of languages other than the book's.
     pub hyphenation_minima: (usize, usize),
@@ -347,6 +349,7 @@ impl<'a> TextSetter<'a> {
             current_features: 0,
             missing: Vec::new(),
             inline_code: InlineCode { scale: 1.0, features: Vec::new() },
+            note_marks: NoteMarkStyle::default(),
             hyphenation_minima: (2, 3),
             other_languages: HashMap::new(),
             pictures: PictureList::default(),
@@ -560,17 +563,38 @@ impl<'a> TextSetter<'a> {
         }
     }
 
+    /// A note's reference mark `text` in a paragraph set at `size`: the face's
+    /// superior figures, where it has one for every character, at the text's
+    /// size; otherwise the fallback (lining) figures, smaller and raised. Each
+    /// with the marks' own features, never the text's: old-style figures
+    /// would hang ³ ⁴ ⁵ ⁷ ⁹ lower than ¹ ² ⁶ ⁸.
+    fn note_mark(&mut self, text: &str, size: f32) -> Rc<Piece> {
+        let around = self.current_features;
+        let marks = std::mem::take(&mut self.note_marks);
+        self.use_features(&marks.fallback_features);
+        let plain = self.shared_piece(text, FaceStyle::Regular, size);
+        self.use_features(&marks.features);
+        let superior = self.shared_piece(text, FaceStyle::Regular, size);
+        let all_replaced = superior.glyphs.len() == plain.glyphs.len() && superior.glyphs.iter().zip(plain.glyphs.iter()).all(|(s, p)| s.id != p.id);
+        let mark = if all_replaced {
+            superior
+        } else {
+            self.use_features(&marks.fallback_features);
+            let smaller = self.shared_piece(text, FaceStyle::Regular, size * marks.size);
+            Rc::new(Piece { rise: size * marks.rise, ..Piece::clone(&smaller) })
+        };
+        self.current_features = around;
+        self.note_marks = marks;
+        mark
+    }
+
     /// The piece of a span that is one piece whatever its text (a note's
     /// mark, a picture); `None` for an empty one.
     fn whole_span_piece(&mut self, span: &Span, size: f32) -> Option<Rc<Piece>> {
         Some(match &span.anchor {
             _ if span.picture.is_some() => self.picture_piece(span, size),
             _ if span.text.is_empty() => return None,
-            Some(Anchor::NoteRef { .. }) => {
-                let mut p = self.piece(&span.text, FaceStyle::Regular, size * SHIFTED_SIZE, span.anchor.clone());
-                p.rise = size * SUPERSCRIPT_RISE;
-                Rc::new(p)
-            }
+            Some(Anchor::NoteRef { .. }) => Rc::new(Piece::clone(&self.note_mark(&span.text, size)).with_anchor(span.anchor.clone())),
             _ => self.text_piece(span, &span.text, size),
         })
     }
@@ -1077,6 +1101,46 @@ mod tests {
 
     fn pieces(prepared: &Prepared) -> Vec<&Piece> {
         prepared.payloads.iter().flat_map(|p| p.pieces()).map(|p| &**p).collect()
+    }
+
+    /// The lowest point of each glyph's ink, in font units above the baseline.
+    fn ink_bottoms(piece: &Piece) -> Vec<i16> {
+        let data = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/LinLibertine_R.otf")).unwrap();
+        let face = ttf_parser::Face::parse(&data, 0).unwrap();
+        piece.glyphs.iter().map(|g| face.glyph_bounding_box(ttf_parser::GlyphId(g.id)).unwrap().y_min).collect()
+    }
+
+    #[test]
+    fn note_marks_are_the_face_s_superior_figures_all_standing_on_one_line() {
+        let (family, style) = setter_parts();
+        let mut setter = TextSetter::new(&family, None, &style.justification);
+        setter.note_marks = style.notes.marks.clone();
+        // In old-style text: the marks are set with their own features, not the text's.
+        setter.use_features(&style.body.features);
+        let mark = setter.note_mark("1234567890", BODY.size);
+        assert_eq!((mark.size, mark.rise), (BODY.size, 0.0), "Libertine's own superior figures, at the text's size");
+        assert_eq!(mark.glyphs.text(), "1234567890", "the marks copy out as their figures");
+        let text_figures = setter.piece("1234567890", FaceStyle::Regular, BODY.size, None);
+        assert!(mark.glyphs.iter().zip(text_figures.glyphs.iter()).all(|(m, l)| m.id != l.id), "superior glyphs, not the text's figures");
+        let bottoms = ink_bottoms(&mark);
+        assert!(bottoms.iter().all(|&b| b > 200 && (b - bottoms[0]).abs() <= 15), "every superior figure stands on one line, well above the baseline: {bottoms:?}");
+    }
+
+    #[test]
+    fn without_superior_figures_note_marks_are_smaller_raised_lining_figures() {
+        let (family, style) = setter_parts();
+        let mut setter = TextSetter::new(&family, None, &style.justification);
+        // A face with no superior figures, as far as the marks know: no feature draws them.
+        setter.note_marks = NoteMarkStyle { features: Vec::new(), ..style.notes.marks.clone() };
+        setter.use_features(&style.body.features);
+        let mark = setter.note_mark("34579", BODY.size);
+        let m = &style.notes.marks;
+        assert_eq!((mark.size, mark.rise), (BODY.size * m.size, BODY.size * m.rise), "the style's size and rise");
+        let bottoms = ink_bottoms(&mark);
+        assert!(bottoms.iter().all(|&b| b.abs() <= 15), "lining figures stand on their baseline, none hangs below it: {bottoms:?}");
+        // The old-style figures the text uses would hang: what the marks must not be.
+        let old_style = setter.piece("34579", FaceStyle::Regular, BODY.size, None);
+        assert!(ink_bottoms(&old_style).iter().any(|&b| b < -100), "the text's figures are old-style");
     }
 
     #[test]

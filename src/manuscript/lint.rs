@@ -65,9 +65,10 @@ pub(super) fn escaped_unholdable_characters(source: &Source<'_>, book: &Book) ->
     book.runs(&mut |run| match run {
         Run::Inlines { content, .. } => leaves(content, Emphasis::default(), &mut |leaf, _| {
             let shown = match leaf {
-                Leaf::Text(t) | Leaf::Code(t) | Leaf::Math(t) => t,
+                // A link's address too: the EPUB writes it in an attribute, which XML cannot hold it in either.
+                Leaf::Text(t) | Leaf::Code(t) | Leaf::Math(t) | Leaf::Url(t) => t,
                 Leaf::Image(image) => &image.alt,
-                Leaf::Url(_) | Leaf::Language(_) | Leaf::NoteRef(_) | Leaf::LineBreak => "",
+                Leaf::Language(_) | Leaf::NoteRef(_) | Leaf::LineBreak => "",
             };
             in_text = in_text.or_else(|| shown.chars().find(|c| is_unholdable(*c)));
         }),

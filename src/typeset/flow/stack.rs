@@ -225,8 +225,16 @@ fn set_ragged_in(mut prepared: Prepared, measure: &dyn Fn(usize) -> f32, params:
             *shrink = 0.0;
         }
     }
-    set_paragraph(&prepared, measure, &Params { expansion: 0.0, ..*params }, false)
+    // A ragged line short of the measure is not a loose one (its spaces are not
+    // stretched): the breaker may accept lines as short as a looser tolerance
+    // allows, and still prefers the fuller ones, so that keeping a hyphen off a
+    // second-last line or out of a name costs a shorter line, never a cut word.
+    let tolerance = params.tolerance * RAGGED_TOLERANCE;
+    set_paragraph(&prepared, measure, &Params { expansion: 0.0, tolerance, ..*params }, false)
 }
+
+/// How much shorter than the justified tolerance allows a ragged line may be.
+const RAGGED_TOLERANCE: f32 = 6.0;
 
 #[cfg(test)]
 mod tests {

@@ -48,7 +48,7 @@ measure() { # label manuscript format...
     for _ in $(seq "$runs"); do
         start=$EPOCHREALTIME
         /usr/bin/time -f "%M %U %S" -o "$work/rss" \
-            "$quire" build "$manuscript" --out "$work/out" "${formats[@]}" "${extra[@]}" > /dev/null
+            "$quire" build "$manuscript" --out "$work/out" "${formats[@]}" "${extra[@]}" > /dev/null 2>&1
         end=$EPOCHREALTIME
         read -r rss user sys < "$work/rss"
         echo "$(echo "$end - $start" | bc -l) $rss $(echo "$user + $sys" | bc -l)" >> "$work/times"

@@ -13,7 +13,7 @@ use quire::{build, BuildOptions, Edition};
 use quire::Style;
 
 mod common;
-use common::{words, Word};
+use common::{build_options, words, Word};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -25,24 +25,8 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// A build of `editions` of `manuscript` into `out`, with the default settings.
-fn options(manuscript: PathBuf, out: &Path, editions: Vec<Edition>) -> BuildOptions {
-    BuildOptions {
-        manuscript,
-        out_dir: out.to_path_buf(),
-        editions,
-        resources: None,
-        style: None,
-        marks: false,
-        two_pass: false,
-        signatures: None,
-        pages: None,
-        pdf_standard: Default::default(),
-    }
-}
-
 fn build_booklets(out: &Path, editions: Vec<Edition>, marks: bool, two_pass: bool) -> Vec<PathBuf> {
-    let options = BuildOptions { marks, two_pass, ..options(root().join("manuscript"), out, editions) };
+    let options = BuildOptions { marks, two_pass, ..build_options(&root().join("manuscript"), out, editions) };
     let report = build(&options).expect("the bundled manuscript builds");
     assert!(report.warnings.is_empty(), "warnings: {:?}", report.warnings);
     report.written
@@ -312,7 +296,7 @@ fn fold_manuscript(name: &str, manuscript: &str) -> (PathBuf, Vec<Half>) {
     let dir = temp_dir(name);
     std::fs::create_dir_all(dir.join("in")).unwrap();
     std::fs::write(dir.join("in").join("pamphlet.md"), manuscript).unwrap();
-    build(&options(dir.join("in"), &dir.join("out"), vec![Edition::BookletA4])).expect("the manuscript builds");
+    build(&build_options(&dir.join("in"), &dir.join("out"), vec![Edition::BookletA4])).expect("the manuscript builds");
     let booklet = read_booklet(&dir.join("out").join("pamphlet-booklet-a4.pdf"), "booklet-a5.toml");
     (dir, fold_and_read(&booklet.sides))
 }
@@ -379,7 +363,7 @@ fn a_long_book_s_booklet_comes_in_signatures_only_when_asked() {
     let manuscript = dir.join("longbook.md");
     let made = Command::new(env!("CARGO_BIN_EXE_longbook")).arg(root().join("manuscript/russia-1917.md")).arg("22").arg(&manuscript).status().unwrap();
     assert!(made.success());
-    let options = |signatures, editions| BuildOptions { signatures, ..options(manuscript.clone(), &dir.join("out"), editions) };
+    let options = |signatures, editions| BuildOptions { signatures, ..build_options(&manuscript, &dir.join("out"), editions) };
 
     // Without `--signatures`: the other editions are written, the booklet is not, and a warning says why and how.
     let report = build(&options(None, vec![Edition::Pdf, Edition::BookletA4])).expect("the long book builds");
@@ -441,7 +425,7 @@ fn a_long_book_s_booklet_comes_in_signatures_only_when_asked() {
 
 /// The A4 booklet of `manuscript` asked for `pages` pages, built into `dir`.
 fn build_a4_booklet(manuscript: PathBuf, dir: &Path, pages: Option<usize>) -> Result<quire::BuildReport, quire::BuildError> {
-    build(&BuildOptions { pages, ..options(manuscript, dir, vec![Edition::BookletA4, Edition::Pdf]) })
+    build(&BuildOptions { pages, ..build_options(&manuscript, dir, vec![Edition::BookletA4, Edition::Pdf]) })
 }
 
 /// An article of two pages with two notes: set as the style says, its notes
@@ -524,7 +508,7 @@ fn a_style_that_does_not_fit_keeps_its_blank_pages() {
     std::fs::create_dir_all(resources.join("styles")).unwrap();
     let own = std::fs::read_to_string(root().join("styles/booklet-a5.toml")).unwrap() + "\n[booklet]\nfit = \"none\"\n";
     std::fs::write(resources.join("styles/booklet-a5.toml"), own).unwrap();
-    let options = BuildOptions { resources: Some(resources), ..options(root().join("manuscript"), &dir.join("out"), vec![Edition::BookletA4]) };
+    let options = BuildOptions { resources: Some(resources), ..build_options(&root().join("manuscript"), &dir.join("out"), vec![Edition::BookletA4]) };
     build(&options).expect("the manuscript builds");
     let reading = fold_and_read(&read_booklet(&dir.join("out/russia-1917-booklet-a4.pdf"), "booklet-a5.toml").sides);
     assert_eq!(reading.len(), 16);

@@ -96,7 +96,7 @@ pub(crate) struct LineRule {
 }
 
 /// The vertical list of the whole book and the content of its lines.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Flow {
     pub items: Vec<VItem>,
     pub lines: Vec<Option<FlowLine>>,

@@ -426,7 +426,8 @@ impl<'a> Collector<'a> {
                         self.push_space(place.leading * s.body.paragraph_space_lines);
                     }
                     let style = TextStyle { size: place.size, face: FaceStyle::Regular, indent: paragraph_indent, hyphenate: true };
-                    let setting = self.place_setting(Spacing::Justified, place, place.leading);
+                    let spacing = if s.body.spacing == "ragged" { Spacing::Ragged } else { Spacing::Justified };
+                    let setting = self.place_setting(spacing, place, place.leading);
                     self.push_text(self.text(Cow::Borrowed(inlines), style), setting);
                 }
                 Block::Subheading { content, level, .. } => {

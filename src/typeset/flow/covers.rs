@@ -184,7 +184,7 @@ impl<'a> Covers<'a> {
         let mut y = baseline;
         for line in lines {
             // The covers are print only: the booklets are not tagged.
-            let line = FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false, tag: Tag::Artifact(Artifact::Layout), tags: Vec::new() };
+            let line = FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false, tag: Tag::Artifact(Artifact::Layout), tags: Vec::new(), alternatives: None };
             place_line(page, line, left, y, &mut Tagging::default());
             y += leading;
         }

@@ -151,7 +151,10 @@ fn pages_are_where_the_pdf_has_them(pdf: &Path, epub: &Path, first_label_index: 
         // Before them on the page, at most its running head and a heading the
         // EPUB has elsewhere (a notes page's chapter heading).
         // (The first page of a document may begin with its title block, which is not the book's text.)
-        assert!(opening <= HEAD_AND_HEADING || first_in_document, "page {label}'s marker is {opening} letters into the page: {this_page:?}");
+        // The marker's own first word, which the words looked for skip, stands
+        // before them too: a whole line where the page begins in a code block.
+        let first_word = words.get(at).map_or(0, |word| word.len());
+        assert!(opening <= HEAD_AND_HEADING + first_word || first_in_document, "page {label}'s marker is {opening} letters into the page: {this_page:?}");
         if at >= OPENING_WORDS {
             let pages_before = format!("{}{}{}", pdf_page(pdf, page.saturating_sub(2).max(1)), pdf_page(pdf, page - 1), &this_page[..opening]);
             // In order, though not always side by side: a table's cell of two

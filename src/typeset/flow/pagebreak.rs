@@ -583,7 +583,8 @@ impl<'a> Flow<'a> {
                 };
                 if excess <= HEIGHT_EPSILON {
                     settings[0] = Some((natural, 0.0, None));
-                    if !ragged && room - (natural - shrink) > HEIGHT_EPSILON {
+                    let gap = room - (natural - shrink);
+                    if !ragged && gap > HEIGHT_EPSILON {
                         if let Some((cost, flexible, line)) = cheapest(0).filter(|&(_, _, line)| excess + line <= HEIGHT_EPSILON) {
                             settings[1] = Some((natural + line, cost, Some(Alternative { flexible, longer: true })));
                         }

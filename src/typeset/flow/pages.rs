@@ -36,12 +36,12 @@ pub(crate) fn break_pages(flow: &mut Flow, style: &Style, first_page: usize) -> 
     ranges
 }
 
-/// What setting a paragraph a line longer or shorter costs a page, over the
-/// demerits the line breaker counts it more (a tenth of a thousandth of them,
-/// and this much whatever they are): a little less than a page one line short
-/// (about 9 on a 34-line page), so that a page is filled by a paragraph a
-/// line longer rather than left short, and a paragraph set as it is best
-/// where nothing is gained.
+/// What setting a paragraph a line longer or shorter costs a page: this
+/// much whatever it is, and a four-thousandth of the demerits the line breaker
+/// counts it more (most come to 1–3, the loosest 20): less than a page one
+/// line short (about 9 on a 34-line page), so that a page is filled by a
+/// paragraph a line longer rather than left short, and a paragraph stays as
+/// it is best where nothing is gained.
 const ALTERNATIVE_DEMERITS: f64 = 1.0;
 const LINE_DEMERITS_PER_PAGE_DEMERIT: f64 = 4000.0;
 
@@ -111,10 +111,12 @@ fn set_alternatives(flow: &mut Flow, ranges: &mut [PageRange]) {
 }
 
 /// Facing pages that end on different lines cost more than both a line short
-/// (about 9 each on a 34-line page) and than a hyphen at a recto's foot, so a
-/// spread is short only as a pair; less than a widow (forbidden), so balancing
-/// never brings one back.
-const SPREAD_MISMATCH_DEMERITS: f32 = 10_000.0;
+/// (about 9 each on a 34-line page) and than a hyphen at a recto's foot
+/// (3000), so a spread is short only as a pair; less than a widow (forbidden),
+/// so balancing never brings one back. No more than that: every path within
+/// this of the best is kept alive while a spread's second page is unknown, so
+/// 10 000 set the long book's pages in the same places at 1.4 times the work.
+const SPREAD_MISMATCH_DEMERITS: f32 = 4_000.0;
 
 /// The pages of `ranges`, each with its lines moved out of the flow, and
 /// a blank page before each that must open on a recto; then dressed with

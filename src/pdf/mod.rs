@@ -18,6 +18,7 @@
 mod content;
 mod fonts;
 mod images;
+mod serialise;
 mod structure;
 mod tagged;
 #[cfg(test)]
@@ -104,7 +105,7 @@ pub fn write_pdf_as(doc: &Document, standard: PdfStandard) -> Result<Vec<u8>, Pd
     });
     set_contents(&mut lo, contents)?;
     compress_streams(&mut lo);
-    structure::save_with_content_id(&mut lo)
+    serialise::save_with_content_id(&mut lo)
 }
 
 /// `work` on each half of `items` on two threads, the results in `items`' order.

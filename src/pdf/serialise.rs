@@ -14,6 +14,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::ops::Range;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
@@ -27,28 +28,29 @@ const OBJECTS_PER_STREAM: usize = 200;
 /// written without one, so it identifies the content and never changes between
 /// identical builds.
 pub(super) fn save_with_content_id(lo: &mut lopdf::Document) -> Result<Vec<u8>, PdfError> {
-    let draft = draft_with_content_id(lo)?;
-    if let Some(out) = from_draft(lo, &draft) {
-        return Ok(out);
+    lo.trailer.remove(b"ID");
+    if let Some(draft) = write_draft(lo) {
+        set_content_id(lo, &draft.bytes);
+        if let Some(out) = from_draft(lo, &draft) {
+            return Ok(out);
+        }
     }
+    let mut draft = Vec::new();
+    lo.save_to(&mut draft).map_err(|e| internal(&format!("serialising failed ({e})")))?;
+    set_content_id(lo, &draft);
     drop(draft);
     save_by_lopdf(lo).map_err(|e| internal(&format!("serialising failed ({e})")))
 }
 
-/// The draft: the document written plainly without an `/ID`; the `/ID` made
-/// from its two FNV-1a hashes (one from the plain offset, one seeded with
-/// "quire") is then set in the trailer.
-fn draft_with_content_id(lo: &mut lopdf::Document) -> Result<Vec<u8>, PdfError> {
-    lo.trailer.remove(b"ID");
-    let mut draft = Vec::new();
-    lo.save_to(&mut draft).map_err(|e| internal(&format!("serialising failed ({e})")))?;
-    let plain = fnv1a(FNV_OFFSET, &draft);
-    let seeded = fnv1a(fnv1a(FNV_OFFSET, b"quire"), &draft);
+/// The `/ID` made from the draft's two FNV-1a hashes, one from the plain
+/// offset and one seeded with "quire".
+fn set_content_id(lo: &mut lopdf::Document, draft: &[u8]) {
+    let plain = fnv1a(FNV_OFFSET, draft);
+    let seeded = fnv1a(fnv1a(FNV_OFFSET, b"quire"), draft);
     let mut id = plain.to_be_bytes().to_vec();
     id.extend(seeded.to_be_bytes());
     let id = Object::String(id, StringFormat::Hexadecimal);
     lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    Ok(draft)
 }
 
 /// lopdf's own way to the same bytes, for documents [`from_draft`] does not
@@ -66,37 +68,105 @@ pub(super) fn save_by_lopdf(lo: &mut lopdf::Document) -> std::io::Result<Vec<u8>
     Ok(bytes)
 }
 
-/// The file as lopdf would write it, from the draft's bytes; `None` if the
-/// document or the draft is not as quire makes them (object 0, generations,
-/// encryption, object or xref streams of its own, linearisation).
-fn from_draft(lo: &lopdf::Document, draft: &[u8]) -> Option<Vec<u8>> {
+/// The plain file lopdf's `save_to` writes (objects one by one, a
+/// cross-reference table), with where each object's bytes are. `None` if the
+/// document is not as quire makes them (object 0, generations, encryption,
+/// object or xref streams of its own, linearisation, an xref stream asked for),
+/// which is left to lopdf. Like lopdf's, it sets the trailer's `/Size`.
+fn write_draft(lo: &mut lopdf::Document) -> Option<Draft> {
     let unusual = |(&(id, generation), object): (&ObjectId, &Object)| {
         id == 0
             || generation != 0
             || object.type_name().is_ok_and(|name| [&b"ObjStm"[..], b"XRef", b"Linearized"].contains(&name))
             || matches!(object, Object::Dictionary(d) if d.has(b"Linearized"))
     };
-    if lo.trailer.has(b"Encrypt") || lo.objects.iter().any(unusual) || lo.objects.is_empty() {
+    let table = matches!(lo.reference_table.cross_reference_type, lopdf::xref::XrefType::CrossReferenceTable);
+    if !table || lo.trailer.has(b"Encrypt") || lo.objects.iter().any(unusual) || lo.objects.is_empty() || lo.binary_mark.iter().any(|&b| b < 128) {
         return None;
     }
-    let draft_xref = startxref(draft)?;
-    let offsets = xref_table(draft.get(draft_xref..)?)?;
-    // Each object's bytes in the draft, between its `N 0 obj\n` and `\nendobj\n`.
-    let starts: Vec<usize> = lo.objects.keys().map(|(id, _)| offsets.get(id).copied()).collect::<Option<_>>()?;
-    let mut bodies = Vec::with_capacity(starts.len());
-    for (k, (&(id, _), object)) in lo.objects.iter().enumerate() {
-        let end = starts.get(k + 1).copied().unwrap_or(draft_xref);
-        let segment = draft.get(starts[k]..end)?;
-        let head = format!("{id} 0 obj\n{}", if need_separator(object) { " " } else { "" });
-        let tail: &[u8] = if need_end_separator(object) { b" \nendobj\n" } else { b"\nendobj\n" };
-        if !segment.starts_with(head.as_bytes()) || !segment.ends_with(tail) || segment.len() < head.len() + tail.len() {
-            return None;
+    let mut bytes = Vec::new();
+    let _ = write!(bytes, "%PDF-{}\n%", lo.version);
+    bytes.extend_from_slice(&lo.binary_mark);
+    bytes.push(b'\n');
+    let mut objects = Vec::with_capacity(lo.objects.len());
+    for (&(id, _), object) in &lo.objects {
+        let start = bytes.len();
+        let _ = write!(bytes, "{id} 0 obj\n");
+        if need_separator(object) {
+            bytes.push(b' ');
         }
-        bodies.push((id, object, segment, &segment[head.len()..segment.len() - tail.len()]));
+        let body = bytes.len();
+        write_object(&mut bytes, object);
+        let body = body..bytes.len();
+        if need_end_separator(object) {
+            bytes.push(b' ');
+        }
+        bytes.extend_from_slice(b"\nendobj\n");
+        objects.push((id, start..bytes.len(), body));
     }
+    let xref_start = bytes.len();
+    // Sections of consecutive numbers; the first begins with the free object 0.
+    bytes.extend_from_slice(b"xref\n");
+    let size = lo.max_id.max(objects.last().map_or(0, |o| o.0)) + 1;
+    let mut section: Vec<Option<usize>> = vec![None];
+    let mut first = 0;
+    let mut next = objects.iter().peekable();
+    for id in 1..size {
+        match next.next_if(|o| o.0 == id) {
+            Some((_, segment, _)) => {
+                if section.is_empty() {
+                    first = id;
+                }
+                section.push(Some(segment.start));
+            }
+            None if !section.is_empty() => write_xref_section(&mut bytes, first, std::mem::take(&mut section)),
+            None => {}
+        }
+    }
+    if !section.is_empty() {
+        write_xref_section(&mut bytes, first, section);
+    }
+    lo.trailer.set("Size", Object::Integer(i64::from(lo.max_id) + 1));
+    bytes.extend_from_slice(b"trailer\n");
+    write_dictionary(&mut bytes, &lo.trailer);
+    let _ = write!(bytes, "\nstartxref\n{xref_start}\n%%EOF");
+    Some(Draft { bytes, objects })
+}
 
-    let mut out = Vec::with_capacity(draft.len());
-    out.extend_from_slice(&draft[..starts[0]]);
+fn write_xref_section(out: &mut Vec<u8>, first: u32, entries: Vec<Option<usize>>) {
+    let _ = writeln!(out, "{first} {}", entries.len());
+    for entry in entries {
+        match entry {
+            Some(offset) => {
+                let _ = writeln!(out, "{offset:>010} 00000 n ");
+            }
+            None => out.extend_from_slice(b"0000000000 65535 f \n"),
+        }
+    }
+}
+
+/// The draft: its bytes, and for each object (in number order) its number,
+/// the bytes from `N 0 obj` to `endobj` and the bytes of the object itself.
+struct Draft {
+    bytes: Vec<u8>,
+    objects: Vec<(u32, Range<usize>, Range<usize>)>,
+}
+
+/// The file as lopdf's `save_with_options` writes it with object and xref
+/// streams, made from the draft's bytes.
+fn from_draft(lo: &lopdf::Document, draft: &Draft) -> Option<Vec<u8>> {
+    if !lo.objects.keys().map(|&(id, _)| id).eq(draft.objects.iter().map(|o| o.0)) {
+        return None;
+    }
+    let bodies: Vec<(u32, &Object, &[u8], &[u8])> = lo
+        .objects
+        .values()
+        .zip(&draft.objects)
+        .map(|(object, (id, segment, body))| (*id, object, &draft.bytes[segment.clone()], &draft.bytes[body.clone()]))
+        .collect();
+    let header = draft.objects.first()?.1.start;
+    let mut out = Vec::with_capacity(draft.bytes.len());
+    out.extend_from_slice(&draft.bytes[..header]);
     let mut entries: BTreeMap<u32, (u8, u32, u16)> = BTreeMap::new();
     let position = |out: &Vec<u8>| u32::try_from(out.len()).ok();
     for &(id, object, segment, _) in &bodies {
@@ -169,35 +239,6 @@ fn from_draft(lo: &lopdf::Document, draft: &[u8]) -> Option<Vec<u8>> {
     let _ = write!(out, "\nstartxref\n{xref_start}\n%%EOF");
     deflate_xref_stream(&mut out);
     Some(out)
-}
-
-/// The offset `startxref` gives at the end of `bytes`.
-fn startxref(bytes: &[u8]) -> Option<usize> {
-    let at = bytes.windows(9).rposition(|w| w == b"startxref")?;
-    std::str::from_utf8(&bytes[at + 9..]).ok()?.split_whitespace().next()?.parse().ok()
-}
-
-/// Object number → offset, from a cross-reference table (`xref`, then sections
-/// of a `first count` line and 20-byte entries).
-fn xref_table(bytes: &[u8]) -> Option<BTreeMap<u32, usize>> {
-    let mut rest = bytes.strip_prefix(b"xref\n")?;
-    let mut offsets = BTreeMap::new();
-    while let Some(line_end) = rest.iter().position(|&b| b == b'\n') {
-        let line = std::str::from_utf8(&rest[..line_end]).ok()?;
-        let mut numbers = line.split(' ');
-        let (Some(first), Some(count), None) = (numbers.next(), numbers.next(), numbers.next()) else { break };
-        let (Ok(first), Ok(count)) = (first.parse::<u32>(), count.parse::<usize>()) else { break };
-        rest = &rest[line_end + 1..];
-        for k in 0..count {
-            let entry = rest.get(k * 20..k * 20 + 20)?;
-            if entry[17] == b'n' {
-                let offset = std::str::from_utf8(&entry[..10]).ok()?.parse().ok()?;
-                offsets.insert(first + u32::try_from(k).ok()?, offset);
-            }
-        }
-        rest = &rest[count * 20..];
-    }
-    Some(offsets)
 }
 
 /// lopdf writes the cross-reference stream unfiltered (70 KB in a long book):
@@ -370,14 +411,18 @@ mod tests {
     }
 
     #[test]
-    fn the_file_cut_from_the_draft_is_the_file_lopdf_writes() {
-        let mut lo = document();
-        let draft = draft_with_content_id(&mut lo).unwrap();
+    fn the_draft_and_the_file_cut_from_it_are_what_lopdf_writes() {
+        let (mut lo, mut by_lopdf) = (document(), document());
+        let draft = write_draft(&mut lo).expect("a document as quire makes them");
+        let mut lopdf_draft = Vec::new();
+        by_lopdf.save_to(&mut lopdf_draft).unwrap();
+        assert_eq!(String::from_utf8_lossy(&draft.bytes), String::from_utf8_lossy(&lopdf_draft));
+        set_content_id(&mut lo, &draft.bytes);
+        set_content_id(&mut by_lopdf, &lopdf_draft);
         let ours = from_draft(&lo, &draft).expect("a document as quire makes them");
-        let lopdfs = save_by_lopdf(&mut lo).unwrap();
-        assert!(ours.windows(12).filter(|w| w == b"/Type/ObjStm").count() == 3, "three object streams");
+        let lopdfs = save_by_lopdf(&mut by_lopdf).unwrap();
+        assert_eq!(ours.windows(12).filter(|w| w == b"/Type/ObjStm").count(), 3, "three object streams");
         assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&lopdfs));
-        assert_eq!(ours, lopdfs);
         let back = lopdf::Document::load_mem(&ours).unwrap();
         assert!(lo.objects.iter().all(|(id, object)| back.objects.get(id).is_some_and(|read| format!("{read:?}") == format!("{object:?}"))), "every object reads back as it was");
     }
@@ -386,7 +431,9 @@ mod tests {
     fn an_unusual_document_is_left_to_lopdf() {
         let mut lo = document();
         lo.objects.insert((9999, 1), Object::Integer(1));
-        let draft = draft_with_content_id(&mut lo).unwrap();
-        assert!(from_draft(&lo, &draft).is_none());
+        assert!(write_draft(&mut lo).is_none());
+        let mut asks_for_xref_stream = document();
+        asks_for_xref_stream.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceStream;
+        assert!(write_draft(&mut asks_for_xref_stream).is_none());
     }
 }

@@ -124,6 +124,15 @@ fn in_halves<T: Sync, R: Send>(items: &[T], work: impl Fn(&[T]) -> Vec<R> + Sync
 /// Deflated at zlib's default level: lopdf's best level spent a large share of the
 /// writer's time for a file under 1 % smaller. `None` where deflating gains nothing.
 fn compress(bytes: Vec<u8>) -> (Vec<u8>, bool) {
+    match deflate(&bytes) {
+        Some(compressed) if compressed.len() + 19 < bytes.len() => (compressed, true),
+        _ => (bytes, false),
+    }
+}
+
+/// `bytes` as a zlib stream at the default level, the same bytes flate2's
+/// `ZlibEncoder` gives.
+fn deflate(bytes: &[u8]) -> Option<Vec<u8>> {
     thread_local! {
         // A new deflater allocates and clears its window and tables: a long
         // book's thousand streams spent more on that than on some of their
@@ -131,7 +140,7 @@ fn compress(bytes: Vec<u8>) -> (Vec<u8>, bool) {
         static DEFLATER: std::cell::RefCell<flate2::Compress> =
             std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::default(), true));
     }
-    let compressed = DEFLATER.with_borrow_mut(|deflater| {
+    DEFLATER.with_borrow_mut(|deflater| {
         deflater.reset();
         let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
         loop {
@@ -142,11 +151,7 @@ fn compress(bytes: Vec<u8>) -> (Vec<u8>, bool) {
                 Err(_) => return None,
             }
         }
-    });
-    match compressed {
-        Some(compressed) if compressed.len() + 19 < bytes.len() => (compressed, true),
-        _ => (bytes, false),
-    }
+    })
 }
 
 /// Puts each page's own content stream in place of the one printpdf wrote.

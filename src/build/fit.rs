@@ -3,12 +3,14 @@
 //! says first; when that leaves blank pages, other layouts and settings are tried,
 //! from the natural one outward, and the first that fills whole sheets is kept.
 //!
-//! Each candidate is a whole typesetting, so there are few, in an order that
-//! changes the least first: the notes run on after the text, the colophon moved
-//! off the inside front cover, both (the type as the style sets it), then the
-//! body's leading half a point either way, then its size and leading together
-//! (within the style's `fit_size_pt` and `fit_leading_pt`). A booklet the
-//! natural setting fills is typeset exactly as without fitting.
+//! A candidate that changes the type is a whole typesetting, so there are few,
+//! in an order that changes the least first: the notes run on after the text,
+//! the colophon moved off the inside front cover, both (the type as the style
+//! sets it), then the body's leading half a point either way, then its size and
+//! leading together (within the style's `fit_size_pt` and `fit_leading_pt`). A booklet the
+//! natural setting fills is typeset exactly as without fitting. The layouts
+//! of one type share its stack (collected, prepared, its lines broken; see
+//! [`reuse`]): each makes only its pages.
 
 use std::path::Path;
 
@@ -17,6 +19,7 @@ use crate::impose;
 use crate::layout::Document;
 use crate::resources::style::{Fit, Style};
 use crate::typeset::flow::covers::Colophon;
+use crate::typeset::PamphletStack;
 
 /// How far each step of fitting moves the body's size and leading.
 const STEP_PT: f32 = 0.5;
@@ -75,6 +78,31 @@ pub(super) fn candidates(style: &Style) -> Vec<Candidate> {
         .collect()
 }
 
+/// Whether a booklet whose natural setting comes to `pages` is set so without
+/// trying another candidate, whatever its count: fitting is off and no count is
+/// asked for, or it is too long to saddle-stitch (see [`fit`]).
+pub(super) fn tries_only_natural(style: &Style, asked: Option<usize>, pages: usize) -> bool {
+    asked.is_none() && (style.booklet.fit == Fit::None || pages > style.imposition.saddle_stitch_max_pages)
+}
+
+/// The stack `style` sets, from the one `kept` with the style it was stacked
+/// with, when a candidate with that style changes only the layout: the same
+/// stack, or the same with the notes run on (`PamphletStack::run_notes_on`).
+/// `None` when it must be stacked anew.
+pub(super) fn reuse(kept: &Option<(Style, PamphletStack)>, style: &Style) -> Option<PamphletStack> {
+    let (stacked_with, stack) = kept.as_ref()?;
+    if stacked_with == style {
+        return Some(stack.clone());
+    }
+    let mut run_on = stacked_with.clone();
+    run_on.notes.run_on = true;
+    if run_on != *style {
+        return None;
+    }
+    let mut stack = stack.clone();
+    stack.run_notes_on().then_some(stack)
+}
+
 /// A page count `--pages` asked for that the booklet cannot have.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct NotMet {
@@ -112,8 +140,7 @@ pub(super) fn fit<T>(style: &Style, asked: Option<usize>, notes_may_run_on: bool
         Some(asked) => pages == asked,
         None => pages.is_multiple_of(4) && pages <= whole,
     };
-    let pamphlet = count <= style.imposition.saddle_stitch_max_pages;
-    if wanted(count) || (asked.is_none() && (style.booklet.fit == Fit::None || !pamphlet)) {
+    if wanted(count) || tries_only_natural(style, asked, count) {
         return Ok(first);
     }
     let mut reached = vec![count];
@@ -228,6 +255,31 @@ mod tests {
         })
         .unwrap();
         assert_eq!((document.pages.len(), times), (8, 1));
+    }
+
+    /// Candidates that change only the layout reuse the stack kept; one that
+    /// changes the type is stacked anew.
+    #[test]
+    fn a_kept_stack_serves_the_layouts_of_its_type_only() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (book, _) = crate::build::load(&root.join("tests/manuscripts/two-page-pamphlet.md")).unwrap();
+        let fonts = crate::resources::Resources::built_in().fonts().unwrap();
+        let style = Style::read(&root.join("styles/booklet-a5.toml")).unwrap();
+        let images = crate::images::Images::default();
+        let stack = crate::typeset::stack_pamphlet(&book, &images, &style, &fonts, None, &mut crate::build::timings::Timings::new());
+        let kept = Some((style.clone(), stack));
+        let all = candidates(&style);
+        let reused: Vec<bool> = all.iter().map(|c| reuse(&kept, &c.style(&style)).is_some()).collect();
+        // The four layouts of the natural type: notes apart or run on, either colophon.
+        assert_eq!(reused[..4], [true; 4]);
+        assert!(reused[4..].iter().all(|&r| !r), "{reused:?}");
+        assert!(reuse(&None, &style).is_none());
+        // Stacked with the notes run on, it cannot set them apart again.
+        let run_on = all[1].style(&style);
+        assert!(run_on.notes.run_on);
+        let stack = crate::typeset::stack_pamphlet(&book, &images, &run_on, &fonts, None, &mut crate::build::timings::Timings::new());
+        let kept = Some((run_on.clone(), stack));
+        assert!(reuse(&kept, &run_on).is_some() && reuse(&kept, &style).is_none());
     }
 
     #[test]

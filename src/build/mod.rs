@@ -268,16 +268,6 @@ struct Made {
     warnings: Vec<Diagnostic>,
 }
 
-/// What the typesetter makes of the book.
-#[derive(Clone, Copy, PartialEq)]
-enum Shape {
-    /// The reader edition's pages.
-    Reader,
-    /// The pamphlet's pages in reading order: covers, article, back cover,
-    /// with the colophon where it says.
-    Pamphlet(typeset::Colophon),
-}
-
 impl Job<'_> {
     fn make(self, edition: Edition) -> Result<Made, BuildError> {
         let mut made = Made { made: true, files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
@@ -295,7 +285,7 @@ impl Job<'_> {
             Edition::Pdf => {
                 let _promised = PagesPromised(self.print_pages);
                 let style = self.reader_style()?;
-                let document = self.typeset(&style, Shape::Reader, &mut made);
+                let document = self.typeset(&style, &mut made);
                 if only_checking {
                     return Ok(made);
                 }
@@ -310,12 +300,24 @@ impl Job<'_> {
                 let timings = &mut made.timings;
                 // An article's notes may run on after its text; a book's close each chapter or the book.
                 let notes_may_run_on = !self.book.has_chapters() && !self.book.notes.is_empty();
-                let fitted = fit::fit(&style, self.options.pages, notes_may_run_on, |style, colophon| {
+                // The candidates share the hyphenation patterns, and those of one type their stack.
+                let hyphenator = self.hyphenator(&style, &mut made.warnings, timings);
+                let (book, images, family, date) = (self.book, self.images, self.family, print_date(self.book));
+                let mut kept = None;
+                let fitted = fit::fit(&style, self.options.pages, notes_may_run_on, |set, colophon| {
                     let mut candidate = Made { made: true, files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
-                    let document = self.typeset(style, Shape::Pamphlet(colophon), &mut candidate);
+                    let stack = fit::reuse(&kept, set).unwrap_or_else(|| {
+                        let stack = typeset::stack_pamphlet(book, images, set, family, hyphenator.as_ref(), &mut candidate.timings);
+                        // Kept for the candidates of the same type, unless none will be tried (a book's booklet, held twice).
+                        kept = (!fit::tries_only_natural(set, self.options.pages, stack.pages_at_least(set))).then(|| (set.clone(), stack.clone()));
+                        stack
+                    });
+                    let typeset = stack.pages(book, images, set, family, hyphenator.as_ref(), date, colophon, &mut candidate.timings);
+                    let document = self.report(typeset, &mut candidate.warnings);
                     timings.merge(candidate.timings);
                     (document, candidate.warnings)
                 });
+                drop(kept);
                 let (pamphlet, warnings) = fitted.map_err(|not_met| BuildError::Manuscript(vec![not_met.diagnostic(self.path, &style, paper.style_file)]))?;
                 made.warnings.extend(warnings);
                 let name = format!("-booklet-{}", paper.name);
@@ -362,7 +364,7 @@ impl Job<'_> {
             false => {
                 let style = self.reader_style().ok()?;
                 let mut made = Made { made: true, files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
-                let document = self.typeset(&style, Shape::Reader, &mut made);
+                let document = self.typeset(&style, &mut made);
                 timings.merge(made.timings);
                 Some(self.pages_of(&document))
             }
@@ -386,25 +388,32 @@ impl Job<'_> {
         PrintPages { source, pages }
     }
 
-    /// Typesets the book for print with `style`, adding the time of its stages
-    /// and its warnings to `made`. Characters the manuscript check already named
-    /// are not named again.
-    fn typeset(&self, style: &Style, shape: Shape, made: &mut Made) -> layout::Document {
-        let Job { book, images, path, family, reported, .. } = *self;
-        let (warnings, timings) = (&mut made.warnings, &mut made.timings);
-        let m = &book.metadata;
-        let mut warn = |diagnostic: Diagnostic| {
-            if !warnings.iter().any(|w| w.message == diagnostic.message) {
-                warnings.push(diagnostic);
-            }
-        };
+    /// Typesets the book as the reader edition with `style`, adding the time
+    /// of its stages and its warnings to `made`.
+    fn typeset(&self, style: &Style, made: &mut Made) -> layout::Document {
+        let hyphenator = self.hyphenator(style, &mut made.warnings, &mut made.timings);
+        let typeset = print_typeset(self.book, self.images, style, self.family, hyphenator.as_ref(), &mut made.timings);
+        self.report(typeset, &mut made.warnings)
+    }
+
+    /// The hyphenation patterns `style` asks for in the book's language,
+    /// timed; the warning that there are none, in `warnings`.
+    fn hyphenator(&self, style: &Style, warnings: &mut Vec<Diagnostic>, timings: &mut Timings) -> Option<hyphenate::Hyphenator> {
+        let m = &self.book.metadata;
         let hyphenator = timings.time(stage::HYPHENATION, || {
             hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions)
         });
         if hyphenator.is_none() {
-            warn(Diagnostic::warning(path, None, format!("no hyphenation patterns for `{}`; the PDF is set without hyphenation", m.language)));
+            warn_once(warnings, Diagnostic::warning(self.path, None, format!("no hyphenation patterns for `{}`; the PDF is set without hyphenation", m.language)));
         }
-        let typeset = print_typeset(book, images, style, family, shape, hyphenator.as_ref(), timings);
+        hyphenator
+    }
+
+    /// The typeset document, with what the typesetter could not do added to
+    /// `warnings`. Characters the manuscript check already named are not named again.
+    fn report(&self, typeset: typeset::Typeset, warnings: &mut Vec<Diagnostic>) -> layout::Document {
+        let Job { path, family, reported, .. } = *self;
+        let mut warn = |diagnostic: Diagnostic| warn_once(warnings, diagnostic);
         for (at, src) in &typeset.small_pictures {
             warn(Diagnostic::warning(path, Some(*at), format!("image `{src}` has too few pixels to fill the measure at 150 ppi; it is printed smaller, at its pixels' size at 150 ppi"))
                 .with_help("use a picture with more pixels if it should be printed larger"));
@@ -433,6 +442,13 @@ impl Job<'_> {
             warn(Diagnostic::warning(path, None, warning.clone()));
         }
         typeset.document
+    }
+}
+
+/// Adds `diagnostic` to `warnings` unless one there says the same.
+fn warn_once(warnings: &mut Vec<Diagnostic>, diagnostic: Diagnostic) {
+    if !warnings.iter().any(|w| w.message == diagnostic.message) {
+        warnings.push(diagnostic);
     }
 }
 
@@ -491,30 +507,22 @@ pub struct PdfEdition {
 pub fn pdf_edition(book: &Book, images: &Images, style: &Style, family: &FontFamily) -> Result<PdfEdition, BuildError> {
     let m = &book.metadata;
     let hyphenator = hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
-    let typeset = print_typeset(book, images, style, family, Shape::Reader, hyphenator.as_ref(), &mut Timings::new());
+    let typeset = print_typeset(book, images, style, family, hyphenator.as_ref(), &mut Timings::new());
     let bytes = pdf::write_pdf(&typeset.document).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
     Ok(PdfEdition { bytes, missing_glyphs: typeset.missing_glyphs, hyphenated: hyphenator.is_some() })
 }
 
-/// The typesetter's pages for `shape`, dated as the build is.
-fn print_typeset(
-    book: &Book,
-    images: &Images,
-    style: &Style,
-    family: &FontFamily,
-    shape: Shape,
-    hyphenator: Option<&hyphenate::Hyphenator>,
-    timings: &mut Timings,
-) -> typeset::Typeset {
-    // With SOURCE_DATE_EPOCH the PDF is dated as the EPUB is; without, by the manuscript alone.
-    let date = if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+/// The reader edition's pages, dated as the build is.
+fn print_typeset(book: &Book, images: &Images, style: &Style, family: &FontFamily, hyphenator: Option<&hyphenate::Hyphenator>, timings: &mut Timings) -> typeset::Typeset {
+    typeset::typeset(book, images, style, family, hyphenator, print_date(book), timings)
+}
+
+/// The date of the print editions: with SOURCE_DATE_EPOCH, the EPUB's; without, the manuscript's alone.
+fn print_date(book: &Book) -> Option<chrono::NaiveDate> {
+    if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
         Some(build_time(book).date_naive())
     } else {
         book.metadata.date.map(|d| d.first_day())
-    };
-    match shape {
-        Shape::Reader => typeset::typeset(book, images, style, family, hyphenator, date, timings),
-        Shape::Pamphlet(colophon) => typeset::typeset_pamphlet(book, images, style, family, hyphenator, date, colophon, timings),
     }
 }
 

@@ -1,5 +1,5 @@
 //! The booklet edition's last stage: the pamphlet's pages (already typeset,
-//! see `typeset::typeset_pamphlet`) placed two by two on landscape sheets in
+//! see `typeset::PamphletStack::pages`) placed two by two on landscape sheets in
 //! saddle-stitch order ([`crate::impose`]), as a new layout document that the
 //! PDF writer writes like any other, so the fonts are embedded and subset once.
 //!

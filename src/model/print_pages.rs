@@ -52,7 +52,7 @@ pub struct PrintPage {
 /// Every run of a book with its key, found by the run's own text: a run is a
 /// slice of the book's inlines (or a code block's string), so its address names
 /// it within this copy of the book.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RunKeys {
     keys: Vec<RunKey>,
     by_address: FxHashMap<usize, u32>,

@@ -155,6 +155,13 @@ pub struct BodyStyle {
     /// or `["smcp"]` for small capitals; the font must have them.
     #[serde(default)]
     pub features: Vec<String>,
+    /// The running text's lines "justified" or "ragged" (right).
+    #[serde(default = "justified")]
+    pub spacing: String,
+}
+
+fn justified() -> String {
+    "justified".to_owned()
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -484,6 +491,12 @@ pub struct Justification {
     /// commas, hyphens) leave a visible dent in a justified edge otherwise.
     #[serde(default)]
     pub protrusion: BTreeMap<char, f32>,
+    /// The page breaker may set a paragraph a line longer or shorter where
+    /// the text's own breaks would leave a page or a spread short (TeX's
+    /// `\looseness`, chosen page by page), with its lines' ratios within
+    /// this share of `tolerance`; 0 never does.
+    #[serde(default)]
+    pub paragraph_alternatives: f32,
 }
 
 fn avoid_final_hyphen() -> bool {
@@ -585,8 +598,10 @@ impl Style {
         if !["margin", "indent"].contains(&style.notes.numbers.as_str()) {
             return Err(format!("{}: invalid style: notes.numbers `{}` is not \"margin\" or \"indent\"", path.display(), style.notes.numbers));
         }
-        if !["ragged", "justified"].contains(&style.notes.spacing.as_str()) {
-            return Err(format!("{}: invalid style: notes.spacing `{}` is not \"ragged\" or \"justified\"", path.display(), style.notes.spacing));
+        for (key, value) in [("notes.spacing", &style.notes.spacing), ("body.spacing", &style.body.spacing)] {
+            if !["ragged", "justified"].contains(&value.as_str()) {
+                return Err(format!("{}: invalid style: {key} `{value}` is not \"ragged\" or \"justified\"", path.display()));
+            }
         }
         if style.subheadings.is_empty() || style.lists.bullets.is_empty() {
             return Err(format!("{}: invalid style: `subheadings` and `lists.bullets` need at least one entry", path.display()));

@@ -1,7 +1,8 @@
 //! The breaks the typesetter makes in real books, measured on its own lines
 //! (not re-read from a PDF) against the figures issue 15 asks for: no
 //! capitalised word hyphenated, and few hyphens on a paragraph's second-last
-//! line, in the article as the reader and the large-print styles set it.
+//! line, in the article as the reader and the large-print styles set it; and
+//! spreads full, or short by a line only as a pair.
 
 use std::path::Path;
 
@@ -48,7 +49,8 @@ fn stacked(style: &Style) -> Flow {
     let params = line::params(&style.justification);
     let images = crate::images::Images::default();
     let collected = collect::collect(&book, style, &images);
-    let mut flow = Flow { sections: collected.sections, run_keys: collected.run_keys, tagging: collected.tagging, ..Flow::default() };
+    let vary = super::flow::stack::Vary::of(style);
+    let mut flow = Flow { sections: collected.sections, run_keys: collected.run_keys, tagging: collected.tagging, vary, ..Flow::default() };
     let prepared = collected.material.into_iter().map(|m| m.map_text(|text| setter.prepare_text(text))).collect();
     flow.stack(prepared, &params);
     flow
@@ -122,4 +124,41 @@ fn a_style_that_allows_it_hyphenates_capitalised_words() {
     style.hyphenation.capitalised = true;
     let measures = check(&style);
     assert!(!measures.capitalised.is_empty(), "{measures:?}");
+}
+
+/// The depth of each spread of the article's pages (verso, recto; in lines),
+/// as `style` breaks them, leaving out the spreads whose pages end a section,
+/// which may be short by design.
+fn spreads(style: &Style) -> Vec<(f32, f32)> {
+    let mut flow = stacked(style);
+    let ranges = super::flow::pages::break_pages(&mut flow, style, 0);
+    let leading = style.body.leading_pt;
+    let ends_section = |index: usize| {
+        let next = ranges.get(index + 1).map_or(flow.items.len(), |next| next.start);
+        index + 1 == ranges.len() || flow.items[ranges[index].end..next].iter().any(|item| matches!(item, VItem::SectionStart | VItem::ForcedBreak | VItem::RectoBreak))
+    };
+    // The first page (0) is a recto on its own; then (1, 2), (3, 4), …
+    (1..ranges.len().saturating_sub(1))
+        .step_by(2)
+        .filter(|&verso| !ends_section(verso) && !ends_section(verso + 1))
+        .map(|verso| (ranges[verso].content_height / leading, ranges[verso + 1].content_height / leading))
+        .collect()
+}
+
+#[test]
+fn spreads_are_full_or_a_line_short_as_a_pair() {
+    let style = style(None);
+    let full = (style.text_height() / style.body.leading_pt).floor();
+    let set = spreads(&style);
+    assert!(set.len() >= 2, "{set:?}");
+    for &(verso, recto) in &set {
+        assert!((verso - recto).abs() < 0.01, "facing pages end on the same line: {set:?}");
+        assert!(verso >= full - 1.01, "at most a line short, of {full}: {set:?}");
+    }
+    // What does it: with every paragraph set as it is best alone, a spread
+    // (the article's pp. 6–7) is four lines short.
+    let mut fixed = style.clone();
+    fixed.justification.paragraph_alternatives = 0.0;
+    let set = spreads(&fixed);
+    assert!(set.iter().any(|&(verso, _)| verso < full - 1.01), "{set:?}");
 }

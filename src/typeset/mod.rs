@@ -15,14 +15,16 @@
 //! 6. finalize (`flow::pages`, `flow::furniture`): lines placed on their
 //!    pages, running heads and folios, links, bookmarks.
 //!
-//! The pamphlet (`flow::covers`) is the same recipe between covers.
+//! Steps 1 to 4 make a [`Stack`], 5 and 6 its pages: a booklet's fitting
+//! tries layouts of one type on one stack. The pamphlet (`flow::covers`) is
+//! the same recipe between covers.
 
 pub mod flow;
 pub mod inline;
 #[cfg(test)]
 mod break_measures;
 
-pub use flow::covers::{typeset_pamphlet, Colophon};
+pub(crate) use flow::covers::{stack_pamphlet, PamphletStack};
 pub use inline::prepare::MissingGlyph;
 
 use crate::build::timings::{stage, Timings};
@@ -82,7 +84,28 @@ pub(crate) fn typeset_from(
     first_page: usize,
     timings: &mut Timings,
 ) -> Typeset {
-    // Configure.
+    stack(book, images, style, fonts, hyphenator, timings).pages(book, style, fonts, hyphenator, date, first_page, timings)
+}
+
+/// The book stacked: collected, prepared and its lines broken into one
+/// vertical flow, with what its pages are made with. The pages a stack makes
+/// depend on the style only through its page breaking and make-up (where the
+/// text begins, its margins and folios), so one stack serves every layout of
+/// the same type: a booklet's fitting tries several (`build::fit`).
+#[derive(Clone)]
+pub(crate) struct Stack {
+    flow: Flow,
+    /// Where a forced break opens the notes on a page of their own; see [`Stack::run_notes_on`].
+    notes_opening: Option<collect::NotesOpening>,
+    missing_glyphs: Vec<MissingGlyph>,
+    cut_words: Vec<Box<str>>,
+    unhyphenated_languages: Vec<String>,
+    small_pictures: Vec<(crate::model::SourcePos, String)>,
+    pictures_without_alt: Vec<(crate::model::SourcePos, String)>,
+}
+
+/// The text setter the style asks for, for the book's text and its furniture.
+fn text_setter<'a>(book: &Book, style: &'a Style, fonts: &'a FontFamily, hyphenator: Option<&'a Hyphenator>) -> TextSetter<'a> {
     let mut setter = TextSetter::new(fonts, hyphenator, &style.justification);
     setter.inline_code = InlineCode::of(&style.code);
     setter.note_marks = style.notes.marks.clone();
@@ -90,6 +113,14 @@ pub(crate) fn typeset_from(
     setter.hyphenate_capitalised = style.hyphenation.capitalised;
     setter.ties = Some(&style.ties);
     setter.language = std::rc::Rc::from(book.metadata.language.as_str());
+    setter
+}
+
+/// Collects, prepares and breaks the lines of the book as `style` sets it,
+/// adding the time of each step to `timings`.
+pub(crate) fn stack(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, timings: &mut Timings) -> Stack {
+    // Configure.
+    let mut setter = text_setter(book, style, fonts, hyphenator);
     let params = line::params(&style.justification);
     // Collect, from the book as the style prints its links.
     let book = &*flow::links::for_print(book, style.links);
@@ -98,14 +129,27 @@ pub(crate) fn typeset_from(
     let pictures_without_alt = collected.pictures_without_alt;
     // Pictures set inline join the figures' in the document's list.
     setter.pictures = inline::picture::PictureList { images: Some(images), placed: collected.pictures };
-    let mut flow = Flow { outline: collected.outline, sections: collected.sections, run_keys: collected.run_keys, tagging: collected.tagging, ..Flow::default() };
+    let mut flow = Flow { outline: collected.outline, sections: collected.sections, run_keys: collected.run_keys, tagging: collected.tagging, vary: flow::stack::Vary::of(style), ..Flow::default() };
     // Prepare (looking up hyphenation points is part of it), then break lines,
     // a galley at a time: a prepared paragraph takes more room than its set
     // lines, and preparing a long book whole before breaking any of it held
     // both (22 MB more at the peak). Each galley goes through both steps whole.
-    let mut material = collected.material.into_iter().peekable();
+    // A galley ends where the notes open, so that their opening's place in the flow is known.
+    let mut notes_opening = collected.notes_opening;
+    let notes_open_at = notes_opening.as_ref().map(|opening| opening.at);
+    let mut material = collected.material.into_iter().enumerate().peekable();
     while material.peek().is_some() {
-        let galley: Vec<_> = material.by_ref().take(GALLEY).collect();
+        let mut galley = Vec::with_capacity(GALLEY);
+        while let Some(&(index, _)) = material.peek() {
+            if galley.len() == GALLEY || (!galley.is_empty() && notes_open_at == Some(index)) {
+                break;
+            }
+            if let Some(opening) = notes_opening.as_mut().filter(|_| notes_open_at == Some(index)) {
+                // From a place in the material to its place in the flow: a forced break is one item.
+                opening.at = flow.items.len();
+            }
+            galley.extend(material.next().map(|(_, m)| m));
+        }
         let prepared = timings.time(stage::TEXT, || galley.into_iter().map(|m| m.map_text(|text| setter.prepare_text(text))).collect());
         timings.time(stage::LINE_BREAKING, || flow.stack(prepared, &params));
     }
@@ -113,18 +157,54 @@ pub(crate) fn typeset_from(
     let missing_glyphs = setter.take_missing();
     flow.pictures = std::mem::take(&mut setter.pictures.placed);
     let cut_words = flow.lines.iter().flatten().filter_map(|line| line.line.cut_word.clone()).collect();
-    // Break pages.
-    let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&mut flow, style, first_page));
-    let warnings = std::mem::take(&mut flow.warnings);
-    // Finalize.
-    let document = timings.time(stage::PAGE_BREAKING, || {
-        let pages = pages::make_up(&mut flow, &ranges, style, first_page, &mut Furniture::new(book, style, &mut setter));
-        let mut document = pages::document(book, fonts, date, pages, flow.outline, flow.pictures, flow.tagging.structure);
-        pages::drop_links_to_nowhere(&mut document);
-        document
-    });
     let unhyphenated_languages = setter.unhyphenated_languages();
-    Typeset { document, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, pictures_without_alt, warnings }
+    Stack { flow, notes_opening, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, pictures_without_alt }
+}
+
+impl Stack {
+    /// The stack as it would be with the notes run on after the text
+    /// (`notes.run_on`), which is where they open, nothing else: the forced
+    /// break before them becomes the space a section's heading has above it,
+    /// and their heading is under the running head of the text before it.
+    /// False, the stack unchanged, when it cannot be made so (no notes, or
+    /// they run on already): it is stacked again with the notes run on.
+    pub(crate) fn run_notes_on(&mut self) -> bool {
+        let Some(opening) = self.notes_opening.take() else { return false };
+        let flow = &mut self.flow;
+        debug_assert!(matches!(flow.items[opening.at], flow::pagebreak::VItem::ForcedBreak));
+        flow.items[opening.at] = flow::pagebreak::VItem::Space { height: opening.space_above, stretch: 0.0, shrink: 0.0 };
+        // The heading's lines, the first after the break, are the opening section's only ones.
+        for line in flow.lines[opening.at..].iter_mut().flatten().take_while(|line| line.section == opening.section) {
+            line.section = opening.section_before;
+        }
+        true
+    }
+
+    /// At least how many pages the stack's text takes, `style`'s text block
+    /// holding as many lines as it has room for: its lines' height over a page's.
+    pub(crate) fn pages_at_least(&self, style: &Style) -> usize {
+        let lines: f32 = self.flow.items.iter().map(|item| if let flow::pagebreak::VItem::Line { height } = item { *height } else { 0.0 }).sum();
+        (lines / style.text_height().max(1.0)).floor() as usize
+    }
+
+    /// The stack's pages, following `first_page` other pages (a pamphlet's
+    /// covers), which its folios and margins count, dated `date`: page breaking and make-up.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn pages(self, book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, first_page: usize, timings: &mut Timings) -> Typeset {
+        let Stack { mut flow, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, pictures_without_alt, .. } = self;
+        // Break pages.
+        let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&mut flow, style, first_page));
+        let warnings = std::mem::take(&mut flow.warnings);
+        // Finalize, the furniture with a setter of its own: what the text's left is in the stack.
+        let mut setter = text_setter(book, style, fonts, hyphenator);
+        let document = timings.time(stage::PAGE_BREAKING, || {
+            let pages = pages::make_up(&mut flow, &ranges, style, first_page, &mut Furniture::new(book, style, &mut setter));
+            let mut document = pages::document(book, fonts, date, pages, flow.outline, flow.pictures, flow.tagging.structure);
+            pages::drop_links_to_nowhere(&mut document);
+            document
+        });
+        Typeset { document, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, pictures_without_alt, warnings }
+    }
 }
 
 #[cfg(test)]
@@ -134,6 +214,32 @@ mod tests {
 
     /// The breakers each define their penalties, so that neither depends on
     /// the other; the typesetter speaks to both in one vocabulary.
+    /// The notes run on in a stack collected with them on a page of their own
+    /// (a booklet's fitting tries both on one stack) set the very pages a stack
+    /// collected with them run on sets.
+    #[test]
+    fn notes_run_on_in_a_stack_set_the_pages_of_notes_collected_run_on() {
+        use super::*;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (book, _) = crate::build::load(&root.join("manuscript/russia-1917.md")).unwrap();
+        let fonts = crate::resources::Resources::built_in().fonts().unwrap();
+        let style = Style::read(&root.join("styles/booklet-a5.toml")).unwrap();
+        let mut run_on = style.clone();
+        run_on.notes.run_on = true;
+        let (m, images) = (&book.metadata, Images::default());
+        let hyphenator = Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
+        let stacked = |style: &Style| stack(&book, &images, style, &fonts, hyphenator.as_ref(), &mut Timings::new());
+        let pages = |stack: Stack, style: &Style| format!("{:?}", stack.pages(&book, style, &fonts, hyphenator.as_ref(), None, 2, &mut Timings::new()).document.pages);
+        let mut apart = stacked(&style);
+        let apart_pages = pages(apart.clone(), &style);
+        assert!(apart.run_notes_on(), "the article's notes open on a page of their own");
+        let collected_run_on = stacked(&run_on);
+        assert!(!collected_run_on.clone().run_notes_on(), "notes that run on already have no opening to change");
+        let expected = pages(collected_run_on, &run_on);
+        assert_ne!(apart_pages, expected, "running the notes on changes the pages");
+        assert!(pages(apart, &run_on) == expected, "the notes run on in the stack set other pages than the notes collected run on");
+    }
+
     #[test]
     fn the_line_and_page_breakers_agree_on_penalties() {
         assert_eq!(linebreak::INFINITE_PENALTY, pagebreak::INFINITE_PENALTY);

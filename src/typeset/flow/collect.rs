@@ -43,6 +43,23 @@ pub(crate) struct Collected<T> {
     pub tagging: Tagging,
     /// The book's runs of text, which [`TextBlock::run`] points into.
     pub run_keys: RunKeys,
+    /// Where the notes open on a page of their own, when they do.
+    pub notes_opening: Option<NotesOpening>,
+}
+
+/// The forced break that opens the notes on a page of their own, and what
+/// would stand there if they ran on after the text instead (`notes.run_on`):
+/// the space a section's heading has above it, and their heading in the
+/// running-head section before it rather than one of its own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct NotesOpening {
+    /// The break's place: in the material when collected, in the flow once stacked.
+    pub at: usize,
+    pub space_above: f32,
+    /// The section that opens with the notes' heading alone.
+    pub section: usize,
+    /// The section their heading would be in, run on.
+    pub section_before: usize,
 }
 
 #[derive(Debug)]
@@ -195,6 +212,7 @@ impl<'a> Collector<'a> {
             run_keys: RunKeys::default(),
             pictures_without_alt: Vec::new(),
             tagging: Tagging::default(),
+            notes_opening: None,
         };
         Collector { style, features: &[], language: None, section: 0, chapter_title: String::new(), book: false, section_level: 1, collected, images: None }
     }
@@ -408,7 +426,8 @@ impl<'a> Collector<'a> {
                         self.push_space(place.leading * s.body.paragraph_space_lines);
                     }
                     let style = TextStyle { size: place.size, face: FaceStyle::Regular, indent: paragraph_indent, hyphenate: true };
-                    let setting = self.place_setting(Spacing::Justified, place, place.leading);
+                    let spacing = if s.body.spacing == "ragged" { Spacing::Ragged } else { Spacing::Justified };
+                    let setting = self.place_setting(spacing, place, place.leading);
                     self.push_text(self.text(Cow::Borrowed(inlines), style), setting);
                 }
                 Block::Subheading { content, level, .. } => {
@@ -541,10 +560,14 @@ impl<'a> Collector<'a> {
             self.open(Role::Sect);
             self.heading(Cow::Owned(vec![Inline::Text(title.clone())]), Some("notes".into()), s.body.leading_pt * s.heading.space_above_lines, 2);
         } else {
+            let (at, section_before) = (self.collected.material.len(), self.section);
             self.collected.material.push(Material::Vertical(VItem::ForcedBreak));
             // The page the notes open on has their heading, and no running head
             // over it; the pages they run on to are headed with their name.
             self.open_section(title.clone(), SectionKind::Opening);
+            let space_above = s.body.leading_pt * s.heading.space_above_lines;
+            // Run on with no space above, the heading would have no item of its own to stand in the break's place.
+            self.collected.notes_opening = (space_above != 0.0).then_some(NotesOpening { at, space_above, section: self.section, section_before });
             self.collected.outline.push(OutlineEntry { title: title.clone(), level: 1, destination: "notes".into() });
             self.open(Role::Sect);
             self.heading(Cow::Owned(vec![Inline::Text(title.clone())]), Some("notes".into()), 0.0, 2);

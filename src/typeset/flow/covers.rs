@@ -34,7 +34,7 @@ use crate::typeset::inline::hyphenate::Hyphenator;
 use crate::typeset::inline::line::{self, SetLine};
 use crate::typeset::inline::linebreak::Params;
 use crate::typeset::inline::prepare::TextSetter;
-use crate::typeset::{typeset_from, Typeset};
+use crate::typeset::{stack, Stack, Typeset};
 
 /// Where the pamphlet's colophon goes, and so where its article begins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,67 +51,93 @@ pub enum Colophon {
 /// White kept between a page's last line of text and a colophon set under it, in body lines.
 const COLOPHON_CLEARANCE_LINES: f32 = 2.0;
 
-/// Typesets the whole pamphlet, dated `date`: covers, article (with its
-/// notes) and back cover, adding the time of the article's steps to `timings`.
-///
-/// The back matter goes on the back cover when it fits there; when it does
-/// not, it stays after the notes as in the reader edition, and the back cover
-/// carries only the publisher's line.
-#[allow(clippy::too_many_arguments)]
-pub fn typeset_pamphlet(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, colophon: Colophon, timings: &mut Timings) -> Typeset {
-    let mut covers = Covers::new(style, fonts, hyphenator);
-    let back = covers.back_cover(book);
-    let article_book = if back.holds_back_matter {
+/// The pamphlet's article stacked (`typeset::Stack`), for pages with the
+/// colophon in either place: the article as it is without the back matter the
+/// back cover holds.
+#[derive(Clone)]
+pub(crate) struct PamphletStack {
+    article: Stack,
+    article_book: Option<Book>,
+}
+
+/// The pamphlet's article stacked as `style` sets it, adding the time of its steps to `timings`.
+pub(crate) fn stack_pamphlet(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, timings: &mut Timings) -> PamphletStack {
+    let article_book = Covers::new(style, fonts, hyphenator).back_cover(book).holds_back_matter.then(|| {
         let mut body = book.clone();
         body.chapters.iter_mut().for_each(|c| c.sections.retain(|s| s.matter == Matter::Body));
         body
-    } else {
-        book.clone()
-    };
-    let before_article = match colophon {
-        Colophon::InsideFrontCover => 2,
-        Colophon::AfterText => 1,
-    };
-    let mut article = typeset_from(&article_book, images, style, fonts, hyphenator, date, before_article, timings);
-    // The front matter's cover picture goes on the front cover, between the title and the author.
-    let cover = images.cover().map(|picture| {
-        article.document.images.push(std::sync::Arc::clone(picture));
-        (picture.as_ref(), article.document.images.len() - 1)
     });
-    let front = covers.front_cover(book, cover);
-    let lines = covers.colophon(book);
+    let article = stack(article_book.as_ref().unwrap_or(book), images, style, fonts, hyphenator, timings);
+    PamphletStack { article, article_book }
+}
 
-    let document = &mut article.document;
-    let mut pages = vec![front];
-    match colophon {
-        Colophon::InsideFrontCover => {
-            let mut page = covers.blank_page();
-            covers.put_colophon(&mut page, 1, lines);
-            pages.push(page);
-            pages.append(&mut document.pages);
-        }
-        Colophon::AfterText => {
-            pages.append(&mut document.pages);
-            // The last text page first: the title page's foot is the text's to fill.
-            let text_pages = [pages.len() - 1, 1];
-            match text_pages.into_iter().filter(|&index| index >= 1).find(|&index| covers.has_room_for(&pages[index], &lines)) {
-                Some(index) => covers.put_colophon(&mut pages[index], index, lines),
-                None => {
-                    let mut page = covers.blank_page();
-                    covers.put_colophon(&mut page, pages.len(), lines);
-                    pages.push(page);
+impl PamphletStack {
+    /// See [`Stack::run_notes_on`].
+    pub(crate) fn run_notes_on(&mut self) -> bool {
+        self.article.run_notes_on()
+    }
+
+    /// See [`Stack::pages_at_least`]: the article's, and the covers.
+    pub(crate) fn pages_at_least(&self, style: &Style) -> usize {
+        self.article.pages_at_least(style) + 2
+    }
+
+    /// The whole pamphlet, dated `date`, `book` and `style` those it was
+    /// stacked with: covers, article (with its notes) and back cover, with the
+    /// colophon where it says, adding the time of the article's steps to `timings`.
+    ///
+    /// The back matter goes on the back cover when it fits there; when it does
+    /// not, it stays after the notes as in the reader edition, and the back cover
+    /// carries only the publisher's line.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn pages(self, book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, colophon: Colophon, timings: &mut Timings) -> Typeset {
+        let mut covers = Covers::new(style, fonts, hyphenator);
+        let back = covers.back_cover(book);
+        let before_article = match colophon {
+            Colophon::InsideFrontCover => 2,
+            Colophon::AfterText => 1,
+        };
+        let mut article = self.article.pages(self.article_book.as_ref().unwrap_or(book), style, fonts, hyphenator, date, before_article, timings);
+        // The front matter's cover picture goes on the front cover, between the title and the author.
+        let cover = images.cover().map(|picture| {
+            article.document.images.push(std::sync::Arc::clone(picture));
+            (picture.as_ref(), article.document.images.len() - 1)
+        });
+        let front = covers.front_cover(book, cover);
+        let lines = covers.colophon(book);
+
+        let document = &mut article.document;
+        let mut pages = vec![front];
+        match colophon {
+            Colophon::InsideFrontCover => {
+                let mut page = covers.blank_page();
+                covers.put_colophon(&mut page, 1, lines);
+                pages.push(page);
+                pages.append(&mut document.pages);
+            }
+            Colophon::AfterText => {
+                pages.append(&mut document.pages);
+                // The last text page first: the title page's foot is the text's to fill.
+                let text_pages = [pages.len() - 1, 1];
+                match text_pages.into_iter().filter(|&index| index >= 1).find(|&index| covers.has_room_for(&pages[index], &lines)) {
+                    Some(index) => covers.put_colophon(&mut pages[index], index, lines),
+                    None => {
+                        let mut page = covers.blank_page();
+                        covers.put_colophon(&mut page, pages.len(), lines);
+                        pages.push(page);
+                    }
                 }
             }
         }
+        pages.push(back.page);
+        document.pages = pages;
+        document.outline.append(&mut covers.outline);
+        super::pages::drop_links_to_nowhere(document);
+        article.missing_glyphs.append(&mut covers.setter.take_missing());
+        article.missing_glyphs.sort();
+        article.missing_glyphs.dedup();
+        article
     }
-    pages.push(back.page);
-    document.pages = pages;
-    document.outline.append(&mut covers.outline);
-    super::pages::drop_links_to_nowhere(document);
-    article.missing_glyphs.append(&mut covers.setter.take_missing());
-    article.missing_glyphs.sort();
-    article.missing_glyphs.dedup();
-    article
 }
 
 /// What sets the covers: the same steps as the article's, with a text setter
@@ -158,7 +184,7 @@ impl<'a> Covers<'a> {
         let mut y = baseline;
         for line in lines {
             // The covers are print only: the booklets are not tagged.
-            let line = FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false, tag: Tag::Artifact(Artifact::Layout), tags: Vec::new() };
+            let line = FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false, tag: Tag::Artifact(Artifact::Layout), tags: Vec::new(), alternatives: None };
             place_line(page, line, left, y, &mut Tagging::default());
             y += leading;
         }

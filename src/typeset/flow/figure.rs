@@ -29,7 +29,7 @@ use crate::resources::style::Style;
 use crate::typeset::inline::line::SetLine;
 
 use super::collect::{Setting, TextBlock};
-use super::pagebreak::{self, PageParams, PageRange, VItem, INFINITE_PENALTY};
+use super::pagebreak::{self, Flexible, PageParams, PageRange, VItem, INFINITE_PENALTY};
 use super::{Flow, FlowLine};
 
 /// The cost of breaking the page just before a figure moved down the flow: a
@@ -114,6 +114,7 @@ impl Flow {
             body: false,
             tag: figure.tag,
             tags: Vec::new(),
+            alternatives: None,
         };
         self.push(VItem::Line { height: figure.height + gap }, Some(line));
         let (left, width) = figure.column;
@@ -122,7 +123,7 @@ impl Flow {
         for set in caption {
             self.push(VItem::Penalty { cost: INFINITE_PENALTY }, None);
             let indent = left + ((width - set.width) / 2.0).max(0.0);
-            let line = FlowLine { line: set, indent, baseline, destination: None, section: figure.section, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false, tag, tags: Vec::new() };
+            let line = FlowLine { line: set, indent, baseline, destination: None, section: figure.section, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false, tag, tags: Vec::new(), alternatives: None };
             self.push(VItem::Line { height: leading }, Some(line));
         }
         self.push(VItem::Space { height: figure.space_around, stretch: 0.0, shrink: 0.0 }, None);
@@ -137,8 +138,9 @@ pub(crate) fn place_picture(page: &mut Page, picture: PlacedPicture, left: f32, 
 
 /// Breaks the flow into pages, moving each figure that did not fit where it stands
 /// past the text that fills the page it would leave short (see the module's comment).
-pub(crate) fn break_pages(flow: &mut Flow, page_height: &dyn Fn(usize) -> f32, params: &PageParams, min_gap: f32) -> Vec<PageRange> {
-    let mut ranges = pagebreak::break_pages(&flow.items, page_height, params);
+/// `flexible` names the paragraphs the breaker may set a line longer or shorter, where they stand.
+pub(crate) fn break_pages(flow: &mut Flow, page_height: &dyn Fn(usize) -> f32, params: &PageParams, min_gap: f32, flexible: fn(&Flow) -> Vec<Flexible>) -> Vec<PageRange> {
+    let mut ranges = pagebreak::break_pages_flexibly(&flow.items, &flexible(flow), page_height, params);
     for f in 0..flow.figures.len() {
         let span = flow.figures[f].items.clone();
         let limit = flow.figures.get(f + 1).map_or(flow.items.len(), |next| next.items.start);
@@ -168,7 +170,7 @@ pub(crate) fn break_pages(flow: &mut Flow, page_height: &dyn Fn(usize) -> f32, p
         for later in &mut flow.figures[f + 1..] {
             later.items = later.items.start + 1..later.items.end + 1;
         }
-        ranges = pagebreak::break_pages(&flow.items, page_height, params);
+        ranges = pagebreak::break_pages_flexibly(&flow.items, &flexible(flow), page_height, params);
     }
     ranges
 }
@@ -251,7 +253,7 @@ mod tests {
     #[test]
     fn a_figure_that_fits_stays_where_it_stands() {
         let mut f = flow(10, 5.0, 30);
-        let pages = break_pages(&mut f, &|_| 20.0, &no_balancing(), 1.0);
+        let pages = break_pages(&mut f, &|_| 20.0, &no_balancing(), 1.0, |_| Vec::new());
         assert_eq!(f.figures[0].items, 10..13);
         assert!(pages[0].end > 13, "{pages:?}");
     }
@@ -260,7 +262,7 @@ mod tests {
     fn a_figure_that_does_not_fit_opens_the_next_page_and_the_text_fills_this_one() {
         // 15 lines, then a figure 10 tall: it cannot fit in the 5 left of a 20-line page.
         let mut f = flow(15, 10.0, 30);
-        let pages = break_pages(&mut f, &|_| 20.0, &no_balancing(), 1.0);
+        let pages = break_pages(&mut f, &|_| 20.0, &no_balancing(), 1.0, |_| Vec::new());
         // The page before is filled (to within a line), and the figure opens the next page.
         assert!(pages[0].content_height >= 19.0, "{pages:?}");
         let span = f.figures[0].items.clone();
@@ -274,7 +276,7 @@ mod tests {
     #[test]
     fn a_figure_at_the_end_goes_to_the_next_page() {
         let mut f = flow(15, 10.0, 0);
-        let pages = break_pages(&mut f, &|_| 20.0, &no_balancing(), 1.0);
+        let pages = break_pages(&mut f, &|_| 20.0, &no_balancing(), 1.0, |_| Vec::new());
         assert_eq!(pages.len(), 2);
         assert_eq!(f.figures[0].items, 15..18);
     }

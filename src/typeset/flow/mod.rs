@@ -53,6 +53,9 @@ pub(crate) struct FlowLine {
     /// list item's label before its text): `(i, tag)` tags the pieces from
     /// the `i`th on. Empty when [`FlowLine::tag`] tags every piece.
     pub tags: Vec<(usize, layout::Tag)>,
+    /// The first line of a paragraph also set a line longer and shorter: its
+    /// settings in [`Flow::alternatives`].
+    pub alternatives: Option<u32>,
 }
 
 impl FlowLine {
@@ -96,7 +99,7 @@ pub(crate) struct LineRule {
 }
 
 /// The vertical list of the whole book and the content of its lines.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Flow {
     pub items: Vec<VItem>,
     pub lines: Vec<Option<FlowLine>>,
@@ -119,4 +122,8 @@ pub(crate) struct Flow {
     pub hung: Option<(SetLine, collect::Setting)>,
     /// The document's structure, which placing links adds to.
     pub tagging: tagging::Tagging,
+    /// Which paragraphs are also set a line longer and shorter (none if `None`).
+    pub vary: Option<stack::Vary>,
+    /// Those settings, by [`FlowLine::alternatives`], until the pages are broken.
+    pub alternatives: Vec<stack::ParagraphAlternatives>,
 }

@@ -104,6 +104,9 @@ pub struct PageParams {
     /// (1, 2), (3, 4), … If false, spreads are (0, 1), (2, 3), …
     pub first_page_is_recto: bool,
     pub spread_mismatch_demerits: f32,
+    /// A page's badness is this times the square of the fraction of it left
+    /// empty ([`UNDERFULL_BADNESS_SCALE`] by default).
+    pub underfull_demerits: f32,
 }
 
 impl Default for PageParams {
@@ -112,8 +115,32 @@ impl Default for PageParams {
             balance_spreads: true,
             first_page_is_recto: true,
             spread_mismatch_demerits: DEFAULT_SPREAD_MISMATCH_DEMERITS,
+            underfull_demerits: UNDERFULL_BADNESS_SCALE as f32,
         }
     }
+}
+
+/// A paragraph the breaker may set a line longer or shorter, to fill a page
+/// or to take a line more onto it: its lines are `items[start..end]` (with
+/// only penalties between them), and each of its other settings costs what
+/// it says, in the breaker's demerits (`None` where there is none). It is
+/// only ever changed on a page that holds it whole, so the breaks around it,
+/// and its own keeps, stay as they are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Flexible {
+    pub start: usize,
+    pub end: usize,
+    /// The height one line more or less adds or takes.
+    pub line: f32,
+    pub longer: Option<f32>,
+    pub shorter: Option<f32>,
+}
+
+/// A paragraph set other than as it stands: which of the [`Flexible`]s given, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Alternative {
+    pub flexible: usize,
+    pub longer: bool,
 }
 
 /// The items of one page: `items[start..end]`. Discardable items at the top
@@ -131,6 +158,9 @@ pub struct PageRange {
     pub keep_broken: bool,
     /// A blank page comes before this one, so that it is a recto ([`VItem::RectoBreak`]).
     pub blank_before: bool,
+    /// A paragraph of the page is set a line longer or shorter (its
+    /// [`Flexible`]); `content_height` counts it so.
+    pub alternative: Option<Alternative>,
 }
 
 /// How to protect a paragraph's first and last lines: costs of the break
@@ -221,7 +251,16 @@ pub fn push_heading(list: &mut Vec<VItem>, space_above: f32, line_heights: &[f32
 /// Never fails: if nothing can be reached without overflowing (a line taller
 /// than the page), the least overflowing page is emitted, flagged overfull.
 pub fn break_pages(items: &[VItem], page_height: &dyn Fn(usize) -> f32, params: &PageParams) -> Vec<PageRange> {
-    let Some(flow) = Flow::new(items, page_height, params) else {
+    break_pages_flexibly(items, &[], page_height, params)
+}
+
+/// [`break_pages`], where a page may also set one of `flexible` (in flow
+/// order, none overlapping) a line longer or shorter, at its cost: a page that
+/// holds such a paragraph whole may come out a line deeper, or take a line
+/// more than its room, and the pages keep their keeps where the text alone
+/// leaves no break that fills them. At most one paragraph a page is changed.
+pub fn break_pages_flexibly(items: &[VItem], flexible: &[Flexible], page_height: &dyn Fn(usize) -> f32, params: &PageParams) -> Vec<PageRange> {
+    let Some(flow) = Flow::new(items, flexible, page_height, params) else {
         return Vec::new();
     };
     flow.run()
@@ -272,24 +311,105 @@ struct Node {
     keep_broken: bool,
     /// Fill of the page ending here if it is the first page of a spread whose
     /// facing page should match it.
-    spread_fill: Option<f64>,
+    spread_fill: Option<Facing>,
     /// A blank page follows the page ending here (a recto break after a recto).
     blank_after: bool,
+    /// The paragraph set otherwise on the page ending here.
+    alternative: Option<Alternative>,
 }
 
 #[derive(Clone, Copy)]
 struct Candidate {
     page: usize,
-    spread_fill: Option<f64>,
+    spread_fill: Option<Facing>,
     total_demerits: f64,
     previous: usize,
     content_height: f64,
     overfull: bool,
     blank_after: bool,
+    alternative: Option<Alternative>,
+}
+
+/// What the first page of a spread asks of the page facing it: to end at
+/// its `fill`, or, where it ends a section (and so may be the shorter), at
+/// least as deep.
+#[derive(Debug, Clone, Copy)]
+struct Facing {
+    fill: f64,
+    ends_section: bool,
+}
+
+/// The flexible paragraphs a page holds whole, and the cheapest of each kind
+/// among any run of them, found in constant time (a sparse table of minima
+/// over the paragraphs in flow order).
+struct Flexibles {
+    /// `first_from[i]`: the first paragraph that starts at or after item `i`.
+    first_from: Vec<u32>,
+    /// `ended_by[i]`: how many paragraphs end at or before item `i`.
+    ended_by: Vec<u32>,
+    /// `levels[k][j]`: the cheapest longer and shorter setting among paragraphs `j..j + 2^k`.
+    levels: Vec<Vec<[(f64, u32); 2]>>,
+    /// Each paragraph's line, by its index among those given.
+    lines: Vec<f64>,
+    longest_line: f64,
+}
+
+impl Flexibles {
+    fn new(flexible: &[Flexible], end: usize) -> Option<Self> {
+        let usable: Vec<(usize, &Flexible)> =
+            flexible.iter().enumerate().filter(|(_, f)| f.start < f.end && f.end <= end && (f.longer.is_some() || f.shorter.is_some())).collect();
+        if usable.is_empty() {
+            return None;
+        }
+        let mut first_from = vec![0u32; end + 1];
+        let mut next = usable.len();
+        for position in (0..=end).rev() {
+            while next > 0 && usable[next - 1].1.start >= position {
+                next -= 1;
+            }
+            first_from[position] = next as u32;
+        }
+        let mut ended_by = vec![0u32; end + 1];
+        let mut count = 0;
+        for (position, ended) in ended_by.iter_mut().enumerate() {
+            while count < usable.len() && usable[count].1.end <= position {
+                count += 1;
+            }
+            *ended = count as u32;
+        }
+        let cost = |c: Option<f32>| c.map_or(f64::INFINITY, |c| finite(c).max(0.0));
+        let mut levels = vec![usable.iter().map(|(i, f)| [(cost(f.longer), *i as u32), (cost(f.shorter), *i as u32)]).collect::<Vec<_>>()];
+        let mut width = 1;
+        while width * 2 <= usable.len() {
+            let below = levels.last().expect("the first level");
+            let level = (0..=usable.len() - width * 2)
+                .map(|j| [0, 1].map(|kind| if below[j + width][kind].0 < below[j][kind].0 { below[j + width][kind] } else { below[j][kind] }))
+                .collect();
+            levels.push(level);
+            width *= 2;
+        }
+        let lines: Vec<f64> = flexible.iter().map(|f| finite(f.line).max(0.0)).collect();
+        let longest_line = usable.iter().map(|(i, _)| lines[*i]).fold(0.0, f64::max);
+        Some(Flexibles { first_from, ended_by, levels, lines, longest_line })
+    }
+
+    /// The cheapest setting of `kind` (0 longer, 1 shorter) among the
+    /// paragraphs wholly within items `from..to`: its cost and paragraph.
+    fn cheapest(&self, from: usize, to: usize, kind: usize) -> Option<(f64, usize)> {
+        let (first, last) = (self.first_from[from] as usize, self.ended_by[to] as usize);
+        if first >= last {
+            return None;
+        }
+        let level = (usize::BITS - 1 - (last - first).leading_zeros()) as usize;
+        let (a, b) = (self.levels[level][first][kind], self.levels[level][last - (1 << level)][kind]);
+        let best = if b.0 < a.0 { b } else { a };
+        best.0.is_finite().then_some((best.0, best.1 as usize))
+    }
 }
 
 struct Flow<'a> {
     params: &'a PageParams,
+    flexibles: Option<Flexibles>,
     prefix: Vec<Totals>,
     breakpoints: Vec<Breakpoint>,
     /// Room on pages `0..=easy_page + 1`; later pages repeat the last one.
@@ -303,7 +423,7 @@ struct Flow<'a> {
 }
 
 impl<'a> Flow<'a> {
-    fn new(items: &[VItem], page_height: &dyn Fn(usize) -> f32, params: &'a PageParams) -> Option<Self> {
+    fn new(items: &[VItem], flexible: &[Flexible], page_height: &dyn Fn(usize) -> f32, params: &'a PageParams) -> Option<Self> {
         // Whatever follows the last line (spaces, breaks) would only make
         // empty pages: the flow ends right after its last line.
         let end = items.iter().rposition(|item| matches!(item, VItem::Line { .. }))? + 1;
@@ -370,7 +490,8 @@ impl<'a> Flow<'a> {
         let easy_page = heights.iter().rposition(|&height| height != last_height).map_or(0, |index| index + 1);
         heights.truncate(easy_page + 2);
 
-        Some(Flow { params, prefix, breakpoints, heights, easy_page, keeps_parity, first_content: content_from[0], end })
+        let flexibles = Flexibles::new(flexible, end);
+        Some(Flow { params, flexibles, prefix, breakpoints, heights, easy_page, keeps_parity, first_content: content_from[0], end })
     }
 
     /// Page numbers past `easy_page` only matter by parity, and only when
@@ -405,6 +526,7 @@ impl<'a> Flow<'a> {
     fn run(&self) -> Vec<PageRange> {
         let balance = self.params.balance_spreads;
         let mismatch_demerits = finite(self.params.spread_mismatch_demerits).max(0.0);
+        let underfull_scale = finite(self.params.underfull_demerits).max(0.0);
 
         let mut nodes = vec![Node {
             position: 0,
@@ -418,6 +540,7 @@ impl<'a> Flow<'a> {
             keep_broken: false,
             spread_fill: None,
             blank_after: false,
+            alternative: None,
         }];
         let mut active: Vec<usize> = vec![0];
         let mut candidates: Vec<Candidate> = Vec::new();
@@ -448,7 +571,27 @@ impl<'a> Flow<'a> {
                 let shrink = to.shrink - from.shrink;
 
                 let excess = natural - shrink - room;
-                if excess > HEIGHT_EPSILON {
+                let ragged = breakpoint.forced;
+                // The page as it stands, or (only where that leaves it short, or
+                // overflowing by a line) with a paragraph it holds whole set a line
+                // longer or shorter: the two settings weighed.
+                let mut settings: [Option<(f64, f64, Option<Alternative>)>; 2] = [None, None];
+                let cheapest = |kind: usize| {
+                    let flexibles = self.flexibles.as_ref()?;
+                    let (cost, flexible) = flexibles.cheapest(node.next_page_start, breakpoint.position, kind)?;
+                    Some((cost, flexible, flexibles.lines[flexible]))
+                };
+                if excess <= HEIGHT_EPSILON {
+                    settings[0] = Some((natural, 0.0, None));
+                    if !ragged && room - (natural - shrink) > HEIGHT_EPSILON {
+                        if let Some((cost, flexible, line)) = cheapest(0).filter(|&(_, _, line)| excess + line <= HEIGHT_EPSILON) {
+                            settings[1] = Some((natural + line, cost, Some(Alternative { flexible, longer: true })));
+                        }
+                    }
+                } else if let Some((cost, flexible, line)) = cheapest(1).filter(|&(_, _, line)| excess - line <= HEIGHT_EPSILON) {
+                    settings[0] = Some((natural - line, cost, Some(Alternative { flexible, longer: false })));
+                }
+                if settings[0].is_none() {
                     let better = match rescue {
                         None => true,
                         Some((best_excess, best_demerits, _, _)) => {
@@ -459,54 +602,62 @@ impl<'a> Flow<'a> {
                     if better {
                         rescue = Some((excess, node.total_demerits, node_index, natural));
                     }
-                    continue; // deactivated: more material only overflows more
+                    // More material only overflows more, unless a paragraph it brings
+                    // whole onto the page may yet be set a line shorter.
+                    let line = self.flexibles.as_ref().map_or(0.0, |f| f.longest_line);
+                    if excess - line <= HEIGHT_EPSILON && !breakpoint.forced {
+                        active[kept] = node_index;
+                        kept += 1;
+                    }
+                    continue;
                 }
 
-                // Ragged pages (chapter end, end of flow) may be short for free.
-                let ragged = breakpoint.forced;
-                let fill = (natural + stretch).min(room);
-                let mut demerits = breakpoint.cost;
-                if breakpoint.turn_cost > 0.0 && !self.is_spread_start(node.page) {
-                    demerits += breakpoint.turn_cost;
-                }
-                if !ragged && room > 0.0 {
-                    let gap = (room - fill).max(0.0) / room;
-                    demerits += UNDERFULL_BADNESS_SCALE * gap * gap;
-                }
-                if balance && !ragged {
-                    if let Some(facing_fill) = node.spread_fill {
-                        // A page that ends a section may be the shorter.
-                        let by_design = breakpoint.ends_section && fill < facing_fill;
-                        if (facing_fill - fill).abs() > HEIGHT_EPSILON && !by_design {
-                            demerits += mismatch_demerits;
+                for (height, alternative_cost, alternative) in settings.into_iter().flatten() {
+                    // Ragged pages (chapter end, end of flow) may be short for free.
+                    let fill = (height + stretch).min(room);
+                    let mut demerits = breakpoint.cost + alternative_cost;
+                    if breakpoint.turn_cost > 0.0 && !self.is_spread_start(node.page) {
+                        demerits += breakpoint.turn_cost;
+                    }
+                    if !ragged && room > 0.0 {
+                        let gap = (room - fill).max(0.0) / room;
+                        demerits += underfull_scale * gap * gap;
+                    }
+                    if balance && !ragged {
+                        if let Some(Facing { fill: facing_fill, ends_section: facing_ends_section }) = node.spread_fill {
+                            // A page that ends a section may be the shorter.
+                            let by_design = (breakpoint.ends_section && fill < facing_fill) || (facing_ends_section && fill > facing_fill);
+                            if (facing_fill - fill).abs() > HEIGHT_EPSILON && !by_design {
+                                demerits += mismatch_demerits;
+                            }
                         }
                     }
-                }
-                // A first page of a spread that ends a section sets no depth for the page it faces.
-                let spread_fill = (balance && !ragged && !breakpoint.ends_section && self.is_spread_start(node.page)).then_some(fill);
-                let (page, blank_after) = self.page_after(node.page, breakpoint);
-                let candidate = Candidate {
-                    page,
-                    spread_fill,
-                    total_demerits: node.total_demerits + demerits,
-                    previous: node_index,
-                    content_height: natural,
-                    overfull: false,
-                    blank_after,
-                };
-                // The nodes of one position are side by side in the active list and
-                // give candidates in only a few states: only the first of the least
-                // in each state can be kept, so the others are dropped here rather
-                // than compared with every kept state (most of the breaker's time).
-                if node.position != group_position {
-                    group_position = node.position;
-                    group_start = candidates.len();
-                }
-                let key = fill_key(spread_fill);
-                match candidates[group_start..].iter_mut().find(|c| c.page == page && fill_key(c.spread_fill) == key) {
-                    Some(kept) if candidate.total_demerits < kept.total_demerits => *kept = candidate,
-                    Some(_) => {}
-                    None => candidates.push(candidate),
+                    let spread_fill = (balance && !ragged && self.is_spread_start(node.page)).then_some(Facing { fill, ends_section: breakpoint.ends_section });
+                    let (page, blank_after) = self.page_after(node.page, breakpoint);
+                    let candidate = Candidate {
+                        page,
+                        spread_fill,
+                        total_demerits: node.total_demerits + demerits,
+                        previous: node_index,
+                        content_height: height,
+                        overfull: false,
+                        blank_after,
+                        alternative,
+                    };
+                    // The nodes of one position are side by side in the active list and
+                    // give candidates in only a few states: only the first of the least
+                    // in each state can be kept, so the others are dropped here rather
+                    // than compared with every kept state (most of the breaker's time).
+                    if node.position != group_position {
+                        group_position = node.position;
+                        group_start = candidates.len();
+                    }
+                    let key = fill_key(spread_fill);
+                    match candidates[group_start..].iter_mut().find(|c| c.page == page && fill_key(c.spread_fill) == key) {
+                        Some(kept) if candidate.total_demerits < kept.total_demerits => *kept = candidate,
+                        Some(_) => {}
+                        None => candidates.push(candidate),
+                    }
                 }
                 if !breakpoint.forced {
                     active[kept] = node_index;
@@ -526,6 +677,7 @@ impl<'a> Flow<'a> {
                     content_height: natural,
                     overfull: true,
                     blank_after,
+                    alternative: None,
                 });
             }
             self.add_best_candidates(&candidates, breakpoint, mismatch_demerits, &mut nodes, &mut active);
@@ -546,6 +698,7 @@ impl<'a> Flow<'a> {
                 overfull: true,
                 keep_broken: false,
                 blank_before: false,
+                alternative: None,
             }],
         }
     }
@@ -596,6 +749,7 @@ impl<'a> Flow<'a> {
                 keep_broken: breakpoint.forbidden,
                 spread_fill: candidate.spread_fill,
                 blank_after: candidate.blank_after,
+                alternative: candidate.alternative,
             });
         }
     }
@@ -612,6 +766,7 @@ impl<'a> Flow<'a> {
                 overfull: node.overfull,
                 keep_broken: node.keep_broken,
                 blank_before: nodes[node.previous].blank_after,
+                alternative: node.alternative,
             });
             index = node.previous;
         }
@@ -620,9 +775,10 @@ impl<'a> Flow<'a> {
     }
 }
 
-/// The state a spread's first page leaves: its fill, to the breaker's precision.
-fn fill_key(fill: Option<f64>) -> Option<i64> {
-    fill.map(|fill| (fill / HEIGHT_EPSILON).round() as i64)
+/// The state a spread's first page leaves: its fill, to the breaker's
+/// precision, and whether it ends a section.
+fn fill_key(facing: Option<Facing>) -> Option<i64> {
+    facing.map(|facing| (facing.fill / HEIGHT_EPSILON).round() as i64 * 2 + facing.ends_section as i64)
 }
 
 fn finite(value: f32) -> f64 {
@@ -906,6 +1062,80 @@ mod tests {
         // page 2, which starts a spread, is full.
         let verso_first = PageParams { first_page_is_recto: false, ..PageParams::default() };
         assert_eq!(counts(&verso_first)[..3], [20, 19, 20]);
+    }
+
+    /// The paragraphs of `lengths`, each flexible as `flexible` says (its
+    /// longer and shorter settings' costs), and the flow's items.
+    fn flexible_flow(lengths: &[usize], flexible: &[(Option<f32>, Option<f32>)]) -> (Vec<VItem>, Vec<Flexible>) {
+        let mut items = Vec::new();
+        let mut spans = Vec::new();
+        for (n, &lines) in lengths.iter().enumerate() {
+            let start = items.len();
+            paragraph(&mut items, lines);
+            if let Some(&(longer, shorter)) = flexible.get(n) {
+                spans.push(Flexible { start, end: items.len(), line: LINE, longer, shorter });
+            }
+        }
+        (items, spans)
+    }
+
+    /// Page depths, counting a paragraph set a line longer or shorter as it is set.
+    fn depths(pages: &[PageRange]) -> Vec<f32> {
+        pages.iter().map(|page| page.content_height).collect()
+    }
+
+    #[test]
+    fn a_paragraph_set_a_line_longer_fills_a_page_its_keeps_leave_short() {
+        // 10-line pages: 4 + 5 lines, then a 3-line paragraph that cannot be
+        // split without a widow or an orphan: page 0 ends at 9 lines.
+        let (items, _) = flexible_flow(&[4, 5, 3, 8], &[]);
+        let pages = break_pages(&items, &|_| 10.0, &no_balancing());
+        assert_eq!(depths(&pages)[0], 9.0);
+        // The 5-line paragraph may be set in 6: the page is full, and says which.
+        let (items, flexible) = flexible_flow(&[4, 5, 3, 8], &[(None, None), (Some(1.0), None)]);
+        let pages = break_pages_flexibly(&items, &flexible, &|_| 10.0, &no_balancing());
+        assert_eq!(depths(&pages)[0], 10.0);
+        assert_eq!(pages[0].alternative, Some(Alternative { flexible: 1, longer: true }));
+        assert_eq!(pages[0].end, flexible[1].end, "the page still ends after the paragraph it changed");
+        assert!(pages[1..].iter().all(|page| page.alternative.is_none()));
+        // Dearer than the line it fills, it is not taken.
+        let (items, flexible) = flexible_flow(&[4, 5, 3, 8], &[(None, None), (Some(1e6), None)]);
+        let pages = break_pages_flexibly(&items, &flexible, &|_| 10.0, &no_balancing());
+        assert_eq!(depths(&pages)[0], 9.0);
+        assert!(pages.iter().all(|page| page.alternative.is_none()));
+    }
+
+    #[test]
+    fn a_paragraph_set_a_line_shorter_lets_a_page_take_one_more() {
+        // 10-line pages: 4 + 4 + 3 lines come to 11; the 3-line paragraph
+        // cannot be split, so page 0 holds 8 lines, unless a paragraph it
+        // holds whole is set a line shorter: then all 11 lines take 10.
+        let (items, _) = flexible_flow(&[4, 4, 3, 9], &[]);
+        assert_eq!(depths(&break_pages(&items, &|_| 10.0, &no_balancing()))[0], 8.0);
+        let (items, flexible) = flexible_flow(&[4, 4, 3, 9], &[(None, Some(1.0)), (None, None)]);
+        let pages = break_pages_flexibly(&items, &flexible, &|_| 10.0, &no_balancing());
+        assert_eq!(depths(&pages)[0], 10.0);
+        assert_eq!(pages[0].alternative, Some(Alternative { flexible: 0, longer: false }));
+        assert_eq!(line_count(&items, &pages[0]), 11, "the page holds the lines as they stand, one of them to be set away");
+        // A paragraph the page does not hold whole is never changed.
+        let (items, flexible) = flexible_flow(&[4, 4, 3, 9], &[(None, None), (None, None), (None, None), (None, Some(1.0))]);
+        let pages = break_pages_flexibly(&items, &flexible, &|_| 10.0, &no_balancing());
+        assert_eq!(depths(&pages)[0], 8.0);
+    }
+
+    #[test]
+    fn a_spread_is_filled_by_a_paragraph_on_each_page() {
+        // Page 0 a recto alone; pages 1 and 2 a spread whose text leaves both
+        // a line short: each takes a paragraph a line longer, and both are full.
+        let lengths = [10, 4, 5, 3, 4, 5, 3, 12];
+        let (items, _) = flexible_flow(&lengths, &[]);
+        let natural = depths(&break_pages(&items, &|_| 10.0, &PageParams::default()));
+        assert_eq!(natural[1..3], [9.0, 9.0]);
+        let flexible_ones: Vec<_> = lengths.iter().map(|&n| if n == 5 { (Some(1.0), None) } else { (None, None) }).collect();
+        let (items, flexible) = flexible_flow(&lengths, &flexible_ones);
+        let pages = break_pages_flexibly(&items, &flexible, &|_| 10.0, &PageParams::default());
+        assert_eq!(depths(&pages)[1..3], [10.0, 10.0]);
+        assert!(pages[1..3].iter().any(|page| page.alternative.is_some()), "{pages:?}");
     }
 
     #[test]

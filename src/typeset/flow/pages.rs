@@ -14,7 +14,7 @@ use super::tagging::Tagging;
 use crate::layout::{self, Artifact, Destination, Document, DocumentInfo, FamilyMember, FamilyStyle, FontResource, GlyphRun, Item, Link, LinkTarget, Point, Rect, Tag};
 use crate::model::print_pages::TextPosition;
 use crate::model::{note_anchor, noteref_anchor, Book};
-use crate::typeset::flow::pagebreak::{PageParams, PageRange, VItem};
+use crate::typeset::flow::pagebreak::{self, Flexible, Keeps, PageParams, PageRange, VItem};
 use crate::resources::style::Style;
 
 /// Where the flow's pages end. `first_page` is how many pages come before
@@ -31,7 +31,83 @@ pub(crate) fn break_pages(flow: &mut Flow, style: &Style, first_page: usize) -> 
     let text_height = style.text_height();
     let room = if leading > 0.0 { ((text_height / leading + 1e-3).floor() * leading).max(leading) } else { text_height };
     let params = PageParams { first_page_is_recto: first_page.is_multiple_of(2), spread_mismatch_demerits: SPREAD_MISMATCH_DEMERITS, ..PageParams::default() };
-    figure::break_pages(flow, &|_| room, &params, leading)
+    let mut ranges = figure::break_pages(flow, &|_| room, &params, leading, flexible_paragraphs);
+    set_alternatives(flow, &mut ranges);
+    ranges
+}
+
+/// What setting a paragraph a line longer or shorter costs a page, over the
+/// demerits the line breaker counts it more (a tenth of a thousandth of them,
+/// and this much whatever they are): a little less than a page one line short
+/// (about 9 on a 34-line page), so that a page is filled by a paragraph a
+/// line longer rather than left short, and a paragraph set as it is best
+/// where nothing is gained.
+const ALTERNATIVE_DEMERITS: f64 = 1.0;
+const LINE_DEMERITS_PER_PAGE_DEMERIT: f64 = 4000.0;
+
+/// The flow's paragraphs that are also set a line longer or shorter, where
+/// their lines stand now (figures may have moved through the flow), with what
+/// each setting costs. A paragraph something else came into the middle of
+/// (a figure moved down the flow) stays as it is.
+fn flexible_paragraphs(flow: &Flow) -> Vec<Flexible> {
+    let mut flexible = Vec::new();
+    let cost = |other: &Option<(Vec<FlowLine>, f64)>| other.as_ref().map(|(_, extra)| (ALTERNATIVE_DEMERITS + extra / LINE_DEMERITS_PER_PAGE_DEMERIT) as f32);
+    let mut position = 0;
+    while position < flow.items.len() {
+        let Some(index) = flow.lines[position].as_ref().and_then(|line| line.alternatives) else {
+            position += 1;
+            continue;
+        };
+        let paragraph = &flow.alternatives[index as usize];
+        let (start, mut lines, mut line) = (position, 0, 0.0);
+        while position < flow.items.len() && lines < paragraph.lines {
+            match flow.items[position] {
+                VItem::Line { height } => {
+                    lines += 1;
+                    line = height;
+                }
+                VItem::Penalty { .. } | VItem::TurnPenalty { .. } => {}
+                _ => break,
+            }
+            position += 1;
+        }
+        if lines == paragraph.lines {
+            flexible.push(Flexible { start, end: position, line, longer: cost(&paragraph.longer), shorter: cost(&paragraph.shorter) });
+        }
+    }
+    flexible
+}
+
+/// Each paragraph the page breaker chose to set otherwise, so set in the
+/// flow: its lines and their keeps in place of the ones it had, and the
+/// pages' ranges moved to match. The other settings are dropped.
+fn set_alternatives(flow: &mut Flow, ranges: &mut [PageRange]) {
+    if !ranges.iter().any(|range| range.alternative.is_some()) {
+        flow.alternatives.clear();
+        return;
+    }
+    let flexible = flexible_paragraphs(flow);
+    let mut alternatives = std::mem::take(&mut flow.alternatives);
+    let mut shift: isize = 0;
+    for range in ranges.iter_mut() {
+        range.start = range.start.saturating_add_signed(shift);
+        range.end = range.end.saturating_add_signed(shift);
+        let Some(alternative) = range.alternative else { continue };
+        let Some(paragraph) = flexible.get(alternative.flexible) else { continue };
+        let Some(index) = flow.lines[paragraph.start.saturating_add_signed(shift)].as_ref().and_then(|line| line.alternatives) else { continue };
+        let other = &mut alternatives[index as usize];
+        let Some((lines, _)) = (if alternative.longer { other.longer.take() } else { other.shorter.take() }) else { continue };
+        let mut items = Vec::with_capacity(lines.len() * 2);
+        pagebreak::push_paragraph(&mut items, &vec![paragraph.line; lines.len()], &Keeps::default());
+        let mut contents = lines.into_iter();
+        let contents: Vec<Option<FlowLine>> = items.iter().map(|item| matches!(item, VItem::Line { .. }).then(|| contents.next()).flatten()).collect();
+        let at = paragraph.start.saturating_add_signed(shift)..paragraph.end.saturating_add_signed(shift);
+        let added = items.len() as isize - at.len() as isize;
+        flow.items.splice(at.clone(), items);
+        flow.lines.splice(at, contents);
+        range.end = range.end.saturating_add_signed(added);
+        shift += added;
+    }
 }
 
 /// Facing pages that end on different lines cost more than both a line short

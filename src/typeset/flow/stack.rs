@@ -4,7 +4,7 @@
 //! (`pagebreak::push_paragraph` and `push_heading`).
 
 use crate::typeset::inline::code::set_code;
-use crate::typeset::inline::line::{set_paragraph, SetLine};
+use crate::typeset::inline::line::{set_paragraph, set_paragraph_alternatives, SetLine};
 use crate::typeset::inline::linebreak::{Item, Params};
 use crate::typeset::inline::prepare::Prepared;
 
@@ -12,6 +12,43 @@ use super::collect::{Keep, Material, RunStart, Setting, Spacing};
 use crate::layout::{Artifact, Tag};
 use super::pagebreak::{self, Keeps, VItem};
 use super::{Flow, FlowLine};
+use crate::resources::style::Style;
+
+/// Which paragraphs are also set a line longer and shorter, for the page
+/// breaker to choose from (`pagebreak::Flexible`): justified running text at
+/// the body's leading, so that a line more or less keeps the page on its
+/// grid, and no longer than a page, as only a paragraph a page holds whole
+/// is ever changed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Vary {
+    pub leading: f32,
+    pub most_lines: usize,
+    /// The largest adjustment ratio a line of another setting may have.
+    pub tolerance: f32,
+}
+
+impl Vary {
+    /// As the style asks (`justification.paragraph_alternatives`, a share of its tolerance).
+    pub fn of(style: &Style) -> Option<Vary> {
+        let leading = style.body.leading_pt;
+        let tolerance = style.justification.tolerance * style.justification.paragraph_alternatives;
+        (tolerance > 0.0 && leading > 0.0).then(|| Vary { leading, most_lines: (style.text_height() / leading).floor().max(1.0) as usize, tolerance })
+    }
+
+    fn takes(&self, setting: &Setting) -> bool {
+        matches!(setting.spacing, Spacing::Justified | Spacing::Ragged) && setting.keep == Keep::Paragraph && (setting.leading - self.leading).abs() < 1e-3
+    }
+}
+
+/// A paragraph's other settings, a line longer and a line shorter, each
+/// with the demerits it costs more than the setting in the flow.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ParagraphAlternatives {
+    /// Lines of the setting in the flow.
+    pub lines: usize,
+    pub longer: Option<(Vec<FlowLine>, f64)>,
+    pub shorter: Option<(Vec<FlowLine>, f64)>,
+}
 
 impl Flow {
     /// Sets and adds each block of `material`. A prepared paragraph is
@@ -21,6 +58,32 @@ impl Flow {
         for material in material {
             match material {
                 Material::Vertical(item) => self.push(item, None),
+                Material::Text(block) if self.hung.is_none() && self.vary.is_some_and(|vary| vary.takes(&block.setting)) => {
+                    let Vary { most_lines, tolerance, .. } = self.vary.expect("taken only with a Vary");
+                    let (mut lines, [longer, shorter]) = if block.setting.spacing == Spacing::Ragged {
+                        let (prepared, params) = ragged(block.text, params);
+                        set_paragraph_alternatives(&prepared, block.setting.measure, &params, most_lines, tolerance * RAGGED_TOLERANCE, false)
+                    } else {
+                        set_paragraph_alternatives(&block.text, block.setting.measure, params, most_lines, tolerance, true)
+                    };
+                    keep_line_end_spaces(&mut lines);
+                    let set = |other: Option<(Vec<SetLine>, f64)>| {
+                        other.map(|(mut lines, extra)| {
+                            keep_line_end_spaces(&mut lines);
+                            (self.flow_lines(lines, &block.setting, block.run, Vec::new()).collect(), extra)
+                        })
+                    };
+                    let (longer, shorter) = (set(longer), set(shorter));
+                    let start = self.items.len();
+                    let count = lines.len();
+                    self.push_lines(lines, block.setting, block.run);
+                    if longer.is_some() || shorter.is_some() {
+                        if let Some(first) = self.lines[start..].iter_mut().flatten().next() {
+                            first.alternatives = Some(self.alternatives.len() as u32);
+                            self.alternatives.push(ParagraphAlternatives { lines: count, longer, shorter });
+                        }
+                    }
+                }
                 Material::Text(block) => {
                     let lines = set_lines(block.text, &block.setting, params);
                     if let Keep::Hung { .. } = block.setting.keep {
@@ -75,23 +138,8 @@ impl Flow {
         if let (Keep::Heading { space_below, .. }, Some(last)) = (setting.keep, heights.last_mut()) {
             *last += space_below;
         }
-        let mut destination = setting.destination;
-        let body = !matches!(setting.keep, Keep::Heading { .. });
         let hyphenated: Vec<bool> = lines.iter().map(|line| line.hyphenated).collect();
-        let contents = lines.into_iter().enumerate().map(|(n, line)| FlowLine {
-            indent: setting.indent,
-            baseline: setting.baseline,
-            destination: destination.take(),
-            section: setting.section,
-            picture: None,
-            opens_block: n == 0,
-            rules: Vec::new(),
-            body,
-            tag,
-            tags: if n == 0 { std::mem::take(&mut first_tags) } else { Vec::new() },
-            first_word: run.map(|r| (r.run, line.first_word.saturating_sub(r.words_before))),
-            line,
-        });
+        let contents = self.flow_lines(lines, &setting, run, first_tags);
         let mut new_items = Vec::new();
         match setting.keep {
             Keep::Paragraph | Keep::Hung { .. } => pagebreak::push_paragraph(&mut new_items, &heights, &Keeps::default()),
@@ -101,6 +149,29 @@ impl Flow {
             Keep::Heading { space_above, .. } => pagebreak::push_heading(&mut new_items, space_above, &heights),
         }
         self.extend(with_turn_penalties(new_items, &hyphenated), contents);
+    }
+
+    /// A block's set lines as lines of the flow, the first tagged by `first_tags`.
+    fn flow_lines(&self, lines: Vec<SetLine>, setting: &Setting, run: Option<RunStart>, mut first_tags: Vec<(usize, Tag)>) -> impl Iterator<Item = FlowLine> {
+        let tag = setting.tag.unwrap_or(Tag::Artifact(Artifact::Layout));
+        let mut destination = setting.destination.clone();
+        let body = !matches!(setting.keep, Keep::Heading { .. });
+        let (indent, baseline, section) = (setting.indent, setting.baseline, setting.section);
+        lines.into_iter().enumerate().map(move |(n, line)| FlowLine {
+            indent,
+            baseline,
+            destination: destination.take(),
+            section,
+            picture: None,
+            opens_block: n == 0,
+            rules: Vec::new(),
+            body,
+            tag,
+            tags: if n == 0 { std::mem::take(&mut first_tags) } else { Vec::new() },
+            first_word: run.map(|r| (r.run, line.first_word.saturating_sub(r.words_before))),
+            alternatives: None,
+            line,
+        })
     }
 
     /// Appends items built by `pagebreak`'s helpers, pairing each line with its content.
@@ -216,7 +287,13 @@ pub(crate) fn set_ragged(prepared: Prepared, measure: f32, params: &Params) -> V
 }
 
 /// Breaks and sets a prepared paragraph ragged right, line `n` at most `measure(n)` wide.
-fn set_ragged_in(mut prepared: Prepared, measure: &dyn Fn(usize) -> f32, params: &Params) -> Vec<SetLine> {
+fn set_ragged_in(prepared: Prepared, measure: &dyn Fn(usize) -> f32, params: &Params) -> Vec<SetLine> {
+    let (prepared, params) = ragged(prepared, params);
+    set_paragraph(&prepared, measure, &params, false)
+}
+
+/// A paragraph and the line breaker's parameters as ragged lines are broken.
+fn ragged(mut prepared: Prepared, params: &Params) -> (Prepared, Params) {
     // Set at their natural width, the lines must not have counted on
     // shrinking word spaces nor narrowing letters (font expansion), or a
     // line the breaker accepts would stick out of the measure once set.
@@ -229,8 +306,11 @@ fn set_ragged_in(mut prepared: Prepared, measure: &dyn Fn(usize) -> f32, params:
     // stretched): the breaker may accept lines as short as a looser tolerance
     // allows, and still prefers the fuller ones, so that keeping a hyphen off a
     // second-last line or out of a name costs a shorter line, never a cut word.
+    // So may the first pass, without hyphens: a ragged line needs a hyphen only
+    // where a word would leave it far shorter than its neighbours.
     let tolerance = params.tolerance * RAGGED_TOLERANCE;
-    set_paragraph(&prepared, measure, &Params { expansion: 0.0, tolerance, ..*params }, false)
+    let pretolerance = params.pretolerance.map(|p| p * RAGGED_TOLERANCE);
+    (prepared, Params { expansion: 0.0, tolerance, pretolerance, ..*params })
 }
 
 /// How much shorter than the justified tolerance allows a ragged line may be.

@@ -324,6 +324,7 @@ impl Flow {
             tag: super::tagging::REPEATED,
             tags: row_line.tags.clone(),
             first_word: row_line.first_word,
+            alternatives: None,
         };
         let head = if block.has_head && row_count > 1 {
             // The head as repeated after a break: with the rule above it, not

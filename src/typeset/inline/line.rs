@@ -111,19 +111,45 @@ pub fn set_paragraph(prepared: &Prepared, measure: &dyn Fn(usize) -> f32, params
     let cut = cut_overlong_words(prepared, measure(0));
     let prepared = cut.as_ref().map_or(prepared, |(cut, _)| cut);
     let breaks = linebreak::break_lines(&prepared.items, measure, params);
+    let mut lines = set_breaks(prepared, &breaks, measure, params, justify);
+    for (at, word) in cut.into_iter().flat_map(|(_, words)| words) {
+        if let Some(line) = breaks.iter().position(|line| line.end > at) {
+            lines[line].cut_word.get_or_insert(word);
+        }
+    }
+    lines
+}
+
+/// A paragraph set as [`set_paragraph`] sets it, and also one line
+/// longer and one line shorter where it can be with no line's ratio past
+/// `tolerance` (`linebreak::alternatives`), each with the demerits it costs
+/// more, for a page breaker to choose from. A paragraph of more than
+/// `most_lines` lines, or with a word too wide for the measure, has none.
+pub fn set_paragraph_alternatives(prepared: &Prepared, measure: f32, params: &Params, most_lines: usize, tolerance: f32, justify: bool) -> (Vec<SetLine>, [Option<(Vec<SetLine>, f64)>; 2]) {
+    let measure = |_: usize| measure;
+    if cut_overlong_words(prepared, measure(0)).is_some() {
+        return (set_paragraph(prepared, &measure, params, justify), [None, None]);
+    }
+    let breaks = linebreak::break_lines(&prepared.items, &measure, params);
+    let lines = set_breaks(prepared, &breaks, &measure, params, justify);
+    if lines.len() > most_lines {
+        return (lines, [None, None]);
+    }
+    let set = |alternative: Option<linebreak::Alternative>| alternative.map(|a| (set_breaks(prepared, &a.lines, &measure, params, justify), a.extra_demerits));
+    let [longer, shorter] = linebreak::alternatives(&prepared.items, &measure, params, breaks.len(), tolerance);
+    (lines, [set(longer), set(shorter)])
+}
+
+/// The lines `breaks` makes of `prepared`, set.
+fn set_breaks(prepared: &Prepared, breaks: &[linebreak::Line], measure: &dyn Fn(usize) -> f32, params: &Params, justify: bool) -> Vec<SetLine> {
     let mut lines: Vec<SetLine> = breaks.iter().enumerate().map(|(n, line)| SetLine { hyphenated: line.hyphenated, ..set_line(prepared, line, params.expansion, justify, measure(n)) }).collect();
     let first_words = super::words::first_words(prepared, breaks.iter().map(|line| line.start));
-    for ((line, first_word), at) in lines.iter_mut().zip(first_words).zip(&breaks) {
+    for ((line, first_word), at) in lines.iter_mut().zip(first_words).zip(breaks) {
         line.first_word = first_word;
         // A hard line break inside the paragraph stands between two words too
         // (a title's "revolution: / When"); the paragraph's own end does not.
         let hard_break = at.end + 1 < prepared.items.len() && matches!(prepared.items.get(at.end), Some(Item::Penalty { cost, .. }) if *cost <= linebreak::FORCED_PENALTY);
         line.broken_at_space = hard_break || matches!(prepared.items.get(at.end), Some(Item::Glue { .. }));
-    }
-    for (at, word) in cut.into_iter().flat_map(|(_, words)| words) {
-        if let Some(line) = breaks.iter().position(|line| line.end > at) {
-            lines[line].cut_word.get_or_insert(word);
-        }
     }
     lines
 }

@@ -99,6 +99,9 @@ pub const DEFAULT_FITNESS_DEMERITS: f32 = 3_000.0;
 /// a line twice as loose look hardly worse than one a little loose.
 const LOOSER_TOLERANCES: [f64; 4] = [1.25, 1.5, 2.0, 3.0];
 
+/// How much of the tolerance a paragraph's other settings ([`alternatives`])
+/// may use: ALTVALUE
+
 /// With [`Params::avoid_final_hyphen`], how much looser than the tolerance
 /// a paragraph may be set to keep a hyphen off its second-last line.
 const FINAL_HYPHEN_LOOSENESS: f64 = 1.1;
@@ -368,6 +371,51 @@ pub fn break_lines(items: &[Item], line_width: &dyn Fn(usize) -> f32, params: &P
     vec![Line { start: 0, end: paragraph.final_position, ratio: 0.0, hyphenated: false }]
 }
 
+/// A setting of a paragraph in another number of lines than its best one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alternative {
+    pub lines: Vec<Line>,
+    /// How many demerits more than the best setting it costs (never negative).
+    pub extra_demerits: f64,
+}
+
+/// The paragraph set one line longer and one line shorter than in
+/// `natural_lines` lines, each the best such setting within the tolerance
+/// (`None` where there is none), as TeX's `\looseness` ±1 would find them.
+/// A page breaker that may choose among them fills a page a line deeper or
+/// takes a line more onto it without a widow or an orphan, where the text
+/// itself gives no such break.
+///
+/// One sweep keeps line counts apart to the end, so both come from the same search as the best setting they are
+/// weighed against; the extra demerits compare them with the best this sweep
+/// finds in `natural_lines` lines. A paragraph set only by a looser pass, or
+/// whose best setting here has another count, has no alternatives: it is
+/// already hard to set well.
+/// `tolerance` is the largest adjustment ratio their lines may have.
+pub fn alternatives(items: &[Item], line_width: &dyn Fn(usize) -> f32, params: &Params, natural_lines: usize, tolerance: f32) -> [Option<Alternative>; 2] {
+    if items.is_empty() || natural_lines == 0 {
+        return [None, None];
+    }
+    let mut paragraph = Paragraph::new(items, line_width, params);
+    paragraph.merge_lines = false;
+    let pass = Pass { max_ratio: finite_or(tolerance, 0.0).max(0.0), hyphenate: true, final_hyphen: true, emergency_stretch: 0.0, last_resort: false };
+    let Some((nodes, active)) = paragraph.sweep(&pass) else { return [None, None] };
+    let best_with = |count: usize| {
+        active
+            .iter()
+            .copied()
+            .filter(|&index| nodes[index].position == paragraph.final_position && nodes[index].line == count)
+            .min_by(|&a, &b| nodes[a].total_demerits.total_cmp(&nodes[b].total_demerits))
+    };
+    let Some(natural) = best_with(natural_lines) else { return [None, None] };
+    let alternative = |count: usize| {
+        let index = best_with(count)?;
+        let extra_demerits = (nodes[index].total_demerits - nodes[natural].total_demerits).max(0.0);
+        Some(Alternative { lines: paragraph.lines_ending_at(&nodes, index), extra_demerits })
+    };
+    [alternative(natural_lines + 1), natural_lines.checked_sub(1).filter(|&n| n > 0).and_then(alternative)]
+}
+
 // ---------------------------------------------------------------------------
 // Implementation.
 // ---------------------------------------------------------------------------
@@ -586,6 +634,14 @@ impl<'a> Paragraph<'a> {
     /// One sweep over the breakpoints; `None` if this pass finds no solution,
     /// else the lines and whether they have the line count `looseness` asks.
     fn run(&self, pass: &Pass) -> Option<(Vec<Line>, bool)> {
+        let (nodes, active) = self.sweep(pass)?;
+        let (last, looseness_met) = self.choose_final(&nodes, &active)?;
+        Some((self.lines_ending_at(&nodes, last), looseness_met))
+    }
+
+    /// The search itself: the nodes it made, and those active at the end
+    /// (all at the paragraph's final break). `None` if this pass finds no solution.
+    fn sweep(&self, pass: &Pass) -> Option<(Vec<Node>, Vec<usize>)> {
         let params = self.params;
         let line_penalty = finite_or(params.line_penalty, DEFAULT_LINE_PENALTY as f64);
         let double_hyphen = finite_or(params.double_hyphen_demerits, 0.0);
@@ -686,8 +742,7 @@ impl<'a> Paragraph<'a> {
             self.add_best_candidates(&candidates, breakpoint, fitness_demerits, &mut nodes, &mut active);
         }
 
-        let (last, looseness_met) = self.choose_final(&nodes, &active)?;
-        Some((self.lines_ending_at(&nodes, last), looseness_met))
+        Some((nodes, active))
     }
 
     fn next_line(&self, line: usize) -> usize {
@@ -1173,6 +1228,39 @@ mod tests {
         let looser = break_lines(&items, &|_| 15.0, &params);
         assert_eq!(looser.len(), normal.len() + 1);
         assert_well_formed(&items, &looser);
+    }
+
+    #[test]
+    fn alternatives_are_a_line_longer_and_shorter_within_the_tolerance() {
+        let items = long_paragraph(60);
+        let params = Params { expansion: 0.0, ..Params::default() };
+        // Whether a paragraph has either depends on how full its last line is:
+        // across measures, some give each.
+        let (mut longer_seen, mut shorter_seen) = (0, 0);
+        for measure in (100..200).step_by(5) {
+            let width = |_: usize| measure as f32;
+            let natural = break_lines(&items, &width, &params);
+            let [longer, shorter] = alternatives(&items, &width, &params, natural.len(), params.tolerance);
+            for (other, lines) in [(&longer, natural.len() + 1), (&shorter, natural.len() - 1)] {
+                let Some(other) = other else { continue };
+                assert_eq!(other.lines.len(), lines);
+                assert_well_formed(&items, &other.lines);
+                assert!(other.extra_demerits >= 0.0, "the natural setting is the best: {other:?}");
+                // The last line is ragged; every other keeps within the tolerance.
+                let (last, others) = other.lines.split_last().unwrap();
+                assert!(others.iter().all(|line| line.ratio <= params.tolerance && line.ratio >= -1.0), "{other:?}");
+                assert_eq!(last.end, items.len() - 1);
+            }
+            longer_seen += longer.is_some() as usize;
+            shorter_seen += shorter.is_some() as usize;
+            // With no room to loosen or tighten, there is neither.
+            assert_eq!(alternatives(&items, &width, &params, natural.len(), 0.0)[0], None);
+        }
+        assert!(longer_seen >= 3 && shorter_seen >= 1, "{longer_seen} longer, {shorter_seen} shorter");
+        // A one-line paragraph has no shorter setting.
+        let short = plain_words(&[3.0, 3.0]);
+        let [_, shorter] = alternatives(&short, &|_| 50.0, &params, 1, params.tolerance);
+        assert!(shorter.is_none());
     }
 
     #[test]

@@ -165,7 +165,7 @@ fn thousandths(out: &mut Vec<u8>, value: f32) {
     }
 }
 
-fn digits(out: &mut Vec<u8>, mut n: u64) {
+pub(super) fn digits(out: &mut Vec<u8>, mut n: u64) {
     let mut buffer = [0u8; 20];
     let mut at = buffer.len();
     loop {

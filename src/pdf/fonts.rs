@@ -55,12 +55,19 @@ impl EmbeddedFont {
 pub(super) fn embed_fonts(doc: &Document) -> Result<Vec<Option<EmbeddedFont>>, PdfError> {
     // The first non-empty text wins, so the mapping follows reading order and
     // does not depend on how often a variant occurs.
-    let mut used: Vec<BTreeMap<u16, String>> = vec![BTreeMap::new(); doc.fonts.len()];
+    // Tables indexed by glyph id (`None`: not used), not maps: a long book
+    // looks up every one of its glyphs here, and a tree's lookups were most of
+    // the writer's font work.
+    let mut used: Vec<Vec<Option<String>>> = vec![Vec::new(); doc.fonts.len()];
     for item in doc.pages.iter().flat_map(|p| &p.items) {
         if let Item::Glyphs(run) = item {
             let glyphs = &mut used[run.font];
             for (g, text) in run.glyphs.with_texts() {
-                let mapped = glyphs.entry(g.id).or_default();
+                let at = usize::from(g.id);
+                if at >= glyphs.len() {
+                    glyphs.resize(at + 1, None);
+                }
+                let mapped = glyphs[at].get_or_insert_with(String::new);
                 if mapped.is_empty() {
                     mapped.push_str(text);
                 }
@@ -71,7 +78,8 @@ pub(super) fn embed_fonts(doc: &Document) -> Result<Vec<Option<EmbeddedFont>>, P
         .iter()
         .zip(used)
         .enumerate()
-        .map(|(i, (font, unicode))| {
+        .map(|(i, (font, glyphs))| {
+            let unicode: BTreeMap<u16, String> = glyphs.into_iter().enumerate().filter_map(|(gid, text)| Some((gid as u16, text?))).collect();
             (!unicode.is_empty())
                 .then(|| embed(i, font, unicode))
                 .transpose()

@@ -18,6 +18,7 @@
 mod content;
 mod fonts;
 mod images;
+mod serialise;
 mod structure;
 mod tagged;
 #[cfg(test)]
@@ -104,7 +105,7 @@ pub fn write_pdf_as(doc: &Document, standard: PdfStandard) -> Result<Vec<u8>, Pd
     });
     set_contents(&mut lo, contents)?;
     compress_streams(&mut lo);
-    structure::save_with_content_id(&mut lo)
+    serialise::save_with_content_id(&mut lo)
 }
 
 /// `work` on each half of `items` on two threads, the results in `items`' order.
@@ -123,6 +124,15 @@ fn in_halves<T: Sync, R: Send>(items: &[T], work: impl Fn(&[T]) -> Vec<R> + Sync
 /// Deflated at zlib's default level: lopdf's best level spent a large share of the
 /// writer's time for a file under 1 % smaller. `None` where deflating gains nothing.
 fn compress(bytes: Vec<u8>) -> (Vec<u8>, bool) {
+    match deflate(&bytes) {
+        Some(compressed) if compressed.len() + 19 < bytes.len() => (compressed, true),
+        _ => (bytes, false),
+    }
+}
+
+/// `bytes` as a zlib stream at the default level, the same bytes flate2's
+/// `ZlibEncoder` gives.
+fn deflate(bytes: &[u8]) -> Option<Vec<u8>> {
     thread_local! {
         // A new deflater allocates and clears its window and tables: a long
         // book's thousand streams spent more on that than on some of their
@@ -130,7 +140,7 @@ fn compress(bytes: Vec<u8>) -> (Vec<u8>, bool) {
         static DEFLATER: std::cell::RefCell<flate2::Compress> =
             std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::default(), true));
     }
-    let compressed = DEFLATER.with_borrow_mut(|deflater| {
+    DEFLATER.with_borrow_mut(|deflater| {
         deflater.reset();
         let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
         loop {
@@ -141,11 +151,7 @@ fn compress(bytes: Vec<u8>) -> (Vec<u8>, bool) {
                 Err(_) => return None,
             }
         }
-    });
-    match compressed {
-        Some(compressed) if compressed.len() + 19 < bytes.len() => (compressed, true),
-        _ => (bytes, false),
-    }
+    })
 }
 
 /// Puts each page's own content stream in place of the one printpdf wrote.

@@ -1,6 +1,6 @@
 //! The post-pass over printpdf's object graph: what printpdf cannot express
 //! (named destinations, links to them, nested bookmarks, `/Lang`, metadata
-//! without a clock, exact widths) and a trailer `/ID` derived from content.
+//! without a clock, exact widths); [`super::serialise`] writes it out.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +8,7 @@ use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
 use super::fonts::{number, width_array, EmbeddedFont};
 use super::tagged::{self, PdfStandard};
-use super::{fnv1a, PdfError, FNV_OFFSET};
+use super::PdfError;
 use crate::layout::{Document, DocumentInfo, LinkTarget, OutlineEntry, Point};
 
 pub(super) fn finish(
@@ -91,89 +91,6 @@ pub(super) fn finish(
     }
 
     set_widths(lo, &pages, fonts)
-}
-
-/// Serialises twice: the `/ID` is a hash of the file's objects written
-/// without one (plainly, which is quicker than in object streams), so it
-/// identifies the content and never changes between identical builds.
-pub(super) fn save_with_content_id(lo: &mut lopdf::Document) -> Result<Vec<u8>, PdfError> {
-    lo.trailer.remove(b"ID");
-    // The draft is only hashed, never kept: hashed as it is written, it costs
-    // no copy of the whole file.
-    let mut draft = DraftHash { plain: FNV_OFFSET, seeded: fnv1a(FNV_OFFSET, b"quire"), length: 0 };
-    lo.save_to(&mut draft)
-        .map_err(|e| internal(&format!("serialising failed ({e})")))?;
-    let mut id = draft.plain.to_be_bytes().to_vec();
-    id.extend(draft.seeded.to_be_bytes());
-    let id = Object::String(id, StringFormat::Hexadecimal);
-    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    let mut out = Vec::with_capacity(draft.length + 64);
-    save(lo, &mut out)
-        .map_err(|e| internal(&format!("serialising failed ({e})")))?;
-    Ok(out)
-}
-
-/// The file's two FNV-1a hashes, one from the plain offset and one seeded with
-/// "quire", taken as the draft is written.
-struct DraftHash {
-    plain: u64,
-    seeded: u64,
-    length: usize,
-}
-
-impl std::io::Write for DraftHash {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.plain = fnv1a(self.plain, bytes);
-        self.seeded = fnv1a(self.seeded, bytes);
-        self.length += bytes.len();
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The objects other than streams go into object streams, deflated, with a
-/// cross-reference stream (PDF 1.5): a tagged book has an object for every
-/// paragraph, note and link of its structure, which written out one by one
-/// made the file a third larger.
-fn save(lo: &mut lopdf::Document, out: &mut Vec<u8>) -> std::io::Result<()> {
-    let mut bytes = Vec::new();
-    lo.save_with_options(&mut bytes, lopdf::SaveOptions::builder().use_object_streams(true).use_xref_streams(true).max_objects_per_stream(200).compression_level(6).build())?;
-    *out = deflate_xref_stream(bytes);
-    Ok(())
-}
-
-/// lopdf writes the cross-reference stream unfiltered (70 KB in a long book):
-/// it is the file's last object, so deflating it in place moves no other
-/// object and leaves `startxref` right. The bytes as they were if they are
-/// not laid out as expected.
-fn deflate_xref_stream(bytes: Vec<u8>) -> Vec<u8> {
-    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).rposition(|w| w == needle);
-    let Some(startxref) = find(&bytes, b"startxref") else { return bytes };
-    let Some(offset) = std::str::from_utf8(&bytes[startxref + 9..]).ok().and_then(|t| t.split_whitespace().next()?.parse::<usize>().ok()) else { return bytes };
-    let Some(object) = bytes.get(offset..startxref) else { return bytes };
-    let (Some(open), Some(close)) = (find(object, b">>stream\n"), find(object, b"endstream")) else { return bytes };
-    let dict = &object[..open];
-    let data = &object[open + 9..close];
-    let data = data.strip_suffix(b"\n").unwrap_or(data);
-    let Some(length) = find(dict, b"/Length ") else { return bytes };
-    let digits = dict[length + 8..].iter().take_while(|b| b.is_ascii_digit()).count();
-    if dict.windows(7).any(|w| w == b"/Filter") || !std::str::from_utf8(&dict[length + 8..length + 8 + digits]).is_ok_and(|n| n.parse() == Ok(data.len())) {
-        return bytes;
-    }
-    let (deflated, true) = super::compress(data.to_vec()) else { return bytes };
-    let mut out = Vec::with_capacity(bytes.len());
-    out.extend_from_slice(&bytes[..offset]);
-    out.extend_from_slice(&dict[..length]);
-    out.extend_from_slice(format!("/Filter/FlateDecode/Length {}", deflated.len()).as_bytes());
-    out.extend_from_slice(&dict[length + 8 + digits..]);
-    out.extend_from_slice(b">>stream\n");
-    out.extend_from_slice(&deflated);
-    out.extend_from_slice(b"\nendstream\nendobj\n");
-    out.extend_from_slice(&bytes[startxref..]);
-    out
 }
 
 /// The `/Dests` name tree: a single root node holding every name, sorted by
@@ -473,7 +390,7 @@ pub(super) fn utf16_text(text: &str) -> Vec<u8> {
     bytes
 }
 
-fn internal(what: &str) -> PdfError {
+pub(super) fn internal(what: &str) -> PdfError {
     PdfError::new(format!(
         "The PDF could not be finished because {what}; this is a bug in the PDF writer."
     ))

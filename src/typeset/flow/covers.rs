@@ -51,6 +51,10 @@ pub enum Colophon {
 /// White kept between a page's last line of text and a colophon set under it, in body lines.
 const COLOPHON_CLEARANCE_LINES: f32 = 2.0;
 
+/// Where the text's baseline stands in its line's slot, as `collect` sets running text: a
+/// line at the cover's foot set so stands on the pages' baseline grid.
+const BASELINE_IN_SLOT: f32 = 0.8;
+
 /// The pamphlet's article stacked (`typeset::Stack`), for pages with the
 /// colophon in either place: the article as it is without the back matter the
 /// back cover holds.
@@ -303,8 +307,10 @@ impl<'a> Covers<'a> {
         let mut page = self.blank_page();
         let foot = self.ragged(m.publisher.as_deref().unwrap_or(&m.title), FaceStyle::Italic, s.furniture.size_pt);
         let leading = s.body.leading_pt;
-        let foot_height = leading * foot.len() as f32;
-        self.put(&mut page, foot, left, s.page_height() - s.bottom() - foot_height + leading, leading);
+        // The foot ends on the text's last grid line, level with the facing page's last line.
+        let lines = (s.text_height() / leading + 1e-3).floor().max(foot.len() as f32 + 1.0);
+        let foot_lines = foot.len() as f32;
+        self.put(&mut page, foot, left, s.top() + BASELINE_IN_SLOT * leading + (lines - foot_lines) * leading, leading);
 
         // Each section is set before the next is collected: whether space
         // goes above it depends on whether the sections before it set anything.
@@ -325,7 +331,7 @@ impl<'a> Covers<'a> {
         if flow.items.is_empty() {
             return BackCover { page, holds_back_matter: false };
         }
-        let room = s.text_height() - foot_height - leading;
+        let room = (lines - foot_lines - 1.0) * leading;
         super::grid::align(&mut flow, leading);
         let ranges = pagebreak::break_pages(&flow.items, &|_| room, &PageParams::default());
         match ranges.as_slice() {
@@ -347,5 +353,43 @@ fn item_foot(item: &Item) -> f32 {
         Item::Glyphs(run) => run.origin.y,
         Item::Rule { from, to, .. } => from.y.max(to.y),
         Item::Image { area, .. } => area.y + area.height,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The back cover's lines, its foot among them, stand on the text pages'
+    /// baseline grid in both booklets, whose pages hold a whole number of lines
+    /// (A5) or not (half letter).
+    #[test]
+    fn the_back_cover_stands_on_the_pages_grid() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (book, _) = crate::build::load(&root.join("manuscript/russia-1917.md")).unwrap();
+        let fonts = crate::resources::Resources::built_in().fonts().unwrap();
+        for file in ["booklet-a5.toml", "booklet-half-letter.toml"] {
+            let style = Style::read(&root.join("styles").join(file)).unwrap();
+            let mut covers = Covers::new(&style, &fonts, None);
+            let back = covers.back_cover(&book);
+            assert!(back.holds_back_matter, "{file}");
+            let leading = style.body.leading_pt;
+            let origin = style.top() + BASELINE_IN_SLOT * leading;
+            let runs: Vec<&layout::GlyphRun> = back.page.items.iter().filter_map(|item| match item { layout::Item::Glyphs(run) => Some(run), _ => None }).collect();
+            let baselines: Vec<f32> = runs.iter().map(|run| run.origin.y).collect();
+            // The text's lines, in its regular face (the most runs); its headings sit between grid lines, as on the pages.
+            let count = |font| runs.iter().filter(|run| run.font == font).count();
+            let regular = runs.iter().map(|run| run.font).max_by_key(|&font| count(font)).unwrap();
+            let text: Vec<f32> = runs.iter().filter(|run| run.font == regular).map(|run| run.origin.y).collect();
+            assert!(text.len() >= 5, "{file}: {text:?}");
+            for y in &text {
+                let lines = (y - origin) / leading;
+                assert!((lines - lines.round()).abs() < 0.01, "{file}: a line at {y} is {lines} lines below the first");
+            }
+            // The foot on the last line the text pages hold.
+            let last = baselines.iter().cloned().fold(f32::MIN, f32::max);
+            assert_eq!(((last - origin) / leading).round(), (style.text_height() / leading).floor() - 1.0, "{file}");
+        }
     }
 }

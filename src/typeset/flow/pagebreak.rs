@@ -104,9 +104,6 @@ pub struct PageParams {
     /// (1, 2), (3, 4), … If false, spreads are (0, 1), (2, 3), …
     pub first_page_is_recto: bool,
     pub spread_mismatch_demerits: f32,
-    /// A page's badness is this times the square of the fraction of it left
-    /// empty ([`UNDERFULL_BADNESS_SCALE`] by default).
-    pub underfull_demerits: f32,
 }
 
 impl Default for PageParams {
@@ -115,7 +112,6 @@ impl Default for PageParams {
             balance_spreads: true,
             first_page_is_recto: true,
             spread_mismatch_demerits: DEFAULT_SPREAD_MISMATCH_DEMERITS,
-            underfull_demerits: UNDERFULL_BADNESS_SCALE as f32,
         }
     }
 }
@@ -526,7 +522,6 @@ impl<'a> Flow<'a> {
     fn run(&self) -> Vec<PageRange> {
         let balance = self.params.balance_spreads;
         let mismatch_demerits = finite(self.params.spread_mismatch_demerits).max(0.0);
-        let underfull_scale = finite(self.params.underfull_demerits).max(0.0);
 
         let mut nodes = vec![Node {
             position: 0,
@@ -583,8 +578,7 @@ impl<'a> Flow<'a> {
                 };
                 if excess <= HEIGHT_EPSILON {
                     settings[0] = Some((natural, 0.0, None));
-                    let gap = room - (natural - shrink);
-                    if !ragged && gap > HEIGHT_EPSILON {
+                    if !ragged && excess < -HEIGHT_EPSILON {
                         if let Some((cost, flexible, line)) = cheapest(0).filter(|&(_, _, line)| excess + line <= HEIGHT_EPSILON) {
                             settings[1] = Some((natural + line, cost, Some(Alternative { flexible, longer: true })));
                         }
@@ -622,7 +616,7 @@ impl<'a> Flow<'a> {
                     }
                     if !ragged && room > 0.0 {
                         let gap = (room - fill).max(0.0) / room;
-                        demerits += underfull_scale * gap * gap;
+                        demerits += UNDERFULL_BADNESS_SCALE * gap * gap;
                     }
                     if balance && !ragged {
                         if let Some(Facing { fill: facing_fill, ends_section: facing_ends_section }) = node.spread_fill {

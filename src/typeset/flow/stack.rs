@@ -15,8 +15,8 @@ use super::{Flow, FlowLine};
 use crate::resources::style::Style;
 
 /// Which paragraphs are also set a line longer and shorter, for the page
-/// breaker to choose from (`pagebreak::Flexible`): justified running text at
-/// the body's leading, so that a line more or less keeps the page on its
+/// breaker to choose from (`pagebreak::Flexible`): running text, justified or
+/// ragged, at the body's leading, so that a line more or less keeps the page on its
 /// grid, and no longer than a page, as only a paragraph a page holds whole
 /// is ever changed.
 #[derive(Debug, Clone, Copy, PartialEq)]

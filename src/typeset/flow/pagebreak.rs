@@ -266,7 +266,7 @@ pub fn break_pages_flexibly(items: &[VItem], flexible: &[Flexible], page_height:
 // Implementation.
 // ---------------------------------------------------------------------------
 
-const NO_NODE: usize = usize::MAX;
+const NO_NODE: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Totals {
@@ -292,38 +292,84 @@ struct Breakpoint {
     carried: f64,
 }
 
+/// The breakpoint a node stands at when it is the flow's start ([`Flow::start`]).
+const START: u32 = u32::MAX;
+
+/// The cheapest way found to break the pages up to a breakpoint, in one
+/// state (page number, the fill a facing page must match). A long book makes
+/// hundreds of thousands, all kept to trace the best path back: what its
+/// breakpoint says (where the page ends, where the next begins) is read from
+/// there, not copied, and indices are 32-bit.
 struct Node {
-    position: usize,
-    next_page_start: usize,
-    /// Height the page that starts here begins with, before its own items.
-    carried: f64,
-    /// Number of the page that starts here (merged past `easy_page`).
-    page: usize,
     total_demerits: f64,
-    previous: usize,
-    /// Height of the page that ends here.
-    content_height: f64,
-    overfull: bool,
-    keep_broken: bool,
     /// Fill of the page ending here if it is the first page of a spread whose
     /// facing page should match it.
     spread_fill: Option<Facing>,
+    /// Index of the breakpoint the page ending here ends at, or [`START`].
+    at: u32,
+    /// Number of the page that starts here (merged past `easy_page`).
+    page: u32,
+    previous: u32,
+    /// Height of the page that ends here (reported as an f32).
+    content_height: f32,
+    /// The paragraph set otherwise on the page ending here.
+    alternative: Option<Choice>,
+    overfull: bool,
     /// A blank page follows the page ending here (a recto break after a recto).
     blank_after: bool,
-    /// The paragraph set otherwise on the page ending here.
-    alternative: Option<Alternative>,
+}
+
+/// An [`Alternative`] as a node keeps it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Choice {
+    flexible: u32,
+    longer: bool,
 }
 
 #[derive(Clone, Copy)]
 struct Candidate {
-    page: usize,
+    page: u32,
+    /// `fill_key(spread_fill)`, worked out once: comparing keys recomputed
+    /// for every pair was a fifth of the page breaker's time.
+    key: Option<i64>,
     spread_fill: Option<Facing>,
     total_demerits: f64,
-    previous: usize,
-    content_height: f64,
+    previous: u32,
+    content_height: f32,
     overfull: bool,
     blank_after: bool,
-    alternative: Option<Alternative>,
+    alternative: Option<Choice>,
+}
+
+/// A page from the nodes of one breakpoint and page number to the breakpoint
+/// being reached: the same for all of them but for what each node's facing
+/// fill adds, so worked out once for them.
+struct PageFrom {
+    at: u32,
+    page: u32,
+    natural: f64,
+    excess: f64,
+    /// The page as it stands and with a paragraph set otherwise, priced.
+    settings: [Option<Priced>; 2],
+    /// Where among the breakpoint's candidates each setting's state is, once known.
+    slots: [Option<usize>; 2],
+    /// When the page overflows: whether more material may yet fit, a
+    /// paragraph it brings whole set a line shorter.
+    may_still_fit: bool,
+}
+
+/// One setting of a page, with its demerits but for a facing page's mismatch.
+#[derive(Clone, Copy)]
+struct Priced {
+    height: f64,
+    fill: f64,
+    demerits: f64,
+    spread_fill: Option<Facing>,
+    key: Option<i64>,
+    /// The page after, and whether a blank page comes first.
+    next_page: u32,
+    blank_after: bool,
+    alternative: Option<Choice>,
 }
 
 /// What the first page of a spread asks of the page facing it: to end at
@@ -408,6 +454,8 @@ struct Flow<'a> {
     flexibles: Option<Flexibles>,
     prefix: Vec<Totals>,
     breakpoints: Vec<Breakpoint>,
+    /// Where the flow's first page starts, as if a break stood before it.
+    start: Breakpoint,
     /// Room on pages `0..=easy_page + 1`; later pages repeat the last one.
     heights: Vec<f64>,
     easy_page: usize,
@@ -487,7 +535,8 @@ impl<'a> Flow<'a> {
         heights.truncate(easy_page + 2);
 
         let flexibles = Flexibles::new(flexible, end);
-        Some(Flow { params, flexibles, prefix, breakpoints, heights, easy_page, keeps_parity, first_content: content_from[0], end })
+        let start = Breakpoint { position: 0, cost: 0.0, turn_cost: 0.0, forced: false, forbidden: false, recto: false, ends_section: false, next_page_start: content_from[0], carried: 0.0 };
+        Some(Flow { params, flexibles, prefix, breakpoints, start, heights, easy_page, keeps_parity, first_content: content_from[0], end })
     }
 
     /// Page numbers past `easy_page` only matter by parity, and only when
@@ -519,169 +568,220 @@ impl<'a> Flow<'a> {
         }
     }
 
+    /// The breakpoint a node stands at.
+    fn breakpoint(&self, at: u32) -> &Breakpoint {
+        if at == START {
+            &self.start
+        } else {
+            &self.breakpoints[at as usize]
+        }
+    }
+
+    /// The page from the nodes at breakpoint `at` (`start`) numbered `page`
+    /// to `breakpoint`: its height, how far it overflows, and its settings
+    /// priced (the page as it stands, or, only where that leaves it short, or
+    /// overflowing by a line, with a paragraph it holds whole set a line
+    /// longer or shorter: the two settings weighed).
+    fn page_from(&self, at: u32, start: &Breakpoint, page: usize, breakpoint: &Breakpoint) -> PageFrom {
+        let room = self.heights[page.min(self.easy_page)];
+        let from = &self.prefix[start.next_page_start];
+        let to = &self.prefix[breakpoint.position];
+        let natural = to.height - from.height + start.carried;
+        let stretch = to.stretch - from.stretch;
+        let shrink = to.shrink - from.shrink;
+
+        let excess = natural - shrink - room;
+        let ragged = breakpoint.forced;
+        let mut settings: [Option<(f64, f64, Option<Choice>)>; 2] = [None, None];
+        let cheapest = |kind: usize| {
+            let flexibles = self.flexibles.as_ref()?;
+            let (cost, flexible) = flexibles.cheapest(start.next_page_start, breakpoint.position, kind)?;
+            Some((cost, flexible, flexibles.lines[flexible]))
+        };
+        if excess <= HEIGHT_EPSILON {
+            settings[0] = Some((natural, 0.0, None));
+            if !ragged && excess < -HEIGHT_EPSILON {
+                if let Some((cost, flexible, line)) = cheapest(0).filter(|&(_, _, line)| excess + line <= HEIGHT_EPSILON) {
+                    settings[1] = Some((natural + line, cost, Some(Choice { flexible: flexible as u32, longer: true })));
+                }
+            }
+        } else if let Some((cost, flexible, line)) = cheapest(1).filter(|&(_, _, line)| excess - line <= HEIGHT_EPSILON) {
+            settings[0] = Some((natural - line, cost, Some(Choice { flexible: flexible as u32, longer: false })));
+        }
+        // More material only overflows more, unless a paragraph it brings
+        // whole onto the page may yet be set a line shorter.
+        let line = self.flexibles.as_ref().map_or(0.0, |f| f.longest_line);
+        let may_still_fit = excess - line <= HEIGHT_EPSILON && !breakpoint.forced;
+
+        let (next_page, blank_after) = self.page_after(page, breakpoint);
+        let facing = self.params.balance_spreads && !ragged && self.is_spread_start(page);
+        let turns = breakpoint.turn_cost > 0.0 && !self.is_spread_start(page);
+        let settings = settings.map(|setting| {
+            setting.map(|(height, alternative_cost, alternative)| {
+                // Ragged pages (chapter end, end of flow) may be short for free.
+                let fill = (height + stretch).min(room);
+                let mut demerits = breakpoint.cost + alternative_cost;
+                if turns {
+                    demerits += breakpoint.turn_cost;
+                }
+                if !ragged && room > 0.0 {
+                    let gap = (room - fill).max(0.0) / room;
+                    demerits += UNDERFULL_BADNESS_SCALE * gap * gap;
+                }
+                let spread_fill = facing.then_some(Facing { fill, ends_section: breakpoint.ends_section });
+                Priced { height, fill, demerits, spread_fill, key: fill_key(spread_fill), next_page: next_page as u32, blank_after, alternative }
+            })
+        });
+        PageFrom { at, page: page as u32, natural, excess, settings, slots: [None, None], may_still_fit }
+    }
+
     fn run(&self) -> Vec<PageRange> {
         let balance = self.params.balance_spreads;
         let mismatch_demerits = finite(self.params.spread_mismatch_demerits).max(0.0);
 
         let mut nodes = vec![Node {
-            position: 0,
-            next_page_start: self.first_content,
-            carried: 0.0,
-            page: 0,
             total_demerits: 0.0,
+            spread_fill: None,
+            at: START,
+            page: 0,
             previous: NO_NODE,
             content_height: 0.0,
-            overfull: false,
-            keep_broken: false,
-            spread_fill: None,
-            blank_after: false,
             alternative: None,
+            overfull: false,
+            blank_after: false,
         }];
-        let mut active: Vec<usize> = vec![0];
+        let mut active: Vec<u32> = vec![0];
         let mut candidates: Vec<Candidate> = Vec::new();
+        let mut kept = KeptStates::default();
 
-        for breakpoint in &self.breakpoints {
+        for (at, breakpoint) in self.breakpoints.iter().enumerate() {
             candidates.clear();
             // (excess, demerits, node, height): the least overflowing page,
             // used only if nothing else reaches this breakpoint.
-            let mut rescue: Option<(f64, f64, usize, f64)> = None;
-            let mut kept = 0;
+            let mut rescue: Option<(f64, f64, u32, f64)> = None;
+            let mut still_active = 0;
             let (mut group_position, mut group_start) = (usize::MAX, 0);
+            let mut page: Option<PageFrom> = None;
             for slot in 0..active.len() {
                 let node_index = active[slot];
-                let node = &nodes[node_index];
-                if node.next_page_start >= breakpoint.position && breakpoint.position < self.end {
+                let node = &nodes[node_index as usize];
+                let start = self.breakpoint(node.at);
+                if start.next_page_start >= breakpoint.position && breakpoint.position < self.end {
                     // The page would be empty: breaking here changes nothing
                     // for this node (this also swallows forced breaks at the
                     // top of a page).
-                    active[kept] = node_index;
-                    kept += 1;
+                    active[still_active] = node_index;
+                    still_active += 1;
                     continue;
                 }
-                let room = self.heights[node.page.min(self.easy_page)];
-                let from = &self.prefix[node.next_page_start];
-                let to = &self.prefix[breakpoint.position];
-                let natural = to.height - from.height + node.carried;
-                let stretch = to.stretch - from.stretch;
-                let shrink = to.shrink - from.shrink;
-
-                let excess = natural - shrink - room;
-                let ragged = breakpoint.forced;
-                // The page as it stands, or (only where that leaves it short, or
-                // overflowing by a line) with a paragraph it holds whole set a line
-                // longer or shorter: the two settings weighed.
-                let mut settings: [Option<(f64, f64, Option<Alternative>)>; 2] = [None, None];
-                let cheapest = |kind: usize| {
-                    let flexibles = self.flexibles.as_ref()?;
-                    let (cost, flexible) = flexibles.cheapest(node.next_page_start, breakpoint.position, kind)?;
-                    Some((cost, flexible, flexibles.lines[flexible]))
+                // The nodes of one breakpoint and page are mostly side by side.
+                let page = match page {
+                    Some(ref mut page) if page.at == node.at && page.page == node.page => page,
+                    _ => page.insert(self.page_from(node.at, start, node.page as usize, breakpoint)),
                 };
-                if excess <= HEIGHT_EPSILON {
-                    settings[0] = Some((natural, 0.0, None));
-                    if !ragged && excess < -HEIGHT_EPSILON {
-                        if let Some((cost, flexible, line)) = cheapest(0).filter(|&(_, _, line)| excess + line <= HEIGHT_EPSILON) {
-                            settings[1] = Some((natural + line, cost, Some(Alternative { flexible, longer: true })));
-                        }
-                    }
-                } else if let Some((cost, flexible, line)) = cheapest(1).filter(|&(_, _, line)| excess - line <= HEIGHT_EPSILON) {
-                    settings[0] = Some((natural - line, cost, Some(Alternative { flexible, longer: false })));
-                }
-                if settings[0].is_none() {
+                if page.settings[0].is_none() {
                     let better = match rescue {
                         None => true,
                         Some((best_excess, best_demerits, _, _)) => {
-                            excess < best_excess - HEIGHT_EPSILON
-                                || (excess <= best_excess + HEIGHT_EPSILON && node.total_demerits < best_demerits)
+                            page.excess < best_excess - HEIGHT_EPSILON
+                                || (page.excess <= best_excess + HEIGHT_EPSILON && node.total_demerits < best_demerits)
                         }
                     };
                     if better {
-                        rescue = Some((excess, node.total_demerits, node_index, natural));
+                        rescue = Some((page.excess, node.total_demerits, node_index, page.natural));
                     }
-                    // More material only overflows more, unless a paragraph it brings
-                    // whole onto the page may yet be set a line shorter.
-                    let line = self.flexibles.as_ref().map_or(0.0, |f| f.longest_line);
-                    if excess - line <= HEIGHT_EPSILON && !breakpoint.forced {
-                        active[kept] = node_index;
-                        kept += 1;
+                    if page.may_still_fit {
+                        active[still_active] = node_index;
+                        still_active += 1;
                     }
                     continue;
                 }
 
-                for (height, alternative_cost, alternative) in settings.into_iter().flatten() {
-                    // Ragged pages (chapter end, end of flow) may be short for free.
-                    let fill = (height + stretch).min(room);
-                    let mut demerits = breakpoint.cost + alternative_cost;
-                    if breakpoint.turn_cost > 0.0 && !self.is_spread_start(node.page) {
-                        demerits += breakpoint.turn_cost;
-                    }
-                    if !ragged && room > 0.0 {
-                        let gap = (room - fill).max(0.0) / room;
-                        demerits += UNDERFULL_BADNESS_SCALE * gap * gap;
-                    }
-                    if balance && !ragged {
+                for (priced, slot) in page.settings.iter().zip(&mut page.slots) {
+                    let Some(priced) = priced else { continue };
+                    let mut demerits = priced.demerits;
+                    if balance && !breakpoint.forced {
                         if let Some(Facing { fill: facing_fill, ends_section: facing_ends_section }) = node.spread_fill {
                             // A page that ends a section may be the shorter.
+                            let fill = priced.fill;
                             let by_design = (breakpoint.ends_section && fill < facing_fill) || (facing_ends_section && fill > facing_fill);
                             if (facing_fill - fill).abs() > HEIGHT_EPSILON && !by_design {
                                 demerits += mismatch_demerits;
                             }
                         }
                     }
-                    let spread_fill = (balance && !ragged && self.is_spread_start(node.page)).then_some(Facing { fill, ends_section: breakpoint.ends_section });
-                    let (page, blank_after) = self.page_after(node.page, breakpoint);
+                    let total_demerits = node.total_demerits + demerits;
+                    // The state is where it was for the node before (of the same
+                    // page): only a strictly better path replaces what is there.
+                    if slot.is_some_and(|slot| total_demerits >= candidates[slot].total_demerits) {
+                        continue;
+                    }
                     let candidate = Candidate {
-                        page,
-                        spread_fill,
-                        total_demerits: node.total_demerits + demerits,
+                        page: priced.next_page,
+                        key: priced.key,
+                        spread_fill: priced.spread_fill,
+                        total_demerits,
                         previous: node_index,
-                        content_height: height,
+                        content_height: priced.height as f32,
                         overfull: false,
-                        blank_after,
-                        alternative,
+                        blank_after: priced.blank_after,
+                        alternative: priced.alternative,
                     };
                     // The nodes of one position are side by side in the active list and
                     // give candidates in only a few states: only the first of the least
                     // in each state can be kept, so the others are dropped here rather
                     // than compared with every kept state (most of the breaker's time).
-                    if node.position != group_position {
-                        group_position = node.position;
+                    if let Some(slot) = *slot {
+                        candidates[slot] = candidate;
+                        continue;
+                    }
+                    if start.position != group_position {
+                        group_position = start.position;
                         group_start = candidates.len();
                     }
-                    let key = fill_key(spread_fill);
-                    match candidates[group_start..].iter_mut().find(|c| c.page == page && fill_key(c.spread_fill) == key) {
-                        Some(kept) if candidate.total_demerits < kept.total_demerits => *kept = candidate,
-                        Some(_) => {}
-                        None => candidates.push(candidate),
+                    match candidates[group_start..].iter().position(|c| c.page == candidate.page && c.key == candidate.key) {
+                        Some(found) => {
+                            let found = group_start + found;
+                            if candidate.total_demerits < candidates[found].total_demerits {
+                                candidates[found] = candidate;
+                            }
+                            *slot = Some(found);
+                        }
+                        None => {
+                            *slot = Some(candidates.len());
+                            candidates.push(candidate);
+                        }
                     }
                 }
                 if !breakpoint.forced {
-                    active[kept] = node_index;
-                    kept += 1;
+                    active[still_active] = node_index;
+                    still_active += 1;
                 }
             }
-            active.truncate(kept);
+            active.truncate(still_active);
 
             if candidates.is_empty() && active.is_empty() {
                 let Some((_, _, previous, natural)) = rescue else { break };
-                let (page, blank_after) = self.page_after(nodes[previous].page, breakpoint);
+                let (page, blank_after) = self.page_after(nodes[previous as usize].page as usize, breakpoint);
                 candidates.push(Candidate {
-                    page,
+                    page: page as u32,
+                    key: None,
                     spread_fill: None,
-                    total_demerits: nodes[previous].total_demerits,
+                    total_demerits: nodes[previous as usize].total_demerits,
                     previous,
-                    content_height: natural,
+                    content_height: natural as f32,
                     overfull: true,
                     blank_after,
                     alternative: None,
                 });
             }
-            self.add_best_candidates(&candidates, breakpoint, mismatch_demerits, &mut nodes, &mut active);
+            kept.add_best(&candidates, at as u32, mismatch_demerits, &mut nodes, &mut active);
         }
 
         let last = active
             .iter()
-            .copied()
-            .filter(|&index| nodes[index].position == self.end)
+            .map(|&index| index as usize)
+            .filter(|&index| self.breakpoint(nodes[index].at).position == self.end)
             .min_by(|&a, &b| nodes[a].total_demerits.total_cmp(&nodes[b].total_demerits));
         match last {
             Some(last) => self.pages_ending_at(&nodes, last),
@@ -698,75 +798,75 @@ impl<'a> Flow<'a> {
         }
     }
 
+    fn pages_ending_at(&self, nodes: &[Node], last: usize) -> Vec<PageRange> {
+        let mut pages = Vec::new();
+        let mut index = last;
+        while nodes[index].previous != NO_NODE {
+            let node = &nodes[index];
+            let previous = &nodes[node.previous as usize];
+            let end = self.breakpoint(node.at);
+            pages.push(PageRange {
+                start: self.breakpoint(previous.at).next_page_start,
+                end: end.position,
+                content_height: node.content_height,
+                overfull: node.overfull,
+                keep_broken: end.forbidden,
+                blank_before: previous.blank_after,
+                alternative: node.alternative.map(|choice| Alternative { flexible: choice.flexible as usize, longer: choice.longer }),
+            });
+            index = node.previous as usize;
+        }
+        pages.reverse();
+        pages
+    }
+}
+
+/// The states kept at a breakpoint, and the least demerits for each page
+/// number: worked out for every breakpoint, in vectors kept from one to the next.
+#[derive(Default)]
+struct KeptStates {
+    best: Vec<Candidate>,
+    page_best: Vec<(u32, f64)>,
+}
+
+impl KeptStates {
     /// Keeps the best candidate per page number, and per spread fill when
     /// balancing (a worse path whose fill is easier to match may still win,
-    /// but not by more than the mismatch it avoids).
-    fn add_best_candidates(
-        &self,
-        candidates: &[Candidate],
-        breakpoint: &Breakpoint,
-        mismatch_demerits: f64,
-        nodes: &mut Vec<Node>,
-        active: &mut Vec<usize>,
-    ) {
-        // Each kept state with its fill key, worked out once: comparing keys
-        // recomputed for every pair was a fifth of the page breaker's time.
-        let mut best: Vec<(Candidate, Option<i64>)> = Vec::new();
-        let mut page_best: Vec<(usize, f64)> = Vec::new();
+    /// but not by more than the mismatch it avoids), as nodes at breakpoint `at`.
+    fn add_best(&mut self, candidates: &[Candidate], at: u32, mismatch_demerits: f64, nodes: &mut Vec<Node>, active: &mut Vec<u32>) {
+        let (best, page_best) = (&mut self.best, &mut self.page_best);
+        best.clear();
+        page_best.clear();
         for candidate in candidates {
-            let key = fill_key(candidate.spread_fill);
-            let same_state = best.iter_mut().find(|(kept, kept_key)| kept.page == candidate.page && *kept_key == key);
+            let same_state = best.iter_mut().find(|kept| kept.page == candidate.page && kept.key == candidate.key);
             match same_state {
-                Some((kept, _)) if candidate.total_demerits < kept.total_demerits => *kept = *candidate,
+                Some(kept) if candidate.total_demerits < kept.total_demerits => *kept = *candidate,
                 Some(_) => {}
-                None => best.push((*candidate, key)),
+                None => best.push(*candidate),
             }
             match page_best.iter_mut().find(|(page, _)| *page == candidate.page) {
                 Some((_, lowest)) => *lowest = lowest.min(candidate.total_demerits),
                 None => page_best.push((candidate.page, candidate.total_demerits)),
             }
         }
-        for (candidate, _) in &best {
+        for candidate in best.iter() {
             let lowest = page_best.iter().find(|(page, _)| *page == candidate.page).map_or(f64::INFINITY, |entry| entry.1);
             if candidate.total_demerits > lowest + mismatch_demerits {
                 continue;
             }
-            active.push(nodes.len());
+            active.push(nodes.len() as u32);
             nodes.push(Node {
-                position: breakpoint.position,
-                next_page_start: breakpoint.next_page_start,
-                carried: breakpoint.carried,
-                page: candidate.page,
                 total_demerits: candidate.total_demerits,
+                spread_fill: candidate.spread_fill,
+                at,
+                page: candidate.page,
                 previous: candidate.previous,
                 content_height: candidate.content_height,
-                overfull: candidate.overfull,
-                keep_broken: breakpoint.forbidden,
-                spread_fill: candidate.spread_fill,
-                blank_after: candidate.blank_after,
                 alternative: candidate.alternative,
+                overfull: candidate.overfull,
+                blank_after: candidate.blank_after,
             });
         }
-    }
-
-    fn pages_ending_at(&self, nodes: &[Node], last: usize) -> Vec<PageRange> {
-        let mut pages = Vec::new();
-        let mut index = last;
-        while nodes[index].previous != NO_NODE {
-            let node = &nodes[index];
-            pages.push(PageRange {
-                start: nodes[node.previous].next_page_start,
-                end: node.position,
-                content_height: node.content_height as f32,
-                overfull: node.overfull,
-                keep_broken: node.keep_broken,
-                blank_before: nodes[node.previous].blank_after,
-                alternative: node.alternative,
-            });
-            index = node.previous;
-        }
-        pages.reverse();
-        pages
     }
 }
 

@@ -345,14 +345,10 @@ struct Candidate {
 /// being reached: the same for all of them but for what each node's facing
 /// fill adds, so worked out once for them.
 struct PageFrom {
-    at: u32,
-    page: u32,
     natural: f64,
     excess: f64,
     /// The page as it stands and with a paragraph set otherwise, priced.
     settings: [Option<Priced>; 2],
-    /// Where among the breakpoint's candidates each setting's state is, once known.
-    slots: [Option<usize>; 2],
     /// When the page overflows: whether more material may yet fit, a
     /// paragraph it brings whole set a line shorter.
     may_still_fit: bool,
@@ -577,12 +573,12 @@ impl<'a> Flow<'a> {
         }
     }
 
-    /// The page from the nodes at breakpoint `at` (`start`) numbered `page`
+    /// The page from the nodes at breakpoint `start` numbered `page`
     /// to `breakpoint`: its height, how far it overflows, and its settings
     /// priced (the page as it stands, or, only where that leaves it short, or
     /// overflowing by a line, with a paragraph it holds whole set a line
     /// longer or shorter: the two settings weighed).
-    fn page_from(&self, at: u32, start: &Breakpoint, page: usize, breakpoint: &Breakpoint) -> PageFrom {
+    fn page_from(&self, start: &Breakpoint, page: usize, breakpoint: &Breakpoint) -> PageFrom {
         let room = self.heights[page.min(self.easy_page)];
         let from = &self.prefix[start.next_page_start];
         let to = &self.prefix[breakpoint.position];
@@ -632,7 +628,7 @@ impl<'a> Flow<'a> {
                 Priced { height, fill, demerits, spread_fill, key: fill_key(spread_fill), next_page: next_page as u32, blank_after, alternative }
             })
         });
-        PageFrom { at, page: page as u32, natural, excess, settings, slots: [None, None], may_still_fit }
+        PageFrom { natural, excess, settings, may_still_fit }
     }
 
     fn run(&self) -> Vec<PageRange> {
@@ -661,101 +657,111 @@ impl<'a> Flow<'a> {
             let mut rescue: Option<(f64, f64, u32, f64)> = None;
             let mut still_active = 0;
             let (mut group_position, mut group_start) = (usize::MAX, 0);
-            let mut page: Option<PageFrom> = None;
-            for slot in 0..active.len() {
-                let node_index = active[slot];
-                let node = &nodes[node_index as usize];
+            let mut slot = 0;
+            while slot < active.len() {
+                let node = &nodes[active[slot] as usize];
                 let start = self.breakpoint(node.at);
                 if start.next_page_start >= breakpoint.position && breakpoint.position < self.end {
                     // The page would be empty: breaking here changes nothing
                     // for this node (this also swallows forced breaks at the
                     // top of a page).
-                    active[still_active] = node_index;
+                    active[still_active] = active[slot];
                     still_active += 1;
+                    slot += 1;
                     continue;
                 }
-                // The nodes of one breakpoint and page are mostly side by side.
-                let page = match page {
-                    Some(ref mut page) if page.at == node.at && page.page == node.page => page,
-                    _ => page.insert(self.page_from(node.at, start, node.page as usize, breakpoint)),
-                };
+                // The nodes of one breakpoint and page, mostly side by side, make
+                // the same page: it is worked out once for the run of them.
+                let (node_at, node_page) = (node.at, node.page);
+                let run = slot..slot + 1 + active[slot + 1..].iter().take_while(|&&i| nodes[i as usize].at == node_at && nodes[i as usize].page == node_page).count();
+                let page = self.page_from(start, node_page as usize, breakpoint);
+                slot = run.end;
                 if page.settings[0].is_none() {
-                    let better = match rescue {
-                        None => true,
-                        Some((best_excess, best_demerits, _, _)) => {
-                            page.excess < best_excess - HEIGHT_EPSILON
-                                || (page.excess <= best_excess + HEIGHT_EPSILON && node.total_demerits < best_demerits)
+                    for &node_index in &active[run.clone()] {
+                        let total_demerits = nodes[node_index as usize].total_demerits;
+                        let better = match rescue {
+                            None => true,
+                            Some((best_excess, best_demerits, _, _)) => {
+                                page.excess < best_excess - HEIGHT_EPSILON || (page.excess <= best_excess + HEIGHT_EPSILON && total_demerits < best_demerits)
+                            }
+                        };
+                        if better {
+                            rescue = Some((page.excess, total_demerits, node_index, page.natural));
                         }
-                    };
-                    if better {
-                        rescue = Some((page.excess, node.total_demerits, node_index, page.natural));
                     }
                     if page.may_still_fit {
+                        for index in run {
+                            active[still_active] = active[index];
+                            still_active += 1;
+                        }
+                    }
+                    continue;
+                }
+                // Where among the breakpoint's candidates each setting's state is, once known.
+                let mut slots: [Option<usize>; 2] = [None, None];
+                for index in run {
+                    let node_index = active[index];
+                    let node = &nodes[node_index as usize];
+                    for (priced, slot) in page.settings.iter().zip(&mut slots) {
+                        let Some(priced) = priced else { continue };
+                        let mut demerits = priced.demerits;
+                        if balance && !breakpoint.forced {
+                            if let Some(Facing { fill: facing_fill, ends_section: facing_ends_section }) = node.spread_fill {
+                                // A page that ends a section may be the shorter.
+                                let fill = priced.fill;
+                                let by_design = (breakpoint.ends_section && fill < facing_fill) || (facing_ends_section && fill > facing_fill);
+                                if (facing_fill - fill).abs() > HEIGHT_EPSILON && !by_design {
+                                    demerits += mismatch_demerits;
+                                }
+                            }
+                        }
+                        let total_demerits = node.total_demerits + demerits;
+                        // The state is where it was for the node before: only a
+                        // strictly better path replaces what is there.
+                        if slot.is_some_and(|slot| total_demerits >= candidates[slot].total_demerits) {
+                            continue;
+                        }
+                        let candidate = Candidate {
+                            page: priced.next_page,
+                            key: priced.key,
+                            spread_fill: priced.spread_fill,
+                            total_demerits,
+                            previous: node_index,
+                            content_height: priced.height as f32,
+                            overfull: false,
+                            blank_after: priced.blank_after,
+                            alternative: priced.alternative,
+                        };
+                        if let Some(slot) = *slot {
+                            candidates[slot] = candidate;
+                            continue;
+                        }
+                        // The nodes of one position are side by side in the active list and
+                        // give candidates in only a few states: only the first of the least
+                        // in each state can be kept, so the others are dropped here rather
+                        // than compared with every kept state (most of the breaker's time).
+                        if start.position != group_position {
+                            group_position = start.position;
+                            group_start = candidates.len();
+                        }
+                        match candidates[group_start..].iter().position(|c| c.page == candidate.page && c.key == candidate.key) {
+                            Some(found) => {
+                                let found = group_start + found;
+                                if candidate.total_demerits < candidates[found].total_demerits {
+                                    candidates[found] = candidate;
+                                }
+                                *slot = Some(found);
+                            }
+                            None => {
+                                *slot = Some(candidates.len());
+                                candidates.push(candidate);
+                            }
+                        }
+                    }
+                    if !breakpoint.forced {
                         active[still_active] = node_index;
                         still_active += 1;
                     }
-                    continue;
-                }
-
-                for (priced, slot) in page.settings.iter().zip(&mut page.slots) {
-                    let Some(priced) = priced else { continue };
-                    let mut demerits = priced.demerits;
-                    if balance && !breakpoint.forced {
-                        if let Some(Facing { fill: facing_fill, ends_section: facing_ends_section }) = node.spread_fill {
-                            // A page that ends a section may be the shorter.
-                            let fill = priced.fill;
-                            let by_design = (breakpoint.ends_section && fill < facing_fill) || (facing_ends_section && fill > facing_fill);
-                            if (facing_fill - fill).abs() > HEIGHT_EPSILON && !by_design {
-                                demerits += mismatch_demerits;
-                            }
-                        }
-                    }
-                    let total_demerits = node.total_demerits + demerits;
-                    // The state is where it was for the node before (of the same
-                    // page): only a strictly better path replaces what is there.
-                    if slot.is_some_and(|slot| total_demerits >= candidates[slot].total_demerits) {
-                        continue;
-                    }
-                    let candidate = Candidate {
-                        page: priced.next_page,
-                        key: priced.key,
-                        spread_fill: priced.spread_fill,
-                        total_demerits,
-                        previous: node_index,
-                        content_height: priced.height as f32,
-                        overfull: false,
-                        blank_after: priced.blank_after,
-                        alternative: priced.alternative,
-                    };
-                    // The nodes of one position are side by side in the active list and
-                    // give candidates in only a few states: only the first of the least
-                    // in each state can be kept, so the others are dropped here rather
-                    // than compared with every kept state (most of the breaker's time).
-                    if let Some(slot) = *slot {
-                        candidates[slot] = candidate;
-                        continue;
-                    }
-                    if start.position != group_position {
-                        group_position = start.position;
-                        group_start = candidates.len();
-                    }
-                    match candidates[group_start..].iter().position(|c| c.page == candidate.page && c.key == candidate.key) {
-                        Some(found) => {
-                            let found = group_start + found;
-                            if candidate.total_demerits < candidates[found].total_demerits {
-                                candidates[found] = candidate;
-                            }
-                            *slot = Some(found);
-                        }
-                        None => {
-                            *slot = Some(candidates.len());
-                            candidates.push(candidate);
-                        }
-                    }
-                }
-                if !breakpoint.forced {
-                    active[still_active] = node_index;
-                    still_active += 1;
                 }
             }
             active.truncate(still_active);

@@ -51,7 +51,7 @@ const LINE_DEMERITS_PER_PAGE_DEMERIT: f64 = 4000.0;
 /// (a figure moved down the flow) stays as it is.
 fn flexible_paragraphs(flow: &Flow) -> Vec<Flexible> {
     let mut flexible = Vec::new();
-    let cost = |other: &Option<(Vec<FlowLine>, f64)>| other.as_ref().map(|(_, extra)| (ALTERNATIVE_DEMERITS + extra / LINE_DEMERITS_PER_PAGE_DEMERIT) as f32);
+    let cost = |other: &Option<(super::stack::OtherSetting, f64)>| other.as_ref().map(|(_, extra)| (ALTERNATIVE_DEMERITS + extra / LINE_DEMERITS_PER_PAGE_DEMERIT) as f32);
     let mut position = 0;
     while position < flow.items.len() {
         let Some(index) = flow.lines[position].as_ref().and_then(|line| line.alternatives) else {
@@ -96,7 +96,8 @@ fn set_alternatives(flow: &mut Flow, ranges: &mut [PageRange]) {
         let Some(paragraph) = flexible.get(alternative.flexible) else { continue };
         let Some(index) = flow.lines[paragraph.start.saturating_add_signed(shift)].as_ref().and_then(|line| line.alternatives) else { continue };
         let other = &mut alternatives[index as usize];
-        let Some((lines, _)) = (if alternative.longer { other.longer.take() } else { other.shorter.take() }) else { continue };
+        let Some((other, _)) = (if alternative.longer { other.longer.take() } else { other.shorter.take() }) else { continue };
+        let lines = flow.set_other(other);
         let mut items = Vec::with_capacity(lines.len() * 2);
         pagebreak::push_paragraph(&mut items, &vec![paragraph.line; lines.len()], &Keeps::default());
         let mut contents = lines.into_iter();

@@ -4,7 +4,7 @@
 //! (`pagebreak::push_paragraph` and `push_heading`).
 
 use crate::typeset::inline::code::set_code;
-use crate::typeset::inline::line::{set_paragraph, set_paragraph_alternatives, SetLine};
+use crate::typeset::inline::line::{set_paragraph, set_paragraph_alternatives, SetLine, UnsetLines};
 use crate::typeset::inline::linebreak::{Item, Params};
 use crate::typeset::inline::prepare::Prepared;
 
@@ -46,8 +46,17 @@ impl Vary {
 pub(crate) struct ParagraphAlternatives {
     /// Lines of the setting in the flow.
     pub lines: usize,
-    pub longer: Option<(Vec<FlowLine>, f64)>,
-    pub shorter: Option<(Vec<FlowLine>, f64)>,
+    pub longer: Option<(OtherSetting, f64)>,
+    pub shorter: Option<(OtherSetting, f64)>,
+}
+
+/// Another setting of a paragraph, set as lines of the flow only when the
+/// page breaker takes it ([`Flow::set_other`]).
+#[derive(Debug, Clone)]
+pub(crate) struct OtherSetting {
+    lines: UnsetLines,
+    setting: Setting,
+    run: Option<RunStart>,
 }
 
 impl Flow {
@@ -62,18 +71,13 @@ impl Flow {
                     let Vary { most_lines, tolerance, .. } = self.vary.expect("taken only with a Vary");
                     let (mut lines, [longer, shorter]) = if block.setting.spacing == Spacing::Ragged {
                         let (prepared, params) = ragged(block.text, params);
-                        set_paragraph_alternatives(&prepared, block.setting.measure, &params, most_lines, tolerance * RAGGED_TOLERANCE, false)
+                        set_paragraph_alternatives(prepared, block.setting.measure, &params, most_lines, tolerance * RAGGED_TOLERANCE, false)
                     } else {
-                        set_paragraph_alternatives(&block.text, block.setting.measure, params, most_lines, tolerance, true)
+                        set_paragraph_alternatives(block.text, block.setting.measure, params, most_lines, tolerance, true)
                     };
                     keep_line_end_spaces(&mut lines);
-                    let set = |other: Option<(Vec<SetLine>, f64)>| {
-                        other.map(|(mut lines, extra)| {
-                            keep_line_end_spaces(&mut lines);
-                            (self.flow_lines(lines, &block.setting, block.run, Vec::new()).collect(), extra)
-                        })
-                    };
-                    let (longer, shorter) = (set(longer), set(shorter));
+                    let other = |other: Option<(UnsetLines, f64)>| other.map(|(lines, extra)| (OtherSetting { lines, setting: block.setting.clone(), run: block.run }, extra));
+                    let (longer, shorter) = (other(longer), other(shorter));
                     let start = self.items.len();
                     let count = lines.len();
                     self.push_lines(lines, block.setting, block.run);
@@ -106,6 +110,13 @@ impl Flow {
                 },
             }
         }
+    }
+
+    /// A paragraph's other setting, which the page breaker took, set as lines of the flow.
+    pub(crate) fn set_other(&self, other: OtherSetting) -> Vec<FlowLine> {
+        let mut lines = other.lines.set();
+        keep_line_end_spaces(&mut lines);
+        self.flow_lines(lines, &other.setting, other.run, Vec::new()).collect()
     }
 
     pub(crate) fn push(&mut self, item: VItem, line: Option<FlowLine>) {

@@ -125,19 +125,45 @@ pub fn set_paragraph(prepared: &Prepared, measure: &dyn Fn(usize) -> f32, params
 /// `tolerance` (`linebreak::alternatives`), each with the demerits it costs
 /// more, for a page breaker to choose from. A paragraph of more than
 /// `most_lines` lines, or with a word too wide for the measure, has none.
-pub fn set_paragraph_alternatives(prepared: &Prepared, measure: f32, params: &Params, most_lines: usize, tolerance: f32, justify: bool) -> (Vec<SetLine>, [Option<(Vec<SetLine>, f64)>; 2]) {
-    let measure = |_: usize| measure;
-    if cut_overlong_words(prepared, measure(0)).is_some() {
-        return (set_paragraph(prepared, &measure, params, justify), [None, None]);
+/// The other settings are only broken, not set: a page breaker takes few of
+/// them, and each is set as lines when it is taken ([`UnsetLines::set`]).
+pub fn set_paragraph_alternatives(prepared: Prepared, measure: f32, params: &Params, most_lines: usize, tolerance: f32, justify: bool) -> (Vec<SetLine>, [Option<(UnsetLines, f64)>; 2]) {
+    let measure_of = |_: usize| measure;
+    if cut_overlong_words(&prepared, measure).is_some() {
+        return (set_paragraph(&prepared, &measure_of, params, justify), [None, None]);
     }
-    let breaks = linebreak::break_lines(&prepared.items, &measure, params);
-    let lines = set_breaks(prepared, &breaks, &measure, params, justify);
+    let breaks = linebreak::break_lines(&prepared.items, &measure_of, params);
+    let lines = set_breaks(&prepared, &breaks, &measure_of, params, justify);
     if lines.len() > most_lines {
         return (lines, [None, None]);
     }
-    let set = |alternative: Option<linebreak::Alternative>| alternative.map(|a| (set_breaks(prepared, &a.lines, &measure, params, justify), a.extra_demerits));
-    let [longer, shorter] = linebreak::alternatives(&prepared.items, &measure, params, breaks.len(), tolerance);
-    (lines, [set(longer), set(shorter)])
+    let [longer, shorter] = linebreak::alternatives(&prepared.items, &measure_of, params, breaks.len(), tolerance);
+    if longer.is_none() && shorter.is_none() {
+        return (lines, [None, None]);
+    }
+    let prepared = std::rc::Rc::new(prepared);
+    let unset = |alternative: Option<linebreak::Alternative>| {
+        alternative.map(|a| (UnsetLines { prepared: std::rc::Rc::clone(&prepared), breaks: a.lines, measure, params: *params, justify }, a.extra_demerits))
+    };
+    (lines, [unset(longer), unset(shorter)])
+}
+
+/// A setting of a paragraph broken into lines but not set: the paragraph
+/// (shared by its settings), where its lines end, and how they are set.
+#[derive(Debug, Clone)]
+pub struct UnsetLines {
+    prepared: std::rc::Rc<Prepared>,
+    breaks: Vec<Line>,
+    measure: f32,
+    params: Params,
+    justify: bool,
+}
+
+impl UnsetLines {
+    /// The lines, set as [`set_paragraph_alternatives`] would have set them.
+    pub fn set(&self) -> Vec<SetLine> {
+        set_breaks(&self.prepared, &self.breaks, &|_| self.measure, &self.params, self.justify)
+    }
 }
 
 /// The lines `breaks` makes of `prepared`, set.

@@ -297,9 +297,9 @@ const START: u32 = u32::MAX;
 
 /// The cheapest way found to break the pages up to a breakpoint, in one
 /// state (page number, the fill a facing page must match). A long book makes
-/// hundreds of thousands, all kept to trace the best path back: what its
-/// breakpoint says (where the page ends, where the next begins) is read from
-/// there, not copied, and indices are 32-bit.
+/// hundreds of thousands; only those still active or on an active one's path
+/// are kept (`KeptStates::release`), and what its breakpoint says (where the
+/// page ends, where the next begins) is read from there, not copied.
 struct Node {
     total_demerits: f64,
     /// Fill of the page ending here if it is the first page of a spread whose
@@ -317,6 +317,10 @@ struct Node {
     overfull: bool,
     /// A blank page follows the page ending here (a recto break after a recto).
     blank_after: bool,
+    /// How many nodes kept have this one before them; with `active`, whether
+    /// it may still be on the best path (else its place is reused).
+    children: u32,
+    active: bool,
 }
 
 /// An [`Alternative`] as a node keeps it.
@@ -645,10 +649,14 @@ impl<'a> Flow<'a> {
             alternative: None,
             overfull: false,
             blank_after: false,
+            children: 0,
+            active: true,
         }];
         let mut active: Vec<u32> = vec![0];
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut kept = KeptStates::default();
+        // Nodes no longer active, to be let go once the breakpoint's nodes are made.
+        let mut dropped: Vec<u32> = Vec::new();
 
         for (at, breakpoint) in self.breakpoints.iter().enumerate() {
             candidates.clear();
@@ -689,10 +697,12 @@ impl<'a> Flow<'a> {
                             rescue = Some((page.excess, total_demerits, node_index, page.natural));
                         }
                     }
-                    if page.may_still_fit {
-                        for index in run {
+                    for index in run {
+                        if page.may_still_fit {
                             active[still_active] = active[index];
                             still_active += 1;
+                        } else {
+                            dropped.push(active[index]);
                         }
                     }
                     continue;
@@ -761,6 +771,8 @@ impl<'a> Flow<'a> {
                     if !breakpoint.forced {
                         active[still_active] = node_index;
                         still_active += 1;
+                    } else {
+                        dropped.push(node_index);
                     }
                 }
             }
@@ -782,6 +794,9 @@ impl<'a> Flow<'a> {
                 });
             }
             kept.add_best(&candidates, at as u32, mismatch_demerits, &mut nodes, &mut active);
+            for node in dropped.drain(..) {
+                kept.release(&mut nodes, node);
+            }
         }
 
         let last = active
@@ -828,11 +843,14 @@ impl<'a> Flow<'a> {
 }
 
 /// The states kept at a breakpoint, and the least demerits for each page
-/// number: worked out for every breakpoint, in vectors kept from one to the next.
+/// number: worked out for every breakpoint, in vectors kept from one to the
+/// next; and the nodes' places free for reuse.
 #[derive(Default)]
 struct KeptStates {
     best: Vec<Candidate>,
     page_best: Vec<(u32, f64)>,
+    /// Places of the nodes let go, for new ones.
+    free: Vec<u32>,
 }
 
 impl KeptStates {
@@ -860,8 +878,7 @@ impl KeptStates {
             if candidate.total_demerits > lowest + mismatch_demerits {
                 continue;
             }
-            active.push(nodes.len() as u32);
-            nodes.push(Node {
+            let node = Node {
                 total_demerits: candidate.total_demerits,
                 spread_fill: candidate.spread_fill,
                 at,
@@ -871,7 +888,41 @@ impl KeptStates {
                 alternative: candidate.alternative,
                 overfull: candidate.overfull,
                 blank_after: candidate.blank_after,
-            });
+                children: 0,
+                active: true,
+            };
+            nodes[candidate.previous as usize].children += 1;
+            let index = match self.free.pop() {
+                Some(index) => {
+                    nodes[index as usize] = node;
+                    index
+                }
+                None => {
+                    nodes.push(node);
+                    nodes.len() as u32 - 1
+                }
+            };
+            active.push(index);
+        }
+    }
+
+    /// `node` has left the active list: it, and each node before it on its
+    /// path that no other path goes through, is let go, its place reused.
+    fn release(&mut self, nodes: &mut [Node], node: u32) {
+        let mut index = node;
+        nodes[index as usize].active = false;
+        loop {
+            let node = &nodes[index as usize];
+            if node.active || node.children > 0 {
+                return;
+            }
+            self.free.push(index);
+            let previous = node.previous;
+            if previous == NO_NODE {
+                return;
+            }
+            nodes[previous as usize].children -= 1;
+            index = previous;
         }
     }
 }

@@ -18,7 +18,8 @@
 //! the notes) nor past the next figure, so figures keep their order; when no
 //! text follows that could fill the page, the figure simply goes to the top of
 //! the next page, as a paragraph's lines would. Each move costs one more run of
-//! the page breaker, and only a figure that did not fit is moved.
+//! the page breaker, from just before the moved figure (the flow before it is as
+//! it was: `pagebreak::break_pages_resuming`), and only a figure that did not fit is moved.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -139,8 +140,11 @@ pub(crate) fn place_picture(page: &mut Page, picture: PlacedPicture, left: f32, 
 /// Breaks the flow into pages, moving each figure that did not fit where it stands
 /// past the text that fills the page it would leave short (see the module's comment).
 /// `flexible` names the paragraphs the breaker may set a line longer or shorter, where they stand.
+/// Each run after a move resumes where the run before was just before the moved figure.
 pub(crate) fn break_pages(flow: &mut Flow, page_height: &dyn Fn(usize) -> f32, params: &PageParams, min_gap: f32, flexible: fn(&Flow) -> Vec<Flexible>) -> Vec<PageRange> {
-    let mut ranges = pagebreak::break_pages_flexibly(&flow.items, &flexible(flow), page_height, params);
+    let mut resumption = pagebreak::Resumption::default();
+    let figure_starts = |flow: &Flow, from: usize| flow.figures[from..].iter().map(|f| f.items.start).collect::<Vec<_>>();
+    let mut ranges = pagebreak::break_pages_resuming(&flow.items, &flexible(flow), page_height, params, None, &figure_starts(flow, 0), &mut resumption);
     for f in 0..flow.figures.len() {
         let span = flow.figures[f].items.clone();
         let limit = flow.figures.get(f + 1).map_or(flow.items.len(), |next| next.items.start);
@@ -170,7 +174,7 @@ pub(crate) fn break_pages(flow: &mut Flow, page_height: &dyn Fn(usize) -> f32, p
         for later in &mut flow.figures[f + 1..] {
             later.items = later.items.start + 1..later.items.end + 1;
         }
-        ranges = pagebreak::break_pages_flexibly(&flow.items, &flexible(flow), page_height, params);
+        ranges = pagebreak::break_pages_resuming(&flow.items, &flexible(flow), page_height, params, Some(span.start), &figure_starts(flow, f + 1), &mut resumption);
     }
     ranges
 }

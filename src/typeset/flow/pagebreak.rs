@@ -256,10 +256,74 @@ pub fn break_pages(items: &[VItem], page_height: &dyn Fn(usize) -> f32, params: 
 /// more than its room, and the pages keep their keeps where the text alone
 /// leaves no break that fills them. At most one paragraph a page is changed.
 pub fn break_pages_flexibly(items: &[VItem], flexible: &[Flexible], page_height: &dyn Fn(usize) -> f32, params: &PageParams) -> Vec<PageRange> {
+    break_pages_resuming(items, flexible, page_height, params, None, &[], &mut Resumption::default())
+}
+
+/// What a run of the page breaker kept to resume from: its state just before
+/// places of its flow, and what it was given, to tell whether a later flow
+/// is the same up to there.
+#[derive(Default)]
+pub struct Resumption {
+    items: Vec<VItem>,
+    flexible: Vec<Flexible>,
+    globals: Option<Globals>,
+    saved: Vec<Saved>,
+}
+
+/// What a run's every page depends on, not only the items before it.
+#[derive(PartialEq)]
+struct Globals {
+    heights: Vec<f64>,
+    easy_page: usize,
+    keeps_parity: bool,
+    first_content: usize,
+    longest_line: f64,
+    params: PageParams,
+}
+
+/// The breaker's state before the breakpoints from `breakpoint` on, the
+/// first that look at the items from `item` on.
+struct Saved {
+    item: usize,
+    breakpoint: usize,
+    nodes: Vec<Node>,
+    active: Vec<u32>,
+    free: Vec<u32>,
+}
+
+/// [`break_pages_flexibly`] of a flow that may be the flow `resumption` was
+/// kept from (by the last call) but for the items from `changed_from` on: the
+/// run then resumes where that one was before them, when it kept its state
+/// there and the flow is indeed the same up to there (else it runs whole). The
+/// pages are the same either way. It keeps its state before each of `keep_at`
+/// (item positions, ascending) for the next call.
+pub fn break_pages_resuming(
+    items: &[VItem],
+    flexible: &[Flexible],
+    page_height: &dyn Fn(usize) -> f32,
+    params: &PageParams,
+    changed_from: Option<usize>,
+    keep_at: &[usize],
+    resumption: &mut Resumption,
+) -> Vec<PageRange> {
     let Some(flow) = Flow::new(items, flexible, page_height, params) else {
+        *resumption = Resumption::default();
         return Vec::new();
     };
-    flow.run()
+    let globals = flow.globals();
+    let resume = changed_from.and_then(|item| {
+        let same = resumption.globals.as_ref() == Some(&globals)
+            && item <= items.len()
+            && item <= resumption.items.len()
+            && items[..item] == resumption.items[..item]
+            && flexible.iter().filter(|f| f.start < item).eq(resumption.flexible.iter().filter(|f| f.start < item));
+        let index = resumption.saved.iter().position(|saved| saved.item == item).filter(|_| same)?;
+        let saved = resumption.saved.swap_remove(index);
+        (saved.breakpoint == flow.first_looking_at(item)).then_some(saved)
+    });
+    let (pages, saved) = flow.run(resume, keep_at);
+    *resumption = Resumption { items: items.to_vec(), flexible: flexible.to_vec(), globals: Some(globals), saved };
+    pages
 }
 
 // ---------------------------------------------------------------------------
@@ -300,6 +364,7 @@ const START: u32 = u32::MAX;
 /// hundreds of thousands; only those still active or on an active one's path
 /// are kept (`KeptStates::release`), and what its breakpoint says (where the
 /// page ends, where the next begins) is read from there, not copied.
+#[derive(Clone)]
 struct Node {
     total_demerits: f64,
     /// Fill of the page ending here if it is the first page of a spread whose
@@ -635,7 +700,26 @@ impl<'a> Flow<'a> {
         PageFrom { natural, excess, settings, may_still_fit }
     }
 
-    fn run(&self) -> Vec<PageRange> {
+    fn globals(&self) -> Globals {
+        Globals {
+            heights: self.heights.clone(),
+            easy_page: self.easy_page,
+            keeps_parity: self.keeps_parity,
+            first_content: self.first_content,
+            longest_line: self.flexibles.as_ref().map_or(0.0, |f| f.longest_line),
+            params: *self.params,
+        }
+    }
+
+    /// The first breakpoint that looks at item `item` or later (its page,
+    /// or the page after it, does).
+    fn first_looking_at(&self, item: usize) -> usize {
+        self.breakpoints.iter().position(|b| b.position >= item || b.next_page_start >= item).unwrap_or(self.breakpoints.len())
+    }
+
+    /// The pages, and the state kept before each of `keep_at`; from the
+    /// state `resume` when given.
+    fn run(&self, resume: Option<Saved>, keep_at: &[usize]) -> (Vec<PageRange>, Vec<Saved>) {
         let balance = self.params.balance_spreads;
         let mismatch_demerits = finite(self.params.spread_mismatch_demerits).max(0.0);
 
@@ -657,8 +741,17 @@ impl<'a> Flow<'a> {
         let mut kept = KeptStates::default();
         // Nodes no longer active, to be let go once the breakpoint's nodes are made.
         let mut dropped: Vec<u32> = Vec::new();
+        let mut first = 0;
+        if let Some(saved) = resume {
+            (nodes, active, kept.free, first) = (saved.nodes, saved.active, saved.free, saved.breakpoint);
+        }
+        let mut saved = Vec::new();
+        let mut keep_at = keep_at.iter().map(|&item| (item, self.first_looking_at(item))).filter(|&(_, breakpoint)| breakpoint >= first).peekable();
 
-        for (at, breakpoint) in self.breakpoints.iter().enumerate() {
+        for (at, breakpoint) in self.breakpoints.iter().enumerate().skip(first) {
+            while let Some((item, _)) = keep_at.next_if(|&(_, before)| before == at) {
+                saved.push(Saved { item, breakpoint: at, nodes: nodes.clone(), active: active.clone(), free: kept.free.clone() });
+            }
             candidates.clear();
             // (excess, demerits, node, height): the least overflowing page,
             // used only if nothing else reaches this breakpoint.
@@ -804,7 +897,7 @@ impl<'a> Flow<'a> {
             .map(|&index| index as usize)
             .filter(|&index| self.breakpoint(nodes[index].at).position == self.end)
             .min_by(|&a, &b| nodes[a].total_demerits.total_cmp(&nodes[b].total_demerits));
-        match last {
+        let pages = match last {
             Some(last) => self.pages_ending_at(&nodes, last),
             // Unreachable by construction; never panic, never lose content.
             None => vec![PageRange {
@@ -816,7 +909,8 @@ impl<'a> Flow<'a> {
                 blank_before: false,
                 alternative: None,
             }],
-        }
+        };
+        (pages, saved)
     }
 
     fn pages_ending_at(&self, nodes: &[Node], last: usize) -> Vec<PageRange> {
@@ -1288,6 +1382,36 @@ mod tests {
         let pages = break_pages_flexibly(&items, &flexible, &|_| 10.0, &PageParams::default());
         assert_eq!(depths(&pages)[1..3], [10.0, 10.0]);
         assert!(pages[1..3].iter().any(|page| page.alternative.is_some()), "{pages:?}");
+    }
+
+    #[test]
+    fn a_run_resumed_before_a_change_sets_the_pages_a_whole_run_sets() {
+        let lengths = [10, 4, 5, 3, 4, 5, 3, 12, 7, 9, 6, 11];
+        let flexible_ones: Vec<_> = lengths.iter().map(|&n| if n == 5 { (Some(1.0), None) } else { (None, Some(2.0)) }).collect();
+        let (items, flexible) = flexible_flow(&lengths, &flexible_ones);
+        let keep_at = flexible[6].start;
+        let mut resumption = Resumption::default();
+        let first = break_pages_resuming(&items, &flexible, &|_| 10.0, &PageParams::default(), None, &[keep_at], &mut resumption);
+        assert_eq!(first, break_pages_flexibly(&items, &flexible, &|_| 10.0, &PageParams::default()));
+        assert_eq!(resumption.saved.len(), 1, "the state before the place asked for is kept");
+        // The flow changed from there on: a paragraph a line shorter, a break encouraged.
+        let mut changed = items[..keep_at].to_vec();
+        changed.push(VItem::Penalty { cost: -3_000.0 });
+        paragraph(&mut changed, 6);
+        changed.extend_from_slice(&items[flexible[7].start..]);
+        let changed_flexible: Vec<Flexible> = flexible.iter().copied().filter(|f| f.end <= keep_at).collect();
+        let whole = break_pages_flexibly(&changed, &changed_flexible, &|_| 10.0, &PageParams::default());
+        let resumed = break_pages_resuming(&changed, &changed_flexible, &|_| 10.0, &PageParams::default(), Some(keep_at), &[], &mut resumption);
+        assert_eq!(resumed, whole);
+        assert_ne!(resumed, first, "the change changes the pages");
+        // A flow that differs before the place is not resumed: its pages are still its own.
+        let mut earlier = changed.clone();
+        earlier.insert(3, VItem::Penalty { cost: 0.0 });
+        let first = break_pages_resuming(&items, &flexible, &|_| 10.0, &PageParams::default(), None, &[keep_at], &mut resumption);
+        assert!(!first.is_empty());
+        let shifted: Vec<Flexible> = changed_flexible.iter().map(|f| Flexible { start: f.start + 1, end: f.end + 1, ..*f }).collect();
+        let resumed = break_pages_resuming(&earlier, &shifted, &|_| 10.0, &PageParams::default(), Some(keep_at), &[], &mut resumption);
+        assert_eq!(resumed, break_pages_flexibly(&earlier, &shifted, &|_| 10.0, &PageParams::default()));
     }
 
     #[test]

@@ -311,7 +311,7 @@ pub fn break_pages_resuming(
         return Vec::new();
     };
     let globals = flow.globals();
-    let resume = changed_from.and_then(|item| {
+    let resume = changed_from.filter(|_| !resumption.saved.is_empty()).and_then(|item| {
         let same = resumption.globals.as_ref() == Some(&globals)
             && item <= items.len()
             && item <= resumption.items.len()
@@ -322,7 +322,12 @@ pub fn break_pages_resuming(
         (saved.breakpoint == flow.first_looking_at(item)).then_some(saved)
     });
     let (pages, saved) = flow.run(resume, keep_at);
-    *resumption = Resumption { items: items.to_vec(), flexible: flexible.to_vec(), globals: Some(globals), saved };
+    // The flow is kept only to resume it (a flow with figures), not copied for every run.
+    *resumption = if saved.is_empty() {
+        Resumption::default()
+    } else {
+        Resumption { items: items.to_vec(), flexible: flexible.to_vec(), globals: Some(globals), saved }
+    };
     pages
 }
 

@@ -111,17 +111,19 @@ fn check(style: &Style) -> Measures {
 #[test]
 fn no_capitalised_word_is_hyphenated_and_few_hyphens_end_a_second_last_line() {
     for file in [None, Some("large-print.toml")] {
-        // Both rules as a style asks for them: they are off by default, as they
-        // cost this article's word spacing more than the meters allow (issue 15).
+        // Large print, set ragged, ships with both rules. The reader style,
+        // justified, has them off, as they cost its word spacing more than the
+        // meters allow (issue 15): here a style asks for them.
         let mut style = style(file);
-        style.hyphenation.capitalised = false;
-        style.justification.avoid_final_hyphen = true;
+        if file.is_none() {
+            style.hyphenation.capitalised = false;
+            style.justification.avoid_final_hyphen = true;
+        }
         let measures = check(&style);
         assert!(measures.capitalised.is_empty(), "{file:?}: names cut: {:?}", measures.capitalised);
-        // Under a tenth in the reader style (1 of 13), 3 of 26 in large print.
-        let limit = if file.is_none() { 0.1 } else { 0.15 };
+        // Under a tenth: 1 of 13 in the reader style, 1 of 19 in large print.
         let share = measures.penultimate.len() as f32 / measures.hyphenated.len() as f32;
-        assert!(share < limit, "{file:?}: {} of {} hyphens on second-last lines: {:?}", measures.penultimate.len(), measures.hyphenated.len(), measures.penultimate);
+        assert!(share < 0.1, "{file:?}: {} of {} hyphens on second-last lines: {:?}", measures.penultimate.len(), measures.hyphenated.len(), measures.penultimate);
     }
 }
 

@@ -173,16 +173,7 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
     let images = checked.images;
     let print_pages = std::sync::OnceLock::new();
     let job = Job { book: &book, images: &images, family: &family, resources: &resources, options, path: &path, stem: &stem, reported: &reported, print_pages: &print_pages, pdf_too: jobs.contains(&Edition::Pdf), making };
-    let results: Vec<Result<Made, BuildError>> = std::thread::scope(|scope| {
-        let threads: Vec<_> = jobs.iter().map(|&edition| scope.spawn(move || job.make(edition))).collect();
-        threads
-            .into_iter()
-            .zip(&jobs)
-            .map(|(thread, edition)| {
-                thread.join().unwrap_or(Err(BuildError::Panicked(*edition)))
-            })
-            .collect()
-    });
+    let results = run_editions(&jobs, |edition| job.make(edition));
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut editions = Vec::new();
     for (made, edition) in results.into_iter().zip(jobs) {
@@ -208,6 +199,39 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
         Ok::<(), BuildError>(())
     })?;
     Ok(BuildReport { written, editions, title: book.metadata.title.clone(), warnings, timings })
+}
+
+/// The order editions are started in: the reader PDF first, as the EPUB waits
+/// for its pages, and the EPUB last, so that by the time a worker takes it
+/// those pages are made or in the making.
+const START_ORDER: [Edition; 4] = [Edition::Pdf, Edition::BookletA4, Edition::BookletLetter, Edition::Epub];
+
+/// `make` of each of `jobs`, the results in `jobs`' order. The editions are made
+/// by as many worker threads as there are cores, each taking the next edition in
+/// [`START_ORDER`] when it is done: a thread per edition made them all at once on
+/// two cores, no sooner, and held every edition's typesetting in memory together.
+/// An edition that panics is a [`BuildError::Panicked`], as its thread's was.
+fn run_editions(jobs: &[Edition], make: impl Fn(Edition) -> Result<Made, BuildError> + Sync) -> Vec<Result<Made, BuildError>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let order: Vec<usize> = START_ORDER.iter().filter_map(|e| jobs.iter().position(|j| j == e)).collect();
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Result<Made, BuildError>>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, jobs.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(&at) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let edition = jobs[at];
+                    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| make(edition))).unwrap_or(Err(BuildError::Panicked(edition)));
+                    if let Ok(mut slot) = results[at].lock() {
+                        *slot = Some(made);
+                    }
+                }
+            });
+        }
+    });
+    results.into_iter().zip(jobs).map(|(slot, &edition)| slot.into_inner().ok().flatten().unwrap_or(Err(BuildError::Panicked(edition)))).collect()
 }
 
 /// Why a booklet past its style's limit was not written, and how to ask for it.

@@ -30,6 +30,7 @@ use std::fmt;
 use printpdf::{PdfDocument, PdfPage, PdfSaveOptions, PdfWarnMsg, Pt, Rect};
 
 use crate::layout::{Document, Item, LinkTarget};
+use crate::resources::subsets::{MakeEverySubset, SubsetStore};
 
 /// Why a document could not be written; the message is a plain sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,8 +64,13 @@ pub fn write_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
 
 /// Writes `doc` as a PDF that also claims `standard` when it is tagged (PDF/A-2).
 pub fn write_pdf_as(doc: &Document, standard: PdfStandard) -> Result<Vec<u8>, PdfError> {
+    write_pdf_kept(doc, standard, &MakeEverySubset)
+}
+
+/// [`write_pdf_as`] with its font subsets from `store`: the same bytes.
+pub fn write_pdf_kept(doc: &Document, standard: PdfStandard, store: &dyn SubsetStore) -> Result<Vec<u8>, PdfError> {
     validate(doc)?;
-    let fonts = fonts::embed_fonts(doc)?;
+    let fonts = fonts::embed_fonts(doc, store)?;
 
     let mut pdf = PdfDocument::new(&doc.info.title);
     for font in fonts.iter().flatten() {

@@ -89,7 +89,7 @@ pub fn write_epub(book: &Book, assets: &EpubAssets, store: &dyn SubsetStore, tim
     let (files, fixes) = timings.time(stage::EPUB_DOCUMENTS, || documents(book, assets)).map_err(EpubError::Package)?;
     let mut files = read_entries(&files).map_err(EpubError::Zip)?;
     timings.time(stage::EPUB_FONTS, || fill_in_assets(&mut files, assets, store))?;
-    timings.time(stage::EPUB_PACKAGE, || write_zip(files, &fixes)).map_err(EpubError::Zip)
+    timings.time(stage::EPUB_PACKAGE, || write_zip(files, &fixes, store)).map_err(EpubError::Zip)
 }
 
 /// Fonts and cover go through epub-builder as empty placeholders, so that it

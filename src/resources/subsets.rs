@@ -20,3 +20,26 @@ impl SubsetStore for MakeEverySubset {
         make()
     }
 }
+
+/// Keeps subsets in memory, counting those it had to make (for tests).
+#[cfg(test)]
+#[derive(Default)]
+pub struct Remembered {
+    kept: std::sync::Mutex<std::collections::BTreeMap<Vec<Vec<u8>>, Vec<u8>>>,
+    pub made: std::sync::atomic::AtomicUsize,
+}
+
+#[cfg(test)]
+impl SubsetStore for Remembered {
+    fn subset(&self, kind: &str, inputs: &[&[u8]], make: &mut dyn FnMut() -> Result<Vec<u8>, String>) -> Result<Vec<u8>, String> {
+        let key: Vec<Vec<u8>> = std::iter::once(kind.as_bytes()).chain(inputs.iter().copied()).map(<[u8]>::to_vec).collect();
+        if let Some(bytes) = self.kept.lock().unwrap().get(&key) {
+            return Ok(bytes.clone());
+        }
+        self.made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let bytes = make()?;
+        self.kept.lock().unwrap().insert(key, bytes.clone());
+        Ok(bytes)
+    }
+}
+

@@ -9,7 +9,7 @@ use super::*;
 use crate::layout::*;
 use crate::pdf::structure::pdf_date;
 use crate::pdf::{write_pdf_kept, PdfStandard};
-use crate::resources::subsets::SubsetStore;
+use crate::resources::subsets::Remembered;
 
 #[test]
 fn links_go_to_named_destinations_on_the_right_page() {
@@ -140,26 +140,6 @@ fn identical_documents_give_identical_bytes() {
     other.info.title.push('!');
     let other_id = file_id(&write_pdf(&other).unwrap());
     assert_ne!(id, other_id, "the /ID follows the content");
-}
-
-/// Keeps subsets in memory, counting those it had to make.
-#[derive(Default)]
-struct Remembered {
-    kept: std::sync::Mutex<BTreeMap<Vec<Vec<u8>>, Vec<u8>>>,
-    made: std::sync::atomic::AtomicUsize,
-}
-
-impl SubsetStore for Remembered {
-    fn subset(&self, kind: &str, inputs: &[&[u8]], make: &mut dyn FnMut() -> Result<Vec<u8>, String>) -> Result<Vec<u8>, String> {
-        let key: Vec<Vec<u8>> = std::iter::once(kind.as_bytes()).chain(inputs.iter().copied()).map(<[u8]>::to_vec).collect();
-        if let Some(bytes) = self.kept.lock().unwrap().get(&key) {
-            return Ok(bytes.clone());
-        }
-        self.made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let bytes = make()?;
-        self.kept.lock().unwrap().insert(key, bytes.clone());
-        Ok(bytes)
-    }
 }
 
 #[test]

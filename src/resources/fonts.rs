@@ -133,20 +133,21 @@ pub struct LoadedFont {
     /// OS/2 table: its centre above the baseline and its thickness, in ems.
     pub strikeout: Strikeout,
     /// The characters of the Basic Multilingual Plane the font has a glyph
-    /// for, one bit each. Asking the cmap for every character of a book (to
-    /// find those that need the fallback face) was a tenth of a long build.
-    /// Made when first asked: a fallback or monospaced face a book never
-    /// needs (most books) costs nothing, and the fallback's cmap is the largest.
-    basic_plane: Arc<OnceLock<Vec<u64>>>,
+    /// for, one bit each, in blocks of 64. Asking the cmap for every character
+    /// of a book (to find those that need the fallback face) was a tenth of a
+    /// long build. A block is made when first asked: a book asks for a few
+    /// blocks of each face, and the whole plane of four faces cost a
+    /// fiftieth of the article's build.
+    basic_plane: Arc<[OnceLock<u64>]>,
 }
 
 impl LoadedFont {
     /// Whether the cmap maps `c` to a real glyph (not `.notdef`).
     pub fn has_glyph(&self, c: char) -> bool {
         let code = c as usize;
-        match self.basic_plane.get_or_init(|| basic_plane_coverage(&self.face())).get(code / 64) {
-            Some(bits) if code < 0x10000 => bits & (1 << (code % 64)) != 0,
-            _ => maps_to_a_glyph(&self.face(), c),
+        match self.basic_plane.get(code / 64) {
+            Some(block) => block.get_or_init(|| block_coverage(&self.face(), code / 64)) & (1 << (code % 64)) != 0,
+            None => maps_to_a_glyph(&self.face(), c),
         }
     }
 
@@ -240,7 +241,7 @@ pub fn parse_font(path: &Path, data: Cow<'static, [u8]>, face_index: u32) -> Res
         .unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
     let units_per_em = face.units_per_em();
     let file_name = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let basic_plane = Arc::new(OnceLock::new());
+    let basic_plane = (0..0x10000 / 64).map(|_| OnceLock::new()).collect();
     let em = f32::from(units_per_em.max(1));
     // A font without the metrics: the rule through the middle of the small letters.
     let strikeout = face
@@ -256,20 +257,11 @@ fn maps_to_a_glyph(face: &ttf_parser::Face<'_>, c: char) -> bool {
     face.glyph_index(c).is_some_and(|glyph| glyph.0 != 0)
 }
 
-/// One bit per character below U+10000 that `face` maps to a glyph. The
-/// cmap's own list of code points gives the candidates; `glyph_index`, which
-/// the shaper relies on, has the last word on each.
-fn basic_plane_coverage(face: &ttf_parser::Face<'_>) -> Vec<u64> {
-    let mut bits = vec![0u64; 0x10000 / 64];
-    for subtable in face.tables().cmap.into_iter().flat_map(|cmap| cmap.subtables).filter(|t| t.is_unicode()) {
-        subtable.codepoints(|code| {
-            let Some(c) = char::from_u32(code).filter(|_| code < 0x10000) else { return };
-            if maps_to_a_glyph(face, c) {
-                bits[code as usize / 64] |= 1 << (code % 64);
-            }
-        });
-    }
-    bits
+/// One bit for each of the 64 characters of `block` (U+0000–U+003F is block 0)
+/// that `face` maps to a glyph, as `glyph_index`, which the shaper relies on, says.
+fn block_coverage(face: &ttf_parser::Face<'_>, block: usize) -> u64 {
+    let first = block as u32 * 64;
+    (0..64u32).filter(|n| char::from_u32(first + n).is_some_and(|c| maps_to_a_glyph(face, c))).fold(0, |bits, n| bits | 1 << n)
 }
 
 /// Han ideographs, kana, bopomofo and CJK and full-width punctuation: the

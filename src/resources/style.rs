@@ -521,6 +521,24 @@ pub struct HyphenationStyle {
     /// harder to read. Off unless the style says so.
     #[serde(default)]
     pub capitalised: bool,
+    /// What a hyphen in a capitalised word costs where `capitalised` allows
+    /// one, as `justification.hyphen_penalty` prices any other: high, and a
+    /// name is cut only where every setting without the cut has a line looser
+    /// than the tolerance ("only if absolutely necessary", as the Chicago
+    /// Manual asks of names).
+    #[serde(default = "capitalised_penalty")]
+    pub capitalised_penalty: f32,
+}
+
+fn capitalised_penalty() -> f32 {
+    1000.0
+}
+
+impl HyphenationStyle {
+    /// The line breaker's price of a capitalised word's hyphen, `None` if there may be none.
+    pub fn capitalised_hyphen_penalty(&self) -> Option<f32> {
+        self.capitalised.then_some(self.capitalised_penalty)
+    }
 }
 
 /// The ties of `language` (a BCP 47 tag, looked up by its primary subtag) in `ties`.
@@ -558,7 +576,9 @@ impl Style {
 
     /// The style in `text` over the default style; `path` names it in messages.
     pub fn over_default(path: &Path, text: &str) -> Result<Style, String> {
-        let mut merged: toml::Table = toml::from_str(built_in::DEFAULT_STYLE).expect("the default style is valid TOML");
+        // Parsed once per process: every edition reads its style over it.
+        static DEFAULT: std::sync::OnceLock<toml::Table> = std::sync::OnceLock::new();
+        let mut merged = DEFAULT.get_or_init(|| toml::from_str(built_in::DEFAULT_STYLE).expect("the default style is valid TOML")).clone();
         let own: toml::Table = toml::from_str(text).map_err(|e| {
             let at = e.span().map(|span| crate::diagnostics::LineIndex::new(text, 1).position(span.start));
             let place = at.map(|at| format!(":{}:{}", at.line, at.column)).unwrap_or_default();

@@ -110,7 +110,7 @@ fn text_setter<'a>(book: &Book, style: &'a Style, fonts: &'a FontFamily, hyphena
     setter.inline_code = InlineCode::of(&style.code);
     setter.note_marks = style.notes.marks.clone();
     setter.hyphenation_minima = (style.hyphenation.left_min, style.hyphenation.right_min);
-    setter.hyphenate_capitalised = style.hyphenation.capitalised;
+    setter.capitalised_hyphen_penalty = style.hyphenation.capitalised_hyphen_penalty();
     setter.ties = Some(&style.ties);
     setter.language = std::rc::Rc::from(book.metadata.language.as_str());
     setter

@@ -7,12 +7,14 @@ use unicode_linebreak::{linebreaks, BreakOpportunity};
 
 use crate::resources::fonts::is_ideographic;
 
-/// Where a word may be cut: at a hyphenation point (a hyphen is added),
+/// Where a word may be cut: at a hyphenation point (a hyphen is added), in
+/// a capitalised word (a name, mostly: a hyphen at the style's higher price),
 /// after an explicit hyphen or dash (nothing added), or between ideographs
 /// (nothing added, and a little stretch for justification).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cut {
     Hyphen,
+    CapitalisedHyphen,
     Plain,
     Ideographic,
 }

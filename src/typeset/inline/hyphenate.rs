@@ -1,18 +1,34 @@
 //! Where words may break: Liang's patterns for the manuscript's language, with
 //! the TeX exception list that ships with them and the manuscript's own exceptions.
 
-use std::cell::RefCell;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use rustc_hash::FxHashMap;
 
 use hyphenation::{Hyphenator as _, Language, Load, Standard};
 
 pub struct Hyphenator {
-    dictionary: Standard,
-    /// Breaks of each word already seen: a book repeats its words, and the
-    /// pattern lookup was a tenth of a long book's build.
-    known: RefCell<FxHashMap<String, Vec<usize>>>,
+    patterns: Arc<Patterns>,
     /// The language writes every noun with a capital ([`NOUNS_CAPITALISED`]).
     capitalises_nouns: bool,
+}
+
+/// One language's patterns at given minima and exceptions, loaded once per
+/// process: every edition, and every fitting candidate of a booklet, sets the
+/// same words, and each pattern lookup costs about ten thousand instructions.
+struct Patterns {
+    dictionary: Standard,
+    /// Breaks of each word already seen, by any thread.
+    known: Mutex<FxHashMap<Box<str>, Box<[usize]>>>,
+}
+
+/// What makes two [`Patterns`] the same: the language, the minima, the exceptions.
+type PatternsKey = (Language, usize, usize, Vec<String>);
+
+/// The patterns loaded so far in this process.
+fn loaded() -> &'static Mutex<FxHashMap<PatternsKey, Arc<Patterns>>> {
+    static LOADED: OnceLock<Mutex<FxHashMap<PatternsKey, Arc<Patterns>>>> = OnceLock::new();
+    LOADED.get_or_init(Default::default)
 }
 
 /// Languages that write every noun with a capital: a capital there says
@@ -46,7 +62,50 @@ pub fn language_for(tag: &str) -> Option<Language> {
 impl Hyphenator {
     /// `exceptions` are words with hyphens where they may break ("Bol-she-viks").
     pub fn new(language_tag: &str, left_min: usize, right_min: usize, exceptions: &[String]) -> Option<Hyphenator> {
-        let mut dictionary = Standard::from_embedded(language_for(language_tag)?).ok()?;
+        let language = language_for(language_tag)?;
+        let primary = language_tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let capitalises_nouns = NOUNS_CAPITALISED.contains(&primary.as_str());
+        let key: PatternsKey = (language, left_min, right_min, exceptions.to_vec());
+        let mut loaded = loaded().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let patterns = match loaded.get(&key) {
+            Some(patterns) => Arc::clone(patterns),
+            None => {
+                let patterns = Arc::new(Patterns::load(language, left_min, right_min, exceptions)?);
+                loaded.insert(key, Arc::clone(&patterns));
+                patterns
+            }
+        };
+        Some(Hyphenator { patterns, capitalises_nouns })
+    }
+
+    /// Whether the language writes every noun with a capital (German), so
+    /// that a capitalised word is no more a name than any other.
+    pub fn capitalises_nouns(&self) -> bool {
+        self.capitalises_nouns
+    }
+
+    /// Byte offsets inside `word` where it may break with a hyphen.
+    /// Only plain alphabetic words are hyphenated; names with digits or marks are left whole.
+    pub fn breaks(&self, word: &str) -> Vec<usize> {
+        let minima = self.patterns.dictionary.minima;
+        // Most words are ASCII: counted by their bytes, and lower-cased without changing length.
+        let ascii = word.is_ascii();
+        let letters = if ascii { word.len() } else { word.chars().count() };
+        if letters < minima.0 + minima.1 || !word.chars().all(char::is_alphabetic) {
+            return Vec::new();
+        }
+        // The patterns work on the lower-cased word; where lower-casing changes a letter's
+        // length in bytes (Ⱥ → ⱥ), their offsets would cut a character in two.
+        if !ascii && word.to_lowercase().len() != word.len() {
+            return Vec::new();
+        }
+        self.patterns.breaks(word)
+    }
+}
+
+impl Patterns {
+    fn load(language: Language, left_min: usize, right_min: usize, exceptions: &[String]) -> Option<Patterns> {
+        let mut dictionary = Standard::from_embedded(language).ok()?;
         dictionary.minima = (left_min, right_min);
         for exception in exceptions {
             let word: String = exception.chars().filter(|&c| c != '-').collect::<String>().to_lowercase();
@@ -59,37 +118,19 @@ impl Hyphenator {
             breaks.pop();
             dictionary.exceptions.0.insert(word, breaks);
         }
-        let primary = language_tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-        let capitalises_nouns = NOUNS_CAPITALISED.contains(&primary.as_str());
-        Some(Hyphenator { dictionary, known: RefCell::new(FxHashMap::default()), capitalises_nouns })
+        Some(Patterns { dictionary, known: Mutex::new(FxHashMap::default()) })
     }
 
-    /// Whether the language writes every noun with a capital (German), so
-    /// that a capitalised word is no more a name than any other.
-    pub fn capitalises_nouns(&self) -> bool {
-        self.capitalises_nouns
-    }
-
-    /// Byte offsets inside `word` where it may break with a hyphen.
-    /// Only plain alphabetic words are hyphenated; names with digits or marks are left whole.
-    pub fn breaks(&self, word: &str) -> Vec<usize> {
-        // Most words are ASCII: counted by their bytes, and lower-cased without changing length.
-        let ascii = word.is_ascii();
-        let letters = if ascii { word.len() } else { word.chars().count() };
-        if letters < self.dictionary.minima.0 + self.dictionary.minima.1 || !word.chars().all(char::is_alphabetic) {
-            return Vec::new();
+    /// The breaks of `word`, looked up once per process. The lock is not held
+    /// while the patterns are searched, so threads do not wait on each other;
+    /// two that meet a new word at once both find the same breaks.
+    fn breaks(&self, word: &str) -> Vec<usize> {
+        let known = |known: &Mutex<FxHashMap<Box<str>, Box<[usize]>>>| known.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(word).map(|b| b.to_vec());
+        if let Some(breaks) = known(&self.known) {
+            return breaks;
         }
-        // The patterns work on the lower-cased word; where lower-casing changes a letter's
-        // length in bytes (Ⱥ → ⱥ), their offsets would cut a character in two.
-        if !ascii && word.to_lowercase().len() != word.len() {
-            return Vec::new();
-        }
-        let known = self.known.borrow().get(word).cloned();
-        let breaks = known.unwrap_or_else(|| {
-            let breaks: Vec<usize> = self.dictionary.hyphenate(word).breaks.into_iter().filter(|&b| word.is_char_boundary(b)).collect();
-            self.known.borrow_mut().insert(word.to_owned(), breaks.clone());
-            breaks
-        });
+        let breaks: Vec<usize> = self.dictionary.hyphenate(word).breaks.into_iter().filter(|&b| word.is_char_boundary(b)).collect();
+        self.known.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(word.into(), breaks.as_slice().into());
         breaks
     }
 }

@@ -99,9 +99,6 @@ pub const DEFAULT_FITNESS_DEMERITS: f32 = 3_000.0;
 /// a line twice as loose look hardly worse than one a little loose.
 const LOOSER_TOLERANCES: [f64; 4] = [1.25, 1.5, 2.0, 3.0];
 
-/// How much of the tolerance a paragraph's other settings ([`alternatives`])
-/// may use: ALTVALUE
-
 /// With [`Params::avoid_final_hyphen`], how much looser than the tolerance
 /// a paragraph may be set to keep a hyphen off its second-last line.
 const FINAL_HYPHEN_LOOSENESS: f64 = 1.1;

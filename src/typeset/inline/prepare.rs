@@ -286,8 +286,10 @@ pub struct TextSetter<'a> {
     pub pictures: PictureList<'a>,
     /// The hyphen of each face, feature set and size (see [`TextSetter::soft_hyphen`]).
     hyphens: FxHashMap<(FaceStyle, usize, u32), Rc<Piece>>,
-    /// Whether words that begin with a capital may be hyphenated (the style's `hyphenation.capitalised`).
-    pub hyphenate_capitalised: bool,
+    /// What a hyphen in a word that begins with a capital costs the line
+    /// breaker; `None` if there may be none (the style's `hyphenation.capitalised`
+    /// and `capitalised_penalty`).
+    pub capitalised_hyphen_penalty: Option<f32>,
     /// The style's pairs of words no line breaks between, by language, and
     /// the book's language, for text that does not name its own.
     pub ties: Option<&'a BTreeMap<String, Ties>>,
@@ -354,7 +356,7 @@ impl<'a> TextSetter<'a> {
             other_languages: HashMap::new(),
             pictures: PictureList::default(),
             hyphens: FxHashMap::default(),
-            hyphenate_capitalised: false,
+            capitalised_hyphen_penalty: None,
             ties: None,
             language: Rc::from(""),
         }
@@ -610,7 +612,7 @@ impl<'a> TextSetter<'a> {
         // Inline code is never hyphenated: a hyphen would read as part of it.
         // Nor raised or lowered text: the hyphen would be at the text's size.
         // Nor an address, which must read exactly as it is typed.
-        let capitalised = self.hyphenate_capitalised;
+        let capitalised = self.capitalised_hyphen_penalty.is_some();
         let hyphenator = if hyphenate && span.shift == Shift::Baseline { self.hyphenator_for(span.lang.as_ref()) } else { None };
         let mut points: Vec<(usize, Cut)> = break_points(text, hyphenator, capitalised);
         if may_hold_ideographs(text) {
@@ -782,10 +784,14 @@ impl<'a> TextSetter<'a> {
                 prepared.items.push(Item::Glue { width: 0.0, stretch: style.size * IDEOGRAPHIC_STRETCH, shrink: 0.0 });
                 prepared.payloads.push(Payload::None);
             }
-            Some((Cut::Hyphen, face)) => {
+            Some((cut @ (Cut::Hyphen | Cut::CapitalisedHyphen), face)) => {
                 let hyphen = self.soft_hyphen(face, style.size);
                 let width = hyphen.width - self.justification.protrusion_of('-', hyphen.width);
-                prepared.items.push(Item::Penalty { width, cost: self.justification.hyphen_penalty, flagged: true });
+                let cost = match (cut, self.capitalised_hyphen_penalty) {
+                    (Cut::CapitalisedHyphen, Some(penalty)) => penalty,
+                    _ => self.justification.hyphen_penalty,
+                };
+                prepared.items.push(Item::Penalty { width, cost, flagged: true });
                 prepared.payloads.push(Payload::Break(Some(hyphen)));
             }
             Some((Cut::Plain, _)) => {
@@ -899,16 +905,20 @@ fn split_words(spans: &[Span]) -> Words<'_> {
 /// Places inside `text` where a line may break: [`Cut::Hyphen`] at a
 /// hyphenation point (a hyphen is added), [`Cut::Plain`] after an explicit
 /// hyphen or dash (nothing is added). In a run of letters that begins with a
-/// capital there are none unless `capitalised` or the language capitalises
-/// every noun: the line breaker never sees them, so no cost of its can buy one.
+/// capital the hyphenation points are [`Cut::CapitalisedHyphen`] if
+/// `capitalised`, and there are none if not (the line breaker never sees
+/// them, so no cost of its can buy one); a language that capitalises every
+/// noun has plain [`Cut::Hyphen`] there.
 fn break_points(text: &str, hyphenator: Option<&Hyphenator>, capitalised: bool) -> Vec<(usize, Cut)> {
     let mut points = Vec::new();
     let hyphenate = |start: usize, letters: &str, points: &mut Vec<(usize, Cut)>| {
         let Some(h) = hyphenator else { return };
-        if !capitalised && !h.capitalises_nouns() && letters.chars().next().is_some_and(char::is_uppercase) {
-            return;
-        }
-        points.extend(h.breaks(letters).into_iter().map(|b| (start + b, Cut::Hyphen)));
+        let cut = match letters.chars().next().is_some_and(char::is_uppercase) && !h.capitalises_nouns() {
+            false => Cut::Hyphen,
+            true if capitalised => Cut::CapitalisedHyphen,
+            true => return,
+        };
+        points.extend(h.breaks(letters).into_iter().map(|b| (start + b, cut)));
     };
     let mut letters_start: Option<usize> = None;
     let mut before: Option<char> = None;
@@ -1019,7 +1029,7 @@ mod tests {
         let cuts = |word: &str, capitalised: bool| break_points(word, Some(&h), capitalised).into_iter().map(|(_, cut)| cut).collect::<Vec<_>>();
         assert!(cuts("Provisional", false).is_empty(), "a name is never cut, not even as a last resort");
         assert!(!cuts("Provisional", true).is_empty());
-        assert!(cuts("Provisional", true).iter().all(|&cut| cut == Cut::Hyphen));
+        assert!(cuts("Provisional", true).iter().all(|&cut| cut == Cut::CapitalisedHyphen), "a name's hyphens are priced as a name's");
         assert!(!cuts("provisional", false).is_empty());
         assert!(cuts("provisional", false).iter().all(|&cut| cut == Cut::Hyphen));
         // Each run of letters on its own: the common word after a name's hyphen breaks as any.
@@ -1029,6 +1039,7 @@ mod tests {
         // German writes every noun with a capital: its nouns are hyphenated all the same.
         let german = Hyphenator::new("de", 2, 3, &[]).unwrap();
         assert!(!break_points("Gesellschaft", Some(&german), false).is_empty());
+        assert!(break_points("Gesellschaft", Some(&german), true).iter().all(|&(_, cut)| cut == Cut::Hyphen), "a German noun is no name");
     }
 
     #[test]

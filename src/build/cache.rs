@@ -1,6 +1,6 @@
 //! A cache of things a build makes that depend only on a few inputs and cost
 //! more to make than to read back: the EPUB's drawn cover (a tenth of the
-//! article's whole build). Entries are files named by a hash of everything
+//! article's whole build) and the editions' font subsets (another tenth). Entries are files named by a hash of everything
 //! that made them, so an entry is never stale, only unused; a cache that
 //! cannot be read or written is simply not used.
 //!
@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use rustc_hash::FxHasher;
 
 use super::output::write_atomically;
+use crate::resources::subsets::SubsetStore;
 
 /// A key made from every input of a cached thing. Two Fx hashes with
 /// different seeds give 128 bits: fast enough to take fonts whole (a few
@@ -68,6 +69,23 @@ pub fn cached<E>(kind: &str, key: &Key, make: impl FnOnce() -> Result<Vec<u8>, E
     // A cache is a convenience: a read-only home or a full disk only costs time.
     let _ = write_atomically(&path, &bytes);
     Ok(bytes)
+}
+
+/// The font subsets of every edition, kept in the cache under `subset/`.
+pub struct CachedSubsets;
+
+impl SubsetStore for CachedSubsets {
+    fn subset(&self, kind: &str, inputs: &[&[u8]], make: &mut dyn FnMut() -> Result<Vec<u8>, String>) -> Result<Vec<u8>, String> {
+        // Hashing the fonts whole is the store's one cost: not paid without a cache.
+        if folder().is_none() {
+            return make();
+        }
+        let mut key = Key::new(kind);
+        for input in inputs {
+            key.add(input);
+        }
+        cached("subset", &key, make)
+    }
 }
 
 #[cfg(test)]

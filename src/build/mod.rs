@@ -8,6 +8,7 @@ use crate::model::print_pages::{PrintPage, PrintPages};
 use crate::model::Book;
 use crate::resources::fonts::FontFamily;
 use crate::resources::style::Style;
+use crate::resources::subsets::{MakeEverySubset, SubsetStore};
 use crate::resources::Resources;
 use crate::build::timings::{stage, Timings};
 use crate::typeset::inline::hyphenate;
@@ -173,16 +174,7 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
     let images = checked.images;
     let print_pages = std::sync::OnceLock::new();
     let job = Job { book: &book, images: &images, family: &family, resources: &resources, options, path: &path, stem: &stem, reported: &reported, print_pages: &print_pages, pdf_too: jobs.contains(&Edition::Pdf), making };
-    let results: Vec<Result<Made, BuildError>> = std::thread::scope(|scope| {
-        let threads: Vec<_> = jobs.iter().map(|&edition| scope.spawn(move || job.make(edition))).collect();
-        threads
-            .into_iter()
-            .zip(&jobs)
-            .map(|(thread, edition)| {
-                thread.join().unwrap_or(Err(BuildError::Panicked(*edition)))
-            })
-            .collect()
-    });
+    let results = run_editions(&jobs, |edition| job.make(edition));
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut editions = Vec::new();
     for (made, edition) in results.into_iter().zip(jobs) {
@@ -208,6 +200,39 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
         Ok::<(), BuildError>(())
     })?;
     Ok(BuildReport { written, editions, title: book.metadata.title.clone(), warnings, timings })
+}
+
+/// The order editions are started in: the reader PDF first, as the EPUB waits
+/// for its pages, and the EPUB last, so that by the time a worker takes it
+/// those pages are made or in the making.
+const START_ORDER: [Edition; 4] = [Edition::Pdf, Edition::BookletA4, Edition::BookletLetter, Edition::Epub];
+
+/// `make` of each of `jobs`, the results in `jobs`' order. The editions are made
+/// by as many worker threads as there are cores, each taking the next edition in
+/// [`START_ORDER`] when it is done: a thread per edition made them all at once on
+/// two cores, no sooner, and held every edition's typesetting in memory together.
+/// An edition that panics is a [`BuildError::Panicked`], as its thread's was.
+fn run_editions(jobs: &[Edition], make: impl Fn(Edition) -> Result<Made, BuildError> + Sync) -> Vec<Result<Made, BuildError>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let order: Vec<usize> = START_ORDER.iter().filter_map(|e| jobs.iter().position(|j| j == e)).collect();
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Result<Made, BuildError>>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, jobs.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(&at) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let edition = jobs[at];
+                    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| make(edition))).unwrap_or(Err(BuildError::Panicked(edition)));
+                    if let Ok(mut slot) = results[at].lock() {
+                        *slot = Some(made);
+                    }
+                }
+            });
+        }
+    });
+    results.into_iter().zip(jobs).map(|(slot, &edition)| slot.into_inner().ok().flatten().unwrap_or(Err(BuildError::Panicked(edition)))).collect()
 }
 
 /// Why a booklet past its style's limit was not written, and how to ask for it.
@@ -290,7 +315,7 @@ impl Job<'_> {
                     return Ok(made);
                 }
                 let _ = self.print_pages.set(Some(self.pages_of(&document)));
-                let bytes = made.timings.time(stage::PDF, || pdf::write_pdf_as(&document, self.options.pdf_standard)).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
+                let bytes = made.timings.time(stage::PDF, || pdf::write_pdf_kept(&document, self.options.pdf_standard, &cache::CachedSubsets)).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
                 made.files.push((out(".pdf"), bytes));
             }
             Edition::BookletA4 | Edition::BookletLetter => {
@@ -339,7 +364,7 @@ impl Job<'_> {
                     return Ok(made);
                 }
                 let mut write = |document: &layout::Document| {
-                    made.timings.time(stage::PDF, || pdf::write_pdf(document)).map_err(|source| BuildError::Pdf { what: format!("{} booklet", paper.name), source })
+                    made.timings.time(stage::PDF, || pdf::write_pdf_kept(document, pdf::PdfStandard::default(), &cache::CachedSubsets)).map_err(|source| BuildError::Pdf { what: format!("{} booklet", paper.name), source })
                 };
                 let mut files = vec![(out(&format!("{name}.pdf")), write(&sheets)?)];
                 if self.options.two_pass {
@@ -369,7 +394,7 @@ impl Job<'_> {
                 Some(self.pages_of(&document))
             }
         };
-        epub_bytes_timed(self.book, self.images, self.family, stylesheet, licence, pages, timings).map_err(BuildError::Epub)
+        epub_bytes_timed(self.book, self.images, self.family, stylesheet, licence, pages, &cache::CachedSubsets, timings).map_err(BuildError::Epub)
     }
 
     /// The reader PDF's style: the one asked for, or the resources' `reader-a5.toml`.
@@ -454,12 +479,12 @@ fn warn_once(warnings: &mut Vec<Diagnostic>, diagnostic: Diagnostic) {
 
 /// The EPUB of a checked book, made in memory.
 pub fn epub_bytes(book: &Book, images: &Images, family: &FontFamily, stylesheet: String) -> Result<Vec<u8>, epub::EpubError> {
-    epub_bytes_timed(book, images, family, stylesheet, None, |_| None, &mut Timings::new())
+    epub_bytes_timed(book, images, family, stylesheet, None, |_| None, &MakeEverySubset, &mut Timings::new())
 }
 
 /// [`epub_bytes`] with the fonts' licence file to ship beside them and the
 /// print edition's pages (asked for once the cover is drawn, as they may be
-/// in the making on another thread), timing its stages.
+/// in the making on another thread), its font subsets from `store`, timing its stages.
 fn epub_bytes_timed(
     book: &Book,
     images: &Images,
@@ -467,6 +492,7 @@ fn epub_bytes_timed(
     stylesheet: String,
     font_licence: Option<(String, Vec<u8>)>,
     print_pages: impl FnOnce(&mut Timings) -> Option<PrintPages>,
+    store: &dyn SubsetStore,
     timings: &mut Timings,
 ) -> Result<Vec<u8>, epub::EpubError> {
     // The front matter's picture, or a cover drawn from the title.
@@ -493,7 +519,7 @@ fn epub_bytes_timed(
         images: images.clone(),
         print_pages: print_pages(timings),
     };
-    epub::write_epub(book, &assets, timings)
+    epub::write_epub(book, &assets, store, timings)
 }
 
 /// The reader PDF of a checked book, made in memory, and what the typesetter could not do.

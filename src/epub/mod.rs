@@ -27,6 +27,7 @@ use crate::model::print_pages::PrintPages;
 use crate::model::{Book, Matter};
 use page_list::PageMarks;
 use crate::build::timings::{stage, Timings};
+use crate::resources::subsets::SubsetStore;
 
 /// Files that go into the book besides its text.
 pub struct EpubAssets {
@@ -83,17 +84,18 @@ impl std::error::Error for EpubError {
 }
 
 /// The EPUB of `book`, adding the time of each of its steps to `timings`.
-pub fn write_epub(book: &Book, assets: &EpubAssets, timings: &mut Timings) -> Result<Vec<u8>, EpubError> {
+/// Its font subsets come from `store`.
+pub fn write_epub(book: &Book, assets: &EpubAssets, store: &dyn SubsetStore, timings: &mut Timings) -> Result<Vec<u8>, EpubError> {
     let (files, fixes) = timings.time(stage::EPUB_DOCUMENTS, || documents(book, assets)).map_err(EpubError::Package)?;
     let mut files = read_entries(&files).map_err(EpubError::Zip)?;
-    timings.time(stage::EPUB_FONTS, || fill_in_assets(&mut files, assets))?;
-    timings.time(stage::EPUB_PACKAGE, || write_zip(files, &fixes)).map_err(EpubError::Zip)
+    timings.time(stage::EPUB_FONTS, || fill_in_assets(&mut files, assets, store))?;
+    timings.time(stage::EPUB_PACKAGE, || write_zip(files, &fixes, store)).map_err(EpubError::Zip)
 }
 
 /// Fonts and cover go through epub-builder as empty placeholders, so that it
 /// neither compresses them nor has to hold them; the real bytes are put in
 /// here, the fonts subset to the characters the finished documents show.
-fn fill_in_assets(files: &mut [(String, Vec<u8>)], assets: &EpubAssets) -> Result<(), EpubError> {
+fn fill_in_assets(files: &mut [(String, Vec<u8>)], assets: &EpubAssets, store: &dyn SubsetStore) -> Result<(), EpubError> {
     let mut shown = BTreeSet::new();
     for (name, bytes) in files.iter() {
         if name.ends_with(".xhtml") {
@@ -103,9 +105,12 @@ fn fill_in_assets(files: &mut [(String, Vec<u8>)], assets: &EpubAssets) -> Resul
     // What a reading system may add in the book face: hyphens where it breaks
     // words (the stylesheet asks for hyphenation) and list numbers.
     shown.extend("-\u{2010}0123456789.•".chars());
+    let kept: String = shown.iter().collect();
     for (name, bytes) in files.iter_mut() {
         if let Some((_, whole)) = assets.fonts.iter().find(|(font, _)| name == &format!("OEBPS/fonts/{font}")) {
-            *bytes = fonts::subset(whole, &shown).map_err(|message| EpubError::Font { file: name.clone(), message })?;
+            *bytes = store
+                .subset(fonts::SUBSET_KIND, &[whole, kept.as_bytes()], &mut || fonts::subset(whole, &shown))
+                .map_err(|message| EpubError::Font { file: name.clone(), message })?;
         } else if name == &format!("OEBPS/{}", cover_file(assets)) {
             bytes.clone_from(&assets.cover_image);
         }

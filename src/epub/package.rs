@@ -7,6 +7,8 @@ use std::io::{Cursor, Read, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use crate::resources::subsets::SubsetStore;
+
 /// What the finished package must say that epub-builder's templates cannot.
 #[derive(Debug, Clone)]
 pub struct PackageFixes {
@@ -44,7 +46,7 @@ pub fn read_entries(epub: &[u8]) -> Result<Vec<(String, Vec<u8>)>, zip::result::
 
 /// Writes the final zip: fixed entry times and order, `mimetype` first and
 /// stored, and the fixes below applied to the package documents.
-pub fn write_zip(files: Vec<(String, Vec<u8>)>, fixes: &PackageFixes) -> Result<Vec<u8>, zip::result::ZipError> {
+pub fn write_zip(files: Vec<(String, Vec<u8>)>, fixes: &PackageFixes, store: &dyn SubsetStore) -> Result<Vec<u8>, zip::result::ZipError> {
     let (y, mo, d, h, mi, s) = fixes.timestamp;
     let time = DateTime::from_date_and_time(y.clamp(1980, 2107), mo, d, h, mi, s).unwrap_or_default();
     let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored).last_modified_time(time);
@@ -67,12 +69,36 @@ pub fn write_zip(files: Vec<(String, Vec<u8>)>, fixes: &PackageFixes) -> Result<
             _ => bytes,
         };
         // PNG is already compressed; deflating it again costs time for nothing.
-        let options = if name.ends_with(".png") { stored } else { deflated };
-        zip.start_file(name, options)?;
-        zip.write_all(&bytes)?;
+        if name.ends_with(".png") {
+            zip.start_file(name, stored)?;
+            zip.write_all(&bytes)?;
+        } else if name.starts_with("OEBPS/fonts/") {
+            // The same fonts in every build until the characters shown change:
+            // deflated once, kept in `store` as a zip of that one entry.
+            let alone = |name: &str, bytes: &[u8]| -> Result<Vec<u8>, zip::result::ZipError> {
+                let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+                zip.start_file(name, deflated)?;
+                zip.write_all(bytes)?;
+                Ok(zip.finish()?.into_inner())
+            };
+            let time = [y.to_le_bytes()[0], y.to_le_bytes()[1], mo, d, h, mi, s];
+            let kept = store.subset(ENTRY_KIND, &[name.as_bytes(), &bytes, &time], &mut || alone(&name, &bytes).map_err(|e| e.to_string()));
+            let kept = match kept {
+                Ok(kept) => kept,
+                Err(_) => alone(&name, &bytes)?,
+            };
+            let mut archive = zip::ZipArchive::new(Cursor::new(kept))?;
+            zip.raw_copy_file(archive.by_index(0)?)?;
+        } else {
+            zip.start_file(name, deflated)?;
+            zip.write_all(&bytes)?;
+        }
     }
     Ok(zip.finish()?.into_inner())
 }
+
+/// What a font's zip entry is made with, for the store.
+const ENTRY_KIND: &str = "epub-font-entry zip-6.0.0 level-6";
 
 fn fix_package_document(bytes: &[u8], fixes: &PackageFixes) -> Vec<u8> {
     let mut opf = String::from_utf8_lossy(bytes).into_owned();
@@ -101,4 +127,29 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::subsets::{MakeEverySubset, Remembered};
+
+    fn fixes() -> PackageFixes {
+        PackageFixes { language: "en".into(), identifier: "id".into(), builder_uuid: "u".into(), timestamp: (2024, 5, 6, 7, 8, 9), extra_metadata: Vec::new(), navigation: String::new(), ncx: String::new() }
+    }
+
+    /// A font's entry taken from the store is the entry deflating it gives, and reads back whole.
+    #[test]
+    fn a_kept_font_entry_is_the_entry_written_anew() {
+        let font: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let files = || vec![("OEBPS/fonts/Face.otf".to_string(), font.clone()), ("OEBPS/text.xhtml".to_string(), b"<p>text</p>".to_vec())];
+        let anew = write_zip(files(), &fixes(), &MakeEverySubset).unwrap();
+        let store = Remembered::default();
+        assert_eq!(write_zip(files(), &fixes(), &store).unwrap(), anew);
+        assert_eq!(write_zip(files(), &fixes(), &store).unwrap(), anew, "the kept entry differs");
+        assert_eq!(store.made.load(std::sync::atomic::Ordering::Relaxed), 1, "the font was deflated twice");
+        assert_eq!(read_entries(&anew).unwrap(), files());
+        let mut archive = zip::ZipArchive::new(Cursor::new(anew)).unwrap();
+        assert_eq!(archive.by_name("OEBPS/fonts/Face.otf").unwrap().compression(), CompressionMethod::Deflated);
+    }
 }

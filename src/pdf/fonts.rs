@@ -8,6 +8,11 @@ use subsetter::GlyphRemapper;
 
 use super::{fnv1a, PdfError, FNV_OFFSET};
 use crate::layout::{Document, FamilyStyle, FontResource, Item};
+use crate::resources::subsets::SubsetStore;
+
+/// What the PDF's subsets are made with, for [`SubsetStore`]: to be changed with
+/// the subsetter's version or the way it is called.
+const SUBSET_KIND: &str = "pdf-font subsetter-0.2.6";
 
 /// A font as it goes into the PDF. All glyph ids the rest of the writer sees
 /// after lookup are *subset* ids, which are also the CIDs (Identity-H codes).
@@ -52,7 +57,7 @@ impl EmbeddedFont {
 
 /// One entry per `doc.fonts`; `None` for fonts no glyph run uses, which are
 /// left out of the PDF entirely.
-pub(super) fn embed_fonts(doc: &Document) -> Result<Vec<Option<EmbeddedFont>>, PdfError> {
+pub(super) fn embed_fonts(doc: &Document, store: &dyn SubsetStore) -> Result<Vec<Option<EmbeddedFont>>, PdfError> {
     // The first non-empty text wins, so the mapping follows reading order and
     // does not depend on how often a variant occurs.
     // Tables indexed by glyph id (`None`: not used), not maps: a long book
@@ -81,7 +86,7 @@ pub(super) fn embed_fonts(doc: &Document) -> Result<Vec<Option<EmbeddedFont>>, P
         .map(|(i, (font, glyphs))| {
             let unicode: BTreeMap<u16, String> = glyphs.into_iter().enumerate().filter_map(|(gid, text)| Some((gid as u16, text?))).collect();
             (!unicode.is_empty())
-                .then(|| embed(i, font, unicode))
+                .then(|| embed(i, font, unicode, store))
                 .transpose()
         })
         .collect()
@@ -91,6 +96,7 @@ fn embed(
     index: usize,
     font: &FontResource,
     unicode: BTreeMap<u16, String>,
+    store: &dyn SubsetStore,
 ) -> Result<EmbeddedFont, PdfError> {
     let name = pdf_name(&base_font_name(font), index);
     let face = ttf_parser::Face::parse(&font.data, font.face_index)
@@ -108,7 +114,11 @@ fn embed(
     for &gid in unicode.keys() {
         remapper.remap(gid);
     }
-    let program = subsetter::subset(&font.data, font.face_index, &remapper)
+    let kept: Vec<u8> = unicode.keys().flat_map(|gid| gid.to_le_bytes()).collect();
+    let program = store
+        .subset(SUBSET_KIND, &[&font.data, &font.face_index.to_le_bytes(), &kept], &mut || {
+            subsetter::subset(&font.data, font.face_index, &remapper).map_err(|e| e.to_string())
+        })
         .map_err(|e| PdfError::new(format!("Font {name} could not be subset: {e}.")))?;
 
     // printpdf addresses CFF glyphs through the subset's charset; the writer's

@@ -30,6 +30,7 @@ use std::fmt;
 use printpdf::{PdfDocument, PdfPage, PdfSaveOptions, PdfWarnMsg, Pt, Rect};
 
 use crate::layout::{Document, Item, LinkTarget};
+use crate::resources::subsets::{MakeEverySubset, SubsetStore};
 
 /// Why a document could not be written; the message is a plain sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,8 +64,13 @@ pub fn write_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
 
 /// Writes `doc` as a PDF that also claims `standard` when it is tagged (PDF/A-2).
 pub fn write_pdf_as(doc: &Document, standard: PdfStandard) -> Result<Vec<u8>, PdfError> {
+    write_pdf_kept(doc, standard, &MakeEverySubset)
+}
+
+/// [`write_pdf_as`] with its font subsets from `store`: the same bytes.
+pub fn write_pdf_kept(doc: &Document, standard: PdfStandard, store: &dyn SubsetStore) -> Result<Vec<u8>, PdfError> {
     validate(doc)?;
-    let fonts = fonts::embed_fonts(doc)?;
+    let fonts = fonts::embed_fonts(doc, store)?;
 
     let mut pdf = PdfDocument::new(&doc.info.title);
     for font in fonts.iter().flatten() {
@@ -104,7 +110,7 @@ pub fn write_pdf_as(doc: &Document, standard: PdfStandard) -> Result<Vec<u8>, Pd
         pages.iter().map(|page| compress(content::page(page, &fonts, doc.structure.as_ref()))).collect()
     });
     set_contents(&mut lo, contents)?;
-    compress_streams(&mut lo);
+    compress_streams(&mut lo, store);
     serialise::save_with_content_id(&mut lo)
 }
 
@@ -124,6 +130,11 @@ fn in_halves<T: Sync, R: Send>(items: &[T], work: impl Fn(&[T]) -> Vec<R> + Sync
 /// Deflated at zlib's default level: lopdf's best level spent a large share of the
 /// writer's time for a file under 1 % smaller. `None` where deflating gains nothing.
 fn compress(bytes: Vec<u8>) -> (Vec<u8>, bool) {
+    compress_by(bytes, deflate)
+}
+
+/// [`compress`] with `deflate` giving the zlib stream.
+fn compress_by(bytes: Vec<u8>, deflate: impl FnOnce(&[u8]) -> Option<Vec<u8>>) -> (Vec<u8>, bool) {
     match deflate(&bytes) {
         Some(compressed) if compressed.len() + 19 < bytes.len() => (compressed, true),
         _ => (bytes, false),
@@ -176,14 +187,32 @@ fn set_contents(lo: &mut lopdf::Document, contents: Vec<(Vec<u8>, bool)>) -> Res
     Ok(())
 }
 
-/// Deflates the streams printpdf and the post-pass wrote (fonts, CMaps).
-fn compress_streams(lo: &mut lopdf::Document) {
-    for object in lo.objects.values_mut() {
+/// What the font programs are deflated with, for [`SubsetStore`].
+const DEFLATED_FONT_KIND: &str = "pdf-font-program zlib-rs-0.6.8 level-6";
+
+/// Deflates the streams printpdf and the post-pass wrote (fonts, CMaps). The
+/// font programs, the same in every edition and every build until the glyphs
+/// they hold change, are deflated once and kept in `store`.
+fn compress_streams(lo: &mut lopdf::Document, store: &dyn SubsetStore) {
+    let programs: BTreeSet<lopdf::ObjectId> = lo
+        .objects
+        .values()
+        .filter_map(|object| object.as_dict().ok())
+        .filter(|dict| dict.get(b"Type").and_then(lopdf::Object::as_name).is_ok_and(|name| name == b"FontDescriptor"))
+        .flat_map(|dict| [&b"FontFile"[..], b"FontFile2", b"FontFile3"].map(|key| dict.get(key).and_then(lopdf::Object::as_reference).ok()))
+        .flatten()
+        .collect();
+    for (id, object) in lo.objects.iter_mut() {
         if let lopdf::Object::Stream(stream) = object {
             if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
                 continue;
             }
-            let (bytes, deflated) = compress(std::mem::take(&mut stream.content));
+            let content = std::mem::take(&mut stream.content);
+            let (bytes, deflated) = if programs.contains(id) {
+                compress_by(content, |content| store.subset(DEFLATED_FONT_KIND, &[content], &mut || deflate(content).ok_or_else(String::new)).ok())
+            } else {
+                compress(content)
+            };
             if deflated {
                 stream.dict.set("Filter", "FlateDecode");
             }

@@ -8,6 +8,8 @@ use lopdf::Object;
 use super::*;
 use crate::layout::*;
 use crate::pdf::structure::pdf_date;
+use crate::pdf::{write_pdf_kept, PdfStandard};
+use crate::resources::subsets::Remembered;
 
 #[test]
 fn links_go_to_named_destinations_on_the_right_page() {
@@ -138,6 +140,38 @@ fn identical_documents_give_identical_bytes() {
     other.info.title.push('!');
     let other_id = file_id(&write_pdf(&other).unwrap());
     assert_ne!(id, other_id, "the /ID follows the content");
+}
+
+#[test]
+fn kept_subsets_give_the_same_file_and_another_glyph_set_its_own_subset() {
+    let doc = sample();
+    let store = Remembered::default();
+    let fresh = write_pdf(&doc).unwrap();
+    assert!(write_pdf_kept(&doc, PdfStandard::default(), &store).unwrap() == fresh);
+    let made = store.made.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(made > 0, "the sample embeds fonts");
+    assert!(write_pdf_kept(&doc, PdfStandard::default(), &store).unwrap() == fresh, "a kept subset changes the file");
+    assert_eq!(store.made.load(std::sync::atomic::Ordering::Relaxed), made, "the second write made a subset again");
+    // One glyph fewer in a font is another subset, never the kept one.
+    let mut fewer = doc.clone();
+    let (font, gone, kept) = fewer
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .find_map(|item| match item {
+            Item::Glyphs(run) => run.glyphs.iter().find(|g| g.id != run.glyphs[0].id).map(|g| (run.font, g.id, run.glyphs[0].id)),
+            _ => None,
+        })
+        .expect("a run of two different glyphs");
+    for item in fewer.pages.iter_mut().flat_map(|p| &mut p.items) {
+        if let Item::Glyphs(run) = item {
+            if run.font == font {
+                run.glyphs.iter_mut().filter(|g| g.id == gone).for_each(|g| g.id = kept);
+            }
+        }
+    }
+    assert!(write_pdf_kept(&fewer, PdfStandard::default(), &store).unwrap() == write_pdf(&fewer).unwrap());
+    assert!(store.made.load(std::sync::atomic::Ordering::Relaxed) > made, "a changed glyph set took a kept subset");
 }
 
 #[test]

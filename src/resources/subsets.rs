@@ -1,0 +1,45 @@
+//! Where the editions' font subsets may be kept between builds. Subsetting is
+//! a pure function of the font and the glyphs or characters kept, and each
+//! face is subset once for the EPUB and once for each PDF edition: a tenth of
+//! the article's build. The writers ask a [`SubsetStore`] for a subset by its
+//! inputs; the build's store keeps them in its cache (`build::cache`), and
+//! [`MakeEverySubset`] makes them every time.
+
+/// Gives the bytes made from `inputs`: kept ones, or those `make` makes.
+pub trait SubsetStore: Sync {
+    /// `kind` names the maker, and must change when what it makes from the
+    /// same inputs changes (a new subsetter, a new splice).
+    fn subset(&self, kind: &str, inputs: &[&[u8]], make: &mut dyn FnMut() -> Result<Vec<u8>, String>) -> Result<Vec<u8>, String>;
+}
+
+/// Keeps nothing: every subset is made.
+pub struct MakeEverySubset;
+
+impl SubsetStore for MakeEverySubset {
+    fn subset(&self, _kind: &str, _inputs: &[&[u8]], make: &mut dyn FnMut() -> Result<Vec<u8>, String>) -> Result<Vec<u8>, String> {
+        make()
+    }
+}
+
+/// Keeps subsets in memory, counting those it had to make (for tests).
+#[cfg(test)]
+#[derive(Default)]
+pub struct Remembered {
+    kept: std::sync::Mutex<std::collections::BTreeMap<Vec<Vec<u8>>, Vec<u8>>>,
+    pub made: std::sync::atomic::AtomicUsize,
+}
+
+#[cfg(test)]
+impl SubsetStore for Remembered {
+    fn subset(&self, kind: &str, inputs: &[&[u8]], make: &mut dyn FnMut() -> Result<Vec<u8>, String>) -> Result<Vec<u8>, String> {
+        let key: Vec<Vec<u8>> = std::iter::once(kind.as_bytes()).chain(inputs.iter().copied()).map(<[u8]>::to_vec).collect();
+        if let Some(bytes) = self.kept.lock().unwrap().get(&key) {
+            return Ok(bytes.clone());
+        }
+        self.made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let bytes = make()?;
+        self.kept.lock().unwrap().insert(key, bytes.clone());
+        Ok(bytes)
+    }
+}
+

@@ -17,6 +17,7 @@ use crate::{check, epub, impose, layout, passes, pdf, typeset};
 mod cache;
 mod error;
 mod fit;
+mod memory;
 mod new_book;
 pub mod output;
 pub mod timings;
@@ -160,6 +161,7 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
     let (Some(book), Some(family)) = (checked.book, checked.fonts) else {
         return Err(BuildError::Manuscript(checked.diagnostics));
     };
+    memory::suit_pages_to(&book);
     let mut warnings = checked.diagnostics;
     let reported = checked.unsupported_characters;
     // A book's editions are named after its folder, a manuscript's after its file.

@@ -524,8 +524,8 @@ pub struct HyphenationStyle {
     /// What a hyphen in a capitalised word costs where `capitalised` allows
     /// one, as `justification.hyphen_penalty` prices any other: high, and a
     /// name is cut only where every setting without the cut has a line looser
-    /// than the tolerance ("only if absolutely necessary", as the Chicago
-    /// Manual asks of names).
+    /// than the tolerance (style manuals such as Chicago's would leave a
+    /// personal name whole wherever they can).
     #[serde(default = "capitalised_penalty")]
     pub capitalised_penalty: f32,
 }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use rustc_hash::FxHasher;
 
 use super::output::write_atomically;
-use crate::resources::subsets::SubsetStore;
+use crate::resources::kept::KeptBytes;
 
 /// A key made from every input of a cached thing. Two Fx hashes with
 /// different seeds give 128 bits: fast enough to take fonts whole (a few
@@ -71,11 +71,12 @@ pub fn cached<E>(kind: &str, key: &Key, make: impl FnOnce() -> Result<Vec<u8>, E
     Ok(bytes)
 }
 
-/// The font subsets of every edition, kept in the cache under `subset/`.
-pub struct CachedSubsets;
+/// The font subsets, deflated font programs and EPUB font entries of every
+/// edition, kept in the cache under `subset/`.
+pub struct CachedBytes;
 
-impl SubsetStore for CachedSubsets {
-    fn subset(&self, kind: &str, inputs: &[&[u8]], make: &mut dyn FnMut() -> Result<Vec<u8>, String>) -> Result<Vec<u8>, String> {
+impl KeptBytes for CachedBytes {
+    fn get_or_make(&self, kind: &str, inputs: &[&[u8]], make: &mut dyn FnMut() -> Result<Vec<u8>, String>) -> Result<Vec<u8>, String> {
         // Hashing the fonts whole is the store's one cost: not paid without a cache.
         if folder().is_none() {
             return make();

@@ -8,7 +8,7 @@ use crate::model::print_pages::{PrintPage, PrintPages};
 use crate::model::Book;
 use crate::resources::fonts::FontFamily;
 use crate::resources::style::Style;
-use crate::resources::subsets::{MakeEverySubset, SubsetStore};
+use crate::resources::kept::{KeepNothing, KeptBytes};
 use crate::resources::Resources;
 use crate::build::timings::{stage, Timings};
 use crate::typeset::inline::hyphenate;
@@ -317,7 +317,7 @@ impl Job<'_> {
                     return Ok(made);
                 }
                 let _ = self.print_pages.set(Some(self.pages_of(&document)));
-                let bytes = made.timings.time(stage::PDF, || pdf::write_pdf_kept(&document, self.options.pdf_standard, &cache::CachedSubsets)).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
+                let bytes = made.timings.time(stage::PDF, || pdf::write_pdf_kept(&document, self.options.pdf_standard, &cache::CachedBytes)).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
                 made.files.push((out(".pdf"), bytes));
             }
             Edition::BookletA4 | Edition::BookletLetter => {
@@ -366,7 +366,7 @@ impl Job<'_> {
                     return Ok(made);
                 }
                 let mut write = |document: &layout::Document| {
-                    made.timings.time(stage::PDF, || pdf::write_pdf_kept(document, pdf::PdfStandard::default(), &cache::CachedSubsets)).map_err(|source| BuildError::Pdf { what: format!("{} booklet", paper.name), source })
+                    made.timings.time(stage::PDF, || pdf::write_pdf_kept(document, pdf::PdfStandard::default(), &cache::CachedBytes)).map_err(|source| BuildError::Pdf { what: format!("{} booklet", paper.name), source })
                 };
                 let mut files = vec![(out(&format!("{name}.pdf")), write(&sheets)?)];
                 if self.options.two_pass {
@@ -396,7 +396,7 @@ impl Job<'_> {
                 Some(self.pages_of(&document))
             }
         };
-        epub_bytes_timed(self.book, self.images, self.family, stylesheet, licence, pages, &cache::CachedSubsets, timings).map_err(BuildError::Epub)
+        epub_bytes_timed(self.book, self.images, self.family, stylesheet, licence, pages, &cache::CachedBytes, timings).map_err(BuildError::Epub)
     }
 
     /// The reader PDF's style: the one asked for, or the resources' `reader-a5.toml`.
@@ -481,7 +481,7 @@ fn warn_once(warnings: &mut Vec<Diagnostic>, diagnostic: Diagnostic) {
 
 /// The EPUB of a checked book, made in memory.
 pub fn epub_bytes(book: &Book, images: &Images, family: &FontFamily, stylesheet: String) -> Result<Vec<u8>, epub::EpubError> {
-    epub_bytes_timed(book, images, family, stylesheet, None, |_| None, &MakeEverySubset, &mut Timings::new())
+    epub_bytes_timed(book, images, family, stylesheet, None, |_| None, &KeepNothing, &mut Timings::new())
 }
 
 /// [`epub_bytes`] with the fonts' licence file to ship beside them and the
@@ -494,7 +494,7 @@ fn epub_bytes_timed(
     stylesheet: String,
     font_licence: Option<(String, Vec<u8>)>,
     print_pages: impl FnOnce(&mut Timings) -> Option<PrintPages>,
-    store: &dyn SubsetStore,
+    store: &dyn KeptBytes,
     timings: &mut Timings,
 ) -> Result<Vec<u8>, epub::EpubError> {
     // The front matter's picture, or a cover drawn from the title.

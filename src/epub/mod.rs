@@ -27,7 +27,7 @@ use crate::model::print_pages::PrintPages;
 use crate::model::{Book, Matter};
 use page_list::PageMarks;
 use crate::build::timings::{stage, Timings};
-use crate::resources::subsets::SubsetStore;
+use crate::resources::kept::KeptBytes;
 
 /// Files that go into the book besides its text.
 pub struct EpubAssets {
@@ -85,7 +85,7 @@ impl std::error::Error for EpubError {
 
 /// The EPUB of `book`, adding the time of each of its steps to `timings`.
 /// Its font subsets come from `store`.
-pub fn write_epub(book: &Book, assets: &EpubAssets, store: &dyn SubsetStore, timings: &mut Timings) -> Result<Vec<u8>, EpubError> {
+pub fn write_epub(book: &Book, assets: &EpubAssets, store: &dyn KeptBytes, timings: &mut Timings) -> Result<Vec<u8>, EpubError> {
     let (files, fixes) = timings.time(stage::EPUB_DOCUMENTS, || documents(book, assets)).map_err(EpubError::Package)?;
     let mut files = read_entries(&files).map_err(EpubError::Zip)?;
     timings.time(stage::EPUB_FONTS, || fill_in_assets(&mut files, assets, store))?;
@@ -95,7 +95,7 @@ pub fn write_epub(book: &Book, assets: &EpubAssets, store: &dyn SubsetStore, tim
 /// Fonts and cover go through epub-builder as empty placeholders, so that it
 /// neither compresses them nor has to hold them; the real bytes are put in
 /// here, the fonts subset to the characters the finished documents show.
-fn fill_in_assets(files: &mut [(String, Vec<u8>)], assets: &EpubAssets, store: &dyn SubsetStore) -> Result<(), EpubError> {
+fn fill_in_assets(files: &mut [(String, Vec<u8>)], assets: &EpubAssets, store: &dyn KeptBytes) -> Result<(), EpubError> {
     let mut shown = BTreeSet::new();
     for (name, bytes) in files.iter() {
         if name.ends_with(".xhtml") {
@@ -109,7 +109,7 @@ fn fill_in_assets(files: &mut [(String, Vec<u8>)], assets: &EpubAssets, store: &
     for (name, bytes) in files.iter_mut() {
         if let Some((_, whole)) = assets.fonts.iter().find(|(font, _)| name == &format!("OEBPS/fonts/{font}")) {
             *bytes = store
-                .subset(fonts::SUBSET_KIND, &[whole, kept.as_bytes()], &mut || fonts::subset(whole, &shown))
+                .get_or_make(fonts::SUBSET_KIND, &[whole, kept.as_bytes()], &mut || fonts::subset(whole, &shown))
                 .map_err(|message| EpubError::Font { file: name.clone(), message })?;
         } else if name == &format!("OEBPS/{}", cover_file(assets)) {
             bytes.clone_from(&assets.cover_image);

@@ -7,7 +7,7 @@ use std::io::{Cursor, Read, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use crate::resources::subsets::SubsetStore;
+use crate::resources::kept::KeptBytes;
 
 /// What the finished package must say that epub-builder's templates cannot.
 #[derive(Debug, Clone)]
@@ -46,7 +46,7 @@ pub fn read_entries(epub: &[u8]) -> Result<Vec<(String, Vec<u8>)>, zip::result::
 
 /// Writes the final zip: fixed entry times and order, `mimetype` first and
 /// stored, and the fixes below applied to the package documents.
-pub fn write_zip(files: Vec<(String, Vec<u8>)>, fixes: &PackageFixes, store: &dyn SubsetStore) -> Result<Vec<u8>, zip::result::ZipError> {
+pub fn write_zip(files: Vec<(String, Vec<u8>)>, fixes: &PackageFixes, store: &dyn KeptBytes) -> Result<Vec<u8>, zip::result::ZipError> {
     let (y, mo, d, h, mi, s) = fixes.timestamp;
     let time = DateTime::from_date_and_time(y.clamp(1980, 2107), mo, d, h, mi, s).unwrap_or_default();
     let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored).last_modified_time(time);
@@ -82,7 +82,7 @@ pub fn write_zip(files: Vec<(String, Vec<u8>)>, fixes: &PackageFixes, store: &dy
                 Ok(zip.finish()?.into_inner())
             };
             let time = [y.to_le_bytes()[0], y.to_le_bytes()[1], mo, d, h, mi, s];
-            let kept = store.subset(ENTRY_KIND, &[name.as_bytes(), &bytes, &time], &mut || alone(&name, &bytes).map_err(|e| e.to_string()));
+            let kept = store.get_or_make(ENTRY_KIND, &[name.as_bytes(), &bytes, &time], &mut || alone(&name, &bytes).map_err(|e| e.to_string()));
             let kept = match kept {
                 Ok(kept) => kept,
                 Err(_) => alone(&name, &bytes)?,
@@ -132,7 +132,7 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resources::subsets::{MakeEverySubset, Remembered};
+    use crate::resources::kept::{KeepNothing, Remembered};
 
     fn fixes() -> PackageFixes {
         PackageFixes { language: "en".into(), identifier: "id".into(), builder_uuid: "u".into(), timestamp: (2024, 5, 6, 7, 8, 9), extra_metadata: Vec::new(), navigation: String::new(), ncx: String::new() }
@@ -143,7 +143,7 @@ mod tests {
     fn a_kept_font_entry_is_the_entry_written_anew() {
         let font: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
         let files = || vec![("OEBPS/fonts/Face.otf".to_string(), font.clone()), ("OEBPS/text.xhtml".to_string(), b"<p>text</p>".to_vec())];
-        let anew = write_zip(files(), &fixes(), &MakeEverySubset).unwrap();
+        let anew = write_zip(files(), &fixes(), &KeepNothing).unwrap();
         let store = Remembered::default();
         assert_eq!(write_zip(files(), &fixes(), &store).unwrap(), anew);
         assert_eq!(write_zip(files(), &fixes(), &store).unwrap(), anew, "the kept entry differs");

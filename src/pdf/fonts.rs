@@ -8,9 +8,9 @@ use subsetter::GlyphRemapper;
 
 use super::{fnv1a, PdfError, FNV_OFFSET};
 use crate::layout::{Document, FamilyStyle, FontResource, Item};
-use crate::resources::subsets::SubsetStore;
+use crate::resources::kept::KeptBytes;
 
-/// What the PDF's subsets are made with, for [`SubsetStore`]: to be changed with
+/// What the PDF's subsets are made with, for [`KeptBytes`]: to be changed with
 /// the subsetter's version or the way it is called.
 const SUBSET_KIND: &str = "pdf-font subsetter-0.2.6";
 
@@ -57,7 +57,7 @@ impl EmbeddedFont {
 
 /// One entry per `doc.fonts`; `None` for fonts no glyph run uses, which are
 /// left out of the PDF entirely.
-pub(super) fn embed_fonts(doc: &Document, store: &dyn SubsetStore) -> Result<Vec<Option<EmbeddedFont>>, PdfError> {
+pub(super) fn embed_fonts(doc: &Document, store: &dyn KeptBytes) -> Result<Vec<Option<EmbeddedFont>>, PdfError> {
     // The first non-empty text wins, so the mapping follows reading order and
     // does not depend on how often a variant occurs.
     // Tables indexed by glyph id (`None`: not used), not maps: a long book
@@ -96,7 +96,7 @@ fn embed(
     index: usize,
     font: &FontResource,
     unicode: BTreeMap<u16, String>,
-    store: &dyn SubsetStore,
+    store: &dyn KeptBytes,
 ) -> Result<EmbeddedFont, PdfError> {
     let name = pdf_name(&base_font_name(font), index);
     let face = ttf_parser::Face::parse(&font.data, font.face_index)
@@ -116,7 +116,7 @@ fn embed(
     }
     let kept: Vec<u8> = unicode.keys().flat_map(|gid| gid.to_le_bytes()).collect();
     let program = store
-        .subset(SUBSET_KIND, &[&font.data, &font.face_index.to_le_bytes(), &kept], &mut || {
+        .get_or_make(SUBSET_KIND, &[&font.data, &font.face_index.to_le_bytes(), &kept], &mut || {
             subsetter::subset(&font.data, font.face_index, &remapper).map_err(|e| e.to_string())
         })
         .map_err(|e| PdfError::new(format!("Font {name} could not be subset: {e}.")))?;

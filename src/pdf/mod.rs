@@ -30,7 +30,7 @@ use std::fmt;
 use printpdf::{PdfDocument, PdfPage, PdfSaveOptions, PdfWarnMsg, Pt, Rect};
 
 use crate::layout::{Document, Item, LinkTarget};
-use crate::resources::subsets::{MakeEverySubset, SubsetStore};
+use crate::resources::kept::{KeepNothing, KeptBytes};
 
 /// Why a document could not be written; the message is a plain sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,11 +64,11 @@ pub fn write_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
 
 /// Writes `doc` as a PDF that also claims `standard` when it is tagged (PDF/A-2).
 pub fn write_pdf_as(doc: &Document, standard: PdfStandard) -> Result<Vec<u8>, PdfError> {
-    write_pdf_kept(doc, standard, &MakeEverySubset)
+    write_pdf_kept(doc, standard, &KeepNothing)
 }
 
 /// [`write_pdf_as`] with its font subsets from `store`: the same bytes.
-pub fn write_pdf_kept(doc: &Document, standard: PdfStandard, store: &dyn SubsetStore) -> Result<Vec<u8>, PdfError> {
+pub fn write_pdf_kept(doc: &Document, standard: PdfStandard, store: &dyn KeptBytes) -> Result<Vec<u8>, PdfError> {
     validate(doc)?;
     let fonts = fonts::embed_fonts(doc, store)?;
 
@@ -187,13 +187,13 @@ fn set_contents(lo: &mut lopdf::Document, contents: Vec<(Vec<u8>, bool)>) -> Res
     Ok(())
 }
 
-/// What the font programs are deflated with, for [`SubsetStore`].
+/// What the font programs are deflated with, for [`KeptBytes`].
 const DEFLATED_FONT_KIND: &str = "pdf-font-program zlib-rs-0.6.8 level-6";
 
 /// Deflates the streams printpdf and the post-pass wrote (fonts, CMaps). The
 /// font programs, the same in every edition and every build until the glyphs
 /// they hold change, are deflated once and kept in `store`.
-fn compress_streams(lo: &mut lopdf::Document, store: &dyn SubsetStore) {
+fn compress_streams(lo: &mut lopdf::Document, store: &dyn KeptBytes) {
     let programs: BTreeSet<lopdf::ObjectId> = lo
         .objects
         .values()
@@ -209,7 +209,7 @@ fn compress_streams(lo: &mut lopdf::Document, store: &dyn SubsetStore) {
             }
             let content = std::mem::take(&mut stream.content);
             let (bytes, deflated) = if programs.contains(id) {
-                compress_by(content, |content| store.subset(DEFLATED_FONT_KIND, &[content], &mut || deflate(content).ok_or_else(String::new)).ok())
+                compress_by(content, |content| store.get_or_make(DEFLATED_FONT_KIND, &[content], &mut || deflate(content).ok_or_else(String::new)).ok())
             } else {
                 compress(content)
             };

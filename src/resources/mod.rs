@@ -7,7 +7,7 @@ pub mod fonts;
 pub mod labels;
 pub mod shaping;
 pub mod style;
-pub mod subsets;
+pub mod kept;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};

@@ -9,7 +9,7 @@ use super::*;
 use crate::layout::*;
 use crate::pdf::structure::pdf_date;
 use crate::pdf::{write_pdf_kept, PdfStandard};
-use crate::resources::subsets::Remembered;
+use crate::resources::kept::Remembered;
 
 #[test]
 fn links_go_to_named_destinations_on_the_right_page() {

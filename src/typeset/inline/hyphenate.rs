@@ -125,12 +125,12 @@ impl Patterns {
     /// while the patterns are searched, so threads do not wait on each other;
     /// two that meet a new word at once both find the same breaks.
     fn breaks(&self, word: &str) -> Vec<usize> {
-        let known = |known: &Mutex<FxHashMap<Box<str>, Box<[usize]>>>| known.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(word).map(|b| b.to_vec());
-        if let Some(breaks) = known(&self.known) {
-            return breaks;
+        let known = || self.known.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(breaks) = known().get(word) {
+            return breaks.to_vec();
         }
         let breaks: Vec<usize> = self.dictionary.hyphenate(word).breaks.into_iter().filter(|&b| word.is_char_boundary(b)).collect();
-        self.known.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(word.into(), breaks.as_slice().into());
+        known().insert(word.into(), breaks.as_slice().into());
         breaks
     }
 }

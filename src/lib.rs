@@ -20,6 +20,7 @@ mod layout;
 mod manuscript;
 pub mod model;
 mod passes;
+mod parallel;
 mod pdf;
 mod resources;
 mod typeset;

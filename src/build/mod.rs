@@ -226,6 +226,8 @@ fn run_editions(jobs: &[Edition], make: impl Fn(Edition) -> Result<Made, BuildEr
             scope.spawn(|| {
                 while let Some(&at) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let edition = jobs[at];
+                    // While it works, the stages it shares out (`parallel::map`) leave its core be.
+                    let _working = crate::parallel::Working::start();
                     let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| make(edition))).unwrap_or(Err(BuildError::Panicked(edition)));
                     if let Ok(mut slot) = results[at].lock() {
                         *slot = Some(made);
@@ -387,7 +389,7 @@ impl Job<'_> {
         // The EPUB carries the reader PDF's page numbers: the PDF's own pages
         // when this build makes it, or else pages set for the EPUB alone.
         let pages = move |timings: &mut Timings| match self.pdf_too {
-            true => self.print_pages.wait().clone(),
+            true => crate::parallel::idle_while(|| self.print_pages.wait().clone()),
             false => {
                 let style = self.reader_style().ok()?;
                 let mut made = Made { made: true, files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };

@@ -1,0 +1,116 @@
+//! Work shared out to the cores a build leaves idle.
+//!
+//! A build makes its editions on one worker per core (`build::run_editions`).
+//! When fewer editions than cores are in the making (the reader PDF built
+//! alone, or the last edition of several), the others sit idle while one
+//! thread sets a whole book. A stage made of independent pieces (pages to
+//! compress, stretches of the flow between recto breaks) gives them to
+//! [`map`], which sets the idle cores to them and leaves the busy ones be:
+//! a build of four editions on two cores gets no more threads than it has.
+//!
+//! Every result lands in its piece's place, so what is made does not depend
+//! on which thread made it or when.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// Threads at a build's work now: edition workers and [`map`]'s helpers.
+static BUSY: AtomicUsize = AtomicUsize::new(0);
+
+/// The cores this process may use, asked once.
+fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// Marks the calling thread as at a build's work until dropped.
+pub struct Working(());
+
+impl Working {
+    pub fn start() -> Self {
+        BUSY.fetch_add(1, Ordering::SeqCst);
+        Working(())
+    }
+}
+
+impl Drop for Working {
+    fn drop(&mut self) {
+        BUSY.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// `wait` with the calling thread, a [`Working`] one, counted idle while it
+/// waits (the EPUB's worker for the reader PDF's pages), so that the thread it
+/// waits for may take its core.
+pub fn idle_while<R>(wait: impl FnOnce() -> R) -> R {
+    struct Resumes;
+    impl Drop for Resumes {
+        fn drop(&mut self) {
+            BUSY.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    BUSY.fetch_sub(1, Ordering::SeqCst);
+    let _resumes = Resumes;
+    wait()
+}
+
+/// How many more threads would find a core of their own: a caller not marked
+/// [`Working`] counts as one at work.
+fn idle_cores() -> usize {
+    cores().saturating_sub(BUSY.load(Ordering::SeqCst).max(1))
+}
+
+/// `make` of every piece, in the pieces' order. The calling thread works
+/// through them with as many helpers as there are idle cores (none when
+/// every core is busy, or there is one piece), each taking the next piece
+/// not yet taken. A helper's panic is the caller's, as if it had made that piece.
+pub fn map<T: Sync, R: Send>(pieces: &[T], make: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let helpers = idle_cores().min(pieces.len().saturating_sub(1));
+    if helpers == 0 {
+        return pieces.iter().map(make).collect();
+    }
+    let made: Vec<Mutex<Option<R>>> = pieces.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(piece) = pieces.get(index) else { break };
+            let result = make(piece);
+            *made[index].lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(result);
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..helpers {
+            scope.spawn(|| {
+                let _working = Working::start();
+                work();
+            });
+        }
+        work();
+    });
+    made.into_iter().map(|slot| slot.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).expect("every piece is made before the scope ends")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_piece_is_made_once_and_lands_in_its_place() {
+        let pieces: Vec<u64> = (0..1000).collect();
+        let calls = AtomicUsize::new(0);
+        let made = map(&pieces, |&n| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            n * n
+        });
+        assert_eq!(made, pieces.iter().map(|n| n * n).collect::<Vec<_>>());
+        assert_eq!(calls.load(Ordering::Relaxed), 1000);
+    }
+
+    #[test]
+    fn a_helpers_panic_is_the_callers() {
+        let pieces: Vec<u32> = (0..64).collect();
+        let outcome = std::panic::catch_unwind(|| map(&pieces, |&n| if n == 63 { panic!("piece 63") } else { n }));
+        assert!(outcome.is_err());
+    }
+}

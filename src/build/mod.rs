@@ -176,8 +176,9 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
     let images = checked.images;
     let print_pages = std::sync::OnceLock::new();
     let job = Job { book: &book, images: &images, family: &family, resources: &resources, options, path: &path, stem: &stem, reported: &reported, print_pages: &print_pages, pdf_too: jobs.contains(&Edition::Pdf), making };
-    let results = run_editions(&jobs, |edition| job.make(edition));
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    // Each edition's files are staged beside their places on its worker, as soon as it is made.
+    let results = run_editions(&jobs, |edition| job.make(edition).and_then(Made::stage));
+    let mut outputs: Vec<output::Staged> = Vec::new();
     let mut editions = Vec::new();
     for (made, edition) in results.into_iter().zip(jobs) {
         let made = made?;
@@ -190,13 +191,15 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
                 warnings.push(warning);
             }
         }
-        outputs.extend(made.files);
+        outputs.extend(made.staged);
     }
 
+    // Every edition is made and staged: only now are they put in place.
     let mut written = Vec::new();
     timings.time(stage::OUTPUT, || {
-        for (file, bytes) in outputs {
-            output::write_atomically(&file, &bytes).map_err(|source| BuildError::Write { path: file.clone(), source })?;
+        for staged in outputs {
+            let file = staged.path().to_path_buf();
+            staged.put_in_place().map_err(|source| BuildError::Write { path: file.clone(), source })?;
             written.push(file);
         }
         Ok::<(), BuildError>(())
@@ -288,18 +291,36 @@ impl Drop for PagesPromised<'_> {
     }
 }
 
-/// One edition's files, in memory, with the time of its stages and its warnings.
+/// One edition's files, in memory and then staged, with the time of its stages and its warnings.
 struct Made {
     /// False for a booklet too long to saddle-stitch, which is not written.
     made: bool,
     files: Vec<(PathBuf, Vec<u8>)>,
+    /// `files` written beside their places, to be put there once every edition is made.
+    staged: Vec<output::Staged>,
     timings: Timings,
     warnings: Vec<Diagnostic>,
 }
 
+impl Made {
+    fn new() -> Made {
+        Made { made: true, files: Vec::new(), staged: Vec::new(), timings: Timings::new(), warnings: Vec::new() }
+    }
+
+    /// Writes the files beside their places (and drops them from memory).
+    fn stage(mut self) -> Result<Made, BuildError> {
+        let files = std::mem::take(&mut self.files);
+        let staged = self.timings.time(stage::OUTPUT, || {
+            files.into_iter().map(|(path, bytes)| output::Staged::write(&path, &bytes).map_err(|source| BuildError::Write { path, source })).collect::<Result<Vec<_>, _>>()
+        })?;
+        self.staged = staged;
+        Ok(self)
+    }
+}
+
 impl Job<'_> {
     fn make(self, edition: Edition) -> Result<Made, BuildError> {
-        let mut made = Made { made: true, files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
+        let mut made = Made::new();
         let only_checking = self.making == Making::WarningsOnly;
         let out = |suffix: &str| self.options.out_dir.join(format!("{}{suffix}", self.stem));
         match edition {
@@ -334,7 +355,7 @@ impl Job<'_> {
                 let (book, images, family, date) = (self.book, self.images, self.family, print_date(self.book));
                 let mut kept = None;
                 let fitted = fit::fit(&style, self.options.pages, notes_may_run_on, |set, colophon| {
-                    let mut candidate = Made { made: true, files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
+                    let mut candidate = Made::new();
                     let stack = fit::reuse(&kept, set).unwrap_or_else(|| {
                         let stack = typeset::stack_pamphlet(book, images, set, family, hyphenator.as_ref(), &mut candidate.timings);
                         // Kept for the candidates of the same type, unless none will be tried (a book's booklet, held twice).
@@ -392,7 +413,7 @@ impl Job<'_> {
             true => crate::parallel::idle_while(|| self.print_pages.wait().clone()),
             false => {
                 let style = self.reader_style().ok()?;
-                let mut made = Made { made: true, files: Vec::new(), timings: Timings::new(), warnings: Vec::new() };
+                let mut made = Made::new();
                 let document = self.typeset(&style, &mut made);
                 timings.merge(made.timings);
                 Some(self.pages_of(&document))

@@ -29,7 +29,7 @@ use std::fmt;
 
 use printpdf::{PdfDocument, PdfPage, PdfSaveOptions, PdfWarnMsg, Pt, Rect};
 
-use crate::layout::{Document, Item, LinkTarget};
+use crate::layout::{Document, Item, LinkTarget, Page};
 use crate::resources::kept::{KeepNothing, KeptBytes};
 
 /// Why a document could not be written; the message is a plain sentence.
@@ -106,26 +106,21 @@ pub fn write_pdf_kept(doc: &Document, standard: PdfStandard, store: &dyn KeptByt
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
     structure::finish(&mut lo, doc, &fonts, standard)?;
     images::embed(&mut lo, &doc.images)?;
-    let contents = in_halves(&doc.pages, |pages| {
-        pages.iter().map(|page| compress(content::page(page, &fonts, doc.structure.as_ref()))).collect()
-    });
+    // Content streams and their compression are most of the writer's time: a
+    // run of pages at a time for each core the build leaves idle.
+    let runs: Vec<&[Page]> = doc.pages.chunks(PAGES_PER_RUN).collect();
+    let contents = crate::parallel::map(&runs, |pages| pages.iter().map(|page| compress(content::page(page, &fonts, doc.structure.as_ref()))).collect::<Vec<_>>())
+        .into_iter()
+        .flatten()
+        .collect();
     set_contents(&mut lo, contents)?;
     compress_streams(&mut lo, store);
     serialise::save_with_content_id(&mut lo)
 }
 
-/// `work` on each half of `items` on two threads, the results in `items`' order.
-/// Content streams and their compression are most of the writer's time, and the
-/// other core is otherwise idle by the time a long book reaches the writer.
-fn in_halves<T: Sync, R: Send>(items: &[T], work: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
-    let (first, second) = items.split_at(items.len() / 2);
-    std::thread::scope(|scope| {
-        let later = scope.spawn(|| work(second));
-        let mut results = work(first);
-        results.extend(later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        results
-    })
-}
+/// Pages whose content streams one thread makes at a time: enough that a
+/// run costs far more than handing it over, few enough that the threads end together.
+const PAGES_PER_RUN: usize = 8;
 
 /// Deflated at zlib's default level: lopdf's best level spent a large share of the
 /// writer's time for a file under 1 % smaller. `None` where deflating gains nothing.

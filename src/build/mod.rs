@@ -340,7 +340,9 @@ impl Job<'_> {
                     return Ok(made);
                 }
                 let _ = self.print_pages.set(Some(self.pages_of(&document)));
-                let bytes = made.timings.time(stage::PDF, || pdf::write_pdf_kept(&document, self.options.pdf_standard, &cache::CachedBytes)).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
+                let pack = cache::Pack::open(&out(".pdf"));
+                let bytes = made.timings.time(stage::PDF, || pdf::write_pdf_kept(&document, self.options.pdf_standard, &pack)).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
+                pack.keep();
                 made.files.push((out(".pdf"), bytes));
             }
             Edition::BookletA4 | Edition::BookletLetter => {
@@ -388,8 +390,9 @@ impl Job<'_> {
                 if only_checking {
                     return Ok(made);
                 }
+                let pack = cache::Pack::open(&out(&format!("{name}.pdf")));
                 let mut write = |document: &layout::Document| {
-                    made.timings.time(stage::PDF, || pdf::write_pdf_kept(document, pdf::PdfStandard::default(), &cache::CachedBytes)).map_err(|source| BuildError::Pdf { what: format!("{} booklet", paper.name), source })
+                    made.timings.time(stage::PDF, || pdf::write_pdf_kept(document, pdf::PdfStandard::default(), &pack)).map_err(|source| BuildError::Pdf { what: format!("{} booklet", paper.name), source })
                 };
                 let mut files = vec![(out(&format!("{name}.pdf")), write(&sheets)?)];
                 if self.options.two_pass {
@@ -398,6 +401,7 @@ impl Job<'_> {
                     files.push((out(&format!("{name}-fronts.pdf")), write(&fronts)?));
                     files.push((out(&format!("{name}-backs.pdf")), write(&backs)?));
                 }
+                pack.keep();
                 made.files.append(&mut files);
             }
         }

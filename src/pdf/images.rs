@@ -12,6 +12,7 @@
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 
 use super::PdfError;
+use crate::resources::kept::KeptBytes;
 use crate::images::{Content, Picture, Raster};
 
 /// The resource name of picture `index`.
@@ -20,7 +21,7 @@ pub(super) fn name(index: usize) -> String {
 }
 
 /// Embeds `pictures` and names them in every page's resources.
-pub(super) fn embed(lo: &mut lopdf::Document, pictures: &[std::sync::Arc<Picture>]) -> Result<(), PdfError> {
+pub(super) fn embed(lo: &mut lopdf::Document, pictures: &[std::sync::Arc<Picture>], store: &dyn KeptBytes) -> Result<(), PdfError> {
     if pictures.is_empty() {
         return Ok(());
     }
@@ -35,7 +36,7 @@ pub(super) fn embed(lo: &mut lopdf::Document, pictures: &[std::sync::Arc<Picture
                 }
                 lo.add_object(stream(dict, picture.file.clone()))
             }
-            Content::Raster(raster) => raster_image(lo, picture, raster),
+            Content::Raster(raster) => raster_image(lo, picture, raster, store),
             Content::Svg(tree) => svg_form(lo, tree).map_err(|why| PdfError::new(format!("The SVG picture `{}` could not be written: {why}.", picture.src)))?,
         };
         names.set(name(index), Object::Reference(id));
@@ -96,23 +97,23 @@ fn stream(dict: Dictionary, bytes: Vec<u8>) -> Stream {
     stream
 }
 
-fn deflated(dict: &mut Dictionary, bytes: Vec<u8>) -> Stream {
-    let (bytes, is_deflated) = super::compress(bytes);
+fn deflated(dict: &mut Dictionary, bytes: Vec<u8>, store: &dyn KeptBytes) -> Stream {
+    let (bytes, is_deflated) = super::compress_kept(bytes, store);
     if is_deflated {
         dict.set("Filter", "FlateDecode");
     }
     stream(dict.clone(), bytes)
 }
 
-fn raster_image(lo: &mut lopdf::Document, picture: &Picture, raster: &Raster) -> ObjectId {
+fn raster_image(lo: &mut lopdf::Document, picture: &Picture, raster: &Raster, store: &dyn KeptBytes) -> ObjectId {
     let mut dict = image_dict(picture.width, picture.height, colour_space(raster.channels));
     if let Some(alpha) = &raster.alpha {
         let mut mask = image_dict(picture.width, picture.height, "DeviceGray");
-        let mask = deflated(&mut mask, alpha.clone());
+        let mask = deflated(&mut mask, alpha.clone(), store);
         let mask = lo.add_object(mask);
         dict.set("SMask", Object::Reference(mask));
     }
-    let image = deflated(&mut dict, raster.pixels.clone());
+    let image = deflated(&mut dict, raster.pixels.clone(), store);
     lo.add_object(image)
 }
 

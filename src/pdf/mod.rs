@@ -105,11 +105,11 @@ pub fn write_pdf_kept(doc: &Document, standard: PdfStandard, store: &dyn KeptByt
     let mut warnings: Vec<PdfWarnMsg> = Vec::new();
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
     structure::finish(&mut lo, doc, &fonts, standard)?;
-    images::embed(&mut lo, &doc.images)?;
+    images::embed(&mut lo, &doc.images, store)?;
     // Content streams and their compression are most of the writer's time: a
     // run of pages at a time for each core the build leaves idle.
     let runs: Vec<&[Page]> = doc.pages.chunks(PAGES_PER_RUN).collect();
-    let contents = crate::parallel::map(&runs, |pages| pages.iter().map(|page| compress(content::page(page, &fonts, doc.structure.as_ref()))).collect::<Vec<_>>())
+    let contents = crate::parallel::map(&runs, |pages| pages.iter().map(|page| compress_kept(content::page(page, &fonts, doc.structure.as_ref()), store)).collect::<Vec<_>>())
         .into_iter()
         .flatten()
         .collect();
@@ -126,6 +126,16 @@ const PAGES_PER_RUN: usize = 8;
 /// writer's time for a file under 1 % smaller. `None` where deflating gains nothing.
 fn compress(bytes: Vec<u8>) -> (Vec<u8>, bool) {
     compress_by(bytes, deflate)
+}
+
+/// What every stream is deflated with, for [`KeptBytes`]: a deflated stream
+/// is a function of its bytes alone.
+const DEFLATED_KIND: &str = "pdf-stream zlib-rs-0.6.8 level-6";
+
+/// [`compress`], the deflated bytes kept in `store`: a page, a picture or a
+/// font program is the same from one build to the next far more often than not.
+fn compress_kept(bytes: Vec<u8>, store: &dyn KeptBytes) -> (Vec<u8>, bool) {
+    compress_by(bytes, |bytes| store.get_or_make(DEFLATED_KIND, &[bytes], &mut || deflate(bytes).ok_or_else(String::new)).ok())
 }
 
 /// [`compress`] with `deflate` giving the zlib stream.
@@ -182,32 +192,15 @@ fn set_contents(lo: &mut lopdf::Document, contents: Vec<(Vec<u8>, bool)>) -> Res
     Ok(())
 }
 
-/// What the font programs are deflated with, for [`KeptBytes`].
-const DEFLATED_FONT_KIND: &str = "pdf-font-program zlib-rs-0.6.8 level-6";
-
-/// Deflates the streams printpdf and the post-pass wrote (fonts, CMaps). The
-/// font programs, the same in every edition and every build until the glyphs
-/// they hold change, are deflated once and kept in `store`.
+/// Deflates the streams printpdf and the post-pass wrote (fonts, CMaps),
+/// kept in `store`.
 fn compress_streams(lo: &mut lopdf::Document, store: &dyn KeptBytes) {
-    let programs: BTreeSet<lopdf::ObjectId> = lo
-        .objects
-        .values()
-        .filter_map(|object| object.as_dict().ok())
-        .filter(|dict| dict.get(b"Type").and_then(lopdf::Object::as_name).is_ok_and(|name| name == b"FontDescriptor"))
-        .flat_map(|dict| [&b"FontFile"[..], b"FontFile2", b"FontFile3"].map(|key| dict.get(key).and_then(lopdf::Object::as_reference).ok()))
-        .flatten()
-        .collect();
-    for (id, object) in lo.objects.iter_mut() {
+    for object in lo.objects.values_mut() {
         if let lopdf::Object::Stream(stream) = object {
             if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
                 continue;
             }
-            let content = std::mem::take(&mut stream.content);
-            let (bytes, deflated) = if programs.contains(id) {
-                compress_by(content, |content| store.get_or_make(DEFLATED_FONT_KIND, &[content], &mut || deflate(content).ok_or_else(String::new)).ok())
-            } else {
-                compress(content)
-            };
+            let (bytes, deflated) = compress_kept(std::mem::take(&mut stream.content), store);
             if deflated {
                 stream.dict.set("Filter", "FlateDecode");
             }

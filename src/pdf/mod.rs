@@ -115,7 +115,7 @@ pub fn write_pdf_kept(doc: &Document, standard: PdfStandard, store: &dyn KeptByt
         .collect();
     set_contents(&mut lo, contents)?;
     compress_streams(&mut lo, store);
-    serialise::save_with_content_id(&mut lo)
+    serialise::save_with_content_id(&mut lo, store)
 }
 
 /// Pages whose content streams one thread makes at a time: enough that a

@@ -21,6 +21,7 @@ use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use super::content::digits;
 use super::structure::internal;
 use super::{fnv1a, PdfError, FNV_OFFSET};
+use crate::resources::kept::KeptBytes;
 
 /// As many objects in one object stream as lopdf was asked to put there.
 const OBJECTS_PER_STREAM: usize = 200;
@@ -28,11 +29,12 @@ const OBJECTS_PER_STREAM: usize = 200;
 /// Serialises `lo` with a trailer `/ID` that is a hash of the file's objects
 /// written without one, so it identifies the content and never changes between
 /// identical builds.
-pub(super) fn save_with_content_id(lo: &mut lopdf::Document) -> Result<Vec<u8>, PdfError> {
+/// The object streams' deflated bytes are kept in `store`.
+pub(super) fn save_with_content_id(lo: &mut lopdf::Document, store: &dyn KeptBytes) -> Result<Vec<u8>, PdfError> {
     lo.trailer.remove(b"ID");
     if let Some(draft) = write_draft(lo) {
         set_content_id(lo, &draft.bytes);
-        if let Some(out) = from_draft(lo, &draft) {
+        if let Some(out) = from_draft(lo, &draft, store) {
             return Ok(out);
         }
     }
@@ -155,7 +157,7 @@ struct Draft {
 
 /// The file as lopdf's `save_with_options` writes it with object and xref
 /// streams, made from the draft's bytes.
-fn from_draft(lo: &lopdf::Document, draft: &Draft) -> Option<Vec<u8>> {
+fn from_draft(lo: &lopdf::Document, draft: &Draft, store: &dyn KeptBytes) -> Option<Vec<u8>> {
     if !lo.objects.keys().map(|&(id, _)| id).eq(draft.objects.iter().map(|o| o.0)) {
         return None;
     }
@@ -178,6 +180,7 @@ fn from_draft(lo: &lopdf::Document, draft: &Draft) -> Option<Vec<u8>> {
     }
     let packed: Vec<(u32, &[u8])> = bodies.iter().filter(|b| !matches!(b.1, Object::Stream(_))).map(|b| (b.0, b.3)).collect();
     let mut stream_id = lo.max_id;
+    let mut tables = Vec::new();
     for group in packed.chunks(OBJECTS_PER_STREAM) {
         stream_id += 1;
         let mut table = Vec::new();
@@ -196,10 +199,14 @@ fn from_draft(lo: &lopdf::Document, draft: &Draft) -> Option<Vec<u8>> {
             table.extend_from_slice(body);
             table.push(b' ');
         }
-        // Always deflated, as lopdf does.
-        let deflated = super::deflate(&table)?;
+        tables.push((stream_id, group.len(), first, table));
+    }
+    // Always deflated, as lopdf does; each object stream on its own, on the cores the build leaves idle.
+    let deflated = crate::parallel::map(&tables, |(_, _, _, table)| store.get_or_make(super::DEFLATED_KIND, &[table], &mut || super::deflate(table).ok_or_else(String::new)).ok());
+    for ((stream_id, objects, first, _), deflated) in tables.into_iter().zip(deflated) {
+        let deflated = deflated?;
         entries.insert(stream_id, (1, position(&out)?, 0));
-        let _ = write!(out, "{stream_id} 0 obj\n<</Type/ObjStm/N {}/First {first}/Length {}/Filter/FlateDecode>>stream\n", group.len(), deflated.len());
+        let _ = write!(out, "{stream_id} 0 obj\n<</Type/ObjStm/N {objects}/First {first}/Length {}/Filter/FlateDecode>>stream\n", deflated.len());
         out.extend_from_slice(&deflated);
         out.extend_from_slice(b"\nendstream \nendobj\n");
     }
@@ -428,7 +435,7 @@ mod tests {
         assert_eq!(String::from_utf8_lossy(&draft.bytes), String::from_utf8_lossy(&lopdf_draft));
         set_content_id(&mut lo, &draft.bytes);
         set_content_id(&mut by_lopdf, &lopdf_draft);
-        let ours = from_draft(&lo, &draft).expect("a document as quire makes them");
+        let ours = from_draft(&lo, &draft, &crate::resources::kept::KeepNothing).expect("a document as quire makes them");
         let lopdfs = save_by_lopdf(&mut by_lopdf).unwrap();
         assert_eq!(ours.windows(12).filter(|w| w == b"/Type/ObjStm").count(), 3, "three object streams");
         assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&lopdfs));

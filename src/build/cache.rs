@@ -1,9 +1,10 @@
 //! A cache of things a build makes that depend only on a few inputs and cost
 //! more to make than to read back: the EPUB's drawn cover (a tenth of the
-//! article's whole build), its font subsets, and each PDF edition's [`Pack`] of
-//! deflated pages and fonts (a fifth of a PDF's making). Entries are named by
-//! a hash of everything that made them, so an entry is never stale, only
-//! unused; a cache that cannot be read or written is simply not used.
+//! article's whole build), and each edition's [`Pack`] of font subsets and
+//! deflated streams (a PDF's pages, pictures and fonts, an EPUB's entries: a
+//! fifth of a PDF's making). Entries are named by a hash of everything that
+//! made them, so an entry is never stale, only unused; a cache that cannot be
+//! read or written is simply not used.
 //!
 //! Where: `$QUIRE_CACHE_DIR`, else `$XDG_CACHE_HOME/quire`, else
 //! `~/.cache/quire`. `QUIRE_CACHE_DIR=""` turns the cache off.
@@ -78,27 +79,9 @@ pub fn cached<E>(kind: &str, key: &Key, make: impl FnOnce() -> Result<Vec<u8>, E
     Ok(bytes)
 }
 
-/// The font subsets, deflated font programs and EPUB font entries of every
-/// edition, kept in the cache under `subset/`.
-pub struct CachedBytes;
-
-impl KeptBytes for CachedBytes {
-    fn get_or_make(&self, kind: &str, inputs: &[&[u8]], make: &mut dyn FnMut() -> Result<Vec<u8>, String>) -> Result<Vec<u8>, String> {
-        // Hashing the fonts whole is the store's one cost: not paid without a cache.
-        if folder().is_none() {
-            return make();
-        }
-        let mut key = Key::new(kind);
-        for input in inputs {
-            key.add(input);
-        }
-        cached("subset", &key, make)
-    }
-}
-
 /// What one edition keeps between builds, in one file of the cache's `pack/`
-/// folder named for the edition's file: its font subsets and deflated font
-/// programs, and each page's deflated content stream, by a hash of what was
+/// folder named for the edition's file: its font subsets and deflated streams
+/// (a PDF's pages, pictures, fonts and object streams; an EPUB's entries), by a hash of what was
 /// deflated. Deflating the pages was a fifth of a PDF's making, and from one
 /// build to the next most pages stay the same, or all do. Only the entries a
 /// build used are written back, so a pack holds one build's worth, never

@@ -423,7 +423,10 @@ impl Job<'_> {
                 Some(self.pages_of(&document))
             }
         };
-        epub_bytes_timed(self.book, self.images, self.family, stylesheet, licence, pages, &cache::CachedBytes, timings).map_err(BuildError::Epub)
+        let pack = cache::Pack::open(&self.options.out_dir.join(format!("{}.epub", self.stem)));
+        let bytes = epub_bytes_timed(self.book, self.images, self.family, stylesheet, licence, pages, &pack, timings).map_err(BuildError::Epub)?;
+        pack.keep();
+        Ok(bytes)
     }
 
     /// The reader PDF's style: the one asked for, or the resources' `reader-a5.toml`.

@@ -57,48 +57,61 @@ pub fn write_zip(files: Vec<(String, Vec<u8>)>, fixes: &PackageFixes, store: &dy
         .compression_level(Some(6))
         .last_modified_time(time);
 
+    let files: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .map(|(name, bytes)| {
+            let bytes = match name.as_str() {
+                "OEBPS/content.opf" => fix_package_document(&bytes, fixes),
+                "OEBPS/nav.xhtml" => fixes.navigation.clone().into_bytes(),
+                "OEBPS/toc.ncx" => fixes.ncx.clone().into_bytes(),
+                _ => bytes,
+            };
+            (name, bytes)
+        })
+        .collect();
+    // Each entry deflated on its own, as a zip of that one entry, on the cores the
+    // build leaves idle, and kept in `store`: the fonts are the same in every build
+    // until the characters shown change, and most of a book's chapters are too.
+    // PNG is already compressed; deflating it again costs time for nothing.
+    let is_stored = |name: &str| name.ends_with(".png");
+    let entry_time = [y.to_le_bytes()[0], y.to_le_bytes()[1], mo, d, h, mi, s];
+    let alone = |name: &str, bytes: &[u8]| -> Result<Vec<u8>, zip::result::ZipError> {
+        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file(name, deflated)?;
+        zip.write_all(bytes)?;
+        Ok(zip.finish()?.into_inner())
+    };
+    let entries = crate::parallel::map(&files, |(name, bytes)| {
+        if is_stored(name) {
+            return Ok(None);
+        }
+        match store.get_or_make(ENTRY_KIND, &[name.as_bytes(), bytes, &entry_time], &mut || alone(name, bytes).map_err(|e| e.to_string())) {
+            Ok(kept) => Ok(Some(kept)),
+            Err(_) => alone(name, bytes).map(Some),
+        }
+    });
+
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     // OCF: `mimetype` first and uncompressed, so readers can sniff the type.
     zip.start_file("mimetype", stored)?;
     zip.write_all(b"application/epub+zip")?;
-    for (name, bytes) in files {
-        let bytes = match name.as_str() {
-            "OEBPS/content.opf" => fix_package_document(&bytes, fixes),
-            "OEBPS/nav.xhtml" => fixes.navigation.clone().into_bytes(),
-            "OEBPS/toc.ncx" => fixes.ncx.clone().into_bytes(),
-            _ => bytes,
-        };
-        // PNG is already compressed; deflating it again costs time for nothing.
-        if name.ends_with(".png") {
-            zip.start_file(name, stored)?;
-            zip.write_all(&bytes)?;
-        } else if name.starts_with("OEBPS/fonts/") {
-            // The same fonts in every build until the characters shown change:
-            // deflated once, kept in `store` as a zip of that one entry.
-            let alone = |name: &str, bytes: &[u8]| -> Result<Vec<u8>, zip::result::ZipError> {
-                let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-                zip.start_file(name, deflated)?;
-                zip.write_all(bytes)?;
-                Ok(zip.finish()?.into_inner())
-            };
-            let time = [y.to_le_bytes()[0], y.to_le_bytes()[1], mo, d, h, mi, s];
-            let kept = store.get_or_make(ENTRY_KIND, &[name.as_bytes(), &bytes, &time], &mut || alone(&name, &bytes).map_err(|e| e.to_string()));
-            let kept = match kept {
-                Ok(kept) => kept,
-                Err(_) => alone(&name, &bytes)?,
-            };
-            let mut archive = zip::ZipArchive::new(Cursor::new(kept))?;
-            zip.raw_copy_file(archive.by_index(0)?)?;
-        } else {
-            zip.start_file(name, deflated)?;
-            zip.write_all(&bytes)?;
+    for ((name, bytes), entry) in files.into_iter().zip(entries) {
+        match entry? {
+            Some(alone) => {
+                let mut archive = zip::ZipArchive::new(Cursor::new(alone))?;
+                zip.raw_copy_file(archive.by_index(0)?)?;
+            }
+            None => {
+                zip.start_file(name, stored)?;
+                zip.write_all(&bytes)?;
+            }
         }
     }
     Ok(zip.finish()?.into_inner())
 }
 
-/// What a font's zip entry is made with, for the store.
-const ENTRY_KIND: &str = "epub-font-entry zip-6.0.0 level-6";
+/// What a deflated zip entry is made with, for the store.
+const ENTRY_KIND: &str = "epub-entry zip-6.0.0 level-6";
 
 fn fix_package_document(bytes: &[u8], fixes: &PackageFixes) -> Vec<u8> {
     let mut opf = String::from_utf8_lossy(bytes).into_owned();
@@ -138,16 +151,16 @@ mod tests {
         PackageFixes { language: "en".into(), identifier: "id".into(), builder_uuid: "u".into(), timestamp: (2024, 5, 6, 7, 8, 9), extra_metadata: Vec::new(), navigation: String::new(), ncx: String::new() }
     }
 
-    /// A font's entry taken from the store is the entry deflating it gives, and reads back whole.
+    /// An entry taken from the store is the entry deflating it gives, and reads back whole.
     #[test]
-    fn a_kept_font_entry_is_the_entry_written_anew() {
+    fn a_kept_entry_is_the_entry_written_anew() {
         let font: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
         let files = || vec![("OEBPS/fonts/Face.otf".to_string(), font.clone()), ("OEBPS/text.xhtml".to_string(), b"<p>text</p>".to_vec())];
         let anew = write_zip(files(), &fixes(), &KeepNothing).unwrap();
         let store = Remembered::default();
         assert_eq!(write_zip(files(), &fixes(), &store).unwrap(), anew);
         assert_eq!(write_zip(files(), &fixes(), &store).unwrap(), anew, "the kept entry differs");
-        assert_eq!(store.made.load(std::sync::atomic::Ordering::Relaxed), 1, "the font was deflated twice");
+        assert_eq!(store.made.load(std::sync::atomic::Ordering::Relaxed), 2, "an entry was deflated twice");
         assert_eq!(read_entries(&anew).unwrap(), files());
         let mut archive = zip::ZipArchive::new(Cursor::new(anew)).unwrap();
         assert_eq!(archive.by_name("OEBPS/fonts/Face.otf").unwrap().compression(), CompressionMethod::Deflated);

@@ -22,10 +22,24 @@ fn is_unholdable(c: char) -> bool {
     (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
 }
 
+/// Where the unholdable characters of `text` are, found a byte at a time: a
+/// control character is one byte in UTF-8, and U+FFFE and U+FFFF begin with 0xEF.
+/// Decoding every character of a long book to look was most of the check's lint.
+fn unholdable_in(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().filter(|(_, &b)| b < b' ' || b == 0xef).filter_map(move |(at, _)| {
+        let c = text.get(at..)?.chars().next()?;
+        is_unholdable(c).then_some((at, c))
+    })
+}
+
 /// Each unholdable character typed into the source: invisible in most editors, so each is shown.
 pub(super) fn unholdable_characters(source: &Source<'_>) -> Vec<Diagnostic> {
     let (path, text) = (source.path, source.text);
-    let found: Vec<(usize, char)> = text.char_indices().filter(|(_, c)| is_unholdable(*c)).collect();
+    let found: Vec<(usize, char)> = unholdable_in(text).collect();
+    if found.is_empty() {
+        return Vec::new();
+    }
     let lines = LineIndex::new(text, 1);
     let help = "delete it: it is invisible in most editors, so search for it by its code";
     let mut diagnostics: Vec<Diagnostic> = found
@@ -49,11 +63,13 @@ pub(super) fn unholdable_characters(source: &Source<'_>) -> Vec<Diagnostic> {
 pub(super) fn escaped_unholdable_characters(source: &Source<'_>, book: &Book) -> Vec<Diagnostic> {
     let (path, text) = (source.path, source.text);
     let help = "delete the escape or character reference";
-    let lines = LineIndex::new(text, 1);
+    // Made only for a character found: indexing a long book's lines costs more than the search.
+    let lines = std::cell::OnceCell::new();
+    let lines = || lines.get_or_init(|| LineIndex::new(text, 1));
     let mut found = Vec::new();
     for (key, value) in book.metadata.texts() {
-        if let Some(c) = value.chars().find(|c| is_unholdable(*c)) {
-            let at = super::front_matter::key_or_alias_line(text, key).map(|(_, value_at)| lines.position(value_at));
+        if let Some((_, c)) = unholdable_in(value).next() {
+            let at = super::front_matter::key_or_alias_line(text, key).map(|(_, value_at)| lines().position(value_at));
             found.push(
                 Diagnostic::error(path, at, format!("`{key}` holds control character U+{:04X}; no edition can hold it", c as u32))
                     .with_help(help)
@@ -70,16 +86,16 @@ pub(super) fn escaped_unholdable_characters(source: &Source<'_>, book: &Book) ->
                 Leaf::Image(image) => &image.alt,
                 Leaf::Language(_) | Leaf::NoteRef(_) | Leaf::LineBreak => "",
             };
-            in_text = in_text.or_else(|| shown.chars().find(|c| is_unholdable(*c)));
+            in_text = in_text.or_else(|| unholdable_in(shown).next().map(|(_, c)| c));
         }),
-        Run::Verbatim(code) => in_text = in_text.or_else(|| code.chars().find(|c| is_unholdable(*c))),
+        Run::Verbatim(code) => in_text = in_text.or_else(|| unholdable_in(code).next().map(|(_, c)| c)),
     });
     // A figure's description, which its `<img alt>` carries, is not among the runs.
-    book.images(&mut |image, _| in_text = in_text.or_else(|| image.alt.chars().find(|c| is_unholdable(*c))));
+    book.images(&mut |image, _| in_text = in_text.or_else(|| unholdable_in(&image.alt).next().map(|(_, c)| c)));
     if let Some(c) = in_text {
         let reference = text.match_indices("&#").map(|(i, _)| i).find(|&i| character_reference(&text[i..]) == Some(c));
         found.push(
-            Diagnostic::error(path, reference.map(|i| lines.position(i)), format!("control character U+{:04X} in the text; no edition can hold it", c as u32))
+            Diagnostic::error(path, reference.map(|i| lines().position(i)), format!("control character U+{:04X} in the text; no edition can hold it", c as u32))
                 .with_help(help)
                 .with_source(text),
         );

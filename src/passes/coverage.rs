@@ -12,13 +12,35 @@ use crate::resources::fonts::{FaceStyle, FontFamily};
 /// Each character the editions would draw that a face lacks, with the first face lacking it.
 pub fn unsupported(book: &Book, fonts: &FontFamily) -> BTreeMap<char, FaceStyle> {
     let mut missing = BTreeMap::new();
+    // The faces that draw every printable ASCII character (as a book's faces
+    // do): in their text only the other characters need looking up.
+    let mut covers_ascii: Vec<(FaceStyle, bool)> = Vec::new();
     let mut look = |text: &str, face: Option<FaceStyle>| {
         let Some(face) = face else { return };
         let font = fonts.get(face);
-        for c in text.chars().filter(|c| !is_invisible(*c)) {
-            if !font.has_glyph(c) {
+        let ascii_drawn = match covers_ascii.iter().find(|(f, _)| *f == face) {
+            Some(&(_, covered)) => covered,
+            None => {
+                let covered = (b'!'..=b'~').all(|b| font.has_glyph(char::from(b)));
+                covers_ascii.push((face, covered));
+                covered
+            }
+        };
+        let mut check = |c: char| {
+            if !is_invisible(c) && !font.has_glyph(c) {
                 missing.entry(c).or_insert(face);
             }
+        };
+        if !ascii_drawn {
+            text.chars().for_each(check);
+            return;
+        }
+        // ASCII's invisible characters are skipped as well: whitespace and controls.
+        let mut rest = text;
+        while let Some(at) = rest.bytes().position(|b| !b.is_ascii()) {
+            let Some(c) = rest[at..].chars().next() else { break };
+            check(c);
+            rest = &rest[at + c.len_utf8()..];
         }
     };
     let m = &book.metadata;

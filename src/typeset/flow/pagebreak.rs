@@ -287,7 +287,7 @@ struct Saved {
     item: usize,
     breakpoint: usize,
     nodes: Vec<Node>,
-    active: Vec<u32>,
+    active: Active,
     free: Vec<u32>,
 }
 
@@ -393,6 +393,142 @@ struct Node {
     active: bool,
 }
 
+/// The active list: the nodes a page may still start from, in the order
+/// they were made (the order breaks ties), and the runs they make.
+#[derive(Clone)]
+struct Active {
+    nodes: Vec<ActiveNode>,
+    runs: Vec<Run>,
+}
+
+impl Active {
+    /// Appends `node`, made at the breakpoint being reached, as `index`.
+    fn push(&mut self, index: u32, node: &Node) {
+        let place = self.nodes.len() as u32;
+        self.nodes.push(ActiveNode { node: index, total_demerits: node.total_demerits, spread_fill: node.spread_fill });
+        match self.runs.last_mut() {
+            Some(run) if run.at == node.at && run.page == node.page && run.end == place => {
+                run.end += 1;
+                if node.total_demerits < self.nodes[run.least as usize].total_demerits {
+                    run.least = place;
+                }
+            }
+            _ => self.runs.push(Run { at: node.at, page: node.page, start: place, end: place + 1, least: place }),
+        }
+    }
+}
+
+/// An active node, with what pricing a page from it reads, side by side with the others.
+#[derive(Clone, Copy)]
+struct ActiveNode {
+    node: u32,
+    total_demerits: f64,
+    spread_fill: Option<Facing>,
+}
+
+/// Active nodes side by side made at one breakpoint for one page number:
+/// they make the same page to any later breakpoint, worked out once for them,
+/// and they leave the active list together.
+#[derive(Clone, Copy)]
+struct Run {
+    at: u32,
+    page: u32,
+    /// Their places in the active list, `start..end`.
+    start: u32,
+    end: u32,
+    /// The place of the first of them with the least total demerits.
+    least: u32,
+}
+
+/// The states a breakpoint's candidates are in, found by hashing: for each, a
+/// total some way reaches it with (no way that costs more can be its best),
+/// and where among the candidates its best is.
+#[derive(Default)]
+struct States {
+    /// `entries` index + 1 of each slot, 0 for none; a power of two long, at most half full.
+    slots: Vec<u32>,
+    entries: Vec<StateEntry>,
+}
+
+struct StateEntry {
+    page: u32,
+    key: Option<i64>,
+    bound: f64,
+    candidate: Option<usize>,
+}
+
+impl States {
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.slots.fill(0);
+    }
+
+    /// The entry of state (`page`, `key`), made if there is none.
+    fn find(&mut self, page: u32, key: Option<i64>) -> usize {
+        if self.entries.len() * 2 >= self.slots.len() {
+            let length = (self.slots.len() * 2).max(64);
+            self.slots = vec![0; length];
+            for (index, entry) in self.entries.iter().enumerate() {
+                let slot = Self::free_slot(&self.slots, entry.page, entry.key);
+                self.slots[slot] = index as u32 + 1;
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut slot = Self::hash(page, key) & mask;
+        loop {
+            match self.slots[slot] {
+                0 => {
+                    self.entries.push(StateEntry { page, key, bound: f64::INFINITY, candidate: None });
+                    self.slots[slot] = self.entries.len() as u32;
+                    return self.entries.len() - 1;
+                }
+                taken => {
+                    let entry = &self.entries[taken as usize - 1];
+                    if entry.page == page && entry.key == key {
+                        return taken as usize - 1;
+                    }
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    fn free_slot(slots: &[u32], page: u32, key: Option<i64>) -> usize {
+        let mask = slots.len() - 1;
+        let mut slot = Self::hash(page, key) & mask;
+        while slots[slot] != 0 {
+            slot = (slot + 1) & mask;
+        }
+        slot
+    }
+
+    fn hash(page: u32, key: Option<i64>) -> usize {
+        let key = key.map_or(u64::MAX, |key| key as u64);
+        ((key ^ (u64::from(page) << 40)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize
+    }
+
+    /// Some way reaches state (`page`, `key`) with `total`: the state's entry.
+    fn bound(&mut self, page: u32, key: Option<i64>, total: f64) -> usize {
+        let entry = self.find(page, key);
+        self.entries[entry].bound = self.entries[entry].bound.min(total);
+        entry
+    }
+}
+
+/// The candidate a node reaches a state with, by the page `priced`.
+fn candidate(priced: &Priced, total_demerits: f64, previous: u32) -> Candidate {
+    Candidate {
+        page: priced.next_page,
+        spread_fill: priced.spread_fill,
+        total_demerits,
+        previous,
+        content_height: priced.height as f32,
+        overfull: false,
+        blank_after: priced.blank_after,
+        alternative: priced.alternative,
+    }
+}
+
 /// An [`Alternative`] as a node keeps it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Choice {
@@ -403,9 +539,6 @@ struct Choice {
 #[derive(Clone, Copy)]
 struct Candidate {
     page: u32,
-    /// `fill_key(spread_fill)`, worked out once: comparing keys recomputed
-    /// for every pair was a fifth of the page breaker's time.
-    key: Option<i64>,
     spread_fill: Option<Facing>,
     total_demerits: f64,
     previous: u32,
@@ -741,8 +874,13 @@ impl<'a> Flow<'a> {
             children: 0,
             active: true,
         }];
-        let mut active: Vec<u32> = vec![0];
+        let mut active = Active {
+            nodes: vec![ActiveNode { node: 0, total_demerits: 0.0, spread_fill: None }],
+            runs: vec![Run { at: START, page: 0, start: 0, end: 1, least: 0 }],
+        };
         let mut candidates: Vec<Candidate> = Vec::new();
+        let mut states = States::default();
+        let mut pages: Vec<Option<(PageFrom, [usize; 2])>> = Vec::new();
         let mut kept = KeptStates::default();
         // Nodes no longer active, to be let go once the breakpoint's nodes are made.
         let mut dropped: Vec<u32> = Vec::new();
@@ -757,131 +895,125 @@ impl<'a> Flow<'a> {
             while let Some((item, _)) = keep_at.next_if(|&(_, before)| before == at) {
                 saved.push(Saved { item, breakpoint: at, nodes: nodes.clone(), active: active.clone(), free: kept.free.clone() });
             }
+            // What a node of a run pays for the page from it to here, in a setting.
+            let demerits_from = |node: &ActiveNode, priced: &Priced| {
+                let mut demerits = priced.demerits;
+                if balance && !breakpoint.forced {
+                    if let Some(Facing { fill: facing_fill, ends_section: facing_ends_section }) = node.spread_fill {
+                        // A page that ends a section may be the shorter.
+                        let fill = priced.fill;
+                        let by_design = (breakpoint.ends_section && fill < facing_fill) || (facing_ends_section && fill > facing_fill);
+                        if (facing_fill - fill).abs() > HEIGHT_EPSILON && !by_design {
+                            demerits += mismatch_demerits;
+                        }
+                    }
+                }
+                node.total_demerits + demerits
+            };
+
+            // Each state the breakpoint's nodes may be in is reached by the
+            // first of the least totals among the ways to it, in the order
+            // of the active list (the order is the tie-break). A first pass
+            // prices each run's page, and bounds each state's least total by
+            // what a run's least node reaches it with: a run whose own least
+            // is above that bound cannot give the state, and is not priced
+            // node by node (the most of the breaker's time, before).
+            pages.clear();
+            states.clear();
+            for run in &active.runs {
+                let start = self.breakpoint(run.at);
+                if start.next_page_start >= breakpoint.position && breakpoint.position < self.end {
+                    // The page would be empty: breaking here changes nothing
+                    // for this run (this also swallows forced breaks at the
+                    // top of a page).
+                    pages.push(None);
+                    continue;
+                }
+                let page = self.page_from(start, run.page as usize, breakpoint);
+                let least = &active.nodes[run.least as usize];
+                let mut entries = [usize::MAX; 2];
+                for (priced, entry) in page.settings.iter().zip(&mut entries) {
+                    if let Some(priced) = priced {
+                        *entry = states.bound(priced.next_page, priced.key, demerits_from(least, priced));
+                    }
+                }
+                pages.push(Some((page, entries)));
+            }
+
             candidates.clear();
             // (excess, demerits, node, height): the least overflowing page,
             // used only if nothing else reaches this breakpoint.
             let mut rescue: Option<(f64, f64, u32, f64)> = None;
-            let mut still_active = 0;
-            let (mut group_position, mut group_start) = (usize::MAX, 0);
-            let mut slot = 0;
-            while slot < active.len() {
-                let node = &nodes[active[slot] as usize];
-                let start = self.breakpoint(node.at);
-                if start.next_page_start >= breakpoint.position && breakpoint.position < self.end {
-                    // The page would be empty: breaking here changes nothing
-                    // for this node (this also swallows forced breaks at the
-                    // top of a page).
-                    active[still_active] = active[slot];
-                    still_active += 1;
-                    slot += 1;
-                    continue;
-                }
-                // The nodes of one breakpoint and page, mostly side by side, make
-                // the same page: it is worked out once for the run of them.
-                let (node_at, node_page) = (node.at, node.page);
-                let run = slot..slot + 1 + active[slot + 1..].iter().take_while(|&&i| nodes[i as usize].at == node_at && nodes[i as usize].page == node_page).count();
-                let page = self.page_from(start, node_page as usize, breakpoint);
-                slot = run.end;
-                if page.settings[0].is_none() {
-                    for &node_index in &active[run.clone()] {
-                        let total_demerits = nodes[node_index as usize].total_demerits;
-                        let better = match rescue {
-                            None => true,
-                            Some((best_excess, best_demerits, _, _)) => {
-                                page.excess < best_excess - HEIGHT_EPSILON || (page.excess <= best_excess + HEIGHT_EPSILON && total_demerits < best_demerits)
+            let (mut kept_runs, mut kept_nodes) = (0, 0);
+            for (index, page) in pages.iter().enumerate() {
+                let run = active.runs[index];
+                let members = run.start as usize..run.end as usize;
+                let stays = match page {
+                    None => true,
+                    Some((page, _)) if page.settings[0].is_none() => {
+                        for member in &active.nodes[members.clone()] {
+                            let better = match rescue {
+                                None => true,
+                                Some((best_excess, best_demerits, _, _)) => {
+                                    page.excess < best_excess - HEIGHT_EPSILON || (page.excess <= best_excess + HEIGHT_EPSILON && member.total_demerits < best_demerits)
+                                }
+                            };
+                            if better {
+                                rescue = Some((page.excess, member.total_demerits, member.node, page.natural));
                             }
-                        };
-                        if better {
-                            rescue = Some((page.excess, total_demerits, node_index, page.natural));
                         }
+                        page.may_still_fit
                     }
-                    for index in run {
-                        if page.may_still_fit {
-                            active[still_active] = active[index];
-                            still_active += 1;
-                        } else {
-                            dropped.push(active[index]);
-                        }
-                    }
-                    continue;
-                }
-                // Where among the breakpoint's candidates each setting's state is, once known.
-                let mut slots: [Option<usize>; 2] = [None, None];
-                for index in run {
-                    let node_index = active[index];
-                    let node = &nodes[node_index as usize];
-                    for (priced, slot) in page.settings.iter().zip(&mut slots) {
-                        let Some(priced) = priced else { continue };
-                        let mut demerits = priced.demerits;
-                        if balance && !breakpoint.forced {
-                            if let Some(Facing { fill: facing_fill, ends_section: facing_ends_section }) = node.spread_fill {
-                                // A page that ends a section may be the shorter.
-                                let fill = priced.fill;
-                                let by_design = (breakpoint.ends_section && fill < facing_fill) || (facing_ends_section && fill > facing_fill);
-                                if (facing_fill - fill).abs() > HEIGHT_EPSILON && !by_design {
-                                    demerits += mismatch_demerits;
+                    Some((page, entries)) => {
+                        // The state each setting leads to, if this run may give it.
+                        let least = active.nodes[run.least as usize].total_demerits;
+                        let targets = [0, 1].map(|setting| {
+                            let priced = page.settings[setting]?;
+                            let entry = &mut states.entries[entries[setting]];
+                            let reached = *entry.candidate.get_or_insert_with(|| {
+                                // The state's place among the candidates is where it first comes,
+                                // whichever run gives it: kept for that one, here or further on.
+                                candidates.push(candidate(&priced, f64::INFINITY, NO_NODE));
+                                candidates.len() - 1
+                            });
+                            // No node of the run reaches the state with less than its least
+                            // with no mismatch: the run gives the state only if that is
+                            // within the bound and below what is there.
+                            let floor = least + priced.demerits;
+                            (floor <= entry.bound && floor < candidates[reached].total_demerits).then_some((priced, reached))
+                        });
+                        if targets.iter().any(Option::is_some) {
+                            for member in &active.nodes[members.clone()] {
+                                for &(priced, reached) in targets.iter().flatten() {
+                                    let total_demerits = demerits_from(member, &priced);
+                                    // Only a strictly better path replaces what is there.
+                                    if total_demerits < candidates[reached].total_demerits {
+                                        candidates[reached] = candidate(&priced, total_demerits, member.node);
+                                    }
                                 }
                             }
                         }
-                        let total_demerits = node.total_demerits + demerits;
-                        // The state is where it was for the node before: only a
-                        // strictly better path replaces what is there.
-                        if slot.is_some_and(|slot| total_demerits >= candidates[slot].total_demerits) {
-                            continue;
-                        }
-                        let candidate = Candidate {
-                            page: priced.next_page,
-                            key: priced.key,
-                            spread_fill: priced.spread_fill,
-                            total_demerits,
-                            previous: node_index,
-                            content_height: priced.height as f32,
-                            overfull: false,
-                            blank_after: priced.blank_after,
-                            alternative: priced.alternative,
-                        };
-                        if let Some(slot) = *slot {
-                            candidates[slot] = candidate;
-                            continue;
-                        }
-                        // The nodes of one position are side by side in the active list and
-                        // give candidates in only a few states: only the first of the least
-                        // in each state can be kept, so the others are dropped here rather
-                        // than compared with every kept state (most of the breaker's time).
-                        if start.position != group_position {
-                            group_position = start.position;
-                            group_start = candidates.len();
-                        }
-                        match candidates[group_start..].iter().position(|c| c.page == candidate.page && c.key == candidate.key) {
-                            Some(found) => {
-                                let found = group_start + found;
-                                if candidate.total_demerits < candidates[found].total_demerits {
-                                    candidates[found] = candidate;
-                                }
-                                *slot = Some(found);
-                            }
-                            None => {
-                                *slot = Some(candidates.len());
-                                candidates.push(candidate);
-                            }
-                        }
+                        !breakpoint.forced
                     }
-                    if !breakpoint.forced {
-                        active[still_active] = node_index;
-                        still_active += 1;
-                    } else {
-                        dropped.push(node_index);
-                    }
+                };
+                if stays {
+                    let length = run.end - run.start;
+                    active.nodes.copy_within(members, kept_nodes as usize);
+                    active.runs[kept_runs] = Run { start: kept_nodes, end: kept_nodes + length, least: run.least - run.start + kept_nodes, ..run };
+                    kept_runs += 1;
+                    kept_nodes += length;
+                } else {
+                    dropped.extend(active.nodes[members].iter().map(|member| member.node));
                 }
             }
-            active.truncate(still_active);
+            active.runs.truncate(kept_runs);
+            active.nodes.truncate(kept_nodes as usize);
 
-            if candidates.is_empty() && active.is_empty() {
+            if candidates.is_empty() && active.nodes.is_empty() {
                 let Some((_, _, previous, natural)) = rescue else { break };
                 let (page, blank_after) = self.page_after(nodes[previous as usize].page as usize, breakpoint);
                 candidates.push(Candidate {
                     page: page as u32,
-                    key: None,
                     spread_fill: None,
                     total_demerits: nodes[previous as usize].total_demerits,
                     previous,
@@ -898,8 +1030,9 @@ impl<'a> Flow<'a> {
         }
 
         let last = active
+            .nodes
             .iter()
-            .map(|&index| index as usize)
+            .map(|member| member.node as usize)
             .filter(|&index| self.breakpoint(nodes[index].at).position == self.end)
             .min_by(|&a, &b| nodes[a].total_demerits.total_cmp(&nodes[b].total_demerits));
         let pages = match last {
@@ -941,38 +1074,32 @@ impl<'a> Flow<'a> {
     }
 }
 
-/// The states kept at a breakpoint, and the least demerits for each page
-/// number: worked out for every breakpoint, in vectors kept from one to the
-/// next; and the nodes' places free for reuse.
+/// The least demerits for each page number among a breakpoint's states,
+/// worked out for every breakpoint in a vector kept from one to the next;
+/// and the nodes' places free for reuse.
 #[derive(Default)]
 struct KeptStates {
-    best: Vec<Candidate>,
     page_best: Vec<(u32, f64)>,
     /// Places of the nodes let go, for new ones.
     free: Vec<u32>,
 }
 
 impl KeptStates {
-    /// Keeps the best candidate per page number, and per spread fill when
-    /// balancing (a worse path whose fill is easier to match may still win,
-    /// but not by more than the mismatch it avoids), as nodes at breakpoint `at`.
-    fn add_best(&mut self, candidates: &[Candidate], at: u32, mismatch_demerits: f64, nodes: &mut Vec<Node>, active: &mut Vec<u32>) {
-        let (best, page_best) = (&mut self.best, &mut self.page_best);
-        best.clear();
+    /// Keeps the best candidate of each state (one a state: see `Flow::run`),
+    /// unless another of its page number is better by more than a mismatch
+    /// (a worse path whose fill is easier to match may still win, but not by
+    /// more than the mismatch it avoids), as nodes at breakpoint `at`.
+    fn add_best(&mut self, candidates: &[Candidate], at: u32, mismatch_demerits: f64, nodes: &mut Vec<Node>, active: &mut Active) {
+        let page_best = &mut self.page_best;
         page_best.clear();
         for candidate in candidates {
-            let same_state = best.iter_mut().find(|kept| kept.page == candidate.page && kept.key == candidate.key);
-            match same_state {
-                Some(kept) if candidate.total_demerits < kept.total_demerits => *kept = *candidate,
-                Some(_) => {}
-                None => best.push(*candidate),
-            }
             match page_best.iter_mut().find(|(page, _)| *page == candidate.page) {
                 Some((_, lowest)) => *lowest = lowest.min(candidate.total_demerits),
                 None => page_best.push((candidate.page, candidate.total_demerits)),
             }
         }
-        for candidate in best.iter() {
+        for candidate in candidates {
+            debug_assert!(candidate.previous != NO_NODE, "every state's place is taken by the run that gives it");
             let lowest = page_best.iter().find(|(page, _)| *page == candidate.page).map_or(f64::INFINITY, |entry| entry.1);
             if candidate.total_demerits > lowest + mismatch_demerits {
                 continue;
@@ -1001,7 +1128,7 @@ impl KeptStates {
                     nodes.len() as u32 - 1
                 }
             };
-            active.push(index);
+            active.push(index, &nodes[index as usize]);
         }
     }
 

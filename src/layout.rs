@@ -334,7 +334,12 @@ impl Glyphs {
 
     /// Appends `other`'s glyphs and texts, each glyph moved `dx` to the right.
     pub fn append_shifted(&mut self, other: &Glyphs, dx: f32) {
-        self.glyphs.extend(other.glyphs.iter().map(|g| Glyph { x: g.x + dx, ..*g }));
+        self.append_moved(other, |x| x + dx);
+    }
+
+    /// Appends `other`'s glyphs and texts, each glyph's position `x` moved to `moved(x)`.
+    pub fn append_moved(&mut self, other: &Glyphs, moved: impl Fn(f32) -> f32) {
+        self.glyphs.extend(other.glyphs.iter().map(|g| Glyph { x: moved(g.x), ..*g }));
         self.text.push_str(&other.text);
     }
 

@@ -3,7 +3,7 @@
 
 use super::prepare::{Anchor, Payload, Piece, Prepared};
 use crate::typeset::inline::linebreak::{self, Item, Line, Params};
-use crate::layout::{self, Point};
+use crate::layout::{self, Glyphs, Point};
 use crate::resources::style::Justification;
 
 /// One line, its pieces placed from the line's left edge (points).
@@ -44,35 +44,84 @@ impl SetLine {
     /// The line of `placed` pieces, joined as [`SetLine::push`] joins them,
     /// each run made with room for its glyphs and no more: a book's lines
     /// are all held until its pages are made, and runs grown a word at a time
-    /// held half as much again as their glyphs.
-    fn of(placed: Vec<(f32, Piece)>) -> SetLine {
+    /// held half as much again as their glyphs. The pieces are the
+    /// paragraph's own, borrowed: a run is the only copy made of them.
+    fn of(placed: &[Placed<'_>]) -> SetLine {
         // Each run's glyphs and the bytes of their texts. A piece joins the
         // run before it when it joins the piece before it: a run's pieces
         // all look the same.
         let mut runs: Vec<(usize, usize)> = Vec::new();
-        for (i, (_, piece)) in placed.iter().enumerate() {
-            let size = (piece.glyphs.len(), piece.glyphs.text().len());
+        for (i, placed_piece) in placed.iter().enumerate() {
+            let size = (placed_piece.piece.glyphs.len(), placed_piece.piece.glyphs.text().len());
             match runs.last_mut() {
-                Some(run) if joins(&placed[i - 1].1, piece) => *run = (run.0 + size.0, run.1 + size.1),
+                Some(run) if placed[i - 1].joins(placed_piece) => *run = (run.0 + size.0, run.1 + size.1),
                 _ => runs.push(size),
             }
         }
         let mut set = SetLine { pieces: Vec::with_capacity(runs.len()), ..SetLine::default() };
         let mut runs = runs.into_iter();
-        for (x, mut piece) in placed {
-            if !set.pieces.last().is_some_and(|(_, last)| joins(last, &piece)) {
-                let (glyphs, text) = runs.next().expect("a run for each piece that starts one");
-                piece.glyphs.reserve_exact(glyphs - piece.glyphs.len(), text - piece.glyphs.text().len());
+        for (i, &Placed { x, piece, scale, widened }) in placed.iter().enumerate() {
+            let width = piece.width * widened;
+            match set.pieces.last_mut() {
+                Some((last_x, last)) if placed[i - 1].joins(&placed[i]) => {
+                    let dx = x - *last_x;
+                    last.glyphs.append_moved(&piece.glyphs, |gx| gx * widened + dx);
+                    last.width = dx + width;
+                }
+                _ => {
+                    let (glyphs, text) = runs.next().expect("a run for each piece that starts one");
+                    let mut run = Glyphs::with_capacity(glyphs, text);
+                    run.append_moved(&piece.glyphs, |gx| gx * widened);
+                    set.pieces.push((x, Piece { face: piece.face, size: piece.size, rise: piece.rise, glyphs: run, width, scale, marks: piece.marks.clone() }));
+                }
             }
-            set.push(x, piece);
         }
         set
+    }
+}
+
+/// A piece of a paragraph placed on a line at `x`: its glyphs and width
+/// `widened` by the line's font expansion (1 for none), `scale` the scale it
+/// is set at. A word space keeps its glyph as it is and takes the letters'
+/// scale only so that a line in one font makes one run.
+#[derive(Clone, Copy)]
+struct Placed<'p> {
+    x: f32,
+    piece: &'p Piece,
+    scale: f32,
+    widened: f32,
+}
+
+impl<'p> Placed<'p> {
+    /// A word's or hyphen's piece, widened by `scale` (a picture keeps its aspect: only letters are widened).
+    fn letters(x: f32, piece: &'p Piece, scale: f32) -> Placed<'p> {
+        let widened = if scale == 1.0 || piece.picture().is_some() { 1.0 } else { scale };
+        Placed { x, piece, scale: piece.scale * widened, widened }
+    }
+
+    /// A word space's piece on a line whose letters are widened by `scale`.
+    fn space(x: f32, piece: &'p Piece, scale: f32) -> Placed<'p> {
+        Placed { x, piece, scale: piece.scale * scale, widened: 1.0 }
+    }
+
+    fn width(&self) -> f32 {
+        self.piece.width * self.widened
+    }
+
+    /// Whether `next` joins this piece's run, as [`joins`] tells of two set pieces.
+    fn joins(&self, next: &Placed<'_>) -> bool {
+        joins_in_look(self.piece, next.piece) && self.scale == next.scale
     }
 }
 
 /// Whether `piece` joins `last` in one run: the same face, size, rise,
 /// scale and rule, and no link to a note nor a picture.
 fn joins(last: &Piece, piece: &Piece) -> bool {
+    joins_in_look(last, piece) && last.scale == piece.scale
+}
+
+/// [`joins`] but for their scales.
+fn joins_in_look(last: &Piece, piece: &Piece) -> bool {
     last.anchor().is_none_or(Anchor::is_uri)
         && last.picture().is_none()
         && piece.picture().is_none()
@@ -80,7 +129,6 @@ fn joins(last: &Piece, piece: &Piece) -> bool {
         && last.face == piece.face
         && last.size == piece.size
         && last.rise == piece.rise
-        && last.scale == piece.scale
         && last.strike() == piece.strike()
 }
 
@@ -132,12 +180,8 @@ pub fn set_paragraph_alternatives(prepared: Prepared, measure: f32, params: &Par
     if cut_overlong_words(&prepared, measure).is_some() {
         return (set_paragraph(&prepared, &measure_of, params, justify), [None, None]);
     }
-    let breaks = linebreak::break_lines(&prepared.items, &measure_of, params);
+    let (breaks, [longer, shorter]) = linebreak::break_lines_and_alternatives(&prepared.items, &measure_of, params, most_lines, tolerance);
     let lines = set_breaks(&prepared, &breaks, &measure_of, params, justify);
-    if lines.len() > most_lines {
-        return (lines, [None, None]);
-    }
-    let [longer, shorter] = linebreak::alternatives(&prepared.items, &measure_of, params, breaks.len(), tolerance);
     if longer.is_none() && shorter.is_none() {
         return (lines, [None, None]);
     }
@@ -274,17 +318,16 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool, mea
     };
     let payloads = &prepared.payloads[line.start..end];
     // The pieces in the text's order, each where it starts.
-    let mut placed: Vec<(f32, Piece)> = Vec::with_capacity(items.len() + 1);
+    let mut placed: Vec<Placed<'_>> = Vec::with_capacity(items.len() + 1);
     let mut x = 0.0;
     for (item, payload) in items.iter().zip(payloads) {
         match (item, payload) {
             (Item::Box { width }, Payload::Word(_) | Payload::Pieces(_)) => {
                 let mut px = x;
                 for piece in payload.pieces() {
-                    let piece = piece.expanded(scale);
-                    let width = piece.width;
-                    placed.push((px, piece));
-                    px += width;
+                    let piece = Placed::letters(px, piece, scale);
+                    px += piece.width();
+                    placed.push(piece);
                 }
                 x += width * scale;
             }
@@ -297,7 +340,7 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool, mea
                 // the glue, not the glyph, sets the gap. It takes the letters' scale
                 // only so that a line in one font makes one run.
                 if let Payload::Space(space) = payload {
-                    placed.push((x, Piece { scale: space.scale * scale, ..Piece::clone(space) }));
+                    placed.push(Placed::space(x, space, scale));
                 }
                 x += glue_line.glue_width(*width, *stretch, *shrink);
             }
@@ -306,7 +349,7 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool, mea
     }
     match (prepared.items.get(line.end), prepared.payloads.get(line.end)) {
         (Some(Item::Penalty { width, .. }), Some(Payload::Break(Some(hyphen)))) => {
-            placed.push((x, hyphen.expanded(scale)));
+            placed.push(Placed::letters(x, hyphen, scale));
             x += width * scale;
         }
         // A margin kern: the line's last glyph hangs into the margin by this much.
@@ -316,7 +359,7 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool, mea
     if let Some(right_to_left) = prepared.right_to_left {
         placed = in_visual_order(placed, x, right_to_left, measure);
     }
-    let mut set = SetLine::of(placed);
+    let mut set = SetLine::of(&placed);
     set.width = x;
     set
 }
@@ -325,17 +368,17 @@ fn set_line(prepared: &Prepared, line: &Line, expansion: f32, justify: bool, mea
 /// from the left in the order the bidirectional algorithm gives them. Each
 /// keeps its advance (up to the next piece); a right-to-left paragraph's
 /// line, and its indent, are set against the right edge of the `measure`.
-fn in_visual_order(placed: Vec<(f32, Piece)>, end: f32, right_to_left: bool, measure: f32) -> Vec<(f32, Piece)> {
-    let Some(&(lead, _)) = placed.first() else { return placed };
-    let advances: Vec<f32> = (0..placed.len()).map(|i| placed.get(i + 1).map_or(end, |(x, _)| *x) - placed[i].0).collect();
-    let texts: Vec<&str> = placed.iter().map(|(_, p)| p.glyphs.text()).collect();
+fn in_visual_order<'p>(placed: Vec<Placed<'p>>, end: f32, right_to_left: bool, measure: f32) -> Vec<Placed<'p>> {
+    let Some(&Placed { x: lead, .. }) = placed.first() else { return placed };
+    let advances: Vec<f32> = (0..placed.len()).map(|i| placed.get(i + 1).map_or(end, |p| p.x) - placed[i].x).collect();
+    let texts: Vec<&str> = placed.iter().map(|p| p.piece.glyphs.text()).collect();
     let order = super::bidi::visual_order(&texts, right_to_left);
     let mut x = if right_to_left { (measure - lead - (end - lead)).max(0.0) } else { lead };
-    let mut pieces: Vec<Option<Piece>> = placed.into_iter().map(|(_, p)| Some(p)).collect();
+    let mut pieces: Vec<Option<Placed<'p>>> = placed.into_iter().map(Some).collect();
     let mut visual = Vec::with_capacity(pieces.len());
     for i in order {
         if let Some(piece) = pieces[i].take() {
-            visual.push((x, piece));
+            visual.push(Placed { x, ..piece });
         }
         x += advances[i];
     }

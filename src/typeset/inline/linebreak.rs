@@ -321,51 +321,75 @@ pub fn break_lines(items: &[Item], line_width: &dyn Fn(usize) -> f32, params: &P
     if items.is_empty() {
         return Vec::new();
     }
-    let paragraph = Paragraph::new(items, line_width, params);
-    let tolerance = finite_or(params.tolerance, DEFAULT_TOLERANCE as f64).max(0.0);
-    let emergency_stretch = finite_or(params.emergency_stretch, 0.0).max(0.0);
+    Paragraph::new(items, line_width, params).best_lines()
+}
 
-    let mut passes = Vec::with_capacity(4);
-    if let Some(pretolerance) = params.pretolerance {
-        if pretolerance.is_finite() && pretolerance >= 0.0 {
-            passes.push(Pass { max_ratio: pretolerance as f64, hyphenate: false, final_hyphen: false, emergency_stretch: 0.0, last_resort: false });
-        }
+/// [`break_lines`], and, for a paragraph of no more than `most_lines`
+/// lines, its [`alternatives`] within `tolerance`, from one reading of the
+/// items: the paragraph's measures and sums are made once for both searches.
+pub fn break_lines_and_alternatives(items: &[Item], line_width: &dyn Fn(usize) -> f32, params: &Params, most_lines: usize, tolerance: f32) -> (Vec<Line>, [Option<Alternative>; 2]) {
+    if items.is_empty() {
+        return (Vec::new(), [None, None]);
     }
-    let final_hyphen = !params.avoid_final_hyphen;
-    passes.push(Pass { max_ratio: tolerance, hyphenate: true, final_hyphen, emergency_stretch: 0.0, last_resort: false });
-    if !final_hyphen {
-        passes.push(Pass { max_ratio: tolerance * FINAL_HYPHEN_LOOSENESS, hyphenate: true, final_hyphen, emergency_stretch: 0.0, last_resort: false });
-        passes.push(Pass { max_ratio: tolerance, hyphenate: true, final_hyphen: true, emergency_stretch: 0.0, last_resort: false });
+    let mut paragraph = Paragraph::new(items, line_width, params);
+    let lines = paragraph.best_lines();
+    if lines.len() > most_lines {
+        return (lines, [None, None]);
     }
-    for step in LOOSER_TOLERANCES {
-        passes.push(Pass { max_ratio: tolerance * step, hyphenate: true, final_hyphen: true, emergency_stretch: 0.0, last_resort: false });
-    }
-    if emergency_stretch > 0.0 {
-        passes.push(Pass { max_ratio: tolerance, hyphenate: true, final_hyphen: true, emergency_stretch, last_resort: false });
-    }
-    passes.push(Pass { max_ratio: f64::INFINITY, hyphenate: true, final_hyphen: true, emergency_stretch, last_resort: true });
+    let alternatives = paragraph.alternatives(lines.len(), tolerance);
+    (lines, alternatives)
+}
 
-    // With looseness, a pass that succeeds without reaching the requested
-    // line count hands over to the next one (TeX does the same), but the
-    // last resort is not worth a worse paragraph.
-    let mut best_effort = None;
-    for pass in &passes {
-        if pass.last_resort && best_effort.is_some() {
-            break;
-        }
-        if let Some((lines, looseness_met)) = paragraph.run(pass) {
-            if looseness_met {
-                return lines;
+impl Paragraph<'_> {
+    /// The lines [`break_lines`] gives.
+    fn best_lines(&self) -> Vec<Line> {
+        let params = self.params;
+        let paragraph = self;
+        let tolerance = finite_or(params.tolerance, DEFAULT_TOLERANCE as f64).max(0.0);
+        let emergency_stretch = finite_or(params.emergency_stretch, 0.0).max(0.0);
+
+        let mut passes = Vec::with_capacity(4);
+        if let Some(pretolerance) = params.pretolerance {
+            if pretolerance.is_finite() && pretolerance >= 0.0 {
+                passes.push(Pass { max_ratio: pretolerance as f64, hyphenate: false, final_hyphen: false, emergency_stretch: 0.0, last_resort: false });
             }
-            best_effort = Some(lines);
         }
+        let final_hyphen = !params.avoid_final_hyphen;
+        passes.push(Pass { max_ratio: tolerance, hyphenate: true, final_hyphen, emergency_stretch: 0.0, last_resort: false });
+        if !final_hyphen {
+            passes.push(Pass { max_ratio: tolerance * FINAL_HYPHEN_LOOSENESS, hyphenate: true, final_hyphen, emergency_stretch: 0.0, last_resort: false });
+            passes.push(Pass { max_ratio: tolerance, hyphenate: true, final_hyphen: true, emergency_stretch: 0.0, last_resort: false });
+        }
+        for step in LOOSER_TOLERANCES {
+            passes.push(Pass { max_ratio: tolerance * step, hyphenate: true, final_hyphen: true, emergency_stretch: 0.0, last_resort: false });
+        }
+        if emergency_stretch > 0.0 {
+            passes.push(Pass { max_ratio: tolerance, hyphenate: true, final_hyphen: true, emergency_stretch, last_resort: false });
+        }
+        passes.push(Pass { max_ratio: f64::INFINITY, hyphenate: true, final_hyphen: true, emergency_stretch, last_resort: true });
+
+        // With looseness, a pass that succeeds without reaching the requested
+        // line count hands over to the next one (TeX does the same), but the
+        // last resort is not worth a worse paragraph.
+        let mut best_effort = None;
+        for pass in &passes {
+            if pass.last_resort && best_effort.is_some() {
+                break;
+            }
+            if let Some((lines, looseness_met)) = paragraph.run(pass) {
+                if looseness_met {
+                    return lines;
+                }
+                best_effort = Some(lines);
+            }
+        }
+        if let Some(lines) = best_effort {
+            return lines;
+        }
+        // The last-resort pass cannot fail; this is only a guard against a bug
+        // turning into a panic or an empty result: one line holding everything.
+        vec![Line { start: 0, end: paragraph.final_position, ratio: 0.0, hyphenated: false }]
     }
-    if let Some(lines) = best_effort {
-        return lines;
-    }
-    // The last-resort pass cannot fail; this is only a guard against a bug
-    // turning into a panic or an empty result: one line holding everything.
-    vec![Line { start: 0, end: paragraph.final_position, ratio: 0.0, hyphenated: false }]
 }
 
 /// A setting of a paragraph in another number of lines than its best one.
@@ -390,27 +414,38 @@ pub struct Alternative {
 /// already hard to set well.
 /// `tolerance` is the largest adjustment ratio their lines may have.
 pub fn alternatives(items: &[Item], line_width: &dyn Fn(usize) -> f32, params: &Params, natural_lines: usize, tolerance: f32) -> [Option<Alternative>; 2] {
-    if items.is_empty() || natural_lines == 0 {
+    if items.is_empty() {
         return [None, None];
     }
-    let mut paragraph = Paragraph::new(items, line_width, params);
-    paragraph.merge_lines = false;
-    let pass = Pass { max_ratio: finite_or(tolerance, 0.0).max(0.0), hyphenate: true, final_hyphen: true, emergency_stretch: 0.0, last_resort: false };
-    let Some((nodes, active)) = paragraph.sweep(&pass) else { return [None, None] };
-    let best_with = |count: usize| {
-        active
-            .iter()
-            .copied()
-            .filter(|&index| nodes[index].position == paragraph.final_position && nodes[index].line == count)
-            .min_by(|&a, &b| nodes[a].total_demerits.total_cmp(&nodes[b].total_demerits))
-    };
-    let Some(natural) = best_with(natural_lines) else { return [None, None] };
-    let alternative = |count: usize| {
-        let index = best_with(count)?;
-        let extra_demerits = (nodes[index].total_demerits - nodes[natural].total_demerits).max(0.0);
-        Some(Alternative { lines: paragraph.lines_ending_at(&nodes, index), extra_demerits })
-    };
-    [alternative(natural_lines + 1), natural_lines.checked_sub(1).filter(|&n| n > 0).and_then(alternative)]
+    Paragraph::new(items, line_width, params).alternatives(natural_lines, tolerance)
+}
+
+impl Paragraph<'_> {
+    /// The [`alternatives`] to a setting in `natural_lines` lines. Line
+    /// numbers are kept apart from here on.
+    fn alternatives(&mut self, natural_lines: usize, tolerance: f32) -> [Option<Alternative>; 2] {
+        if natural_lines == 0 {
+            return [None, None];
+        }
+        self.merge_lines = false;
+        let paragraph = &*self;
+        let pass = Pass { max_ratio: finite_or(tolerance, 0.0).max(0.0), hyphenate: true, final_hyphen: true, emergency_stretch: 0.0, last_resort: false };
+        let Some((nodes, active)) = paragraph.sweep(&pass) else { return [None, None] };
+        let best_with = |count: usize| {
+            active
+                .iter()
+                .copied()
+                .filter(|&index| nodes[index].position == paragraph.final_position && nodes[index].line == count)
+                .min_by(|&a, &b| nodes[a].total_demerits.total_cmp(&nodes[b].total_demerits))
+        };
+        let Some(natural) = best_with(natural_lines) else { return [None, None] };
+        let alternative = |count: usize| {
+            let index = best_with(count)?;
+            let extra_demerits = (nodes[index].total_demerits - nodes[natural].total_demerits).max(0.0);
+            Some(Alternative { lines: paragraph.lines_ending_at(&nodes, index), extra_demerits })
+        };
+        [alternative(natural_lines + 1), natural_lines.checked_sub(1).filter(|&n| n > 0).and_then(alternative)]
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -120,19 +120,6 @@ impl Piece {
         let (strike, picture) = (self.strike(), self.picture());
         self.marked(anchor, strike, picture)
     }
-
-    /// The piece with its glyphs widened (or narrowed) by `scale`.
-    pub fn expanded(&self, scale: f32) -> Piece {
-        // A picture keeps its aspect: only letters are widened.
-        if scale == 1.0 || self.picture().is_some() {
-            return self.clone();
-        }
-        let mut piece = Piece { width: self.width * scale, scale: self.scale * scale, ..self.clone() };
-        for g in &mut piece.glyphs {
-            g.x *= scale;
-        }
-        piece
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -294,6 +281,41 @@ pub struct TextSetter<'a> {
     /// the book's language, for text that does not name its own.
     pub ties: Option<&'a BTreeMap<String, Ties>>,
     pub language: Rc<str>,
+    /// The boxes and breaks of each word set so far that is the whole of a
+    /// plain span's part (no link, rule nor picture, not code), by its look:
+    /// a book's words recur, and cutting each occurrence at its hyphenation
+    /// points and finding its pieces again was most of its preparation. What
+    /// a word makes depends only on its text, its look and the setter's
+    /// settings, which are all given before its first paragraph.
+    set_words: Vec<(WordLook, FxHashMap<Box<str>, Box<[(Item, Payload)]>>)>,
+    /// Which ASCII characters each face draws (a bit for each), as [`TextSetter::with_fallback`] asks.
+    ascii_drawable: Vec<(FaceStyle, u128)>,
+}
+
+/// What a word's boxes and breaks depend on besides its text (see `TextSetter::set_words`).
+#[derive(Debug, Clone, PartialEq)]
+struct WordLook {
+    face: FaceStyle,
+    shift: Shift,
+    lang: Option<Rc<str>>,
+    hyphenate: bool,
+    size: u32,
+    features: usize,
+}
+
+impl WordLook {
+    fn of(span: &Span, style: &TextStyle, features: usize) -> WordLook {
+        WordLook { face: span.face, shift: span.shift, lang: span.lang.clone(), hyphenate: style.hyphenate, size: style.size.to_bits(), features }
+    }
+
+    fn is_of(&self, span: &Span, style: &TextStyle, features: usize) -> bool {
+        self.face == span.face
+            && self.shift == span.shift
+            && self.hyphenate == style.hyphenate
+            && self.size == style.size.to_bits()
+            && self.features == features
+            && self.lang.as_deref() == span.lang.as_deref()
+    }
 }
 
 /// Inline code's size as a fraction of the text around it (the monospaced
@@ -359,18 +381,14 @@ impl<'a> TextSetter<'a> {
             capitalised_hyphen_penalty: None,
             ties: None,
             language: Rc::from(""),
+            set_words: Vec::new(),
+            ascii_drawable: Vec::new(),
         }
     }
 
-    /// Whether no line may break between the words `before` and `after` of
-    /// a paragraph in `language` (the book's if `None`).
-    fn tied(&self, language: Option<&str>, before: &[(&Span, &str)], after: &[(&Span, &str)]) -> bool {
-        let Some(ties) = self.ties.and_then(|ties| ties_in(ties, language.unwrap_or(&self.language))) else { return false };
-        // A note's mark is not part of the word it follows.
-        let text = |word: &[(&Span, &str)]| -> String {
-            word.iter().filter(|(span, _)| span.anchor.as_ref().is_none_or(Anchor::is_uri) && span.picture.is_none()).map(|(_, text)| *text).collect()
-        };
-        tied(ties, &text(before), &text(after))
+    /// The style's ties for text in `language` (the book's if `None`).
+    fn ties_for(&self, language: Option<&str>) -> Option<&'a Ties> {
+        self.ties.and_then(|ties| ties_in(ties, language.unwrap_or(&self.language)))
     }
 
     /// The languages of text set so far that have no hyphenation patterns, in order.
@@ -448,8 +466,10 @@ impl<'a> TextSetter<'a> {
         }
         let mut out = Vec::with_capacity(spans.len());
         for span in spans {
+            let ascii = self.ascii_drawable(span.face);
             let drawable = |face: FaceStyle, c: char| c.is_whitespace() || c.is_control() || self.fonts.get(face).has_glyph(c);
-            if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.picture.is_some() || span.text.chars().all(|c| drawable(span.face, c)) {
+            let drawn = |c: char| if c.is_ascii() { ascii & 1 << c as u32 != 0 } else { drawable(span.face, c) };
+            if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.picture.is_some() || span.text.chars().all(drawn) {
                 out.push(span);
                 continue;
             }
@@ -470,6 +490,18 @@ impl<'a> TextSetter<'a> {
             out.push(Span { face: run_face, ..span.part(&run) });
         }
         out
+    }
+
+    /// Which ASCII characters `face` draws, as [`TextSetter::with_fallback`]
+    /// asks of each character: a bit for each, found once for each face.
+    fn ascii_drawable(&mut self, face: FaceStyle) -> u128 {
+        if let Some(&(_, drawable)) = self.ascii_drawable.iter().find(|(of, _)| *of == face) {
+            return drawable;
+        }
+        let font = self.fonts.get(face);
+        let drawable = (0..128u8).map(char::from).filter(|&c| c.is_whitespace() || c.is_control() || font.has_glyph(c)).fold(0u128, |bits, c| bits | 1 << c as u32);
+        self.ascii_drawable.push((face, drawable));
+        drawable
     }
 
     /// `text` in `face` in a paragraph set at `size`: inline code (in the
@@ -685,6 +717,8 @@ impl<'a> TextSetter<'a> {
 
         let words = split_words(&spans);
         let mut pieces = Vec::new();
+        // The ties of the language the last word was in, and that language.
+        let mut ties_of: Option<(Option<&str>, Option<&Ties>)> = None;
         for (w, &(ref range, broken)) in words.words.iter().enumerate() {
             let word = &words.parts[range.clone()];
             if broken {
@@ -714,7 +748,12 @@ impl<'a> TextSetter<'a> {
                     space = Rc::new(Piece::clone(&space).marked(link.cloned(), strike, picture));
                 }
                 let language = word.first().and_then(|(s, _)| s.lang.as_deref()).or(language);
-                if self.tied(language, &words.parts[words.words[w - 1].0.clone()], word) {
+                // Looked up again only where the language changes: nearly every word is in its paragraph's.
+                let ties = match ties_of {
+                    Some((of, ties)) if of == language => ties,
+                    _ => ties_of.insert((language, self.ties_for(language))).1,
+                };
+                if ties.is_some_and(|ties| tied(ties, &word_text(&words.parts[words.words[w - 1].0.clone()]), &word_text(word))) {
                     // The break is the word's end (with its margin kern, if
                     // it has one), at the last resort's cost; the space after
                     // a penalty is no break of its own.
@@ -747,6 +786,31 @@ impl<'a> TextSetter<'a> {
     /// after explicit dashes and between ideographs, each fragment a box.
     /// `pieces` is room for a fragment's pieces, kept from word to word.
     fn push_word(&mut self, word: &[(&Span, &str)], style: TextStyle, prepared: &mut Prepared, pieces: &mut Vec<Rc<Piece>>) {
+        let &[(span, text)] = word else { return self.push_word_parts(word, style, prepared, pieces) };
+        if span.anchor.is_some() || span.strike || span.picture.is_some() || span.face == FaceStyle::Mono {
+            return self.push_word_parts(word, style, prepared, pieces);
+        }
+        let features = self.current_features;
+        let look = match self.set_words.iter().position(|(look, _)| look.is_of(span, &style, features)) {
+            Some(look) => look,
+            None => {
+                self.set_words.push((WordLook::of(span, &style, features), FxHashMap::default()));
+                self.set_words.len() - 1
+            }
+        };
+        if let Some(set) = self.set_words[look].1.get(text) {
+            prepared.items.extend(set.iter().map(|(item, _)| *item));
+            prepared.payloads.extend(set.iter().map(|(_, payload)| payload.clone()));
+            return;
+        }
+        let start = prepared.items.len();
+        self.push_word_parts(word, style, prepared, pieces);
+        let set = prepared.items[start..].iter().copied().zip(prepared.payloads[start..].iter().cloned()).collect();
+        self.set_words[look].1.insert(text.into(), set);
+    }
+
+    /// [`TextSetter::push_word`], the word's parts cut and set anew.
+    fn push_word_parts(&mut self, word: &[(&Span, &str)], style: TextStyle, prepared: &mut Prepared, pieces: &mut Vec<Rc<Piece>>) {
         let address = looks_like_an_address(word.iter().map(|&(_, text)| text));
         for &(span, text) in word {
             if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.picture.is_some() {
@@ -861,6 +925,16 @@ struct Words<'s> {
     parts: Vec<(&'s Span, &'s str)>,
     /// Each word's parts, and whether a forced line break comes before it.
     words: Vec<(std::ops::Range<usize>, bool)>,
+}
+
+/// A word's text for its ties: its parts but a note's mark and a picture,
+/// borrowed where it is one part, as nearly every word is.
+fn word_text<'w>(word: &[(&Span, &'w str)]) -> Cow<'w, str> {
+    let is_text = |span: &Span| span.anchor.as_ref().is_none_or(Anchor::is_uri) && span.picture.is_none();
+    match word {
+        [(span, text)] if is_text(span) => Cow::Borrowed(*text),
+        _ => Cow::Owned(word.iter().filter(|(span, _)| is_text(span)).map(|(_, text)| *text).collect()),
+    }
 }
 
 /// Splits spans into words at ordinary spaces (no-break spaces stay inside words).
@@ -1119,6 +1193,30 @@ mod tests {
         let data = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/LinLibertine_R.otf")).unwrap();
         let face = ttf_parser::Face::parse(&data, 0).unwrap();
         piece.glyphs.iter().map(|g| face.glyph_bounding_box(ttf_parser::GlyphId(g.id)).unwrap().y_min).collect()
+    }
+
+    #[test]
+    fn a_word_met_again_is_set_as_it_was_and_in_another_look_anew() {
+        let (family, style) = setter_parts();
+        let h = Hyphenator::new("en-AU", 2, 3, &[]).unwrap();
+        let body = TextStyle { hyphenate: true, ..BODY };
+        let text = |t: &str| [Inline::Text(t.into())];
+        let mut setter = TextSetter::new(&family, Some(&h), &style.justification);
+        let first = setter.prepare(&text("revolutionary"), body, None, &[]);
+        let hyphens = |prepared: &Prepared| prepared.payloads.iter().filter(|p| matches!(p, Payload::Break(Some(_)))).count();
+        assert!(hyphens(&first) > 0);
+        let again = setter.prepare(&text("the revolutionary"), body, None, &[]);
+        assert_eq!(again.items[2..], first.items[..]);
+        assert_eq!(again.payloads[2..], first.payloads[..]);
+        // In italics, unhyphenated or at another size, the same word is set for its look.
+        let italic = setter.prepare(&[Inline::Emphasis(text("revolutionary").to_vec())], body, None, &[]);
+        assert!(!pieces(&italic).is_empty() && pieces(&italic).iter().all(|p| p.face == FaceStyle::Italic), "{:?}", pieces(&italic));
+        assert_eq!(hyphens(&setter.prepare(&text("revolutionary"), BODY, None, &[])), 0);
+        let larger = setter.prepare(&text("revolutionary"), TextStyle { size: 12.0, ..body }, None, &[]);
+        assert!(pieces(&larger).iter().all(|p| p.size == 12.0));
+        // Struck through, it carries its rule, never the plain word's pieces.
+        let struck = setter.prepare(&[Inline::Strikethrough(text("revolutionary").to_vec())], body, None, &[]);
+        assert!(pieces(&struck).iter().all(|p| p.strike().is_some()));
     }
 
     #[test]

@@ -25,6 +25,11 @@ pub fn tied(ties: &Ties, before: &str, after: &str) -> bool {
 /// Digits (with a thousands' comma or a decimal point between them), and
 /// perhaps one of the language's ordinal endings: "1917", "1,000", "25th".
 fn is_number(ties: &Ties, word: &str) -> bool {
+    // An ending is taken off the end only: a number begins with a digit either way,
+    // and most words do not, which is answered before any ending is tried.
+    if !word.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
     let digits = ties.ordinal_suffixes.iter().find_map(|suffix| word.strip_suffix(suffix.as_str())).filter(|rest| !rest.is_empty()).unwrap_or(word);
     let bytes = digits.as_bytes();
     !bytes.is_empty()

@@ -967,28 +967,31 @@ impl<'a> Flow<'a> {
                     Some((page, entries)) => {
                         // The state each setting leads to, if this run may give it.
                         let least = active.nodes[run.least as usize].total_demerits;
-                        let targets = [0, 1].map(|setting| {
-                            let priced = page.settings[setting]?;
-                            let entry = &mut states.entries[entries[setting]];
+                        let mut targets: [Option<(&Priced, usize)>; 2] = [None, None];
+                        for ((priced, &entry), target) in page.settings.iter().zip(entries).zip(&mut targets) {
+                            let Some(priced) = priced else { continue };
+                            let entry = &mut states.entries[entry];
                             let reached = *entry.candidate.get_or_insert_with(|| {
                                 // The state's place among the candidates is where it first comes,
                                 // whichever run gives it: kept for that one, here or further on.
-                                candidates.push(candidate(&priced, f64::INFINITY, NO_NODE));
+                                candidates.push(candidate(priced, f64::INFINITY, NO_NODE));
                                 candidates.len() - 1
                             });
                             // No node of the run reaches the state with less than its least
                             // with no mismatch: the run gives the state only if that is
                             // within the bound and below what is there.
                             let floor = least + priced.demerits;
-                            (floor <= entry.bound && floor < candidates[reached].total_demerits).then_some((priced, reached))
-                        });
+                            if floor <= entry.bound && floor < candidates[reached].total_demerits {
+                                *target = Some((priced, reached));
+                            }
+                        }
                         if targets.iter().any(Option::is_some) {
                             for member in &active.nodes[members.clone()] {
                                 for &(priced, reached) in targets.iter().flatten() {
-                                    let total_demerits = demerits_from(member, &priced);
+                                    let total_demerits = demerits_from(member, priced);
                                     // Only a strictly better path replaces what is there.
                                     if total_demerits < candidates[reached].total_demerits {
-                                        candidates[reached] = candidate(&priced, total_demerits, member.node);
+                                        candidates[reached] = candidate(priced, total_demerits, member.node);
                                     }
                                 }
                             }
@@ -998,7 +1001,9 @@ impl<'a> Flow<'a> {
                 };
                 if stays {
                     let length = run.end - run.start;
-                    active.nodes.copy_within(members, kept_nodes as usize);
+                    if kept_nodes != run.start {
+                        active.nodes.copy_within(members, kept_nodes as usize);
+                    }
                     active.runs[kept_runs] = Run { start: kept_nodes, end: kept_nodes + length, least: run.least - run.start + kept_nodes, ..run };
                     kept_runs += 1;
                     kept_nodes += length;

@@ -819,23 +819,24 @@ impl<'a> Flow<'a> {
         let (next_page, blank_after) = self.page_after(page, breakpoint);
         let facing = self.params.balance_spreads && !ragged && self.is_spread_start(page);
         let turns = breakpoint.turn_cost > 0.0 && !self.is_spread_start(page);
-        let settings = settings.map(|setting| {
-            setting.map(|(height, alternative_cost, alternative)| {
-                // Ragged pages (chapter end, end of flow) may be short for free.
-                let fill = (height + stretch).min(room);
-                let mut demerits = breakpoint.cost + alternative_cost;
-                if turns {
-                    demerits += breakpoint.turn_cost;
-                }
-                if !ragged && room > 0.0 {
-                    let gap = (room - fill).max(0.0) / room;
-                    demerits += UNDERFULL_BADNESS_SCALE * gap * gap;
-                }
-                let spread_fill = facing.then_some(Facing { fill, ends_section: breakpoint.ends_section });
-                Priced { height, fill, demerits, spread_fill, key: fill_key(spread_fill), next_page: next_page as u32, blank_after, alternative }
-            })
-        });
-        PageFrom { natural, excess, settings, may_still_fit }
+        // A loop, not a map: a closure returning each setting moved it through memory.
+        let mut priced: [Option<Priced>; 2] = [None, None];
+        for (&setting, slot) in settings.iter().zip(&mut priced) {
+            let Some((height, alternative_cost, alternative)) = setting else { continue };
+            // Ragged pages (chapter end, end of flow) may be short for free.
+            let fill = (height + stretch).min(room);
+            let mut demerits = breakpoint.cost + alternative_cost;
+            if turns {
+                demerits += breakpoint.turn_cost;
+            }
+            if !ragged && room > 0.0 {
+                let gap = (room - fill).max(0.0) / room;
+                demerits += UNDERFULL_BADNESS_SCALE * gap * gap;
+            }
+            let spread_fill = facing.then_some(Facing { fill, ends_section: breakpoint.ends_section });
+            *slot = Some(Priced { height, fill, demerits, spread_fill, key: fill_key(spread_fill), next_page: next_page as u32, blank_after, alternative });
+        }
+        PageFrom { natural, excess, settings: priced, may_still_fit }
     }
 
     fn globals(&self) -> Globals {

@@ -819,23 +819,24 @@ impl<'a> Flow<'a> {
         let (next_page, blank_after) = self.page_after(page, breakpoint);
         let facing = self.params.balance_spreads && !ragged && self.is_spread_start(page);
         let turns = breakpoint.turn_cost > 0.0 && !self.is_spread_start(page);
-        let settings = settings.map(|setting| {
-            setting.map(|(height, alternative_cost, alternative)| {
-                // Ragged pages (chapter end, end of flow) may be short for free.
-                let fill = (height + stretch).min(room);
-                let mut demerits = breakpoint.cost + alternative_cost;
-                if turns {
-                    demerits += breakpoint.turn_cost;
-                }
-                if !ragged && room > 0.0 {
-                    let gap = (room - fill).max(0.0) / room;
-                    demerits += UNDERFULL_BADNESS_SCALE * gap * gap;
-                }
-                let spread_fill = facing.then_some(Facing { fill, ends_section: breakpoint.ends_section });
-                Priced { height, fill, demerits, spread_fill, key: fill_key(spread_fill), next_page: next_page as u32, blank_after, alternative }
-            })
-        });
-        PageFrom { natural, excess, settings, may_still_fit }
+        // A loop, not a map: a closure returning each setting moved it through memory.
+        let mut priced: [Option<Priced>; 2] = [None, None];
+        for (&setting, slot) in settings.iter().zip(&mut priced) {
+            let Some((height, alternative_cost, alternative)) = setting else { continue };
+            // Ragged pages (chapter end, end of flow) may be short for free.
+            let fill = (height + stretch).min(room);
+            let mut demerits = breakpoint.cost + alternative_cost;
+            if turns {
+                demerits += breakpoint.turn_cost;
+            }
+            if !ragged && room > 0.0 {
+                let gap = (room - fill).max(0.0) / room;
+                demerits += UNDERFULL_BADNESS_SCALE * gap * gap;
+            }
+            let spread_fill = facing.then_some(Facing { fill, ends_section: breakpoint.ends_section });
+            *slot = Some(Priced { height, fill, demerits, spread_fill, key: fill_key(spread_fill), next_page: next_page as u32, blank_after, alternative });
+        }
+        PageFrom { natural, excess, settings: priced, may_still_fit }
     }
 
     fn globals(&self) -> Globals {
@@ -967,28 +968,31 @@ impl<'a> Flow<'a> {
                     Some((page, entries)) => {
                         // The state each setting leads to, if this run may give it.
                         let least = active.nodes[run.least as usize].total_demerits;
-                        let targets = [0, 1].map(|setting| {
-                            let priced = page.settings[setting]?;
-                            let entry = &mut states.entries[entries[setting]];
+                        let mut targets: [Option<(&Priced, usize)>; 2] = [None, None];
+                        for ((priced, &entry), target) in page.settings.iter().zip(entries).zip(&mut targets) {
+                            let Some(priced) = priced else { continue };
+                            let entry = &mut states.entries[entry];
                             let reached = *entry.candidate.get_or_insert_with(|| {
                                 // The state's place among the candidates is where it first comes,
                                 // whichever run gives it: kept for that one, here or further on.
-                                candidates.push(candidate(&priced, f64::INFINITY, NO_NODE));
+                                candidates.push(candidate(priced, f64::INFINITY, NO_NODE));
                                 candidates.len() - 1
                             });
                             // No node of the run reaches the state with less than its least
                             // with no mismatch: the run gives the state only if that is
                             // within the bound and below what is there.
                             let floor = least + priced.demerits;
-                            (floor <= entry.bound && floor < candidates[reached].total_demerits).then_some((priced, reached))
-                        });
+                            if floor <= entry.bound && floor < candidates[reached].total_demerits {
+                                *target = Some((priced, reached));
+                            }
+                        }
                         if targets.iter().any(Option::is_some) {
                             for member in &active.nodes[members.clone()] {
                                 for &(priced, reached) in targets.iter().flatten() {
-                                    let total_demerits = demerits_from(member, &priced);
+                                    let total_demerits = demerits_from(member, priced);
                                     // Only a strictly better path replaces what is there.
                                     if total_demerits < candidates[reached].total_demerits {
-                                        candidates[reached] = candidate(&priced, total_demerits, member.node);
+                                        candidates[reached] = candidate(priced, total_demerits, member.node);
                                     }
                                 }
                             }
@@ -998,7 +1002,9 @@ impl<'a> Flow<'a> {
                 };
                 if stays {
                     let length = run.end - run.start;
-                    active.nodes.copy_within(members, kept_nodes as usize);
+                    if kept_nodes != run.start {
+                        active.nodes.copy_within(members, kept_nodes as usize);
+                    }
                     active.runs[kept_runs] = Run { start: kept_nodes, end: kept_nodes + length, least: run.least - run.start + kept_nodes, ..run };
                     kept_runs += 1;
                     kept_nodes += length;

@@ -348,6 +348,12 @@ impl Glyphs {
         &self.text
     }
 
+    /// The last glyph's text; `None` if there are no glyphs.
+    pub fn last_text(&self) -> Option<&str> {
+        let last = self.glyphs.last()?;
+        Some(&self.text[self.text.len() - last.text_len as usize..])
+    }
+
     /// Each glyph with its text, in order.
     pub fn with_texts(&self) -> impl Iterator<Item = (&Glyph, &str)> + '_ {
         let mut start = 0;
@@ -482,6 +488,15 @@ mod tests {
         assert_eq!(glyphs.text(), "fie\u{301}x\u{a0}");
         assert_eq!(glyphs[2].x, 6.0);
         assert_eq!(glyphs[4].rise, 2.0);
+        assert_eq!(glyphs.last_text(), Some("\u{a0}"));
+        assert_eq!(Glyphs::default().last_text(), None);
+        // Appended glyphs keep their texts and move where they are told.
+        let mut line = Glyphs::default();
+        line.push(Glyph::new(7, 0.0, 0.0), "a");
+        line.append_moved(&glyphs, |x| x * 2.0 + 10.0);
+        assert_eq!(texts(&line)[1..], texts(&glyphs)[..]);
+        assert_eq!(line.text(), "afie\u{301}x\u{a0}");
+        assert_eq!(line.iter().map(|g| g.x).collect::<Vec<_>>(), [0.0, 8.0, 10.0, 22.0, 28.0, 28.0, 28.0]);
     }
 
     /// One text longer than u16 can count: a cluster of thousands of combining marks.

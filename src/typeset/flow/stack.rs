@@ -240,13 +240,15 @@ pub(crate) fn set_lines(prepared: Prepared, setting: &Setting, params: &Params) 
 fn keep_line_end_spaces(lines: &mut [SetLine]) {
     for line in lines.iter_mut().filter(|line| line.broken_at_space) {
         let Some((_, last)) = line.pieces.last_mut() else { continue };
-        let Some((index, text)) = last.glyphs.with_texts().map(|(_, t)| t).enumerate().last() else { continue };
+        let Some(text) = last.glyphs.last_text() else { continue };
         let Some(end) = text.chars().last().or_else(|| last.glyphs.text().chars().last()) else { continue };
         if end.is_whitespace() || is_ideographic(end) {
             continue;
         }
-        let text = format!("{text} ");
-        last.glyphs.set_text(index, &text);
+        let mut spaced = String::with_capacity(text.len() + 1);
+        spaced.push_str(text);
+        spaced.push(' ');
+        last.glyphs.set_text(last.glyphs.len() - 1, &spaced);
     }
 }
 

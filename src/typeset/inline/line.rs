@@ -47,36 +47,35 @@ impl SetLine {
     /// held half as much again as their glyphs. The pieces are the
     /// paragraph's own, borrowed: a run is the only copy made of them.
     fn of(placed: &[Placed<'_>]) -> SetLine {
-        // Each run's glyphs and the bytes of their texts. A piece joins the
-        // run before it when it joins the piece before it: a run's pieces
+        // Each run's pieces, glyphs and bytes of their texts. A piece joins
+        // the run before it when it joins the piece before it: a run's pieces
         // all look the same.
-        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut runs: Vec<(usize, usize, usize)> = Vec::new();
         for (i, placed_piece) in placed.iter().enumerate() {
-            let size = (placed_piece.piece.glyphs.len(), placed_piece.piece.glyphs.text().len());
+            let (glyphs, text) = (placed_piece.piece.glyphs.len(), placed_piece.piece.glyphs.text().len());
             match runs.last_mut() {
-                Some(run) if placed[i - 1].joins(placed_piece) => *run = (run.0 + size.0, run.1 + size.1),
-                _ => runs.push(size),
+                Some(run) if placed[i - 1].joins(placed_piece) => *run = (run.0 + 1, run.1 + glyphs, run.2 + text),
+                _ => runs.push((1, glyphs, text)),
             }
         }
-        let mut set = SetLine { pieces: Vec::with_capacity(runs.len()), ..SetLine::default() };
-        let mut runs = runs.into_iter();
-        for (i, &Placed { x, piece, scale, widened }) in placed.iter().enumerate() {
-            let width = piece.width * widened;
-            match set.pieces.last_mut() {
-                Some((last_x, last)) if placed[i - 1].joins(&placed[i]) => {
-                    let dx = x - *last_x;
-                    last.glyphs.append_moved(&piece.glyphs, |gx| gx * widened + dx);
-                    last.width = dx + width;
-                }
-                _ => {
-                    let (glyphs, text) = runs.next().expect("a run for each piece that starts one");
-                    let mut run = Glyphs::with_capacity(glyphs, text);
-                    run.append_moved(&piece.glyphs, |gx| gx * widened);
-                    set.pieces.push((x, Piece { face: piece.face, size: piece.size, rise: piece.rise, glyphs: run, width, scale, marks: piece.marks.clone() }));
-                }
+        let mut pieces = Vec::with_capacity(runs.len());
+        let mut rest = placed;
+        for (count, glyphs, text) in runs {
+            let (run, after) = rest.split_at(count);
+            rest = after;
+            let first = &run[0];
+            let mut run_glyphs = Glyphs::with_capacity(glyphs, text);
+            run_glyphs.append_moved(&first.piece.glyphs, |gx| gx * first.widened);
+            let mut width = first.width();
+            for next in &run[1..] {
+                let dx = next.x - first.x;
+                run_glyphs.append_moved(&next.piece.glyphs, |gx| gx * next.widened + dx);
+                width = dx + next.width();
             }
+            let Piece { face, size, rise, .. } = *first.piece;
+            pieces.push((first.x, Piece { face, size, rise, glyphs: run_glyphs, width, scale: first.scale, marks: first.piece.marks.clone() }));
         }
-        set
+        SetLine { pieces, ..SetLine::default() }
     }
 }
 

@@ -325,8 +325,9 @@ pub fn break_lines(items: &[Item], line_width: &dyn Fn(usize) -> f32, params: &P
 }
 
 /// [`break_lines`], and, for a paragraph of no more than `most_lines`
-/// lines, its [`alternatives`] within `tolerance`, from one reading of the
-/// items: the paragraph's measures and sums are made once for both searches.
+/// lines, its settings one line longer and one line shorter within
+/// `tolerance` ([`Alternative`]s: see `alternatives`), from one reading of
+/// the items: the paragraph's measures and sums are made once for both searches.
 pub fn break_lines_and_alternatives(items: &[Item], line_width: &dyn Fn(usize) -> f32, params: &Params, most_lines: usize, tolerance: f32) -> (Vec<Line>, [Option<Alternative>; 2]) {
     if items.is_empty() {
         return (Vec::new(), [None, None]);
@@ -413,6 +414,8 @@ pub struct Alternative {
 /// whose best setting here has another count, has no alternatives: it is
 /// already hard to set well.
 /// `tolerance` is the largest adjustment ratio their lines may have.
+/// (The typesetter has them with its best lines, [`break_lines_and_alternatives`].)
+#[cfg(test)]
 pub fn alternatives(items: &[Item], line_width: &dyn Fn(usize) -> f32, params: &Params, natural_lines: usize, tolerance: f32) -> [Option<Alternative>; 2] {
     if items.is_empty() {
         return [None, None];
@@ -421,8 +424,8 @@ pub fn alternatives(items: &[Item], line_width: &dyn Fn(usize) -> f32, params: &
 }
 
 impl Paragraph<'_> {
-    /// The [`alternatives`] to a setting in `natural_lines` lines. Line
-    /// numbers are kept apart from here on.
+    /// The settings a line longer and a line shorter than one in
+    /// `natural_lines` lines (see `alternatives`). Line numbers are kept apart from here on.
     fn alternatives(&mut self, natural_lines: usize, tolerance: f32) -> [Option<Alternative>; 2] {
         if natural_lines == 0 {
             return [None, None];

@@ -14,8 +14,11 @@ const CLOSING: &[char] = &['.', ',', ';', ':', '!', '?', ')', ']', '}', '’', '
 /// Whether no line may break between the words `before` and `after`.
 pub fn tied(ties: &Ties, before: &str, after: &str) -> bool {
     let listed = |list: &[String], word: &str| list.iter().any(|entry| entry == word);
-    let after_bare = after.trim_end_matches(CLOSING);
-    let before_bare = before.trim_start_matches(OPENING);
+    // Most words end and begin with a letter: no mark to look for.
+    let ends_in_ascii_alphanumeric = |word: &str| word.as_bytes().last().is_some_and(u8::is_ascii_alphanumeric);
+    let begins_in_ascii_alphanumeric = |word: &str| word.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric);
+    let after_bare = if ends_in_ascii_alphanumeric(after) { after } else { after.trim_end_matches(CLOSING) };
+    let before_bare = if begins_in_ascii_alphanumeric(before) { before } else { before.trim_start_matches(OPENING) };
     let names = after.chars().next().is_some_and(char::is_uppercase) && listed(&ties.before_names, before_bare);
     let numbered = is_number(ties, after_bare) && listed(&ties.before_numbers, before_bare);
     let counted = is_number(ties, before_bare) && (listed(&ties.after_numbers, after) || listed(&ties.after_numbers, after_bare));

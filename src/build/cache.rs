@@ -16,7 +16,7 @@ use std::sync::Mutex;
 
 use rustc_hash::{FxHashMap, FxHasher};
 
-use super::output::write_atomically;
+use super::output::{write_atomically, Staged};
 use crate::resources::kept::KeptBytes;
 
 /// A key made from every input of a cached thing. Two Fx hashes with
@@ -131,7 +131,7 @@ impl Pack {
         let sum = Key::new("pack sum").add(&bytes).value();
         bytes.extend_from_slice(&sum.to_le_bytes());
         // Not flushed to the disk: a pack a crash cuts short fails its sum and is not read.
-        let _ = write_unflushed(path, &bytes);
+        let _ = Staged::write_unflushed(path, &bytes).and_then(Staged::put_in_place);
     }
 }
 
@@ -182,17 +182,6 @@ fn pack_entries(bytes: &[u8]) -> Option<FxHashMap<u128, Vec<u8>>> {
         rest = after;
     }
     Some(entries)
-}
-
-/// Writes `bytes` to `path` through a temporary and a rename, without waiting for the disk.
-fn write_unflushed(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let folder = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(folder)?;
-    let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
-    std::fs::write(&temporary, bytes)?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
 }
 
 #[cfg(test)]

@@ -25,13 +25,25 @@ pub struct Staged {
 
 impl Staged {
     pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
+        Staged::write_flushed_or_not(path, bytes, true)
+    }
+
+    /// [`Staged::write`] without waiting for the disk: for what is only a
+    /// convenience and can tell for itself when a crash cut it short (the cache's packs).
+    pub fn write_unflushed(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
+        Staged::write_flushed_or_not(path, bytes, false)
+    }
+
+    fn write_flushed_or_not(path: &Path, bytes: &[u8], flushed: bool) -> std::io::Result<Staged> {
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(folder)?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let staged = Staged { temporary: folder.join(format!(".{name}.{}.tmp", std::process::id())), path: path.to_path_buf() };
         let mut file = std::fs::File::create(&staged.temporary)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
+        if flushed {
+            file.sync_all()?;
+        }
         Ok(staged)
     }
 

@@ -445,6 +445,7 @@ struct Run {
 /// and where among the candidates its best is.
 #[derive(Default)]
 struct States {
+    /// Each state's place in `entries`, by its page and fill key.
     places: rustc_hash::FxHashMap<(u32, Option<i64>), u32>,
     entries: Vec<StateEntry>,
 }

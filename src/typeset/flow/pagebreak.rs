@@ -610,6 +610,21 @@ impl Flexibles {
     }
 }
 
+/// Where a run of the breaker starts: the flow's start or a breakpoint, and the page number there.
+#[derive(Clone, Copy)]
+struct Origin {
+    at: u32,
+    page: u32,
+}
+
+/// What a run found: the pages to its last breakpoint, the states it kept,
+/// and whether a blank page follows its last page.
+struct Reached {
+    pages: Vec<PageRange>,
+    saved: Vec<Saved>,
+    blank_after: bool,
+}
+
 struct Flow<'a> {
     params: &'a PageParams,
     flexibles: Option<Flexibles>,
@@ -817,14 +832,90 @@ impl<'a> Flow<'a> {
     /// The pages, and the state kept before each of `keep_at`; from the
     /// state `resume` when given.
     fn run(&self, resume: Option<Saved>, keep_at: &[usize]) -> (Vec<PageRange>, Vec<Saved>) {
+        if resume.is_none() && keep_at.is_empty() {
+            if let Some(pages) = self.run_in_stretches() {
+                return (pages, Vec::new());
+            }
+        }
+        let last = self.breakpoints.len() - 1;
+        match self.run_between(Origin { at: START, page: 0 }, last, resume, keep_at) {
+            Some(Reached { pages, saved, .. }) => (pages, saved),
+            // Unreachable by construction; never panic, never lose content.
+            None => (
+                vec![PageRange {
+                    start: self.first_content,
+                    end: self.end,
+                    content_height: (self.prefix[self.end].height - self.prefix[self.first_content].height) as f32,
+                    overfull: true,
+                    keep_broken: false,
+                    blank_before: false,
+                    alternative: None,
+                }],
+                Vec::new(),
+            ),
+        }
+    }
+
+    /// The breakpoints every way through the flow leaves in one and the same
+    /// state: recto breaks, after which the page is a recto whatever came
+    /// before (its number counts only by parity: every page has the same
+    /// room), with no facing fill to match (a forced break ends a ragged
+    /// page), and past which no page from before can reach (the last
+    /// breakpoint before it starts its next page before it). The best way
+    /// through the flow is then the best way to each of them, one after
+    /// another, and the stretches between them are broken side by side.
+    fn cuts(&self) -> Vec<usize> {
+        if self.easy_page != 0 || !self.keeps_parity {
+            return Vec::new();
+        }
+        let last = self.breakpoints.len() - 1;
+        (0..last)
+            .filter(|&at| {
+                let breakpoint = &self.breakpoints[at];
+                let before = if at == 0 { &self.start } else { &self.breakpoints[at - 1] };
+                breakpoint.recto && breakpoint.forced && before.next_page_start < breakpoint.position
+            })
+            .collect()
+    }
+
+    /// [`Flow::run`] stretch by stretch between the [`Flow::cuts`], the
+    /// stretches shared out to idle cores (`parallel::map`); `None` when the
+    /// flow has no cut, or a stretch reaches no end (the whole run says what then).
+    fn run_in_stretches(&self) -> Option<Vec<PageRange>> {
+        let cuts = self.cuts();
+        if cuts.is_empty() {
+            return None;
+        }
+        // The page after a recto break: of the two numbers pages are merged to, the recto.
+        let recto = (0..2).find(|&page| !self.is_spread_start(page))? as u32;
+        let origins = std::iter::once(Origin { at: START, page: 0 }).chain(cuts.iter().map(|&at| Origin { at: at as u32, page: recto }));
+        let ends = cuts.iter().copied().chain(std::iter::once(self.breakpoints.len() - 1));
+        let stretches: Vec<(Origin, usize)> = origins.zip(ends).collect();
+        let reached = crate::parallel::map(&stretches, |&(origin, last)| self.run_between(origin, last, None, &[]));
+        let mut pages = Vec::new();
+        let mut blank_after = false;
+        for stretch in reached {
+            let Reached { pages: mut stretch_pages, blank_after: stretch_blank_after, .. } = stretch?;
+            // The blank page before a stretch's first page is the previous stretch's to say.
+            stretch_pages.first_mut()?.blank_before = blank_after;
+            blank_after = stretch_blank_after;
+            pages.append(&mut stretch_pages);
+        }
+        Some(pages)
+    }
+
+    /// The best way from `origin` to breakpoint `last`, from the state
+    /// `resume` when given, keeping the state before each of `keep_at`;
+    /// `None` if no way reaches it.
+    fn run_between(&self, origin: Origin, last: usize, resume: Option<Saved>, keep_at: &[usize]) -> Option<Reached> {
         let balance = self.params.balance_spreads;
         let mismatch_demerits = finite(self.params.spread_mismatch_demerits).max(0.0);
 
         let mut nodes = vec![Node {
             total_demerits: 0.0,
             spread_fill: None,
-            at: START,
-            page: 0,
+            at: origin.at,
+            page: origin.page,
             previous: NO_NODE,
             content_height: 0.0,
             alternative: None,
@@ -835,7 +926,7 @@ impl<'a> Flow<'a> {
         }];
         let mut active = Active {
             nodes: vec![ActiveNode { node: 0, total_demerits: 0.0, spread_fill: None }],
-            runs: vec![Run { at: START, page: 0, start: 0, end: 1, least: 0 }],
+            runs: vec![Run { at: origin.at, page: origin.page, start: 0, end: 1, least: 0 }],
         };
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut states = States::default();
@@ -843,14 +934,14 @@ impl<'a> Flow<'a> {
         let mut kept = KeptStates::default();
         // Nodes no longer active, to be let go once the breakpoint's nodes are made.
         let mut dropped: Vec<u32> = Vec::new();
-        let mut first = 0;
+        let mut first = if origin.at == START { 0 } else { origin.at as usize + 1 };
         if let Some(saved) = resume {
             (nodes, active, kept.free, first) = (saved.nodes, saved.active, saved.free, saved.breakpoint);
         }
         let mut saved = Vec::new();
         let mut keep_at = keep_at.iter().map(|&item| (item, self.first_looking_at(item))).filter(|&(_, breakpoint)| breakpoint >= first).peekable();
 
-        for (at, breakpoint) in self.breakpoints.iter().enumerate().skip(first) {
+        for (at, breakpoint) in self.breakpoints.iter().enumerate().take(last + 1).skip(first) {
             while let Some((item, _)) = keep_at.next_if(|&(_, before)| before == at) {
                 saved.push(Saved { item, breakpoint: at, nodes: nodes.clone(), active: active.clone(), free: kept.free.clone() });
             }
@@ -993,26 +1084,13 @@ impl<'a> Flow<'a> {
             }
         }
 
-        let last = active
+        let best = active
             .nodes
             .iter()
             .map(|member| member.node as usize)
-            .filter(|&index| self.breakpoint(nodes[index].at).position == self.end)
-            .min_by(|&a, &b| nodes[a].total_demerits.total_cmp(&nodes[b].total_demerits));
-        let pages = match last {
-            Some(last) => self.pages_ending_at(&nodes, last),
-            // Unreachable by construction; never panic, never lose content.
-            None => vec![PageRange {
-                start: self.first_content,
-                end: self.end,
-                content_height: (self.prefix[self.end].height - self.prefix[self.first_content].height) as f32,
-                overfull: true,
-                keep_broken: false,
-                blank_before: false,
-                alternative: None,
-            }],
-        };
-        (pages, saved)
+            .filter(|&index| nodes[index].at == last as u32)
+            .min_by(|&a, &b| nodes[a].total_demerits.total_cmp(&nodes[b].total_demerits))?;
+        Some(Reached { pages: self.pages_ending_at(&nodes, best), saved, blank_after: nodes[best].blank_after })
     }
 
     fn pages_ending_at(&self, nodes: &[Node], last: usize) -> Vec<PageRange> {
@@ -1375,6 +1453,71 @@ mod tests {
             let pages = break_pages(&items, &|_| 10.0, &verso_first);
             assert_eq!(pages.iter().map(|page| page.blank_before).collect::<Vec<_>>(), [false; 4]);
         }
+    }
+
+    /// A flow of chapters opening on rectos, some flexible paragraphs and
+    /// headings among them, from `seed`.
+    fn chapters_flow(seed: u64) -> (Vec<VItem>, Vec<Flexible>) {
+        let mut state = seed;
+        let mut next = |below: u64| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % below
+        };
+        let (mut items, mut flexible) = (Vec::new(), Vec::new());
+        for chapter in 0..12 {
+            if chapter > 0 {
+                items.push(VItem::RectoBreak);
+            }
+            for block in 0..(3 + next(12)) {
+                if block > 0 {
+                    items.push(VItem::Space { height: 0.0, stretch: 0.25, shrink: 0.0 });
+                    if next(4) == 0 {
+                        push_heading(&mut items, 1.5, &[LINE]);
+                    }
+                }
+                let start = items.len();
+                paragraph(&mut items, 1 + next(9) as usize);
+                if next(3) == 0 {
+                    flexible.push(Flexible { start, end: items.len(), line: LINE, longer: Some(1.0 + next(5) as f32), shorter: Some(1.0 + next(5) as f32) });
+                }
+            }
+        }
+        (items, flexible)
+    }
+
+    #[test]
+    fn a_book_broken_between_its_recto_breaks_has_the_pages_of_one_run() {
+        for seed in 0..40 {
+            let (items, flexible) = chapters_flow(seed);
+            for params in [PageParams::default(), no_balancing(), PageParams { first_page_is_recto: false, ..PageParams::default() }] {
+                let flow = Flow::new(&items, &flexible, &|_| 10.0, &params).unwrap();
+                assert!(flow.cuts().len() >= 10, "seed {seed}: {} cuts of 11 recto breaks", flow.cuts().len());
+                let last = flow.breakpoints.len() - 1;
+                let whole = flow.run_between(Origin { at: START, page: 0 }, last, None, &[]).unwrap().pages;
+                let stretches = flow.run_in_stretches().unwrap();
+                assert_eq!(format!("{stretches:?}"), format!("{whole:?}"), "seed {seed}, {params:?}");
+                assert!(whole.iter().any(|page| page.blank_before), "seed {seed}: some chapter opens after a blank verso");
+            }
+        }
+    }
+
+    #[test]
+    fn a_recto_break_a_page_may_end_just_before_is_no_cut() {
+        let mut items = Vec::new();
+        paragraph(&mut items, 4);
+        items.push(VItem::RectoBreak);
+        paragraph(&mut items, 4);
+        // A space between the last line and the break: a page may end at either.
+        items.push(VItem::Space { height: 1.0, stretch: 0.0, shrink: 0.0 });
+        items.push(VItem::RectoBreak);
+        paragraph(&mut items, 4);
+        let params = PageParams::default();
+        let flow = Flow::new(&items, &[], &|_| 10.0, &params).unwrap();
+        let rectos: Vec<usize> = (0..flow.breakpoints.len()).filter(|&at| flow.breakpoints[at].recto).collect();
+        assert_eq!(flow.cuts(), rectos[..1]);
+        // Nor is one when the first page has less room: page numbers count whole, not by parity.
+        let flow = Flow::new(&items, &[], &|page| if page == 0 { 6.0 } else { 10.0 }, &params).unwrap();
+        assert!(flow.cuts().is_empty());
     }
 
     #[test]

@@ -105,6 +105,13 @@ if command -v pandoc > /dev/null; then
         printf '%-28s %-5s %6.3f s  = %.1f × quire\n' "  typst (same book)" pdf "$typst_pdf" "$(echo "$typst_pdf / $quire_pdf" | bc -l)"
     fi
 fi
+# The same book as a folder, a file per chapter, each chapter opening on a recto: its
+# pages are broken chapter by chapter, side by side on the cores the build leaves idle.
+"$target/release/longbook" manuscript/russia-1917.md "$chapters" "$work/bookfolder/"
+extra=(--signatures)
+measure "book folder ($chapters chapter files)" "$work/bookfolder"
+extra=()
+measure "book folder ($chapters chapter files)" "$work/bookfolder" pdf
 measure "one 1 MB paragraph" "$work/paragraph.md"
 # A book folder: thirteen chapter files, two parts, front matter (tests/books/twelve).
 extra=(--signatures)

@@ -2,12 +2,18 @@
 //!
 //! ```sh
 //! longbook [MANUSCRIPT] [CHAPTERS] [OUT]     # defaults: manuscript/russia-1917.md 50 stdout
+//! longbook MANUSCRIPT CHAPTERS FOLDER/       # a book folder: book.toml and a file per chapter
 //! ```
 //!
 //! The front matter and the back matter are kept once. Each chapter opens with a
 //! `# Chapter N` heading; the article's own headings become its subheadings.
 //! Every note label gets the chapter's number, so each chapter cites and defines
 //! notes of its own (50 chapters of an 11-note article: 550 notes).
+//!
+//! An OUT ending in `/` is a book folder instead, as a book is written: the front
+//! matter in `book.toml`, each chapter a file of its own (`01.md`, …) with its
+//! notes, each opening on a recto. A book folder has no back matter, so the
+//! article's is left out.
 
 use std::process::ExitCode;
 use std::path::Path;
@@ -56,6 +62,12 @@ fn main() -> ExitCode {
         }
     };
     match args.get(2) {
+        Some(folder) if folder.ends_with('/') => {
+            if let Err(e) = write_book_folder(&source, chapters, Path::new(path), Path::new(folder)) {
+                eprintln!("{folder}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
         Some(out) => {
             if let Err(e) = std::fs::write(out, &book) {
                 eprintln!("{out}: {e}");
@@ -126,6 +138,31 @@ fn relabel(line: &str, chapter: usize) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The long book as a folder: `book.toml` (the front matter less its back
+/// matter, which a folder does not have) and a file per chapter.
+fn write_book_folder(source: &str, chapters: usize, from: &Path, folder: &Path) -> Result<(), String> {
+    let parts = split(source)?;
+    std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
+    let width = chapters.to_string().len();
+    let mut keys: String = parts.front_matter.lines().filter(|l| *l != "+++" && !l.trim_start().starts_with("back_matter")).map(|l| format!("{l}\n")).collect();
+    let files: Vec<String> = (1..=chapters).map(|chapter| format!("\"{chapter:0width$}.md\"")).collect();
+    keys.push_str(&format!("chapters = [{}]\n", files.join(", ")));
+    std::fs::write(folder.join("book.toml"), keys).map_err(|e| e.to_string())?;
+    for chapter in 1..=chapters {
+        let mut out = format!("# Chapter {chapter}\n\n");
+        for line in parts.body.iter().chain(std::iter::once(&"")).chain(&parts.notes) {
+            let line = relabel(line, chapter);
+            match line.strip_prefix("# ") {
+                Some(heading) => out.push_str(&format!("## {heading}")),
+                None => out.push_str(&line),
+            }
+            out.push('\n');
+        }
+        std::fs::write(folder.join(format!("{chapter:0width$}.md")), out).map_err(|e| e.to_string())?;
+    }
+    copy_cited_files(source, from, &folder.join("book.toml")).map_err(|e| e.to_string())
 }
 
 fn long_book(source: &str, chapters: usize) -> Result<String, String> {

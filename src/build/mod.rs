@@ -1,6 +1,7 @@
 //! One build: read the manuscript, run the shared passes, write every edition asked for.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostics::Diagnostic;
 use crate::images::Images;
@@ -11,6 +12,7 @@ use crate::resources::style::Style;
 use crate::resources::kept::{KeepNothing, KeptBytes};
 use crate::resources::Resources;
 use crate::build::timings::{stage, Timings};
+use crate::typeset::flow::pagebreak::Resumption as PageBreaking;
 use crate::typeset::inline::hyphenate;
 use crate::{check, epub, impose, layout, passes, pdf, typeset};
 
@@ -175,7 +177,21 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
     let jobs: Vec<Edition> = Edition::ALL.into_iter().filter(|e| options.editions.contains(e)).collect();
     let images = checked.images;
     let print_pages = std::sync::OnceLock::new();
-    let job = Job { book: &book, images: &images, family: &family, resources: &resources, options, path: &path, stem: &stem, reported: &reported, print_pages: &print_pages, pdf_too: jobs.contains(&Edition::Pdf), making };
+    let reader_page_breaking = std::sync::OnceLock::new();
+    let job = Job {
+        book: &book,
+        images: &images,
+        family: &family,
+        resources: &resources,
+        options,
+        path: &path,
+        stem: &stem,
+        reported: &reported,
+        print_pages: &print_pages,
+        reader_page_breaking: &reader_page_breaking,
+        pdf_too: jobs.contains(&Edition::Pdf),
+        making,
+    };
     // Each edition's files are staged beside their places on its worker, as soon as it is made.
     let results = run_editions(&jobs, |edition| job.make(edition).and_then(Made::stage));
     let mut outputs: Vec<output::Staged> = Vec::new();
@@ -208,9 +224,11 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
 }
 
 /// The order editions are started in: the reader PDF first, as the EPUB waits
-/// for its pages, and the EPUB last, so that by the time a worker takes it
+/// for its pages and the A4 booklet for its page breaking, which it resumes
+/// (see [`Job::reader_page_breaking`]); the Letter booklet, which waits for
+/// nothing, beside it; and the EPUB last, so that by the time a worker takes it
 /// those pages are made or in the making.
-const START_ORDER: [Edition; 4] = [Edition::Pdf, Edition::BookletA4, Edition::BookletLetter, Edition::Epub];
+const START_ORDER: [Edition; 4] = [Edition::Pdf, Edition::BookletLetter, Edition::BookletA4, Edition::Epub];
 
 /// `make` of each of `jobs`, the results in `jobs`' order. The editions are made
 /// by as many worker threads as there are cores, each taking the next edition in
@@ -277,15 +295,21 @@ struct Job<'a> {
     /// The reader PDF's pages, for the EPUB's page numbers: set by the PDF's
     /// thread once its pages are made (`None` if it fails first).
     print_pages: &'a std::sync::OnceLock<Option<PrintPages>>,
+    /// What the reader PDF's page breaking kept, set by its thread once its
+    /// pages are broken (`None` if it fails first): a booklet with the reader's
+    /// page (the A4 one, A5 pages with the same text block) sets the same text
+    /// on the same pages up to its notes, and resumes it from there.
+    reader_page_breaking: &'a std::sync::OnceLock<Option<Arc<PageBreaking>>>,
     /// Whether the reader PDF is made in this build, or the EPUB must paginate for itself.
     pdf_too: bool,
 }
 
-/// Makes sure the EPUB's thread, waiting for the reader PDF's pages, is not kept
-/// waiting when the PDF's thread ends without them (an error, a panic).
-struct PagesPromised<'a>(&'a std::sync::OnceLock<Option<PrintPages>>);
+/// Makes sure a thread waiting for what the reader PDF's thread promised (the
+/// EPUB for its pages, a booklet for its page breaking) is not kept waiting
+/// when that thread ends without them (an error, a panic).
+struct Promised<'a, T>(&'a std::sync::OnceLock<Option<T>>);
 
-impl Drop for PagesPromised<'_> {
+impl<T> Drop for Promised<'_, T> {
     fn drop(&mut self) {
         let _ = self.0.set(None);
     }
@@ -333,9 +357,10 @@ impl Job<'_> {
                 made.files.push((out(".epub"), bytes));
             }
             Edition::Pdf => {
-                let _promised = PagesPromised(self.print_pages);
+                let _promised = (Promised(self.print_pages), Promised(self.reader_page_breaking));
                 let style = self.reader_style()?;
-                let document = self.typeset(&style, &mut made);
+                let (document, page_breaking) = self.typeset(&style, &mut made);
+                let _ = self.reader_page_breaking.set(Some(Arc::new(page_breaking)));
                 if only_checking {
                     return Ok(made);
                 }
@@ -355,15 +380,22 @@ impl Job<'_> {
                 // The candidates share the hyphenation patterns, and those of one type their stack.
                 let hyphenator = self.hyphenator(&style, &mut made.warnings, timings);
                 let (book, images, family, date) = (self.book, self.images, self.family, print_date(self.book));
+                // Waited for only when the reader's pages are this booklet's, once its own text is stacked.
+                let mut reader_page_breaking = (self.pdf_too && self.reader_style().is_ok_and(|reader| same_text_block(&reader, &style))).then_some(None);
                 let mut kept = None;
                 let fitted = fit::fit(&style, self.options.pages, notes_may_run_on, |set, colophon| {
                     let mut candidate = Made::new();
-                    let stack = fit::reuse(&kept, set).unwrap_or_else(|| {
+                    let mut stack = fit::reuse(&kept, set).unwrap_or_else(|| {
                         let stack = typeset::stack_pamphlet(book, images, set, family, hyphenator.as_ref(), &mut candidate.timings);
                         // Kept for the candidates of the same type, unless none will be tried (a book's booklet, held twice).
                         kept = (!fit::tries_only_natural(set, self.options.pages, stack.pages_at_least(set))).then(|| (set.clone(), stack.clone()));
                         stack
                     });
+                    if let Some(reader) = reader_page_breaking.as_mut() {
+                        if let Some(page_breaking) = reader.get_or_insert_with(|| crate::parallel::idle_while(|| self.reader_page_breaking.wait().clone())) {
+                            stack.resume_page_breaking(Arc::clone(page_breaking));
+                        }
+                    }
                     let typeset = stack.pages(book, images, set, family, hyphenator.as_ref(), date, colophon, &mut candidate.timings);
                     let document = self.report(typeset, &mut candidate.warnings);
                     timings.merge(candidate.timings);
@@ -418,7 +450,7 @@ impl Job<'_> {
             false => {
                 let style = self.reader_style().ok()?;
                 let mut made = Made::new();
-                let document = self.typeset(&style, &mut made);
+                let (document, _) = self.typeset(&style, &mut made);
                 timings.merge(made.timings);
                 Some(self.pages_of(&document))
             }
@@ -446,11 +478,12 @@ impl Job<'_> {
     }
 
     /// Typesets the book as the reader edition with `style`, adding the time
-    /// of its stages and its warnings to `made`.
-    fn typeset(&self, style: &Style, made: &mut Made) -> layout::Document {
+    /// of its stages and its warnings to `made`; with what its page breaking kept.
+    fn typeset(&self, style: &Style, made: &mut Made) -> (layout::Document, PageBreaking) {
         let hyphenator = self.hyphenator(style, &mut made.warnings, &mut made.timings);
-        let typeset = print_typeset(self.book, self.images, style, self.family, hyphenator.as_ref(), &mut made.timings);
-        self.report(typeset, &mut made.warnings)
+        let mut typeset = print_typeset(self.book, self.images, style, self.family, hyphenator.as_ref(), &mut made.timings);
+        let page_breaking = std::mem::take(&mut typeset.page_breaking);
+        (self.report(typeset, &mut made.warnings), page_breaking)
     }
 
     /// The hyphenation patterns `style` asks for in the book's language,
@@ -500,6 +533,12 @@ impl Job<'_> {
         }
         typeset.document
     }
+}
+
+/// Whether two styles' pages hold the same text block: the same measure, the
+/// same room and the same body leading (their margins may differ).
+fn same_text_block(one: &Style, other: &Style) -> bool {
+    one.measure() == other.measure() && one.text_height() == other.text_height() && one.body.leading_pt == other.body.leading_pt
 }
 
 /// Adds `diagnostic` to `warnings` unless one there says the same.

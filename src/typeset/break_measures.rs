@@ -164,7 +164,7 @@ fn names_are_cut_only_where_the_spacing_needs_it() {
 /// which may be short by design.
 fn spreads(style: &Style) -> Vec<(f32, f32)> {
     let mut flow = stacked(style);
-    let ranges = super::flow::pages::break_pages(&mut flow, style, 0);
+    let ranges = super::flow::pages::break_pages(&mut flow, style, 0, &mut Default::default());
     let leading = style.body.leading_pt;
     let ends_section = |index: usize| {
         let next = ranges.get(index + 1).map_or(flow.items.len(), |next| next.start);

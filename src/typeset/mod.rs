@@ -58,6 +58,8 @@ pub struct Typeset {
     pub pictures_without_alt: Vec<(crate::model::SourcePos, String)>,
     /// What could not be set as the style asks (a table too wide for the page).
     pub warnings: Vec<String>,
+    /// What the page breaker kept of its run, for another edition's to resume ([`Stack::resume_page_breaking`]).
+    pub page_breaking: flow::pagebreak::Resumption,
 }
 
 /// Typesets the book as the reader edition's pages, dated `date`,
@@ -102,6 +104,8 @@ pub(crate) struct Stack {
     unhyphenated_languages: Vec<String>,
     small_pictures: Vec<(crate::model::SourcePos, String)>,
     pictures_without_alt: Vec<(crate::model::SourcePos, String)>,
+    /// Another edition's page breaking, to resume where this stack's flow is the same.
+    page_breaking: Option<std::sync::Arc<flow::pagebreak::Resumption>>,
 }
 
 /// The text setter the style asks for, for the book's text and its furniture.
@@ -158,7 +162,7 @@ pub(crate) fn stack(book: &Book, images: &Images, style: &Style, fonts: &FontFam
     flow.pictures = std::mem::take(&mut setter.pictures.placed);
     let cut_words = flow.lines.iter().flatten().filter_map(|line| line.line.cut_word.clone()).collect();
     let unhyphenated_languages = setter.unhyphenated_languages();
-    Stack { flow, notes_opening, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, pictures_without_alt }
+    Stack { flow, notes_opening, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, pictures_without_alt, page_breaking: None }
 }
 
 impl Stack {
@@ -180,6 +184,13 @@ impl Stack {
         true
     }
 
+    /// Its pages are broken resuming `other`, another edition's page breaking
+    /// (`Typeset::page_breaking`), where its flow is the same as that one's
+    /// (the same text on the same page): the pages are the same, sooner.
+    pub(crate) fn resume_page_breaking(&mut self, other: std::sync::Arc<flow::pagebreak::Resumption>) {
+        self.page_breaking = Some(other);
+    }
+
     /// At least how many pages the stack's text takes, `style`'s text block
     /// holding as many lines as it has room for: its lines' height over a page's.
     pub(crate) fn pages_at_least(&self, style: &Style) -> usize {
@@ -191,9 +202,10 @@ impl Stack {
     /// covers), which its folios and margins count, dated `date`: page breaking and make-up.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn pages(self, book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, first_page: usize, timings: &mut Timings) -> Typeset {
-        let Stack { mut flow, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, pictures_without_alt, .. } = self;
+        let Stack { mut flow, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, pictures_without_alt, page_breaking, .. } = self;
         // Break pages.
-        let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&mut flow, style, first_page));
+        let mut page_breaking = page_breaking.map(|other| (*other).clone()).unwrap_or_default();
+        let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&mut flow, style, first_page, &mut page_breaking));
         let warnings = std::mem::take(&mut flow.warnings);
         // Finalize, the furniture with a setter of its own: what the text's left is in the stack.
         let mut setter = text_setter(book, style, fonts, hyphenator);
@@ -203,7 +215,7 @@ impl Stack {
             pages::drop_links_to_nowhere(&mut document);
             document
         });
-        Typeset { document, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, pictures_without_alt, warnings }
+        Typeset { document, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, pictures_without_alt, warnings, page_breaking }
     }
 }
 
@@ -212,34 +224,87 @@ mod tests {
     use super::flow::pagebreak;
     use super::inline::linebreak;
 
-    /// The breakers each define their penalties, so that neither depends on
-    /// the other; the typesetter speaks to both in one vocabulary.
+    /// The bundled article, with what typesetting it takes.
+    struct Article {
+        book: super::Book,
+        fonts: super::FontFamily,
+        images: super::Images,
+        hyphenator: Option<super::Hyphenator>,
+    }
+
+    impl Article {
+        fn load() -> Article {
+            let (book, _) = crate::build::load(&root().join("manuscript/russia-1917.md")).unwrap();
+            let fonts = crate::resources::Resources::built_in().fonts().unwrap();
+            let style = style("reader-a5.toml");
+            let m = &book.metadata;
+            let hyphenator = super::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
+            Article { book, fonts, images: super::Images::default(), hyphenator }
+        }
+
+        fn stacked(&self, style: &super::Style) -> super::Stack {
+            super::stack(&self.book, &self.images, style, &self.fonts, self.hyphenator.as_ref(), &mut super::Timings::new())
+        }
+
+        fn pages(&self, stack: super::Stack, style: &super::Style, first_page: usize) -> super::Typeset {
+            stack.pages(&self.book, style, &self.fonts, self.hyphenator.as_ref(), None, first_page, &mut super::Timings::new())
+        }
+    }
+
+    fn root() -> &'static std::path::Path {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn style(file: &str) -> super::Style {
+        super::Style::read(&root().join("styles").join(file)).unwrap()
+    }
+
     /// The notes run on in a stack collected with them on a page of their own
     /// (a booklet's fitting tries both on one stack) set the very pages a stack
     /// collected with them run on sets.
     #[test]
     fn notes_run_on_in_a_stack_set_the_pages_of_notes_collected_run_on() {
-        use super::*;
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let (book, _) = crate::build::load(&root.join("manuscript/russia-1917.md")).unwrap();
-        let fonts = crate::resources::Resources::built_in().fonts().unwrap();
-        let style = Style::read(&root.join("styles/booklet-a5.toml")).unwrap();
+        let article = Article::load();
+        let style = style("booklet-a5.toml");
         let mut run_on = style.clone();
         run_on.notes.run_on = true;
-        let (m, images) = (&book.metadata, Images::default());
-        let hyphenator = Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
-        let stacked = |style: &Style| stack(&book, &images, style, &fonts, hyphenator.as_ref(), &mut Timings::new());
-        let pages = |stack: Stack, style: &Style| format!("{:?}", stack.pages(&book, style, &fonts, hyphenator.as_ref(), None, 2, &mut Timings::new()).document.pages);
-        let mut apart = stacked(&style);
+        let pages = |stack, style| format!("{:?}", article.pages(stack, style, 2).document.pages);
+        let mut apart = article.stacked(&style);
         let apart_pages = pages(apart.clone(), &style);
         assert!(apart.run_notes_on(), "the article's notes open on a page of their own");
-        let collected_run_on = stacked(&run_on);
+        let collected_run_on = article.stacked(&run_on);
         assert!(!collected_run_on.clone().run_notes_on(), "notes that run on already have no opening to change");
         let expected = pages(collected_run_on, &run_on);
         assert_ne!(apart_pages, expected, "running the notes on changes the pages");
         assert!(pages(apart, &run_on) == expected, "the notes run on in the stack set other pages than the notes collected run on");
     }
 
+    /// The A4 booklet's page is the reader's A5 with other margins: its flow is
+    /// the reader's up to the notes (whose numbers it hangs otherwise), and its
+    /// page breaking resumes the reader's there, to the pages it sets alone.
+    #[test]
+    fn a_booklet_resumes_the_reader_page_breaking_and_sets_the_pages_it_sets_alone() {
+        let article = Article::load();
+        let (reader, booklet) = (style("reader-a5.toml"), style("booklet-a5.toml"));
+        let reader_breaking = std::sync::Arc::new(article.pages(article.stacked(&reader), &reader, 0).page_breaking);
+
+        let alone = article.stacked(&booklet);
+        let mut on_the_grid = alone.flow.clone();
+        super::flow::grid::align(&mut on_the_grid, booklet.body.leading_pt);
+        let resumes_at = reader_breaking.resume_point(&on_the_grid.items).expect("the booklet resumes the reader's page breaking");
+        assert!(matches!(on_the_grid.items[resumes_at], pagebreak::VItem::ForcedBreak), "it resumes at the notes' opening");
+        assert!(resumes_at > on_the_grid.items.len() * 3 / 4, "it resumes at {resumes_at} of {} items", on_the_grid.items.len());
+        let mut resuming = alone.clone();
+        resuming.resume_page_breaking(reader_breaking);
+        let expected = article.pages(alone, &booklet, 2);
+        assert_eq!(expected.page_breaking.resumed_at(), None);
+        let resumed = article.pages(resuming, &booklet, 2);
+        assert_eq!(resumed.page_breaking.resumed_at(), Some(resumes_at), "the booklet's page breaking ran whole");
+        assert!(format!("{:?}", resumed.document.pages) == format!("{:?}", expected.document.pages), "resumed, the booklet's pages differ from its own");
+    }
+
+    /// The breakers each define their penalties, so that neither depends on
+    /// the other; the typesetter speaks to both in one vocabulary.
     #[test]
     fn the_line_and_page_breakers_agree_on_penalties() {
         assert_eq!(linebreak::INFINITE_PENALTY, pagebreak::INFINITE_PENALTY);

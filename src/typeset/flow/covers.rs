@@ -76,6 +76,11 @@ pub(crate) fn stack_pamphlet(book: &Book, images: &Images, style: &Style, fonts:
 }
 
 impl PamphletStack {
+    /// See [`Stack::resume_page_breaking`].
+    pub(crate) fn resume_page_breaking(&mut self, other: std::sync::Arc<super::pagebreak::Resumption>) {
+        self.article.resume_page_breaking(other);
+    }
+
     /// See [`Stack::run_notes_on`].
     pub(crate) fn run_notes_on(&mut self) -> bool {
         self.article.run_notes_on()

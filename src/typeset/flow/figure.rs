@@ -141,10 +141,34 @@ pub(crate) fn place_picture(page: &mut Page, picture: PlacedPicture, left: f32, 
 /// past the text that fills the page it would leave short (see the module's comment).
 /// `flexible` names the paragraphs the breaker may set a line longer or shorter, where they stand.
 /// Each run after a move resumes where the run before was just before the moved figure.
-pub(crate) fn break_pages(flow: &mut Flow, page_height: &dyn Fn(usize) -> f32, params: &PageParams, min_gap: f32, flexible: fn(&Flow) -> Vec<Flexible>) -> Vec<PageRange> {
-    let mut resumption = pagebreak::Resumption::default();
-    let figure_starts = |flow: &Flow, from: usize| flow.figures[from..].iter().map(|f| f.items.start).collect::<Vec<_>>();
-    let mut ranges = pagebreak::break_pages_resuming(&flow.items, &flexible(flow), page_height, params, None, &figure_starts(flow, 0), &mut resumption);
+///
+/// The first run resumes `resumption`, another flow's (another edition's),
+/// where that flow kept its state and this one is the same up to there; the
+/// last leaves this flow's in it, kept before its figures and, in a flow with
+/// no recto break, its forced breaks: an edition that prints the same text
+/// on the same page but its notes otherwise, or without its back matter,
+/// differs from there on.
+pub(crate) fn break_pages(
+    flow: &mut Flow,
+    page_height: &dyn Fn(usize) -> f32,
+    params: &PageParams,
+    min_gap: f32,
+    flexible: fn(&Flow) -> Vec<Flexible>,
+    resumption: &mut pagebreak::Resumption,
+) -> Vec<PageRange> {
+    // A flow with recto breaks is broken stretch by stretch between them, which keeps no state.
+    let keeps_forced_breaks = !flow.items.iter().any(|item| matches!(item, VItem::RectoBreak));
+    let figure_starts = |flow: &Flow, from: usize| {
+        let mut keep_at: Vec<usize> = flow.figures[from..].iter().map(|f| f.items.start).collect();
+        if keeps_forced_breaks {
+            keep_at.extend(flow.items.iter().enumerate().filter(|(_, item)| matches!(item, VItem::ForcedBreak)).map(|(at, _)| at));
+            keep_at.sort_unstable();
+            keep_at.dedup();
+        }
+        keep_at
+    };
+    let resume_at = resumption.resume_point(&flow.items);
+    let mut ranges = pagebreak::break_pages_resuming(&flow.items, &flexible(flow), page_height, params, resume_at, &figure_starts(flow, 0), resumption);
     for f in 0..flow.figures.len() {
         let span = flow.figures[f].items.clone();
         let limit = flow.figures.get(f + 1).map_or(flow.items.len(), |next| next.items.start);
@@ -174,7 +198,7 @@ pub(crate) fn break_pages(flow: &mut Flow, page_height: &dyn Fn(usize) -> f32, p
         for later in &mut flow.figures[f + 1..] {
             later.items = later.items.start + 1..later.items.end + 1;
         }
-        ranges = pagebreak::break_pages_resuming(&flow.items, &flexible(flow), page_height, params, Some(span.start), &figure_starts(flow, f + 1), &mut resumption);
+        ranges = pagebreak::break_pages_resuming(&flow.items, &flexible(flow), page_height, params, Some(span.start), &figure_starts(flow, f + 1), resumption);
     }
     ranges
 }
@@ -257,7 +281,7 @@ mod tests {
     #[test]
     fn a_figure_that_fits_stays_where_it_stands() {
         let mut f = flow(10, 5.0, 30);
-        let pages = break_pages(&mut f, &|_| 20.0, &no_balancing(), 1.0, |_| Vec::new());
+        let pages = break_pages(&mut f, &|_| 20.0, &no_balancing(), 1.0, |_| Vec::new(), &mut Default::default());
         assert_eq!(f.figures[0].items, 10..13);
         assert!(pages[0].end > 13, "{pages:?}");
     }
@@ -266,7 +290,7 @@ mod tests {
     fn a_figure_that_does_not_fit_opens_the_next_page_and_the_text_fills_this_one() {
         // 15 lines, then a figure 10 tall: it cannot fit in the 5 left of a 20-line page.
         let mut f = flow(15, 10.0, 30);
-        let pages = break_pages(&mut f, &|_| 20.0, &no_balancing(), 1.0, |_| Vec::new());
+        let pages = break_pages(&mut f, &|_| 20.0, &no_balancing(), 1.0, |_| Vec::new(), &mut Default::default());
         // The page before is filled (to within a line), and the figure opens the next page.
         assert!(pages[0].content_height >= 19.0, "{pages:?}");
         let span = f.figures[0].items.clone();
@@ -280,7 +304,7 @@ mod tests {
     #[test]
     fn a_figure_at_the_end_goes_to_the_next_page() {
         let mut f = flow(15, 10.0, 0);
-        let pages = break_pages(&mut f, &|_| 20.0, &no_balancing(), 1.0, |_| Vec::new());
+        let pages = break_pages(&mut f, &|_| 20.0, &no_balancing(), 1.0, |_| Vec::new(), &mut Default::default());
         assert_eq!(pages.len(), 2);
         assert_eq!(f.figures[0].items, 15..18);
     }

@@ -262,16 +262,35 @@ pub fn break_pages_flexibly(items: &[VItem], flexible: &[Flexible], page_height:
 /// What a run of the page breaker kept to resume from: its state just before
 /// places of its flow, and what it was given, to tell whether a later flow
 /// is the same up to there.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Resumption {
     items: Vec<VItem>,
     flexible: Vec<Flexible>,
     globals: Option<Globals>,
     saved: Vec<Saved>,
+    /// Where the run that left this resumed the one before, if it did (for the tests' eyes).
+    #[cfg_attr(not(test), allow(dead_code))]
+    resumed_at: Option<usize>,
+}
+
+impl Resumption {
+    /// Where the run that left this resumed another's state, if it did.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn resumed_at(&self) -> Option<usize> {
+        self.resumed_at
+    }
+
+    /// The last place a run of `items` may resume from: where this one kept
+    /// its state, at or before the first item in which the two flows differ
+    /// (`break_pages_resuming` checks the rest).
+    pub fn resume_point(&self, items: &[VItem]) -> Option<usize> {
+        let same = self.items.iter().zip(items).take_while(|(kept, item)| kept == item).count();
+        self.saved.iter().map(|saved| saved.item).filter(|&item| item <= same).max()
+    }
 }
 
 /// What a run's every page depends on, not only the items before it.
-#[derive(PartialEq)]
+#[derive(PartialEq, Clone)]
 struct Globals {
     heights: Vec<f64>,
     easy_page: usize,
@@ -283,6 +302,7 @@ struct Globals {
 
 /// The breaker's state before the breakpoints from `breakpoint` on, the
 /// first that look at the items from `item` on.
+#[derive(Clone)]
 struct Saved {
     item: usize,
     breakpoint: usize,
@@ -321,12 +341,13 @@ pub fn break_pages_resuming(
         let saved = resumption.saved.swap_remove(index);
         (saved.breakpoint == flow.first_looking_at(item)).then_some(saved)
     });
+    let resumed_at = resume.as_ref().map(|saved| saved.item);
     let (pages, saved) = flow.run(resume, keep_at);
-    // The flow is kept only to resume it (a flow with figures), not copied for every run.
+    // The flow is kept only to resume it (a flow with figures or forced breaks), not copied for every run.
     *resumption = if saved.is_empty() {
-        Resumption::default()
+        Resumption { resumed_at, ..Resumption::default() }
     } else {
-        Resumption { items: items.to_vec(), flexible: flexible.to_vec(), globals: Some(globals), saved }
+        Resumption { items: items.to_vec(), flexible: flexible.to_vec(), globals: Some(globals), saved, resumed_at }
     };
     pages
 }

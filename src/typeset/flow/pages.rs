@@ -25,13 +25,16 @@ use crate::resources::style::Style;
 /// Every body line is on the baseline grid (`grid`), and a page holds as many
 /// whole lines as its text block has room for: a full page is that deep, and
 /// the white left under the last line (less than a line) is no page's shortfall.
-pub(crate) fn break_pages(flow: &mut Flow, style: &Style, first_page: usize) -> Vec<PageRange> {
+///
+/// The breaker resumes `resumption`, another edition's, where this flow is the
+/// same, and leaves this one's in it (`figure::break_pages`).
+pub(crate) fn break_pages(flow: &mut Flow, style: &Style, first_page: usize, resumption: &mut pagebreak::Resumption) -> Vec<PageRange> {
     let leading = style.body.leading_pt;
     grid::align(flow, leading);
     let text_height = style.text_height();
     let room = if leading > 0.0 { ((text_height / leading + 1e-3).floor() * leading).max(leading) } else { text_height };
     let params = PageParams { first_page_is_recto: first_page.is_multiple_of(2), spread_mismatch_demerits: SPREAD_MISMATCH_DEMERITS, ..PageParams::default() };
-    let mut ranges = figure::break_pages(flow, &|_| room, &params, leading, flexible_paragraphs);
+    let mut ranges = figure::break_pages(flow, &|_| room, &params, leading, flexible_paragraphs, resumption);
     set_alternatives(flow, &mut ranges);
     ranges
 }

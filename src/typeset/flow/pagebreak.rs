@@ -268,6 +268,8 @@ pub struct Resumption {
     flexible: Vec<Flexible>,
     globals: Option<Globals>,
     saved: Vec<Saved>,
+    /// The stretches between recto breaks the run broke one by one, each with what it read.
+    stretches: Vec<KeptStretch>,
     /// Where the run that left this resumed the one before, if it did (for the tests' eyes).
     #[cfg_attr(not(test), allow(dead_code))]
     resumed_at: Option<usize>,
@@ -298,6 +300,20 @@ struct Globals {
     first_content: usize,
     longest_line: f64,
     params: PageParams,
+}
+
+/// A stretch of the flow between recto breaks as a run broke it on its own
+/// ([`Flow::run_in_stretches`]), with everything the breaking read, as
+/// numbers: a later run whose stretch reads the same takes its pages as
+/// they are, moved to where its stretch begins.
+#[derive(Clone)]
+struct KeptStretch {
+    read: Vec<u64>,
+    /// Where the stretch's items and its flexible paragraphs begin in its flow.
+    first_item: usize,
+    first_flexible: usize,
+    pages: Vec<PageRange>,
+    blank_after: bool,
 }
 
 /// The breaker's state before the breakpoints from `breakpoint` on, the
@@ -342,12 +358,16 @@ pub fn break_pages_resuming(
         (saved.breakpoint == flow.first_looking_at(item)).then_some(saved)
     });
     let resumed_at = resume.as_ref().map(|saved| saved.item);
-    let (pages, saved) = flow.run(resume, keep_at);
+    // Another run's stretches are taken only from a run with the same pages' room and parameters.
+    let kept_stretches = if resumption.globals.as_ref() == Some(&globals) { std::mem::take(&mut resumption.stretches) } else { Vec::new() };
+    let (pages, saved, stretches) = flow.run(resume, keep_at, flexible, &kept_stretches);
     // The flow is kept only to resume it (a flow with figures or forced breaks), not copied for every run.
-    *resumption = if saved.is_empty() {
+    *resumption = if saved.is_empty() && stretches.is_empty() {
         Resumption { resumed_at, ..Resumption::default() }
+    } else if saved.is_empty() {
+        Resumption { globals: Some(globals), stretches, resumed_at, ..Resumption::default() }
     } else {
-        Resumption { items: items.to_vec(), flexible: flexible.to_vec(), globals: Some(globals), saved, resumed_at }
+        Resumption { items: items.to_vec(), flexible: flexible.to_vec(), globals: Some(globals), saved, stretches, resumed_at }
     };
     pages
 }
@@ -631,6 +651,23 @@ impl Flexibles {
     }
 }
 
+impl KeptStretch {
+    /// Its pages, moved to a flow where the same stretch begins at item
+    /// `first_item`, its flexible paragraphs at `first_flexible`.
+    fn moved_to(&self, first_item: usize, first_flexible: usize) -> Vec<PageRange> {
+        let item = |at: usize| at - self.first_item + first_item;
+        self.pages
+            .iter()
+            .map(|page| PageRange {
+                start: item(page.start),
+                end: item(page.end),
+                alternative: page.alternative.map(|a| Alternative { flexible: a.flexible - self.first_flexible + first_flexible, ..a }),
+                ..*page
+            })
+            .collect()
+    }
+}
+
 /// Where a run of the breaker starts: the flow's start or a breakpoint, and the page number there.
 #[derive(Clone, Copy)]
 struct Origin {
@@ -852,15 +889,19 @@ impl<'a> Flow<'a> {
 
     /// The pages, and the state kept before each of `keep_at`; from the
     /// state `resume` when given.
-    fn run(&self, resume: Option<Saved>, keep_at: &[usize]) -> (Vec<PageRange>, Vec<Saved>) {
+    ///
+    /// A flow broken stretch by stretch takes the stretches of `kept` that read
+    /// the same as its own (`flexible`, the paragraphs it was given, among what
+    /// they read), and gives back its own.
+    fn run(&self, resume: Option<Saved>, keep_at: &[usize], flexible: &[Flexible], kept: &[KeptStretch]) -> (Vec<PageRange>, Vec<Saved>, Vec<KeptStretch>) {
         if resume.is_none() && keep_at.is_empty() {
-            if let Some(pages) = self.run_in_stretches() {
-                return (pages, Vec::new());
+            if let Some((pages, stretches)) = self.run_in_stretches(flexible, kept) {
+                return (pages, Vec::new(), stretches);
             }
         }
         let last = self.breakpoints.len() - 1;
         match self.run_between(Origin { at: START, page: 0 }, last, resume, keep_at) {
-            Some(Reached { pages, saved, .. }) => (pages, saved),
+            Some(Reached { pages, saved, .. }) => (pages, saved, Vec::new()),
             // Unreachable by construction; never panic, never lose content.
             None => (
                 vec![PageRange {
@@ -872,6 +913,7 @@ impl<'a> Flow<'a> {
                     blank_before: false,
                     alternative: None,
                 }],
+                Vec::new(),
                 Vec::new(),
             ),
         }
@@ -902,7 +944,7 @@ impl<'a> Flow<'a> {
     /// [`Flow::run`] stretch by stretch between the [`Flow::cuts`], the
     /// stretches shared out to idle cores (`parallel::map`); `None` when the
     /// flow has no cut, or a stretch reaches no end (the whole run says what then).
-    fn run_in_stretches(&self) -> Option<Vec<PageRange>> {
+    fn run_in_stretches(&self, flexible: &[Flexible], kept: &[KeptStretch]) -> Option<(Vec<PageRange>, Vec<KeptStretch>)> {
         let cuts = self.cuts();
         if cuts.is_empty() {
             return None;
@@ -911,18 +953,65 @@ impl<'a> Flow<'a> {
         let recto = (0..2).find(|&page| !self.is_spread_start(page))? as u32;
         let origins = std::iter::once(Origin { at: START, page: 0 }).chain(cuts.iter().map(|&at| Origin { at: at as u32, page: recto }));
         let ends = cuts.iter().copied().chain(std::iter::once(self.breakpoints.len() - 1));
-        let stretches: Vec<(Origin, usize)> = origins.zip(ends).collect();
-        let reached = crate::parallel::map(&stretches, |&(origin, last)| self.run_between(origin, last, None, &[]));
+        let stretches: Vec<(usize, Origin, usize)> = origins.zip(ends).enumerate().map(|(index, (origin, last))| (index, origin, last)).collect();
+        let made = crate::parallel::map(&stretches, |&(index, origin, last)| {
+            let (read, first_item, first_flexible) = self.stretch_reads(origin, last, flexible);
+            // Most likely the other flow's stretch in the same place, else any.
+            let same = |other: &&KeptStretch| other.read == read;
+            let taken = kept.get(index).filter(same).or_else(|| kept.iter().find(same));
+            let (pages, blank_after) = match taken {
+                Some(other) => (other.moved_to(first_item, first_flexible), other.blank_after),
+                None => {
+                    let Reached { pages, blank_after, .. } = self.run_between(origin, last, None, &[])?;
+                    (pages, blank_after)
+                }
+            };
+            Some(KeptStretch { read, first_item, first_flexible, pages, blank_after })
+        });
         let mut pages = Vec::new();
+        let mut kept_now = Vec::with_capacity(made.len());
         let mut blank_after = false;
-        for stretch in reached {
-            let Reached { pages: mut stretch_pages, blank_after: stretch_blank_after, .. } = stretch?;
+        for stretch in made {
+            let stretch = stretch?;
+            let mut stretch_pages = stretch.pages.clone();
             // The blank page before a stretch's first page is the previous stretch's to say.
             stretch_pages.first_mut()?.blank_before = blank_after;
-            blank_after = stretch_blank_after;
+            blank_after = stretch.blank_after;
             pages.append(&mut stretch_pages);
+            kept_now.push(stretch);
         }
-        Some(pages)
+        Some((pages, kept_now))
+    }
+
+    /// Everything breaking the stretch from `origin` to breakpoint `last`
+    /// reads, as numbers, with places counted from the stretch's first item
+    /// and the first of `flexible` in it (which it gives too): its
+    /// breakpoints, the flow's running totals over its items (absolute, as
+    /// pages are priced by their differences), and its flexible paragraphs.
+    /// The flow's room, parameters and longest flexible line are the run's
+    /// globals, compared apart.
+    fn stretch_reads(&self, origin: Origin, last: usize, flexible: &[Flexible]) -> (Vec<u64>, usize, usize) {
+        let start = self.breakpoint(origin.at);
+        let first_item = if origin.at == START { 0 } else { start.position };
+        let end = self.breakpoints[last].position;
+        let place = |at: usize| at.wrapping_sub(first_item) as u64;
+        let ends_flow = last + 1 == self.breakpoints.len();
+        let mut read = vec![origin.page as u64, ends_flow as u64, place(start.next_page_start), start.carried.to_bits()];
+        let first = if origin.at == START { 0 } else { origin.at as usize + 1 };
+        for breakpoint in &self.breakpoints[first..=last] {
+            let Breakpoint { position, cost, turn_cost, forced, forbidden, recto, ends_section, next_page_start, carried } = *breakpoint;
+            let flags = forced as u64 | (forbidden as u64) << 1 | (recto as u64) << 2 | (ends_section as u64) << 3;
+            read.extend([place(position), cost.to_bits(), turn_cost.to_bits(), flags, place(next_page_start), carried.to_bits()]);
+        }
+        for totals in &self.prefix[first_item..=end] {
+            read.extend([totals.height.to_bits(), totals.stretch.to_bits(), totals.shrink.to_bits()]);
+        }
+        let first_flexible = flexible.iter().position(|f| f.start >= first_item).unwrap_or(flexible.len());
+        let cost = |c: Option<f32>| c.map_or(u64::MAX, |c| c.to_bits() as u64);
+        for f in flexible[first_flexible..].iter().take_while(|f| f.start < end) {
+            read.extend([place(f.start), place(f.end), f.line.to_bits() as u64, cost(f.longer), cost(f.shorter)]);
+        }
+        (read, first_item, first_flexible)
     }
 
     /// The best way from `origin` to breakpoint `last`, from the state
@@ -1515,11 +1604,45 @@ mod tests {
                 assert!(flow.cuts().len() >= 10, "seed {seed}: {} cuts of 11 recto breaks", flow.cuts().len());
                 let last = flow.breakpoints.len() - 1;
                 let whole = flow.run_between(Origin { at: START, page: 0 }, last, None, &[]).unwrap().pages;
-                let stretches = flow.run_in_stretches().unwrap();
+                let (stretches, _) = flow.run_in_stretches(&flexible, &[]).unwrap();
                 assert_eq!(format!("{stretches:?}"), format!("{whole:?}"), "seed {seed}, {params:?}");
                 assert!(whole.iter().any(|page| page.blank_before), "seed {seed}: some chapter opens after a blank verso");
             }
         }
+    }
+
+    /// Another flow's stretches are taken where they read the same, moved to
+    /// where they stand in this one, and give the pages it breaks alone.
+    #[test]
+    fn a_flow_takes_the_stretches_another_broke_where_they_read_the_same() {
+        let (items, flexible) = chapters_flow(7);
+        let (params, room) = (PageParams::default(), |_| 10.0);
+        let mut broken = Resumption::default();
+        break_pages_resuming(&items, &flexible, &room, &params, None, &[], &mut broken);
+        assert!(broken.stretches.len() >= 10);
+        // One break more in the first chapter: every later item one further on, at the same heights.
+        let mut other = items.clone();
+        other.insert(2, VItem::Penalty { cost: 0.0 });
+        let moved: Vec<Flexible> = flexible.iter().map(|f| if f.start >= 2 { Flexible { start: f.start + 1, end: f.end + 1, ..*f } } else { *f }).collect();
+        let alone = break_pages_resuming(&other, &moved, &room, &params, None, &[], &mut Resumption::default());
+
+        // Marked, the taken stretches' pages show where they went.
+        let mut marked = broken.clone();
+        marked.stretches.iter_mut().flat_map(|stretch| &mut stretch.pages).for_each(|page| page.content_height = -1.0);
+        let with_marked = break_pages_resuming(&other, &moved, &room, &params, None, &[], &mut marked);
+        let taken = with_marked.iter().filter(|page| page.content_height == -1.0).count();
+        assert!(with_marked[0].content_height != -1.0, "the first chapter, which differs, is broken anew");
+        assert!(taken > alone.len() / 2, "{taken} of {} pages taken", alone.len());
+        let starts = |pages: &[PageRange]| pages.iter().map(|page| (page.start, page.end, page.alternative)).collect::<Vec<_>>();
+        assert_eq!(starts(&with_marked), starts(&alone));
+
+        let mut kept = broken.clone();
+        assert_eq!(format!("{:?}", break_pages_resuming(&other, &moved, &room, &params, None, &[], &mut kept)), format!("{alone:?}"));
+        // Nothing is taken from a run with other parameters.
+        let mut marked = broken.clone();
+        marked.stretches.iter_mut().flat_map(|stretch| &mut stretch.pages).for_each(|page| page.content_height = -1.0);
+        let verso_first = PageParams { first_page_is_recto: false, ..params };
+        assert!(break_pages_resuming(&other, &moved, &room, &verso_first, None, &[], &mut marked).iter().all(|page| page.content_height != -1.0));
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub(super) fn page(page: &Page, fonts: &[Option<EmbeddedFont>], structure: Optio
     let mut line_width = None;
     let mut marks = structure.map(|_| tagged::content_marks(page).peekable());
     let (mut marked, mut mcid) = (false, 0);
+    let mut font_settings = FontSettings::default();
     for (index, item) in page.items.iter().enumerate() {
         if let (Some(marks), Some(structure)) = (marks.as_mut(), structure) {
             if let Some((_, tag)) = marks.next_if(|(at, _)| *at == index) {
@@ -66,7 +67,7 @@ pub(super) fn page(page: &Page, fonts: &[Option<EmbeddedFont>], structure: Optio
                     out.extend_from_slice(b"BT\n");
                     in_text = true;
                 }
-                glyph_run(&mut out, run, font, height);
+                glyph_run(&mut out, run, font, height, &mut font_settings);
             }
             Item::Rule {
                 from,
@@ -110,7 +111,7 @@ pub(super) fn page(page: &Page, fonts: &[Option<EmbeddedFont>], structure: Optio
 /// Writes a run as segments of one `Tm` + one `TJ` each. A segment ends where
 /// the rise changes (the rise goes into the text matrix, so a superscript is a
 /// segment of its own) and around every glyph that needs `/ActualText`.
-fn glyph_run(out: &mut Vec<u8>, run: &GlyphRun, font: &EmbeddedFont, page_height: f32) {
+fn glyph_run(out: &mut Vec<u8>, run: &GlyphRun, font: &EmbeddedFont, page_height: f32, font_settings: &mut FontSettings) {
     let mut glyphs = run.glyphs.with_texts().enumerate().peekable();
     while let Some((start, (first, text))) = glyphs.next() {
         let spanned = needs_actual_text(font, first, text);
@@ -125,7 +126,7 @@ fn glyph_run(out: &mut Vec<u8>, run: &GlyphRun, font: &EmbeddedFont, page_height
             hex(out, &super::structure::utf16_text(text));
             out.extend_from_slice(b">>> BDC\n");
         }
-        segment(out, run, &run.glyphs[start..end], font, page_height);
+        segment(out, run, &run.glyphs[start..end], font, page_height, font_settings);
         if spanned {
             out.extend_from_slice(b"EMC\n");
         }
@@ -141,42 +142,61 @@ fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 /// A number to three decimals, written from an integer by hand: `std`'s float
-/// formatting, then its integer formatting, were each a tenth of the writer's time.
+/// formatting, then its integer formatting, were each a tenth of the writer's
+/// time, and inserting the fraction's leading zeros after its digits (a
+/// splice) a tenth again.
 fn thousandths(out: &mut Vec<u8>, value: f32) {
-    let milli = (f64::from(value) * 1000.0).round() as i64;
+    let milli = round(f64::from(value) * 1000.0) as i64;
     if milli < 0 {
         out.push(b'-');
     }
     let milli = milli.unsigned_abs();
     digits(out, milli / 1000);
-    let mut frac = milli % 1000;
+    let frac = milli % 1000;
     if frac != 0 {
-        out.push(b'.');
-        let mut width = 3;
-        while frac.is_multiple_of(10) {
-            frac /= 10;
-            width -= 1;
-        }
-        let start = out.len();
-        digits(out, frac);
-        // Leading zeros of the fraction: .05 is 50 thousandths, written "05".
-        let missing = width - (out.len() - start);
-        out.splice(start..start, std::iter::repeat_n(b'0', missing));
+        // Three digits, zeros first (.05 is 050 thousandths), less the zeros that end it.
+        let figures = [b'.', b'0' + (frac / 100) as u8, b'0' + (frac / 10 % 10) as u8, b'0' + (frac % 10) as u8];
+        let trailing_zeros = if frac % 100 == 0 { 2 } else { usize::from(frac % 10 == 0) };
+        out.extend_from_slice(&figures[..figures.len() - trailing_zeros]);
+    }
+}
+
+/// `x.round()` (halves away from zero), without a call to the C library's
+/// `round` for every glyph: the integer part by truncation, which the
+/// processor does, and the fraction, which subtracting it leaves exact.
+fn round(x: f64) -> f64 {
+    if !(x.abs() < 4.0e15) {
+        return x.round();
+    }
+    let whole = x as i64 as f64;
+    let fraction = x - whole;
+    if fraction >= 0.5 {
+        whole + 1.0
+    } else if fraction <= -0.5 {
+        whole - 1.0
+    } else {
+        // -0.3 rounds to -0, as the library's does.
+        whole.copysign(x)
     }
 }
 
 pub(super) fn digits(out: &mut Vec<u8>, mut n: u64) {
+    // Most numbers in a page's content are a few figures: pushed one by one,
+    // not copied out of a buffer (a call to `memcpy` each).
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
     let mut buffer = [0u8; 20];
     let mut at = buffer.len();
-    loop {
+    while n > 0 {
         at -= 1;
         buffer[at] = b'0' + (n % 10) as u8;
         n /= 10;
-        if n == 0 {
-            break;
-        }
     }
-    out.extend_from_slice(&buffer[at..]);
+    for &figure in &buffer[at..] {
+        out.push(figure);
+    }
 }
 
 /// A glyph whose text differs from its ToUnicode entry, and any glyph that
@@ -186,12 +206,37 @@ fn needs_actual_text(font: &EmbeddedFont, glyph: &Glyph, text: &str) -> bool {
     text.is_empty() || font.mapped_text(glyph.id) != text
 }
 
+/// The `Tf` operators a page has written, each once formatted: a segment's
+/// font and size, formatted anew for each, were a sixth of the page's time.
+#[derive(Default)]
+struct FontSettings {
+    written: Vec<(usize, u32, Vec<u8>)>,
+}
+
+impl FontSettings {
+    /// `/F1 11 Tf` and a newline, for `font` (the document's font `index`) at `size`.
+    fn operator(&mut self, index: usize, font: &EmbeddedFont, size: f32) -> &[u8] {
+        let bits = size.to_bits();
+        let at = match self.written.iter().position(|&(written, written_bits, _)| written == index && written_bits == bits) {
+            Some(at) => at,
+            None => {
+                let mut operator = Vec::new();
+                let _ = writeln!(operator, "/{} {} Tf", font.id.0, size);
+                self.written.push((index, bits, operator));
+                self.written.len() - 1
+            }
+        };
+        &self.written[at].2
+    }
+}
+
 fn segment(
     out: &mut Vec<u8>,
     run: &GlyphRun,
     glyphs: &[Glyph],
     font: &EmbeddedFont,
     page_height: f32,
+    font_settings: &mut FontSettings,
 ) {
     let size = f64::from(run.size);
     // A degenerate scale would make the text matrix singular; draw unscaled.
@@ -208,7 +253,7 @@ fn segment(
 
     // A font change before each segment, as the writer always did: a reader
     // that merges runs by font then cannot merge two segments.
-    let _ = writeln!(out, "/{} {} Tf", font.id.0, run.size);
+    out.extend_from_slice(font_settings.operator(run.font, font, run.size));
     if scale != 1.0 {
         thousandths(out, scale as f32);
         out.extend_from_slice(b" 0 0 1 ");
@@ -234,7 +279,7 @@ fn segment(
             Some(next) => font.width(gid) - (f64::from(next.x) - f64::from(g.x)) * 1000.0 / (size * scale),
             None => 0.0,
         };
-        let offset = ((offset * 1000.0).round() / 1000.0) as f32;
+        let offset = (round(offset * 1000.0) / 1000.0) as f32;
         hex(out, &gid.to_be_bytes());
         if offset != 0.0 {
             out.extend_from_slice(b"> ");
@@ -248,11 +293,19 @@ fn segment(
 
 #[cfg(test)]
 mod tests {
-    use super::thousandths;
+    use super::{round, thousandths};
+
+    #[test]
+    fn rounds_halves_away_from_zero_as_the_library_does() {
+        for x in [0.0, 0.4999999999999999, 0.5, 1.5, 2.5, -0.5, -1.5, -2.4, -0.3, 0.3, 1234.5678, -98765.4321, 1e15 + 0.5, 5e15, -7e20, f64::INFINITY, 0.1 + 0.2, 12.499_999_999_999_998] {
+            assert_eq!(round(x).to_bits(), x.round().to_bits(), "{x}");
+        }
+        assert!(round(f64::NAN).is_nan());
+    }
 
     #[test]
     fn numbers_to_three_decimals() {
-        for (value, text) in [(0.0, "0"), (12.5, "12.5"), (-0.05, "-0.05"), (100.001, "100.001"), (-7.0, "-7"), (0.0004, "0"), (3.0106, "3.011"), (-0.0004, "0")] {
+        for (value, text) in [(0.0, "0"), (12.5, "12.5"), (-0.05, "-0.05"), (100.001, "100.001"), (-7.0, "-7"), (0.0004, "0"), (3.0106, "3.011"), (-0.0004, "0"), (2.5, "2.5"), (7.04, "7.04"), (0.001, "0.001"), (1234.56, "1234.56"), (-10.2, "-10.2")] {
             let mut out = Vec::new();
             thousandths(&mut out, value);
             assert_eq!(String::from_utf8(out).unwrap(), text, "{value}");

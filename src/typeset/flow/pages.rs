@@ -91,13 +91,16 @@ fn set_alternatives(flow: &mut Flow, ranges: &mut [PageRange]) {
     }
     let flexible = flexible_paragraphs(flow);
     let mut alternatives = std::mem::take(&mut flow.alternatives);
+    // The paragraphs' new items and lines, in flow order, put in place in one
+    // pass at the end: each put in place at once moved the whole flow after it.
+    let mut replacements = Vec::new();
     let mut shift: isize = 0;
     for range in ranges.iter_mut() {
         range.start = range.start.saturating_add_signed(shift);
         range.end = range.end.saturating_add_signed(shift);
         let Some(alternative) = range.alternative else { continue };
         let Some(paragraph) = flexible.get(alternative.flexible) else { continue };
-        let Some(index) = flow.lines[paragraph.start.saturating_add_signed(shift)].as_ref().and_then(|line| line.alternatives) else { continue };
+        let Some(index) = flow.lines[paragraph.start].as_ref().and_then(|line| line.alternatives) else { continue };
         let other = &mut alternatives[index as usize];
         let Some((other, _)) = (if alternative.longer { other.longer.take() } else { other.shorter.take() }) else { continue };
         let lines = flow.set_other(other);
@@ -105,13 +108,30 @@ fn set_alternatives(flow: &mut Flow, ranges: &mut [PageRange]) {
         pagebreak::push_paragraph(&mut items, &vec![paragraph.line; lines.len()], &Keeps::default());
         let mut contents = lines.into_iter();
         let contents: Vec<Option<FlowLine>> = items.iter().map(|item| matches!(item, VItem::Line { .. }).then(|| contents.next()).flatten()).collect();
-        let at = paragraph.start.saturating_add_signed(shift)..paragraph.end.saturating_add_signed(shift);
-        let added = items.len() as isize - at.len() as isize;
-        flow.items.splice(at.clone(), items);
-        flow.lines.splice(at, contents);
+        let added = items.len() as isize - (paragraph.end - paragraph.start) as isize;
+        replacements.push((paragraph.start..paragraph.end, items, contents));
         range.end = range.end.saturating_add_signed(added);
         shift += added;
     }
+    let length = flow.items.len().saturating_add_signed(shift);
+    let (mut items, mut lines) = (Vec::with_capacity(length), Vec::with_capacity(length));
+    let (mut old_items, mut old_lines) = (std::mem::take(&mut flow.items).into_iter(), std::mem::take(&mut flow.lines).into_iter());
+    let mut at = 0;
+    for (replaced, new_items, new_lines) in replacements {
+        // Pages, and the paragraphs each holds whole, come in flow order.
+        debug_assert!(replaced.start >= at, "paragraphs set otherwise in flow order");
+        let before = replaced.start.saturating_sub(at);
+        items.extend(old_items.by_ref().take(before));
+        lines.extend(old_lines.by_ref().take(before));
+        old_items.by_ref().take(replaced.len()).for_each(drop);
+        old_lines.by_ref().take(replaced.len()).for_each(drop);
+        items.extend(new_items);
+        lines.extend(new_lines);
+        at = replaced.end;
+    }
+    items.extend(old_items);
+    lines.extend(old_lines);
+    (flow.items, flow.lines) = (items, lines);
 }
 
 /// Facing pages that end on different lines cost more than both a line short

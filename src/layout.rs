@@ -177,6 +177,8 @@ pub struct FontResource {
     /// The whole font file (OpenType: TrueType or CFF outlines); a built-in
     /// font's bytes are borrowed from the binary, not copied.
     pub data: Arc<Cow<'static, [u8]>>,
+    /// The file's digest, which names it in the keys of what is kept from it (its subsets).
+    pub digest: [u8; 16],
 
     /// Face index inside a collection; 0 for a plain font file.
     pub face_index: u32,

@@ -582,7 +582,7 @@ fn epub_bytes_timed(
     };
     let assets = epub::EpubAssets {
         stylesheet,
-        fonts: family.faces.iter().map(|f| (f.file_name.clone(), f.data.to_vec())).collect(),
+        fonts: family.faces.clone(),
         font_licence,
         cover_image,
         cover_format,

@@ -62,7 +62,7 @@ pub fn cover_inputs(metadata: &Metadata, fonts: &FontFamily, mut input: impl FnM
     }
     for face in [FaceStyle::Regular, FaceStyle::Italic, FaceStyle::Bold] {
         let font = fonts.get(face);
-        input(&font.data);
+        input(font.digest());
         input(&font.face_index.to_le_bytes());
     }
 }

@@ -27,6 +27,7 @@ use crate::model::print_pages::PrintPages;
 use crate::model::{Book, Matter};
 use page_list::PageMarks;
 use crate::build::timings::{stage, Timings};
+use crate::resources::fonts::LoadedFont;
 use crate::resources::kept::KeptBytes;
 
 /// Files that go into the book besides its text.
@@ -34,7 +35,7 @@ pub struct EpubAssets {
     pub stylesheet: String,
     /// (file name, bytes) of each font, referenced from the stylesheet as `fonts/<name>`;
     /// the book carries them subset to the characters it shows.
-    pub fonts: Vec<(String, Vec<u8>)>,
+    pub fonts: Vec<LoadedFont>,
     /// The fonts' licence, carried beside them as `fonts/<name>` (the OFL asks for it).
     pub font_licence: Option<(String, Vec<u8>)>,
     /// The cover picture: the front matter's `cover_image`, or one drawn from the title.
@@ -107,9 +108,9 @@ fn fill_in_assets(files: &mut [(String, Vec<u8>)], assets: &EpubAssets, store: &
     shown.extend("-\u{2010}0123456789.•".chars());
     let kept: String = shown.iter().collect();
     for (name, bytes) in files.iter_mut() {
-        if let Some((_, whole)) = assets.fonts.iter().find(|(font, _)| name == &format!("OEBPS/fonts/{font}")) {
+        if let Some(font) = assets.fonts.iter().find(|font| name == &format!("OEBPS/fonts/{}", font.file_name)) {
             *bytes = store
-                .get_or_make(fonts::SUBSET_KIND, &[whole, kept.as_bytes()], &mut || fonts::subset(whole, &shown))
+                .get_or_make(fonts::SUBSET_KIND, &[font.digest(), kept.as_bytes()], &mut || fonts::subset(&font.data, &shown))
                 .map_err(|message| EpubError::Font { file: name.clone(), message })?;
         } else if name == &format!("OEBPS/{}", cover_file(assets)) {
             bytes.clone_from(&assets.cover_image);
@@ -163,8 +164,8 @@ fn documents(book: &Book, assets: &EpubAssets) -> epub_builder::Result<(Vec<u8>,
     }
 
     epub.stylesheet(assets.stylesheet.as_bytes())?;
-    for (name, _) in &assets.fonts {
-        epub.add_resource(format!("fonts/{name}"), &[][..], "font/otf")?;
+    for font in &assets.fonts {
+        epub.add_resource(format!("fonts/{}", font.file_name), &[][..], "font/otf")?;
     }
     if let Some((name, text)) = &assets.font_licence {
         epub.add_resource(format!("fonts/{name}"), text.as_slice(), "text/plain")?;

@@ -116,7 +116,7 @@ fn embed(
     }
     let kept: Vec<u8> = unicode.keys().flat_map(|gid| gid.to_le_bytes()).collect();
     let program = store
-        .get_or_make(SUBSET_KIND, &[&font.data, &font.face_index.to_le_bytes(), &kept], &mut || {
+        .get_or_make(SUBSET_KIND, &[&font.digest, &font.face_index.to_le_bytes(), &kept], &mut || {
             subsetter::subset(&font.data, font.face_index, &remapper).map_err(|e| e.to_string())
         })
         .map_err(|e| PdfError::new(format!("Font {name} could not be subset: {e}.")))?;

@@ -139,9 +139,19 @@ pub struct LoadedFont {
     /// blocks of each face, and the whole plane of four faces cost a
     /// fiftieth of the article's build.
     basic_plane: Arc<[OnceLock<u64>]>,
+    /// The file's digest, made when first asked and shared by the clones.
+    digest: Arc<OnceLock<[u8; 16]>>,
 }
 
 impl LoadedFont {
+    /// What names the font among the inputs of what is kept from it (its
+    /// subsets, the EPUB's cover): its file's digest, made once for the
+    /// process. Each edition hashed the whole files for its keys, a
+    /// twentieth of the article's build.
+    pub fn digest(&self) -> &[u8; 16] {
+        self.digest.get_or_init(|| crate::resources::kept::digest(&self.data))
+    }
+
     /// Whether the cmap maps `c` to a real glyph (not `.notdef`).
     pub fn has_glyph(&self, c: char) -> bool {
         let code = c as usize;
@@ -248,7 +258,7 @@ pub fn parse_font(path: &Path, data: Cow<'static, [u8]>, face_index: u32) -> Res
         .strikeout_metrics()
         .filter(|m| m.thickness > 0)
         .map_or(Strikeout { height: 0.25, thickness: 0.05 }, |m| Strikeout { height: (f32::from(m.position) + f32::from(m.thickness) / 2.0) / em, thickness: f32::from(m.thickness) / em });
-    Ok(LoadedFont { file_name, face_index, data: Arc::new(data), postscript_name, units_per_em, strikeout, basic_plane })
+    Ok(LoadedFont { file_name, face_index, data: Arc::new(data), postscript_name, units_per_em, strikeout, basic_plane, digest: Arc::default() })
 }
 
 /// Glyph 0 is `.notdef`, the box a font draws for what it lacks: some cmaps

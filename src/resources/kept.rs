@@ -6,6 +6,19 @@
 //! build's store keeps them in its cache (`build::cache`), and [`KeepNothing`]
 //! makes them every time.
 
+/// A 128-bit digest of `bytes`, for an input too large to hash again for
+/// every key it is in (a font file): two Fx hashes with different seeds.
+pub fn digest(bytes: &[u8]) -> [u8; 16] {
+    use std::hash::Hasher;
+    let [low, high] = [0x3c_6e_f3_72_u64, 0xa5_4f_f5_3a].map(|seed| {
+        let mut hasher = rustc_hash::FxHasher::with_seed(seed as usize);
+        hasher.write_usize(bytes.len());
+        hasher.write(bytes);
+        hasher.finish()
+    });
+    (u128::from(high) << 64 | u128::from(low)).to_le_bytes()
+}
+
 /// Gives the bytes made from `inputs`: kept ones, or those `make` makes.
 pub trait KeptBytes: Sync {
     /// `kind` names the maker, and must change when what it makes from the

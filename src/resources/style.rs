@@ -575,7 +575,26 @@ impl Style {
     }
 
     /// The style in `text` over the default style; `path` names it in messages.
+    /// Read once per process: every edition reads its own style and the reader's
+    /// (the booklets, to see whether they share its page), and reading one was a
+    /// thirtieth of the article's build.
     pub fn over_default(path: &Path, text: &str) -> Result<Style, String> {
+        type Read = Vec<(std::path::PathBuf, String, Style)>;
+        static READ: std::sync::Mutex<Read> = std::sync::Mutex::new(Vec::new());
+        let found = |read: &Read| read.iter().find(|(p, t, _)| p == path && t == text).map(|(_, _, style)| style.clone());
+        if let Some(style) = READ.lock().ok().and_then(|read| found(&read)) {
+            return Ok(style);
+        }
+        let style = Style::parse_over_default(path, text)?;
+        if let Ok(mut read) = READ.lock() {
+            if found(&read).is_none() {
+                read.push((path.to_owned(), text.to_owned(), style.clone()));
+            }
+        }
+        Ok(style)
+    }
+
+    fn parse_over_default(path: &Path, text: &str) -> Result<Style, String> {
         // Parsed once per process: every edition reads its style over it.
         static DEFAULT: std::sync::OnceLock<toml::Table> = std::sync::OnceLock::new();
         let mut merged = DEFAULT.get_or_init(|| toml::from_str(built_in::DEFAULT_STYLE).expect("the default style is valid TOML")).clone();

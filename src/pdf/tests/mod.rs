@@ -27,6 +27,7 @@ fn font(file: &str, name: &str) -> FontResource {
     FontResource {
         postscript_name: name.into(),
         family: None,
+        digest: crate::resources::kept::digest(&data),
         data: Arc::new(data.into()),
         face_index: 0,
     }

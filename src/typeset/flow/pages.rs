@@ -271,7 +271,7 @@ fn font_resource(fonts: &FontFamily, style: FaceStyle) -> FontResource {
         FaceStyle::BoldItalic => Some(member(FamilyStyle::BoldItalic)),
         FaceStyle::Fallback(_) | FaceStyle::Mono => None,
     };
-    FontResource { postscript_name: face.postscript_name.clone(), family, data: Arc::clone(&face.data), face_index: face.face_index }
+    FontResource { postscript_name: face.postscript_name.clone(), family, data: Arc::clone(&face.data), digest: *face.digest(), face_index: face.face_index }
 }
 
 /// Places the flow's items `range` on `page`, from `top` down, with the text's

@@ -113,25 +113,51 @@ fn set_alternatives(flow: &mut Flow, ranges: &mut [PageRange]) {
         range.end = range.end.saturating_add_signed(added);
         shift += added;
     }
-    let length = flow.items.len().saturating_add_signed(shift);
-    let (mut items, mut lines) = (Vec::with_capacity(length), Vec::with_capacity(length));
-    let (mut old_items, mut old_lines) = (std::mem::take(&mut flow.items).into_iter(), std::mem::take(&mut flow.lines).into_iter());
-    let mut at = 0;
-    for (replaced, new_items, new_lines) in replacements {
-        // Pages, and the paragraphs each holds whole, come in flow order.
-        debug_assert!(replaced.start >= at, "paragraphs set otherwise in flow order");
-        let before = replaced.start.saturating_sub(at);
-        items.extend(old_items.by_ref().take(before));
-        lines.extend(old_lines.by_ref().take(before));
-        old_items.by_ref().take(replaced.len()).for_each(drop);
-        old_lines.by_ref().take(replaced.len()).for_each(drop);
-        items.extend(new_items);
-        lines.extend(new_lines);
-        at = replaced.end;
+    let (items, lines): (Vec<_>, Vec<_>) = replacements.into_iter().map(|(range, items, lines)| ((range.clone(), items), (range, lines))).unzip();
+    replace_in_place(&mut flow.items, items, VItem::ForcedBreak);
+    replace_in_place(&mut flow.lines, lines, None);
+}
+
+/// `list` with each of `replacements` (ranges of it, in order, apart) in
+/// place of its range, in one pass and in place: the flow is a book's every
+/// line, and a copy of it was megabytes more at the peak. The whole list is
+/// first moved up by the most the replacements ever lengthen it to their
+/// left, so that what is written never overtakes what is still to be read;
+/// `filler` stands in the places read from.
+fn replace_in_place<T>(list: &mut Vec<T>, replacements: Vec<(std::ops::Range<usize>, Vec<T>)>, filler: T)
+where
+    T: Clone,
+{
+    let mut growth: isize = 0;
+    let mut most_growth = 0;
+    for (range, new) in &replacements {
+        growth += new.len() as isize - range.len() as isize;
+        most_growth = most_growth.max(growth);
     }
-    items.extend(old_items);
-    lines.extend(old_lines);
-    (flow.items, flow.lines) = (items, lines);
+    let ahead = most_growth as usize;
+    let length = list.len();
+    list.resize(length + ahead, filler.clone());
+    list.rotate_right(ahead);
+    let (mut read, mut write) = (ahead, 0);
+    let take = |list: &mut Vec<T>, read: usize| std::mem::replace(&mut list[read], filler.clone());
+    for (range, new) in replacements {
+        // Pages, and the paragraphs each holds whole, come in flow order.
+        debug_assert!(range.start + ahead >= read, "replacements in order");
+        while read < range.start + ahead {
+            list[write] = take(list, read);
+            (read, write) = (read + 1, write + 1);
+        }
+        read = (range.end + ahead).max(read);
+        for element in new {
+            list[write] = element;
+            write += 1;
+        }
+    }
+    while read < list.len() {
+        list[write] = take(list, read);
+        (read, write) = (read + 1, write + 1);
+    }
+    list.truncate(write);
 }
 
 /// Facing pages that end on different lines cost more than both a line short
@@ -366,4 +392,31 @@ pub(super) fn run(piece: Piece, origin: Point) -> GlyphRun {
         g.rise = piece.rise;
     }
     GlyphRun { font: piece.face.index(), size: piece.size, origin, glyphs, horizontal_scale: piece.scale }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_in_place;
+
+    /// Replacements longer and shorter than what they replace, at the ends and
+    /// side by side, give what splicing each in turn gives.
+    #[test]
+    fn ranges_replaced_in_place_are_those_spliced_in_turn() {
+        let cases: Vec<Vec<(std::ops::Range<usize>, Vec<u32>)>> = vec![
+            vec![(0..1, vec![100, 101, 102]), (3..5, vec![]), (5..6, vec![103, 104]), (9..10, vec![105, 106, 107, 108])],
+            vec![(0..3, vec![100]), (4..5, vec![101, 102, 103, 104, 105]), (7..7, vec![106])],
+            vec![(2..8, vec![]), (8..9, vec![100, 101])],
+            vec![],
+        ];
+        for replacements in cases {
+            let original: Vec<u32> = (0..10).collect();
+            let mut spliced = original.clone();
+            for (range, new) in replacements.iter().rev() {
+                spliced.splice(range.clone(), new.iter().copied());
+            }
+            let mut replaced = original.clone();
+            replace_in_place(&mut replaced, replacements.clone(), u32::MAX);
+            assert_eq!(replaced, spliced, "{replacements:?}");
+        }
+    }
 }

@@ -133,6 +133,13 @@ fn glyph_run(out: &mut Vec<u8>, run: &GlyphRun, font: &EmbeddedFont, page_height
     }
 }
 
+/// A glyph id as four hexadecimal digits, in one write.
+fn hex_glyph_id(out: &mut Vec<u8>, id: u16) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let digit = |shift: u16| DIGITS[usize::from((id >> shift) & 15)];
+    out.extend_from_slice(&[digit(12), digit(8), digit(4), digit(0)]);
+}
+
 fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     for b in bytes {
@@ -203,7 +210,9 @@ pub(super) fn digits(out: &mut Vec<u8>, mut n: u64) {
 /// stands for no text at all: without a mapping, extractors would invent a
 /// character (MuPDF gives U+FFFD) for the tail of a cluster.
 fn needs_actual_text(font: &EmbeddedFont, glyph: &Glyph, text: &str) -> bool {
-    text.is_empty() || font.mapped_text(glyph.id) != text
+    // Compared byte by byte: a glyph's text is a character or two, and
+    // comparing strings called the C library's `memcmp` for every glyph.
+    text.is_empty() || !font.mapped_text(glyph.id).bytes().eq(text.bytes())
 }
 
 /// The `Tf` operators a page has written, each once formatted: a segment's
@@ -280,7 +289,7 @@ fn segment(
             None => 0.0,
         };
         let offset = (round(offset * 1000.0) / 1000.0) as f32;
-        hex(out, &gid.to_be_bytes());
+        hex_glyph_id(out, gid);
         if offset != 0.0 {
             out.extend_from_slice(b"> ");
             thousandths(out, offset);

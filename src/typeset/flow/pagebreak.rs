@@ -347,15 +347,24 @@ pub fn break_pages_resuming(
         return Vec::new();
     };
     let globals = flow.globals();
-    let resume = changed_from.filter(|_| !resumption.saved.is_empty()).and_then(|item| {
-        let same = resumption.globals.as_ref() == Some(&globals)
-            && item <= items.len()
-            && item <= resumption.items.len()
-            && items[..item] == resumption.items[..item]
-            && flexible.iter().filter(|f| f.start < item).eq(resumption.flexible.iter().filter(|f| f.start < item));
-        let index = resumption.saved.iter().position(|saved| saved.item == item).filter(|_| same)?;
-        let saved = resumption.saved.swap_remove(index);
-        (saved.breakpoint == flow.first_looking_at(item)).then_some(saved)
+    // The last state kept at or before `changed_from` that this flow can take
+    // up: the same items and flexible paragraphs before it, and the same first
+    // breakpoint looking at it (a flow the other's runs on past, as the
+    // reader's back matter runs on past a booklet's end, has none at its end).
+    let resume = changed_from.filter(|_| resumption.globals.as_ref() == Some(&globals)).and_then(|limit| {
+        let takes_up = |saved: &Saved| {
+            let item = saved.item;
+            item <= limit
+                && item <= items.len()
+                && item <= resumption.items.len()
+                && items[..item] == resumption.items[..item]
+                && flexible.iter().filter(|f| f.start < item).eq(resumption.flexible.iter().filter(|f| f.start < item))
+                && saved.breakpoint == flow.first_looking_at(item)
+        };
+        let mut latest_first: Vec<usize> = (0..resumption.saved.len()).collect();
+        latest_first.sort_by_key(|&i| std::cmp::Reverse(resumption.saved[i].item));
+        let index = latest_first.into_iter().find(|&i| takes_up(&resumption.saved[i]))?;
+        Some(resumption.saved.swap_remove(index))
     });
     let resumed_at = resume.as_ref().map(|saved| saved.item);
     // Another run's stretches are taken only from a run with the same pages' room and parameters.
@@ -1851,6 +1860,38 @@ mod tests {
         let shifted: Vec<Flexible> = changed_flexible.iter().map(|f| Flexible { start: f.start + 1, end: f.end + 1, ..*f }).collect();
         let resumed = break_pages_resuming(&earlier, &shifted, &|_| 10.0, &PageParams::default(), Some(keep_at), &[], &mut resumption);
         assert_eq!(resumed, break_pages_flexibly(&earlier, &shifted, &|_| 10.0, &PageParams::default()));
+    }
+
+    /// A flow that ends where the kept one runs on (a booklet without the
+    /// reader's back matter) resumes at the last kept state it can take up,
+    /// passing over one it cannot (in the article's booklet, the one at its
+    /// end), and sets the pages it sets alone.
+    #[test]
+    fn a_flow_the_kept_one_runs_on_past_resumes_at_an_earlier_state() {
+        let (mut items, _) = flexible_flow(&[10, 4, 5, 3, 4, 5, 3, 12], &[]);
+        let notes = items.len();
+        items.push(VItem::ForcedBreak);
+        paragraph(&mut items, 9);
+        let back_matter = items.len();
+        items.push(VItem::ForcedBreak);
+        paragraph(&mut items, 6);
+        let mut kept = Resumption::default();
+        break_pages_resuming(&items, &[], &|_| 10.0, &PageParams::default(), None, &[notes, back_matter], &mut kept);
+        assert_eq!(kept.saved.len(), 2);
+
+        let shorter = &items[..back_matter];
+        assert_eq!(kept.resume_point(shorter), Some(back_matter), "the whole shorter flow is the kept one's");
+        let alone = break_pages_resuming(shorter, &[], &|_| 10.0, &PageParams::default(), None, &[], &mut Resumption::default());
+        let mut at_the_end = kept.clone();
+        let resumed = break_pages_resuming(shorter, &[], &|_| 10.0, &PageParams::default(), Some(back_matter), &[], &mut at_the_end);
+        assert_eq!(at_the_end.resumed_at(), Some(back_matter));
+        assert_eq!(resumed, alone);
+        // The state at its end made one it cannot take up (another first breakpoint there).
+        let last = kept.saved.iter().position(|saved| saved.item == back_matter).unwrap();
+        kept.saved[last].breakpoint += 1;
+        let resumed = break_pages_resuming(shorter, &[], &|_| 10.0, &PageParams::default(), Some(back_matter), &[], &mut kept);
+        assert_eq!(kept.resumed_at(), Some(notes), "resumed at the notes' break");
+        assert_eq!(resumed, alone);
     }
 
     #[test]

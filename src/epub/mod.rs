@@ -33,7 +33,7 @@ use crate::resources::kept::KeptBytes;
 /// Files that go into the book besides its text.
 pub struct EpubAssets {
     pub stylesheet: String,
-    /// (file name, bytes) of each font, referenced from the stylesheet as `fonts/<name>`;
+    /// The book face's fonts, each referenced from the stylesheet as `fonts/<file name>`;
     /// the book carries them subset to the characters it shows.
     pub fonts: Vec<LoadedFont>,
     /// The fonts' licence, carried beside them as `fonts/<name>` (the OFL asks for it).

@@ -204,7 +204,7 @@ impl Stack {
     pub(crate) fn pages(self, book: &Book, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, first_page: usize, timings: &mut Timings) -> Typeset {
         let Stack { mut flow, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, pictures_without_alt, page_breaking, .. } = self;
         // Break pages.
-        let mut page_breaking = page_breaking.map(std::sync::Arc::unwrap_or_clone).unwrap_or_default();
+        let mut page_breaking = page_breaking.map(|other| (*other).clone()).unwrap_or_default();
         let ranges = timings.time(stage::PAGE_BREAKING, || pages::break_pages(&mut flow, style, first_page, &mut page_breaking));
         let warnings = std::mem::take(&mut flow.warnings);
         // Finalize, the furniture with a setter of its own: what the text's left is in the stack.

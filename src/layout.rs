@@ -273,10 +273,19 @@ pub struct GlyphRun {
 /// plain bytes: a string per glyph was most of a build's memory, and copying
 /// the typesetter's pieces of words cost an allocation per glyph.
 ///
+/// A copy shares them, until either changes them: the lines one edition took
+/// up from another's (`typeset::shared_body`) and the pages each makes of
+/// them are one set of glyphs, not one per edition.
+///
 /// The glyphs read and change as a slice (`glyphs[0].id`, `glyphs.len()`);
 /// their texts only through these methods, which keep the two in step.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Glyphs {
+    shared: Arc<GlyphsAndTexts>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct GlyphsAndTexts {
     glyphs: Vec<Glyph>,
     /// Every glyph's text, one after the other in glyph order.
     text: String,
@@ -305,33 +314,42 @@ impl Glyph {
 impl Glyphs {
     /// Room for `glyphs` glyphs whose texts take `text` bytes together.
     pub fn with_capacity(glyphs: usize, text: usize) -> Glyphs {
-        Glyphs { glyphs: Vec::with_capacity(glyphs), text: String::with_capacity(text) }
+        Glyphs { shared: Arc::new(GlyphsAndTexts { glyphs: Vec::with_capacity(glyphs), text: String::with_capacity(text) }) }
+    }
+
+    /// The glyphs and texts to change: this copy's own, copied first if shared.
+    fn own(&mut self) -> &mut GlyphsAndTexts {
+        Arc::make_mut(&mut self.shared)
     }
 
     pub fn push(&mut self, glyph: Glyph, text: &str) {
-        self.glyphs.push(Glyph { text_len: text_len(text), ..glyph });
-        self.text.push_str(text);
+        let own = self.own();
+        own.glyphs.push(Glyph { text_len: text_len(text), ..glyph });
+        own.text.push_str(text);
     }
 
     /// Puts `glyph` standing for `text` before the glyph now at `index`.
     pub fn insert(&mut self, index: usize, glyph: Glyph, text: &str) {
         let at = self.text_start(index);
-        self.glyphs.insert(index, Glyph { text_len: text_len(text), ..glyph });
-        self.text.insert_str(at, text);
+        let own = self.own();
+        own.glyphs.insert(index, Glyph { text_len: text_len(text), ..glyph });
+        own.text.insert_str(at, text);
     }
 
     /// Makes the glyph at `index` stand for `text` instead.
     pub fn set_text(&mut self, index: usize, text: &str) {
         let at = self.text_start(index);
-        let old = self.glyphs[index].text_len as usize;
-        self.text.replace_range(at..at + old, text);
-        self.glyphs[index].text_len = text_len(text);
+        let own = self.own();
+        let old = own.glyphs[index].text_len as usize;
+        own.text.replace_range(at..at + old, text);
+        own.glyphs[index].text_len = text_len(text);
     }
 
     /// Room for `glyphs` more glyphs whose texts take `text` more bytes, and no more.
     pub fn reserve_exact(&mut self, glyphs: usize, text: usize) {
-        self.glyphs.reserve_exact(glyphs);
-        self.text.reserve_exact(text);
+        let own = self.own();
+        own.glyphs.reserve_exact(glyphs);
+        own.text.reserve_exact(text);
     }
 
     /// Appends `other`'s glyphs and texts, each glyph moved `dx` to the right.
@@ -341,34 +359,35 @@ impl Glyphs {
 
     /// Appends `other`'s glyphs and texts, each glyph's position `x` moved to `moved(x)`.
     pub fn append_moved(&mut self, other: &Glyphs, moved: impl Fn(f32) -> f32) {
-        self.glyphs.extend(other.glyphs.iter().map(|g| Glyph { x: moved(g.x), ..*g }));
-        self.text.push_str(&other.text);
+        let own = self.own();
+        own.glyphs.extend(other.shared.glyphs.iter().map(|g| Glyph { x: moved(g.x), ..*g }));
+        own.text.push_str(&other.shared.text);
     }
 
     /// The glyphs' texts together: the text the glyphs set.
     pub fn text(&self) -> &str {
-        &self.text
+        &self.shared.text
     }
 
     /// The last glyph's text; `None` if there are no glyphs.
     pub fn last_text(&self) -> Option<&str> {
-        let last = self.glyphs.last()?;
-        Some(&self.text[self.text.len() - last.text_len as usize..])
+        let last = self.shared.glyphs.last()?;
+        Some(&self.shared.text[self.shared.text.len() - last.text_len as usize..])
     }
 
     /// Each glyph with its text, in order.
     pub fn with_texts(&self) -> impl Iterator<Item = (&Glyph, &str)> + '_ {
         let mut start = 0;
-        self.glyphs.iter().map(move |g| {
+        self.shared.glyphs.iter().map(move |g| {
             let end = start + g.text_len as usize;
-            let text = &self.text[start..end];
+            let text = &self.shared.text[start..end];
             start = end;
             (g, text)
         })
     }
 
     fn text_start(&self, index: usize) -> usize {
-        self.glyphs[..index].iter().map(|g| g.text_len as usize).sum()
+        self.shared.glyphs[..index].iter().map(|g| g.text_len as usize).sum()
     }
 }
 
@@ -385,13 +404,13 @@ impl std::ops::Deref for Glyphs {
     type Target = [Glyph];
 
     fn deref(&self) -> &[Glyph] {
-        &self.glyphs
+        &self.shared.glyphs
     }
 }
 
 impl std::ops::DerefMut for Glyphs {
     fn deref_mut(&mut self) -> &mut [Glyph] {
-        &mut self.glyphs
+        &mut self.own().glyphs
     }
 }
 
@@ -400,7 +419,7 @@ impl<'a> IntoIterator for &'a Glyphs {
     type IntoIter = std::slice::Iter<'a, Glyph>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.glyphs.iter()
+        self.shared.glyphs.iter()
     }
 }
 
@@ -409,7 +428,7 @@ impl<'a> IntoIterator for &'a mut Glyphs {
     type IntoIter = std::slice::IterMut<'a, Glyph>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.glyphs.iter_mut()
+        self.own().glyphs.iter_mut()
     }
 }
 
@@ -472,6 +491,24 @@ mod tests {
 
     fn texts(glyphs: &Glyphs) -> Vec<(u16, &str)> {
         glyphs.with_texts().map(|(g, text)| (g.id, text)).collect()
+    }
+
+    /// A copy shares its glyphs until one of the two changes them: the change
+    /// is the changed one's alone, and the other reads as before.
+    #[test]
+    fn a_copy_shares_the_glyphs_until_either_changes() {
+        let mut original = Glyphs::default();
+        original.push(Glyph::new(1, 0.0, 0.0), "f");
+        original.push(Glyph::new(2, 5.0, 0.0), "i");
+        let mut copy = original.clone();
+        assert!(Arc::ptr_eq(&copy.shared, &original.shared), "a copy holds glyphs of its own");
+        copy.set_text(1, "i ");
+        copy[0].x = 1.0;
+        assert!(!Arc::ptr_eq(&copy.shared, &original.shared));
+        assert_eq!(texts(&original), [(1, "f"), (2, "i")]);
+        assert_eq!(original[0].x, 0.0);
+        assert_eq!(texts(&copy), [(1, "f"), (2, "i ")]);
+        assert_eq!(copy[0].x, 1.0);
     }
 
     #[test]

@@ -266,7 +266,7 @@ mod tests {
         let fonts = crate::resources::Resources::built_in().fonts().unwrap();
         let style = Style::read(&root.join("styles/booklet-a5.toml")).unwrap();
         let images = crate::images::Images::default();
-        let stack = crate::typeset::stack_pamphlet(&book, &images, &style, &fonts, None, &mut crate::build::timings::Timings::new());
+        let stack = crate::typeset::stack_pamphlet(&book, &images, &style, &fonts, None, crate::typeset::Sharing::Alone, &mut crate::build::timings::Timings::new());
         let kept = Some((style.clone(), stack));
         let all = candidates(&style);
         let reused: Vec<bool> = all.iter().map(|c| reuse(&kept, &c.style(&style)).is_some()).collect();
@@ -277,7 +277,7 @@ mod tests {
         // Stacked with the notes run on, it cannot set them apart again.
         let run_on = all[1].style(&style);
         assert!(run_on.notes.run_on);
-        let stack = crate::typeset::stack_pamphlet(&book, &images, &run_on, &fonts, None, &mut crate::build::timings::Timings::new());
+        let stack = crate::typeset::stack_pamphlet(&book, &images, &run_on, &fonts, None, crate::typeset::Sharing::Alone, &mut crate::build::timings::Timings::new());
         let kept = Some((run_on.clone(), stack));
         assert!(reuse(&kept, &run_on).is_some() && reuse(&kept, &style).is_none());
     }

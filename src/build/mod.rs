@@ -178,6 +178,7 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
     let images = checked.images;
     let print_pages = std::sync::OnceLock::new();
     let reader_page_breaking = std::sync::OnceLock::new();
+    let reader_body = std::sync::OnceLock::new();
     let job = Job {
         book: &book,
         images: &images,
@@ -189,6 +190,8 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
         reported: &reported,
         print_pages: &print_pages,
         reader_page_breaking: &reader_page_breaking,
+        reader_body: &reader_body,
+        a4_too: jobs.contains(&Edition::BookletA4),
         pdf_too: jobs.contains(&Edition::Pdf),
         making,
     };
@@ -224,8 +227,8 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
 }
 
 /// The order editions are started in: the reader PDF first, as the EPUB waits
-/// for its pages and the A4 booklet for its page breaking, which it resumes
-/// (see [`Job::reader_page_breaking`]); the Letter booklet, which waits for
+/// for its pages and the A4 booklet for its body and its page breaking, which
+/// it takes up and resumes (see [`Job::reader_body`], [`Job::reader_page_breaking`]); the Letter booklet, which waits for
 /// nothing, beside it; and the EPUB last, so that by the time a worker takes it
 /// those pages are made or in the making.
 const START_ORDER: [Edition; 4] = [Edition::Pdf, Edition::BookletLetter, Edition::BookletA4, Edition::Epub];
@@ -300,6 +303,12 @@ struct Job<'a> {
     /// page (the A4 one, A5 pages with the same text block) sets the same text
     /// on the same pages up to its notes, and resumes it from there.
     reader_page_breaking: &'a std::sync::OnceLock<Option<Arc<PageBreaking>>>,
+    /// The reader PDF's body as stacked up to its notes, set by its thread once
+    /// stacked (`None` if its notes do not open on a page of their own, or it
+    /// fails first), for the A4 booklet to take up ([`typeset::StackedBody`]).
+    reader_body: &'a std::sync::OnceLock<std::sync::Mutex<Option<typeset::StackedBody>>>,
+    /// Whether the A4 booklet is made in this build, which takes up the reader's body.
+    a4_too: bool,
     /// Whether the reader PDF is made in this build, or the EPUB must paginate for itself.
     pdf_too: bool,
 }
@@ -307,11 +316,11 @@ struct Job<'a> {
 /// Makes sure a thread waiting for what the reader PDF's thread promised (the
 /// EPUB for its pages, a booklet for its page breaking) is not kept waiting
 /// when that thread ends without them (an error, a panic).
-struct Promised<'a, T>(&'a std::sync::OnceLock<Option<T>>);
+struct Promised<'a, T: Default>(&'a std::sync::OnceLock<T>);
 
-impl<T> Drop for Promised<'_, T> {
+impl<T: Default> Drop for Promised<'_, T> {
     fn drop(&mut self) {
-        let _ = self.0.set(None);
+        let _ = self.0.set(T::default());
     }
 }
 
@@ -357,9 +366,13 @@ impl Job<'_> {
                 made.files.push((out(".epub"), bytes));
             }
             Edition::Pdf => {
-                let _promised = (Promised(self.print_pages), Promised(self.reader_page_breaking));
+                let _promised = (Promised(self.print_pages), Promised(self.reader_page_breaking), Promised(self.reader_body));
                 let style = self.reader_style()?;
-                let (document, page_breaking) = self.typeset(&style, &mut made);
+                let mut keep_body = |body: Option<typeset::StackedBody>| {
+                    let _ = self.reader_body.set(std::sync::Mutex::new(body));
+                };
+                let sharing = if self.a4_takes_up_body_of(&style) { typeset::Sharing::Keep(&mut keep_body) } else { typeset::Sharing::Alone };
+                let (document, page_breaking) = self.typeset(&style, sharing, &mut made);
                 let _ = self.reader_page_breaking.set(Some(Arc::new(page_breaking)));
                 if only_checking {
                     return Ok(made);
@@ -381,12 +394,21 @@ impl Job<'_> {
                 let hyphenator = self.hyphenator(&style, &mut made.warnings, timings);
                 let (book, images, family, date) = (self.book, self.images, self.family, print_date(self.book));
                 // Waited for only when the reader's pages are this booklet's, once its own text is stacked.
-                let mut reader_page_breaking = (self.pdf_too && self.reader_style().is_ok_and(|reader| same_text_block(&reader, &style))).then_some(None);
+                let reader_style = self.reader_style().ok().filter(|reader| self.pdf_too && same_text_block(reader, &style));
+                let mut reader_page_breaking = reader_style.is_some().then_some(None);
+                // The A4 booklet takes up the reader's body, where its own is the same.
+                let mut reader_body = (edition == Edition::BookletA4 && reader_style.is_some()).then_some(());
                 let mut kept = None;
                 let fitted = fit::fit(&style, self.options.pages, notes_may_run_on, |set, colophon| {
                     let mut candidate = Made::new();
                     let mut stack = fit::reuse(&kept, set).unwrap_or_else(|| {
-                        let stack = typeset::stack_pamphlet(book, images, set, family, hyphenator.as_ref(), &mut candidate.timings);
+                        // Taken out, so that its lines are freed with the last edition's flow that holds them.
+                        let body = reader_body.take().and_then(|()| crate::parallel::idle_while(|| self.reader_body.wait().lock().ok()?.take()));
+                        let sharing = match (body, &reader_style) {
+                            (Some(body), Some(reader_style)) => typeset::Sharing::TakeUp { body, style: reader_style, book },
+                            _ => typeset::Sharing::Alone,
+                        };
+                        let stack = typeset::stack_pamphlet(book, images, set, family, hyphenator.as_ref(), sharing, &mut candidate.timings);
                         // Kept for the candidates of the same type, unless none will be tried (a book's booklet, held twice).
                         kept = (!fit::tries_only_natural(set, self.options.pages, stack.pages_at_least(set))).then(|| (set.clone(), stack.clone()));
                         stack
@@ -450,7 +472,7 @@ impl Job<'_> {
             false => {
                 let style = self.reader_style().ok()?;
                 let mut made = Made::new();
-                let (document, _) = self.typeset(&style, &mut made);
+                let (document, _) = self.typeset(&style, typeset::Sharing::Alone, &mut made);
                 timings.merge(made.timings);
                 Some(self.pages_of(&document))
             }
@@ -459,6 +481,14 @@ impl Job<'_> {
         let bytes = epub_bytes_timed(self.book, self.images, self.family, stylesheet, licence, pages, &pack, timings).map_err(BuildError::Epub)?;
         pack.keep();
         Ok(bytes)
+    }
+
+    /// Whether the A4 booklet is made in this build and may take up the body
+    /// of a reader edition set with `reader`: its page holds the same text
+    /// block, set alike (it finds whether the text is the same).
+    fn a4_takes_up_body_of(&self, reader: &Style) -> bool {
+        let a4 = Edition::BookletA4.paper().and_then(|paper| self.resources.style(paper.style_file).ok());
+        self.a4_too && a4.is_some_and(|a4| same_text_block(reader, &a4) && typeset::shared_body::sets_text_alike(reader, &a4))
     }
 
     /// The reader PDF's style: the one asked for, or the resources' `reader-a5.toml`.
@@ -479,9 +509,9 @@ impl Job<'_> {
 
     /// Typesets the book as the reader edition with `style`, adding the time
     /// of its stages and its warnings to `made`; with what its page breaking kept.
-    fn typeset(&self, style: &Style, made: &mut Made) -> (layout::Document, PageBreaking) {
+    fn typeset(&self, style: &Style, sharing: typeset::Sharing, made: &mut Made) -> (layout::Document, PageBreaking) {
         let hyphenator = self.hyphenator(style, &mut made.warnings, &mut made.timings);
-        let mut typeset = print_typeset(self.book, self.images, style, self.family, hyphenator.as_ref(), &mut made.timings);
+        let mut typeset = print_typeset(self.book, self.images, style, self.family, hyphenator.as_ref(), sharing, &mut made.timings);
         let page_breaking = std::mem::take(&mut typeset.page_breaking);
         (self.report(typeset, &mut made.warnings), page_breaking)
     }
@@ -604,14 +634,14 @@ pub struct PdfEdition {
 pub fn pdf_edition(book: &Book, images: &Images, style: &Style, family: &FontFamily) -> Result<PdfEdition, BuildError> {
     let m = &book.metadata;
     let hyphenator = hyphenate::Hyphenator::new(&m.language, style.hyphenation.left_min, style.hyphenation.right_min, &m.hyphenation_exceptions);
-    let typeset = print_typeset(book, images, style, family, hyphenator.as_ref(), &mut Timings::new());
+    let typeset = print_typeset(book, images, style, family, hyphenator.as_ref(), typeset::Sharing::Alone, &mut Timings::new());
     let bytes = pdf::write_pdf(&typeset.document).map_err(|source| BuildError::Pdf { what: "PDF".into(), source })?;
     Ok(PdfEdition { bytes, missing_glyphs: typeset.missing_glyphs, hyphenated: hyphenator.is_some() })
 }
 
 /// The reader edition's pages, dated as the build is.
-fn print_typeset(book: &Book, images: &Images, style: &Style, family: &FontFamily, hyphenator: Option<&hyphenate::Hyphenator>, timings: &mut Timings) -> typeset::Typeset {
-    typeset::typeset(book, images, style, family, hyphenator, print_date(book), timings)
+fn print_typeset(book: &Book, images: &Images, style: &Style, family: &FontFamily, hyphenator: Option<&hyphenate::Hyphenator>, sharing: typeset::Sharing, timings: &mut Timings) -> typeset::Typeset {
+    typeset::typeset(book, images, style, family, hyphenator, print_date(book), sharing, timings)
 }
 
 /// The date of the print editions: with SOURCE_DATE_EPOCH, the EPUB's; without, the manuscript's alone.

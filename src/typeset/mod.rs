@@ -21,6 +21,7 @@
 
 pub mod flow;
 pub mod inline;
+pub(crate) mod shared_body;
 #[cfg(test)]
 mod break_measures;
 
@@ -38,6 +39,7 @@ use flow::{collect, pages, Flow};
 use inline::hyphenate::Hyphenator;
 use inline::line;
 use inline::prepare::{InlineCode, TextSetter};
+pub(crate) use shared_body::{Sharing, StackedBody};
 
 /// How many blocks (paragraphs, headings, spaces) are prepared before their
 /// lines are broken: enough that the steps stay apart, few enough that a
@@ -62,31 +64,16 @@ pub struct Typeset {
     pub page_breaking: flow::pagebreak::Resumption,
 }
 
-/// Typesets the book as the reader edition's pages, dated `date`,
-/// adding the time of each step to `timings`.
+/// Typesets the book as the reader edition's pages, dated `date`, sharing its
+/// stacked body as `sharing` says, adding the time of each step to `timings`.
 /// A book of chapters begins with its front matter, set once the body's pages are known.
-pub fn typeset(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, timings: &mut Timings) -> Typeset {
-    let mut set = typeset_from(book, images, style, fonts, hyphenator, date, 0, timings);
+#[allow(clippy::too_many_arguments)]
+pub fn typeset(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, date: Option<chrono::NaiveDate>, sharing: Sharing, timings: &mut Timings) -> Typeset {
+    let mut set = stack(book, images, style, fonts, hyphenator, sharing, timings).pages(book, style, fonts, hyphenator, date, 0, timings);
     if book.has_chapters() {
         timings.time(stage::PAGE_BREAKING, || flow::front_matter::prepend(book, style, fonts, hyphenator, &mut set));
     }
     set
-}
-
-/// Typesets the book as pages that follow `first_page` other pages (a
-/// pamphlet's covers), which its folios and margins count.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn typeset_from(
-    book: &Book,
-    images: &Images,
-    style: &Style,
-    fonts: &FontFamily,
-    hyphenator: Option<&Hyphenator>,
-    date: Option<chrono::NaiveDate>,
-    first_page: usize,
-    timings: &mut Timings,
-) -> Typeset {
-    stack(book, images, style, fonts, hyphenator, timings).pages(book, style, fonts, hyphenator, date, first_page, timings)
 }
 
 /// The book stacked: collected, prepared and its lines broken into one
@@ -121,19 +108,31 @@ fn text_setter<'a>(book: &Book, style: &'a Style, fonts: &'a FontFamily, hyphena
 }
 
 /// Collects, prepares and breaks the lines of the book as `style` sets it,
-/// adding the time of each step to `timings`.
-pub(crate) fn stack(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, timings: &mut Timings) -> Stack {
+/// adding the time of each step to `timings`, sharing its body as `sharing` says.
+pub(crate) fn stack(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, sharing: Sharing, timings: &mut Timings) -> Stack {
     // Configure.
     let mut setter = text_setter(book, style, fonts, hyphenator);
     let params = line::params(&style.justification);
     // Collect, from the book as the style prints its links.
     let book = &*flow::links::for_print(book, style.links);
     let collected = timings.time(stage::TEXT, || collect::collect(book, style, images));
+    // Another edition's body is taken up only where this one would set the very same lines.
+    let (taken_up, mut keep) = match sharing {
+        Sharing::TakeUp { body, style: their_style, book: their_book } if shared_body::sets_text_alike(style, their_style) => timings.time(stage::TEXT, || {
+            let their_book = &*flow::links::for_print(their_book, their_style.links);
+            let theirs = collect::collect(their_book, their_style, images);
+            (body.is_set_as(&collected, style, &theirs, their_style).then_some(body), None)
+        }),
+        Sharing::Keep(keep) => (None, Some(keep)),
+        _ => (None, None),
+    };
     let small_pictures = collected.small_pictures;
     let pictures_without_alt = collected.pictures_without_alt;
     // Pictures set inline join the figures' in the document's list.
     setter.pictures = inline::picture::PictureList { images: Some(images), placed: collected.pictures };
     let mut flow = Flow { outline: collected.outline, sections: collected.sections, run_keys: collected.run_keys, tagging: collected.tagging, vary: flow::stack::Vary::of(style), ..Flow::default() };
+    let blocks_taken_up = taken_up.as_ref().map_or(0, StackedBody::blocks);
+    let mut unhyphenated_languages = taken_up.map(|body| body.take_up(&mut flow, &mut setter)).unwrap_or_default();
     // Prepare (looking up hyphenation points is part of it), then break lines,
     // a galley at a time: a prepared paragraph takes more room than its set
     // lines, and preparing a long book whole before breaking any of it held
@@ -141,7 +140,7 @@ pub(crate) fn stack(book: &Book, images: &Images, style: &Style, fonts: &FontFam
     // A galley ends where the notes open, so that their opening's place in the flow is known.
     let mut notes_opening = collected.notes_opening;
     let notes_open_at = notes_opening.as_ref().map(|opening| opening.at);
-    let mut material = collected.material.into_iter().enumerate().peekable();
+    let mut material = collected.material.into_iter().enumerate().skip(blocks_taken_up).peekable();
     while material.peek().is_some() {
         let mut galley = Vec::with_capacity(GALLEY);
         while let Some(&(index, _)) = material.peek() {
@@ -149,6 +148,9 @@ pub(crate) fn stack(book: &Book, images: &Images, style: &Style, fonts: &FontFam
                 break;
             }
             if let Some(opening) = notes_opening.as_mut().filter(|_| notes_open_at == Some(index)) {
+                if let Some(keep) = keep.take() {
+                    keep(Some(StackedBody::of(&flow, index, &setter)));
+                }
                 // From a place in the material to its place in the flow: a forced break is one item.
                 opening.at = flow.items.len();
             }
@@ -157,11 +159,16 @@ pub(crate) fn stack(book: &Book, images: &Images, style: &Style, fonts: &FontFam
         let prepared = timings.time(stage::TEXT, || galley.into_iter().map(|m| m.map_text(|text| setter.prepare_text(text))).collect());
         timings.time(stage::LINE_BREAKING, || flow.stack(prepared, &params));
     }
+    if let Some(keep) = keep {
+        keep(None);
+    }
     // Taken before the furniture is set: running heads repeat the book's own words.
     let missing_glyphs = setter.take_missing();
     flow.pictures = std::mem::take(&mut setter.pictures.placed);
     let cut_words = flow.lines.iter().flatten().filter_map(|line| line.line.cut_word.clone()).collect();
-    let unhyphenated_languages = setter.unhyphenated_languages();
+    unhyphenated_languages.extend(setter.unhyphenated_languages());
+    unhyphenated_languages.sort();
+    unhyphenated_languages.dedup();
     Stack { flow, notes_opening, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, pictures_without_alt, page_breaking: None }
 }
 
@@ -243,7 +250,7 @@ mod tests {
         }
 
         fn stacked(&self, style: &super::Style) -> super::Stack {
-            super::stack(&self.book, &self.images, style, &self.fonts, self.hyphenator.as_ref(), &mut super::Timings::new())
+            super::stack(&self.book, &self.images, style, &self.fonts, self.hyphenator.as_ref(), super::Sharing::Alone, &mut super::Timings::new())
         }
 
         fn pages(&self, stack: super::Stack, style: &super::Style, first_page: usize) -> super::Typeset {
@@ -301,6 +308,59 @@ mod tests {
         let resumed = article.pages(resuming, &booklet, 2);
         assert_eq!(resumed.page_breaking.resumed_at(), Some(resumes_at), "the booklet's page breaking ran whole");
         assert!(format!("{:?}", resumed.document.pages) == format!("{:?}", expected.document.pages), "resumed, the booklet's pages differ from its own");
+    }
+
+    /// The reader's stack, keeping its body, and the body it kept.
+    fn reader_keeping_body(article: &Article, reader: &super::Style) -> (super::Stack, super::StackedBody) {
+        let mut kept = None;
+        let mut keep = |body| kept = body;
+        let stack = super::stack(&article.book, &article.images, reader, &article.fonts, article.hyphenator.as_ref(), super::Sharing::Keep(&mut keep), &mut super::Timings::new());
+        (stack, kept.expect("the article's notes open on a page of their own, where the body is kept"))
+    }
+
+    /// How many of `stack`'s lines are `reader`'s own, shared rather than set again.
+    fn lines_shared(stack: &super::Stack, reader: &super::Stack) -> usize {
+        let pairs = stack.flow.lines.iter().zip(&reader.flow.lines);
+        pairs.filter(|(a, b)| matches!((a, b), (Some(a), Some(b)) if std::sync::Arc::ptr_eq(&a.line, &b.line))).count()
+    }
+
+    /// The A4 booklet takes up the reader's body as stacked, its lines shared,
+    /// and sets the very pages it sets alone: the lines up to the notes are
+    /// the reader's, the notes its own.
+    #[test]
+    fn a_booklet_takes_up_the_reader_body_and_sets_the_pages_it_sets_alone() {
+        let article = Article::load();
+        let (reader, booklet) = (style("reader-a5.toml"), style("booklet-a5.toml"));
+        let (reader_stack, body) = reader_keeping_body(&article, &reader);
+        let blocks = body.blocks();
+        let sharing = super::Sharing::TakeUp { body, style: &reader, book: &article.book };
+        let taking_up = super::stack(&article.book, &article.images, &booklet, &article.fonts, article.hyphenator.as_ref(), sharing, &mut super::Timings::new());
+        let alone = article.stacked(&booklet);
+        let shared = lines_shared(&taking_up, &reader_stack);
+        let opening = taking_up.notes_opening.expect("the booklet's notes open on a page of their own").at;
+        let before_notes = reader_stack.flow.lines[..opening].iter().flatten().count();
+        assert!(blocks > 0 && shared == before_notes, "{shared} lines shared of the {before_notes} before the notes");
+        assert_eq!(lines_shared(&alone, &reader_stack), 0, "a stack set alone shares nothing");
+        let pages = |stack, style| format!("{:?}", article.pages(stack, style, 2).document.pages);
+        assert!(pages(taking_up, &booklet) == pages(alone, &booklet), "taking up the reader's body, the booklet's pages differ from its own");
+    }
+
+    /// A style that sets text otherwise (another tolerance, here) takes up
+    /// nothing of the reader's body, nor does a book whose text differs.
+    #[test]
+    fn a_body_set_otherwise_is_not_taken_up() {
+        let article = Article::load();
+        let (reader, booklet) = (style("reader-a5.toml"), style("booklet-a5.toml"));
+        let mut looser = booklet.clone();
+        looser.justification.tolerance *= 2.0;
+        let mut other_book = article.book.clone();
+        other_book.chapters[0].sections[0].blocks.remove(0);
+        for (style, book) in [(&looser, &article.book), (&booklet, &other_book)] {
+            let (reader_stack, body) = reader_keeping_body(&article, &reader);
+            let sharing = super::Sharing::TakeUp { body, style: &reader, book: &article.book };
+            let stack = super::stack(book, &article.images, style, &article.fonts, article.hyphenator.as_ref(), sharing, &mut super::Timings::new());
+            assert_eq!(lines_shared(&stack, &reader_stack), 0);
+        }
     }
 
     /// The breakers each define their penalties, so that neither depends on

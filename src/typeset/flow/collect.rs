@@ -62,7 +62,7 @@ pub(crate) struct NotesOpening {
     pub section_before: usize,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(crate) enum Material<T> {
     Text(TextBlock<T>),
     /// Space between blocks or a forced page break, which goes into the flow as it is.
@@ -87,7 +87,7 @@ impl<T> Material<T> {
 }
 
 /// A paragraph (or heading, or line of code) and how to set it.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(crate) struct TextBlock<T> {
     pub text: T,
     pub setting: Setting,
@@ -105,7 +105,7 @@ pub(crate) struct RunStart {
 }
 
 /// How a block's lines are broken, placed and kept together.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Setting {
     pub measure: f32,
     pub spacing: Spacing,

@@ -34,7 +34,7 @@ use crate::typeset::inline::hyphenate::Hyphenator;
 use crate::typeset::inline::line::{self, SetLine};
 use crate::typeset::inline::linebreak::Params;
 use crate::typeset::inline::prepare::TextSetter;
-use crate::typeset::{stack, Stack, Typeset};
+use crate::typeset::{stack, Sharing, Stack, Typeset};
 
 /// Where the pamphlet's colophon goes, and so where its article begins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,14 +64,15 @@ pub(crate) struct PamphletStack {
     article_book: Option<Book>,
 }
 
-/// The pamphlet's article stacked as `style` sets it, adding the time of its steps to `timings`.
-pub(crate) fn stack_pamphlet(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, timings: &mut Timings) -> PamphletStack {
+/// The pamphlet's article stacked as `style` sets it, taking up another
+/// edition's body as `sharing` says, adding the time of its steps to `timings`.
+pub(crate) fn stack_pamphlet(book: &Book, images: &Images, style: &Style, fonts: &FontFamily, hyphenator: Option<&Hyphenator>, sharing: Sharing, timings: &mut Timings) -> PamphletStack {
     let article_book = Covers::new(style, fonts, hyphenator).back_cover(book).holds_back_matter.then(|| {
         let mut body = book.clone();
         body.chapters.iter_mut().for_each(|c| c.sections.retain(|s| s.matter == Matter::Body));
         body
     });
-    let article = stack(article_book.as_ref().unwrap_or(book), images, style, fonts, hyphenator, timings);
+    let article = stack(article_book.as_ref().unwrap_or(book), images, style, fonts, hyphenator, sharing, timings);
     PamphletStack { article, article_book }
 }
 
@@ -193,7 +194,7 @@ impl<'a> Covers<'a> {
         let mut y = baseline;
         for line in lines {
             // The covers are print only: the booklets are not tagged.
-            let line = FlowLine { line, indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false, tag: Tag::Artifact(Artifact::Layout), tags: Vec::new(), alternatives: None };
+            let line = FlowLine { line: line.into(), indent: 0.0, baseline: 0.0, destination: None, section: 0, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false, tag: Tag::Artifact(Artifact::Layout), tags: Vec::new(), alternatives: None };
             place_line(page, line, left, y, &mut Tagging::default());
             y += leading;
         }

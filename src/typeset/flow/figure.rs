@@ -43,14 +43,14 @@ const FLOAT_BREAK_BONUS: f32 = -3_000.0;
 const CAPTION_LINES_ALLOWED: f32 = 3.0;
 
 /// A figure to set: its picture at its size, and its caption, not yet set.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(crate) struct FigureBlock<T> {
     pub frame: FigureFrame,
     pub caption: Option<TextBlock<T>>,
 }
 
 /// A figure's picture and the room around it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct FigureFrame {
     pub image: ImageId,
     pub width: f32,
@@ -103,7 +103,7 @@ impl Flow {
         let picture = PlacedPicture { image: figure.image, width: figure.width, height: figure.height };
         let gap = if caption.is_empty() { 0.0 } else { figure.gap };
         let line = FlowLine {
-            line: SetLine::default(),
+            line: SetLine::default().into(),
             indent: figure.indent,
             baseline: 0.0,
             destination: None,
@@ -124,7 +124,7 @@ impl Flow {
         for set in caption {
             self.push(VItem::Penalty { cost: INFINITE_PENALTY }, None);
             let indent = left + ((width - set.width) / 2.0).max(0.0);
-            let line = FlowLine { line: set, indent, baseline, destination: None, section: figure.section, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false, tag, tags: Vec::new(), alternatives: None };
+            let line = FlowLine { line: set.into(), indent, baseline, destination: None, section: figure.section, rules: Vec::new(), picture: None, opens_block: false, first_word: None, body: false, tag, tags: Vec::new(), alternatives: None };
             self.push(VItem::Line { height: leading }, Some(line));
         }
         self.push(VItem::Space { height: figure.space_around, stretch: 0.0, shrink: 0.0 }, None);

@@ -339,7 +339,7 @@ impl<'a> FrontMatter<'a> {
 
 /// A set line to place on its own, its baseline where it is put, tagged `tag`.
 fn flow_line(line: SetLine, indent: f32, tag: Tag) -> FlowLine {
-    FlowLine { line, indent, baseline: 0.0, destination: None, section: 0, picture: None, opens_block: false, rules: Vec::new(), first_word: None, body: false, tag, tags: Vec::new(), alternatives: None }
+    FlowLine { line: line.into(), indent, baseline: 0.0, destination: None, section: 0, picture: None, opens_block: false, rules: Vec::new(), first_word: None, body: false, tag, tags: Vec::new(), alternatives: None }
 }
 
 #[cfg(test)]

@@ -177,7 +177,7 @@ mod tests {
     const GRID: f32 = 14.0;
 
     fn line(body: bool) -> FlowLine {
-        FlowLine { line: SetLine::default(), indent: 0.0, baseline: 11.2, destination: None, section: 0, picture: None, opens_block: false, rules: Vec::new(), body, first_word: None, tag: crate::layout::Tag::Artifact(crate::layout::Artifact::Layout), tags: Vec::new(), alternatives: None }
+        FlowLine { line: SetLine::default().into(), indent: 0.0, baseline: 11.2, destination: None, section: 0, picture: None, opens_block: false, rules: Vec::new(), body, first_word: None, tag: crate::layout::Tag::Artifact(crate::layout::Artifact::Layout), tags: Vec::new(), alternatives: None }
     }
 
     fn flow(items: &[(VItem, Option<bool>)]) -> Flow {

@@ -25,7 +25,8 @@ use pagebreak::VItem;
 /// A line of the flow and what the page needs to know about it.
 #[derive(Debug, Clone)]
 pub(crate) struct FlowLine {
-    pub line: SetLine,
+    /// Shared with another edition's flow that took up this one's body (`shared_body`).
+    pub line: std::sync::Arc<SetLine>,
     /// Distance from the page's left text edge.
     pub indent: f32,
     /// Distance from the top of the line's slot down to its baseline.

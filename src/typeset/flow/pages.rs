@@ -352,7 +352,8 @@ pub(super) fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top
         page.items.push(Item::Rule { from: Point { x: x0 + rule.from, y }, to: Point { x: x0 + rule.to, y }, thickness: rule.thickness });
     }
     let tags: Vec<Tag> = (0..line.line.pieces.len()).map(|i| line.tag_of(i)).collect();
-    for ((x, piece), tag) in line.line.pieces.into_iter().zip(tags) {
+    // A line shared with another edition's flow (`shared_body`) is copied, the last to place it moves it.
+    for ((x, piece), tag) in std::sync::Arc::unwrap_or_clone(line.line).pieces.into_iter().zip(tags) {
         let origin = Point { x: x0 + x, y: baseline };
         let area = Rect { x: origin.x - 1.0, y: baseline - piece.rise - piece.size, width: piece.width + 2.0, height: piece.size * 1.25 };
         let anchor = piece.anchor().cloned();
@@ -388,8 +389,11 @@ pub(super) fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top
 
 pub(super) fn run(piece: Piece, origin: Point) -> GlyphRun {
     let mut glyphs = piece.glyphs;
-    for g in &mut glyphs {
-        g.rise = piece.rise;
+    // Changed only where they differ: glyphs shared with another edition's (see `Glyphs`) are copied to be changed.
+    if glyphs.iter().any(|g| g.rise != piece.rise) {
+        for g in &mut glyphs {
+            g.rise = piece.rise;
+        }
     }
     GlyphRun { font: piece.face.index(), size: piece.size, origin, glyphs, horizontal_scale: piece.scale }
 }

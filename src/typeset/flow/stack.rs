@@ -181,7 +181,7 @@ impl Flow {
             tags: if n == 0 { std::mem::take(&mut first_tags) } else { Vec::new() },
             first_word: run.map(|r| (r.run, line.first_word.saturating_sub(r.words_before))),
             alternatives: None,
-            line,
+            line: line.into(),
         })
     }
 

@@ -38,7 +38,7 @@ use super::{Flow, FlowLine, LineRule};
 
 /// A table as collected: its cells' text at the table's size and at the
 /// style's smaller size, each a `T` (collected text, then prepared).
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(crate) struct TableBlock<T> {
     pub alignments: Vec<Align>,
     /// The first row is the head, repeated on each page the table runs onto.
@@ -60,7 +60,7 @@ pub(crate) struct TableBlock<T> {
 }
 
 /// A table's cells at one size, and the spacing that goes with that size.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(crate) struct TableText<T> {
     /// Every row has a cell for every column (empty where the manuscript has none).
     pub rows: Vec<Vec<T>>,
@@ -312,7 +312,7 @@ impl Flow {
         }
 
         let flow_line = |row_line: &RowLine| FlowLine {
-            line: row_line.line.clone(),
+            line: row_line.line.clone().into(),
             indent: block.indent,
             baseline: row_line.baseline,
             destination: None,

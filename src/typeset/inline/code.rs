@@ -9,7 +9,7 @@
 //! wraps them: code has no word spaces to even out, so Knuth–Plass would
 //! have nothing to optimise.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::line::SetLine;
 use super::linebreak::{Item, FORCED_PENALTY};
@@ -21,7 +21,7 @@ use crate::resources::style::CodeStyle;
 #[derive(Debug, Clone)]
 pub struct Turnover {
     /// Drawn at the line's own indentation before each continuation.
-    pub mark: Rc<Piece>,
+    pub mark: Arc<Piece>,
     /// How much further in than the line's indentation a continuation starts.
     pub indent: f32,
 }
@@ -41,7 +41,7 @@ impl TextSetter<'_> {
             for (i, &(c, face)) in characters.iter().enumerate() {
                 if c == ' ' {
                     prepared.items.push(Item::Glue { width: space.width, stretch: 0.0, shrink: 0.0 });
-                    prepared.payloads.push(Payload::Space(Rc::clone(&space)));
+                    prepared.payloads.push(Payload::Space(Arc::clone(&space)));
                     continue;
                 }
                 let mut utf8 = [0; 4];

@@ -5,6 +5,7 @@ use super::prepare::{Anchor, Payload, Piece, Prepared};
 use crate::typeset::inline::linebreak::{self, Item, Line, Params};
 use crate::layout::{self, Glyphs, Point};
 use crate::resources::style::Justification;
+use std::sync::Arc;
 
 /// One line, its pieces placed from the line's left edge (points).
 #[derive(Debug, Clone, Default)]
@@ -184,9 +185,9 @@ pub fn set_paragraph_alternatives(prepared: Prepared, measure: f32, params: &Par
     if longer.is_none() && shorter.is_none() {
         return (lines, [None, None]);
     }
-    let prepared = std::rc::Rc::new(prepared);
+    let prepared = Arc::new(prepared);
     let unset = |alternative: Option<linebreak::Alternative>| {
-        alternative.map(|a| (UnsetLines { prepared: std::rc::Rc::clone(&prepared), breaks: a.lines, measure, params: *params, justify }, a.extra_demerits))
+        alternative.map(|a| (UnsetLines { prepared: Arc::clone(&prepared), breaks: a.lines, measure, params: *params, justify }, a.extra_demerits))
     };
     (lines, [unset(longer), unset(shorter)])
 }
@@ -195,7 +196,7 @@ pub fn set_paragraph_alternatives(prepared: Prepared, measure: f32, params: &Par
 /// (shared by its settings), where its lines end, and how they are set.
 #[derive(Debug, Clone)]
 pub struct UnsetLines {
-    prepared: std::rc::Rc<Prepared>,
+    prepared: Arc<Prepared>,
     breaks: Vec<Line>,
     measure: f32,
     params: Params,
@@ -250,7 +251,7 @@ fn cut_overlong_words(prepared: &Prepared, measure: f32) -> Option<(Prepared, Ve
         if let (true, [picture]) = (too_wide(item, payload), payload.pieces()) {
             if let Some(narrow) = super::picture::narrowed(picture, room) {
                 cut.items.push(Item::Box { width: narrow.width });
-                cut.payloads.push(Payload::Word(std::rc::Rc::new(narrow)));
+                cut.payloads.push(Payload::Word(Arc::new(narrow)));
                 continue;
             }
         }
@@ -266,7 +267,7 @@ fn cut_overlong_words(prepared: &Prepared, measure: f32) -> Option<(Prepared, Ve
                 cut.payloads.push(Payload::None);
             }
             cut.items.push(Item::Box { width: part.iter().map(|p| p.width).sum() });
-            cut.payloads.push(Payload::Pieces(part.into_iter().map(std::rc::Rc::new).collect()));
+            cut.payloads.push(Payload::Pieces(part.into_iter().map(Arc::new).collect()));
         }
     }
     Some((cut, words))
@@ -275,7 +276,7 @@ fn cut_overlong_words(prepared: &Prepared, measure: f32) -> Option<(Prepared, Ve
 /// `pieces` cut into their clusters (a letter and its marks, a ligature),
 /// each a part: the line breaker then ends a line wherever the measure
 /// does, and the first part shares its line with the words before it.
-fn cut_pieces(pieces: &[std::rc::Rc<Piece>]) -> Vec<Vec<Piece>> {
+fn cut_pieces(pieces: &[Arc<Piece>]) -> Vec<Vec<Piece>> {
     let mut parts = Vec::new();
     for piece in pieces {
         let glyphs: Vec<(&crate::layout::Glyph, &str)> = piece.glyphs.with_texts().collect();

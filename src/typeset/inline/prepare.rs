@@ -130,19 +130,19 @@ impl Piece {
 pub enum Payload {
     /// A word in one piece, as most words are: no vector to allocate and hold
     /// while the whole book waits to be broken into lines.
-    Word(Rc<Piece>),
+    Word(Arc<Piece>),
     /// A word in several pieces: faces change inside it, or it carries a note reference.
-    Pieces(Box<[Rc<Piece>]>),
+    Pieces(Box<[Arc<Piece>]>),
     /// A word space: the space glyph to draw (for copy and paste) and its face.
-    Space(Rc<Piece>),
+    Space(Arc<Piece>),
     /// A break inside a word; `Some` holds the hyphen drawn if the line breaks here.
-    Break(Option<Rc<Piece>>),
+    Break(Option<Arc<Piece>>),
     None,
 }
 
 impl Payload {
     /// The pieces of a word; none for anything else.
-    pub fn pieces(&self) -> &[Rc<Piece>] {
+    pub fn pieces(&self) -> &[Arc<Piece>] {
         match self {
             Payload::Word(piece) => std::slice::from_ref(piece),
             Payload::Pieces(pieces) => pieces,
@@ -254,7 +254,7 @@ pub struct TextSetter<'a> {
     /// Shaping is the costly step; most words recur, so set each (face,
     /// feature set, size, word) once. Keyed by word inside, so a word is
     /// looked up without making a string of it.
-    cache: FxHashMap<(FaceStyle, usize, u32), FxHashMap<String, Rc<Piece>>>,
+    cache: FxHashMap<(FaceStyle, usize, u32), FxHashMap<String, Arc<Piece>>>,
     /// The OpenType feature sets the style asks for, by their tags; text is
     /// shaped with `feature_sets[current_features]`.
     feature_sets: Vec<(Vec<String>, Vec<rustybuzz::Feature>)>,
@@ -272,7 +272,7 @@ pub struct TextSetter<'a> {
     /// The pictures set inline, and the book's to find them in.
     pub pictures: PictureList<'a>,
     /// The hyphen of each face, feature set and size (see [`TextSetter::soft_hyphen`]).
-    hyphens: FxHashMap<(FaceStyle, usize, u32), Rc<Piece>>,
+    hyphens: FxHashMap<(FaceStyle, usize, u32), Arc<Piece>>,
     /// What a hyphen in a word that begins with a capital costs the line
     /// breaker; `None` if there may be none (the style's `hyphenation.capitalised`
     /// and `capitalised_penalty`).
@@ -334,7 +334,7 @@ impl InlineCode {
 }
 
 /// What each paragraph asks of the setter.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TextStyle {
     pub size: f32,
     pub face: FaceStyle,
@@ -344,7 +344,7 @@ pub struct TextStyle {
 
 /// A paragraph's text as the model gives it, and what its setting asks of
 /// the setter: what [`TextSetter::prepare_text`] makes a [`Prepared`] of.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParagraphText<'a> {
     /// Borrowed from the book, except where the typesetter adds to it (a list's label).
     pub inlines: Cow<'a, [Inline]>,
@@ -423,10 +423,10 @@ impl<'a> TextSetter<'a> {
 
     /// [`TextSetter::piece`] without an anchor, shared with every other use of
     /// the same word in the same face, features and size.
-    pub(super) fn shared_piece(&mut self, text: &str, face: FaceStyle, size: f32) -> Rc<Piece> {
+    pub(super) fn shared_piece(&mut self, text: &str, face: FaceStyle, size: f32) -> Arc<Piece> {
         let words = self.cache.entry((face, self.current_features, size.to_bits())).or_default();
         if let Some(piece) = words.get(text) {
-            return Rc::clone(piece);
+            return Arc::clone(piece);
         }
         let right_to_left = super::bidi::runs_right_to_left(text);
         let shaped = self.shaper.shape_in(face, text, &self.feature_sets[self.current_features].1, right_to_left);
@@ -453,8 +453,8 @@ impl<'a> TextSetter<'a> {
             glyphs.push(Glyph::new(g.id, x + g.x_offset as f32 * scale, 0.0), source);
             x += g.x_advance as f32 * scale;
         }
-        let piece = Rc::new(Piece::plain(face, size, glyphs, x));
-        words.insert(text.to_owned(), Rc::clone(&piece));
+        let piece = Arc::new(Piece::plain(face, size, glyphs, x));
+        words.insert(text.to_owned(), Arc::clone(&piece));
         piece
     }
 
@@ -506,7 +506,7 @@ impl<'a> TextSetter<'a> {
 
     /// `text` in `face` in a paragraph set at `size`: inline code (in the
     /// monospaced face) at its own size and with its own features.
-    fn shared_piece_in(&mut self, text: &str, face: FaceStyle, size: f32) -> Rc<Piece> {
+    fn shared_piece_in(&mut self, text: &str, face: FaceStyle, size: f32) -> Arc<Piece> {
         if face != FaceStyle::Mono {
             return self.shared_piece(text, face, size);
         }
@@ -529,18 +529,18 @@ impl<'a> TextSetter<'a> {
     /// its link and rule, in a paragraph set at `size`. The part is set as it
     /// is, not copied into a span of its own: most words are parts of a
     /// longer span, and each copy was an allocation.
-    fn text_piece(&mut self, span: &Span, text: &str, size: f32) -> Rc<Piece> {
+    fn text_piece(&mut self, span: &Span, text: &str, size: f32) -> Arc<Piece> {
         let piece = self.span_piece(span, text, size);
         if span.anchor.is_none() && !span.strike {
             return piece;
         }
         let strike = span.strike.then(|| self.strike_through(&piece));
         let picture = piece.picture();
-        Rc::new(Piece::clone(&piece).marked(span.anchor.clone(), strike, picture))
+        Arc::new(Piece::clone(&piece).marked(span.anchor.clone(), strike, picture))
     }
 
     /// `text`, a part of `span`, in the span's face and shift, in a paragraph set at `size`.
-    fn span_piece(&mut self, span: &Span, text: &str, size: f32) -> Rc<Piece> {
+    fn span_piece(&mut self, span: &Span, text: &str, size: f32) -> Arc<Piece> {
         let Some(feature) = span.shift.feature().filter(|_| span.face != FaceStyle::Mono) else {
             return self.shifted_by_size(span, text, size);
         };
@@ -562,37 +562,37 @@ impl<'a> TextSetter<'a> {
     }
 
     /// `text` in `span`'s face, smaller and moved off the baseline (or as it is, on it).
-    fn shifted_by_size(&mut self, span: &Span, text: &str, size: f32) -> Rc<Piece> {
+    fn shifted_by_size(&mut self, span: &Span, text: &str, size: f32) -> Arc<Piece> {
         if span.shift == Shift::Baseline {
             return self.shared_piece_in(text, span.face, size);
         }
         let piece = self.shared_piece_in(text, span.face, size * SHIFTED_SIZE);
-        Rc::new(Piece { rise: size * span.shift.rise(), ..Piece::clone(&piece) })
+        Arc::new(Piece { rise: size * span.shift.rise(), ..Piece::clone(&piece) })
     }
 
     /// The hyphen drawn where a word in `face` breaks at a hyphenation
     /// point; it copies out as a soft hyphen (nothing), so the word pastes
     /// whole. One for each face, features and size, shared by every break.
-    fn soft_hyphen(&mut self, face: FaceStyle, size: f32) -> Rc<Piece> {
+    fn soft_hyphen(&mut self, face: FaceStyle, size: f32) -> Arc<Piece> {
         let key = (face, self.current_features, size.to_bits());
         if let Some(hyphen) = self.hyphens.get(&key) {
-            return Rc::clone(hyphen);
+            return Arc::clone(hyphen);
         }
         let mut hyphen = self.piece("-", face, size, None);
         if !hyphen.glyphs.is_empty() {
             hyphen.glyphs.set_text(0, "\u{ad}");
         }
-        let hyphen = Rc::new(hyphen);
-        self.hyphens.insert(key, Rc::clone(&hyphen));
+        let hyphen = Arc::new(hyphen);
+        self.hyphens.insert(key, Arc::clone(&hyphen));
         hyphen
     }
 
     /// A picture span's picture at text height, or (should print not have it after all) its alt text.
-    fn picture_piece(&mut self, span: &Span, size: f32) -> Rc<Piece> {
+    fn picture_piece(&mut self, span: &Span, size: f32) -> Arc<Piece> {
         let template = self.shared_piece(" ", span.face, size);
         let image = span.picture.as_deref().expect("a picture span");
         match self.pictures.piece(image, self.fonts.get(span.face), size, &template) {
-            Some(piece) => Rc::new(piece),
+            Some(piece) => Arc::new(piece),
             None => self.shared_piece(&span.text, span.face, size),
         }
     }
@@ -602,7 +602,7 @@ impl<'a> TextSetter<'a> {
     /// size; otherwise the fallback (lining) figures, smaller and raised. Each
     /// with the marks' own features, never the text's: old-style figures
     /// would hang ³ ⁴ ⁵ ⁷ ⁹ lower than ¹ ² ⁶ ⁸.
-    fn note_mark(&mut self, text: &str, size: f32) -> Rc<Piece> {
+    fn note_mark(&mut self, text: &str, size: f32) -> Arc<Piece> {
         let around = self.current_features;
         let marks = std::mem::take(&mut self.note_marks);
         self.use_features(&marks.fallback_features);
@@ -615,7 +615,7 @@ impl<'a> TextSetter<'a> {
         } else {
             self.use_features(&marks.fallback_features);
             let smaller = self.shared_piece(text, FaceStyle::Regular, size * marks.size);
-            Rc::new(Piece { rise: size * marks.rise, ..Piece::clone(&smaller) })
+            Arc::new(Piece { rise: size * marks.rise, ..Piece::clone(&smaller) })
         };
         self.current_features = around;
         self.note_marks = marks;
@@ -624,11 +624,11 @@ impl<'a> TextSetter<'a> {
 
     /// The piece of a span that is one piece whatever its text (a note's
     /// mark, a picture); `None` for an empty one.
-    fn whole_span_piece(&mut self, span: &Span, size: f32) -> Option<Rc<Piece>> {
+    fn whole_span_piece(&mut self, span: &Span, size: f32) -> Option<Arc<Piece>> {
         Some(match &span.anchor {
             _ if span.picture.is_some() => self.picture_piece(span, size),
             _ if span.text.is_empty() => return None,
-            Some(Anchor::NoteRef { .. }) => Rc::new(Piece::clone(&self.note_mark(&span.text, size)).with_anchor(span.anchor.clone())),
+            Some(Anchor::NoteRef { .. }) => Arc::new(Piece::clone(&self.note_mark(&span.text, size)).with_anchor(span.anchor.clone())),
             _ => self.text_piece(span, &span.text, size),
         })
     }
@@ -676,6 +676,16 @@ impl<'a> TextSetter<'a> {
 
     /// The characters the faces could not draw in the text set so far, each
     /// reported once, in order; the setter starts a new list.
+    /// The characters its faces could not draw so far, as met (see [`TextSetter::take_missing`]).
+    pub(crate) fn missing_so_far(&self) -> &[MissingGlyph] {
+        &self.missing
+    }
+
+    /// Takes up what another setter with the same settings found setting text this one does not set again.
+    pub(crate) fn take_up_missing(&mut self, missing: &[MissingGlyph]) {
+        self.missing.extend_from_slice(missing);
+    }
+
     pub fn take_missing(&mut self) -> Vec<MissingGlyph> {
         let mut missing = std::mem::take(&mut self.missing);
         missing.sort();
@@ -733,7 +743,7 @@ impl<'a> TextSetter<'a> {
                 // as wide as a letter.
                 let mut space = match word.first().map(|(s, _)| s.face) {
                     Some(face) if face != style.face && face != FaceStyle::Mono => self.shared_piece(" ", face, style.size),
-                    _ => Rc::clone(&space),
+                    _ => Arc::clone(&space),
                 };
                 // A space inside a link's text is part of the link, so that the
                 // link is one clickable area on each line, not one for each word.
@@ -745,7 +755,7 @@ impl<'a> TextSetter<'a> {
                 if link.is_some() || strike {
                     let strike = strike.then(|| self.strike_through(&space));
                     let picture = space.picture();
-                    space = Rc::new(Piece::clone(&space).marked(link.cloned(), strike, picture));
+                    space = Arc::new(Piece::clone(&space).marked(link.cloned(), strike, picture));
                 }
                 let language = word.first().and_then(|(s, _)| s.lang.as_deref()).or(language);
                 // Looked up again only where the language changes: nearly every word is in its paragraph's.
@@ -785,7 +795,7 @@ impl<'a> TextSetter<'a> {
     /// A word's boxes and breaks: cut into fragments at hyphenation points,
     /// after explicit dashes and between ideographs, each fragment a box.
     /// `pieces` is room for a fragment's pieces, kept from word to word.
-    fn push_word(&mut self, word: &[(&Span, &str)], style: TextStyle, prepared: &mut Prepared, pieces: &mut Vec<Rc<Piece>>) {
+    fn push_word(&mut self, word: &[(&Span, &str)], style: TextStyle, prepared: &mut Prepared, pieces: &mut Vec<Arc<Piece>>) {
         let &[(span, text)] = word else { return self.push_word_parts(word, style, prepared, pieces) };
         if span.anchor.is_some() || span.strike || span.picture.is_some() || span.face == FaceStyle::Mono {
             return self.push_word_parts(word, style, prepared, pieces);
@@ -810,7 +820,7 @@ impl<'a> TextSetter<'a> {
     }
 
     /// [`TextSetter::push_word`], the word's parts cut and set anew.
-    fn push_word_parts(&mut self, word: &[(&Span, &str)], style: TextStyle, prepared: &mut Prepared, pieces: &mut Vec<Rc<Piece>>) {
+    fn push_word_parts(&mut self, word: &[(&Span, &str)], style: TextStyle, prepared: &mut Prepared, pieces: &mut Vec<Arc<Piece>>) {
         let address = looks_like_an_address(word.iter().map(|&(_, text)| text));
         for &(span, text) in word {
             if span.anchor.as_ref().is_some_and(|a| !a.is_uri()) || span.picture.is_some() {
@@ -834,7 +844,7 @@ impl<'a> TextSetter<'a> {
 
     /// One fragment of a word (its `pieces`, emptied), and the break after it
     /// with the face of the text before the break.
-    fn push_fragment(&mut self, pieces: &mut Vec<Rc<Piece>>, break_after: Option<(Cut, FaceStyle)>, style: TextStyle, prepared: &mut Prepared) {
+    fn push_fragment(&mut self, pieces: &mut Vec<Arc<Piece>>, break_after: Option<(Cut, FaceStyle)>, style: TextStyle, prepared: &mut Prepared) {
         let width = pieces.iter().map(|p| p.width).sum();
         let hang = pieces.last().map_or(0.0, |p| self.hang(p));
         prepared.items.push(Item::Box { width });

@@ -405,7 +405,7 @@ impl Job<'_> {
                         // Taken out, so that its lines are freed with the last edition's flow that holds them.
                         let body = reader_body.take().and_then(|()| crate::parallel::idle_while(|| self.reader_body.wait().lock().ok()?.take()));
                         let sharing = match (body, &reader_style) {
-                            (Some(body), Some(reader_style)) => typeset::Sharing::TakeUp { body, style: reader_style, book },
+                            (Some(body), Some(reader_style)) => typeset::Sharing::TakeUp { body: Box::new(body), style: reader_style, book },
                             _ => typeset::Sharing::Alone,
                         };
                         let stack = typeset::stack_pamphlet(book, images, set, family, hyphenator.as_ref(), sharing, &mut candidate.timings);

@@ -131,7 +131,7 @@ pub(crate) fn stack(book: &Book, images: &Images, style: &Style, fonts: &FontFam
     // Pictures set inline join the figures' in the document's list.
     setter.pictures = inline::picture::PictureList { images: Some(images), placed: collected.pictures };
     let mut flow = Flow { outline: collected.outline, sections: collected.sections, run_keys: collected.run_keys, tagging: collected.tagging, vary: flow::stack::Vary::of(style), ..Flow::default() };
-    let blocks_taken_up = taken_up.as_ref().map_or(0, StackedBody::blocks);
+    let blocks_taken_up = taken_up.as_ref().map_or(0, |body| body.blocks());
     let mut unhyphenated_languages = taken_up.map(|body| body.take_up(&mut flow, &mut setter)).unwrap_or_default();
     // Prepare (looking up hyphenation points is part of it), then break lines,
     // a galley at a time: a prepared paragraph takes more room than its set
@@ -333,7 +333,7 @@ mod tests {
         let (reader, booklet) = (style("reader-a5.toml"), style("booklet-a5.toml"));
         let (reader_stack, body) = reader_keeping_body(&article, &reader);
         let blocks = body.blocks();
-        let sharing = super::Sharing::TakeUp { body, style: &reader, book: &article.book };
+        let sharing = super::Sharing::TakeUp { body: Box::new(body), style: &reader, book: &article.book };
         let taking_up = super::stack(&article.book, &article.images, &booklet, &article.fonts, article.hyphenator.as_ref(), sharing, &mut super::Timings::new());
         let alone = article.stacked(&booklet);
         let shared = lines_shared(&taking_up, &reader_stack);
@@ -357,7 +357,7 @@ mod tests {
         other_book.chapters[0].sections[0].blocks.remove(0);
         for (style, book) in [(&looser, &article.book), (&booklet, &other_book)] {
             let (reader_stack, body) = reader_keeping_body(&article, &reader);
-            let sharing = super::Sharing::TakeUp { body, style: &reader, book: &article.book };
+            let sharing = super::Sharing::TakeUp { body: Box::new(body), style: &reader, book: &article.book };
             let stack = super::stack(book, &article.images, style, &article.fonts, article.hyphenator.as_ref(), sharing, &mut super::Timings::new());
             assert_eq!(lines_shared(&stack, &reader_stack), 0);
         }

@@ -48,7 +48,7 @@ pub(crate) enum Sharing<'s> {
     Keep(&'s mut dyn FnMut(Option<StackedBody>)),
     /// Takes up `body`, stacked from `book` by an edition with `style`, where
     /// its own material is the same.
-    TakeUp { body: StackedBody, style: &'s Style, book: &'s Book },
+    TakeUp { body: Box<StackedBody>, style: &'s Style, book: &'s Book },
 }
 
 impl StackedBody {

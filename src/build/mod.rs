@@ -396,8 +396,8 @@ impl Job<'_> {
                 // Waited for only when the reader's pages are this booklet's, once its own text is stacked.
                 let reader_style = self.reader_style().ok().filter(|reader| self.pdf_too && same_text_block(reader, &style));
                 let mut reader_page_breaking = reader_style.is_some().then_some(None);
-                // The A4 booklet takes up the reader's body, where its own is the same.
-                let mut reader_body = (edition == Edition::BookletA4 && reader_style.is_some()).then_some(());
+                // Waited for only when the reader keeps it (`a4_takes_up_body_of`), before its own text is stacked.
+                let mut reader_body = (edition == Edition::BookletA4 && reader_style.as_ref().is_some_and(|reader| self.a4_takes_up_body_of(reader))).then_some(());
                 let mut kept = None;
                 let fitted = fit::fit(&style, self.options.pages, notes_may_run_on, |set, colophon| {
                     let mut candidate = Made::new();

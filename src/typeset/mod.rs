@@ -121,7 +121,7 @@ pub(crate) fn stack(book: &Book, images: &Images, style: &Style, fonts: &FontFam
         Sharing::TakeUp { body, style: their_style, book: their_book } if shared_body::sets_text_alike(style, their_style) => timings.time(stage::TEXT, || {
             let their_book = &*flow::links::for_print(their_book, their_style.links);
             let theirs = collect::collect(their_book, their_style, images);
-            (body.is_set_as(&collected, style, &theirs, their_style).then_some(body), None)
+            (body.is_set_as(&collected, &theirs).then_some(body), None)
         }),
         Sharing::Keep(keep) => (None, Some(keep)),
         _ => (None, None),

@@ -69,14 +69,14 @@ impl StackedBody {
         }
     }
 
-    /// Whether `collected`, stacked with `style`, sets its first blocks as
-    /// this body sets them: they are those of `theirs`, the material the body
-    /// was stacked from with `their_style`, set alike with the same pictures
-    /// (the faces and the images are the build's, the same for every edition).
-    pub(crate) fn is_set_as(&self, collected: &Collected<ParagraphText>, style: &Style, theirs: &Collected<ParagraphText>, their_style: &Style) -> bool {
+    /// Whether `collected`, set alike ([`sets_text_alike`]), sets its first
+    /// blocks as this body sets them: they are those of `theirs`, the material
+    /// the body was stacked from, with the same pictures (the faces and the
+    /// images are the build's, the same for every edition).
+    pub(crate) fn is_set_as(&self, collected: &Collected<ParagraphText>, theirs: &Collected<ParagraphText>) -> bool {
         let n = self.blocks;
         let same_pictures = collected.pictures.len() == theirs.pictures.len() && collected.pictures.iter().zip(&theirs.pictures).all(|(a, b)| Arc::ptr_eq(a, b));
-        sets_text_alike(style, their_style) && same_pictures && collected.material.len() >= n && theirs.material.len() >= n && collected.material[..n] == theirs.material[..n]
+        same_pictures && collected.material.len() >= n && theirs.material.len() >= n && collected.material[..n] == theirs.material[..n]
     }
 
     /// How many blocks of the material the body sets.

@@ -91,6 +91,45 @@ pub fn map<T: Sync, R: Send>(pieces: &[T], make: impl Fn(&T) -> R + Sync) -> Vec
     made.into_iter().map(|slot| slot.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).expect("every piece is made before the scope ends")).collect()
 }
 
+/// How many pieces [`pipeline`]'s producer may be ahead of its consumer: enough
+/// that neither waits on the other's every piece, few enough that what waits
+/// between them stays small.
+const PIPELINE_AHEAD: usize = 2;
+
+/// `produce` hands pieces, in order, to the function it is given, and each is
+/// `consume`d in that order. With an idle core the two overlap: `consume` works
+/// through the pieces on a thread of its own (counted [`Working`]) while
+/// `produce` makes the next ones, at most [`PIPELINE_AHEAD`] waiting between them;
+/// otherwise each piece is consumed as it is handed over. What is made is the
+/// same either way. A panic on either side is the caller's.
+pub fn pipeline<T: Send>(produce: impl FnOnce(&mut dyn FnMut(T)), mut consume: impl FnMut(T) + Send) {
+    if idle_cores() == 0 {
+        produce(&mut consume);
+        return;
+    }
+    let (hand_over, pieces) = std::sync::mpsc::sync_channel::<T>(PIPELINE_AHEAD);
+    std::thread::scope(|scope| {
+        let consumer = scope.spawn(move || {
+            let _working = Working::start();
+            for piece in pieces {
+                consume(piece);
+            }
+        });
+        {
+            // Dropped before the join, so that the consumer's loop ends. A consumer
+            // that panicked takes no more pieces: the rest are dropped, and its panic
+            // is resumed below.
+            let hand_over = hand_over;
+            produce(&mut |piece| {
+                let _ = hand_over.send(piece);
+            });
+        }
+        if let Err(panic) = consumer.join() {
+            std::panic::resume_unwind(panic);
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +150,19 @@ mod tests {
     fn a_helpers_panic_is_the_callers() {
         let pieces: Vec<u32> = (0..64).collect();
         let outcome = std::panic::catch_unwind(|| map(&pieces, |&n| if n == 63 { panic!("piece 63") } else { n }));
+        assert!(outcome.is_err());
+    }
+
+    #[test]
+    fn a_pipeline_consumes_every_piece_in_order() {
+        let mut consumed = Vec::new();
+        pipeline(|hand_over| (0..500u32).for_each(|n| hand_over(n)), |n| consumed.push(n));
+        assert_eq!(consumed, (0..500).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_consumers_panic_is_the_callers() {
+        let outcome = std::panic::catch_unwind(|| pipeline(|hand_over| (0..100u32).for_each(|n| hand_over(n)), |n| assert!(n < 50, "piece {n}")));
         assert!(outcome.is_err());
     }
 }

@@ -137,28 +137,22 @@ pub(crate) fn stack(book: &Book, images: &Images, style: &Style, fonts: &FontFam
     // a galley at a time: a prepared paragraph takes more room than its set
     // lines, and preparing a long book whole before breaking any of it held
     // both (22 MB more at the peak). Each galley goes through both steps whole.
-    // A galley ends where the notes open, so that their opening's place in the flow is known.
+    // The material before the notes' opening is stacked apart from the rest, so
+    // that the opening's place in the flow, and the body before it, are known.
     let mut notes_opening = collected.notes_opening;
-    let notes_open_at = notes_opening.as_ref().map(|opening| opening.at);
-    let mut material = collected.material.into_iter().enumerate().skip(blocks_taken_up).peekable();
-    while material.peek().is_some() {
-        let mut galley = Vec::with_capacity(GALLEY);
-        while let Some(&(index, _)) = material.peek() {
-            if galley.len() == GALLEY || (!galley.is_empty() && notes_open_at == Some(index)) {
-                break;
-            }
-            if let Some(opening) = notes_opening.as_mut().filter(|_| notes_open_at == Some(index)) {
-                if let Some(keep) = keep.take() {
-                    keep(Some(StackedBody::of(&flow, index, &setter)));
-                }
-                // From a place in the material to its place in the flow: a forced break is one item.
-                opening.at = flow.items.len();
-            }
-            galley.extend(material.next().map(|(_, m)| m));
+    let mut material = collected.material;
+    let notes_open_at = notes_opening.as_ref().map_or(material.len(), |opening| opening.at.clamp(blocks_taken_up, material.len()));
+    let notes = material.split_off(notes_open_at);
+    material.drain(..blocks_taken_up.min(material.len()));
+    stack_galleys(&mut flow, &mut setter, material, &params, timings);
+    if let Some(opening) = notes_opening.as_mut().filter(|_| !notes.is_empty()) {
+        if let Some(keep) = keep.take() {
+            keep(Some(StackedBody::of(&flow, notes_open_at, &setter)));
         }
-        let prepared = timings.time(stage::TEXT, || galley.into_iter().map(|m| m.map_text(|text| setter.prepare_text(text))).collect());
-        timings.time(stage::LINE_BREAKING, || flow.stack(prepared, &params));
+        // From a place in the material to its place in the flow: a forced break is one item.
+        opening.at = flow.items.len();
     }
+    stack_galleys(&mut flow, &mut setter, notes, &params, timings);
     if let Some(keep) = keep {
         keep(None);
     }
@@ -170,6 +164,25 @@ pub(crate) fn stack(book: &Book, images: &Images, style: &Style, fonts: &FontFam
     unhyphenated_languages.sort();
     unhyphenated_languages.dedup();
     Stack { flow, notes_opening, missing_glyphs, cut_words, unhyphenated_languages, small_pictures, pictures_without_alt, page_breaking: None }
+}
+
+/// Prepares `material` and breaks its lines into `flow`, a galley at a time.
+/// With a core idle the two steps overlap (`parallel::pipeline`): the next
+/// galley is prepared while the lines of the last are broken; the flow is the same.
+fn stack_galleys(flow: &mut Flow, setter: &mut TextSetter, material: Vec<collect::Material<inline::prepare::ParagraphText>>, params: &inline::linebreak::Params, timings: &mut Timings) {
+    let mut line_breaking = Timings::new();
+    let mut material = material.into_iter().peekable();
+    crate::parallel::pipeline(
+        |hand_over| {
+            while material.peek().is_some() {
+                let galley: Vec<_> = material.by_ref().take(GALLEY).collect();
+                let prepared = timings.time(stage::TEXT, || galley.into_iter().map(|m| m.map_text(|text| setter.prepare_text(text))).collect::<Vec<_>>());
+                hand_over(prepared);
+            }
+        },
+        |prepared| line_breaking.time(stage::LINE_BREAKING, || flow.stack(prepared, params)),
+    );
+    timings.merge(line_breaking);
 }
 
 impl Stack {

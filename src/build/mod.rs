@@ -159,11 +159,11 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
     let path = manuscript_file(&options.manuscript)?;
     // The same checks as `quire check`: a manuscript with errors is never built.
     let resources = resources_for(&path, options.resources.as_deref());
+    memory::suit_pages_to(&path);
     let checked = timings.time(stage::CHECK, || check::check(&path, &resources));
     let (Some(book), Some(family)) = (checked.book, checked.fonts) else {
         return Err(BuildError::Manuscript(checked.diagnostics));
     };
-    memory::suit_pages_to(&book);
     let mut warnings = checked.diagnostics;
     let reported = checked.unsupported_characters;
     // A book's editions are named after its folder, a manuscript's after its file.

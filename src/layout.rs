@@ -257,6 +257,9 @@ pub struct GlyphRun {
     /// Left end of the baseline where glyph offsets start.
     pub origin: Point,
     pub glyphs: Glyphs,
+    /// Vertical shift of the whole run, positive *up* (a superscript, a note
+    /// mark); usually 0. A run is one piece of a line, in one look.
+    pub rise: f32,
     /// Horizontal scale of the glyph shapes: 1 for none, 1.02 for letters
     /// widened by 2 % (font expansion, as pdfTeX's hz). Glyph positions are
     /// already scaled; this only widens the outlines.
@@ -269,8 +272,8 @@ pub struct GlyphRun {
 /// to one text.
 ///
 /// A long book has about a million glyphs per print edition. Their texts live
-/// in one string and each glyph keeps only its text's length, so a glyph is 16
-/// plain bytes: a string per glyph was most of a build's memory, and copying
+/// in one string and each glyph keeps only its text's length, so a glyph is 12
+/// plain bytes (its rise is its run's): a string per glyph was most of a build's memory, and copying
 /// the typesetter's pieces of words cost an allocation per glyph.
 ///
 /// A copy shares them, until either changes them: the lines one edition took
@@ -297,8 +300,6 @@ pub struct Glyph {
     pub id: u16,
     /// Horizontal position of the glyph's origin, relative to the run origin.
     pub x: f32,
-    /// Vertical shift, positive *up* (superscripts); usually 0.
-    pub rise: f32,
     /// Length in bytes of the glyph's text in [`Glyphs`]'s string. Not
     /// smaller than u32: a cluster of thousands of combining marks is one text.
     text_len: u32,
@@ -306,8 +307,8 @@ pub struct Glyph {
 
 impl Glyph {
     /// A glyph whose text is given when it joins a [`Glyphs`].
-    pub fn new(id: u16, x: f32, rise: f32) -> Glyph {
-        Glyph { id, x, rise, text_len: 0 }
+    pub fn new(id: u16, x: f32) -> Glyph {
+        Glyph { id, x, text_len: 0 }
     }
 }
 
@@ -392,7 +393,7 @@ impl Glyphs {
 }
 
 // The size the memory figures in the doc comment of `Glyphs` rest on.
-const _: () = assert!(std::mem::size_of::<Glyph>() == 16);
+const _: () = assert!(std::mem::size_of::<Glyph>() == 12);
 
 fn text_len(text: &str) -> u32 {
     u32::try_from(text.len()).expect("a glyph's text is shorter than 4 GiB")
@@ -498,8 +499,8 @@ mod tests {
     #[test]
     fn a_copy_shares_the_glyphs_until_either_changes() {
         let mut original = Glyphs::default();
-        original.push(Glyph::new(1, 0.0, 0.0), "f");
-        original.push(Glyph::new(2, 5.0, 0.0), "i");
+        original.push(Glyph::new(1, 0.0), "f");
+        original.push(Glyph::new(2, 5.0), "i");
         let mut copy = original.clone();
         assert!(Arc::ptr_eq(&copy.shared, &original.shared), "a copy holds glyphs of its own");
         copy.set_text(1, "i ");
@@ -514,24 +515,23 @@ mod tests {
     #[test]
     fn each_glyph_keeps_its_own_text_through_changes() {
         let mut glyphs = Glyphs::default();
-        glyphs.push(Glyph::new(1, 0.0, 0.0), "fi");
-        glyphs.push(Glyph::new(2, 5.0, 0.0), "é");
-        glyphs.push(Glyph::new(3, 9.0, 0.0), "");
-        glyphs.push(Glyph::new(4, 9.0, 0.0), " ");
+        glyphs.push(Glyph::new(1, 0.0), "fi");
+        glyphs.push(Glyph::new(2, 5.0), "é");
+        glyphs.push(Glyph::new(3, 9.0), "");
+        glyphs.push(Glyph::new(4, 9.0), " ");
         glyphs.set_text(1, "e\u{301}");
-        glyphs.insert(3, Glyph::new(5, 9.0, 2.0), "x");
-        glyphs.insert(0, Glyph::new(6, -1.0, 0.0), "");
+        glyphs.insert(3, Glyph::new(5, 9.0), "x");
+        glyphs.insert(0, Glyph::new(6, -1.0), "");
         glyphs.set_text(5, "\u{a0}");
         glyphs[2].x = 6.0;
         assert_eq!(texts(&glyphs), [(6, ""), (1, "fi"), (2, "e\u{301}"), (3, ""), (5, "x"), (4, "\u{a0}")]);
         assert_eq!(glyphs.text(), "fie\u{301}x\u{a0}");
         assert_eq!(glyphs[2].x, 6.0);
-        assert_eq!(glyphs[4].rise, 2.0);
         assert_eq!(glyphs.last_text(), Some("\u{a0}"));
         assert_eq!(Glyphs::default().last_text(), None);
         // Appended glyphs keep their texts and move where they are told.
         let mut line = Glyphs::default();
-        line.push(Glyph::new(7, 0.0, 0.0), "a");
+        line.push(Glyph::new(7, 0.0), "a");
         line.append_moved(&glyphs, |x| x * 2.0 + 10.0);
         assert_eq!(texts(&line)[1..], texts(&glyphs)[..]);
         assert_eq!(line.text(), "afie\u{301}x\u{a0}");
@@ -543,9 +543,9 @@ mod tests {
     fn a_cluster_of_many_marks_is_one_text() {
         let cluster = format!("a{}", "\u{301}".repeat(40_000));
         let mut glyphs = Glyphs::default();
-        glyphs.push(Glyph::new(1, 0.0, 0.0), &cluster);
-        glyphs.push(Glyph::new(2, 0.0, 0.0), "");
-        glyphs.push(Glyph::new(3, 5.0, 0.0), "b");
+        glyphs.push(Glyph::new(1, 0.0), &cluster);
+        glyphs.push(Glyph::new(2, 0.0), "");
+        glyphs.push(Glyph::new(3, 5.0), "b");
         assert_eq!(texts(&glyphs), [(1, cluster.as_str()), (2, ""), (3, "b")]);
     }
 }

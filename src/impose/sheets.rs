@@ -195,11 +195,11 @@ mod tests {
     fn pamphlet(pages: usize, width: f32, height: f32) -> Document {
         let page = |i: usize| {
             let mut glyphs = Glyphs::default();
-            glyphs.push(Glyph::new(i as u16, 0.0, 0.0), &i.to_string());
+            glyphs.push(Glyph::new(i as u16, 0.0), &i.to_string());
             Page {
                 width,
                 height,
-                items: vec![Item::Glyphs(GlyphRun { font: 0, size: 10.0, origin: Point { x: 50.0, y: 60.0 }, glyphs, horizontal_scale: 1.0 })],
+                items: vec![Item::Glyphs(GlyphRun { font: 0, size: 10.0, origin: Point { x: 50.0, y: 60.0 }, glyphs, rise: 0.0, horizontal_scale: 1.0 })],
                 links: Vec::new(),
                 destinations: Vec::new(),
                 marks: Vec::new(),

@@ -52,11 +52,11 @@ pub(super) fn signature_number(index: usize, fonts: &[FontResource], fold: f32, 
     let mut x = 0.0;
     for c in text.chars() {
         let id = face.glyph_index(c)?;
-        glyphs.push(Glyph::new(id.0, x, 0.0), c.encode_utf8(&mut [0; 4]));
+        glyphs.push(Glyph::new(id.0, x), c.encode_utf8(&mut [0; 4]));
         x += f32::from(face.glyph_hor_advance(id)?) * scale;
     }
     let origin = Point { x: fold + NUMBER_FROM_FOLD, y: sheet_height - NUMBER_BASELINE_ABOVE_FOOT };
-    Some(Item::Glyphs(GlyphRun { font: regular, size: NUMBER_SIZE, origin, glyphs, horizontal_scale: 1.0 }))
+    Some(Item::Glyphs(GlyphRun { font: regular, size: NUMBER_SIZE, origin, glyphs, rise: 0.0, horizontal_scale: 1.0 }))
 }
 
 #[cfg(test)]

@@ -108,16 +108,15 @@ pub(super) fn page(page: &Page, fonts: &[Option<EmbeddedFont>], structure: Optio
     out
 }
 
-/// Writes a run as segments of one `Tm` + one `TJ` each. A segment ends where
-/// the rise changes (the rise goes into the text matrix, so a superscript is a
-/// segment of its own) and around every glyph that needs `/ActualText`.
+/// Writes a run as segments of one `Tm` + one `TJ` each. A segment ends
+/// around every glyph that needs `/ActualText`.
 fn glyph_run(out: &mut Vec<u8>, run: &GlyphRun, font: &EmbeddedFont, page_height: f32, font_settings: &mut FontSettings) {
     let mut glyphs = run.glyphs.with_texts().enumerate().peekable();
     while let Some((start, (first, text))) = glyphs.next() {
         let spanned = needs_actual_text(font, first, text);
         let mut end = start + 1;
         if !spanned {
-            while glyphs.next_if(|(_, (g, text))| g.rise == first.rise && !needs_actual_text(font, g, text)).is_some() {
+            while glyphs.next_if(|(_, (g, text))| !needs_actual_text(font, g, text)).is_some() {
                 end += 1;
             }
         }
@@ -258,7 +257,7 @@ fn segment(
     };
     let origin_x = f64::from(run.origin.x);
     let x0 = origin_x + f64::from(glyphs[0].x);
-    let y = f64::from(page_height) - f64::from(run.origin.y) + f64::from(glyphs[0].rise);
+    let y = f64::from(page_height) - f64::from(run.origin.y) + f64::from(run.rise);
 
     // A font change before each segment, as the writer always did: a reader
     // that merges runs by font then cannot merge two segments.

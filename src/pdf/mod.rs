@@ -246,8 +246,8 @@ fn validate(doc: &Document) -> Result<(), PdfError> {
                             run.size
                         )));
                     }
-                    finite_all(&[run.origin.x, run.origin.y])
-                        && run.glyphs.iter().all(|g| finite_all(&[g.x, g.rise]))
+                    finite_all(&[run.origin.x, run.origin.y, run.rise])
+                        && run.glyphs.iter().all(|g| finite_all(&[g.x]))
                 }
                 Item::Rule {
                     from,

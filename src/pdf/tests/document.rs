@@ -268,6 +268,7 @@ fn bad_input_is_an_error_not_a_panic() {
         size: 10.0,
         origin: pt(0.0, 0.0),
         glyphs: Glyphs::default(),
+        rise: 0.0,
         horizontal_scale: 1.0,
     }));
     assert!(write_pdf(&doc).is_err());
@@ -307,6 +308,7 @@ fn odd_but_valid_input_still_writes() {
         size: 10.0,
         origin: pt(0.0, 0.0),
         glyphs: Glyphs::default(),
+        rise: 0.0,
         horizontal_scale: 1.0,
     }));
     doc.pages[0].items.push(Item::Rule {

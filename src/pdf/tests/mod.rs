@@ -44,21 +44,30 @@ fn fonts() -> Vec<FontResource> {
 
 /// Sets `text` from `origin`, one glyph per char except "fi" (the ligature
 /// glyph, text "fi"). Word spaces get `stretch` extra points, as justification
-/// would; `^` makes the next char a superscript (same size, raised).
-fn run(
+/// would; `^` makes the next char a superscript (same size, raised), a run of its own.
+fn runs(
     fonts: &[FontResource],
     font: FontId,
     size: f32,
     origin: Point,
     text: &str,
     stretch: f32,
-) -> GlyphRun {
+) -> Vec<GlyphRun> {
     let face = ttf_parser::Face::parse(&fonts[font].data, 0).unwrap();
     let scale = size / face.units_per_em() as f32;
     let fi = face
         .glyph_index('\u{FB01}')
         .expect("Libertine has an fi ligature");
-    let mut glyphs = Glyphs::default();
+    let new_run = |x: f32, rise: f32| GlyphRun {
+        font,
+        size,
+        origin: pt(origin.x + x, origin.y),
+        glyphs: Glyphs::default(),
+        rise,
+        horizontal_scale: 1.0,
+    };
+    // Each run with where it starts, from `origin`.
+    let mut runs: Vec<(f32, GlyphRun)> = Vec::new();
     let mut x = 0.0;
     let mut rise = 0.0;
     let mut chars = text.chars().peekable();
@@ -77,20 +86,32 @@ fn run(
                 c.to_string(),
             )
         };
-        glyphs.push(Glyph::new(id.0, x, rise), &text);
+        if runs.last().is_none_or(|(_, last)| last.rise != rise) {
+            runs.push((x, new_run(x, rise)));
+        }
+        let (start, run) = runs.last_mut().unwrap();
+        run.glyphs.push(Glyph::new(id.0, x - *start), &text);
         rise = 0.0;
         x += face.glyph_hor_advance(id).unwrap() as f32 * scale;
         if c == ' ' {
             x += stretch;
         }
     }
-    GlyphRun {
-        font,
-        size,
-        origin,
-        glyphs,
-        horizontal_scale: 1.0,
-    }
+    runs.into_iter().map(|(_, run)| run).collect()
+}
+
+/// [`runs`] of a text without superscripts: one run.
+fn run(
+    fonts: &[FontResource],
+    font: FontId,
+    size: f32,
+    origin: Point,
+    text: &str,
+    stretch: f32,
+) -> GlyphRun {
+    let mut runs = runs(fonts, font, size, origin, text, stretch);
+    assert_eq!(runs.len(), 1, "{text:?} has a superscript: use `runs`");
+    runs.remove(0)
 }
 
 fn pt(x: f32, y: f32) -> Point {
@@ -99,7 +120,7 @@ fn pt(x: f32, y: f32) -> Point {
 
 fn sample() -> Document {
     let fonts = fonts();
-    let page1 = Page {
+    let mut page1 = Page {
         width: PAGE_W,
         height: PAGE_H,
         items: vec![
@@ -111,14 +132,6 @@ fn sample() -> Document {
                 pt(50.0, 120.0),
                 "The first office had a fine view.",
                 1.5,
-            )),
-            Item::Glyphs(run(
-                &fonts,
-                REGULAR,
-                11.0,
-                pt(50.0, 134.0),
-                "A note^1 follows here.",
-                0.0,
             )),
             Item::Glyphs(run(
                 &fonts,
@@ -158,6 +171,10 @@ fn sample() -> Document {
         marks: Vec::new(),
         begins_at: None,
     };
+    // The note mark raised in a run of its own, as the typesetter sets one.
+    let note_line = runs(&fonts, REGULAR, 11.0, pt(50.0, 134.0), "A note^1 follows here.", 0.0);
+    assert_eq!(note_line.len(), 3);
+    page1.items.splice(2..2, note_line.into_iter().map(Item::Glyphs));
     let page2 = Page {
         width: PAGE_W,
         height: PAGE_H,

@@ -388,14 +388,7 @@ pub(super) fn place_line(page: &mut layout::Page, line: FlowLine, left: f32, top
 }
 
 pub(super) fn run(piece: Piece, origin: Point) -> GlyphRun {
-    let mut glyphs = piece.glyphs;
-    // Changed only where they differ: glyphs shared with another edition's (see `Glyphs`) are copied to be changed.
-    if glyphs.iter().any(|g| g.rise != piece.rise) {
-        for g in &mut glyphs {
-            g.rise = piece.rise;
-        }
-    }
-    GlyphRun { font: piece.face.index(), size: piece.size, origin, glyphs, horizontal_scale: piece.scale }
+    GlyphRun { font: piece.face.index(), size: piece.size, origin, glyphs: piece.glyphs, rise: piece.rise, horizontal_scale: piece.scale }
 }
 
 #[cfg(test)]

@@ -289,7 +289,7 @@ fn cut_pieces(pieces: &[Arc<Piece>]) -> Vec<Vec<Piece>> {
             }
             let mut part = crate::layout::Glyphs::with_capacity(end - start, 0);
             for (g, text) in &glyphs[start..end] {
-                part.push(crate::layout::Glyph::new(g.id, g.x - x_of(start), g.rise), text);
+                part.push(crate::layout::Glyph::new(g.id, g.x - x_of(start)), text);
             }
             parts.push(vec![Piece { glyphs: part, width: x_of(end) - x_of(start), ..Piece::clone(piece) }]);
             start = end;

@@ -450,7 +450,7 @@ impl<'a> TextSetter<'a> {
                 // Reported when the word is first set; the report is per character anyway.
                 self.missing.extend(source.chars().map(|character| MissingGlyph { character, face, substituted: false }));
             }
-            glyphs.push(Glyph::new(g.id, x + g.x_offset as f32 * scale, 0.0), source);
+            glyphs.push(Glyph::new(g.id, x + g.x_offset as f32 * scale), source);
             x += g.x_advance as f32 * scale;
         }
         let piece = Arc::new(Piece::plain(face, size, glyphs, x));

@@ -104,7 +104,7 @@ pub fn write_pdf_kept(doc: &Document, standard: PdfStandard, store: &dyn KeptByt
     };
     let mut warnings: Vec<PdfWarnMsg> = Vec::new();
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
-    structure::finish(&mut lo, doc, &fonts, standard)?;
+    let written = structure::finish(&mut lo, doc, &fonts, standard)?;
     images::embed(&mut lo, &doc.images, store)?;
     // Content streams and their compression are most of the writer's time: a
     // run of pages at a time for each core the build leaves idle.
@@ -115,7 +115,7 @@ pub fn write_pdf_kept(doc: &Document, standard: PdfStandard, store: &dyn KeptByt
         .collect();
     set_contents(&mut lo, contents)?;
     compress_streams(&mut lo, store);
-    serialise::save_with_content_id(&mut lo, store)
+    serialise::save_with_content_id(&mut lo, written, store)
 }
 
 /// Pages whose content streams one thread makes at a time: enough that a

@@ -26,17 +26,85 @@ use crate::resources::kept::KeptBytes;
 /// As many objects in one object stream as lopdf was asked to put there.
 const OBJECTS_PER_STREAM: usize = 200;
 
+/// Objects the writer made as their bytes, not as lopdf objects: a tagged
+/// book's structure elements, one for every paragraph, note and link (tens of
+/// thousands in a long book), which as lopdf dictionaries held 10 MB at the
+/// writer's peak and were serialised once more. Each keeps its number in
+/// `lo.objects` with a `null` in its place.
+#[derive(Default)]
+pub(super) struct Written {
+    bodies: std::collections::HashMap<u32, Vec<u8>>,
+}
+
+impl Written {
+    /// Puts `body`, an object's bytes, in the document as object `id`.
+    pub(super) fn insert(&mut self, lo: &mut lopdf::Document, id: ObjectId, body: Vec<u8>) {
+        lo.objects.insert(id, Object::Null);
+        self.bodies.insert(id.0, body);
+    }
+}
+
+/// A dictionary written as [`write_dictionary`] writes it, an entry at a time.
+pub(super) struct DictionaryBytes(Vec<u8>);
+
+impl DictionaryBytes {
+    pub(super) fn new() -> DictionaryBytes {
+        DictionaryBytes(b"<<".to_vec())
+    }
+
+    pub(super) fn entry(&mut self, key: &[u8], value: &Object) {
+        write_name(&mut self.0, key);
+        if need_separator(value) {
+            self.0.push(b' ');
+        }
+        write_object(&mut self.0, value);
+    }
+
+    pub(super) fn name(&mut self, key: &[u8], name: &[u8]) {
+        write_name(&mut self.0, key);
+        write_name(&mut self.0, name);
+    }
+
+    pub(super) fn reference(&mut self, key: &[u8], id: ObjectId) {
+        self.entry(key, &Object::Reference(id));
+    }
+
+    /// An array entry, its items written as they come rather than held together first.
+    pub(super) fn array(&mut self, key: &[u8], items: impl IntoIterator<Item = Object>) {
+        write_name(&mut self.0, key);
+        self.0.push(b'[');
+        for (k, item) in items.into_iter().enumerate() {
+            if k > 0 && need_separator(&item) {
+                self.0.push(b' ');
+            }
+            write_object(&mut self.0, &item);
+        }
+        self.0.push(b']');
+    }
+
+    pub(super) fn finish(mut self) -> Vec<u8> {
+        self.0.extend_from_slice(b">>");
+        self.0
+    }
+}
+
 /// Serialises `lo` with a trailer `/ID` that is a hash of the file's objects
 /// written without one, so it identifies the content and never changes between
 /// identical builds.
 /// The object streams' deflated bytes are kept in `store`.
-pub(super) fn save_with_content_id(lo: &mut lopdf::Document, store: &dyn KeptBytes) -> Result<Vec<u8>, PdfError> {
+pub(super) fn save_with_content_id(lo: &mut lopdf::Document, written: Written, store: &dyn KeptBytes) -> Result<Vec<u8>, PdfError> {
     lo.trailer.remove(b"ID");
-    if let Some(draft) = write_draft(lo) {
+    // lopdf, below, knows nothing of what was written as bytes.
+    let bytes_written = !written.bodies.is_empty();
+    if let Some(draft) = write_draft(lo, &written) {
+        drop(written);
         set_content_id(lo, &draft.bytes);
         if let Some(out) = from_draft(lo, &draft, store) {
             return Ok(out);
         }
+    }
+    if bytes_written {
+        return Err(internal("a document with objects written as bytes could not be laid out as a file"));
     }
     let mut draft = Vec::new();
     lo.save_to(&mut draft).map_err(|e| internal(&format!("serialising failed ({e})")))?;
@@ -76,7 +144,7 @@ pub(super) fn save_by_lopdf(lo: &mut lopdf::Document) -> std::io::Result<Vec<u8>
 /// document is not as quire makes them (object 0, generations, encryption,
 /// object or xref streams of its own, linearisation, an xref stream asked for),
 /// which is left to lopdf. Like lopdf's, it sets the trailer's `/Size`.
-fn write_draft(lo: &mut lopdf::Document) -> Option<Draft> {
+fn write_draft(lo: &mut lopdf::Document, written: &Written) -> Option<Draft> {
     let unusual = |(&(id, generation), object): (&ObjectId, &Object)| {
         id == 0
             || generation != 0
@@ -95,6 +163,15 @@ fn write_draft(lo: &mut lopdf::Document) -> Option<Draft> {
     for (&(id, _), object) in &lo.objects {
         let start = bytes.len();
         let _ = write!(bytes, "{id} 0 obj\n");
+        if let Some(body) = written.bodies.get(&id) {
+            // Written as a dictionary is: no separators.
+            let at = bytes.len();
+            bytes.extend_from_slice(body);
+            let body = at..bytes.len();
+            bytes.extend_from_slice(b"\nendobj\n");
+            objects.push((id, start..bytes.len(), body));
+            continue;
+        }
         if need_separator(object) {
             bytes.push(b' ');
         }
@@ -429,7 +506,7 @@ mod tests {
     #[test]
     fn the_draft_and_the_file_cut_from_it_are_what_lopdf_writes() {
         let (mut lo, mut by_lopdf) = (document(), document());
-        let draft = write_draft(&mut lo).expect("a document as quire makes them");
+        let draft = write_draft(&mut lo, &Written::default()).expect("a document as quire makes them");
         let mut lopdf_draft = Vec::new();
         by_lopdf.save_to(&mut lopdf_draft).unwrap();
         assert_eq!(String::from_utf8_lossy(&draft.bytes), String::from_utf8_lossy(&lopdf_draft));
@@ -443,13 +520,46 @@ mod tests {
         assert!(lo.objects.iter().all(|(id, object)| back.objects.get(id).is_some_and(|read| format!("{read:?}") == format!("{object:?}"))), "every object reads back as it was");
     }
 
+    /// Dictionaries and arrays written as bytes make the file they make as lopdf objects.
+    #[test]
+    fn objects_written_as_bytes_are_written_as_lopdf_objects_are() {
+        let mut as_objects = document();
+        let mut as_bytes = document();
+        let mut written = Written::default();
+        let ids: Vec<ObjectId> = as_bytes.objects.iter().filter(|(_, o)| matches!(o, Object::Dictionary(_) | Object::Array(_))).map(|(&id, _)| id).collect();
+        assert!(ids.len() > 400);
+        for id in ids {
+            let mut dict = DictionaryBytes::new();
+            match as_bytes.objects[&id].clone() {
+                Object::Dictionary(d) => d.iter().for_each(|(key, value)| match value {
+                    Object::Name(name) => dict.name(key, name),
+                    Object::Array(items) => dict.array(key, items.iter().cloned()),
+                    value => dict.entry(key, value),
+                }),
+                // An array as the one entry of a dictionary, the bytes then cut out of it.
+                Object::Array(items) => {
+                    dict.array(b"A", items);
+                    let bytes = dict.finish();
+                    written.insert(&mut as_bytes, id, bytes[4..bytes.len() - 2].to_vec());
+                    continue;
+                }
+                _ => unreachable!(),
+            }
+            written.insert(&mut as_bytes, id, dict.finish());
+        }
+        let store = crate::resources::kept::KeepNothing;
+        let from_bytes = save_with_content_id(&mut as_bytes, written, &store).unwrap();
+        let from_objects = save_with_content_id(&mut as_objects, Written::default(), &store).unwrap();
+        assert_eq!(String::from_utf8_lossy(&from_bytes), String::from_utf8_lossy(&from_objects));
+    }
+
     #[test]
     fn an_unusual_document_is_left_to_lopdf() {
         let mut lo = document();
         lo.objects.insert((9999, 1), Object::Integer(1));
-        assert!(write_draft(&mut lo).is_none());
+        assert!(write_draft(&mut lo, &Written::default()).is_none());
         let mut asks_for_xref_stream = document();
         asks_for_xref_stream.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceStream;
-        assert!(write_draft(&mut asks_for_xref_stream).is_none());
+        assert!(write_draft(&mut asks_for_xref_stream, &Written::default()).is_none());
     }
 }

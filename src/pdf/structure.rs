@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
 use super::fonts::{number, width_array, EmbeddedFont};
+use super::serialise::Written;
 use super::tagged::{self, PdfStandard};
 use super::PdfError;
 use crate::layout::{Document, DocumentInfo, LinkTarget, OutlineEntry, Point};
@@ -16,7 +17,7 @@ pub(super) fn finish(
     doc: &Document,
     fonts: &[Option<EmbeddedFont>],
     standard: PdfStandard,
-) -> Result<(), PdfError> {
+) -> Result<Written, PdfError> {
     // printpdf says 1.3, but `/Lang` and `/DisplayDocTitle` are 1.4 features;
     // 1.7 (ISO 32000-1) is what current readers implement.
     lo.version = "1.7".into();
@@ -36,8 +37,9 @@ pub(super) fn finish(
         );
     }
     let annotations = add_links(lo, doc, &pages)?;
+    let mut written = Written::default();
     if let Some(structure) = &doc.structure {
-        let tree = tagged::structure_tree(lo, doc, structure, &pages, &annotations)?;
+        let tree = tagged::structure_tree(lo, doc, structure, &pages, &annotations, &mut written)?;
         catalog.set("StructTreeRoot", Object::Reference(tree));
         catalog.set("MarkInfo", Object::Dictionary(Dictionary::from_iter([("Marked", Object::Boolean(true))])));
         catalog.set("Metadata", Object::Reference(tagged::metadata(lo, &doc.info, standard)));
@@ -90,7 +92,8 @@ pub(super) fn finish(
         }
     }
 
-    set_widths(lo, &pages, fonts)
+    set_widths(lo, &pages, fonts)?;
+    Ok(written)
 }
 
 /// The `/Dests` name tree: a single root node holding every name, sorted by

@@ -11,6 +11,7 @@
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
+use super::serialise::{DictionaryBytes, Written};
 use super::structure::text_string;
 use super::PdfError;
 use crate::layout::{Artifact, Document, DocumentInfo, ElementId, Page, Role, Structure, Tag};
@@ -99,7 +100,8 @@ enum Kid {
     Annotation { page: usize, annotation: ObjectId },
 }
 
-/// Writes the structure tree of `doc` and returns the catalogue's `/StructTreeRoot`.
+/// Writes the structure tree of `doc` and returns the catalogue's `/StructTreeRoot`;
+/// its elements are `written` as bytes.
 /// `annotations` are each page's link annotations, in the order of its links.
 pub(super) fn structure_tree(
     lo: &mut lopdf::Document,
@@ -107,6 +109,7 @@ pub(super) fn structure_tree(
     structure: &Structure,
     pages: &[ObjectId],
     annotations: &[Vec<ObjectId>],
+    written: &mut Written,
 ) -> Result<ObjectId, PdfError> {
     let count = structure.elements.len();
     let mut kids: Vec<Vec<Kid>> = vec![Vec::new(); count];
@@ -166,18 +169,17 @@ pub(super) fn structure_tree(
     let mut named: Vec<(String, ObjectId)> = Vec::new();
     for (element, e) in structure.elements.iter().enumerate() {
         let Some(id) = ids[element] else { continue };
-        let mut dict = Dictionary::from_iter([
-            ("Type", Object::Name(b"StructElem".to_vec())),
-            ("S", Object::Name(role_name(e.role).as_bytes().to_vec())),
-            ("P", Object::Reference(e.parent.and_then(|p| ids[p]).unwrap_or(root))),
-        ]);
+        let mut dict = DictionaryBytes::new();
+        dict.name(b"Type", b"StructElem");
+        dict.name(b"S", role_name(e.role).as_bytes());
+        dict.reference(b"P", e.parent.and_then(|p| ids[p]).unwrap_or(root));
         // The page of the element's first content: its other content there needs no `/Pg`.
         let home = kids[element].iter().find_map(|kid| match kid {
             Kid::Content { page, .. } | Kid::Annotation { page, .. } => Some(*page),
             Kid::Element(_) => None,
         });
         if let Some(home) = home {
-            dict.set("Pg", Object::Reference(pages[home]));
+            dict.reference(b"Pg", pages[home]);
         }
         let k: Vec<Object> = kids[element]
             .iter()
@@ -198,38 +200,29 @@ pub(super) fn structure_tree(
             .collect();
         match k.len() {
             0 => {}
-            1 => dict.set("K", k.into_iter().next().expect("one kid")),
-            _ => dict.set("K", Object::Array(k)),
+            1 => dict.entry(b"K", &k[0]),
+            _ => dict.entry(b"K", &Object::Array(k)),
         }
         if let Some(alt) = &e.alt {
-            dict.set("Alt", text_string(alt));
+            dict.entry(b"Alt", &text_string(alt));
         }
         if let Some(lang) = &e.lang {
-            dict.set("Lang", text_string(lang));
+            dict.entry(b"Lang", &text_string(lang));
         }
         if let Some(name) = &e.id {
-            dict.set("ID", Object::String(name.as_bytes().to_vec(), StringFormat::Literal));
+            dict.entry(b"ID", &Object::String(name.as_bytes().to_vec(), StringFormat::Literal));
             named.push((name.clone(), id));
         }
         if e.role == Role::TH {
-            dict.set("A", Object::Dictionary(Dictionary::from_iter([("O", Object::Name(b"Table".to_vec())), ("Scope", Object::Name(b"Column".to_vec()))])));
+            dict.entry(b"A", &Object::Dictionary(Dictionary::from_iter([("O", Object::Name(b"Table".to_vec())), ("Scope", Object::Name(b"Column".to_vec()))])));
         }
-        lo.objects.insert(id, Object::Dictionary(dict));
+        written.insert(lo, id, dict.finish());
     }
 
-    let mut nums = Vec::with_capacity(2 * (page_entries.len() + annotation_entries.len()));
-    for (p, entries) in page_entries.iter().enumerate() {
-        let refs = entries.iter().filter_map(|&e| ids[e]).map(Object::Reference).collect();
-        nums.push(Object::Integer(p as i64));
-        nums.push(Object::Array(refs));
-    }
     let first_annotation_key = page_entries.len();
-    for (k, &(annotation, element)) in annotation_entries.iter().enumerate() {
-        let key = (first_annotation_key + k) as i64;
-        nums.push(Object::Integer(key));
-        nums.push(ids[element].map_or(Object::Null, Object::Reference));
+    for (k, &(annotation, _)) in annotation_entries.iter().enumerate() {
         if let Ok(dict) = lo.get_object_mut(annotation).and_then(Object::as_dict_mut) {
-            dict.set("StructParent", Object::Integer(key));
+            dict.set("StructParent", Object::Integer((first_annotation_key + k) as i64));
         }
     }
     for (p, &page) in pages.iter().enumerate() {
@@ -237,11 +230,20 @@ pub(super) fn structure_tree(
         dict.set("StructParents", Object::Integer(p as i64));
         dict.set("Tabs", Object::Name(b"S".to_vec()));
     }
-    let parent_tree = lo.add_object(Dictionary::from_iter([("Nums", Object::Array(nums))]));
+    // Each page's elements by MCID, then each annotation's element.
+    let page_nums = page_entries.iter().enumerate().flat_map(|(p, entries)| {
+        let refs = entries.iter().filter_map(|&e| ids[e]).map(Object::Reference).collect();
+        [Object::Integer(p as i64), Object::Array(refs)]
+    });
+    let annotation_nums = annotation_entries.iter().enumerate().flat_map(|(k, &(_, element))| [Object::Integer((first_annotation_key + k) as i64), ids[element].map_or(Object::Null, Object::Reference)]);
+    let mut parent_tree = DictionaryBytes::new();
+    parent_tree.array(b"Nums", page_nums.chain(annotation_nums));
+    let parent_tree_id = lo.new_object_id();
+    written.insert(lo, parent_tree_id, parent_tree.finish());
     let mut tree = Dictionary::from_iter([
         ("Type", Object::Name(b"StructTreeRoot".to_vec())),
         ("K", Object::Reference(ids[0].expect("the document's element is attached"))),
-        ("ParentTree", Object::Reference(parent_tree)),
+        ("ParentTree", Object::Reference(parent_tree_id)),
         ("ParentTreeNextKey", Object::Integer((first_annotation_key + annotation_entries.len()) as i64)),
     ]);
     if !named.is_empty() {

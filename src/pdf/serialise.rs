@@ -20,7 +20,7 @@ use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
 use super::content::digits;
 use super::structure::internal;
-use super::{fnv1a, PdfError, FNV_OFFSET};
+use super::{fnv1a, fnv1a_pair, PdfError, FNV_OFFSET};
 use crate::resources::kept::KeptBytes;
 
 /// As many objects in one object stream as lopdf was asked to put there.
@@ -116,8 +116,7 @@ pub(super) fn save_with_content_id(lo: &mut lopdf::Document, written: Written, s
 /// The `/ID` made from the draft's two FNV-1a hashes, one from the plain
 /// offset and one seeded with "quire".
 fn set_content_id(lo: &mut lopdf::Document, draft: &[u8]) {
-    let plain = fnv1a(FNV_OFFSET, draft);
-    let seeded = fnv1a(fnv1a(FNV_OFFSET, b"quire"), draft);
+    let [plain, seeded] = fnv1a_pair([FNV_OFFSET, fnv1a(FNV_OFFSET, b"quire")], draft);
     let mut id = plain.to_be_bytes().to_vec();
     id.extend(seeded.to_be_bytes());
     let id = Object::String(id, StringFormat::Hexadecimal);
@@ -551,6 +550,13 @@ mod tests {
         let from_bytes = save_with_content_id(&mut as_bytes, written, &store).unwrap();
         let from_objects = save_with_content_id(&mut as_objects, Written::default(), &store).unwrap();
         assert_eq!(String::from_utf8_lossy(&from_bytes), String::from_utf8_lossy(&from_objects));
+    }
+
+    #[test]
+    fn the_two_hashes_of_one_pass_are_those_of_two() {
+        let bytes: Vec<u8> = (0..10_000u32).map(|n| (n * 7919 % 251) as u8).collect();
+        let seeds = [FNV_OFFSET, fnv1a(FNV_OFFSET, b"quire")];
+        assert_eq!(fnv1a_pair(seeds, &bytes), [fnv1a(seeds[0], &bytes), fnv1a(seeds[1], &bytes)]);
     }
 
     #[test]

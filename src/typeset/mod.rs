@@ -171,8 +171,10 @@ pub(crate) fn stack(book: &Book, images: &Images, style: &Style, fonts: &FontFam
 /// galley is prepared while the lines of the last are broken; the flow is the same.
 fn stack_galleys(flow: &mut Flow, setter: &mut TextSetter, material: Vec<collect::Material<inline::prepare::ParagraphText>>, params: &inline::linebreak::Params, timings: &mut Timings) {
     let mut line_breaking = Timings::new();
+    let galleys = material.len().div_ceil(GALLEY);
     let mut material = material.into_iter().peekable();
     crate::parallel::pipeline(
+        galleys,
         |hand_over| {
             while material.peek().is_some() {
                 let galley: Vec<_> = material.by_ref().take(GALLEY).collect();

@@ -60,33 +60,57 @@ fn idle_cores() -> usize {
     cores().saturating_sub(BUSY.load(Ordering::SeqCst).max(1))
 }
 
+/// A core for a helper, if one is idle: the helper is counted at work from
+/// now, before it starts, so that no other caller takes the same core.
+fn claim_idle_core() -> Option<Working> {
+    let mut busy = BUSY.load(Ordering::SeqCst);
+    loop {
+        if cores().saturating_sub(busy.max(1)) == 0 {
+            return None;
+        }
+        match BUSY.compare_exchange(busy, busy + 1, Ordering::SeqCst, Ordering::SeqCst) {
+            Ok(_) => return Some(Working(())),
+            Err(now) => busy = now,
+        }
+    }
+}
+
 /// `make` of every piece, in the pieces' order. The calling thread works
-/// through them with as many helpers as there are idle cores (none when
-/// every core is busy, or there is one piece), each taking the next piece
-/// not yet taken. A helper's panic is the caller's, as if it had made that piece.
+/// through them, each thread taking the next piece not yet taken; before
+/// each piece it takes, it starts a helper for each core idle by then: one
+/// idle from the start, or one an edition's worker has left since, done with
+/// its last edition (the A4 booklet's pages, written while the EPUB ends).
+/// A helper's panic is the caller's, as if it had made that piece.
 pub fn map<T: Sync, R: Send>(pieces: &[T], make: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let helpers = idle_cores().min(pieces.len().saturating_sub(1));
-    if helpers == 0 {
+    if pieces.len() < 2 {
         return pieces.iter().map(make).collect();
     }
     let made: Vec<Mutex<Option<R>>> = pieces.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
-    let work = || {
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(piece) = pieces.get(index) else { break };
-            let result = make(piece);
-            *made[index].lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(result);
-        }
+    let make_one = |index: usize| {
+        let Some(piece) = pieces.get(index) else { return false };
+        let result = make(piece);
+        *made[index].lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(result);
+        true
     };
+    let work = || while make_one(next.fetch_add(1, Ordering::Relaxed)) {};
     std::thread::scope(|scope| {
-        for _ in 0..helpers {
-            scope.spawn(|| {
-                let _working = Working::start();
-                work();
-            });
+        let mut helpers = 0;
+        loop {
+            // A helper only for pieces beyond the one the caller takes next.
+            while helpers + 1 < cores() && next.load(Ordering::Relaxed) + 1 < pieces.len() {
+                let Some(working) = claim_idle_core() else { break };
+                let work = &work;
+                scope.spawn(move || {
+                    let _working = working;
+                    work();
+                });
+                helpers += 1;
+            }
+            if !make_one(next.fetch_add(1, Ordering::Relaxed)) {
+                break;
+            }
         }
-        work();
     });
     made.into_iter().map(|slot| slot.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).expect("every piece is made before the scope ends")).collect()
 }

@@ -7,6 +7,8 @@
 //! compress, stretches of the flow between recto breaks) gives them to
 //! [`map`], which sets the idle cores to them and leaves the busy ones be:
 //! a build of four editions on two cores gets no more threads than it has.
+//! Two steps of which the second takes the first's pieces in order (the
+//! paragraphs prepared, then their lines broken) overlap through [`pipeline`].
 //!
 //! Every result lands in its piece's place, so what is made does not depend
 //! on which thread made it or when.

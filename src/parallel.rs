@@ -56,18 +56,13 @@ pub fn idle_while<R>(wait: impl FnOnce() -> R) -> R {
     wait()
 }
 
-/// How many more threads would find a core of their own: a caller not marked
-/// [`Working`] counts as one at work.
-fn idle_cores() -> usize {
-    cores().saturating_sub(BUSY.load(Ordering::SeqCst).max(1))
-}
-
 /// A core for a helper, if one is idle: the helper is counted at work from
-/// now, before it starts, so that no other caller takes the same core.
+/// now, before it starts, so that no other caller takes the same core. A
+/// caller not marked [`Working`] counts as one at work.
 fn claim_idle_core() -> Option<Working> {
     let mut busy = BUSY.load(Ordering::SeqCst);
     loop {
-        if cores().saturating_sub(busy.max(1)) == 0 {
+        if cores() <= busy.max(1) {
             return None;
         }
         match BUSY.compare_exchange(busy, busy + 1, Ordering::SeqCst, Ordering::SeqCst) {
@@ -132,14 +127,14 @@ const PIPELINE_AHEAD: usize = 2;
 /// (a megabyte's paragraph: 0.24 s → 0.26 s). What is made is the same either
 /// way. A panic on either side is the caller's.
 pub fn pipeline<T: Send>(pieces: usize, produce: impl FnOnce(&mut dyn FnMut(T)), mut consume: impl FnMut(T) + Send) {
-    if pieces < 2 || idle_cores() == 0 {
+    let Some(working) = (pieces >= 2).then(claim_idle_core).flatten() else {
         produce(&mut consume);
         return;
-    }
+    };
     let (hand_over, pieces) = std::sync::mpsc::sync_channel::<T>(PIPELINE_AHEAD);
     std::thread::scope(|scope| {
         let consumer = scope.spawn(move || {
-            let _working = Working::start();
+            let _working = working;
             for piece in pieces {
                 consume(piece);
             }

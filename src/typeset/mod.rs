@@ -141,9 +141,10 @@ pub(crate) fn stack(book: &Book, images: &Images, style: &Style, fonts: &FontFam
     // that the opening's place in the flow, and the body before it, are known.
     let mut notes_opening = collected.notes_opening;
     let mut material = collected.material;
-    let notes_open_at = notes_opening.as_ref().map_or(material.len(), |opening| opening.at.clamp(blocks_taken_up, material.len()));
+    let first = blocks_taken_up.min(material.len());
+    let notes_open_at = notes_opening.as_ref().map_or(material.len(), |opening| opening.at.clamp(first, material.len()));
     let notes = material.split_off(notes_open_at);
-    material.drain(..blocks_taken_up.min(material.len()));
+    material.drain(..first);
     stack_galleys(&mut flow, &mut setter, material, &params, timings);
     if let Some(opening) = notes_opening.as_mut().filter(|_| !notes.is_empty()) {
         if let Some(keep) = keep.take() {
@@ -177,8 +178,7 @@ fn stack_galleys(flow: &mut Flow, setter: &mut TextSetter, material: Vec<collect
         galleys,
         |hand_over| {
             while material.peek().is_some() {
-                let galley: Vec<_> = material.by_ref().take(GALLEY).collect();
-                let prepared = timings.time(stage::TEXT, || galley.into_iter().map(|m| m.map_text(|text| setter.prepare_text(text))).collect::<Vec<_>>());
+                let prepared = timings.time(stage::TEXT, || material.by_ref().take(GALLEY).map(|m| m.map_text(|text| setter.prepare_text(text))).collect());
                 hand_over(prepared);
             }
         },

@@ -70,8 +70,8 @@ impl Folder<'_> {
             }
         }
         let mut rest = text;
-        while !in_link {
-            let Some((start, end)) = email_address(rest) else { break };
+        // Within a link an address is the link's text, not a link of its own.
+        while let Some((start, end)) = email_address(rest).filter(|_| !in_link) {
             if start > 0 {
                 self.inline(Inline::Text(rest[..start].to_owned()));
             }

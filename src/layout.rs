@@ -272,9 +272,10 @@ pub struct GlyphRun {
 /// to one text.
 ///
 /// A long book has about a million glyphs per print edition. Their texts live
-/// in one string and each glyph keeps only its text's length, so a glyph is 12
+/// in one string and each glyph keeps only its text's length, so a glyph is 8
 /// plain bytes (its rise is its run's): a string per glyph was most of a build's memory, and copying
-/// the typesetter's pieces of words cost an allocation per glyph.
+/// the typesetter's pieces of words cost an allocation per glyph. (At 12 bytes, with a
+/// u32 length, the glyphs were a quarter of the long book's peak memory, all editions.)
 ///
 /// A copy shares them, until either changes them: the lines one edition took
 /// up from another's (`typeset::shared_body`) and the pages each makes of
@@ -292,7 +293,14 @@ struct GlyphsAndTexts {
     glyphs: Vec<Glyph>,
     /// Every glyph's text, one after the other in glyph order.
     text: String,
+    /// The lengths of the texts too long for a glyph to count ([`LONG_TEXT`]),
+    /// in glyph order: a cluster of thousands of combining marks is one text.
+    /// Boxed, so that the lines that have none (all, nearly) pay a pointer.
+    long: Option<Box<Vec<u32>>>,
 }
+
+/// A glyph's `text_len` when its text is this long or longer: the length is in `long`.
+const LONG_TEXT: u16 = u16::MAX;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Glyph {
@@ -300,9 +308,9 @@ pub struct Glyph {
     pub id: u16,
     /// Horizontal position of the glyph's origin, relative to the run origin.
     pub x: f32,
-    /// Length in bytes of the glyph's text in [`Glyphs`]'s string. Not
-    /// smaller than u32: a cluster of thousands of combining marks is one text.
-    text_len: u32,
+    /// Length in bytes of the glyph's text in [`Glyphs`]'s string, or
+    /// [`LONG_TEXT`] when it is kept with the glyphs' long ones.
+    text_len: u16,
 }
 
 impl Glyph {
@@ -315,7 +323,7 @@ impl Glyph {
 impl Glyphs {
     /// Room for `glyphs` glyphs whose texts take `text` bytes together.
     pub fn with_capacity(glyphs: usize, text: usize) -> Glyphs {
-        Glyphs { shared: Arc::new(GlyphsAndTexts { glyphs: Vec::with_capacity(glyphs), text: String::with_capacity(text) }) }
+        Glyphs { shared: Arc::new(GlyphsAndTexts { glyphs: Vec::with_capacity(glyphs), text: String::with_capacity(text), long: None }) }
     }
 
     /// The glyphs and texts to change: this copy's own, copied first if shared.
@@ -325,7 +333,8 @@ impl Glyphs {
 
     pub fn push(&mut self, glyph: Glyph, text: &str) {
         let own = self.own();
-        own.glyphs.push(Glyph { text_len: text_len(text), ..glyph });
+        own.glyphs.push(glyph);
+        own.set_length(own.glyphs.len() - 1, text.len(), true);
         own.text.push_str(text);
     }
 
@@ -333,7 +342,8 @@ impl Glyphs {
     pub fn insert(&mut self, index: usize, glyph: Glyph, text: &str) {
         let at = self.text_start(index);
         let own = self.own();
-        own.glyphs.insert(index, Glyph { text_len: text_len(text), ..glyph });
+        own.glyphs.insert(index, glyph);
+        own.set_length(index, text.len(), true);
         own.text.insert_str(at, text);
     }
 
@@ -341,9 +351,9 @@ impl Glyphs {
     pub fn set_text(&mut self, index: usize, text: &str) {
         let at = self.text_start(index);
         let own = self.own();
-        let old = own.glyphs[index].text_len as usize;
+        let old = own.length(index);
         own.text.replace_range(at..at + old, text);
-        own.glyphs[index].text_len = text_len(text);
+        own.set_length(index, text.len(), false);
     }
 
     /// Room for `glyphs` more glyphs whose texts take `text` more bytes, and no more.
@@ -363,6 +373,9 @@ impl Glyphs {
         let own = self.own();
         own.glyphs.extend(other.shared.glyphs.iter().map(|g| Glyph { x: moved(g.x), ..*g }));
         own.text.push_str(&other.shared.text);
+        if let Some(theirs) = &other.shared.long {
+            own.long.get_or_insert_default().extend_from_slice(theirs);
+        }
     }
 
     /// The glyphs' texts together: the text the glyphs set.
@@ -372,15 +385,17 @@ impl Glyphs {
 
     /// The last glyph's text; `None` if there are no glyphs.
     pub fn last_text(&self) -> Option<&str> {
-        let last = self.shared.glyphs.last()?;
-        Some(&self.shared.text[self.shared.text.len() - last.text_len as usize..])
+        let length = self.shared.length(self.shared.glyphs.len().checked_sub(1)?);
+        Some(&self.shared.text[self.shared.text.len() - length..])
     }
 
     /// Each glyph with its text, in order.
     pub fn with_texts(&self) -> impl Iterator<Item = (&Glyph, &str)> + '_ {
         let mut start = 0;
+        let mut long = self.shared.long.iter().flat_map(|long| long.iter());
         self.shared.glyphs.iter().map(move |g| {
-            let end = start + g.text_len as usize;
+            let length = if g.text_len == LONG_TEXT { long.next().map_or(0, |&n| n as usize) } else { usize::from(g.text_len) };
+            let end = start + length;
             let text = &self.shared.text[start..end];
             start = end;
             (g, text)
@@ -388,16 +403,48 @@ impl Glyphs {
     }
 
     fn text_start(&self, index: usize) -> usize {
-        self.shared.glyphs[..index].iter().map(|g| g.text_len as usize).sum()
+        let before = &self.shared.glyphs[..index];
+        let short: usize = before.iter().filter(|g| g.text_len != LONG_TEXT).map(|g| usize::from(g.text_len)).sum();
+        let long = self.shared.long.as_ref().map_or(0, |long| long[..long_before(before)].iter().map(|&n| n as usize).sum());
+        short + long
     }
 }
 
-// The size the memory figures in the doc comment of `Glyphs` rest on.
-const _: () = assert!(std::mem::size_of::<Glyph>() == 12);
+impl GlyphsAndTexts {
+    /// The length of the text of the glyph at `index`.
+    fn length(&self, index: usize) -> usize {
+        match self.glyphs[index].text_len {
+            LONG_TEXT => self.long.as_ref().map_or(0, |long| long[long_before(&self.glyphs[..index])] as usize),
+            short => usize::from(short),
+        }
+    }
 
-fn text_len(text: &str) -> u32 {
-    u32::try_from(text.len()).expect("a glyph's text is shorter than 4 GiB")
+    /// Makes `length` the length of the text of the glyph at `index`: one
+    /// just put there (`new`, whatever its `text_len` says), or one whose text changes.
+    fn set_length(&mut self, index: usize, length: usize, new: bool) {
+        let k = long_before(&self.glyphs[..index]);
+        let was_long = !new && self.glyphs[index].text_len == LONG_TEXT;
+        let is_long = length >= usize::from(LONG_TEXT);
+        let count = u32::try_from(length).expect("a glyph's text is shorter than 4 GiB");
+        match (was_long, is_long) {
+            (true, true) => self.long.get_or_insert_default()[k] = count,
+            (true, false) => {
+                self.long.get_or_insert_default().remove(k);
+            }
+            (false, true) => self.long.get_or_insert_default().insert(k, count),
+            (false, false) => {}
+        }
+        self.glyphs[index].text_len = if is_long { LONG_TEXT } else { length as u16 };
+    }
 }
+
+/// How many of `glyphs` keep their text's length with the long ones.
+fn long_before(glyphs: &[Glyph]) -> usize {
+    glyphs.iter().filter(|g| g.text_len == LONG_TEXT).count()
+}
+
+// The size the memory figures in the doc comment of `Glyphs` rest on.
+const _: () = assert!(std::mem::size_of::<Glyph>() == 8);
 
 /// The text lengths are private, so handing out the glyphs themselves cannot
 /// put them out of step with the text.
@@ -547,5 +594,27 @@ mod tests {
         glyphs.push(Glyph::new(2, 0.0), "");
         glyphs.push(Glyph::new(3, 5.0), "b");
         assert_eq!(texts(&glyphs), [(1, cluster.as_str()), (2, ""), (3, "b")]);
+        // Long texts kept apart stay with their glyphs as glyphs come, go long and go short.
+        let other = format!("c{}", "\u{308}".repeat(33_000));
+        glyphs.insert(0, Glyph::new(4, 0.0), "d");
+        glyphs.set_text(3, &other);
+        glyphs.insert(2, Glyph::new(5, 0.0), &other);
+        assert_eq!(texts(&glyphs), [(4, "d"), (1, cluster.as_str()), (5, other.as_str()), (2, ""), (3, other.as_str())]);
+        assert_eq!(glyphs.last_text(), Some(other.as_str()));
+        glyphs.set_text(1, "a");
+        glyphs.set_text(4, &cluster);
+        assert_eq!(texts(&glyphs), [(4, "d"), (1, "a"), (5, other.as_str()), (2, ""), (3, cluster.as_str())]);
+        let mut line = Glyphs::default();
+        line.push(Glyph::new(6, 0.0), &cluster);
+        line.append_shifted(&glyphs, 1.0);
+        line.push(Glyph::new(7, 0.0), "e");
+        assert_eq!(texts(&line)[1..6], texts(&glyphs)[..]);
+        assert_eq!(texts(&line)[0], (6, cluster.as_str()));
+        assert_eq!(line.text(), format!("{cluster}da{other}{cluster}e"));
+        // A glyph taken from another run starts with the text it is given, not the one it had.
+        let taken = glyphs[2];
+        let mut more = Glyphs::default();
+        more.push(taken, "f");
+        assert_eq!(texts(&more), [(5, "f")]);
     }
 }

@@ -196,8 +196,8 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
         making,
     };
     // Each edition's files are staged beside their places on its worker, as soon as it is made.
-    let results = run_editions(&jobs, |edition| job.make(edition).and_then(Made::stage));
-    let mut outputs: Vec<output::Staged> = Vec::new();
+    let results = run_editions(&jobs, |edition| job.make(edition).map(Made::stage));
+    let mut outputs: Vec<output::Flushing> = Vec::new();
     let mut editions = Vec::new();
     for (made, edition) in results.into_iter().zip(jobs) {
         let made = made?;
@@ -216,7 +216,12 @@ fn make(options: &BuildOptions, making: Making) -> Result<BuildReport, BuildErro
     // Every edition is made and staged: only now are they put in place.
     let mut written = Vec::new();
     timings.time(stage::OUTPUT, || {
-        for staged in outputs {
+        // All on the disk first: a build whose last file cannot be written replaces none.
+        let staged = outputs.into_iter().map(|flushing| {
+            let file = flushing.path().to_path_buf();
+            flushing.wait().map_err(|source| BuildError::Write { path: file, source })
+        });
+        for staged in staged.collect::<Result<Vec<_>, _>>()? {
             let file = staged.path().to_path_buf();
             staged.put_in_place().map_err(|source| BuildError::Write { path: file.clone(), source })?;
             written.push(file);
@@ -334,8 +339,8 @@ struct Made {
     /// False for a booklet too long to saddle-stitch, which is not written.
     made: bool,
     files: Vec<(PathBuf, Vec<u8>)>,
-    /// `files` written beside their places, to be put there once every edition is made.
-    staged: Vec<output::Staged>,
+    /// `files` being written beside their places, to be put there once every edition is made.
+    staged: Vec<output::Flushing>,
     timings: Timings,
     warnings: Vec<Diagnostic>,
 }
@@ -345,14 +350,11 @@ impl Made {
         Made { made: true, files: Vec::new(), staged: Vec::new(), timings: Timings::new(), warnings: Vec::new() }
     }
 
-    /// Writes the files beside their places (and drops them from memory).
-    fn stage(mut self) -> Result<Made, BuildError> {
+    /// Starts writing the files beside their places (they leave memory once written).
+    fn stage(mut self) -> Made {
         let files = std::mem::take(&mut self.files);
-        let staged = self.timings.time(stage::OUTPUT, || {
-            files.into_iter().map(|(path, bytes)| output::Staged::write(&path, &bytes).map_err(|source| BuildError::Write { path, source })).collect::<Result<Vec<_>, _>>()
-        })?;
-        self.staged = staged;
-        Ok(self)
+        self.staged = self.timings.time(stage::OUTPUT, || files.into_iter().map(|(path, bytes)| output::Flushing::start(path, bytes)).collect());
+        self
     }
 }
 

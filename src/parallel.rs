@@ -8,7 +8,9 @@
 //! [`map`], which sets the idle cores to them and leaves the busy ones be:
 //! a build of four editions on two cores gets no more threads than it has.
 //! Two steps of which the second takes the first's pieces in order (the
-//! paragraphs prepared, then their lines broken) overlap through [`pipeline`].
+//! paragraphs prepared, then their lines broken) overlap through [`pipeline`];
+//! two that do not wait on each other (a PDF's structure and its pages'
+//! content streams) run side by side through [`join`].
 //!
 //! Every result lands in its piece's place, so what is made does not depend
 //! on which thread made it or when.
@@ -112,6 +114,29 @@ pub fn map<T: Sync, R: Send>(pieces: &[T], make: impl Fn(&T) -> R + Sync) -> Vec
     made.into_iter().map(|slot| slot.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).expect("every piece is made before the scope ends")).collect()
 }
 
+/// `first` on the calling thread and `second` beside it on an idle core, if
+/// there is one (counted [`Working`]); otherwise one after the other, `first`
+/// first. While the caller waits for `second` to end, it is counted idle, so
+/// that a [`map`] within `second` may take its core for the pieces left. What
+/// either makes is the same either way; a panic on either side is the caller's.
+pub fn join<A, B: Send>(first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send) -> (A, B) {
+    let Some(working) = claim_idle_core() else {
+        let a = first();
+        return (a, second());
+    };
+    std::thread::scope(|scope| {
+        let beside = scope.spawn(move || {
+            let _working = working;
+            second()
+        });
+        let a = first();
+        match idle_while(|| beside.join()) {
+            Ok(b) => (a, b),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 /// How many pieces [`pipeline`]'s producer may be ahead of its consumer: enough
 /// that neither waits on the other's every piece, few enough that what waits
 /// between them stays small.
@@ -175,6 +200,22 @@ mod tests {
         let pieces: Vec<u32> = (0..64).collect();
         let outcome = std::panic::catch_unwind(|| map(&pieces, |&n| if n == 63 { panic!("piece 63") } else { n }));
         assert!(outcome.is_err());
+    }
+
+    /// Side by side or one after the other, each makes what it makes alone;
+    /// with an idle core, `second` runs on a thread of its own, and a `map`
+    /// within it is not held to that one thread while the caller waits.
+    #[test]
+    fn join_gives_each_sides_result_and_either_sides_panic_is_the_callers() {
+        let pieces: Vec<u64> = (0..200).collect();
+        let caller = std::thread::current().id();
+        let (a, (b, second_on)) = join(|| pieces.iter().sum::<u64>(), || (map(&pieces, |&n| n * 2), std::thread::current().id()));
+        assert_eq!((a, b), (19_900, pieces.iter().map(|n| n * 2).collect::<Vec<_>>()));
+        if cores() > 1 && BUSY.load(Ordering::SeqCst) + 1 < cores() {
+            assert_ne!(second_on, caller, "with a core idle, the second side ran on the caller's thread");
+        }
+        assert!(std::panic::catch_unwind(|| join(|| panic!("first"), || 1)).is_err());
+        assert!(std::panic::catch_unwind(|| join(|| 1, || panic!("second"))).is_err());
     }
 
     #[test]

@@ -102,17 +102,27 @@ pub fn write_pdf_kept(doc: &Document, standard: PdfStandard, store: &dyn KeptByt
         subset_fonts: false,
         ..Default::default()
     };
-    let mut warnings: Vec<PdfWarnMsg> = Vec::new();
-    let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
-    let written = structure::finish(&mut lo, doc, &fonts, standard)?;
-    images::embed(&mut lo, &doc.images, store)?;
+    // The document's structure (its page tree, links, outline, structure tree)
+    // and its pages' content streams need nothing of each other: with a core
+    // idle (the reader PDF built alone), they are made side by side.
+    let structure = || {
+        let mut warnings: Vec<PdfWarnMsg> = Vec::new();
+        let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
+        let written = structure::finish(&mut lo, doc, &fonts, standard)?;
+        images::embed(&mut lo, &doc.images, store)?;
+        Ok::<_, PdfError>((lo, written))
+    };
     // Content streams and their compression are most of the writer's time: a
     // run of pages at a time for each core the build leaves idle.
-    let runs: Vec<&[Page]> = doc.pages.chunks(PAGES_PER_RUN).collect();
-    let contents = crate::parallel::map(&runs, |pages| pages.iter().map(|page| compress_kept(content::page(page, &fonts, doc.structure.as_ref()), store)).collect::<Vec<_>>())
-        .into_iter()
-        .flatten()
-        .collect();
+    let contents = || {
+        let runs: Vec<&[Page]> = doc.pages.chunks(PAGES_PER_RUN).collect();
+        crate::parallel::map(&runs, |pages| pages.iter().map(|page| compress_kept(content::page(page, &fonts, doc.structure.as_ref()), store)).collect::<Vec<_>>())
+            .into_iter()
+            .flatten()
+            .collect()
+    };
+    let (structure, contents) = crate::parallel::join(structure, contents);
+    let (mut lo, written) = structure?;
     set_contents(&mut lo, contents)?;
     compress_streams(&mut lo, store);
     serialise::save_with_content_id(&mut lo, written, store)
